@@ -1,0 +1,91 @@
+// One build script, several contexts (as in vscode-eslint):
+//   extension  node/cjs, `vscode` external        -> dist/extension.js
+//   cli        node/cjs, same core                -> dist/cli.js
+//   webview    browser/iife                       -> dist/webview.js
+//   tests      (--tests) unit, integration, e2e, harness, emulator -> out/test/**
+// Flags: --production (minify, no sourcemap), --watch, --tests.
+const esbuild = require('esbuild');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = process.argv.includes('--tests');
+
+/** Prints errors in the `file:line:col: error: text` shape VS Code's problem matchers read. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  sourcesContent: false,
+  minify: production,
+  logLevel: 'silent',
+  plugins: [problemMatcher],
+};
+
+const contexts = [
+  { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    sourcesContent: false,
+    minify: production,
+    logLevel: 'silent',
+    plugins: [problemMatcher],
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+  },
+];
+
+if (withTests) {
+  contexts.push({
+    ...nodeCommon,
+    sourcemap: true,
+    minify: false,
+    entryPoints: ['test/**/*.ts'],
+    outbase: '.',
+    outdir: 'out',
+    // Resolved at run time: `vscode` by the extension host, the rest from node_modules.
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+  });
+}
+
+async function main() {
+  const built = await Promise.all(contexts.map((options) => esbuild.context(options)));
+  if (watch) {
+    await Promise.all(built.map((ctx) => ctx.watch()));
+    return;
+  }
+  try {
+    await Promise.all(built.map((ctx) => ctx.rebuild()));
+  } finally {
+    await Promise.all(built.map((ctx) => ctx.dispose()));
+  }
+  console.log(`built ${contexts.length} bundle(s)${production ? ' (production)' : ''} in ${path.basename(process.cwd())}`);
+}
+
+main().catch((error) => {
+  if (!error.errors) console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { Commands, ENV_API_KEY } from '../constants';
+import type { CommandFactories } from '../commands';
+
+const KEY_PATTERN = /^\S+$/;
+
+export const apiKeyCommands: CommandFactories = {
+  /** Asks for the key in a password box. A string argument skips the prompt (for scripts and tests). */
+  [Commands.setApiKey]: (c) => async (provided?: unknown) => {
+    const value =
+      typeof provided === 'string'
+        ? provided
+        : await vscode.window.showInputBox({
+            title: 'kluster.ai API Key',
+            prompt: 'Paste your kluster.ai API key. It is stored in VS Code secret storage.',
+            placeHolder: 'API key from platform.kluster.ai/apikeys',
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (input) =>
+              input.trim() === ''
+                ? 'Enter a key, or press Escape to cancel.'
+                : KEY_PATTERN.test(input.trim())
+                  ? undefined
+                  : 'An API key has no spaces.',
+          });
+    if (value === undefined) return false;
+    if (!KEY_PATTERN.test(value.trim())) {
+      void vscode.window.showErrorMessage('That API key is empty or contains spaces; nothing was saved.');
+      return false;
+    }
+    await c.apiKeys.set(value);
+    c.log.info('auth', 'API key stored in secret storage');
+    void vscode.window.showInformationMessage('kluster.ai API key saved to secret storage.');
+    return true;
+  },
+
+  [Commands.clearApiKey]: (c) => async () => {
+    await c.apiKeys.clear();
+    c.log.info('auth', 'API key removed from secret storage');
+    const fallback = (await c.apiKeys.status()).source === 'env';
+    void vscode.window.showInformationMessage(
+      fallback
+        ? `kluster.ai API key removed from secret storage. The ${ENV_API_KEY} environment variable is still used.`
+        : 'kluster.ai API key removed from secret storage.',
+    );
+    return true;
+  },
+
+  /** Where the key comes from and its fingerprint; never the key. */
+  [Commands.apiKeyStatus]: (c) => () => c.apiKeys.status(),
+
+  [Commands.showLog]: (c) => () => c.log.show(),
+};

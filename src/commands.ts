@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { CommandId } from './constants';
+import type { Container } from './container';
+
+// Handlers receive whatever VS Code passes (tree items, URIs, strings), so arguments are checked inside.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CommandHandler = (...args: any[]) => unknown;
+
+/** Each feature exports a map of command factories, registered in one loop (as rust-analyzer does). */
+export type CommandFactories = Partial<Record<CommandId, (c: Container) => CommandHandler>>;
+
+export function registerCommands(c: Container, ...groups: CommandFactories[]): vscode.Disposable[] {
+  const disposables: vscode.Disposable[] = [];
+  for (const group of groups) {
+    for (const [id, factory] of Object.entries(group) as [CommandId, (c: Container) => CommandHandler][]) {
+      const handler = factory(c);
+      disposables.push(
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            return await handler(...args);
+          } catch (error) {
+            c.log.error('command', `${id} failed`, error);
+            const message = error instanceof Error ? error.message : String(error);
+            void vscode.window.showErrorMessage(`kluster: ${message}`);
+            return undefined;
+          }
+        }),
+      );
+    }
+  }
+  return disposables;
+}

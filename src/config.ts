@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+
+const SECTION = 'kluster';
+
+/** Typed access to the `kluster.*` settings. Read on demand so changes apply without a reload. */
+export class Config {
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  get baseUrl(): string {
+    const value = this.section.get<string>('baseUrl', 'https://api.kluster.ai/v1').trim();
+    return value.replace(/\/+$/, '');
+  }
+
+  /** Fires when any `kluster.*` setting changes. */
+  onDidChange(listener: () => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SECTION)) listener();
+    });
+  }
+}

@@ -1,0 +1,24 @@
+// Typed identifiers shared by package.json contributions and code. Keep in sync with package.json.
+export const EXTENSION_ID = 'kluster-community.kluster-vscode';
+
+export const Commands = {
+  setApiKey: 'kluster.setApiKey',
+  clearApiKey: 'kluster.clearApiKey',
+  apiKeyStatus: 'kluster.apiKeyStatus',
+  showLog: 'kluster.showLog',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const ContextKeys = {
+  hasApiKey: 'kluster.hasApiKey',
+} as const;
+export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
+
+export const Views = {
+  container: 'kluster',
+  batches: 'kluster.batches',
+  files: 'kluster.files',
+} as const;
+
+export const SECRET_API_KEY = 'kluster.apiKey';
+export const ENV_API_KEY = 'KLUSTER_API_KEY';
