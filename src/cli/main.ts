@@ -1,13 +1,73 @@
-const USAGE = `usage: kluster <command> [options]
+import { parseArgs, UsageError } from './args';
+import { ExitCode, type CliCommand, type CliIo } from './command';
 
-Commands are added as the CLI grows; run with --help for the list.`;
+/** Every CLI command. Features add theirs here. */
+const COMMANDS: CliCommand[] = [];
+
+const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key'];
+
+function usage(): string {
+  const width = Math.max(0, ...COMMANDS.map((c) => c.usage.length));
+  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: kluster [--base-url URL] [--api-key KEY] [--json] <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
+    'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O.',
+  ].join('\n');
+}
+
+/** Finds the command whose name matches the leading positional words (longest first). */
+function findCommand(positional: string[]): { command: CliCommand; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = positional.slice(0, words).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: positional.slice(words) };
+  }
+  return undefined;
+}
+
+const consoleIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+};
 
 /** Runs the CLI and resolves to the process exit code. */
-export async function runCli(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return 0;
+export async function runCli(
+  argv: string[],
+  io: CliIo = consoleIo,
+  env: NodeJS.ProcessEnv = process.env,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<ExitCode> {
+  const valueOptions = new Set([...GLOBAL_VALUE_OPTIONS, ...COMMANDS.flatMap((c) => c.valueOptions ?? [])]);
+  let parsed;
+  try {
+    parsed = parseArgs(argv, valueOptions);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`kluster: ${error.message}\n\n${usage()}`);
+    return ExitCode.usage;
   }
-  console.error(`kluster: unknown command '${argv[0]}'\n${USAGE}`);
-  return 2;
+  if (parsed.switches.has('help') || parsed.switches.has('h') || parsed.positional.length === 0) {
+    io.out(usage());
+    return parsed.positional.length === 0 && !parsed.switches.has('help') ? ExitCode.usage : ExitCode.ok;
+  }
+  const found = findCommand(parsed.positional);
+  if (!found) {
+    io.err(`kluster: unknown command '${parsed.positional.join(' ')}'\n\n${usage()}`);
+    return ExitCode.usage;
+  }
+  const args = { ...parsed, positional: found.rest };
+  try {
+    return await found.command.run({ args, json: parsed.switches.has('json'), io, env, signal });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`kluster: ${error.message}\nusage: kluster ${found.command.usage}`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
 }
