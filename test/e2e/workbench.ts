@@ -1,0 +1,66 @@
+// A person's view of the product: a fresh code-server with the packaged VSIX installed, and Chromium on it.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, workbenchUrl, type Browser } from '../vscode/browser';
+import { installExtension, startCodeServer, type CodeServer } from '../vscode/codeServer';
+import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT } from '../vscode/runtime';
+
+export const VSIX = path.join(PROJECT_ROOT, 'kluster-vscode.vsix');
+export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results');
+
+export interface Workbench {
+  readonly page: Page;
+  readonly workspace: string;
+  readonly server: CodeServer;
+  /** Saves test-results/NAME.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** F1, type the command's title, Enter: exactly what a person does. */
+  runCommand(title: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(label: string, env: Record<string, string | undefined> = {}): Promise<Workbench> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first`);
+  const runtime = ensureRuntime();
+  const runDir = makeRunDir(`e2e-${label}`);
+  const workspace = makeWorkspace(runDir);
+  const serverDir = path.join(runDir, 'server');
+  installExtension(runtime, serverDir, VSIX);
+  const server = await startCodeServer(runtime, serverDir, { env });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser(runtime, runDir);
+    const { page } = browser;
+    await page.goto(workbenchUrl(server.url, workspace));
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const opened = browser;
+    return {
+      page,
+      workspace,
+      server,
+      async screenshot(name) {
+        const file = path.join(SCREENSHOTS, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async runCommand(title) {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(`>${title}`);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('Enter');
+      },
+      async close() {
+        await opened.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
+}

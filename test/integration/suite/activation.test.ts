@@ -1,0 +1,61 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { Commands, EXTENSION_ID } from '../../../src/constants';
+import type { ApiKeyStatus } from '../../../src/auth/apiKeyStore';
+import { fingerprint } from '../../../src/auth/apiKeyStore';
+
+async function activate(): Promise<vscode.Extension<unknown>> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+  await extension.activate();
+  return extension;
+}
+
+describe('Extension activation', () => {
+  it('activates lazily and registers every contributed command', async () => {
+    const extension = await activate();
+    assert.strictEqual(extension.isActive, true);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(contributed.length >= 3, 'package.json contributes commands');
+    for (const id of contributed) assert.ok(registered.has(id), `${id} is registered`);
+    const activation = extension.packageJSON.activationEvents as string[];
+    assert.ok(!activation.includes('*'), 'no eager activation');
+  });
+});
+
+describe('API key in SecretStorage', () => {
+  const status = async (): Promise<ApiKeyStatus> =>
+    (await vscode.commands.executeCommand<ApiKeyStatus>(Commands.apiKeyStatus))!;
+
+  before(activate);
+  afterEach(async () => {
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+  });
+
+  it('starts with no key when neither secret storage nor KLUSTER_API_KEY has one', async () => {
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    assert.strictEqual(process.env.KLUSTER_API_KEY, undefined, 'the harness clears the environment key');
+    assert.deepStrictEqual(await status(), { source: 'none' });
+  });
+
+  it('stores a key with Set API Key and removes it with Clear API Key', async () => {
+    const key = 'kluster-test-key-0123456789';
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, key), true);
+    assert.deepStrictEqual(await status(), { source: 'secret', fingerprint: fingerprint(key) });
+
+    const replacement = 'kluster-test-key-replacement';
+    await vscode.commands.executeCommand(Commands.setApiKey, replacement);
+    assert.deepStrictEqual(await status(), { source: 'secret', fingerprint: fingerprint(replacement) });
+
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    assert.deepStrictEqual(await status(), { source: 'none' });
+  });
+
+  it('rejects a key with spaces and keeps the stored one', async () => {
+    const key = 'kluster-test-key-kept-123';
+    await vscode.commands.executeCommand(Commands.setApiKey, key);
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, 'two words'), false);
+    assert.deepStrictEqual(await status(), { source: 'secret', fingerprint: fingerprint(key) });
+  });
+});

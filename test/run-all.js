@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build, unit, integration (real VS Code), e2e (installed VSIX in the workbench).
+// Every stage runs even when an earlier one fails, so one run shows everything; the exit code is non-zero on any
+// failure. Mocha's own summary lines are printed by each stage, and a total closes the run.
+const { spawn } = require('child_process');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const stages = [
+  { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
+  { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  { name: 'build', cmd: 'node', args: ['esbuild.js', '--tests'] },
+  { name: 'unit', cmd: 'npx', args: ['mocha', '--config', 'test/unit/.mocharc.json'], needs: 'build' },
+  { name: 'integration', cmd: 'node', args: ['out/test/vscode/runIntegration.js'], needs: 'build' },
+  { name: 'e2e', cmd: 'node', args: ['out/test/vscode/runE2e.js'], needs: 'build' },
+];
+const only = process.argv.slice(2);
+
+function run(stage) {
+  return new Promise((resolve) => {
+    const child = spawn(stage.cmd, stage.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    const relay = (stream) => (chunk) => {
+      text += chunk.toString();
+      stream.write(chunk);
+    };
+    child.stdout.on('data', relay(process.stdout));
+    child.stderr.on('data', relay(process.stderr));
+    child.on('close', (code) => resolve({ code: code ?? 1, text }));
+  });
+}
+
+/** Adds up mocha's "N passing / N failing / N pending" lines. */
+function count(text) {
+  const take = (word) => [...text.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+  return { passed: take('passing'), failed: take('failing'), skipped: take('pending') };
+}
+
+(async () => {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  const results = [];
+  const failedStages = new Set();
+  for (const stage of stages) {
+    if (only.length && !only.includes(stage.name)) continue;
+    if (stage.needs && failedStages.has(stage.needs)) {
+      results.push(`${stage.name}: skipped (${stage.needs} failed)`);
+      failedStages.add(stage.name);
+      continue;
+    }
+    console.log(`\n=== ${stage.name} ===`);
+    const started = Date.now();
+    const { code, text } = await run(stage);
+    const counts = count(text);
+    for (const key of Object.keys(total)) total[key] += counts[key];
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const tally = counts.passed + counts.failed ? ` (${counts.passed} passed, ${counts.failed} failed)` : '';
+    results.push(`${stage.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`}${tally} in ${secs}s`);
+    if (code !== 0) failedStages.add(stage.name);
+  }
+  console.log('\n=== summary ===');
+  for (const line of results) console.log(line);
+  if (failedStages.size) total.failed = Math.max(total.failed, 1);
+  console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(failedStages.size ? 1 : 0);
+})();

@@ -1,0 +1,40 @@
+// Locates (installing on first use) the offline test runtime: Node 24, code-server and Chromium.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface Runtime {
+  readonly nodeHome: string;
+  readonly codeServer: string;
+  readonly chrome: string;
+  readonly codeServerVersion: string;
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const RUNTIME_DIR = path.join(PROJECT_ROOT, '.vscode-test');
+
+/** Runs test/vscode/setup.sh (idempotent: about a second when everything is present) and reads what it wrote. */
+export function ensureRuntime(): Runtime {
+  const setup = path.join(PROJECT_ROOT, 'test', 'vscode', 'setup.sh');
+  const result = spawnSync('bash', [setup, RUNTIME_DIR], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`test runtime setup failed (exit ${result.status}); see ${RUNTIME_DIR}`);
+  const runtime = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'env.json'), 'utf8')) as Runtime;
+  if (!runtime.chrome) throw new Error('Chromium was not found: install the chromium package or set CHROME_PATH');
+  return runtime;
+}
+
+/** A fresh folder for one run's servers, browsers and workspaces, under the git-ignored runtime folder. */
+export function makeRunDir(label: string): string {
+  const dir = path.join(RUNTIME_DIR, 'runs', `${label}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Copies test/fixtures/workspace into a new folder, so tests may edit files freely. */
+export function makeWorkspace(runDir: string): string {
+  const workspace = path.join(runDir, 'workspace');
+  const fixtures = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  if (fs.existsSync(fixtures)) fs.cpSync(fixtures, workspace, { recursive: true });
+  return workspace;
+}
