@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
+import { ClientProvider } from './api/clientProvider';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { Disposable } from './lifecycle';
@@ -11,12 +12,14 @@ export class Container extends Disposable {
   readonly log: Logger;
   readonly config: Config;
   readonly apiKeys: ApiKeyStore;
+  readonly clients: ClientProvider;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
     this.log = this._register(new Logger());
     this.config = new Config();
     this.apiKeys = this._register(new ApiKeyStore(context.secrets, this.log));
+    this.clients = this._register(new ClientProvider(this.config, this.apiKeys));
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);

@@ -20,14 +20,27 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(label: string, env: Record<string, string | undefined> = {}): Promise<Workbench> {
+export interface WorkbenchOptions {
+  /** Environment of the server and extension host, e.g. KLUSTER_API_KEY for an emulator. */
+  env?: Record<string, string | undefined>;
+  /** User settings, e.g. `kluster.baseUrl`. */
+  settings?: Record<string, unknown>;
+  /** Files to create in the workspace, by relative path. */
+  files?: Record<string, string>;
+}
+
+export async function openWorkbench(label: string, options: WorkbenchOptions = {}): Promise<Workbench> {
   if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first`);
   const runtime = ensureRuntime();
   const runDir = makeRunDir(`e2e-${label}`);
   const workspace = makeWorkspace(runDir);
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, name), text);
+  }
   const serverDir = path.join(runDir, 'server');
   installExtension(runtime, serverDir, VSIX);
-  const server = await startCodeServer(runtime, serverDir, { env });
+  const server = await startCodeServer(runtime, serverDir, { env: options.env, settings: options.settings });
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser(runtime, runDir);

@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Extra environment for the server and so for the extension host. */
   env?: Record<string, string | undefined>;
+  /** User settings on top of the offline defaults, e.g. `kluster.baseUrl` of an emulator. */
+  settings?: Record<string, unknown>;
 }
 
 // Keeps the workbench from reaching the marketplace, telemetry or update hosts, and from showing welcome pages.
@@ -69,12 +71,12 @@ function isolatedEnv(runtime: Runtime, dir: string, extra: Record<string, string
   return env;
 }
 
-function prepareDirs(dir: string): void {
+function prepareDirs(dir: string, settings: Record<string, unknown> = {}): void {
   for (const sub of ['home', 'tmp', 'ext', 'ud/User', 'xdg/config', 'xdg/data', 'xdg/cache']) {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
   }
-  const settings = path.join(dir, 'ud', 'User', 'settings.json');
-  if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify(SETTINGS, null, 2));
+  const file = path.join(dir, 'ud', 'User', 'settings.json');
+  fs.writeFileSync(file, JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
 }
 
 function baseArgs(dir: string): string[] {
@@ -114,7 +116,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 export async function startCodeServer(runtime: Runtime, dir: string, options: CodeServerOptions = {}): Promise<CodeServer> {
-  prepareDirs(dir);
+  prepareDirs(dir, options.settings);
   const port = await freePort();
   const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...baseArgs(dir)];
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');

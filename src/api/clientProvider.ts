@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { KlusterClient } from '../core/api';
+import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { Config } from '../config';
+import { Disposable } from '../lifecycle';
+
+/** Raised when a feature needs the API and no key is stored or in the environment. */
+export class MissingApiKeyError extends Error {
+  constructor() {
+    super('No kluster.ai API key is set. Run "kluster: Set API Key" or set KLUSTER_API_KEY.');
+    this.name = 'MissingApiKeyError';
+  }
+}
+
+/**
+ * Hands out a KlusterClient for the current base URL and key. The client is rebuilt only when either
+ * changes, so features may ask for it on every call.
+ */
+export class ClientProvider extends Disposable {
+  private cached: { client: KlusterClient; baseUrl: string; key: string } | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the key or base URL changes: views refetch, panels reload their model lists. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly config: Config,
+    private readonly apiKeys: ApiKeyStore,
+  ) {
+    super();
+    const reset = () => {
+      this.cached = undefined;
+      this.changed.fire();
+    };
+    this._register(apiKeys.onDidChange(reset));
+    this._register(config.onDidChange(reset));
+  }
+
+  /** The client, or MissingApiKeyError. */
+  async get(): Promise<KlusterClient> {
+    const key = await this.apiKeys.get();
+    if (!key) throw new MissingApiKeyError();
+    const baseUrl = this.config.baseUrl;
+    if (!this.cached || this.cached.baseUrl !== baseUrl || this.cached.key !== key.value) {
+      this.cached = { client: new KlusterClient({ baseUrl, apiKey: key.value }), baseUrl, key: key.value };
+    }
+    return this.cached.client;
+  }
+
+  /** The client when a key is available, else undefined (for background work that must not nag). */
+  async tryGet(): Promise<KlusterClient | undefined> {
+    return (await this.apiKeys.get()) ? this.get() : undefined;
+  }
+}
