@@ -38,6 +38,8 @@ const nodeCommon = {
   minify: production,
   logLevel: 'silent',
   plugins: [problemMatcher],
+  // jsonc-parser's `main` is a UMD build esbuild cannot follow; its ESM `module` build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const contexts = [
