@@ -1,8 +1,9 @@
 import { parseArgs, UsageError } from './args';
 import { ExitCode, type CliCommand, type CliIo } from './command';
+import { validateCommand } from './validate';
 
 /** Every CLI command. Features add theirs here. */
-const COMMANDS: CliCommand[] = [];
+const COMMANDS: CliCommand[] = [validateCommand];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key'];
 

@@ -1,0 +1,116 @@
+import { createReadStream } from 'node:fs';
+import { UsageError } from './args';
+import { ExitCode, type CliCommand, type CliContext } from './command';
+import { DOCUMENTED_MODEL_IDS } from '../core/models';
+import { JsonlStreamValidator, LineSplitter, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../core/jsonl';
+
+/** One file's entry in `--format json` output. Lines and columns are 1-based. */
+export interface JsonFileReport {
+  readonly file: string;
+  readonly kind: ValidationResult['kind'];
+  readonly diagnostics: {
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    severity: JsonlDiagnostic['severity'];
+    code: string;
+    message: string;
+  }[];
+}
+
+const KIND_NAMES: Record<ValidationResult['kind'], string> = {
+  batch: 'batch requests',
+  results: 'batch results',
+  finetune: 'fine-tuning dataset',
+  unknown: 'JSONL of an unknown kind (syntax checked only)',
+  empty: 'empty',
+};
+
+/** Streams the file through the validator: memory stays near the size of one read buffer. */
+export async function validateFile(path: string, options: ValidationOptions, signal?: AbortSignal): Promise<ValidationResult> {
+  let validator: JsonlStreamValidator | undefined;
+  const splitter = new LineSplitter((line) => validator!.push(line));
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    // The first chunk tells LF from CRLF files, which the 100 MB cap counts.
+    validator ??= new JsonlStreamValidator(options, chunk.includes('\r\n') ? 2 : 1);
+    splitter.push(chunk);
+  }
+  validator ??= new JsonlStreamValidator(options);
+  splitter.end();
+  return validator.finish();
+}
+
+function toJson(file: string, result: ValidationResult): JsonFileReport {
+  return {
+    file,
+    kind: result.kind,
+    diagnostics: result.diagnostics.map((d) => ({
+      line: d.line + 1,
+      column: d.startColumn + 1,
+      endLine: d.line + 1,
+      endColumn: d.endColumn + 1,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    })),
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function count(result: ValidationResult, severity: JsonlDiagnostic['severity']): number {
+  return result.diagnostics.reduce((n, d) => n + (d.severity === severity ? 1 : 0), 0);
+}
+
+async function run(ctx: CliContext): Promise<ExitCode> {
+  const files = ctx.args.positional;
+  if (files.length === 0) throw new UsageError('validate needs at least one FILE');
+  const tier = ctx.args.options.get('tier') ?? 'standard';
+  if (tier !== 'free' && tier !== 'standard') throw new UsageError(`--tier must be free or standard, not '${tier}'`);
+  const format = ctx.args.options.get('format') ?? (ctx.json ? 'json' : 'text');
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const options: ValidationOptions = { knownModels: DOCUMENTED_MODEL_IDS, tier };
+
+  const reports: JsonFileReport[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let unreadable = 0;
+  for (const file of files) {
+    let result: ValidationResult;
+    try {
+      result = await validateFile(file, options, ctx.signal);
+    } catch (error) {
+      unreadable++;
+      ctx.io.err(`kluster: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const fileErrors = count(result, 'error');
+    const fileWarnings = count(result, 'warning');
+    errors += fileErrors;
+    warnings += fileWarnings;
+    if (format === 'json') {
+      reports.push(toJson(file, result));
+      continue;
+    }
+    for (const d of result.diagnostics) {
+      ctx.io.out(`${file}:${d.line + 1}:${d.startColumn + 1}: ${d.severity} ${d.code}: ${d.message}`);
+    }
+    ctx.io.out(`${file}: ${KIND_NAMES[result.kind]}; ${plural(fileErrors, 'error')}, ${plural(fileWarnings, 'warning')}`);
+  }
+  if (format === 'json') ctx.io.out(JSON.stringify(reports, null, 2));
+  else if (files.length > 1) ctx.io.out(`${plural(files.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+  if (unreadable > 0) return ExitCode.io;
+  return errors > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  usage: 'validate FILE... [--tier free|standard] [--format text|json]',
+  summary: 'check batch JSONL files offline; exit 1 when any has an error',
+  valueOptions: ['tier', 'format'],
+  run,
+};

@@ -1,0 +1,103 @@
+// Types shared by the JSONL validator, the CLI and the VS Code glue. Positions are 0-based UTF-16 columns,
+// as in VS Code; the CLI adds 1 when printing.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** What a JSONL file holds, decided from its first lines. */
+export type FileKind = 'batch' | 'results' | 'finetune' | 'unknown' | 'empty';
+
+/** Stable diagnostic codes. Documented in README; never rename one. */
+export const Codes = {
+  invalidJson: 'kluster.invalidJson',
+  notAnObject: 'kluster.notAnObject',
+  blankLine: 'kluster.blankLine',
+  missingCustomId: 'kluster.missingCustomId',
+  invalidCustomId: 'kluster.invalidCustomId',
+  duplicateCustomId: 'kluster.duplicateCustomId',
+  missingMethod: 'kluster.missingMethod',
+  invalidMethod: 'kluster.invalidMethod',
+  missingUrl: 'kluster.missingUrl',
+  invalidUrl: 'kluster.invalidUrl',
+  missingBody: 'kluster.missingBody',
+  invalidBody: 'kluster.invalidBody',
+  unknownField: 'kluster.unknownField',
+  missingModel: 'kluster.missingModel',
+  invalidModel: 'kluster.invalidModel',
+  unknownModel: 'kluster.unknownModel',
+  missingMessages: 'kluster.missingMessages',
+  invalidMessages: 'kluster.invalidMessages',
+  invalidMessage: 'kluster.invalidMessage',
+  invalidRole: 'kluster.invalidRole',
+  missingContent: 'kluster.missingContent',
+  invalidContent: 'kluster.invalidContent',
+  invalidContentPart: 'kluster.invalidContentPart',
+  invalidType: 'kluster.invalidType',
+  temperatureRange: 'kluster.temperatureRange',
+  topPRange: 'kluster.topPRange',
+  frequencyPenaltyRange: 'kluster.frequencyPenaltyRange',
+  presencePenaltyRange: 'kluster.presencePenaltyRange',
+  topLogprobsRange: 'kluster.topLogprobsRange',
+  topLogprobsWithoutLogprobs: 'kluster.topLogprobsWithoutLogprobs',
+  logitBiasRange: 'kluster.logitBiasRange',
+  invalidStop: 'kluster.invalidStop',
+  maxCompletionTokensRange: 'kluster.maxCompletionTokensRange',
+  unsupportedParameter: 'kluster.unsupportedParameter',
+  deprecatedParameter: 'kluster.deprecatedParameter',
+  deprecatedMaxTokens: 'kluster.deprecatedMaxTokens',
+  unknownParameter: 'kluster.unknownParameter',
+  freeTierLineCap: 'kluster.freeTierLineCap',
+  fileTooLarge: 'kluster.fileTooLarge',
+  missingResultFields: 'kluster.missingResultFields',
+} as const;
+export type Code = (typeof Codes)[keyof typeof Codes];
+
+/** What a quick fix needs to know beyond the range; produced by the validator, read by `fixes.ts`. */
+export type FixHint =
+  | { readonly kind: 'insertProperty'; readonly key: 'custom_id' | 'method' | 'url' }
+  | { readonly kind: 'replaceValue'; readonly key: 'method' | 'url' }
+  | { readonly kind: 'uniqueCustomId'; readonly customId: string }
+  | { readonly kind: 'renameMaxTokens'; readonly alsoHasMaxCompletionTokens: boolean };
+
+/** A diagnostic within one line: the validator's per-line unit. */
+export interface LineDiagnostic {
+  readonly startColumn: number;
+  readonly endColumn: number;
+  readonly severity: Severity;
+  readonly code: Code;
+  readonly message: string;
+  readonly fix?: FixHint;
+}
+
+export interface RelatedLocation {
+  readonly line: number;
+  readonly startColumn: number;
+  readonly endColumn: number;
+  readonly message: string;
+}
+
+/** A diagnostic in a file. Lines are 0-based; a diagnostic never spans lines (JSONL values are one line). */
+export interface JsonlDiagnostic extends LineDiagnostic {
+  readonly line: number;
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface ValidationResult {
+  readonly kind: FileKind;
+  readonly diagnostics: JsonlDiagnostic[];
+}
+
+export interface ValidationOptions {
+  /** Model ids the API serves; `unknownModel` warns about others. */
+  readonly knownModels: ReadonlySet<string>;
+  /** `free` adds the under-1000-requests cap. */
+  readonly tier: 'free' | 'standard';
+}
+
+export function atLine(line: number, d: LineDiagnostic, related?: readonly RelatedLocation[]): JsonlDiagnostic {
+  return related ? { ...d, line, related } : { ...d, line };
+}
+
+/** By position, then code: the order the CLI prints. */
+export function compareDiagnostics(a: JsonlDiagnostic, b: JsonlDiagnostic): number {
+  return a.line - b.line || a.startColumn - b.startColumn || a.code.localeCompare(b.code);
+}

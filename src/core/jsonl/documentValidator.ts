@@ -1,0 +1,238 @@
+import { checkLine, voteLine, type LineCheck, type LineVote } from './checkLine';
+import { Codes, type FileKind, type LineDiagnostic, type RelatedLocation, type ValidationOptions } from './diagnostics';
+import {
+  decideKind,
+  fileTooLargeDiagnostic,
+  FREE_TIER_MAX_BATCH_LINES,
+  freeTierCapDiagnostic,
+  KIND_WINDOW,
+  MAX_BATCH_FILE_BYTES,
+} from './fileRules';
+import { isBlank } from './lines';
+import { LineTree, type Span } from './locate';
+
+interface LineRecord {
+  readonly text: string;
+  readonly bytes: number;
+  index: number;
+  /** undefined until checked (a big document is checked in slices). */
+  check: LineCheck | undefined;
+  vote: LineVote | undefined;
+  customIdSpan: Span | undefined;
+}
+
+export type DiagnosticVisitor = (line: number, diagnostic: LineDiagnostic, related?: readonly RelatedLocation[]) => void;
+
+/**
+ * The validation state of one open JSONL document. Keeps one record per line and an index of custom_ids, so an
+ * edit re-checks only the lines it touched. Per-line diagnostic objects stay the same until their line changes,
+ * which lets callers cache what they build from them.
+ */
+export class JsonlDocumentValidator {
+  private records: LineRecord[] = [];
+  private readonly ids = new Map<string, LineRecord[]>();
+  private readonly duplicates = new Set<string>();
+  private pending = 0;
+  private cursor = 0;
+  private currentKind: FileKind = 'empty';
+  private lineBytes = 0;
+
+  /** `eolBytes`: 1 for LF documents, 2 for CRLF; used for the file-size cap. */
+  constructor(
+    private options: ValidationOptions,
+    private readonly eolBytes = 1,
+  ) {}
+
+  get kind(): FileKind {
+    return this.currentKind;
+  }
+
+  get lineCount(): number {
+    return this.records.length;
+  }
+
+  /** Lines not checked yet; `checkPending` works them off. */
+  get pendingLines(): number {
+    return this.pending;
+  }
+
+  lineText(line: number): string | undefined {
+    return this.records[line]?.text;
+  }
+
+  hasCustomId(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Replaces the whole document. Call `checkPending` afterwards, in slices for big documents. */
+  load(lines: readonly string[]): void {
+    this.records = lines.map((text, index) => newRecord(text, index));
+    this.lineBytes = this.records.reduce((sum, r) => sum + r.bytes, 0);
+    this.invalidateAll();
+  }
+
+  /** Checks up to `maxLines` unchecked lines; returns how many remain. */
+  checkPending(maxLines = Number.POSITIVE_INFINITY): number {
+    let budget = maxLines;
+    const records = this.records;
+    while (this.pending > 0 && budget > 0 && this.cursor < records.length) {
+      const record = records[this.cursor++]!;
+      if (record.check) continue;
+      this.check(record);
+      this.pending--;
+      budget--;
+    }
+    return this.pending;
+  }
+
+  /**
+   * Replaces `deletedCount` lines from `startLine` with `newLines` and re-checks them. Returns true when the edit
+   * changed the file's kind, which leaves every line pending again.
+   */
+  applyEdit(startLine: number, deletedCount: number, newLines: readonly string[]): boolean {
+    const added = newLines.map((text, i) => newRecord(text, startLine + i));
+    const removed = this.records.splice(startLine, deletedCount, ...added);
+    for (const record of removed) {
+      this.lineBytes -= record.bytes;
+      if (record.check) this.unindex(record);
+      else this.pending--;
+    }
+    for (const record of added) this.lineBytes += record.bytes;
+    if (added.length !== removed.length) {
+      for (let i = startLine + added.length; i < this.records.length; i++) this.records[i]!.index = i;
+    }
+    this.cursor = Math.min(this.cursor, startLine);
+    if (this.computeKind() !== this.currentKind) {
+      this.invalidateAll();
+      return true;
+    }
+    for (const record of added) this.check(record);
+    return false;
+  }
+
+  /** New settings. Returns true when every line must be checked again (the model list changed). */
+  setOptions(options: ValidationOptions): boolean {
+    const recheck = options.knownModels !== this.options.knownModels;
+    this.options = options;
+    if (recheck) this.invalidateAll();
+    return recheck;
+  }
+
+  /** Calls `visit` for every diagnostic: per line, then duplicates, then the file caps. */
+  visit(visit: DiagnosticVisitor): void {
+    const records = this.records;
+    for (let i = 0; i < records.length; i++) {
+      const check = records[i]!.check;
+      if (!check || check.diagnostics.length === 0) continue;
+      for (const d of check.diagnostics) {
+        // A final empty line is where the cursor sits after the last newline, not a blank line.
+        if (d.code === Codes.blankLine && i === records.length - 1 && records[i]!.text.length === 0) continue;
+        visit(i, d);
+      }
+    }
+    for (const id of this.duplicates) this.visitDuplicates(id, visit);
+    if (this.currentKind === 'batch') this.visitCaps(visit);
+  }
+
+  private visitDuplicates(id: string, visit: DiagnosticVisitor): void {
+    const holders = [...this.ids.get(id)!].sort((a, b) => a.index - b.index);
+    const first = holders[0]!;
+    const firstSpan = this.customIdSpan(first);
+    const related: RelatedLocation[] = [
+      { line: first.index, startColumn: firstSpan.start, endColumn: firstSpan.end, message: `First use of custom_id ${JSON.stringify(id)}` },
+    ];
+    for (const holder of holders.slice(1)) {
+      const span = this.customIdSpan(holder);
+      visit(
+        holder.index,
+        {
+          startColumn: span.start,
+          endColumn: span.end,
+          severity: 'error',
+          code: Codes.duplicateCustomId,
+          message: `Duplicate custom_id ${JSON.stringify(id)}: first used on line ${first.index + 1}. Each request needs its own.`,
+          fix: { kind: 'uniqueCustomId', customId: id },
+        },
+        related,
+      );
+    }
+  }
+
+  private visitCaps(visit: DiagnosticVisitor): void {
+    const records = this.records;
+    if (this.options.tier === 'free') {
+      let requests = 0;
+      let capLine = -1;
+      for (const record of records) {
+        if (isBlank(record.text)) continue;
+        requests++;
+        if (requests === FREE_TIER_MAX_BATCH_LINES) capLine = record.index;
+      }
+      if (capLine >= 0) {
+        const { line, ...d } = freeTierCapDiagnostic(capLine, records[capLine]!.text, requests);
+        visit(line, d);
+      }
+    }
+    const total = this.lineBytes + this.eolBytes * records.length;
+    if (total > MAX_BATCH_FILE_BYTES) {
+      let sum = 0;
+      for (const record of records) {
+        sum += record.bytes + this.eolBytes;
+        if (sum > MAX_BATCH_FILE_BYTES) {
+          const { line, ...d } = fileTooLargeDiagnostic(record.index, record.text, total);
+          visit(line, d);
+          break;
+        }
+      }
+    }
+  }
+
+  private customIdSpan(record: LineRecord): Span {
+    record.customIdSpan ??= new LineTree(record.text).valueOrNearest(['custom_id']);
+    return record.customIdSpan;
+  }
+
+  private computeKind(): FileKind {
+    const votes: LineVote[] = [];
+    for (const record of this.records) {
+      record.vote ??= record.check?.vote ?? voteLine(record.text);
+      if (record.vote === 'blank') continue;
+      votes.push(record.vote);
+      if (votes.length === KIND_WINDOW) break;
+    }
+    return decideKind(votes);
+  }
+
+  private invalidateAll(): void {
+    for (const record of this.records) record.check = undefined;
+    this.ids.clear();
+    this.duplicates.clear();
+    this.pending = this.records.length;
+    this.cursor = 0;
+    this.currentKind = this.computeKind();
+  }
+
+  private check(record: LineRecord): void {
+    const check = checkLine(record.text, this.currentKind, this.options);
+    record.check = check;
+    record.vote = check.vote;
+    const id = check.customId;
+    if (id === undefined) return;
+    const holders = this.ids.get(id);
+    if (!holders) this.ids.set(id, [record]);
+    else if (holders.push(record) === 2) this.duplicates.add(id);
+  }
+
+  private unindex(record: LineRecord): void {
+    const id = record.check?.customId;
+    if (id === undefined) return;
+    const holders = this.ids.get(id)!;
+    holders.splice(holders.indexOf(record), 1);
+    if (holders.length === 0) this.ids.delete(id);
+    else if (holders.length === 1) this.duplicates.delete(id);
+  }
+}
+
+function newRecord(text: string, index: number): LineRecord {
+  return { text, bytes: Buffer.byteLength(text), index, check: undefined, vote: undefined, customIdSpan: undefined };
+}

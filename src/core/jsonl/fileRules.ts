@@ -1,0 +1,55 @@
+import { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../models';
+import type { LineVote } from './checkLine';
+import { Codes, type FileKind, type JsonlDiagnostic } from './diagnostics';
+
+// File-level rules shared by the in-memory and streaming validators.
+
+/** How many non-blank lines decide what a file is. */
+export const KIND_WINDOW = 20;
+
+/**
+ * The kind most of the first non-blank lines vote for; ties go to batch, then results, then fine-tuning.
+ * A file whose first lines are all broken JSON is treated as a batch file (what `validate` is for).
+ */
+export function decideKind(votes: readonly LineVote[]): FileKind {
+  const counts = { batch: 0, results: 0, finetune: 0, unknown: 0, invalid: 0, value: 0 };
+  let nonBlank = 0;
+  for (const vote of votes) {
+    if (vote === 'blank') continue;
+    counts[vote]++;
+    nonBlank++;
+  }
+  if (nonBlank === 0) return 'empty';
+  const best = (['batch', 'results', 'finetune', 'unknown'] as const).reduce((a, b) => (counts[b] > counts[a] ? b : a));
+  if (counts[best] > 0) return best;
+  return counts.invalid > 0 ? 'batch' : 'unknown';
+}
+
+function bytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}
+
+export function freeTierCapDiagnostic(line: number, lineText: string, requestCount: number): JsonlDiagnostic {
+  const start = lineText.length - lineText.trimStart().length;
+  return {
+    line,
+    startColumn: start,
+    endColumn: Math.max(start, lineText.trimEnd().length),
+    severity: 'warning',
+    code: Codes.freeTierLineCap,
+    message: `Free tier: a batch file must hold fewer than ${FREE_TIER_MAX_BATCH_LINES} requests; this is request ${FREE_TIER_MAX_BATCH_LINES} of ${requestCount}. Split the file or use the standard tier.`,
+  };
+}
+
+export function fileTooLargeDiagnostic(line: number, lineText: string, totalBytes: number): JsonlDiagnostic {
+  return {
+    line,
+    startColumn: 0,
+    endColumn: lineText.length,
+    severity: 'warning',
+    code: Codes.fileTooLarge,
+    message: `The file is ${bytes(totalBytes)}; kluster.ai accepts batch files up to 100 MB (${bytes(MAX_BATCH_FILE_BYTES)}). This line crosses the limit; split the file.`,
+  };
+}
+
+export { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES };

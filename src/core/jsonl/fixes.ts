@@ -1,0 +1,100 @@
+import { modify, parseTree, type Node } from 'jsonc-parser';
+import type { LineDiagnostic } from './diagnostics';
+
+// Quick fixes as plain text edits within one line, so they are unit-tested without VS Code.
+
+export interface LineEdit {
+  readonly startColumn: number;
+  readonly endColumn: number;
+  readonly newText: string;
+}
+
+export interface LineFix {
+  readonly title: string;
+  readonly edits: readonly LineEdit[];
+}
+
+export interface FixContext {
+  /** 0-based line of the diagnostic; new custom_ids are named after it. */
+  readonly line: number;
+  readonly isCustomIdTaken: (id: string) => boolean;
+}
+
+const DEFAULT_VALUES = { custom_id: '', method: 'POST', url: '/v1/chat/completions' } as const;
+/** Where a property goes: after the last of these that exists. */
+const INSERT_AFTER = { custom_id: [], method: ['custom_id'], url: ['method', 'custom_id'] } as const;
+
+/** A custom_id no line uses: `base` (unless `skipBase`), else `base-2`, `base-3`, … */
+export function uniqueCustomId(base: string, isTaken: (id: string) => boolean, skipBase = false): string {
+  if (!skipBase && !isTaken(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!isTaken(candidate)) return candidate;
+  }
+}
+
+function property(root: Node, key: string): Node | undefined {
+  return root.children?.find((p) => p.children?.[0]?.value === key);
+}
+
+export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixContext): LineFix | undefined {
+  const hint = diagnostic.fix;
+  if (!hint) return undefined;
+  const root = parseTree(text);
+  if (!root || root.type !== 'object') return undefined;
+  const spaced = /"\s*:\s/.test(text);
+  const pair = (key: string, value: string): string => `${JSON.stringify(key)}:${spaced ? ' ' : ''}${JSON.stringify(value)}`;
+  const comma = spaced ? ', ' : ',';
+
+  switch (hint.kind) {
+    case 'insertProperty': {
+      const value =
+        hint.key === 'custom_id'
+          ? uniqueCustomId(`request-${context.line + 1}`, context.isCustomIdTaken)
+          : DEFAULT_VALUES[hint.key];
+      const after = INSERT_AFTER[hint.key].map((k) => property(root, k)).find((p) => p !== undefined);
+      const title = `Add "${hint.key}": ${JSON.stringify(value)}`;
+      if (after) {
+        const at = after.offset + after.length;
+        return { title, edits: [{ startColumn: at, endColumn: at, newText: `${comma}${pair(hint.key, value)}` }] };
+      }
+      const empty = (root.children?.length ?? 0) === 0;
+      const at = root.offset + 1;
+      return { title, edits: [{ startColumn: at, endColumn: at, newText: pair(hint.key, value) + (empty ? '' : comma) }] };
+    }
+    case 'replaceValue': {
+      const node = property(root, hint.key)?.children?.[1];
+      if (!node) return undefined;
+      const value = DEFAULT_VALUES[hint.key];
+      return {
+        title: `Set "${hint.key}" to ${JSON.stringify(value)}`,
+        edits: [{ startColumn: node.offset, endColumn: node.offset + node.length, newText: JSON.stringify(value) }],
+      };
+    }
+    case 'uniqueCustomId': {
+      const node = property(root, 'custom_id')?.children?.[1];
+      if (!node) return undefined;
+      const id = uniqueCustomId(hint.customId, context.isCustomIdTaken, true);
+      return {
+        title: `Rename custom_id to ${JSON.stringify(id)}`,
+        edits: [{ startColumn: node.offset, endColumn: node.offset + node.length, newText: JSON.stringify(id) }],
+      };
+    }
+    case 'renameMaxTokens': {
+      const body = property(root, 'body')?.children?.[1];
+      const key = body && property(body, 'max_tokens')?.children?.[0];
+      if (!key) return undefined;
+      if (!hint.alsoHasMaxCompletionTokens) {
+        return {
+          title: 'Rename max_tokens to max_completion_tokens',
+          edits: [{ startColumn: key.offset, endColumn: key.offset + key.length, newText: '"max_completion_tokens"' }],
+        };
+      }
+      const edits = modify(text, ['body', 'max_tokens'], undefined, {});
+      return {
+        title: 'Remove max_tokens (max_completion_tokens is set)',
+        edits: edits.map((e) => ({ startColumn: e.offset, endColumn: e.offset + e.length, newText: e.content })),
+      };
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { Codes, type Code } from './diagnostics';
+
+// Schemas of one JSONL line, compiled once. Documented ranges come from the kluster.ai API reference
+// ("Create chat completion", "The request input object"). zod only decides *what* is wrong; `issues.ts`
+// turns its issues into stable codes and messages, and `locate.ts` finds where.
+
+const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
+const contentPart = z.discriminatedUnion('type', [textPart, imagePart]);
+const content = z.union([z.string(), z.array(contentPart)]);
+const message = z.object({ role: z.enum(['system', 'user', 'assistant']), content });
+const messages = z.array(message).min(1);
+
+const requestBody = z.object({
+  model: z.string(),
+  messages,
+  frequency_penalty: optional(z.number().min(-2).max(2)),
+  presence_penalty: optional(z.number().min(-2).max(2)),
+  temperature: optional(z.number().min(0).max(2)),
+  top_p: optional(z.number().min(0).max(1)),
+  logprobs: optional(z.boolean()),
+  top_logprobs: optional(z.int().min(0).max(20)),
+  logit_bias: optional(z.record(z.string(), z.number().min(-100).max(100))),
+  stop: optional(z.union([z.string(), z.array(z.string()).max(4)])),
+  max_completion_tokens: optional(z.int().min(1)),
+  max_tokens: optional(z.int().min(1)),
+  seed: optional(z.int()),
+  stream: optional(z.boolean()),
+  metadata: optional(z.record(z.string(), z.unknown())),
+});
+
+/** One line of a batch input file ("The request input object"). */
+export const requestLineSchema = z.object({
+  custom_id: z.string().min(1),
+  method: z.literal('POST'),
+  url: z.literal('/v1/chat/completions'),
+  body: requestBody,
+});
+
+/** One line of a batch output file ("The request output object"). */
+export const resultLineSchema = z.object({
+  id: z.string().optional(),
+  custom_id: z.string(),
+  response: z.object({ status_code: z.int(), body: z.unknown() }).nullable().optional(),
+  error: z.object({ code: z.unknown(), message: z.string() }).nullable().optional(),
+});
+
+/** One line of a fine-tuning dataset: a conversation. */
+export const finetuneLineSchema = z.object({ messages });
+
+export const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(['custom_id', 'method', 'url', 'body']);
+export const BODY_KEYS: ReadonlySet<string> = new Set(Object.keys(requestBody.shape));
+export const MESSAGE_KEYS: ReadonlySet<string> = new Set(['role', 'content']);
+
+/** docs "OpenAI compatibility": request parameters kluster does not support. */
+export const UNSUPPORTED_BODY_KEYS: ReadonlySet<string> = new Set([
+  'store', 'n', 'modalities', 'response_format', 'service_tier', 'stream_options', 'tools', 'tool_choice',
+  'parallel_tool_calls',
+]);
+export const UNSUPPORTED_MESSAGE_KEYS: ReadonlySet<string> = new Set(['name', 'refusal', 'audio', 'tool_calls']);
+/** docs "OpenAI compatibility": deprecated parameters (`max_tokens` has its own code and fix). */
+export const DEPRECATED_BODY_KEYS: ReadonlySet<string> = new Set(['function_call', 'functions']);
+export const DEPRECATED_MESSAGE_KEYS: ReadonlySet<string> = new Set(['function_call']);
+
+/** How each checked field is described, and which codes its violations get. */
+export interface FieldSpec {
+  /** Shown in messages, e.g. `temperature`. */
+  readonly label: string;
+  /** What a valid value is: "a number from 0 to 2". */
+  readonly expect: string;
+  readonly invalid: Code;
+  readonly missing?: Code;
+  /** For values of the right type outside the documented range. */
+  readonly range?: Code;
+}
+
+const spec = (label: string, expect: string, invalid: Code, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  label,
+  expect,
+  invalid,
+  ...extra,
+});
+
+/** Keyed by the issue path with array indices replaced by `*`. */
+export const FIELD_SPECS: ReadonlyMap<string, FieldSpec> = new Map([
+  ['', spec('line', 'a JSON object', Codes.notAnObject)],
+  ['custom_id', spec('custom_id', 'a non-empty string', Codes.invalidCustomId, { missing: Codes.missingCustomId })],
+  ['method', spec('method', '"POST"', Codes.invalidMethod, { missing: Codes.missingMethod })],
+  ['url', spec('url', '"/v1/chat/completions"', Codes.invalidUrl, { missing: Codes.missingUrl })],
+  ['body', spec('body', 'an object with the chat completion request', Codes.invalidBody, { missing: Codes.missingBody })],
+  ['body.model', spec('model', 'a model id string', Codes.invalidModel, { missing: Codes.missingModel })],
+  ['body.messages', spec('messages', 'a non-empty array of messages', Codes.invalidMessages, { missing: Codes.missingMessages })],
+  ['body.messages.*', spec('message', 'an object with role and content', Codes.invalidMessage)],
+  ['body.messages.*.role', spec('role', '"system", "user" or "assistant"', Codes.invalidRole, { missing: Codes.invalidRole })],
+  ['body.messages.*.content', spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent })],
+  ['body.messages.*.content.*', spec('content part', 'a {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}} object', Codes.invalidContentPart)],
+  ['body.messages.*.content.*.type', spec('type', '"text" or "image_url"', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  ['body.messages.*.content.*.text', spec('text', 'a string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  ['body.messages.*.content.*.image_url', spec('image_url', 'an object with a url string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  ['body.messages.*.content.*.image_url.url', spec('url', 'a string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  ['body.temperature', spec('temperature', 'a number from 0 to 2', Codes.invalidType, { range: Codes.temperatureRange })],
+  ['body.top_p', spec('top_p', 'a number from 0 to 1', Codes.invalidType, { range: Codes.topPRange })],
+  ['body.frequency_penalty', spec('frequency_penalty', 'a number from -2 to 2', Codes.invalidType, { range: Codes.frequencyPenaltyRange })],
+  ['body.presence_penalty', spec('presence_penalty', 'a number from -2 to 2', Codes.invalidType, { range: Codes.presencePenaltyRange })],
+  ['body.top_logprobs', spec('top_logprobs', 'an integer from 0 to 20', Codes.invalidType, { range: Codes.topLogprobsRange })],
+  ['body.logprobs', spec('logprobs', 'a boolean', Codes.invalidType)],
+  ['body.logit_bias', spec('logit_bias', 'an object mapping token ids to numbers from -100 to 100', Codes.invalidType)],
+  ['body.logit_bias.*', spec('logit_bias value', 'a number from -100 to 100', Codes.invalidType, { range: Codes.logitBiasRange })],
+  ['body.stop', spec('stop', 'a string or an array of at most 4 strings', Codes.invalidStop)],
+  ['body.stop.*', spec('stop sequence', 'a string', Codes.invalidStop)],
+  ['body.max_completion_tokens', spec('max_completion_tokens', 'a positive integer', Codes.invalidType, { range: Codes.maxCompletionTokensRange })],
+  ['body.max_tokens', spec('max_tokens', 'a positive integer', Codes.invalidType, { range: Codes.maxCompletionTokensRange })],
+  ['body.seed', spec('seed', 'an integer', Codes.invalidType)],
+  ['body.stream', spec('stream', 'a boolean', Codes.invalidType)],
+  ['body.metadata', spec('metadata', 'an object', Codes.invalidType)],
+  // Results and fine-tuning lines.
+  ['messages', spec('messages', 'a non-empty array of messages', Codes.invalidMessages, { missing: Codes.missingMessages })],
+  ['messages.*', spec('message', 'an object with role and content', Codes.invalidMessage)],
+  ['messages.*.role', spec('role', '"system", "user" or "assistant"', Codes.invalidRole, { missing: Codes.invalidRole })],
+  ['messages.*.content', spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent })],
+  ['id', spec('id', 'a string', Codes.missingResultFields)],
+  ['response', spec('response', 'an object with status_code and body, or null', Codes.missingResultFields)],
+  ['response.status_code', spec('status_code', 'an integer', Codes.missingResultFields, { missing: Codes.missingResultFields })],
+  ['error', spec('error', 'an object with code and message, or null', Codes.missingResultFields)],
+  ['error.message', spec('message', 'a string', Codes.missingResultFields, { missing: Codes.missingResultFields })],
+]);

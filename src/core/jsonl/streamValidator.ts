@@ -1,0 +1,96 @@
+import { checkLine, voteLine, type LineVote } from './checkLine';
+import { compareDiagnostics, Codes, atLine, type FileKind, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from './diagnostics';
+import {
+  decideKind,
+  fileTooLargeDiagnostic,
+  FREE_TIER_MAX_BATCH_LINES,
+  freeTierCapDiagnostic,
+  KIND_WINDOW,
+  MAX_BATCH_FILE_BYTES,
+} from './fileRules';
+import { LineTree } from './locate';
+
+/**
+ * Validates a file line by line as it streams in, keeping only the custom_id index and the diagnostics: the CLI's
+ * path for files up to the 100 MB cap and beyond. Lines are held back only until the first non-blank lines have
+ * decided the file's kind.
+ */
+export class JsonlStreamValidator {
+  private kind: FileKind | undefined;
+  private readonly held: string[] = [];
+  private readonly heldVotes: LineVote[] = [];
+  private readonly firstUse = new Map<string, number>();
+  private readonly diagnostics: JsonlDiagnostic[] = [];
+  private line = 0;
+  private requests = 0;
+  private bytes = 0;
+  private capLine: { line: number; text: string } | undefined;
+  private sizeLine: { line: number; text: string } | undefined;
+
+  constructor(
+    private readonly options: ValidationOptions,
+    private readonly eolBytes = 1,
+  ) {}
+
+  push(text: string): void {
+    if (this.kind !== undefined) {
+      this.process(text);
+      return;
+    }
+    this.held.push(text);
+    const vote = voteLine(text);
+    if (vote !== 'blank') this.heldVotes.push(vote);
+    if (this.heldVotes.length >= KIND_WINDOW) this.release();
+  }
+
+  finish(): ValidationResult {
+    if (this.kind === undefined) this.release();
+    const kind = this.kind!;
+    if (kind === 'batch') {
+      if (this.capLine && this.options.tier === 'free') {
+        this.diagnostics.push(freeTierCapDiagnostic(this.capLine.line, this.capLine.text, this.requests));
+      }
+      const total = this.bytes;
+      if (this.sizeLine && total > MAX_BATCH_FILE_BYTES) {
+        this.diagnostics.push(fileTooLargeDiagnostic(this.sizeLine.line, this.sizeLine.text, total));
+      }
+    }
+    return { kind, diagnostics: this.diagnostics.sort(compareDiagnostics) };
+  }
+
+  private release(): void {
+    this.kind = decideKind(this.heldVotes);
+    for (const text of this.held) this.process(text);
+    this.held.length = 0;
+  }
+
+  private process(text: string): void {
+    const line = this.line++;
+    const check = checkLine(text, this.kind!, this.options);
+    for (const d of check.diagnostics) this.diagnostics.push(atLine(line, d));
+    if (check.vote !== 'blank') {
+      this.requests++;
+      if (this.requests === FREE_TIER_MAX_BATCH_LINES) this.capLine = { line, text };
+    }
+    this.bytes += Buffer.byteLength(text) + this.eolBytes;
+    if (!this.sizeLine && this.bytes > MAX_BATCH_FILE_BYTES) this.sizeLine = { line, text };
+    const id = check.customId;
+    if (id === undefined) return;
+    const first = this.firstUse.get(id);
+    if (first === undefined) {
+      this.firstUse.set(id, line);
+      return;
+    }
+    const span = new LineTree(text).valueOrNearest(['custom_id']);
+    this.diagnostics.push({
+      line,
+      startColumn: span.start,
+      endColumn: span.end,
+      severity: 'error',
+      code: Codes.duplicateCustomId,
+      message: `Duplicate custom_id ${JSON.stringify(id)}: first used on line ${first + 1}. Each request needs its own.`,
+      fix: { kind: 'uniqueCustomId', customId: id },
+      related: [{ line: first, startColumn: 0, endColumn: 0, message: `First use of custom_id ${JSON.stringify(id)}` }],
+    });
+  }
+}
