@@ -1,0 +1,154 @@
+// Typed API errors with messages a person can act on. The openai SDK's error classes are mapped
+// here once; nothing else in the product inspects SDK errors.
+import OpenAI from 'openai';
+import { redact } from '../util/redact';
+
+export type KlusterErrorKind =
+  | 'unauthorized'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'bad_request'
+  | 'aborted'
+  | 'invalid_response';
+
+export interface KlusterErrorDetails {
+  /** HTTP status, when the service answered. */
+  readonly status?: number;
+  /** Seconds the service asked us to wait (Retry-After), for `rate_limited`. */
+  readonly retryAfterSeconds?: number;
+  /** The service's request id, worth quoting to support. */
+  readonly requestId?: string;
+  readonly cause?: unknown;
+}
+
+export class KlusterError extends Error {
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  readonly requestId?: string;
+
+  constructor(
+    readonly kind: KlusterErrorKind,
+    message: string,
+    details: KlusterErrorDetails = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'KlusterError';
+    this.status = details.status;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.requestId = details.requestId;
+  }
+
+  /** True for failures that may go away by themselves (worth a later retry). */
+  get transient(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout';
+  }
+}
+
+export interface ErrorContext {
+  /** The key, so that it can never appear in a message, even if a server echoes it. */
+  readonly apiKey?: string;
+  readonly baseUrl?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into seconds. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function hostOf(baseUrl: string | undefined): string {
+  if (!baseUrl) return 'the kluster.ai API';
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+  const body = error.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === 'string' && body.message) return body.message;
+  return error.message.replace(/^\d{3}\s*/, '') || 'no details';
+}
+
+function causeText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  // The SDK's generic text adds nothing a person can use.
+  return parts.filter((p) => p && !/^Connection error\.?$/.test(p) && p !== 'fetch failed').join(': ') || 'connection failed';
+}
+
+function isAbortLike(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error instanceof OpenAI.APIUserAbortError);
+}
+
+/** Maps anything thrown by the SDK, fetch or a stream into a KlusterError. */
+export function toKlusterError(error: unknown, context: ErrorContext = {}): KlusterError {
+  if (error instanceof KlusterError) return error;
+  const clean = (text: string) => redact(text, [context.apiKey]);
+  const host = hostOf(context.baseUrl);
+
+  if (context.signal?.aborted || error instanceof OpenAI.APIUserAbortError) {
+    return new KlusterError('aborted', 'Cancelled.', { cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    const after = context.timeoutMs ? ` after ${Math.round(context.timeoutMs / 100) / 10} s` : '';
+    return new KlusterError('timeout', `The request to ${host} timed out${after}. The service may be busy; try again, or raise the timeout.`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new KlusterError('network', `Could not reach ${host}: ${clean(causeText(error.cause ?? error))}. Check your network connection and the base URL.`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status;
+    const requestId = error.requestID ?? undefined;
+    const said = clean(serverMessage(error));
+    const details = { status, requestId, cause: error };
+    switch (true) {
+      case status === 401 || status === 403:
+        return new KlusterError('unauthorized', `The API key was refused (${status}: ${said}). Check the key: set it again, or pass --api-key / KLUSTER_API_KEY.`, details);
+      case status === 404:
+        return new KlusterError('not_found', `Not found (404): ${said}. Check the ID; it may belong to another account or have been deleted.`, details);
+      case status === 413:
+        return new KlusterError('payload_too_large', `The file is too large (413): ${said}. kluster.ai accepts files up to 100 MB; split the file into smaller batches.`, details);
+      case status === 429: {
+        const retryAfterSeconds = parseRetryAfter(error.headers?.get('retry-after'));
+        const wait = retryAfterSeconds === undefined ? 'a while' : `${retryAfterSeconds} s`;
+        return new KlusterError('rate_limited', `Rate limited by kluster.ai (429: ${said}), still after retrying. Wait ${wait} and try again, or send fewer requests at once.`, { ...details, retryAfterSeconds });
+      }
+      case status !== undefined && status >= 500:
+        return new KlusterError('server', `kluster.ai had a server error (${status}: ${said}) and retries did not help. Try again later.`, details);
+      case status === undefined:
+        // An error event inside an otherwise successful stream.
+        return new KlusterError('server', `kluster.ai reported an error: ${said}.`, details);
+      default:
+        return new KlusterError('bad_request', `The API rejected the request (${status}): ${said}.`, details);
+    }
+  }
+  if (isAbortLike(error)) {
+    return new KlusterError('aborted', 'Cancelled.', { cause: error });
+  }
+  // Body reads that fail after the headers arrived: undici's "terminated", ECONNRESET, "other side closed".
+  if (error instanceof Error) {
+    return new KlusterError('network', `The connection to ${host} broke: ${clean(causeText(error))}. Check your network and try again.`, { cause: error });
+  }
+  return new KlusterError('network', `Request to ${host} failed: ${clean(String(error))}.`, { cause: error });
+}

@@ -1,0 +1,218 @@
+// zod schemas for what the kluster.ai API really returns. They are loose on purpose:
+// - timestamps arrive as integers or numeric strings ("1733832777"), normalised to numbers;
+// - objects keep fields we do not know (`count`, `page`, `items_per_page` beyond 2^53, ...);
+// - statuses are plain strings, so a status the docs do not list passes through.
+import { z } from 'zod';
+
+/** Unix seconds, sent by the service either as an integer or as a numeric string. */
+export const timestamp = z.preprocess((value) => {
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return value;
+}, z.number());
+
+const optionalTimestamp = timestamp.nullish();
+
+export const ModelSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  created: optionalTimestamp,
+  owned_by: z.string().nullish(),
+});
+export type Model = z.infer<typeof ModelSchema>;
+
+/** `{object: "list", data: [...]}` with whatever pagination fields the endpoint adds. */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    object: z.string().optional(),
+    data: z.array(item),
+    first_id: z.string().nullish(),
+    last_id: z.string().nullish(),
+    has_more: z.boolean().nullish(),
+  });
+}
+
+export const ModelListSchema = listOf(ModelSchema);
+
+export const FILE_PURPOSES = ['batch', 'fine-tune'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
+export const FileObjectSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  bytes: z.number().nullish(),
+  created_at: optionalTimestamp,
+  filename: z.string().nullish(),
+  purpose: z.string().nullish(),
+});
+export type FileObject = z.infer<typeof FileObjectSchema>;
+
+export const FileListSchema = listOf(FileObjectSchema);
+export type FileList = z.infer<typeof FileListSchema>;
+
+export const FileDeletedSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  deleted: z.boolean(),
+});
+export type FileDeleted = z.infer<typeof FileDeletedSchema>;
+
+export const COMPLETION_WINDOWS = ['1h', '3h', '6h', '12h', '24h'] as const;
+export type CompletionWindow = (typeof COMPLETION_WINDOWS)[number];
+
+export function isCompletionWindow(value: string): value is CompletionWindow {
+  return (COMPLETION_WINDOWS as readonly string[]).includes(value);
+}
+
+/** Statuses the docs list. The schema accepts any string; this is for UI decisions. */
+export const KNOWN_BATCH_STATUSES = [
+  'validating',
+  'failed',
+  'in_progress',
+  'finalizing',
+  'completed',
+  'expired',
+  'cancelling',
+  'cancelled',
+] as const;
+export type KnownBatchStatus = (typeof KNOWN_BATCH_STATUSES)[number];
+/** A status from the service: one of the known ones, or a new one passed through. */
+export type BatchStatus = KnownBatchStatus | (string & {});
+
+/** Statuses after which a batch never changes again. */
+export const TERMINAL_BATCH_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed', 'expired', 'cancelled']);
+
+export const BatchErrorSchema = z.looseObject({
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  param: z.string().nullish(),
+  line: z.number().nullish(),
+});
+export type BatchError = z.infer<typeof BatchErrorSchema>;
+
+export const BatchSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  endpoint: z.string().nullish(),
+  errors: z
+    .looseObject({
+      object: z.string().optional(),
+      data: z.array(BatchErrorSchema).nullish(),
+    })
+    .nullish(),
+  input_file_id: z.string().nullish(),
+  completion_window: z.string().nullish(),
+  status: z.string() as z.ZodType<BatchStatus>,
+  output_file_id: z.string().nullish(),
+  error_file_id: z.string().nullish(),
+  created_at: optionalTimestamp,
+  in_progress_at: optionalTimestamp,
+  expires_at: optionalTimestamp,
+  finalizing_at: optionalTimestamp,
+  completed_at: optionalTimestamp,
+  failed_at: optionalTimestamp,
+  expired_at: optionalTimestamp,
+  cancelling_at: optionalTimestamp,
+  cancelled_at: optionalTimestamp,
+  request_counts: z
+    .looseObject({ total: z.number().nullish(), completed: z.number().nullish(), failed: z.number().nullish() })
+    .nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+export type Batch = z.infer<typeof BatchSchema>;
+
+/** kluster's batch list: the OpenAI cursor fields plus `count`, `page`, `page_count`, `items_per_page`. */
+export const BatchListSchema = listOf(BatchSchema);
+export type BatchList = z.infer<typeof BatchListSchema>;
+
+const UsageSchema = z.looseObject({
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+  total_tokens: z.number().nullish(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const ChatCompletionSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  created: optionalTimestamp,
+  model: z.string().nullish(),
+  choices: z.array(
+    z.looseObject({
+      index: z.number().nullish(),
+      message: z.looseObject({ role: z.string().nullish(), content: z.unknown() }),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
+  usage: UsageSchema.nullish(),
+});
+export type ChatCompletion = z.infer<typeof ChatCompletionSchema>;
+
+export const ChatCompletionChunkSchema = z.looseObject({
+  id: z.string().nullish(),
+  object: z.string().optional(),
+  created: optionalTimestamp,
+  model: z.string().nullish(),
+  choices: z.array(
+    z.looseObject({
+      index: z.number().nullish(),
+      delta: z.looseObject({ role: z.string().nullish(), content: z.string().nullish() }).nullish(),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
+  usage: UsageSchema.nullish(),
+});
+export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunkSchema>;
+
+export const KNOWN_FINE_TUNING_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelling',
+  'cancelled',
+] as const;
+
+export const FineTuningJobSchema = z.looseObject({
+  id: z.string(),
+  object: z.string().optional(),
+  model: z.string().nullish(),
+  created_at: optionalTimestamp,
+  finished_at: optionalTimestamp,
+  fine_tuned_model: z.string().nullish(),
+  result_files: z.array(z.unknown()).nullish(),
+  status: z.string(),
+  training_file: z.string().nullish(),
+  validation_file: z.string().nullish(),
+  hyperparameters: z.record(z.string(), z.unknown()).nullish(),
+  trained_tokens: z.number().nullish(),
+});
+export type FineTuningJob = z.infer<typeof FineTuningJobSchema>;
+
+export const FineTuningJobListSchema = listOf(FineTuningJobSchema);
+export type FineTuningJobList = z.infer<typeof FineTuningJobListSchema>;
+
+/** `messages[]` entry of a chat request. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | (string & {});
+  content: string | unknown[];
+}
+
+/** A chat completion request body: `model`, `messages` and any other documented option. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  [option: string]: unknown;
+}
+
+/** One-line description of a zod failure naming the field, e.g. `data[2].status: expected string`. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'unexpected shape';
+  const path = issue.path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${path || '(root)'}: ${issue.message}${more}`;
+}
