@@ -1,0 +1,197 @@
+// How batches and files read in the tree, the status bar and notifications. Pure, so it is unit-tested.
+import { TERMINAL_BATCH_STATUSES, type Batch, type BatchError, type FileObject } from '../api/schemas';
+
+export function isTerminal(status: string): boolean {
+  return TERMINAL_BATCH_STATUSES.has(status);
+}
+
+/** `in_progress` → `in progress`. */
+export function statusText(status: string): string {
+  return status.replace(/_/g, ' ');
+}
+
+/** Age of a unix-seconds timestamp, e.g. `just now`, `42s ago`, `5m ago`, `3h ago`, `2d ago`, then the date. */
+export function formatAge(seconds: number | null | undefined, nowMs = Date.now()): string {
+  if (seconds == null || !Number.isFinite(seconds)) return 'unknown age';
+  const elapsed = Math.floor(nowMs / 1000 - seconds);
+  if (elapsed < 5) return 'just now';
+  if (elapsed < 60) return `${elapsed}s ago`;
+  if (elapsed < 3600) return `${Math.floor(elapsed / 60)}m ago`;
+  if (elapsed < 86_400) return `${Math.floor(elapsed / 3600)}h ago`;
+  if (elapsed < 30 * 86_400) return `${Math.floor(elapsed / 86_400)}d ago`;
+  return formatDate(seconds);
+}
+
+/** `2025-01-03` (UTC), stable across machines. */
+export function formatDate(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return 'unknown date';
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+/** `2025-01-03 14:05 UTC`. */
+export function formatDateTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+const SIZE_UNITS = ['KB', 'MB', 'GB', 'TB'];
+
+/** Human-readable size in powers of 1024: `512 B`, `1.5 KB`, `12 MB`. */
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return 'unknown size';
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${SIZE_UNITS[unit]}`;
+}
+
+/** `12,345`. Fixed locale so output is the same everywhere. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export interface RequestCounts {
+  readonly total: number;
+  readonly completed: number;
+  readonly failed: number;
+}
+
+export function requestCounts(batch: Batch): RequestCounts {
+  const counts = batch.request_counts;
+  return { total: counts?.total ?? 0, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 };
+}
+
+/** Requests done (succeeded or failed) out of the total, 0..1; undefined before the total is known. */
+export function progressOf(batch: Batch): number | undefined {
+  const { total, completed, failed } = requestCounts(batch);
+  return total > 0 ? Math.min(1, (completed + failed) / total) : undefined;
+}
+
+/** The tree label: the input file's name when known, else the batch id. */
+export function batchLabel(batch: Batch, inputFileName?: string): string {
+  return inputFileName || metadataInputFile(batch)?.split('/').pop() || batch.id;
+}
+
+/** `in progress · 3/10 · 5m ago`: completed counts successes and failures alike, as progress. */
+export function batchDescription(batch: Batch, nowMs = Date.now()): string {
+  const { total, completed, failed } = requestCounts(batch);
+  return `${statusText(batch.status)} · ${completed + failed}/${total} · ${formatAge(batch.created_at, nowMs)}`;
+}
+
+/** Metadata key under which submissions name their workspace-relative input file. */
+export const INPUT_FILE_METADATA_KEY = 'input_file';
+
+export function metadataInputFile(batch: Batch): string | undefined {
+  const value = batch.metadata?.[INPUT_FILE_METADATA_KEY];
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+export interface StatusIcon {
+  /** A codicon id, `~spin` appended while the batch is running. */
+  readonly id: string;
+  /** A theme color id, if any. */
+  readonly color?: string;
+}
+
+const TERMINAL_ICONS: Record<string, StatusIcon> = {
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  expired: { id: 'watch', color: 'list.warningForeground' },
+  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+};
+
+const RUNNING_ICONS: Record<string, string> = {
+  validating: 'loading',
+  in_progress: 'sync',
+  finalizing: 'gear',
+  cancelling: 'circle-slash',
+};
+
+export function statusIcon(status: string): StatusIcon {
+  if (isTerminal(status)) return TERMINAL_ICONS[status] ?? { id: 'question' };
+  return { id: `${RUNNING_ICONS[status] ?? 'sync'}~spin` };
+}
+
+/** A batch error entry as one line: `Line 3: body.model is required. (missing_required_parameter)`. */
+export function describeBatchError(error: BatchError): string {
+  const message = error.message?.trim() || 'No message.';
+  const line = error.line != null && !/^line\s+\d+/i.test(message) ? `Line ${error.line}: ` : '';
+  return `${line}${message}${error.code ? ` (${error.code})` : ''}`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, '\\$&');
+}
+
+const TIMESTAMP_FIELDS = [
+  'created_at',
+  'in_progress_at',
+  'finalizing_at',
+  'completed_at',
+  'failed_at',
+  'expired_at',
+  'cancelling_at',
+  'cancelled_at',
+  'expires_at',
+] as const;
+
+/** A markdown tooltip with every field of the batch. */
+export function batchTooltip(batch: Batch, localFile?: string): string {
+  const rows: [string, string][] = [
+    ['id', batch.id],
+    ['status', batch.status],
+    ['endpoint', batch.endpoint ?? ''],
+    ['completion window', batch.completion_window ?? ''],
+    ['input file', batch.input_file_id ?? ''],
+    ['output file', batch.output_file_id ?? ''],
+    ['error file', batch.error_file_id ?? ''],
+  ];
+  if (localFile) rows.push(['local input', localFile]);
+  const { total, completed, failed } = requestCounts(batch);
+  rows.push(['requests', `${completed} completed, ${failed} failed, ${total} total`]);
+  for (const field of TIMESTAMP_FIELDS) {
+    const value = batch[field];
+    if (value != null) rows.push([field.replace(/_/g, ' '), formatDateTime(value)]);
+  }
+  const errors = batch.errors?.data ?? [];
+  if (errors.length) rows.push(['errors', String(errors.length)]);
+  for (const [key, value] of Object.entries(batch.metadata ?? {})) {
+    rows.push([`metadata.${key}`, typeof value === 'string' ? value : JSON.stringify(value)]);
+  }
+  const table = rows
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `| ${escapeMarkdown(key)} | ${escapeMarkdown(value)} |`)
+    .join('\n');
+  return `**Batch ${escapeMarkdown(batch.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
+}
+
+/** `1.5 KB · batch · 2025-01-03`. */
+export function fileDescription(file: FileObject): string {
+  return `${formatSize(file.bytes)} · ${file.purpose ?? 'unknown purpose'} · ${formatDate(file.created_at)}`;
+}
+
+export function fileTooltip(file: FileObject): string {
+  const rows: [string, string][] = [
+    ['id', file.id],
+    ['filename', file.filename ?? ''],
+    ['size', file.bytes != null ? `${formatSize(file.bytes)} (${formatCount(file.bytes)} bytes)` : ''],
+    ['purpose', file.purpose ?? ''],
+    ['created', file.created_at != null ? formatDateTime(file.created_at) : ''],
+  ];
+  const table = rows
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `| ${key} | ${escapeMarkdown(value)} |`)
+    .join('\n');
+  return `**File ${escapeMarkdown(file.filename ?? file.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
+}
+
+/** One line for a finished batch: `requests.jsonl completed: 9 succeeded, 1 failed.` */
+export function completionMessage(batch: Batch, label: string): string {
+  const { total, completed, failed } = requestCounts(batch);
+  const counts = total > 0 ? `: ${completed} succeeded, ${failed} failed of ${total}` : '';
+  const errors = batch.errors?.data?.length ? ` (${batch.errors.data.length} validation error${batch.errors.data.length === 1 ? '' : 's'})` : '';
+  return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
+}

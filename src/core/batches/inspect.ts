@@ -1,0 +1,87 @@
+// One streaming pass over a batch input file before it is submitted: the validator's verdict and the
+// summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
+import { createReadStream } from 'fs';
+import { JsonlStreamValidator, LineSplitter, summarizeLine, type ValidationOptions, type ValidationResult } from '../jsonl';
+import { formatCount } from './format';
+
+export interface BatchFileSummary {
+  readonly validation: ValidationResult;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Non-blank lines. */
+  readonly requests: number;
+  /** Model id → requests using it, most used first. */
+  readonly models: ReadonlyMap<string, number>;
+  /** Prompt text characters / 4, summed over requests. */
+  readonly estimatedInputTokens: number;
+  readonly bytes: number;
+}
+
+/** Collects the summary line by line; `inspectBatchFile` feeds it from disk, tests feed it text. */
+export class BatchFileInspector {
+  private readonly validator: JsonlStreamValidator;
+  private readonly models = new Map<string, number>();
+  private requests = 0;
+  private tokens = 0;
+  private bytes = 0;
+
+  constructor(options: ValidationOptions, eolBytes = 1) {
+    this.validator = new JsonlStreamValidator(options, eolBytes);
+  }
+
+  push(line: string, eolBytes = 1): void {
+    this.validator.push(line);
+    this.bytes += Buffer.byteLength(line) + eolBytes;
+    if (line.trim() === '') return;
+    this.requests++;
+    const summary = summarizeLine(line);
+    if (!summary) return;
+    this.tokens += summary.estimatedTokens;
+    if (summary.model) this.models.set(summary.model, (this.models.get(summary.model) ?? 0) + 1);
+  }
+
+  finish(): BatchFileSummary {
+    const validation = this.validator.finish();
+    const count = (severity: string) => validation.diagnostics.filter((d) => d.severity === severity).length;
+    return {
+      validation,
+      errors: count('error'),
+      warnings: count('warning'),
+      requests: this.requests,
+      models: new Map([...this.models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+      estimatedInputTokens: this.tokens,
+      bytes: this.bytes,
+    };
+  }
+}
+
+export async function inspectBatchFile(file: string, options: ValidationOptions, signal?: AbortSignal): Promise<BatchFileSummary> {
+  let inspector: BatchFileInspector | undefined;
+  let eol = 1;
+  const splitter = new LineSplitter((line) => inspector!.push(line, eol));
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    if (!inspector) {
+      eol = chunk.includes('\r\n') ? 2 : 1;
+      inspector = new BatchFileInspector(options, eol);
+    }
+    splitter.push(chunk);
+  }
+  inspector ??= new BatchFileInspector(options);
+  splitter.end();
+  return inspector.finish();
+}
+
+/** `10 requests · 2 models · ~1,234 input tokens`. */
+export function summaryHeadline(summary: BatchFileSummary): string {
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(summary.requests, 'request')} · ${plural(summary.models.size, 'model')} · ~${formatCount(summary.estimatedInputTokens)} input tokens`;
+}
+
+/** `klusterai/Meta-Llama-3.3-70B-Instruct-Turbo (8), deepseek-ai/DeepSeek-R1 (2)`, the first few. */
+export function modelsLine(summary: BatchFileSummary, shown = 4): string {
+  const entries = [...summary.models];
+  const listed = entries.slice(0, shown).map(([model, n]) => `${model} (${formatCount(n)})`);
+  if (entries.length > shown) listed.push(`and ${entries.length - shown} more`);
+  return listed.join(', ') || 'no model named';
+}

@@ -1,0 +1,106 @@
+import * as assert from 'assert';
+import { BatchSchema, type Batch } from '../../../src/core/api/schemas';
+import {
+  batchDescription,
+  batchLabel,
+  batchTooltip,
+  completionMessage,
+  describeBatchError,
+  fileDescription,
+  formatAge,
+  formatSize,
+  isTerminal,
+  progressOf,
+  statusIcon,
+} from '../../../src/core/batches/format';
+
+const NOW_MS = Date.UTC(2025, 0, 10, 12, 0, 0);
+const NOW = NOW_MS / 1000;
+
+function batch(fields: Record<string, unknown>): Batch {
+  return BatchSchema.parse({ id: 'b_123', status: 'in_progress', created_at: String(NOW - 300), ...fields });
+}
+
+describe('batch formatting', () => {
+  it('formats ages from seconds to days, then a date', () => {
+    assert.strictEqual(formatAge(NOW - 2, NOW_MS), 'just now');
+    assert.strictEqual(formatAge(NOW - 42, NOW_MS), '42s ago');
+    assert.strictEqual(formatAge(NOW - 300, NOW_MS), '5m ago');
+    assert.strictEqual(formatAge(NOW - 3 * 3600 - 59, NOW_MS), '3h ago');
+    assert.strictEqual(formatAge(NOW - 2 * 86_400, NOW_MS), '2d ago');
+    assert.strictEqual(formatAge(NOW - 60 * 86_400, NOW_MS), '2024-11-11');
+    assert.strictEqual(formatAge(undefined, NOW_MS), 'unknown age');
+  });
+
+  it('formats sizes in powers of 1024', () => {
+    assert.strictEqual(formatSize(0), '0 B');
+    assert.strictEqual(formatSize(1023), '1023 B');
+    assert.strictEqual(formatSize(1024), '1 KB');
+    assert.strictEqual(formatSize(1536), '1.5 KB');
+    assert.strictEqual(formatSize(12 * 1024 * 1024 + 1), '12 MB');
+    assert.strictEqual(formatSize(100 * 1024 * 1024), '100 MB');
+    assert.strictEqual(formatSize(3 * 1024 ** 3), '3 GB');
+    assert.strictEqual(formatSize(null), 'unknown size');
+  });
+
+  it('describes a batch as status · done/total · age, counting failures as done', () => {
+    const b = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
+    assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 5m ago');
+    assert.strictEqual(progressOf(b), 0.3);
+    assert.strictEqual(batchDescription(batch({ status: 'validating', request_counts: null }), NOW_MS), 'validating · 0/0 · 5m ago');
+    assert.strictEqual(progressOf(batch({ request_counts: null })), undefined);
+  });
+
+  it('labels a batch by local file, then metadata file, then id', () => {
+    assert.strictEqual(batchLabel(batch({}), 'local.jsonl'), 'local.jsonl');
+    assert.strictEqual(batchLabel(batch({ metadata: { input_file: 'data/sub/requests.jsonl' } })), 'requests.jsonl');
+    assert.strictEqual(batchLabel(batch({ metadata: { input_file: 42 } })), 'b_123');
+    assert.strictEqual(batchLabel(batch({})), 'b_123');
+  });
+
+  it('picks a codicon per status, spinning only while running', () => {
+    for (const status of ['validating', 'in_progress', 'finalizing', 'cancelling']) {
+      assert.ok(statusIcon(status).id.endsWith('~spin'), status);
+      assert.strictEqual(isTerminal(status), false);
+    }
+    for (const status of ['completed', 'failed', 'expired', 'cancelled']) {
+      assert.ok(!statusIcon(status).id.includes('~spin'), status);
+      assert.strictEqual(isTerminal(status), true);
+    }
+    const ids = new Set(['validating', 'in_progress', 'finalizing', 'completed', 'failed', 'expired', 'cancelled'].map((s) => statusIcon(s).id));
+    assert.strictEqual(ids.size, 7, 'each status has its own icon');
+    assert.strictEqual(statusIcon('brand_new_status').id, 'sync~spin', 'an unknown status is treated as running');
+  });
+
+  it('puts every field into the tooltip and escapes markdown', () => {
+    const b = batch({
+      status: 'completed',
+      input_file_id: 'file_in',
+      output_file_id: 'file_out',
+      error_file_id: null,
+      completion_window: '24h',
+      completed_at: NOW,
+      request_counts: { total: 3, completed: 3, failed: 0 },
+      metadata: { input_file: 'my_requests.jsonl', team: { a: 1 } },
+    });
+    const tip = batchTooltip(b, '/ws/my_requests.jsonl');
+    for (const text of ['b\\_123', 'file\\_in', 'file\\_out', '24h', '3 completed, 0 failed, 3 total', 'completed at', '2025-01-10 12:00 UTC', 'metadata.input\\_file', 'my\\_requests.jsonl', '{"a":1}', 'local input']) {
+      assert.ok(tip.includes(text), `tooltip has ${text}:\n${tip}`);
+    }
+    assert.ok(!tip.includes('error file'), 'empty fields are left out');
+  });
+
+  it('writes batch errors as one line with the line number once', () => {
+    assert.strictEqual(describeBatchError({ code: 'invalid_value', message: 'Line 3: `method` must be "POST".', line: 3 }), 'Line 3: `method` must be "POST". (invalid_value)');
+    assert.strictEqual(describeBatchError({ code: null, message: 'bad model', line: 7 }), 'Line 7: bad model');
+    assert.strictEqual(describeBatchError({ message: null }), 'No message.');
+  });
+
+  it('describes files and finished batches', () => {
+    assert.strictEqual(fileDescription({ id: 'f', bytes: 2048, purpose: 'batch', created_at: NOW }), '2 KB · batch · 2025-01-10');
+    const done = batch({ status: 'completed', request_counts: { total: 10, completed: 9, failed: 1 } });
+    assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed: 9 succeeded, 1 failed of 10.');
+    const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
+    assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
+  });
+});
