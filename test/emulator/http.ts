@@ -68,7 +68,10 @@ export class Exchange {
     let sent = 0;
     for (const chunk of chunks) {
       if (this.res.destroyed) return;
-      if (sent >= dropAfter) return this.drop();
+      if (sent >= dropAfter) {
+        await sleep(20); // let what was written reach the client first
+        return this.drop();
+      }
       if (this.delayMs) await sleep(this.delayMs);
       this.res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       sent++;

@@ -1,0 +1,191 @@
+// Every failure kind, produced by the emulator over real sockets, mapped to a typed KlusterError.
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { KlusterClient, KlusterError, type KlusterErrorKind } from '../../../src/core/api';
+import { rejects, requestLine, useEmulator, writeLines } from './helpers';
+
+async function failsWith(promise: Promise<unknown>, kind: KlusterErrorKind): Promise<KlusterError> {
+  const error = await rejects(promise);
+  assert.ok(error instanceof KlusterError, `expected a KlusterError, got ${String(error)}`);
+  assert.strictEqual(error.kind, kind, error.message);
+  assert.ok(!/\n/.test(error.message), 'one-line message');
+  return error;
+}
+
+describe('KlusterClient failures', () => {
+  const f = useEmulator({ limits: { maxFileBytes: 4096 } });
+  const requestsTo = (pathname: string, since: number) => f.emulator.state.requests.filter((r) => r.path === pathname && r.at >= since);
+  const streamRequest = { model: 'google/gemma-3-27b-it', messages: [{ role: 'user', content: 'one two three four five six seven' }] };
+
+  it('401: a wrong key is unauthorized, and the key never appears in the message', async () => {
+    const secret = 'sk-wrong-key-1234567890';
+    const error = await failsWith(new KlusterClient({ baseUrl: f.emulator.url, apiKey: secret }).listModels(), 'unauthorized');
+    assert.strictEqual(error.status, 401);
+    assert.ok(!error.message.includes(secret));
+    assert.match(error.message, /API key/);
+  });
+
+  it('404: an unknown batch is not_found', async () => {
+    const error = await failsWith(f.client().getBatch('no-such-batch'), 'not_found');
+    assert.match(error.message, /no-such-batch/);
+  });
+
+  it('413: the service refuses an upload over its limit', async () => {
+    const big = path.join(f.dir, 'big.jsonl');
+    await fs.writeFile(big, (requestLine('x', 'y'.repeat(200)) + '\n').repeat(30));
+    const error = await failsWith(f.client().uploadFile(big), 'payload_too_large');
+    assert.strictEqual(error.status, 413);
+    assert.match(error.message, /100 MB/);
+  });
+
+  it('refuses a file over 100 MB before sending a byte', async () => {
+    const huge = path.join(f.dir, 'huge.jsonl');
+    const handle = await fs.open(huge, 'w');
+    await handle.truncate(100 * 1024 * 1024 + 1); // sparse: no disk used
+    await handle.close();
+    const before = f.emulator.state.requests.length;
+    const error = await failsWith(f.client().uploadFile(huge), 'payload_too_large');
+    assert.match(error.message, /100\.0 MB/);
+    assert.strictEqual(f.emulator.state.requests.length, before);
+  });
+
+  it('429: the SDK waits for Retry-After, then succeeds', async () => {
+    const start = Date.now();
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/models', retryAfterSeconds: 1 });
+    const models = await f.client({ maxRetries: 2 }).listModels();
+    assert.ok(models.length > 0);
+    const [limited, retried] = requestsTo('/v1/models', start);
+    assert.strictEqual(limited!.status, 429);
+    assert.strictEqual(retried!.status, 200);
+    assert.ok(retried!.at - limited!.at >= 900, `retried after ${retried!.at - limited!.at} ms, Retry-After was 1 s`);
+  });
+
+  it('429: rate_limited with retryAfterSeconds once retries run out', async () => {
+    const start = Date.now();
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 0.05, times: 5 });
+    const error = await failsWith(f.client({ maxRetries: 1 }).listBatches(), 'rate_limited');
+    assert.strictEqual(error.retryAfterSeconds, 0.05);
+    assert.strictEqual(requestsTo('/v1/batches', start).length, 2, 'one try and one retry');
+  });
+
+  it('429 on an upload: the file is re-read and sent again', async () => {
+    const start = Date.now();
+    const input = await writeLines(f.dir, 'retry.jsonl', [requestLine('a', 'b')]);
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/files', method: 'POST', retryAfterSeconds: 0.05 });
+    const uploaded = await f.client().uploadFile(input);
+    assert.strictEqual(uploaded.bytes, (await fs.stat(input)).size);
+    assert.deepStrictEqual(requestsTo('/v1/files', start).map((r) => r.status), [429, 200]);
+  });
+
+  it('500: retried by the SDK and then successful', async () => {
+    const start = Date.now();
+    f.emulator.faults.next({ kind: 'server_error', path: '/v1/models' });
+    await f.client({ maxRetries: 2 }).listModels();
+    assert.deepStrictEqual(requestsTo('/v1/models', start).map((r) => r.status), [500, 200]);
+  });
+
+  it('500: a server error once retries are exhausted', async () => {
+    const start = Date.now();
+    f.emulator.faults.next({ kind: 'server_error', path: '/v1/models', status: 503, times: 3 });
+    const error = await failsWith(f.client({ maxRetries: 2 }).listModels(), 'server');
+    assert.strictEqual(error.status, 503);
+    assert.deepStrictEqual(requestsTo('/v1/models', start).map((r) => r.status), [503, 503, 503]);
+  });
+
+  it('a connection dropped before the answer is a network error, and retried by the SDK', async () => {
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/models', afterBytes: 0 });
+    const error = await failsWith(f.client({ maxRetries: 0 }).listModels(), 'network');
+    assert.match(error.message, /Could not reach 127\.0\.0\.1/);
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/models', afterBytes: 0 });
+    assert.ok((await f.client({ maxRetries: 1 }).listModels()).length > 0);
+  });
+
+  it('a connection dropped in the middle of a JSON body is a network error', async () => {
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/models' });
+    await failsWith(f.client({ maxRetries: 0 }).listModels(), 'network');
+  });
+
+  it('a download dropped midway is a network error and leaves nothing at the destination', async () => {
+    const client = f.client();
+    const uploaded = await client.uploadFile(await writeLines(f.dir, 'dl.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]));
+    f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 100 });
+    const dest = path.join(f.dir, 'partial.jsonl');
+    await failsWith(client.downloadFileContent(uploaded.id, dest), 'network');
+    await assert.rejects(fs.access(dest));
+    assert.deepStrictEqual((await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')), []);
+  });
+
+  it('a stream dropped midway is a network error after the chunks that arrived', async () => {
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', afterBytes: 3 });
+    const got: unknown[] = [];
+    const error = await failsWith(
+      (async () => {
+        for await (const chunk of f.client().chatStream(streamRequest)) got.push(chunk);
+      })(),
+      'network',
+    );
+    assert.strictEqual(got.length, 3);
+    assert.match(error.message, /broke|ended/);
+  });
+
+  it('a slow stream still completes within the timeout', async () => {
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 30 });
+    const start = Date.now();
+    let text = '';
+    for await (const chunk of f.client({ timeoutMs: 1000 }).chatStream(streamRequest)) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.match(text, /one two three/);
+    assert.ok(Date.now() - start >= 30 * 10, 'the chunks really were slow');
+  });
+
+  it('a stream that stalls longer than the timeout is a timeout', async () => {
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 600 });
+    const error = await failsWith(
+      (async () => {
+        for await (const _ of f.client({ timeoutMs: 150 }).chatStream(streamRequest)) {
+          /* consume */
+        }
+      })(),
+      'timeout',
+    );
+    assert.match(error.message, /stalled/);
+  });
+
+  it('no answer within the timeout is a timeout error', async () => {
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/models', delayMs: 800 });
+    const error = await failsWith(f.client({ timeoutMs: 150, maxRetries: 0 }).listModels(), 'timeout');
+    assert.match(error.message, /timed out after 0\.2 s|timed out after 0\.1 s|timed out/);
+  });
+
+  it('an aborted request is aborted, also in the middle of a stream', async () => {
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/models', delayMs: 800 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await failsWith(f.client().listModels({ signal: controller.signal }), 'aborted');
+
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 40 });
+    const streamAbort = new AbortController();
+    let chunks = 0;
+    await failsWith(
+      (async () => {
+        for await (const _ of f.client().chatStream(streamRequest, { signal: streamAbort.signal })) {
+          if (++chunks === 2) streamAbort.abort();
+        }
+      })(),
+      'aborted',
+    );
+    assert.strictEqual(chunks, 2);
+  });
+
+  it('an answer that does not match the schema names the field', async () => {
+    const fakeFetch: typeof fetch = async () => new Response(JSON.stringify({ object: 'list', data: [{ id: 5 }] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    const error = await failsWith(new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).listModels(), 'invalid_response');
+    assert.match(error.message, /data\[0\]\.id/);
+  });
+
+  it('an HTML page instead of JSON says so', async () => {
+    const fakeFetch: typeof fetch = async () => new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const error = await failsWith(new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).getBatch('b'), 'invalid_response');
+    assert.match(error.message, /not JSON \(text\/html\)/);
+  });
+});
