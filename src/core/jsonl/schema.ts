@@ -15,7 +15,7 @@ const message = z.object({ role: z.enum(['system', 'user', 'assistant']), conten
 const messages = z.array(message).min(1);
 
 const requestBody = z.object({
-  model: z.string(),
+  model: z.string().min(1),
   messages,
   frequency_penalty: optional(z.number().min(-2).max(2)),
   presence_penalty: optional(z.number().min(-2).max(2)),
@@ -44,7 +44,7 @@ export const requestLineSchema = z.object({
 export const resultLineSchema = z.object({
   id: z.string().optional(),
   custom_id: z.string(),
-  response: z.object({ status_code: z.int(), body: z.unknown() }).nullable().optional(),
+  response: z.object({ status_code: z.int(), body: z.unknown().optional() }).nullable().optional(),
   error: z.object({ code: z.unknown(), message: z.string() }).nullable().optional(),
 });
 

@@ -1,0 +1,122 @@
+import * as assert from 'assert';
+import { compareDiagnostics, JsonlDocumentValidator, JsonlStreamValidator, LineSplitter, splitLines, validateText, type JsonlDiagnostic } from '../../../src/core/jsonl';
+import { OPTIONS, request } from './helpers';
+
+function collect(validator: JsonlDocumentValidator): JsonlDiagnostic[] {
+  const out: JsonlDiagnostic[] = [];
+  validator.visit((line, d, related) => out.push(related ? { ...d, line, related } : { ...d, line }));
+  return out.sort(compareDiagnostics);
+}
+
+/** Deterministic pseudo-random numbers (same sequence on every run). */
+function rng(seed: number): () => number {
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+const POOL = [
+  request({}, { custom_id: 'a' }),
+  request({}, { custom_id: 'b' }),
+  request({ temperature: 5 }, { custom_id: 'c' }),
+  request({ max_tokens: 5 }, { custom_id: 'a' }),
+  '{"custom_id":"d",',
+  '',
+  '   ',
+  JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }),
+  JSON.stringify({ custom_id: 'r', response: { status_code: 200, body: {} } }),
+  request({ model: 'nope' }, { custom_id: 'e' }),
+  '[1]',
+];
+
+describe('incremental validation', () => {
+  it('matches a full validation after every one of 400 random edits', () => {
+    const random = rng(7);
+    const pick = () => POOL[Math.floor(random() * POOL.length)]!;
+    let lines = Array.from({ length: 30 }, pick);
+    const validator = new JsonlDocumentValidator(OPTIONS);
+    validator.load(lines);
+    validator.checkPending();
+    for (let step = 0; step < 400; step++) {
+      const start = Math.floor(random() * (lines.length + 1));
+      const deleted = Math.min(lines.length - start, Math.floor(random() * 3));
+      const added = Array.from({ length: Math.floor(random() * 3) }, pick);
+      lines = [...lines.slice(0, start), ...added, ...lines.slice(start + deleted)];
+      validator.applyEdit(start, deleted, added);
+      validator.checkPending();
+      const expected = validateText(lines.join('\n'), OPTIONS);
+      assert.strictEqual(validator.kind, expected.kind, `kind after step ${step}`);
+      assert.deepStrictEqual(collect(validator), expected.diagnostics, `diagnostics after step ${step}`);
+    }
+  });
+
+  it('re-checks only the edited line and keeps other lines’ diagnostic objects', () => {
+    const lines = [request({ temperature: 9 }, { custom_id: 'x' }), request({}, { custom_id: 'y' }), request({}, { custom_id: 'z' })];
+    const validator = new JsonlDocumentValidator(OPTIONS);
+    validator.load(lines);
+    validator.checkPending();
+    const before = new Map<number, object>();
+    validator.visit((line, d) => before.set(line, d));
+    validator.applyEdit(2, 1, [request({}, { custom_id: 'x' })]);
+    const after = new Map<number, object>();
+    validator.visit((line, d) => (line === 0 ? after.set(line, d) : undefined));
+    assert.strictEqual(after.get(0), before.get(0), 'line 0 was not re-checked');
+    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.code]), [
+      [0, 'kluster.temperatureRange'],
+      [2, 'kluster.duplicateCustomId'],
+    ]);
+  });
+
+  it('moves a duplicate to the later line when the first use is deleted', () => {
+    const validator = new JsonlDocumentValidator(OPTIONS);
+    validator.load([request({}, { custom_id: 'q' }), request({}, { custom_id: 'w' }), request({}, { custom_id: 'q' }), request({}, { custom_id: 'q' })]);
+    validator.checkPending();
+    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.related?.[0]?.line]), [[2, 0], [3, 0]]);
+    validator.applyEdit(0, 1, []);
+    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.related?.[0]?.line]), [[2, 1]]);
+    validator.applyEdit(1, 1, [request({}, { custom_id: 'new' })]);
+    assert.deepStrictEqual(collect(validator), []);
+  });
+
+  it('checks a big document in slices and reports nothing for unchecked lines', () => {
+    const validator = new JsonlDocumentValidator(OPTIONS);
+    validator.load(Array.from({ length: 1000 }, (_, i) => request({ temperature: 7 }, { custom_id: `id${i}` })));
+    assert.strictEqual(validator.pendingLines, 1000);
+    assert.strictEqual(validator.checkPending(300), 700);
+    assert.strictEqual(collect(validator).length, 300);
+    // An edit during the slices is checked at once; the remaining lines stay pending.
+    validator.applyEdit(999, 1, [request({}, { custom_id: 'id999' })]);
+    assert.strictEqual(validator.pendingLines, 699);
+    assert.strictEqual(validator.checkPending(), 0);
+    assert.strictEqual(collect(validator).length, 999);
+  });
+
+  it('re-checks everything when an edit changes the file kind', () => {
+    const convo = JSON.stringify({ messages: [{ role: 'user', content: 'x' }] });
+    const validator = new JsonlDocumentValidator(OPTIONS);
+    validator.load([convo, convo]);
+    validator.checkPending();
+    assert.strictEqual(validator.kind, 'finetune');
+    assert.strictEqual(validator.applyEdit(0, 2, [request({}, { custom_id: '1' }), convo, request({}, { custom_id: '2' })]), true);
+    assert.strictEqual(validator.kind, 'batch');
+    validator.checkPending();
+    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.code]).slice(0, 1), [[1, 'kluster.missingBody']]);
+  });
+});
+
+describe('streaming validation', () => {
+  it('gives the same diagnostics as whole-text validation, for any chunking', () => {
+    const random = rng(11);
+    const lines = Array.from({ length: 60 }, () => POOL[Math.floor(random() * POOL.length)]!);
+    const text = lines.join('\r\n');
+    const expected = validateText(text, OPTIONS).diagnostics.map(({ related: _related, ...d }) => d);
+    for (const size of [1, 7, 64, 100000]) {
+      const validator = new JsonlStreamValidator(OPTIONS, 2);
+      const splitter = new LineSplitter((line) => validator.push(line));
+      for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+      splitter.end();
+      const result = validator.finish();
+      assert.strictEqual(result.kind, validateText(text, OPTIONS).kind);
+      assert.deepStrictEqual(result.diagnostics.map(({ related: _related, ...d }) => d), expected, `chunk size ${size}`);
+    }
+    assert.strictEqual(splitLines(text).length, 60);
+  });
+});
