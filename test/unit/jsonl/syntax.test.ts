@@ -28,7 +28,7 @@ const CASES: [name: string, line: string, covered: string, start: number, end: n
 ];
 
 describe('JSONL syntax errors', () => {
-  for (const [name, line, covered, start, end, message] of CASES) {
+  for (const [name, line, covered, start, end] of CASES) {
     it(`${name}: ${JSON.stringify(line)}`, () => {
       const found = diagnose(line);
       assert.deepStrictEqual(
