@@ -198,11 +198,27 @@ export interface ChatMessage {
   content: string | unknown[];
 }
 
-/** A chat completion request body: `model`, `messages` and any other documented option. */
+/**
+ * A chat completion request body: `model`, `messages` and the documented options. No index
+ * signature, so any interface with these fields is accepted as is.
+ */
 export interface ChatRequest {
   model: string;
-  messages: ChatMessage[];
-  [option: string]: unknown;
+  messages: readonly ChatMessage[];
+  temperature?: number | null;
+  top_p?: number | null;
+  max_completion_tokens?: number | null;
+  max_tokens?: number | null;
+  stop?: string | readonly string[] | null;
+  seed?: number | null;
+  frequency_penalty?: number | null;
+  presence_penalty?: number | null;
+  logprobs?: boolean | null;
+  top_logprobs?: number | null;
+  logit_bias?: Record<string, number> | null;
+  store?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  metadata?: Record<string, unknown>;
 }
 
 /** One-line description of a zod failure naming the field, e.g. `data[2].status: expected string`. */

@@ -1,0 +1,199 @@
+// Joins a batch's input with its output and error files: one result line per request, in input
+// order, whatever order the service wrote results in. Large files stream: the output and error
+// files are indexed by byte offset (custom_id → where its line is), not loaded.
+import { createReadStream, createWriteStream, promises as fs } from 'fs';
+import { once } from 'events';
+import { writeAtomically } from '../util/atomicFile';
+
+export type JoinedStatus = 'succeeded' | 'failed' | 'missing';
+
+export interface JoinedResult {
+  /** 1-based line number in the input file. */
+  readonly inputLine: number;
+  readonly customId: string | null;
+  readonly status: JoinedStatus;
+  /** The result as one JSON line (no newline): custom_id, input_line, status, id, response, error. */
+  readonly json: string;
+}
+
+export interface JoinSummary {
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** Requests with no result in either file (a cancelled or expired batch), or unusable input lines. */
+  missing: number;
+  /** Results whose custom_id is not in the input. */
+  unmatched: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface JoinInputs {
+  readonly inputPath: string;
+  readonly outputPath?: string | null;
+  readonly errorPath?: string | null;
+  /** Why a request may have no result, e.g. "the batch was cancelled before this request ran". */
+  readonly missingReason?: string;
+  readonly signal?: AbortSignal;
+  /** Result files up to this size are held in memory (default 64 MB); larger ones are read from disk per line. */
+  readonly memoryLimitBytes?: number;
+}
+
+export function emptySummary(): JoinSummary {
+  return { total: 0, succeeded: 0, failed: 0, missing: 0, unmatched: 0, promptTokens: 0, completionTokens: 0 };
+}
+
+interface Line {
+  readonly number: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly text: string;
+}
+
+/** Yields the lines of a file with their byte offsets, reading 1 MB at a time. */
+export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
+  let pending: Buffer = Buffer.alloc(0);
+  let pendingOffset = 0;
+  let number = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (let nl = pending.indexOf(10, start); nl >= 0; nl = pending.indexOf(10, start)) {
+      const end = nl > start && pending[nl - 1] === 13 ? nl - 1 : nl;
+      yield { number: ++number, offset: pendingOffset + start, length: end - start, text: pending.toString('utf8', start, end) };
+      start = nl + 1;
+    }
+    pending = pending.subarray(start);
+    pendingOffset += start;
+  }
+  if (pending.length) yield { number: ++number, offset: pendingOffset, length: pending.length, text: pending.toString('utf8') };
+}
+
+function customIdOf(text: string): string | undefined {
+  try {
+    const value = JSON.parse(text) as { custom_id?: unknown };
+    return typeof value?.custom_id === 'string' ? value.custom_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Location {
+  readonly source: 0 | 1; // 0 output, 1 error
+  readonly offset: number;
+  readonly length: number;
+  /** The line itself when the files are small enough to keep in memory. */
+  readonly text?: string;
+  used: boolean;
+}
+
+const IN_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+async function index(files: (string | null | undefined)[], memoryLimit: number, signal?: AbortSignal): Promise<Map<string, Location>> {
+  const sizes = await Promise.all(files.map(async (f) => (f ? (await fs.stat(f)).size : 0)));
+  const keepText = sizes.reduce((a, b) => a + b, 0) <= memoryLimit;
+  const locations = new Map<string, Location>();
+  for (const [source, file] of files.entries()) {
+    if (!file) continue;
+    for await (const line of readLines(file, signal)) {
+      if (!line.text.trim()) continue;
+      const id = customIdOf(line.text);
+      // An output line wins over an error line for the same request.
+      if (id === undefined || locations.has(id)) continue;
+      locations.set(id, { source: source as 0 | 1, offset: line.offset, length: line.length, text: keepText ? line.text : undefined, used: false });
+    }
+  }
+  return locations;
+}
+
+interface ResultRecord {
+  id?: unknown;
+  response?: { status_code?: unknown; body?: { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } } | null;
+  error?: unknown;
+}
+
+/** Yields one result per non-blank input line, in input order, and fills in `summary` as it goes. */
+export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = emptySummary()): AsyncGenerator<JoinedResult> {
+  const locations = await index([inputs.outputPath, inputs.errorPath], inputs.memoryLimitBytes ?? IN_MEMORY_LIMIT_BYTES, inputs.signal);
+  const handles = await Promise.all([inputs.outputPath, inputs.errorPath].map((p) => (p ? fs.open(p, 'r') : undefined)));
+  const answeredOn = new Map<string, number>();
+  const missingReason = inputs.missingReason ?? 'No result for this request in the output or error file.';
+  try {
+    for await (const line of readLines(inputs.inputPath, inputs.signal)) {
+      if (!line.text.trim()) continue;
+      summary.total++;
+      const customId = customIdOf(line.text) ?? null;
+      const missing = (code: string, message: string): JoinedResult => {
+        summary.missing++;
+        const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: 'missing', response: null, error: { code, message } });
+        return { inputLine: line.number, customId, status: 'missing', json };
+      };
+      if (customId === null) {
+        yield missing('invalid_input', 'This input line has no custom_id (or is not valid JSON), so no result can match it.');
+        continue;
+      }
+      const first = answeredOn.get(customId);
+      if (first !== undefined) {
+        yield missing('duplicate_custom_id', `The custom_id "${customId}" was already used on input line ${first}; its result is reported there.`);
+        continue;
+      }
+      answeredOn.set(customId, line.number);
+      const location = locations.get(customId);
+      if (!location) {
+        yield missing('missing', missingReason);
+        continue;
+      }
+      location.used = true;
+      let text = location.text;
+      if (text === undefined) {
+        const buffer = Buffer.alloc(location.length);
+        await handles[location.source]!.read(buffer, 0, location.length, location.offset);
+        text = buffer.toString('utf8');
+      }
+      const record = JSON.parse(text) as ResultRecord;
+      const status = Number(record.response?.status_code);
+      const ok = location.source === 0 && !record.error && record.response != null && status >= 200 && status < 300;
+      if (ok) {
+        summary.succeeded++;
+        const usage = record.response?.body?.usage;
+        summary.promptTokens += Number(usage?.prompt_tokens) || 0;
+        summary.completionTokens += Number(usage?.completion_tokens) || 0;
+      } else {
+        summary.failed++;
+      }
+      const result = ok ? 'succeeded' : 'failed';
+      const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null });
+      yield { inputLine: line.number, customId, status: result, json };
+    }
+    summary.unmatched = [...locations.values()].filter((l) => !l.used).length;
+  } finally {
+    await Promise.all(handles.map((h) => h?.close()));
+  }
+}
+
+/** Writes the joined results to `dest` atomically (temp file, then rename); never overwrites unless asked. */
+export async function writeJoinedResults(inputs: JoinInputs, dest: string, options: { overwrite?: boolean } = {}): Promise<JoinSummary> {
+  const summary = emptySummary();
+  await writeAtomically(
+    dest,
+    async (temp) => {
+      const out = createWriteStream(temp);
+      let pending = '';
+      try {
+        for await (const result of joinResults(inputs, summary)) {
+          pending += result.json + '\n';
+          if (pending.length < 256 * 1024) continue;
+          const ready = out.write(pending);
+          pending = '';
+          if (!ready) await once(out, 'drain');
+        }
+        if (pending) out.write(pending);
+      } finally {
+        out.end();
+        await once(out, 'close');
+      }
+    },
+    options,
+  );
+  return summary;
+}

@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { joinResults, readLines, writeJoinedResults, emptySummary } from '../../../src/core/results/join';
+import { FileExistsError } from '../../../src/core/util/atomicFile';
+
+const input = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: id }] } });
+const success = (id: string, prompt = 3, completion = 4) =>
+  JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 200, request_id: 'r', body: { choices: [{ message: { content: `answer ${id}` } }], usage: { prompt_tokens: prompt, completion_tokens: completion } } }, error: null });
+const httpFailure = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 404, request_id: 'r', body: { error: { message: 'no model' } } }, error: null });
+const failure = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: null, error: { code: 'server_error', message: 'boom' } });
+
+describe('results joiner', () => {
+  let dir: string;
+  const write = async (name: string, lines: string[], eol = '\n') => {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, lines.join(eol) + eol);
+    return file;
+  };
+  const collect = async (...args: Parameters<typeof joinResults>) => {
+    const out = [];
+    for await (const result of joinResults(...args)) out.push({ ...result, parsed: JSON.parse(result.json) });
+    return out;
+  };
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'join-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts shuffled results back in input order, with errors and missing requests in place', async () => {
+    const inputPath = await write('in.jsonl', [input('a'), input('b'), '', input('c'), input('d')]);
+    const outputPath = await write('out.jsonl', [success('d', 10, 20), success('a', 1, 2)]);
+    const errorPath = await write('err.jsonl', [failure('b'), httpFailure('zzz')]);
+    const summary = emptySummary();
+    const results = await collect({ inputPath, outputPath, errorPath, missingReason: 'The batch was cancelled before this request ran.' }, summary);
+    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'failed', 2], ['c', 'missing', 4], ['d', 'succeeded', 5]]);
+    assert.strictEqual(results[0]!.parsed.response.body.choices[0].message.content, 'answer a');
+    assert.deepStrictEqual(results[1]!.parsed.error, { code: 'server_error', message: 'boom' });
+    assert.deepStrictEqual(results[2]!.parsed.error, { code: 'missing', message: 'The batch was cancelled before this request ran.' });
+    assert.deepStrictEqual(summary, { total: 4, succeeded: 2, failed: 1, missing: 1, unmatched: 1, promptTokens: 11, completionTokens: 22 });
+  });
+
+  it('gives the same results when the result files are too big to keep in memory', async () => {
+    const inputPath = await write('in.jsonl', [input('a'), input('b'), input('c')]);
+    const outputPath = await write('out.jsonl', [success('c'), success('a')]);
+    const errorPath = await write('err.jsonl', [failure('b')]);
+    const inMemory = await collect({ inputPath, outputPath, errorPath });
+    const fromDisk = await collect({ inputPath, outputPath, errorPath, memoryLimitBytes: 0 });
+    assert.deepStrictEqual(fromDisk.map((r) => r.json), inMemory.map((r) => r.json));
+    assert.deepStrictEqual(fromDisk.map((r) => r.status), ['succeeded', 'failed', 'succeeded']);
+  });
+
+  it('counts a non-2xx response as failed', async () => {
+    const inputPath = await write('in.jsonl', [input('x')]);
+    const errorPath = await write('err.jsonl', [httpFailure('x')]);
+    const [result] = await collect({ inputPath, errorPath });
+    assert.strictEqual(result!.status, 'failed');
+    assert.strictEqual(result!.parsed.response.status_code, 404);
+  });
+
+  it('reports duplicate custom_ids and lines without one instead of dropping them', async () => {
+    const inputPath = await write('in.jsonl', [input('a'), '{broken', input('a')], '\r\n');
+    const outputPath = await write('out.jsonl', [success('a')]);
+    const results = await collect({ inputPath, outputPath });
+    assert.deepStrictEqual(results.map((r) => [r.status, r.parsed.error?.code ?? null]), [['succeeded', null], ['missing', 'invalid_input'], ['missing', 'duplicate_custom_id']]);
+    assert.match(results[2]!.parsed.error.message, /line 1/);
+  });
+
+  it('reads lines with exact byte offsets, multi-byte text and CRLF included', async () => {
+    const file = await write('lines.txt', ['héllo', 'wörld ✓', 'last'], '\r\n');
+    const lines = [];
+    for await (const line of readLines(file)) lines.push(line);
+    const bytes = await fs.readFile(file);
+    for (const line of lines) assert.strictEqual(bytes.toString('utf8', line.offset, line.offset + line.length), line.text);
+    assert.deepStrictEqual(lines.map((l) => l.text), ['héllo', 'wörld ✓', 'last']);
+  });
+
+  it('joins 20,000 reversed results in input order', async () => {
+    const ids = Array.from({ length: 20000 }, (_, i) => `req-${i}`);
+    const inputPath = await write('in.jsonl', ids.map(input));
+    const outputPath = await write('out.jsonl', [...ids].reverse().map((id) => success(id)));
+    const dest = path.join(dir, 'results.jsonl');
+    const summary = await writeJoinedResults({ inputPath, outputPath }, dest);
+    assert.strictEqual(summary.succeeded, 20000);
+    const written = (await fs.readFile(dest, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).custom_id);
+    assert.deepStrictEqual(written, ids);
+  });
+
+  it('refuses to overwrite an existing file unless asked, leaving no temp file behind', async () => {
+    const inputPath = await write('in.jsonl', [input('a')]);
+    const outputPath = await write('out.jsonl', [success('a')]);
+    const dest = await write('results.jsonl', ['keep me']);
+    await assert.rejects(writeJoinedResults({ inputPath, outputPath }, dest), FileExistsError);
+    assert.strictEqual(await fs.readFile(dest, 'utf8'), 'keep me\n');
+    await writeJoinedResults({ inputPath, outputPath }, dest, { overwrite: true });
+    assert.strictEqual(JSON.parse((await fs.readFile(dest, 'utf8')).trim()).status, 'succeeded');
+    assert.deepStrictEqual((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')), []);
+  });
+});
