@@ -13,6 +13,16 @@ export class Config {
     return value.replace(/\/+$/, '');
   }
 
+  /** The account tier: `free` adds the under-1000-requests cap to batch file validation. */
+  get tier(): 'free' | 'standard' {
+    return this.section.get<string>('tier', 'standard') === 'free' ? 'free' : 'standard';
+  }
+
+  /** Whether JSONL documents are validated as they are edited. */
+  get validationEnabled(): boolean {
+    return this.section.get<boolean>('validation.enabled', true);
+  }
+
   /** Fires when any `kluster.*` setting changes. */
   onDidChange(listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((event) => {

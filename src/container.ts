@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { Config } from './config';
 import { Disposable } from './lifecycle';
 import { Logger } from './log';
+import { BatchValidationFeature } from './validation/feature';
 
 /** Owns every service of the extension. Built once in `activate`, disposed with the extension. */
 export class Container extends Disposable {
@@ -22,6 +23,7 @@ export class Container extends Disposable {
     this.clients = this._register(new ClientProvider(this.config, this.apiKeys));
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
+    this._register(new BatchValidationFeature(this));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

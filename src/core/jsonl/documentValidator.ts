@@ -86,10 +86,10 @@ export class JsonlDocumentValidator {
   }
 
   /**
-   * Replaces `deletedCount` lines from `startLine` with `newLines` and re-checks them. Returns true when the edit
-   * changed the file's kind, which leaves every line pending again.
+   * Replaces `deletedCount` lines from `startLine` with `newLines` and re-checks them, or leaves them pending with
+   * `deferCheck` (a big paste). Returns true when the edit changed the file's kind, which leaves every line pending.
    */
-  applyEdit(startLine: number, deletedCount: number, newLines: readonly string[]): boolean {
+  applyEdit(startLine: number, deletedCount: number, newLines: readonly string[], deferCheck = false): boolean {
     const added = newLines.map((text, i) => newRecord(text, startLine + i));
     const removed = this.records.splice(startLine, deletedCount, ...added);
     for (const record of removed) {
@@ -106,7 +106,8 @@ export class JsonlDocumentValidator {
       this.invalidateAll();
       return true;
     }
-    for (const record of added) this.check(record);
+    if (deferCheck) this.pending += added.length;
+    else for (const record of added) this.check(record);
     return false;
   }
 

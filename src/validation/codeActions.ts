@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { fixFor, type LineDiagnostic } from '../core/jsonl';
+import type { DocumentSession } from './documentSession';
+
+/** Quick fixes for kluster diagnostics: custom_id, method/url and max_tokens. */
+export class ValidationCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly sessionFor: (document: vscode.TextDocument) => DocumentSession | undefined) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const session = this.sessionFor(document);
+    if (!session) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== 'kluster') continue;
+      const line = diagnostic.range.start.line;
+      const core = findCore(session, line, diagnostic);
+      if (!core?.fix) continue;
+      const text = document.lineAt(line).text;
+      const fix = fixFor(text, core, { line, isCustomIdTaken: (id) => session.validator.hasCustomId(id) });
+      if (!fix) continue;
+      const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = true;
+      action.edit = new vscode.WorkspaceEdit();
+      for (const edit of fix.edits) {
+        action.edit.replace(document.uri, new vscode.Range(line, edit.startColumn, line, edit.endColumn), edit.newText);
+      }
+      actions.push(action);
+    }
+    return actions;
+  }
+}
+
+/** The validator's diagnostic behind a VS Code one (code actions receive copies, so match by code and place). */
+function findCore(session: DocumentSession, line: number, diagnostic: vscode.Diagnostic): LineDiagnostic | undefined {
+  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  let found: LineDiagnostic | undefined;
+  session.validator.visit((l, d) => {
+    if (!found && l === line && d.code === code && d.startColumn === diagnostic.range.start.character) found = d;
+  });
+  return found;
+}

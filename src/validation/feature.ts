@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { ValidationOptions } from '../core/jsonl';
+import type { Container } from '../container';
+import { Disposable } from '../lifecycle';
+import { ValidationCodeActions } from './codeActions';
+import { DocumentSession } from './documentSession';
+import { RequestLineHover } from './hover';
+import { ModelCatalog } from './modelCatalog';
+
+const JSONL: vscode.DocumentSelector = { language: 'jsonl' };
+/** Virtual documents (diffs, output) are not validated. */
+const SKIPPED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'gitlens']);
+
+/**
+ * Batch JSONL validation in the editor: one DiagnosticCollection updated on open and change and cleared on close,
+ * quick fixes, and a hover summary per request line.
+ */
+export class BatchValidationFeature extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('kluster'));
+  private readonly sessions = new Map<string, DocumentSession>();
+  private readonly catalog: ModelCatalog;
+
+  constructor(private readonly c: Container) {
+    super();
+    this.catalog = this._register(
+      new ModelCatalog(
+        c.context.globalState,
+        async () => {
+          const client = await c.clients.tryGet();
+          return client ? (await client.listModels()).map((m) => m.id) : undefined;
+        },
+        c.log,
+      ),
+    );
+    const sessionFor = (document: vscode.TextDocument) => this.sessions.get(document.uri.toString());
+    this._register(vscode.languages.registerCodeActionsProvider(JSONL, new ValidationCodeActions(sessionFor), ValidationCodeActions.metadata));
+    this._register(vscode.languages.registerHoverProvider(JSONL, new RequestLineHover(sessionFor)));
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => sessionFor(e.document)?.onDidChange(e)));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
+    this._register(c.config.onDidChange(() => this.reconfigure()));
+    this._register(this.catalog.onDidChange(() => this.reconfigure()));
+    this._register(c.clients.onDidChange(() => void this.catalog.refresh(true)));
+    this._register({ dispose: () => this.closeAll() });
+    for (const document of vscode.workspace.textDocuments) this.open(document);
+    void this.catalog.refresh();
+  }
+
+  private get options(): ValidationOptions {
+    return { knownModels: this.catalog.knownModels, tier: this.c.config.tier };
+  }
+
+  private open(document: vscode.TextDocument): void {
+    if (document.languageId !== 'jsonl' || SKIPPED_SCHEMES.has(document.uri.scheme) || !this.c.config.validationEnabled) return;
+    const key = document.uri.toString();
+    if (this.sessions.has(key)) return;
+    this.sessions.set(key, new DocumentSession(document, this.options, (uri, diagnostics) => this.collection.set(uri, diagnostics)));
+  }
+
+  private close(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    this.sessions.get(key)?.dispose();
+    this.sessions.delete(key);
+    this.collection.delete(document.uri);
+  }
+
+  private closeAll(): void {
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
+  }
+
+  private reconfigure(): void {
+    if (!this.c.config.validationEnabled) {
+      this.closeAll();
+      this.collection.clear();
+      return;
+    }
+    const options = this.options;
+    for (const session of this.sessions.values()) session.setOptions(options);
+    for (const document of vscode.workspace.textDocuments) this.open(document);
+  }
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { summarizeLine } from '../core/jsonl';
+import type { DocumentSession } from './documentSession';
+
+/** Hovering a request line shows what it asks: model, message count and an estimate of its prompt tokens. */
+export class RequestLineHover implements vscode.HoverProvider {
+  constructor(private readonly sessionFor: (document: vscode.TextDocument) => DocumentSession | undefined) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const session = this.sessionFor(document);
+    if (!session || (session.validator.kind !== 'batch' && session.validator.kind !== 'finetune')) return undefined;
+    const line = document.lineAt(position.line);
+    const summary = summarizeLine(line.text);
+    if (!summary) return undefined;
+    const parts = [
+      summary.customId !== undefined ? `**${escape(summary.customId)}**` : undefined,
+      summary.model !== undefined ? `model \`${escape(summary.model)}\`` : 'no model',
+      `${summary.messageCount} message${summary.messageCount === 1 ? '' : 's'}`,
+      summary.imageCount > 0 ? `${summary.imageCount} image${summary.imageCount === 1 ? '' : 's'}` : undefined,
+      `≈ ${summary.estimatedTokens.toLocaleString('en-US')} prompt tokens`,
+      summary.maxCompletionTokens !== undefined ? `≤ ${summary.maxCompletionTokens.toLocaleString('en-US')} completion tokens` : undefined,
+    ].filter((p): p is string => p !== undefined);
+    const markdown = new vscode.MarkdownString(parts.join(' · '));
+    markdown.appendMarkdown('\n\n_Token estimate: characters of text ÷ 4._');
+    return new vscode.Hover(markdown, line.range);
+  }
+}
+
+/** Markdown-escapes user text (custom_ids and model names come from the file). */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
