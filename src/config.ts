@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isCompletionWindow, type CompletionWindow } from './core/api/schemas';
 
 const SECTION = 'kluster';
 
@@ -11,6 +12,12 @@ export class Config {
   get baseUrl(): string {
     const value = this.section.get<string>('baseUrl', 'https://api.kluster.ai/v1').trim();
     return value.replace(/\/+$/, '');
+  }
+
+  /** Default completion window offered when submitting a batch. */
+  get completionWindow(): CompletionWindow {
+    const value = this.section.get<string>('batch.completionWindow', '24h');
+    return isCompletionWindow(value) ? value : '24h';
   }
 
   /** The account tier: `free` adds the under-1000-requests cap to batch file validation. */

@@ -6,11 +6,32 @@ export const Commands = {
   clearApiKey: 'kluster.clearApiKey',
   apiKeyStatus: 'kluster.apiKeyStatus',
   showLog: 'kluster.showLog',
+  // Batches (src/batches)
+  submitBatch: 'kluster.submitBatch',
+  openResults: 'kluster.openResults',
+  cancelBatch: 'kluster.cancelBatch',
+  refreshBatches: 'kluster.refreshBatches',
+  copyBatchId: 'kluster.copyBatchId',
+  revealInputFile: 'kluster.revealInputFile',
+  showBatchErrors: 'kluster.showBatchErrors',
+  loadMoreBatches: 'kluster.loadMoreBatches',
+  openBatchErrorLine: 'kluster.openBatchErrorLine',
+  batchesSnapshot: 'kluster.batches.snapshot',
+  // Files (src/files)
+  refreshFiles: 'kluster.refreshFiles',
+  openRemoteFile: 'kluster.openRemoteFile',
+  downloadFile: 'kluster.downloadFile',
+  deleteFile: 'kluster.deleteFile',
+  copyFileId: 'kluster.copyFileId',
+  loadMoreFiles: 'kluster.loadMoreFiles',
+  filesSnapshot: 'kluster.files.snapshot',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   hasApiKey: 'kluster.hasApiKey',
+  batchesEmpty: 'kluster.batchesEmpty',
+  filesEmpty: 'kluster.filesEmpty',
 } as const;
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
+import { BatchesFeature } from './batches/feature';
+import { FilesFeature } from './files/feature';
 import { ClientProvider } from './api/clientProvider';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -24,6 +26,8 @@ export class Container extends Disposable {
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this._register(new BatchValidationFeature(this));
+    this._register(new FilesFeature(this));
+    this._register(new BatchesFeature(this));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

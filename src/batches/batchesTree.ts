@@ -1,0 +1,159 @@
+import * as vscode from 'vscode';
+import { MissingApiKeyError, type ClientProvider } from '../api/clientProvider';
+import { KlusterError } from '../core/api';
+import { Commands, ContextKeys } from '../constants';
+import { Disposable } from '../lifecycle';
+import type { Logger } from '../log';
+import { batchChildren, nodeItem, type BatchNode, type ItemContext } from './batchItems';
+import type { BatchesModel } from './batchesModel';
+
+/** A plain view of one tree item, for the hidden snapshot command tests use. */
+export interface ItemSnapshot {
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  readonly contextValue?: string;
+  readonly icon?: string;
+  readonly command?: { command: string; arguments?: unknown[] };
+  readonly children?: ItemSnapshot[];
+}
+
+/**
+ * The Batches view. Asks the model to load only when VS Code asks for the root (the view is visible);
+ * children of a batch come from the batch object itself, without requests.
+ */
+export class BatchesTreeProvider extends Disposable implements vscode.TreeDataProvider<BatchNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<BatchNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  /** One node object per batch, so `reveal` and expansion state find the same element again. */
+  private readonly batchNodes = new Map<string, BatchNode>();
+  private loadError: unknown;
+
+  constructor(
+    private readonly model: BatchesModel,
+    private readonly clients: ClientProvider,
+    private readonly ctx: ItemContext,
+    private readonly log: Logger,
+  ) {
+    super();
+    this._register(model.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  /** Reloads from the service and redraws. Resolves when the new list is in. */
+  async refresh(): Promise<void> {
+    this.loadError = undefined;
+    const client = await this.clients.tryGet();
+    if (!client) {
+      this.changed.fire(undefined);
+      return;
+    }
+    try {
+      await this.model.load(client);
+    } catch (error) {
+      this.loadError = error;
+      this.log.error('batches', 'listing batches failed', error);
+      this.changed.fire(undefined);
+      throw error;
+    }
+  }
+
+  /** After the key or URL changed: the next look tries again instead of showing the old failure. */
+  forgetError(): void {
+    this.loadError = undefined;
+  }
+
+  nodeFor(batchId: string): BatchNode {
+    let node = this.batchNodes.get(batchId);
+    if (!node) {
+      node = { kind: 'batch', batchId };
+      this.batchNodes.set(batchId, node);
+    }
+    return node;
+  }
+
+  getTreeItem(node: BatchNode): vscode.TreeItem {
+    return nodeItem(node, this.ctx);
+  }
+
+  getParent(node: BatchNode): BatchNode | undefined {
+    return 'batchId' in node && node.kind !== 'batch' ? this.nodeFor(node.batchId) : undefined;
+  }
+
+  async getChildren(node?: BatchNode): Promise<BatchNode[]> {
+    if (node) {
+      if (node.kind !== 'batch') return [];
+      const batch = this.model.get(node.batchId);
+      return batch ? batchChildren(batch) : [];
+    }
+    return this.roots();
+  }
+
+  private async roots(): Promise<BatchNode[]> {
+    if (!(await this.clients.tryGet())) {
+      await this.setEmpty(false);
+      return []; // the "set a key" welcome shows
+    }
+    if (!this.model.isLoaded && this.loadError === undefined) {
+      try {
+        await this.refresh();
+      } catch {
+        // Shown as a message item below.
+      }
+    }
+    if (this.loadError !== undefined && !this.model.isLoaded) return [this.errorNode(this.loadError)];
+    await this.setEmpty(this.model.all.length === 0);
+    const nodes: BatchNode[] = this.model.all.map((b) => this.nodeFor(b.id));
+    if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
+    return nodes;
+  }
+
+  private errorNode(error: unknown): BatchNode {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof MissingApiKeyError || (error instanceof KlusterError && error.kind === 'unauthorized')) {
+      return {
+        kind: 'message',
+        text: 'The API key was refused. Click to set a new one.',
+        detail: message,
+        command: { command: Commands.setApiKey, title: 'Set API Key' },
+      };
+    }
+    return {
+      kind: 'message',
+      text: `Could not load batches. Click to retry.`,
+      detail: message,
+      command: { command: Commands.refreshBatches, title: 'Retry' },
+    };
+  }
+
+  private empty: boolean | undefined;
+  private async setEmpty(empty: boolean): Promise<void> {
+    if (this.empty === empty) return;
+    this.empty = empty;
+    await vscode.commands.executeCommand('setContext', ContextKeys.batchesEmpty, empty);
+  }
+
+  /** The visible tree as plain data: roots, and the children of every batch. */
+  async snapshot(): Promise<ItemSnapshot[]> {
+    const roots = await this.getChildren();
+    return Promise.all(
+      roots.map(async (node) => {
+        const children = node.kind === 'batch' ? await this.getChildren(node) : undefined;
+        return { ...snapshotOf(this.getTreeItem(node)), ...(children ? { children: children.map((c) => snapshotOf(this.getTreeItem(c))) } : {}) };
+      }),
+    );
+  }
+}
+
+export function snapshotOf(item: vscode.TreeItem): ItemSnapshot {
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+  return {
+    label,
+    description: typeof item.description === 'string' ? item.description : undefined,
+    tooltip,
+    contextValue: item.contextValue,
+    icon,
+    command: item.command ? { command: item.command.command, arguments: item.command.arguments } : undefined,
+  };
+}

@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import { showApiError } from '../api/showError';
+import type { CommandFactories } from '../commands';
+import { describeBatchError, isTerminal, statusText } from '../core/batches/format';
+import { fileExists } from '../core/util/atomicFile';
+import { Commands } from '../constants';
+import type { Container } from '../container';
+import type { BatchesFeature } from './feature';
+import { batchIdOf, openResultsBeside, type ResultsOptions } from './results';
+import { submitBatch, type SubmitOptions } from './submit';
+
+async function batchOf(c: Container, feature: BatchesFeature, id: string) {
+  return feature.model.get(id) ?? (await (await c.clients.get()).getBatch(id));
+}
+
+async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<string | undefined> {
+  const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
+  if (!id) return undefined;
+  const label = feature.labelOf(id);
+  if (options.confirm !== false) {
+    const pick = await vscode.window.showWarningMessage(
+      `Cancel batch ${label}?`,
+      { modal: true, detail: `Batch ${id}: requests that already ran keep their results; the others will not run. This cannot be undone.` },
+      'Cancel Batch',
+    );
+    if (pick !== 'Cancel Batch') return undefined;
+  }
+  try {
+    const batch = await (await c.clients.get()).cancelBatch(id);
+    feature.model.upsert(batch);
+    feature.poller.kick();
+    c.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
+    void vscode.window.showInformationMessage(`Batch ${label} is ${statusText(batch.status)}.`);
+    return batch.status;
+  } catch (error) {
+    void showApiError(c.log, `Cancelling batch ${label}`, error, () => cancelBatch(c, feature, id, { confirm: false }));
+    return undefined;
+  }
+}
+
+/** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
+async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
+  const id = batchIdOf(arg);
+  if (!id) return 'none';
+  try {
+    const batch = await batchOf(c, feature, id);
+    const errors = batch.errors?.data ?? [];
+    const input = feature.inputFile(batch);
+    if (errors.length && input && (await fileExists(input.fsPath))) {
+      const document = await vscode.workspace.openTextDocument(input);
+      const last = Math.max(0, document.lineCount - 1);
+      const diagnostics = errors.map((error) => {
+        const line = Math.min(last, Math.max(0, (error.line ?? 1) - 1));
+        const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, `Batch ${id}: ${describeBatchError(error)}`, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = 'kluster.ai batch';
+        return diagnostic;
+      });
+      feature.diagnostics.set(input, diagnostics);
+      await vscode.window.showTextDocument(document, { preview: false });
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return 'problems';
+    }
+    if (batch.error_file_id) {
+      await vscode.commands.executeCommand(Commands.openRemoteFile, batch.error_file_id);
+      return 'errorFile';
+    }
+    if (errors.length) {
+      await feature.reveal(id, true);
+      return 'tree';
+    }
+    void vscode.window.showInformationMessage(`Batch ${feature.labelOf(id)} has no errors.`);
+    return 'none';
+  } catch (error) {
+    void showApiError(c.log, `Showing errors of batch ${id}`, error);
+    return 'failed';
+  }
+}
+
+async function openErrorLine(feature: BatchesFeature, batchId: string, index: number): Promise<boolean> {
+  const batch = feature.model.get(batchId);
+  const error = batch?.errors?.data?.[index];
+  const input = batch && feature.inputFile(batch);
+  if (!error || !input || error.line == null) return false;
+  if (!(await fileExists(input.fsPath))) {
+    void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(input)} is not there any more.`);
+    return false;
+  }
+  const document = await vscode.workspace.openTextDocument(input);
+  const line = Math.min(document.lineCount - 1, Math.max(0, error.line - 1));
+  const range = document.lineAt(line).range;
+  await vscode.window.showTextDocument(document, { selection: new vscode.Selection(range.start, range.end), preview: true });
+  return true;
+}
+
+async function revealInputFile(c: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
+  const id = batchIdOf(arg);
+  if (!id) return undefined;
+  const batch = await batchOf(c, feature, id);
+  const input = feature.inputFile(batch);
+  if (!input || !(await fileExists(input.fsPath))) {
+    const pick = await vscode.window.showWarningMessage(
+      `The local input file of batch ${feature.labelOf(id)} is not known in this workspace. Open the copy stored at kluster.ai instead?`,
+      'Open Remote Input',
+    );
+    if (pick === 'Open Remote Input' && batch.input_file_id) await vscode.commands.executeCommand(Commands.openRemoteFile, batch.input_file_id);
+    return undefined;
+  }
+  await vscode.window.showTextDocument(input, { preview: false });
+  await vscode.commands.executeCommand('revealInExplorer', input);
+  return input.fsPath;
+}
+
+export function batchCommands(feature: BatchesFeature): CommandFactories {
+  return {
+    [Commands.submitBatch]: (c) => (arg?: unknown, options?: SubmitOptions) => submitBatch(c, feature, arg, options),
+    [Commands.openResults]: (c) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(c, feature, arg, options),
+    [Commands.cancelBatch]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(c, feature, arg, options),
+    [Commands.showBatchErrors]: (c) => (arg?: unknown) => showBatchErrors(c, feature, arg),
+    [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
+    [Commands.revealInputFile]: (c) => (arg?: unknown) => revealInputFile(c, feature, arg),
+    [Commands.copyBatchId]: () => async (arg?: unknown) => {
+      const id = batchIdOf(arg);
+      if (!id) return undefined;
+      await vscode.env.clipboard.writeText(id);
+      vscode.window.setStatusBarMessage(`Copied batch id ${id}`, 3000);
+      return id;
+    },
+    [Commands.refreshBatches]: (c) => async () => {
+      try {
+        await feature.tree.refresh();
+        return true;
+      } catch (error) {
+        void showApiError(c.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
+        return false;
+      }
+    },
+    [Commands.loadMoreBatches]: (c) => async () => {
+      try {
+        return await feature.model.loadMore(await c.clients.get());
+      } catch (error) {
+        void showApiError(c.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
+        return 0;
+      }
+    },
+    /** Hidden: the tree as data, plus the status bar and poller state, for tests. */
+    [Commands.batchesSnapshot]: () => async () => ({
+      items: await feature.tree.snapshot(),
+      statusBar: feature.statusBar.text,
+      polling: feature.poller.isScheduled,
+      inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
+    }),
+  };
+}

@@ -1,0 +1,98 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { registerCommands } from '../commands';
+import type { Batch } from '../core/api';
+import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/format';
+import { Commands, Views } from '../constants';
+import type { Container } from '../container';
+import { Disposable } from '../lifecycle';
+import { BatchLinks } from './batchLinks';
+import type { BatchNode } from './batchItems';
+import { BatchesModel } from './batchesModel';
+import { BatchesTreeProvider } from './batchesTree';
+import { batchCommands } from './commands';
+import { BatchPoller } from './poller';
+import { BatchStatusBar } from './statusBar';
+
+const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
+
+/** The Batches view with its poller, status-bar item, notifications and commands. */
+export class BatchesFeature extends Disposable {
+  readonly links: BatchLinks;
+  readonly model: BatchesModel;
+  readonly tree: BatchesTreeProvider;
+  readonly poller: BatchPoller;
+  readonly statusBar: BatchStatusBar;
+  readonly view: vscode.TreeView<BatchNode>;
+  /** errors.data of failed batches, shown on their input files by "Show Errors". */
+  readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
+
+  constructor(private readonly c: Container) {
+    super();
+    this.links = new BatchLinks(c.context.workspaceState);
+    this.model = this._register(new BatchesModel());
+    const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
+    this.tree = this._register(new BatchesTreeProvider(this.model, c.clients, items, c.log));
+    this.view = this._register(vscode.window.createTreeView(Views.batches, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.poller = this._register(new BatchPoller(this.model, c.clients, c.log));
+    this.statusBar = this._register(new BatchStatusBar(this.model, (id) => this.labelOf(id)));
+    this._register(
+      c.clients.onDidChange(() => {
+        this.tree.forgetError();
+        this.model.reset();
+      }),
+    );
+    this._register(this.model.onDidFinish((batch) => void this.notifyFinished(batch)));
+    for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
+  }
+
+  inputFile(batch: Batch): vscode.Uri | undefined {
+    return this.links.resolve(batch);
+  }
+
+  labelOf(batchId: string): string {
+    const batch = this.model.get(batchId);
+    if (!batch) return batchId;
+    const local = this.inputFile(batch);
+    return batchLabel(batch, local && path.posix.basename(local.path));
+  }
+
+  /** A batch just created here: show it at the top, select it, poll it soon. */
+  added(batch: Batch): void {
+    this.model.upsert(batch);
+    this.poller.kick();
+    void this.reveal(batch.id);
+  }
+
+  async reveal(batchId: string, expand = false): Promise<void> {
+    try {
+      await this.view.reveal(this.tree.nodeFor(batchId), { select: true, focus: false, expand });
+    } catch (error) {
+      this.c.log.debug('batches', `reveal ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Makes sure the list is loaded, then asks which batch; undefined when dismissed. */
+  async pickBatch(prompt: string, filter: (b: Batch) => boolean = () => true): Promise<string | undefined> {
+    if (!this.model.isLoaded) await this.tree.refresh();
+    const items = this.model.all.filter(filter).map((b) => ({ label: this.labelOf(b.id), description: batchDescription(b), detail: b.id, id: b.id }));
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('No batch fits. Refresh the Batches view, or submit a .jsonl file first.');
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(items, { title: prompt, matchOnDetail: true }))?.id;
+  }
+
+  private async notifyFinished(batch: Batch): Promise<void> {
+    const label = this.labelOf(batch.id);
+    const { failed } = requestCounts(batch);
+    const hasErrors = failed > 0 || Boolean(batch.errors?.data?.length) || Boolean(batch.error_file_id);
+    const actions = [...(WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
+    const message = completionMessage(batch, label);
+    this.c.log.info('batches', message);
+    const show = batch.status === 'completed' && !hasErrors ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    const pick = await show(message, ...actions);
+    if (pick === 'Open Results') await vscode.commands.executeCommand(Commands.openResults, batch.id);
+    if (pick === 'Show Errors') await vscode.commands.executeCommand(Commands.showBatchErrors, batch.id);
+  }
+}

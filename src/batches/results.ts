@@ -1,0 +1,143 @@
+// "kluster: Open Results Beside": download output and error files, join them to the input in input order,
+// write `<input>.results.jsonl` beside the input (atomically, never replacing without asking), open it beside.
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { showApiError } from '../api/showError';
+import type { Batch, KlusterClient } from '../core/api';
+import { formatCount, statusText } from '../core/batches/format';
+import { writeJoinedResults, type JoinSummary } from '../core/results/join';
+import { fileExists, FileExistsError } from '../core/util/atomicFile';
+import { Commands } from '../constants';
+import type { Container } from '../container';
+import type { BatchesFeature } from './feature';
+
+export interface ResultsOptions {
+  /** Replace an existing results file without asking. Default false. */
+  readonly overwrite?: boolean;
+  /** false: no questions (scripts, tests); an existing results file is then left alone. Default true. */
+  readonly confirm?: boolean;
+}
+
+export type ResultsOutcome =
+  | { readonly status: 'written'; readonly path: string; readonly summary: JoinSummary; readonly message: string }
+  | { readonly status: 'exists'; readonly path: string }
+  | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
+
+const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
+
+const MISSING_REASONS: Record<string, string> = {
+  cancelled: 'The batch was cancelled before this request ran.',
+  expired: 'The batch expired before this request ran.',
+};
+
+export function batchIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return arg;
+  const id = (arg as { batchId?: unknown } | undefined)?.batchId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** `requests.jsonl` → `requests.results.jsonl`, beside it. */
+export function resultsPathFor(input: string): string {
+  const ext = path.extname(input);
+  const stem = ext.toLowerCase() === '.jsonl' ? input.slice(0, -ext.length) : input;
+  return `${stem}.results.jsonl`;
+}
+
+export function resultsMessage(name: string, summary: JoinSummary): string {
+  const tokens = summary.promptTokens + summary.completionTokens;
+  const missing = summary.missing ? `, ${formatCount(summary.missing)} without a result` : '';
+  return `${name}: ${formatCount(summary.succeeded)} succeeded, ${formatCount(summary.failed)} failed${missing} · ${formatCount(tokens)} tokens (${formatCount(summary.promptTokens)} prompt + ${formatCount(summary.completionTokens)} completion)`;
+}
+
+async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boolean): Promise<vscode.Uri | undefined> {
+  const known = feature.inputFile(batch);
+  if (known && (await fileExists(known.fsPath))) return known;
+  if (!confirm) return undefined;
+  const where = known ? `${vscode.workspace.asRelativePath(known)} is gone` : 'This batch was not submitted from this workspace';
+  const pick = await vscode.window.showWarningMessage(
+    `${where}. Results are joined to the input file by custom_id; choose the input file to continue.`,
+    { modal: true },
+    'Choose Input File…',
+  );
+  if (pick !== 'Choose Input File…') return undefined;
+  const [chosen] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSONL: ['jsonl'] }, title: 'Input file of the batch' })) ?? [];
+  if (chosen) await feature.links.set(batch.id, chosen);
+  return chosen;
+}
+
+async function download(client: KlusterClient, batch: Batch, dir: string, signal: AbortSignal): Promise<{ output?: string; error?: string }> {
+  const fetch = async (fileId: string | null | undefined, name: string) => {
+    if (!fileId) return undefined;
+    const dest = path.join(dir, name);
+    await client.downloadFileContent(fileId, dest, { signal });
+    return dest;
+  };
+  const [output, error] = await Promise.all([fetch(batch.output_file_id, 'output.jsonl'), fetch(batch.error_file_id, 'error.jsonl')]);
+  return { output, error };
+}
+
+export async function openResultsBeside(c: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
+  const confirm = options.confirm !== false;
+  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => WITH_RESULTS.has(b.status)));
+  if (!batchId) return { status: 'cancelled' };
+  const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
+  try {
+    const client = await c.clients.get();
+    const batch = await client.getBatch(batchId);
+    feature.model.upsert(batch);
+    const label = feature.labelOf(batch.id);
+    if (!WITH_RESULTS.has(batch.status)) {
+      const message =
+        batch.status === 'failed'
+          ? `Batch ${label} failed before running any request, so it has no results. Its errors are listed under it in the Batches view.`
+          : `Batch ${label} is still ${statusText(batch.status)}; results can be opened once it completes, expires or is cancelled.`;
+      void vscode.window.showWarningMessage(message);
+      return { status: 'notReady', message };
+    }
+    const input = await chooseInput(feature, batch, confirm);
+    if (!input) {
+      const message = `The input file of batch ${label} is not known in this workspace, so results cannot be joined to it.`;
+      if (!confirm) void vscode.window.showWarningMessage(message);
+      return { status: 'noInput', message };
+    }
+    const dest = resultsPathFor(input.fsPath);
+    let overwrite = options.overwrite ?? false;
+    if (!overwrite && (await fileExists(dest))) {
+      if (!confirm) return { status: 'exists', path: dest };
+      const pick = await vscode.window.showWarningMessage(`${path.basename(dest)} already exists. Replace it with the results of batch ${label}?`, { modal: true }, 'Replace');
+      if (pick !== 'Replace') return { status: 'exists', path: dest };
+      overwrite = true;
+    }
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Fetching results of ${label}`, cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const listener = token.onCancellationRequested(() => abort.abort());
+        const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-results-'));
+        try {
+          const files = await download(client, batch, dir, abort.signal);
+          return await writeJoinedResults(
+            { inputPath: input.fsPath, outputPath: files.output, errorPath: files.error, missingReason: MISSING_REASONS[batch.status], signal: abort.signal },
+            dest,
+            { overwrite },
+          );
+        } finally {
+          listener.dispose();
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      },
+    );
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(dest));
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    const message = resultsMessage(path.basename(dest), summary);
+    c.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
+    void vscode.window.showInformationMessage(message);
+    return { status: 'written', path: dest, summary, message };
+  } catch (error) {
+    if (error instanceof FileExistsError) return { status: 'exists', path: error.path };
+    void showApiError(c.log, `Opening results of batch ${batchId}`, error, retry);
+    return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}

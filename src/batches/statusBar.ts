@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { batchDescription, progressOf, requestCounts } from '../core/batches/format';
+import { Views } from '../constants';
+import { Disposable } from '../lifecycle';
+import type { BatchesModel } from './batchesModel';
+
+/** `$(sync~spin) 2 batches · 45%` while batches run; hidden otherwise. Click to show the Batches view. */
+export class BatchStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('kluster.batches.status', vscode.StatusBarAlignment.Left, 50));
+
+  constructor(
+    private readonly model: BatchesModel,
+    private readonly labelOf: (batchId: string) => string,
+  ) {
+    super();
+    this.item.name = 'kluster.ai Batches';
+    this.item.command = `${Views.batches}.focus`;
+    this._register(model.onDidChange(() => this.update()));
+    this.update();
+  }
+
+  /** What the item says now; undefined when hidden. */
+  get text(): string | undefined {
+    return this.shown ? this.item.text : undefined;
+  }
+
+  private shown = false;
+
+  private update(): void {
+    const running = this.model.running();
+    if (running.length === 0) {
+      this.item.hide();
+      this.shown = false;
+      return;
+    }
+    let done = 0;
+    let total = 0;
+    for (const batch of running) {
+      const counts = requestCounts(batch);
+      done += counts.completed + counts.failed;
+      total += counts.total;
+    }
+    const percent = total > 0 ? ` · ${Math.floor((done / total) * 100)}%` : '';
+    const what = running.length === 1 ? this.labelOf(running[0]!.id) : `${running.length} batches`;
+    this.item.text = `$(sync~spin) ${what}${percent}`;
+    const tooltip = new vscode.MarkdownString(`**kluster.ai: ${running.length} running**\n\n`);
+    for (const batch of running) {
+      const progress = progressOf(batch);
+      tooltip.appendText(`${this.labelOf(batch.id)}: ${batchDescription(batch)}${progress !== undefined ? ` (${Math.floor(progress * 100)}%)` : ''}`);
+      tooltip.appendMarkdown('\n\n');
+    }
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length} batches running${percent.replace(' · ', ', ')}` };
+    this.item.show();
+    this.shown = true;
+  }
+}

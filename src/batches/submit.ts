@@ -1,0 +1,168 @@
+// "kluster: Submit File as Batch": validate, confirm, upload, create, remember, reveal.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { showApiError } from '../api/showError';
+import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
+import { INPUT_FILE_METADATA_KEY } from '../core/batches/format';
+import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
+import { DOCUMENTED_MODEL_IDS } from '../core/models';
+import { Commands } from '../constants';
+import type { Container } from '../container';
+import { workspaceRelativePath } from './batchLinks';
+import type { BatchesFeature } from './feature';
+
+export interface SubmitOptions {
+  /** Skips the window pick; the setting's default is used when absent. */
+  readonly completionWindow?: CompletionWindow;
+  /** false: no confirmation and no questions (scripts, tests). Default true. */
+  readonly confirm?: boolean;
+}
+
+export type SubmitOutcome =
+  | { readonly status: 'submitted'; readonly batchId: string; readonly inputFileId: string; readonly completionWindow: CompletionWindow }
+  | { readonly status: 'invalid'; readonly errors: number; readonly firstError?: { line: number; message: string } }
+  | { readonly status: 'cancelled' }
+  | { readonly status: 'failed'; readonly message: string };
+
+const WINDOW_LABELS: Record<CompletionWindow, string> = { '1h': '1 hour', '3h': '3 hours', '6h': '6 hours', '12h': '12 hours', '24h': '24 hours' };
+
+function targetOf(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+/** Saves unsaved edits first: the file on disk is what gets uploaded. */
+async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!document?.isDirty) return true;
+  if (confirm) {
+    const pick = await vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has unsaved changes.`, { modal: true, detail: 'The file on disk is what gets submitted.' }, 'Save and Submit');
+    if (pick !== 'Save and Submit') return false;
+  }
+  return document.save();
+}
+
+async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+  const first = summary.validation.diagnostics.find((d) => d.severity === 'error');
+  const name = path.basename(uri.fsPath);
+  const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
+  const message = `${name} has ${summary.errors} error${summary.errors === 1 ? '' : 's'}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
+  // Opening the file lets the validator put its diagnostics into the Problems view.
+  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm });
+  void vscode.window.showErrorMessage(message, 'Show Problems').then((pick) => {
+    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
+  return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
+}
+
+async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
+  const warnings = summary.warnings ? ` · ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}` : '';
+  const items = COMPLETION_WINDOWS.map((window) => ({
+    label: window,
+    description: `${WINDOW_LABELS[window]}${window === fallback ? ' (default)' : ''}`,
+    window,
+  }));
+  const picked = await new Promise<CompletionWindow | undefined>((resolve) => {
+    const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();
+    quickPick.title = `Submit ${name}: ${summaryHeadline(summary)}${warnings}`;
+    quickPick.placeholder = `Models: ${modelsLine(summary)}. Pick a completion window to submit, or Escape to cancel.`;
+    quickPick.items = items;
+    quickPick.activeItems = items.filter((i) => i.window === fallback);
+    quickPick.ignoreFocusOut = true;
+    let chosen: CompletionWindow | undefined;
+    quickPick.onDidAccept(() => {
+      chosen = quickPick.selectedItems[0]?.window ?? quickPick.activeItems[0]?.window;
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      quickPick.dispose();
+      resolve(chosen);
+    });
+    quickPick.show();
+  });
+  return picked;
+}
+
+async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Promise<string | undefined> {
+  const name = path.basename(uri.fsPath);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Uploading ${name}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const listener = token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      try {
+        const file = await client.uploadFile(uri.fsPath, {
+          purpose: 'batch',
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            const percent = Math.floor((done / (total || bytes || 1)) * 100);
+            if (percent > reported) progress.report({ increment: percent - reported, message: `${percent}%` });
+            reported = Math.max(reported, percent);
+          },
+        });
+        return file.id;
+      } catch (error) {
+        if (token.isCancellationRequested) return undefined;
+        throw error;
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
+}
+
+export async function submitBatch(c: Container, feature: BatchesFeature, arg: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+  const confirm = options.confirm !== false;
+  const uri = targetOf(arg);
+  if (!uri || uri.scheme !== 'file') {
+    const message = uri ? 'Only files saved on disk can be submitted.' : 'Open a .jsonl batch file, or pick one in the Explorer, to submit it.';
+    void vscode.window.showErrorMessage(message);
+    return { status: 'failed', message };
+  }
+  const name = path.basename(uri.fsPath);
+  const retry = () => vscode.commands.executeCommand(Commands.submitBatch, uri, options);
+  try {
+    const client = await c.clients.get(); // no key: say so before any work
+    if (!(await ensureSaved(uri, confirm))) return { status: 'cancelled' };
+
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
+      inspectBatchFile(uri.fsPath, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' }),
+    );
+    if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
+    if (summary.validation.kind !== 'batch') {
+      const what = summary.validation.kind === 'empty' ? 'is empty' : `holds ${summary.validation.kind === 'results' ? 'batch results' : summary.validation.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
+      const message = `${name} ${what}; a batch file has one {"custom_id", "method", "url", "body"} request per line.`;
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
+
+    const fallback = options.completionWindow ?? c.config.completionWindow;
+    const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
+    if (!window || !isCompletionWindow(window)) return { status: 'cancelled' };
+
+    const inputFileId = await upload(client, uri, summary.bytes);
+    if (!inputFileId) return { status: 'cancelled' };
+    let batch;
+    try {
+      batch = await client.createBatch({
+        inputFileId,
+        completionWindow: window,
+        metadata: { [INPUT_FILE_METADATA_KEY]: workspaceRelativePath(uri), source: 'vscode' },
+      });
+    } catch (error) {
+      // Do not leave an orphan upload behind when the batch could not be made.
+      await client.deleteFile(inputFileId).catch(() => undefined);
+      throw error;
+    }
+    await feature.links.set(batch.id, uri);
+    feature.added(batch);
+    c.log.info('batches', `submitted ${workspaceRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
+    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
+    return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window };
+  } catch (error) {
+    void showApiError(c.log, `Submitting ${name}`, error, retry);
+    return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { registerCommands } from '../commands';
+import { Views } from '../constants';
+import type { Container } from '../container';
+import { Disposable } from '../lifecycle';
+import { fileCommands } from './commands';
+import { FilesTreeProvider } from './filesTree';
+import { REMOTE_FILE_SCHEME, RemoteFileProvider } from './remoteFiles';
+
+/** The Files view, read-only documents for remote files, and the file commands. */
+export class FilesFeature extends Disposable {
+  readonly tree: FilesTreeProvider;
+
+  constructor(c: Container) {
+    super();
+    this.tree = this._register(new FilesTreeProvider(c.clients, c.log));
+    this._register(vscode.window.createTreeView(Views.files, { treeDataProvider: this.tree, showCollapseAll: false }));
+    this._register(vscode.workspace.registerTextDocumentContentProvider(REMOTE_FILE_SCHEME, new RemoteFileProvider(c.clients)));
+    this._register(c.clients.onDidChange(() => this.tree.reset()));
+    for (const registration of registerCommands(c, fileCommands(this.tree))) this._register(registration);
+  }
+}
