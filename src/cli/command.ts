@@ -11,8 +11,10 @@ export const ExitCode = {
   api: 3,
   /** The API could not be reached: network down, timeout, 5xx after retries. */
   network: 4,
-  /** A local file could not be read or written. */
+  /** A local file could not be read or written, or exists and --force was not given. */
   io: 5,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,9 +1,21 @@
 import { parseArgs, UsageError } from './args';
 import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
+import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
+import { submitCommand } from './submit';
 
 /** Every CLI command. Features add theirs here. */
-const COMMANDS: CliCommand[] = [validateCommand];
+const COMMANDS: CliCommand[] = [
+  validateCommand,
+  modelsCommand,
+  filesListCommand,
+  filesUploadCommand,
+  filesContentCommand,
+  batchesListCommand,
+  batchesGetCommand,
+  batchesCancelCommand,
+  submitCommand,
+];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key'];
 
@@ -17,7 +29,7 @@ function usage(): string {
     ...lines,
     '',
     'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
-    'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O.',
+    'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted.',
   ].join('\n');
 }
 

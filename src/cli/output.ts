@@ -1,0 +1,97 @@
+// Shared by the API commands: building the client from options, tables, JSON, one-line errors.
+import { KlusterClient, KlusterError } from '../core/api';
+import { FileExistsError } from '../core/util/atomicFile';
+import { redact } from '../core/util/redact';
+import { UsageError } from './args';
+import { ExitCode, type CliContext } from './command';
+
+export const DEFAULT_BASE_URL = 'https://api.kluster.ai/v1';
+
+/** The client for `--base-url`/`KLUSTER_BASE_URL` and `--api-key`/`KLUSTER_API_KEY`. */
+export function clientFor(ctx: CliContext): KlusterClient {
+  const apiKey = ctx.args.options.get('api-key') ?? ctx.env.KLUSTER_API_KEY;
+  if (!apiKey) throw new UsageError('no API key: pass --api-key KEY or set KLUSTER_API_KEY');
+  const baseUrl = ctx.args.options.get('base-url') ?? ctx.env.KLUSTER_BASE_URL ?? DEFAULT_BASE_URL;
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--base-url is not a URL: ${baseUrl}`);
+  }
+  return new KlusterClient({ baseUrl, apiKey });
+}
+
+export function apiKeyOf(ctx: CliContext): string | undefined {
+  return ctx.args.options.get('api-key') ?? ctx.env.KLUSTER_API_KEY;
+}
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.out(JSON.stringify(value, null, 2));
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** Unix seconds as `2024-12-10 12:12:57` (UTC), or `-`. */
+export function time(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return '-';
+  return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function exitCodeFor(error: KlusterError): ExitCode {
+  switch (error.kind) {
+    case 'aborted':
+      return ExitCode.interrupted;
+    case 'server':
+    case 'network':
+    case 'timeout':
+      return ExitCode.network;
+    default:
+      return ExitCode.api;
+  }
+}
+
+/**
+ * Reports an expected failure in one line (no stack trace) and returns its exit code. API
+ * failures, local file errors and refusals to overwrite are expected; anything else is rethrown.
+ */
+export function report(ctx: CliContext, error: unknown): ExitCode {
+  if (error instanceof UsageError) throw error;
+  let kind: string;
+  let message: string;
+  let code: ExitCode;
+  if (error instanceof KlusterError) {
+    kind = error.kind;
+    message = error.message;
+    code = exitCodeFor(error);
+  } else if (error instanceof FileExistsError) {
+    kind = 'file_exists';
+    message = error.message;
+    code = ExitCode.io;
+  } else if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+    const e = error as NodeJS.ErrnoException;
+    kind = 'io';
+    message = e.code === 'ENOENT' ? `no such file: ${e.path}` : e.message;
+    code = ExitCode.io;
+  } else {
+    throw error;
+  }
+  message = redact(message, [apiKeyOf(ctx)]).replace(/\s*\n\s*/g, ' ');
+  ctx.io.err(ctx.json ? JSON.stringify({ error: { kind, message } }) : `kluster: ${message}`);
+  return code;
+}
+
+/** Progress of a byte transfer on stderr, at most once per 10 %, silent in --json mode. */
+export function progressPrinter(ctx: CliContext, label: string): (done: number, total: number | undefined) => void {
+  let lastTenth = -1;
+  return (done, total) => {
+    if (ctx.json || !total || total < 1048576) return; // small transfers finish before a line is worth it
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    ctx.io.err(`${label}: ${tenth * 10}% of ${(total / 1048576).toFixed(1)} MB`);
+  };
+}

@@ -1,0 +1,119 @@
+// `submit FILE [--window 24h] [--wait] [--out RESULTS.jsonl] [--force]`: upload, create the batch,
+// optionally wait for it, and write results joined with the input, in input order.
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
+import { sleep } from '../core/api/transfer';
+import { writeJoinedResults, type JoinSummary } from '../core/results/join';
+import { FileExistsError, fileExists } from '../core/util/atomicFile';
+import { apiCommand, describeCounts } from './apiCommands';
+import { UsageError } from './args';
+import { ExitCode, type CliContext } from './command';
+import { clientFor, printJson, progressPrinter } from './output';
+
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 15_000;
+/** Polling survives this many transient failures in a row (network, 5xx, 429) before giving up. */
+const MAX_POLL_FAILURES = 5;
+
+/** Polls until the batch ends, backing off, reporting changes on stderr. */
+export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: string): Promise<Batch> {
+  let delay = FIRST_POLL_MS;
+  let last = '';
+  let failures = 0;
+  for (;;) {
+    let batch: Batch | undefined;
+    try {
+      batch = await client.getBatch(id, { signal: ctx.signal });
+      failures = 0;
+    } catch (error) {
+      if (!(error instanceof KlusterError) || !error.transient || ++failures > MAX_POLL_FAILURES) throw error;
+      if (!ctx.json) ctx.io.err(`still waiting (${error.message})`);
+    }
+    if (batch) {
+      const line = `${batch.status} ${describeCounts(batch)}${batch.request_counts?.failed ? ` (${batch.request_counts.failed} failed)` : ''}`;
+      if (line !== last && !ctx.json) ctx.io.err(`batch ${id}: ${line}`);
+      last = line;
+      if (TERMINAL_BATCH_STATUSES.has(batch.status)) return batch;
+    }
+    await sleep(delay, ctx.signal).catch((reason: unknown) => {
+      throw new KlusterError('aborted', `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`, { cause: reason });
+    });
+    delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
+  }
+}
+
+const MISSING_REASONS: Record<string, string> = {
+  cancelled: 'The batch was cancelled before this request ran.',
+  expired: 'The batch expired before this request ran.',
+  failed: 'The batch failed validation, so no request ran.',
+};
+
+/** Downloads the output and error files next to each other in a temp dir and joins them with the input. */
+export async function writeResults(ctx: CliContext, client: KlusterClient, batch: Batch, input: string, out: string, force: boolean): Promise<JoinSummary> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-results-'));
+  try {
+    const fetch = async (id: string | null | undefined, name: string) => {
+      if (!id) return null;
+      const file = path.join(dir, name);
+      await client.downloadFileContent(id, file, { signal: ctx.signal, onProgress: progressPrinter(ctx, `downloading ${name}`) });
+      return file;
+    };
+    const outputPath = await fetch(batch.output_file_id, 'output.jsonl');
+    const errorPath = await fetch(batch.error_file_id, 'errors.jsonl');
+    const missingReason = MISSING_REASONS[batch.status] ?? `No result for this request (batch status: ${batch.status}).`;
+    return await writeJoinedResults({ inputPath: input, outputPath, errorPath, missingReason, signal: ctx.signal }, out, { overwrite: force });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const submitCommand = apiCommand(
+  {
+    name: 'submit',
+    usage: 'submit FILE [--window 24h] [--wait] [--out RESULTS.jsonl] [--force]',
+    summary: 'Upload FILE and start a batch; --wait polls until it ends; --out writes results in input order',
+    valueOptions: ['window', 'out'],
+  },
+  async (ctx) => {
+    const [input, ...extra] = ctx.args.positional;
+    if (!input) throw new UsageError('missing FILE');
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const window = ctx.args.options.get('window') ?? '24h';
+    if (!isCompletionWindow(window)) throw new UsageError(`--window must be one of 1h, 3h, 6h, 12h, 24h, not '${window}'`);
+    const out = ctx.args.options.get('out');
+    const force = ctx.args.switches.has('force');
+    // Refuse before spending anything: the results file would not be written at the end.
+    if (out && !force && (await fileExists(out))) throw new FileExistsError(out);
+    const client = clientFor(ctx);
+
+    const file = await client.uploadFile(input, { signal: ctx.signal, onProgress: progressPrinter(ctx, `uploading ${input}`) });
+    if (!ctx.json) ctx.io.err(`uploaded ${input} as file ${file.id}`);
+    const created = await client.createBatch({ inputFileId: file.id, completionWindow: window }, { signal: ctx.signal });
+    if (!ctx.json) {
+      ctx.io.err(`batch ${created.id} created (${created.status})`);
+      ctx.io.out(created.id);
+    }
+    if (!ctx.args.switches.has('wait') && !out) {
+      if (ctx.json) printJson(ctx, { batch: created });
+      return ExitCode.ok;
+    }
+
+    const batch = await waitForBatch(ctx, client, created.id);
+    if (!ctx.json) {
+      for (const error of batch.errors?.data ?? []) ctx.io.err(`${input}:${error.line ?? '?'}: ${error.message ?? error.code}`);
+    }
+    let summary: JoinSummary | undefined;
+    if (out) {
+      summary = await writeResults(ctx, client, batch, input, out, force);
+      if (!ctx.json) {
+        const tokens = `${summary.promptTokens} prompt + ${summary.completionTokens} completion tokens`;
+        ctx.io.err(`wrote ${summary.total} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing; ${tokens}`);
+      }
+    }
+    if (ctx.json) printJson(ctx, { batch, ...(summary ? { results: { file: out, ...summary } } : {}) });
+    const clean = batch.status === 'completed' && !batch.request_counts?.failed && (!summary || (summary.failed === 0 && summary.missing === 0));
+    return clean ? ExitCode.ok : ExitCode.findings;
+  },
+);
