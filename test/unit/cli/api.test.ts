@@ -1,0 +1,165 @@
+// The CLI's API commands against the emulator: in-process through runCli, and the built dist/cli.js.
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { runCli } from '../../../src/cli/main';
+import { ExitCode } from '../../../src/cli/command';
+import { FAIL_TRIGGER } from '../../emulator';
+import { requestLine, useEmulator, writeLines } from '../api/helpers';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+
+describe('CLI against the emulator', () => {
+  const f = useEmulator();
+  const env = () => ({ KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url });
+
+  async function cli(args: string[], environment: NodeJS.ProcessEnv = env()): Promise<Run> {
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => void (out += t.endsWith('\n') ? t : t + '\n'), err: (t: string) => void (err += t.endsWith('\n') ? t : t + '\n') };
+    const code = await runCli(args, io, environment);
+    return { code, out, err };
+  }
+
+  function spawnCli(args: string[], environment: NodeJS.ProcessEnv): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...environment }, timeout: 20000 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, out: stdout, err: stderr });
+      });
+    });
+  }
+
+  it('submit --wait --out: a full round trip, results in input order', async () => {
+    const ids = ['first', 'second', 'third', 'fourth', 'fifth'];
+    const input = await writeLines(f.dir, 'round.jsonl', ids.map((id) => requestLine(id, `question ${id}`)));
+    const out = path.join(f.dir, 'round-results.jsonl');
+    const run = await cli(['submit', input, '--window', '1h', '--wait', '--out', out]);
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    const batchId = run.out.trim();
+    assert.match(batchId, /^[0-9a-f]{24}$/);
+    assert.match(run.err, /completed 5\/5/);
+    assert.match(run.err, /wrote 5 results .* 5 succeeded, 0 failed, 0 missing/);
+    const results = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(results.map((r) => r.custom_id), ids);
+    assert.deepStrictEqual(results.map((r) => r.input_line), [1, 2, 3, 4, 5]);
+    assert.match(results[2].response.body.choices[0].message.content, /question third/);
+
+    const shown = await cli(['batches', 'get', batchId]);
+    assert.strictEqual(shown.code, 0);
+    assert.match(shown.out, /status: +completed/);
+    assert.match(shown.out, /5 total, 5 completed, 0 failed/);
+  });
+
+  it('submit reports failed requests with exit code 1 and --json output', async () => {
+    const input = await writeLines(f.dir, 'mixed.jsonl', [requestLine('ok', 'fine'), requestLine('bad', FAIL_TRIGGER)]);
+    const out = path.join(f.dir, 'mixed-results.jsonl');
+    const run = await cli(['--json', 'submit', input, '--out', out]);
+    assert.strictEqual(run.code, ExitCode.findings, run.err);
+    const report = JSON.parse(run.out);
+    assert.strictEqual(report.batch.status, 'completed');
+    assert.deepStrictEqual({ succeeded: report.results.succeeded, failed: report.results.failed }, { succeeded: 1, failed: 1 });
+    assert.strictEqual(run.err, '', 'nothing but JSON in --json mode');
+  });
+
+  it('submit of an invalid file ends with the batch failed, line numbers on stderr', async () => {
+    const input = await writeLines(f.dir, 'invalid.jsonl', [requestLine('a', 'x'), '{oops']);
+    const run = await cli(['submit', input, '--wait']);
+    assert.strictEqual(run.code, ExitCode.findings);
+    assert.match(run.err, /invalid\.jsonl:2: Line 2: not valid JSON/);
+  });
+
+  it('refuses to overwrite --out before uploading anything, unless --force', async () => {
+    const input = await writeLines(f.dir, 'keep-in.jsonl', [requestLine('a', 'x')]);
+    const out = path.join(f.dir, 'keep-out.jsonl');
+    await fs.writeFile(out, 'precious\n');
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    const run = await cli(['submit', input, '--out', out]);
+    assert.strictEqual(run.code, ExitCode.io);
+    assert.match(run.err, /already exists/);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore);
+    assert.strictEqual(await fs.readFile(out, 'utf8'), 'precious\n');
+    const forced = await cli(['submit', input, '--out', out, '--force']);
+    assert.strictEqual(forced.code, ExitCode.ok, forced.err);
+    assert.strictEqual(JSON.parse((await fs.readFile(out, 'utf8')).trim()).status, 'succeeded');
+  });
+
+  it('models, files and batches commands print tables and JSON', async () => {
+    const models = await cli(['models']);
+    assert.strictEqual(models.code, 0);
+    assert.match(models.out.split('\n')[0]!, /^ID +OWNED BY +CREATED$/);
+    assert.match(models.out, /deepseek-ai\/DeepSeek-R1/);
+
+    const input = await writeLines(f.dir, 'files-cmd.jsonl', [requestLine('a', 'x'), requestLine('b', 'y')]);
+    const upload = await cli(['files', 'upload', input]);
+    assert.strictEqual(upload.code, 0, upload.err);
+    const fileId = upload.out.trim();
+    const listed = await cli(['--json', 'files', 'list', '--purpose', 'batch']);
+    assert.ok(JSON.parse(listed.out).data.some((file: { id: string }) => file.id === fileId));
+    const content = await cli(['files', 'content', fileId]);
+    assert.strictEqual(content.out, await fs.readFile(input, 'utf8'));
+    const saved = path.join(f.dir, 'saved.jsonl');
+    assert.strictEqual((await cli(['files', 'content', fileId, '--out', saved])).code, 0);
+    assert.strictEqual(await fs.readFile(saved, 'utf8'), await fs.readFile(input, 'utf8'));
+    assert.strictEqual((await cli(['files', 'content', fileId, '--out', saved])).code, ExitCode.io);
+
+    const started = await cli(['submit', input]);
+    const batchId = started.out.trim();
+    const cancelled = await cli(['batches', 'cancel', batchId]);
+    assert.strictEqual(cancelled.out.trim(), `${batchId}: cancelling`);
+    const page = await cli(['batches', 'list', '--limit', '1']);
+    assert.match(page.out, new RegExp(`^${batchId} +cancell`, 'm'));
+    assert.match(page.err, /more: kluster batches list --after /);
+    const json = JSON.parse((await cli(['--json', 'batches', 'list', '--limit', '2'])).out);
+    assert.strictEqual(json.data.length, 2);
+    assert.strictEqual(typeof json.data[0].created_at, 'number');
+  });
+
+  it('wrong usage is exit code 2', async () => {
+    assert.strictEqual((await cli(['batches', 'list', '--limit', '500'])).code, ExitCode.usage);
+    assert.strictEqual((await cli(['submit', 'x.jsonl', '--window', '2h'])).code, ExitCode.usage);
+    const noKey = await cli(['models'], { KLUSTER_BASE_URL: f.emulator.url });
+    assert.strictEqual(noKey.code, ExitCode.usage);
+    assert.match(noKey.err, /no API key/);
+  });
+
+  it('a missing input file is exit code 5 with the file named', async () => {
+    const run = await cli(['submit', path.join(f.dir, 'nope.jsonl')]);
+    assert.strictEqual(run.code, ExitCode.io);
+    assert.match(run.err, /^kluster: no such file: .*nope\.jsonl\n$/);
+  });
+
+  describe('the built dist/cli.js', () => {
+    it('does the round trip as a child process', async () => {
+      const input = await writeLines(f.dir, 'child.jsonl', [requestLine('c1', 'alpha'), requestLine('c2', 'beta')]);
+      const out = path.join(f.dir, 'child-results.jsonl');
+      const run = await spawnCli(['submit', input, '--wait', '--out', out], env());
+      assert.strictEqual(run.code, 0, run.err);
+      const results = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepStrictEqual(results.map((r) => [r.custom_id, r.status]), [['c1', 'succeeded'], ['c2', 'succeeded']]);
+    });
+
+    it('a bad key is one line on stderr, exit code 3, no stack trace, no key', async () => {
+      const key = 'sk-not-the-right-key-42';
+      const run = await spawnCli(['--api-key', key, 'batches', 'list'], { KLUSTER_BASE_URL: f.emulator.url });
+      assert.strictEqual(run.code, ExitCode.api);
+      assert.strictEqual(run.err.trim().split('\n').length, 1, run.err);
+      assert.match(run.err, /^kluster: The API key was refused/);
+      assert.ok(!run.err.includes(key) && !/\bat .*\.js:\d+/.test(run.err));
+    });
+
+    it('an unreachable API is one line on stderr, exit code 4', async () => {
+      const run = await spawnCli(['--base-url', 'http://127.0.0.1:9/v1', '--api-key', 'k', 'models'], {});
+      assert.strictEqual(run.code, ExitCode.network);
+      assert.strictEqual(run.err.trim().split('\n').length, 1, run.err);
+      assert.match(run.err, /^kluster: Could not reach 127\.0\.0\.1:9/);
+    });
+  });
+});
