@@ -25,6 +25,15 @@ export const Commands = {
   copyFileId: 'kluster.copyFileId',
   loadMoreFiles: 'kluster.loadMoreFiles',
   filesSnapshot: 'kluster.files.snapshot',
+  // Chat (src/chat)
+  openChat: 'kluster.openChat',
+  openInChat: 'kluster.openInChat',
+  chatSaveAsRequest: 'kluster.chat.saveAsRequest',
+  chatSendSelection: 'kluster.chat.sendSelection',
+  chatStop: 'kluster.chat.stop',
+  chatRegenerate: 'kluster.chat.regenerate',
+  chatClear: 'kluster.chat.clear',
+  chatSnapshot: 'kluster.chat.snapshot',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -32,6 +41,7 @@ export const ContextKeys = {
   hasApiKey: 'kluster.hasApiKey',
   batchesEmpty: 'kluster.batchesEmpty',
   filesEmpty: 'kluster.filesEmpty',
+  chatStreaming: 'kluster.chatStreaming',
 } as const;
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
 

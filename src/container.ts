@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
+import { ChatFeature } from './chat/chatFeature';
 import { FilesFeature } from './files/feature';
 import { ClientProvider } from './api/clientProvider';
 import { registerCommands } from './commands';
@@ -28,6 +29,7 @@ export class Container extends Disposable {
     this._register(new BatchValidationFeature(this));
     this._register(new FilesFeature(this));
     this._register(new BatchesFeature(this));
+    this._register(new ChatFeature(this));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

@@ -1,2 +1,310 @@
-// Entry point of the chat webview bundle (dist/webview.js). The chat UI is built on this in the chat panel work.
-export {};
+// Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
+// messages to and from the extension (src/chat/protocol.ts).
+import { checkParams, isHttpUrl } from '../core/chat/conversation';
+import { conversationOf, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type PanelAction, type TokenUsage } from '../chat/protocol';
+import { Controls } from './controls';
+import { h } from './dom';
+import { TranscriptView } from './render';
+import { restoredState, StateSaver } from './state';
+import { vscodeApi, type VsCodeApi } from './vscodeApi';
+
+/** A streaming reply is rendered at most this often, however fast chunks arrive. */
+const RENDER_INTERVAL_MS = 50;
+/** While streaming, the saved state (for hiding and reloads) is refreshed this often. */
+const STREAM_SAVE_MS = 1000;
+
+let idCounter = 0;
+function newId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${(idCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+class ChatApp {
+  private state: ChatState;
+  private readonly saver: StateSaver;
+  private readonly controls: Controls;
+  private readonly view: TranscriptView;
+  private readonly transcript: HTMLElement;
+  private readonly notice: HTMLElement;
+  private streaming: { id: string; pending: string[]; timer?: ReturnType<typeof setTimeout>; lastRender: number } | undefined;
+
+  constructor(private readonly api: VsCodeApi, root: HTMLElement) {
+    this.state = restoredState(api);
+    this.saver = new StateSaver(api, () => this.snapshot());
+    this.controls = new Controls({
+      settingsChanged: (settings) => {
+        this.state.settings = settings;
+        this.saver.changed();
+      },
+      draftChanged: (draft, imageUrl) => {
+        this.state.draft = draft;
+        this.state.draftImageUrl = imageUrl;
+        this.saver.changed(500);
+      },
+      send: () => this.send(),
+      stop: () => this.stop(),
+      clear: () => this.clear(),
+      save: () => {
+        this.saver.changed(0);
+        // The state goes first, so the extension saves what is on screen.
+        setTimeout(() => api.postMessage({ type: 'saveAsRequest' }), 0);
+      },
+      refreshModels: () => api.postMessage({ type: 'refreshModels' }),
+    });
+    this.transcript = h('main', { class: 'transcript', id: 'transcript' });
+    this.notice = h('div', { class: 'notice', role: 'status', hidden: '' });
+    this.view = new TranscriptView(this.transcript);
+    root.replaceChildren(this.controls.element, this.notice, this.transcript, this.controls.composer);
+    this.transcript.addEventListener('click', (event) => this.onTranscriptClick(event));
+    this.transcript.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.dataset.href !== undefined) this.onTranscriptClick(event);
+    });
+    this.controls.setSettings(this.state.settings);
+    this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
+    this.view.reset(this.state.turns, this.state.turns.at(-1)?.id);
+    window.addEventListener('message', (event: MessageEvent<unknown>) => this.onHostMessage(event.data));
+    api.postMessage({ type: 'ready', state: this.state });
+    this.controls.focusInput();
+  }
+
+  private snapshot(): ChatState {
+    if (this.streaming) {
+      const turn = this.turn(this.streaming.id);
+      const text = this.view.streamText(this.streaming.id);
+      if (turn && text !== undefined) turn.text = text + this.streaming.pending.join('');
+    }
+    return this.state;
+  }
+
+  private turn(id: string): ChatTurn | undefined {
+    return this.state.turns.find((t) => t.id === id);
+  }
+
+  private onHostMessage(data: unknown): void {
+    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+    const message = data as HostMessage;
+    switch (message.type) {
+      case 'init':
+        return this.init(message.models, message.modelsError, message.lastModel, message.live);
+      case 'models':
+        return this.controls.setModels(message.models, message.modelsError);
+      case 'load':
+        return this.load(message.state, message.notice);
+      case 'chunk':
+        return this.chunk(message.id, message.delta);
+      case 'done':
+        return this.end(message.id, { status: message.stopped ? 'stopped' : 'done', usage: message.usage, finishReason: message.finishReason });
+      case 'error':
+        return this.end(message.id, { status: 'error', error: message.error });
+      case 'prompt':
+        this.state.draft = message.text;
+        this.controls.setDraft(message.text, this.state.draftImageUrl);
+        if (message.send) this.send();
+        else this.saver.changed();
+        return;
+      case 'action':
+        return this.act(message.action);
+      case 'notice':
+        return this.showNotice(message.text);
+    }
+  }
+
+  private init(models: readonly ModelOption[], modelsError: string | undefined, lastModel: string | undefined, live: readonly LiveStream[]): void {
+    if (!this.state.settings.model) {
+      this.state.settings = { ...this.state.settings, model: lastModel ?? models[0]?.id ?? '' };
+      this.controls.setSettings(this.state.settings);
+    }
+    this.controls.setModels(models, modelsError);
+    const last = this.state.turns.at(-1)?.id;
+    for (const turn of this.state.turns) {
+      if (turn.status !== 'streaming') continue;
+      const running = live.find((s) => s.id === turn.id);
+      if (running && turn.id === last) {
+        turn.text = running.text;
+        this.view.refresh(turn, true);
+        this.view.beginStream(turn);
+        this.streaming = { id: turn.id, pending: [], lastRender: 0 };
+        this.controls.setBusy(true);
+      } else {
+        // The window was reloaded mid-stream: the extension host that ran it is gone.
+        turn.status = 'interrupted';
+        this.view.refresh(turn, turn.id === last);
+      }
+    }
+    this.saver.changed();
+  }
+
+  private load(state: ChatState, notice?: string): void {
+    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+    this.endStreaming();
+    this.state = state;
+    this.controls.setSettings(state.settings);
+    this.controls.setDraft(state.draft, state.draftImageUrl);
+    this.controls.showProblems([]);
+    this.view.reset(state.turns, state.turns.at(-1)?.id);
+    this.saver.changed(0);
+    if (notice) this.showNotice(notice);
+    this.controls.focusInput();
+  }
+
+  private chunk(id: string, delta: string): void {
+    const streaming = this.streaming;
+    if (streaming?.id !== id) return;
+    streaming.pending.push(delta);
+    if (streaming.timer !== undefined) return;
+    const wait = Math.max(0, streaming.lastRender + RENDER_INTERVAL_MS - performance.now());
+    streaming.timer = setTimeout(() => this.render(), wait);
+  }
+
+  /** Renders the pending chunks of the streaming reply: one DOM update per frame, not per chunk. */
+  private render(): void {
+    const streaming = this.streaming;
+    if (!streaming) return;
+    clearTimeout(streaming.timer);
+    streaming.timer = undefined;
+    if (!streaming.pending.length) return;
+    const start = performance.now();
+    const delta = streaming.pending.join('');
+    const chunks = streaming.pending.length;
+    streaming.pending = [];
+    const stick = this.isAtBottom();
+    this.view.appendStream(streaming.id, delta);
+    if (stick) this.transcript.scrollTop = this.transcript.scrollHeight;
+    streaming.lastRender = performance.now();
+    performance.measure('kluster.chat.render', { start, end: streaming.lastRender, detail: { chunks } });
+    this.saver.saveSoon(STREAM_SAVE_MS);
+  }
+
+  private end(id: string, outcome: { status: ChatTurn['status']; usage?: TokenUsage; finishReason?: string; error?: ChatErrorInfo }): void {
+    const turn = this.turn(id);
+    if (!turn) return;
+    if (this.streaming?.id === id) {
+      this.render();
+      turn.text = this.view.streamText(id) ?? turn.text;
+      this.endStreaming();
+    }
+    turn.status = outcome.status;
+    if (outcome.usage) turn.usage = outcome.usage;
+    if (outcome.finishReason) turn.finishReason = outcome.finishReason;
+    if (outcome.error) turn.error = outcome.error;
+    const stick = this.isAtBottom();
+    this.view.refresh(turn, turn.id === this.state.turns.at(-1)?.id);
+    if (stick) this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.saver.changed(0);
+  }
+
+  private endStreaming(): void {
+    if (this.streaming) clearTimeout(this.streaming.timer);
+    this.streaming = undefined;
+    this.controls.setBusy(false);
+  }
+
+  private send(): void {
+    if (this.streaming) return;
+    const text = this.state.draft;
+    const imageUrl = this.state.draftImageUrl.trim();
+    if (!text.trim() && !imageUrl) return;
+    const problems = checkParams(this.state.settings.params);
+    if (!this.state.settings.model) problems.unshift('Pick a model first.');
+    if (imageUrl && !isHttpUrl(imageUrl)) problems.push('The image URL must start with https:// or http://.');
+    this.controls.showProblems(problems);
+    if (problems.length) return;
+    this.append(imageUrl ? { id: newId('u'), role: 'user', text, imageUrl } : { id: newId('u'), role: 'user', text });
+    this.state.draft = '';
+    this.state.draftImageUrl = '';
+    this.controls.setDraft('', '');
+    this.startReply();
+  }
+
+  private append(turn: ChatTurn): void {
+    const previous = this.state.turns.at(-1);
+    this.state.turns.push(turn);
+    if (previous) this.view.refreshFooter(previous, false);
+    this.view.add(turn, true);
+  }
+
+  private startReply(): void {
+    const conversation = conversationOf(this.state);
+    const turn: ChatTurn = { id: newId('a'), role: 'assistant', text: '', status: 'streaming' };
+    this.append(turn);
+    this.view.beginStream(turn);
+    this.streaming = { id: turn.id, pending: [], lastRender: 0 };
+    this.controls.setBusy(true);
+    this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.api.postMessage({ type: 'send', id: turn.id, conversation });
+    this.saver.changed(0);
+  }
+
+  /** Regenerate and Retry: the last reply is dropped and asked for again. */
+  private regenerate(id?: string): void {
+    const last = this.state.turns.at(-1);
+    if (this.streaming || !last || last.role !== 'assistant' || (id !== undefined && last.id !== id)) return;
+    this.state.turns.pop();
+    this.view.remove(last.id);
+    this.startReply();
+  }
+
+  private stop(): void {
+    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+  }
+
+  private clear(): void {
+    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+    this.endStreaming();
+    this.state.turns = [];
+    this.view.reset([], undefined);
+    this.showNotice('');
+    this.saver.changed(0);
+    this.controls.focusInput();
+  }
+
+  private act(action: PanelAction): void {
+    if (action === 'stop') this.stop();
+    else if (action === 'regenerate') this.regenerate();
+    else this.clear();
+  }
+
+  private onTranscriptClick(event: Event): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const link = target?.closest<HTMLElement>('[data-href]');
+    if (link) {
+      event.preventDefault();
+      this.api.postMessage({ type: 'openLink', href: link.dataset.href ?? '' });
+      return;
+    }
+    const control = target?.closest<HTMLElement>('button[data-action]');
+    if (!control) return;
+    const turnId = control.dataset.turn;
+    switch (control.dataset.action) {
+      case 'copy': {
+        const turn = turnId ? this.turn(turnId) : undefined;
+        if (turn) this.api.postMessage({ type: 'copy', text: turn.text });
+        return;
+      }
+      case 'copy-code': {
+        const code = control.parentElement?.querySelector('pre')?.textContent;
+        if (code !== undefined && code !== null) this.api.postMessage({ type: 'copy', text: code });
+        return;
+      }
+      case 'regenerate':
+      case 'retry':
+        return this.regenerate(turnId);
+      case 'remedy': {
+        const remedy = control.dataset.remedy;
+        if (remedy === 'setApiKey' || remedy === 'openSettings') this.api.postMessage({ type: 'remedy', remedy });
+        return;
+      }
+    }
+  }
+
+  private isAtBottom(): boolean {
+    const t = this.transcript;
+    return t.scrollHeight - t.scrollTop - t.clientHeight < 48;
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+}
+
+new ChatApp(vscodeApi(), document.body);

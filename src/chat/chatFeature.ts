@@ -1,0 +1,63 @@
+// Wires the chat panel into VS Code: one panel at a time, restored after a reload by its serializer,
+// the Open in Chat CodeLens, and the chat commands.
+import * as vscode from 'vscode';
+import { registerCommands } from '../commands';
+import type { Container } from '../container';
+import { Disposable } from '../lifecycle';
+import { ChatPanel, webviewOptions } from './chatPanel';
+import { OpenInChatCodeLensProvider } from './codeLens';
+import { chatCommands } from './commands';
+import { ModelCatalog } from './modelCatalog';
+import { CHAT_VIEW_TYPE, isChatState, type ChatState } from './protocol';
+
+export class ChatFeature extends Disposable {
+  private current: ChatPanel | undefined;
+  readonly catalog: ModelCatalog;
+
+  constructor(readonly c: Container) {
+    super();
+    this.catalog = this._register(new ModelCatalog(c));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          this.adopt(panel, isChatState(state) ? state : undefined);
+        },
+      }),
+    );
+    this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()));
+    for (const registration of registerCommands(c, chatCommands(this))) this._register(registration);
+  }
+
+  /** The open chat panel, if any. */
+  get panel(): ChatPanel | undefined {
+    return this.current;
+  }
+
+  /** Shows the chat panel, creating it when there is none. */
+  open(): ChatPanel {
+    if (this.current) {
+      this.current.panel.reveal(undefined, false);
+      return this.current;
+    }
+    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'kluster Chat', vscode.ViewColumn.Active, {
+      ...webviewOptions(this.c.context.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    return this.adopt(panel, undefined);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, state: ChatState | undefined): ChatPanel {
+    this.current?.dispose();
+    const chat = new ChatPanel(panel, this.c, this.catalog, state);
+    this.current = chat;
+    chat.onDidDispose(() => {
+      if (this.current === chat) this.current = undefined;
+    });
+    return chat;
+  }
+
+  override dispose(): void {
+    this.current?.dispose();
+    super.dispose();
+  }
+}

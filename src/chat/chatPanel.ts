@@ -1,0 +1,221 @@
+// The chat webview panel: strict CSP, state kept by the webview (restored after hiding and, through the
+// serializer, after a reload), and the host end of src/chat/protocol.ts.
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import { Commands, ContextKeys } from '../constants';
+import type { Container } from '../container';
+import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
+import { Disposable } from '../lifecycle';
+import { ChatSession } from './chatSession';
+import type { ModelCatalog } from './modelCatalog';
+import { emptyState, isWebviewMessage, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
+
+export const LAST_MODEL_KEY = 'kluster.chat.lastModel';
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** The page: no inline script or style; the one script runs by nonce, and nothing may load from elsewhere. */
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chat.css'));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>kluster Chat</title>
+</head>
+<body>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}
+
+export interface ChatSnapshot {
+  readonly ready: boolean;
+  readonly busy: boolean;
+  readonly state: ChatState;
+}
+
+export class ChatPanel extends Disposable {
+  private ready = false;
+  private state: ChatState;
+  /** Host requests made before the webview said `ready`. */
+  private queued: HostMessage[] = [];
+  private readonly session: ChatSession;
+  private readonly closed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly c: Container,
+    private readonly catalog: ModelCatalog,
+    restored?: ChatState,
+  ) {
+    super();
+    this._register(panel);
+    this.state = restored ?? emptyState();
+    this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
+    panel.webview.options = webviewOptions(c.context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
+    this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+    this._register(
+      panel.onDidChangeViewState(() => {
+        // Hidden webviews are destroyed (retainContextWhenHidden is off); streams go on and are replayed.
+        if (!panel.visible) this.detach();
+      }),
+    );
+    this._register(c.clients.onDidChange(() => void this.sendModels(true)));
+    this._register(
+      panel.onDidDispose(() => {
+        this.session.dispose();
+        this.closed.fire();
+        this.dispose();
+      }),
+    );
+    panel.webview.html = chatHtml(panel.webview, c.context.extensionUri);
+  }
+
+  snapshot(): ChatSnapshot {
+    return { ready: this.ready, busy: this.session.busy, state: this.state };
+  }
+
+  get conversationState(): ChatState {
+    return this.state;
+  }
+
+  /** Replaces the conversation (Open in Chat). */
+  load(state: ChatState, notice?: string): void {
+    this.session.cancelAll();
+    this.state = state;
+    this.post({ type: 'load', state, notice });
+  }
+
+  /** Puts text in the composer and, with `send`, sends it. */
+  prompt(text: string, send: boolean): void {
+    this.post({ type: 'prompt', text, send });
+  }
+
+  act(action: PanelAction): void {
+    if (action === 'stop') this.session.cancelAll();
+    else this.post({ type: 'action', action });
+  }
+
+  private post(message: HostMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queued.push(message);
+  }
+
+  private detach(): void {
+    this.ready = false;
+    this.session.disconnect();
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewMessage(raw)) {
+      this.c.log.warn('chat', 'ignored a malformed message from the chat webview');
+      return;
+    }
+    try {
+      await this.handle(raw);
+    } catch (error) {
+      this.c.log.error('chat', `handling "${raw.type}"`, error);
+      void vscode.window.showErrorMessage(`kluster chat: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.onReady(message.state);
+      case 'state':
+        this.state = message.state;
+        if (message.state.settings.model) await this.c.context.globalState.update(LAST_MODEL_KEY, message.state.settings.model);
+        return;
+      case 'send':
+        return this.send(message.id, message.conversation);
+      case 'cancel':
+        this.session.cancel(message.id);
+        return;
+      case 'openLink':
+        return this.openLink(message.href);
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
+        return;
+      case 'saveAsRequest':
+        await vscode.commands.executeCommand(Commands.chatSaveAsRequest);
+        return;
+      case 'refreshModels':
+        return this.sendModels(true);
+      case 'remedy':
+        if (message.remedy === 'setApiKey') await vscode.commands.executeCommand(Commands.setApiKey);
+        else await vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl');
+        return;
+    }
+  }
+
+  private async onReady(state: ChatState | null): Promise<void> {
+    if (state) this.state = state;
+    const post = (m: HostMessage) => void this.panel.webview.postMessage(m);
+    const { live, deliverMissed } = this.session.connect(post);
+    const { models, error } = this.catalog.current;
+    post({ type: 'init', models, modelsError: error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });
+    deliverMissed();
+    this.ready = true;
+    const queued = this.queued;
+    this.queued = [];
+    for (const message of queued) post(message);
+    await this.sendModels(false);
+  }
+
+  private async sendModels(force: boolean): Promise<void> {
+    const { models, error } = await this.catalog.refresh(force);
+    if (this.ready) void this.panel.webview.postMessage({ type: 'models', models, modelsError: error } satisfies HostMessage);
+  }
+
+  private async send(id: string, conversation: Conversation): Promise<void> {
+    const problems = checkParams(conversation.settings.params);
+    if (problems.length) {
+      this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
+      return;
+    }
+    await this.c.context.globalState.update(LAST_MODEL_KEY, conversation.settings.model);
+    await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, true);
+    try {
+      await this.session.start(id, conversation);
+    } finally {
+      await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, this.session.busy);
+    }
+  }
+
+  private async openLink(href: string): Promise<void> {
+    // Checked again here: the webview renders untrusted text, so its requests are not taken on trust.
+    if (!isHttpUrl(href)) {
+      this.c.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(href, true));
+  }
+
+  override dispose(): void {
+    this.session.dispose();
+    super.dispose();
+  }
+}

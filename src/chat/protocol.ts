@@ -1,0 +1,191 @@
+// The one message protocol of the chat panel, imported by the extension host and by the webview bundle.
+// The webview posts `ready` first; the host answers with `init` and only then streams to it.
+import type { ChatSettings, Conversation, ConversationMessage } from '../core/chat/conversation';
+
+export const CHAT_VIEW_TYPE = 'kluster.chat';
+
+export interface TokenUsage {
+  readonly prompt?: number;
+  readonly completion: number;
+  readonly total?: number;
+  /** True when the service sent no usage and the count is characters / 4. */
+  readonly estimated: boolean;
+}
+
+/** An error shown inline under the reply. */
+export interface ChatErrorInfo {
+  readonly message: string;
+  /** Retrying may help (rate limit, server error, dropped connection, timeout). Retry is offered anyway. */
+  readonly transient: boolean;
+  /** A fix beyond retrying, shown as a second button. */
+  readonly remedy?: 'setApiKey' | 'openSettings';
+}
+
+export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+
+export interface ChatTurn extends ConversationMessage {
+  /** Unique in the panel; for assistant turns, also the id of the stream that fills it. */
+  readonly id: string;
+  status?: TurnStatus;
+  usage?: TokenUsage;
+  error?: ChatErrorInfo;
+  finishReason?: string;
+}
+
+/** Everything the panel shows, saved with webview setState and restored after hiding or a reload. */
+export interface ChatState {
+  readonly version: 1;
+  settings: ChatSettings;
+  turns: ChatTurn[];
+  draft: string;
+  draftImageUrl: string;
+}
+
+export interface ModelOption {
+  readonly id: string;
+  /** From the documented model list; undefined for models it does not know. */
+  readonly vision?: boolean;
+}
+
+/** A stream the host is still running, or finished while the webview was hidden. */
+export interface LiveStream {
+  readonly id: string;
+  readonly text: string;
+}
+
+// ---- host -> webview
+
+export type HostMessage =
+  | {
+      readonly type: 'init';
+      readonly models: readonly ModelOption[];
+      /** Why the list is the documented one instead of the service's. */
+      readonly modelsError?: string;
+      /** The model picked last time, for a new conversation. */
+      readonly lastModel?: string;
+      readonly live: readonly LiveStream[];
+    }
+  | { readonly type: 'models'; readonly models: readonly ModelOption[]; readonly modelsError?: string }
+  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string }
+  | { readonly type: 'chunk'; readonly id: string; readonly delta: string }
+  | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
+  | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
+  | { readonly type: 'prompt'; readonly text: string; readonly send: boolean }
+  | { readonly type: 'action'; readonly action: PanelAction }
+  | { readonly type: 'notice'; readonly text: string };
+
+/** Toolbar actions the host can trigger (editor title buttons, commands). */
+export type PanelAction = 'stop' | 'regenerate' | 'clear';
+
+// ---- webview -> host
+
+export type WebviewMessage =
+  | { readonly type: 'ready'; readonly state: ChatState | null }
+  | { readonly type: 'send'; readonly id: string; readonly conversation: Conversation }
+  | { readonly type: 'cancel'; readonly id: string }
+  | { readonly type: 'state'; readonly state: ChatState }
+  | { readonly type: 'openLink'; readonly href: string }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'saveAsRequest' }
+  | { readonly type: 'refreshModels' }
+  | { readonly type: 'remedy'; readonly remedy: 'setApiKey' | 'openSettings' };
+
+type Of<U, T> = Extract<U, { type: T }>;
+
+const hasType = (value: unknown): value is { type: unknown } => typeof value === 'object' && value !== null && 'type' in value;
+const isString = (value: unknown): value is string => typeof value === 'string';
+const WEBVIEW_TYPES = new Set<string>(['ready', 'send', 'cancel', 'state', 'openLink', 'copy', 'saveAsRequest', 'refreshModels', 'remedy']);
+
+/**
+ * Checks what the webview posted before the host acts on it. The webview is ours, but it renders untrusted
+ * model output, so the host treats its messages as input: shapes are checked, nothing is evaluated.
+ */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (!hasType(value) || !isString(value.type) || !WEBVIEW_TYPES.has(value.type)) return false;
+  const m = value as Record<string, unknown>;
+  switch (value.type) {
+    case 'send':
+      return isString(m.id) && isConversation(m.conversation);
+    case 'cancel':
+      return isString(m.id);
+    case 'state':
+      return isChatState(m.state);
+    case 'ready':
+      return m.state === null || isChatState(m.state);
+    case 'openLink':
+      return isString(m.href);
+    case 'copy':
+      return isString(m.text);
+    case 'remedy':
+      return m.remedy === 'setApiKey' || m.remedy === 'openSettings';
+    default:
+      return true;
+  }
+}
+
+export function isHostMessage<T extends HostMessage['type']>(value: unknown, type: T): value is Of<HostMessage, T> {
+  return hasType(value) && value.type === type;
+}
+
+export function isConversation(value: unknown): value is Conversation {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Partial<Conversation>;
+  return isSettings(c.settings) && Array.isArray(c.messages) && c.messages.every(isConversationMessage);
+}
+
+function isSettings(value: unknown): value is ChatSettings {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<ChatSettings>;
+  return isString(s.model) && isString(s.system) && typeof s.params === 'object' && s.params !== null;
+}
+
+function isConversationMessage(value: unknown): value is ConversationMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<ConversationMessage>;
+  return (m.role === 'user' || m.role === 'assistant') && isString(m.text) && (m.imageUrl === undefined || isString(m.imageUrl));
+}
+
+export function isChatState(value: unknown): value is ChatState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<ChatState>;
+  return (
+    s.version === 1 &&
+    isSettings(s.settings) &&
+    Array.isArray(s.turns) &&
+    s.turns.every((t) => isConversationMessage(t) && isString((t as Partial<ChatTurn>).id)) &&
+    isString(s.draft) &&
+    isString(s.draftImageUrl)
+  );
+}
+
+/** The conversation a turn list stands for: finished turns only, in order, without ids or status. */
+export function conversationOf(state: Pick<ChatState, 'settings' | 'turns'>): Conversation {
+  const messages: ConversationMessage[] = state.turns
+    .filter((t) => t.role === 'user' || (t.status !== 'error' && t.status !== 'streaming' && t.text !== ''))
+    .map((t) => (t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text }));
+  return { settings: state.settings, messages };
+}
+
+export function emptyState(model = ''): ChatState {
+  return { version: 1, settings: { model, system: '', params: {} }, turns: [], draft: '', draftImageUrl: '' };
+}
+
+/** The panel state for a request loaded from a file: a trailing user message becomes the draft, ready to send. */
+export function stateFromConversation(conversation: Conversation): ChatState {
+  const messages = [...conversation.messages];
+  const last = messages.at(-1);
+  const draft = last?.role === 'user' ? messages.pop()! : undefined;
+  const turns: ChatTurn[] = messages.map((m, index) => ({ ...m, id: `r-${index}`, ...(m.role === 'assistant' ? { status: 'done' as const } : {}) }));
+  return { version: 1, settings: conversation.settings, turns, draft: draft?.text ?? '', draftImageUrl: draft?.imageUrl ?? '' };
+}
+
+/** What Save as Batch Request writes: the finished turns, plus the draft as the last user message. */
+export function conversationForSave(state: ChatState): Conversation {
+  const conversation = conversationOf(state);
+  const draft = state.draft.trim() ? state.draft : '';
+  if (draft || state.draftImageUrl.trim()) {
+    const imageUrl = state.draftImageUrl.trim();
+    conversation.messages.push(imageUrl ? { role: 'user', text: draft, imageUrl } : { role: 'user', text: draft });
+  }
+  return conversation;
+}

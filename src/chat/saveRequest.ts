@@ -1,0 +1,91 @@
+// "Save as Batch Request": appends the conversation as one valid request line to a JSONL file.
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { customIdBase, toRequestLine, type Conversation } from '../core/chat/conversation';
+import { checkLine, uniqueCustomId, voteLine } from '../core/jsonl';
+
+export interface SavedRequest {
+  readonly uri: vscode.Uri;
+  readonly customId: string;
+  /** 0-based line of the new request. */
+  readonly line: number;
+}
+
+const CUSTOM_ID = /"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+
+/** Lets the person pick a workspace .jsonl file, an existing file elsewhere, or a new one. */
+export async function pickRequestFile(): Promise<vscode.Uri | undefined> {
+  type Item = vscode.QuickPickItem & { uri?: vscode.Uri; pick?: 'new' | 'open' };
+  const files = await vscode.workspace.findFiles('**/*.jsonl', '**/node_modules/**', 50);
+  const items: Item[] = [
+    { label: '$(new-file) New JSONL file…', pick: 'new' },
+    { label: '$(folder-opened) Choose a file…', pick: 'open' },
+    ...files
+      .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri.with({ path: path.posix.dirname(uri.path) })), uri })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Save as Batch Request', placeHolder: 'Append the request to which JSONL file?' });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  if (picked.pick === 'new') {
+    return vscode.window.showSaveDialog({ title: 'New batch request file', filters: { 'JSON Lines': ['jsonl'] }, saveLabel: 'Append Request' });
+  }
+  const chosen = await vscode.window.showOpenDialog({ title: 'Batch request file', filters: { 'JSON Lines': ['jsonl'] }, canSelectMany: false, openLabel: 'Append Request' });
+  return chosen?.[0];
+}
+
+async function currentText(uri: vscode.Uri): Promise<{ text: string; document?: vscode.TextDocument }> {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document) return { text: document.getText(), document };
+  try {
+    return { text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) };
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { text: '' };
+    throw error;
+  }
+}
+
+/**
+ * Appends the conversation as a request line with a custom_id unique in the file. The line is checked with
+ * the batch validator first; the file's other lines are never changed. An open, unsaved document gets the
+ * line as an edit (left unsaved, with the person's own changes); otherwise the file is appended to.
+ */
+export async function appendRequest(uri: vscode.Uri, conversation: Conversation, knownModels: ReadonlySet<string>): Promise<SavedRequest> {
+  if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
+  if (!conversation.settings.model) throw new Error('Pick a model before saving the request.');
+  const { text, document } = await currentText(uri);
+  const lines = text.split('\n');
+  const name = path.basename(uri.path);
+  const first = lines.find((l) => l.trim() !== '');
+  const kind = first === undefined ? 'blank' : voteLine(first);
+  if (kind === 'results' || kind === 'finetune') {
+    throw new Error(`${name} looks like a ${kind === 'results' ? 'batch results' : 'fine-tuning'} file, not a batch input file; pick another file.`);
+  }
+  const taken = new Set<string>();
+  for (const line of lines) {
+    const match = CUSTOM_ID.exec(line);
+    if (match) taken.add(JSON.parse(`"${match[1]}"`) as string);
+  }
+  const customId = uniqueCustomId(customIdBase(new Date()), (id) => taken.has(id));
+  const line = toRequestLine(conversation, customId);
+  const problems = checkLine(line, 'batch', { knownModels }).diagnostics.filter((d) => d.severity === 'error');
+  if (problems.length) throw new Error(`The conversation does not make a valid request: ${problems.map((p) => p.message).join(' ')}`);
+
+  const needsNewline = text.length > 0 && !text.endsWith('\n');
+  const addition = (needsNewline ? '\n' : '') + line + '\n';
+  const lineNumber = text.length === 0 ? 0 : lines.length - (needsNewline ? 0 : 1);
+  if (document) {
+    const wasDirty = document.isDirty;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, document.lineAt(document.lineCount - 1).range.end, addition);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${name}.`);
+    // Saved only when the only change is ours; a person's unsaved edits stay theirs to save.
+    if (!wasDirty) await document.save();
+  } else if (uri.scheme === 'file') {
+    await fs.appendFile(uri.fsPath, addition, 'utf8');
+  } else {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text + addition));
+  }
+  return { uri, customId, line: lineNumber };
+}

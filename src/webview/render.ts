@@ -1,0 +1,130 @@
+// The transcript: one element per turn. Only the turn being streamed or finished is touched; the rest of
+// the transcript is never re-rendered while a reply streams.
+import type { ChatTurn, TokenUsage } from '../chat/protocol';
+import { button, h } from './dom';
+import { renderMarkdownInto, StreamView } from './streamView';
+
+interface TurnElements {
+  readonly root: HTMLElement;
+  readonly body: HTMLElement;
+  readonly footer: HTMLElement;
+}
+
+export function describeUsage(usage: TokenUsage, finishReason?: string): string {
+  const parts: string[] = [];
+  if (usage.estimated) parts.push(`~${usage.completion} completion tokens (estimated)`);
+  else {
+    if (usage.prompt !== undefined) parts.push(`${usage.prompt} prompt`);
+    parts.push(`${usage.completion} completion`);
+    if (usage.total !== undefined) parts.push(`${usage.total} total tokens`);
+    else parts[parts.length - 1] += ' tokens';
+  }
+  if (finishReason === 'length') parts.push('cut off at max_completion_tokens');
+  return parts.join(' · ');
+}
+
+export class TranscriptView {
+  private readonly turns = new Map<string, TurnElements>();
+  private stream: { id: string; view: StreamView } | undefined;
+
+  constructor(readonly root: HTMLElement) {}
+
+  reset(turns: readonly ChatTurn[], lastTurnId: string | undefined): void {
+    this.turns.clear();
+    this.stream = undefined;
+    this.root.replaceChildren();
+    for (const turn of turns) this.add(turn, turn.id === lastTurnId);
+  }
+
+  add(turn: ChatTurn, isLast: boolean): void {
+    const body = h('div', { class: 'body' });
+    const footer = h('div', { class: 'footer' });
+    const label = turn.role === 'user' ? 'You' : 'Assistant';
+    const root = h('article', { class: `turn ${turn.role}`, 'data-turn': turn.id, 'aria-label': label }, h('div', { class: 'role' }, label), body, footer);
+    this.turns.set(turn.id, { root, body, footer });
+    this.root.append(root);
+    this.fill(turn, isLast);
+  }
+
+  remove(id: string): void {
+    this.turns.get(id)?.root.remove();
+    this.turns.delete(id);
+    if (this.stream?.id === id) this.stream = undefined;
+  }
+
+  /** Starts incremental rendering of an assistant turn (with the text it already has, after a reload). */
+  beginStream(turn: ChatTurn): void {
+    const elements = this.turns.get(turn.id);
+    if (!elements) return;
+    elements.root.classList.add('streaming');
+    elements.root.setAttribute('aria-busy', 'true');
+    elements.footer.replaceChildren(h('span', { class: 'status' }, 'Generating…'));
+    this.stream = { id: turn.id, view: new StreamView(elements.body, turn.text) };
+  }
+
+  /** Appends streamed text to the turn being streamed. */
+  appendStream(id: string, delta: string): void {
+    if (this.stream?.id === id) this.stream.view.append(delta);
+  }
+
+  /** The streamed text so far (joins parts: not for every chunk). */
+  streamText(id: string): string | undefined {
+    return this.stream?.id === id ? this.stream.view.text : undefined;
+  }
+
+  /** Re-renders one turn whole: after its stream ends, or when it stops being the last turn. */
+  refresh(turn: ChatTurn, isLast: boolean): void {
+    if (this.stream?.id === turn.id) this.stream = undefined;
+    this.fill(turn, isLast);
+  }
+
+  /** Updates only the footer (actions), e.g. Regenerate moves when a new turn is added. */
+  refreshFooter(turn: ChatTurn, isLast: boolean): void {
+    const elements = this.turns.get(turn.id);
+    if (elements) this.fillFooter(elements.footer, turn, isLast);
+  }
+
+  private fill(turn: ChatTurn, isLast: boolean): void {
+    const elements = this.turns.get(turn.id);
+    if (!elements) return;
+    elements.root.classList.remove('streaming');
+    elements.root.removeAttribute('aria-busy');
+    if (turn.role === 'user') {
+      // A person's own text is shown as typed, not as markdown.
+      elements.body.replaceChildren(h('div', { class: 'plain' }, turn.text));
+      if (turn.imageUrl) elements.body.append(h('div', { class: 'attachment', title: 'Image URL sent as an image_url part' }, `Image: ${turn.imageUrl}`));
+    } else {
+      renderMarkdownInto(elements.body, turn.text);
+    }
+    this.fillFooter(elements.footer, turn, isLast);
+  }
+
+  private fillFooter(footer: HTMLElement, turn: ChatTurn, isLast: boolean): void {
+    const id = turn.id;
+    const items: Node[] = [];
+    if (turn.role === 'assistant') {
+      if (turn.status === 'stopped') items.push(h('span', { class: 'status' }, 'Stopped.'));
+      if (turn.status === 'interrupted') items.push(h('span', { class: 'status' }, 'Interrupted by a window reload.'));
+      if (turn.usage) items.push(h('span', { class: 'usage' }, describeUsage(turn.usage, turn.finishReason)));
+    }
+    if (turn.text) items.push(button('Copy', 'copy', { 'data-turn': id, title: 'Copy this message' }));
+    if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming') {
+      items.push(button('Regenerate', 'regenerate', { 'data-turn': id }));
+    }
+    const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];
+    if (turn.status === 'error' && turn.error) {
+      const { error } = turn;
+      nodes.push(
+        h(
+          'div',
+          { class: 'error', role: 'alert' },
+          h('span', { class: 'message' }, error.message),
+          isLast ? button('Retry', 'retry', { 'data-turn': id }) : null,
+          error.remedy === 'setApiKey' ? button('Set API Key', 'remedy', { 'data-remedy': 'setApiKey' }) : null,
+          error.remedy === 'openSettings' ? button('Open Settings', 'remedy', { 'data-remedy': 'openSettings' }) : null,
+        ),
+      );
+    }
+    footer.replaceChildren(...nodes);
+  }
+}
