@@ -9,6 +9,7 @@ import type { BatchesModel } from './batchesModel';
 
 /** A plain view of one tree item, for the hidden snapshot command tests use. */
 export interface ItemSnapshot {
+  readonly id?: string;
   readonly label: string;
   readonly description?: string;
   readonly tooltip?: string;
@@ -149,6 +150,7 @@ export function snapshotOf(item: vscode.TreeItem): ItemSnapshot {
   const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
   const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
   return {
+    id: item.id,
     label,
     description: typeof item.description === 'string' ? item.description : undefined,
     tooltip,

@@ -128,7 +128,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     if (!(await ensureSaved(uri, confirm))) return { status: 'cancelled' };
 
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
-      inspectBatchFile(uri.fsPath, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' }),
+      inspectBatchFile(uri.fsPath, { knownModels: DOCUMENTED_MODEL_IDS, tier: c.config.tier }),
     );
     if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
     if (summary.validation.kind !== 'batch') {

@@ -1,0 +1,77 @@
+// Shared set-up of the batches and files suites: the extension pointed at an in-process emulator.
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
+import { KlusterClient } from '../../src/core/api';
+import { Commands, EXTENSION_ID } from '../../src/constants';
+import type { ItemSnapshot } from '../../src/batches/batchesTree';
+
+export interface BatchesSnapshot {
+  readonly items: ItemSnapshot[];
+  readonly statusBar?: string;
+  readonly polling: boolean;
+  readonly inputFiles: Record<string, string | null>;
+}
+
+export const MODEL = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
+
+export function requestLine(customId: string, content: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content }], ...extra } });
+}
+
+export function workspaceDir(): string {
+  const dir = process.env.KLUSTER_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(dir, 'the test workspace is open');
+  return dir;
+}
+
+export async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
+  const file = path.join(workspaceDir(), name);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, lines.join('\n') + '\n');
+  return vscode.Uri.file(file);
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+export const snapshot = async (): Promise<BatchesSnapshot> => (await vscode.commands.executeCommand<BatchesSnapshot>(Commands.batchesSnapshot))!;
+
+export async function batchItem(batchId: string): Promise<ItemSnapshot | undefined> {
+  return (await snapshot()).items.find((item) => item.id === `batch:${batchId}`);
+}
+
+/** Starts an emulator, points `kluster.baseUrl` at it and stores its key; `dispose` puts everything back. */
+export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emulator: Emulator; client: KlusterClient; dispose(): Promise<void> }> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension);
+  await extension.activate();
+  const emulator = await startEmulator(options);
+  const config = vscode.workspace.getConfiguration('kluster');
+  await config.update('baseUrl', emulator.url, vscode.ConfigurationTarget.Global);
+  assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, emulator.apiKey), true);
+  const client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, maxRetries: 0 });
+  return {
+    emulator,
+    client,
+    async dispose() {
+      await vscode.commands.executeCommand(Commands.clearApiKey);
+      await vscode.workspace.getConfiguration('kluster').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+      await emulator.close();
+    },
+  };
+}
+
+/** Requests to the batches endpoints the emulator has seen so far. */
+export function batchRequests(emulator: Emulator): number {
+  return emulator.state.requests.filter((r) => r.path.startsWith('/v1/batches')).length;
+}

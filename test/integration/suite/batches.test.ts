@@ -1,0 +1,158 @@
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { FAIL_TRIGGER } from '../../emulator';
+import { Commands } from '../../../src/constants';
+import type { ResultsOutcome } from '../../../src/batches/results';
+import type { SubmitOutcome } from '../../../src/batches/submit';
+import { batchItem, batchRequests, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+
+const TIMING = { validatingMs: 300, inProgressMs: 2500, finalizingMs: 200, cancellingMs: 300 };
+
+describe('Batches: submit, track, results beside', function () {
+  this.timeout(120_000);
+  let session: Awaited<ReturnType<typeof useEmulator>>;
+
+  before(async () => {
+    session = await useEmulator({ timing: TIMING });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.dispose();
+  });
+
+  const submit = (uri: vscode.Uri, options: object = {}) =>
+    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
+  const results = (batchId: string, options: object = {}) =>
+    vscode.commands.executeCommand<ResultsOutcome>(Commands.openResults, batchId, { confirm: false, ...options }).then((o) => o!);
+
+  it('submits the open file, shows it running, polls it to completed and joins results beside it in input order', async () => {
+    const ids = ['q-01', 'q-02', 'q-03', 'q-04', 'q-05', 'q-06', 'q-07'];
+    const lines = ids.map((id, i) => requestLine(id, i === 4 ? `please ${FAIL_TRIGGER}` : `question ${i}`));
+    const uri = await writeWorkspaceFile('sub/requests.jsonl', lines);
+    await vscode.window.showTextDocument(uri);
+
+    const outcome = await submit(uri, { completionWindow: '6h' });
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    const stored = session.emulator.state.batch(outcome.batchId)!;
+    assert.deepStrictEqual(stored.metadata, { input_file: 'sub/requests.jsonl', source: 'vscode' }, 'metadata names the workspace-relative file');
+    assert.strictEqual(stored.completionWindow, '6h');
+
+    const running = await snapshot();
+    const item = running.items[0]!;
+    assert.strictEqual(item.id, `batch:${outcome.batchId}`, 'the new batch is at the top');
+    assert.strictEqual(item.label, 'requests.jsonl');
+    // Running: validating, or already in progress with a count by the time the list is read.
+    assert.match(item.description!, /^(validating|in progress|finalizing) · \d\/\d · (just now|\ds ago)$/);
+    assert.match(item.contextValue!, /^batch:(validating|in_progress|finalizing)$/);
+    assert.match(item.icon!, /~spin$/);
+    assert.ok(item.tooltip!.includes(outcome.inputFileId), 'the tooltip lists every field');
+    assert.match(running.statusBar ?? '', /requests\.jsonl/);
+    assert.strictEqual(running.polling, true);
+    assert.strictEqual(running.inputFiles[outcome.batchId], uri.fsPath);
+
+    const seen = new Set<string>();
+    const done = await waitFor('the batch to complete', async () => {
+      const current = await batchItem(outcome.batchId);
+      if (current?.contextValue) seen.add(current.contextValue);
+      return current?.contextValue === 'batch:completed' ? current : undefined;
+    });
+    assert.ok([...seen].some((s) => s !== 'batch:completed'), 'the tree showed it running before it completed');
+    assert.ok(session.emulator.state.requests.some((r) => r.method === 'GET' && r.path === `/v1/batches/${outcome.batchId}`), 'the poller fetched the batch');
+    assert.match(done.description!, /^completed · 7\/7 · /);
+    assert.strictEqual(done.icon, 'pass');
+    const children = done.children!.map((c) => c.label);
+    assert.deepStrictEqual(children, ['Input file', 'Output file', 'Error file', 'Requests: 6 completed, 1 failed']);
+    const after = await snapshot();
+    assert.strictEqual(after.statusBar, undefined, 'the status bar item hides when nothing runs');
+
+    const written = await results(outcome.batchId);
+    assert.strictEqual(written.status, 'written', JSON.stringify(written));
+    if (written.status !== 'written') return;
+    const resultsPath = path.join(workspaceDir(), 'sub', 'requests.results.jsonl');
+    assert.strictEqual(written.path, resultsPath);
+    const joined = (await fs.readFile(resultsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(joined.map((r) => r.custom_id), ids, 'results are in input order');
+    assert.deepStrictEqual(joined.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded']);
+    for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
+    assert.ok(joined[0].response.body.choices[0].message.content, 'responses carry the completion');
+    assert.deepStrictEqual([written.summary.succeeded, written.summary.failed, written.summary.missing], [6, 1, 0]);
+    assert.match(written.message, /^requests\.results\.jsonl: 6 succeeded, 1 failed · [\d,]+ tokens/);
+
+    // The service wrote its output in another order: the join did the work.
+    const outputFile = session.emulator.state.store.files.get(stored.outputFileId!)!;
+    const serviceOrder = (await fs.readFile(outputFile.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).custom_id);
+    assert.notDeepStrictEqual(serviceOrder, ids.filter((id) => id !== 'q-05'));
+
+    const editors = vscode.window.visibleTextEditors;
+    const resultsEditor = editors.find((e) => e.document.uri.fsPath === resultsPath);
+    const inputEditor = editors.find((e) => e.document.uri.fsPath === uri.fsPath);
+    assert.ok(resultsEditor && inputEditor, 'input and results are both visible');
+    assert.ok(resultsEditor.viewColumn! > inputEditor.viewColumn!, 'results open beside the input');
+  });
+
+  it('never replaces an existing results file without asking', async () => {
+    const uri = await writeWorkspaceFile('keep.jsonl', [requestLine('k1', 'hello')]);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted');
+    if (outcome.status !== 'submitted') return;
+    const resultsPath = path.join(workspaceDir(), 'keep.results.jsonl');
+    await fs.writeFile(resultsPath, 'my notes\n');
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    assert.deepStrictEqual(await results(outcome.batchId), { status: 'exists', path: resultsPath });
+    assert.strictEqual(await fs.readFile(resultsPath, 'utf8'), 'my notes\n');
+    const replaced = await results(outcome.batchId, { overwrite: true });
+    assert.strictEqual(replaced.status, 'written');
+    assert.strictEqual(JSON.parse(await fs.readFile(resultsPath, 'utf8')).custom_id, 'k1');
+  });
+
+  it('cancels a running batch and still opens its partial results', async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `c-${i}`);
+    const uri = await writeWorkspaceFile('cancel-me.jsonl', ids.map((id) => requestLine(id, id)));
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted');
+    if (outcome.status !== 'submitted') return;
+    const status = await vscode.commands.executeCommand<string>(Commands.cancelBatch, outcome.batchId, { confirm: false });
+    assert.strictEqual(status, 'cancelling');
+    const item = await batchItem(outcome.batchId);
+    assert.strictEqual(item?.contextValue, 'batch:cancelling');
+    await waitFor('cancelled', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:cancelled');
+    const written = await results(outcome.batchId);
+    assert.strictEqual(written.status, 'written');
+    if (written.status !== 'written') return;
+    const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(joined.map((r) => r.custom_id), ids);
+    for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
+    assert.strictEqual(written.summary.succeeded + written.summary.failed + written.summary.missing, 5);
+  });
+
+  it('blocks a file with validation errors, shows them as problems and sends nothing', async () => {
+    const before = session.emulator.state.requests.filter((r) => r.method === 'POST').length;
+    const uri = await writeWorkspaceFile('broken.jsonl', [requestLine('a', 'fine'), '{"custom_id": "b", "method": "POST", "url": "/v1/chat/completions"', requestLine('a', 'again')]);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'invalid', JSON.stringify(outcome));
+    if (outcome.status !== 'invalid') return;
+    assert.ok(outcome.errors >= 2);
+    assert.strictEqual(outcome.firstError?.line, 2);
+    assert.strictEqual(session.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was uploaded');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath, 'the file is opened');
+    const problems = await waitFor('diagnostics on the file', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      return found.length >= 2 ? found : undefined;
+    });
+    assert.deepStrictEqual([...new Set(problems.map((d) => d.range.start.line))].sort(), [1, 2]);
+  });
+
+  it('stops polling, and makes no requests, once every batch is terminal', async () => {
+    await waitFor('every batch terminal', async () => {
+      const s = await snapshot();
+      return s.items.every((i) => !i.icon?.endsWith('~spin')) && !s.polling;
+    });
+    const before = batchRequests(session.emulator);
+    await new Promise((resolve) => setTimeout(resolve, 8000)); // longer than the first two poll delays
+    assert.strictEqual(batchRequests(session.emulator), before, 'no batch requests while everything is terminal');
+    assert.strictEqual((await snapshot()).statusBar, undefined);
+  });
+});

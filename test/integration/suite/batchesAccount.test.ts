@@ -1,0 +1,148 @@
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Commands } from '../../../src/constants';
+import type { ItemSnapshot } from '../../../src/batches/batchesTree';
+import type { SubmitOutcome } from '../../../src/batches/submit';
+import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+
+const TIMING = { validatingMs: 200, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
+
+describe('Batches: errors from the service, pagination, files, failures', function () {
+  this.timeout(120_000);
+  let session: Awaited<ReturnType<typeof useEmulator>>;
+
+  before(async () => {
+    session = await useEmulator({ timing: TIMING, limits: { maxFileBytes: 64 * 1024 } });
+  });
+  after(async () => {
+    session?.emulator.faults.clear();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.dispose();
+  });
+
+  const refresh = () => vscode.commands.executeCommand<boolean>(Commands.refreshBatches);
+  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+
+  it('lists a batch the service failed, with its errors, and jumps to the line each names', async () => {
+    // Submitted by another tool: the service rejects line 2, which names the workspace file in metadata.
+    const lines = [requestLine('ok', 'fine'), JSON.stringify({ custom_id: 'bad', method: 'GET', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'x' }] } })];
+    await writeWorkspaceFile('other-tool.jsonl', lines);
+    const upload = path.join(os.tmpdir(), `other-tool-${Date.now()}.jsonl`);
+    await fs.writeFile(upload, lines.join('\n') + '\n');
+    const file = await session.client.uploadFile(upload, { filename: 'other-tool.jsonl' });
+    const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'other-tool.jsonl' } });
+    assert.strictEqual(await refresh(), true);
+
+    const failed = await waitFor('the batch to fail', async () => {
+      const item = await batchItem(created.id);
+      return item?.contextValue === 'batch:failed' ? item : undefined;
+    });
+    assert.strictEqual(failed.label, 'other-tool.jsonl', 'labelled from the metadata');
+    assert.strictEqual(failed.icon, 'error');
+    const entries = failed.children!.filter((c) => c.contextValue?.startsWith('batchError'));
+    assert.strictEqual(entries.length, 1);
+    assert.match(entries[0]!.label, /^Line 2: .*method/);
+    assert.strictEqual(entries[0]!.command?.command, Commands.openBatchErrorLine);
+
+    const jumped = await vscode.commands.executeCommand<boolean>(entries[0]!.command!.command, ...(entries[0]!.command!.arguments ?? []));
+    assert.strictEqual(jumped, true);
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(path.basename(editor.document.uri.fsPath), 'other-tool.jsonl');
+    assert.strictEqual(editor.selection.start.line, 1, 'the cursor is on line 2');
+
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    const problems = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'kluster.ai batch');
+    assert.deepStrictEqual(problems.map((d) => d.range.start.line), [1]);
+  });
+
+  it('shows files with size, purpose and date; opens one read-only, downloads and deletes it', async () => {
+    const listed = await files();
+    const item = listed.find((i) => i.label === 'other-tool.jsonl');
+    assert.ok(item, `files: ${listed.map((i) => i.label).join(', ')}`);
+    assert.match(item.description!, /^\d+ B · batch · \d{4}-\d{2}-\d{2}$/);
+    assert.strictEqual(item.contextValue, 'file:batch');
+    const fileId = item.command!.arguments![0] as string;
+
+    const opened = await vscode.commands.executeCommand<string>(Commands.openRemoteFile, fileId);
+    assert.ok(opened?.startsWith('kluster-file:'));
+    const document = vscode.window.activeTextEditor!.document;
+    assert.strictEqual(document.uri.scheme, 'kluster-file');
+    assert.match(document.getText(), /"custom_id":"bad"/);
+
+    const dest = path.join(workspaceDir(), 'downloaded.jsonl');
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), dest);
+    assert.strictEqual(await fs.readFile(dest, 'utf8'), document.getText());
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), undefined, 'no silent overwrite');
+
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.deleteFile, fileId, { confirm: false }), true);
+    assert.ok(!session.emulator.state.store.files.has(fileId));
+    assert.ok(!(await files()).some((i) => i.command?.arguments?.[0] === fileId));
+  });
+
+  it('pages batches with "Load more…" after has_more', async () => {
+    const upload = path.join(os.tmpdir(), `page-${Date.now()}.jsonl`);
+    await fs.writeFile(upload, requestLine('p', 'page') + '\n');
+    const file = await session.client.uploadFile(upload);
+    for (let i = 0; i < 22; i++) await session.client.createBatch({ inputFileId: file.id });
+    assert.strictEqual(await refresh(), true);
+    const first = await snapshot();
+    const total = session.emulator.state.batches.list().length;
+    assert.ok(total > 20);
+    assert.strictEqual(first.items.filter((i) => i.contextValue?.startsWith('batch:')).length, 20);
+    const more = first.items.at(-1)!;
+    assert.strictEqual(more.label, 'Load more…');
+    assert.strictEqual(more.command?.command, Commands.loadMoreBatches);
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.loadMoreBatches), total - 20);
+    const all = await snapshot();
+    assert.strictEqual(all.items.filter((i) => i.contextValue?.startsWith('batch:')).length, total);
+    assert.ok(!all.items.some((i) => i.label === 'Load more…'), 'no "Load more…" once has_more is false');
+  });
+
+  const submit = (uri: vscode.Uri) => vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
+
+  it('says what to do when the file is too large, the service rate-limits or is offline', async () => {
+    const big = await writeWorkspaceFile('big.jsonl', Array.from({ length: 400 }, (_, i) => requestLine(`b${i}`, 'x'.repeat(200))));
+    const tooLarge = await submit(big);
+    assert.strictEqual(tooLarge.status, 'failed');
+    assert.match((tooLarge as { message: string }).message, /too large.*100 MB.*split/i);
+
+    session.emulator.faults.next({ kind: 'rate_limit', path: '/v1/files', method: 'POST', times: 5, retryAfterSeconds: 0 });
+    const limited = await submit(await writeWorkspaceFile('small.jsonl', [requestLine('s', 'small')]));
+    assert.strictEqual(limited.status, 'failed');
+    assert.match((limited as { message: string }).message, /Rate limited.*try again/i);
+    session.emulator.faults.clear();
+
+    const config = vscode.workspace.getConfiguration('kluster');
+    await config.update('baseUrl', 'http://127.0.0.1:9/v1', vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual(await refresh(), false);
+      const offline = (await snapshot()).items;
+      assert.strictEqual(offline.length, 1);
+      assert.strictEqual(offline[0]!.label, 'Could not load batches. Click to retry.');
+      assert.match(offline[0]!.tooltip!, /Could not reach 127\.0\.0\.1:9/);
+    } finally {
+      await config.update('baseUrl', session.emulator.url, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('asks for a key when none is set, and offers a new one when the key is refused', async () => {
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    const small = await writeWorkspaceFile('nokey.jsonl', [requestLine('n', 'no key')]);
+    const noKey = await submit(small);
+    assert.strictEqual(noKey.status, 'failed');
+    assert.match((noKey as { message: string }).message, /No kluster\.ai API key is set/);
+    assert.deepStrictEqual((await snapshot()).items, [], 'the "set a key" welcome shows instead of items');
+
+    await vscode.commands.executeCommand(Commands.setApiKey, 'wrong-key');
+    assert.strictEqual(await refresh(), false);
+    const refused = (await snapshot()).items;
+    assert.strictEqual(refused[0]?.label, 'The API key was refused. Click to set a new one.');
+    assert.strictEqual(refused[0]?.command?.command, Commands.setApiKey);
+    await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey);
+    assert.strictEqual(await refresh(), true);
+    assert.ok((await snapshot()).items.length > 0);
+  });
+});
