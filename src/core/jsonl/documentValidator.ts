@@ -32,6 +32,8 @@ export class JsonlDocumentValidator {
   private records: LineRecord[] = [];
   private readonly ids = new Map<string, LineRecord[]>();
   private readonly duplicates = new Set<string>();
+  /** Records whose own check found something: visiting them is O(flagged), not O(lines). */
+  private readonly flagged = new Set<LineRecord>();
   private pending = 0;
   private cursor = 0;
   private currentKind: FileKind = 'empty';
@@ -94,6 +96,7 @@ export class JsonlDocumentValidator {
     const removed = this.records.splice(startLine, deletedCount, ...added);
     for (const record of removed) {
       this.lineBytes -= record.bytes;
+      this.flagged.delete(record);
       if (record.check) this.unindex(record);
       else this.pending--;
     }
@@ -122,13 +125,16 @@ export class JsonlDocumentValidator {
   /** Calls `visit` for every diagnostic: per line, then duplicates, then the file caps. */
   visit(visit: DiagnosticVisitor): void {
     const records = this.records;
-    for (let i = 0; i < records.length; i++) {
-      const check = records[i]!.check;
+    // Few flagged lines: sort them. Many: one pass over all lines is cheaper than sorting.
+    const flagged = this.flagged.size * 8 < records.length ? [...this.flagged].sort((a, b) => a.index - b.index) : records;
+    const last = records.length - 1;
+    for (const record of flagged) {
+      const check = record.check;
       if (!check || check.diagnostics.length === 0) continue;
       for (const d of check.diagnostics) {
         // A final empty line is where the cursor sits after the last newline, not a blank line.
-        if (d.code === Codes.blankLine && i === records.length - 1 && records[i]!.text.length === 0) continue;
-        visit(i, d);
+        if (d.code === Codes.blankLine && record.index === last && record.text.length === 0) continue;
+        visit(record.index, d);
       }
     }
     for (const id of this.duplicates) this.visitDuplicates(id, visit);
@@ -206,6 +212,7 @@ export class JsonlDocumentValidator {
 
   private invalidateAll(): void {
     for (const record of this.records) record.check = undefined;
+    this.flagged.clear();
     this.ids.clear();
     this.duplicates.clear();
     this.pending = this.records.length;
@@ -217,6 +224,7 @@ export class JsonlDocumentValidator {
     const check = checkLine(record.text, this.currentKind, this.options);
     record.check = check;
     record.vote = check.vote;
+    if (check.diagnostics.length > 0) this.flagged.add(record);
     const id = check.customId;
     if (id === undefined) return;
     const holders = this.ids.get(id);

@@ -1,0 +1,140 @@
+// npm run bench: CLI `validate` on the 100 MB generated file against the JSON.parse floor (same run), its peak
+// memory, and incremental re-validation after one-line edits in a 100k-line document. Prints every figure.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { JsonlDocumentValidator } from '../../src/core/jsonl';
+import { DOCUMENTED_MODEL_IDS } from '../../src/core/models';
+import { bigLines, writeBigFile } from './genBig';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const FLOOR = path.join(__dirname, 'jsonParseFloor.js');
+const PRELOAD = path.join(__dirname, 'reportRss.js');
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const MAX_TIME_RATIO = 2;
+const MAX_RSS_RATIO = 3;
+const MAX_EDIT_MS = 10;
+
+interface Run {
+  readonly ms: number;
+  readonly rssBytes: number;
+  readonly exitCode: number | null;
+}
+
+function runNode(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-r', PRELOAD, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const ms = performance.now() - started;
+      const rss = /__PEAK_RSS_KB__ (\d+)/.exec(stderr);
+      if (!rss) return reject(new Error(`no RSS report from ${args.join(' ')}: ${stderr}`));
+      resolve({ ms, rssBytes: Number(rss[1]) * 1024, exitCode });
+    });
+  });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+
+async function cliBenchmark(): Promise<boolean> {
+  const dir = path.join(os.tmpdir(), 'kluster-bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'big-100.jsonl');
+  if (!fs.existsSync(file)) {
+    const made = writeBigFile(file, 100);
+    console.log(`generated ${file}: ${made.lines} lines, ${made.bytes} bytes`);
+  }
+  const size = fs.statSync(file).size;
+  console.log(`file: ${file} (${size} bytes, ${mb(size)}); ${RUNS} alternating runs each`);
+
+  const floor: Run[] = [];
+  const validate: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(await runNode([FLOOR, file]));
+    validate.push(await runNode([CLI, 'validate', file, '--format', 'json']));
+  }
+  for (const run of validate) {
+    // The generated file is valid but just over 100 MiB: a fileTooLarge warning, so exit 0.
+    if (run.exitCode !== 0) throw new Error(`validate exited ${run.exitCode}`);
+  }
+  const floorMs = median(floor.map((r) => r.ms));
+  const validateMs = median(validate.map((r) => r.ms));
+  const peakRss = Math.max(...validate.map((r) => r.rssBytes));
+  const timeRatio = validateMs / floorMs;
+  const rssRatio = peakRss / size;
+  console.log(`json-parse floor:   ${floor.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${floorMs.toFixed(0)} ms, peak RSS ${mb(Math.max(...floor.map((r) => r.rssBytes)))}`);
+  console.log(`cli validate:       ${validate.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${validateMs.toFixed(0)} ms`);
+  console.log(`time ratio:         ${timeRatio.toFixed(2)}× the floor (target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeRatio <= MAX_TIME_RATIO)}`);
+  console.log(`validate peak RSS:  ${mb(peakRss)} = ${rssRatio.toFixed(2)}× the file size (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`);
+  return timeRatio <= MAX_TIME_RATIO && rssRatio <= MAX_RSS_RATIO;
+}
+
+function incrementalBenchmark(): boolean {
+  const lines: string[] = [];
+  for (const line of bigLines(Number.POSITIVE_INFINITY)) {
+    lines.push(line.slice(0, -1));
+    if (lines.length === 100_000) break;
+  }
+  const validator = new JsonlDocumentValidator({ knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' });
+  let started = performance.now();
+  validator.load(lines);
+  validator.checkPending();
+  const fullMs = performance.now() - started;
+  console.log(`document of ${lines.length} lines: full check ${fullMs.toFixed(0)} ms (done in slices in the editor)`);
+
+  let seed = 3;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const count = () => {
+    let n = 0;
+    validator.visit(() => n++);
+    return n;
+  };
+  const measure = (label: string, edit: (line: number) => void): number[] => {
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const line = Math.floor(rnd() * (validator.lineCount - 1));
+      started = performance.now();
+      edit(line);
+      count(); // what the editor publishes after the edit
+      times.push(performance.now() - started);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
+    console.log(`${label}: median ${median(times).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${sorted[sorted.length - 1]!.toFixed(2)} ms (target ≤ ${MAX_EDIT_MS} ms) ${verdict(p95 <= MAX_EDIT_MS)}`);
+    return sorted;
+  };
+  const typed = measure('one-line edit (type a char in a value)', (line) => {
+    const text = validator.lineText(line)!;
+    validator.applyEdit(line, 1, [text.replace('"temperature":0.5', '"temperature":0.6')]);
+  });
+  const inserted = measure('one-line insert + delete (lines shift)', (line) => {
+    validator.applyEdit(line, 0, [lines[line]!.replace(/"req-\d+"/, `"new-${line}"`)]);
+    validator.applyEdit(line, 1, []);
+  });
+  const duplicates = measure('one-line edit that creates a duplicate custom_id', (line) => {
+    validator.applyEdit(line, 1, [validator.lineText(line + 1)!]);
+  });
+  const diagnostics = count();
+  console.log(`diagnostics after the duplicate edits: ${diagnostics}`);
+  const p95 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.95)]!;
+  return [typed, inserted, duplicates].every((sorted) => p95(sorted) <= MAX_EDIT_MS);
+}
+
+async function main(): Promise<void> {
+  console.log('== validate.bench ==');
+  const cliOk = await cliBenchmark();
+  const editOk = incrementalBenchmark();
+  if (!cliOk || !editOk) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 2;
+});
