@@ -115,7 +115,12 @@ export class KlusterClient {
       const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
       try {
         return await this.call('the uploaded file', S.FileObjectSchema, options, () =>
-          this.sdk.files.create({ file: upload, purpose: purpose as 'batch' }, { signal, timeout: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS) }),
+          this.sdk.files.create(
+            { file: upload, purpose: purpose as 'batch' },
+            // redirect 'error': fetch otherwise clones the request, teeing the body stream and so
+            // keeping every byte sent in memory until the response arrives.
+            { signal, timeout: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS), fetchOptions: { redirect: 'error' } },
+          ),
         );
       } catch (error) {
         const failure = toKlusterError(error, this.errorContext(signal));
