@@ -1,0 +1,96 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runCli } from '../../../src/cli/main';
+import type { JsonFileReport } from '../../../src/cli/validate';
+import { request, VALID } from './helpers';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t.endsWith('\n') ? t : t + '\n'), err: (t) => (err += t.endsWith('\n') ? t : t + '\n') }, {});
+  return { code, out, err };
+}
+
+describe('CLI validate', () => {
+  let dir: string;
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kluster-validate-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 on a clean file and says what it checked', async () => {
+    const file = write('ok.jsonl', `${VALID}\n${request()}\n`);
+    const { code, out } = await cli('validate', file);
+    assert.strictEqual(code, 0);
+    assert.strictEqual(out, `${file}: batch requests; 0 errors, 0 warnings\n`);
+  });
+
+  it('prints file:line:col diagnostics (1-based) and exits 1 on errors', async () => {
+    const file = write('bad.jsonl', `${VALID}\n{"custom_id":"x",}\n`);
+    const { code, out } = await cli('validate', file);
+    assert.strictEqual(code, 1);
+    assert.strictEqual(out.split('\n')[0], `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`);
+  });
+
+  it('exits 0 when there are only warnings', async () => {
+    const file = write('warn.jsonl', `${request({ max_tokens: 5 })}\n`);
+    const { code, out } = await cli('validate', file);
+    assert.strictEqual(code, 0);
+    assert.match(out, /:1:\d+: warning kluster\.deprecatedMaxTokens: /);
+  });
+
+  it('writes the documented JSON shape with --format json', async () => {
+    const bad = write('json-bad.jsonl', `${VALID}\n${request({ temperature: 2.5 })}\n`);
+    const results = write('results.jsonl', `${JSON.stringify({ id: 'b1', custom_id: 'a', response: { status_code: 200, body: {} } })}\n`);
+    const { code, out } = await cli('validate', bad, results, '--format', 'json');
+    assert.strictEqual(code, 1);
+    const reports = JSON.parse(out) as JsonFileReport[];
+    const column = request({ temperature: 2.5 }).indexOf('2.5') + 1;
+    assert.deepStrictEqual(reports, [
+      {
+        file: bad,
+        kind: 'batch',
+        diagnostics: [{ line: 2, column, endLine: 2, endColumn: column + 3, severity: 'error', code: 'kluster.temperatureRange', message: '`temperature` must be a number from 0 to 2, not 2.5.' }],
+      },
+      { file: results, kind: 'results', diagnostics: [] },
+    ]);
+  });
+
+  it('applies the free-tier cap with --tier free', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => request({}, { custom_id: `r${i}` })).join('\n');
+    const file = write('many.jsonl', lines);
+    const standard = await cli('validate', file, '--json');
+    assert.deepStrictEqual((JSON.parse(standard.out) as JsonFileReport[])[0]!.diagnostics, []);
+    const free = await cli('validate', file, '--tier', 'free', '--format', 'json');
+    assert.strictEqual(free.code, 0, 'a warning, not an error');
+    assert.deepStrictEqual((JSON.parse(free.out) as JsonFileReport[])[0]!.diagnostics.map((d) => [d.line, d.code, d.severity]), [[1000, 'kluster.freeTierLineCap', 'warning']]);
+  });
+
+  it('reads CRLF files with a BOM and reports the same columns', async () => {
+    const file = write('crlf.jsonl', `\uFEFF${VALID}\r\n{"custom_id":"x",}\r\n`);
+    const { out } = await cli('validate', file);
+    assert.strictEqual(out.split('\n')[0], `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`);
+  });
+
+  it('reports unreadable files on stderr with exit 5, after checking the others', async () => {
+    const ok = write('fine.jsonl', `${VALID}\n`);
+    const { code, out, err } = await cli('validate', path.join(dir, 'missing.jsonl'), ok);
+    assert.strictEqual(code, 5);
+    assert.match(err, /cannot read .*missing\.jsonl: ENOENT/);
+    assert.match(out, /fine\.jsonl: batch requests; 0 errors, 0 warnings/);
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    assert.strictEqual((await cli('validate')).code, 2);
+    assert.strictEqual((await cli('validate', 'x.jsonl', '--tier', 'gold')).code, 2);
+    assert.strictEqual((await cli('validate', 'x.jsonl', '--format', 'xml')).code, 2);
+  });
+});
