@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { Batch, KlusterClient } from '../core/api';
-import { formatCount, statusText } from '../core/batches/format';
+import { resultsMessage, resultsPathFor, statusText } from '../core/batches/format';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
@@ -36,19 +36,6 @@ export function batchIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg) return arg;
   const id = (arg as { batchId?: unknown } | undefined)?.batchId;
   return typeof id === 'string' ? id : undefined;
-}
-
-/** `requests.jsonl` → `requests.results.jsonl`, beside it. */
-export function resultsPathFor(input: string): string {
-  const ext = path.extname(input);
-  const stem = ext.toLowerCase() === '.jsonl' ? input.slice(0, -ext.length) : input;
-  return `${stem}.results.jsonl`;
-}
-
-export function resultsMessage(name: string, summary: JoinSummary): string {
-  const tokens = summary.promptTokens + summary.completionTokens;
-  const missing = summary.missing ? `, ${formatCount(summary.missing)} without a result` : '';
-  return `${name}: ${formatCount(summary.succeeded)} succeeded, ${formatCount(summary.failed)} failed${missing} · ${formatCount(tokens)} tokens (${formatCount(summary.promptTokens)} prompt + ${formatCount(summary.completionTokens)} completion)`;
 }
 
 async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boolean): Promise<vscode.Uri | undefined> {

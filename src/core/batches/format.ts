@@ -1,4 +1,5 @@
 // How batches and files read in the tree, the status bar and notifications. Pure, so it is unit-tested.
+import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, type Batch, type BatchError, type FileObject } from '../api/schemas';
 
 export function isTerminal(status: string): boolean {
@@ -194,4 +195,26 @@ export function completionMessage(batch: Batch, label: string): string {
   const counts = total > 0 ? `: ${completed} succeeded, ${failed} failed of ${total}` : '';
   const errors = batch.errors?.data?.length ? ` (${batch.errors.data.length} validation error${batch.errors.data.length === 1 ? '' : 's'})` : '';
   return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
+}
+
+/** `requests.jsonl` → `requests.results.jsonl`, in the same folder; other names get the suffix appended. */
+export function resultsPathFor(input: string): string {
+  const ext = path.extname(input);
+  const stem = ext.toLowerCase() === '.jsonl' ? input.slice(0, -ext.length) : input;
+  return `${stem}.results.jsonl`;
+}
+
+export interface ResultCounts {
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly missing: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+/** `requests.results.jsonl: 9 succeeded, 1 failed · 1,234 tokens (1,000 prompt + 234 completion)`. */
+export function resultsMessage(name: string, counts: ResultCounts): string {
+  const tokens = counts.promptTokens + counts.completionTokens;
+  const missing = counts.missing ? `, ${formatCount(counts.missing)} without a result` : '';
+  return `${name}: ${formatCount(counts.succeeded)} succeeded, ${formatCount(counts.failed)} failed${missing} · ${formatCount(tokens)} tokens (${formatCount(counts.promptTokens)} prompt + ${formatCount(counts.completionTokens)} completion)`;
 }

@@ -11,6 +11,8 @@ import {
   formatSize,
   isTerminal,
   progressOf,
+  resultsMessage,
+  resultsPathFor,
   statusIcon,
 } from '../../../src/core/batches/format';
 
@@ -102,5 +104,19 @@ describe('batch formatting', () => {
     assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed: 9 succeeded, 1 failed of 10.');
     const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
     assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
+  });
+
+  it('names the results file beside the input and sums up the join', () => {
+    assert.strictEqual(resultsPathFor('/ws/sub/requests.jsonl'), '/ws/sub/requests.results.jsonl');
+    assert.strictEqual(resultsPathFor('/ws/REQ.JSONL'), '/ws/REQ.results.jsonl');
+    assert.strictEqual(resultsPathFor('/ws/data.txt'), '/ws/data.txt.results.jsonl');
+    assert.strictEqual(
+      resultsMessage('r.results.jsonl', { succeeded: 1200, failed: 3, missing: 0, promptTokens: 1000, completionTokens: 234 }),
+      'r.results.jsonl: 1,200 succeeded, 3 failed · 1,234 tokens (1,000 prompt + 234 completion)',
+    );
+    assert.strictEqual(
+      resultsMessage('r.results.jsonl', { succeeded: 2, failed: 0, missing: 3, promptTokens: 0, completionTokens: 0 }),
+      'r.results.jsonl: 2 succeeded, 0 failed, 3 without a result · 0 tokens (0 prompt + 0 completion)',
+    );
   });
 });
