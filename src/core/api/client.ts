@@ -61,6 +61,8 @@ export interface CreateFineTuningJobParams {
   readonly nickname?: string | null;
 }
 
+type Send = (request: { signal?: AbortSignal }) => { asResponse(): Promise<Response> };
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Headers of an upload arrive only after the whole body is sent, so uploads get longer. */
 const UPLOAD_TIMEOUT_MS = 30 * 60_000;
@@ -91,7 +93,7 @@ export class KlusterClient {
   // ---- models
 
   async listModels(options: CallOptions = {}): Promise<S.Model[]> {
-    const list = await this.call('the models list', S.ModelListSchema, options, () => this.sdk.models.list(options));
+    const list = await this.call('the models list', S.ModelListSchema, options, (o) => this.sdk.models.list(o));
     return list.data;
   }
 
@@ -114,12 +116,12 @@ export class KlusterClient {
       const data = readFileWithProgress(file, size, onProgress, signal);
       const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
       try {
-        return await this.call('the uploaded file', S.FileObjectSchema, options, () =>
+        return await this.call('the uploaded file', S.FileObjectSchema, options, (o) =>
           this.sdk.files.create(
             { file: upload, purpose: purpose as 'batch' },
             // redirect 'error': fetch otherwise clones the request, teeing the body stream and so
             // keeping every byte sent in memory until the response arrives.
-            { signal, timeout: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS), fetchOptions: { redirect: 'error' } },
+            { ...o, timeout: Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS), fetchOptions: { redirect: 'error' } },
           ),
         );
       } catch (error) {
@@ -132,21 +134,21 @@ export class KlusterClient {
   }
 
   getFile(id: string, options: CallOptions = {}): Promise<S.FileObject> {
-    return this.call(`file ${id}`, S.FileObjectSchema, options, () => this.sdk.files.retrieve(id, options));
+    return this.call(`file ${id}`, S.FileObjectSchema, options, (o) => this.sdk.files.retrieve(id, o));
   }
 
   listFiles(options: ListOptions & { purpose?: S.FilePurpose } = {}): Promise<S.FileList> {
     const query = { after: options.after, limit: options.limit, purpose: options.purpose };
-    return this.call('the files list', S.FileListSchema, options, () => this.sdk.files.list(query, { signal: options.signal }));
+    return this.call('the files list', S.FileListSchema, options, (o) => this.sdk.files.list(query, o));
   }
 
   deleteFile(id: string, options: CallOptions = {}): Promise<S.FileDeleted> {
-    return this.call(`deleting file ${id}`, S.FileDeletedSchema, options, () => this.sdk.files.delete(id, options));
+    return this.call(`deleting file ${id}`, S.FileDeletedSchema, options, (o) => this.sdk.files.delete(id, o));
   }
 
   /** The file's content as a byte stream, for piping (e.g. to stdout). */
   async openFileContent(id: string, options: CallOptions = {}): Promise<AsyncIterable<Uint8Array>> {
-    const response = await this.raw(options, () => this.sdk.files.content(id, options));
+    const response = await this.raw(options, (o) => this.sdk.files.content(id, o));
     const body = response.body;
     const context = this.errorContext(options.signal);
     return (async function* () {
@@ -165,7 +167,7 @@ export class KlusterClient {
     return writeAtomically(
       dest,
       async (temp) => {
-        const response = await this.raw(options, () => this.sdk.files.content(id, options));
+        const response = await this.raw(options, (o) => this.sdk.files.content(id, o));
         const length = Number(response.headers.get('content-length') ?? NaN);
         try {
           return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, onProgress, signal);
@@ -187,22 +189,22 @@ export class KlusterClient {
       completion_window: params.completionWindow ?? '24h',
       ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
     };
-    return this.call('the new batch', S.BatchSchema, options, () =>
-      this.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, options),
+    return this.call('the new batch', S.BatchSchema, options, (o) =>
+      this.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, o),
     );
   }
 
   getBatch(id: string, options: CallOptions = {}): Promise<S.Batch> {
-    return this.call(`batch ${id}`, S.BatchSchema, options, () => this.sdk.batches.retrieve(id, options));
+    return this.call(`batch ${id}`, S.BatchSchema, options, (o) => this.sdk.batches.retrieve(id, o));
   }
 
   cancelBatch(id: string, options: CallOptions = {}): Promise<S.Batch> {
-    return this.call(`cancelling batch ${id}`, S.BatchSchema, options, () => this.sdk.batches.cancel(id, options));
+    return this.call(`cancelling batch ${id}`, S.BatchSchema, options, (o) => this.sdk.batches.cancel(id, o));
   }
 
   listBatches(options: ListOptions = {}): Promise<S.BatchList> {
     const query = { after: options.after, limit: options.limit };
-    return this.call('the batch list', S.BatchListSchema, options, () => this.sdk.batches.list(query, { signal: options.signal }));
+    return this.call('the batch list', S.BatchListSchema, options, (o) => this.sdk.batches.list(query, o));
   }
 
   /** Every batch, newest first, page after page. */
@@ -221,7 +223,7 @@ export class KlusterClient {
 
   chat(request: S.ChatRequest, options: CallOptions = {}): Promise<S.ChatCompletion> {
     const body = { ...request, stream: false } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    return this.call('the chat completion', S.ChatCompletionSchema, options, () => this.sdk.chat.completions.create(body, options));
+    return this.call('the chat completion', S.ChatCompletionSchema, options, (o) => this.sdk.chat.completions.create(body, o));
   }
 
   /**
@@ -283,7 +285,7 @@ export class KlusterClient {
       stream: false,
       metadata: { ...metadata, '@kluster.ai': { ...kluster, async: true, completion_window: completionWindow } },
     } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    return this.call('the async request', S.ChatCompletionSchema, options, () => this.sdk.chat.completions.create(body, options));
+    return this.call('the async request', S.ChatCompletionSchema, options, (o) => this.sdk.chat.completions.create(body, o));
   }
 
   // ---- fine-tuning
@@ -296,23 +298,23 @@ export class KlusterClient {
       ...(params.hyperparameters != null ? { hyperparameters: params.hyperparameters } : {}),
       ...(params.nickname != null ? { nickname: params.nickname } : {}),
     };
-    return this.call('the new fine-tuning job', S.FineTuningJobSchema, options, () =>
-      this.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, options),
+    return this.call('the new fine-tuning job', S.FineTuningJobSchema, options, (o) =>
+      this.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, o),
     );
   }
 
   getFineTuningJob(id: string, options: CallOptions = {}): Promise<S.FineTuningJob> {
-    return this.call(`fine-tuning job ${id}`, S.FineTuningJobSchema, options, () => this.sdk.fineTuning.jobs.retrieve(id, options));
+    return this.call(`fine-tuning job ${id}`, S.FineTuningJobSchema, options, (o) => this.sdk.fineTuning.jobs.retrieve(id, o));
   }
 
   cancelFineTuningJob(id: string, options: CallOptions = {}): Promise<S.FineTuningJob> {
-    return this.call(`cancelling fine-tuning job ${id}`, S.FineTuningJobSchema, options, () => this.sdk.fineTuning.jobs.cancel(id, options));
+    return this.call(`cancelling fine-tuning job ${id}`, S.FineTuningJobSchema, options, (o) => this.sdk.fineTuning.jobs.cancel(id, o));
   }
 
   listFineTuningJobs(options: ListOptions = {}): Promise<S.FineTuningJobList> {
     const query = { after: options.after, limit: options.limit };
-    return this.call('the fine-tuning job list', S.FineTuningJobListSchema, options, () =>
-      this.sdk.fineTuning.jobs.list(query, { signal: options.signal }),
+    return this.call('the fine-tuning job list', S.FineTuningJobListSchema, options, (o) =>
+      this.sdk.fineTuning.jobs.list(query, o),
     );
   }
 
@@ -323,7 +325,7 @@ export class KlusterClient {
     what: string,
     schema: T,
     options: CallOptions,
-    send: () => { asResponse(): Promise<Response> },
+    send: Send,
   ): Promise<z.infer<T>> {
     const response = await this.raw(options, send);
     let text: string;
@@ -342,9 +344,12 @@ export class KlusterClient {
     return this.parse(what, schema, json);
   }
 
-  private async raw(options: CallOptions, send: () => { asResponse(): Promise<Response> }): Promise<Response> {
+  private async raw(options: CallOptions, send: Send): Promise<Response> {
+    // The SDK never removes the abort listener it adds to a signal, so each request gets its own
+    // dependent signal; otherwise a long `--wait` piles listeners onto the caller's signal.
+    const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
     try {
-      return await send().asResponse();
+      return await send({ signal }).asResponse();
     } catch (error) {
       throw toKlusterError(error, this.errorContext(options.signal));
     }

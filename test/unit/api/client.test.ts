@@ -1,5 +1,6 @@
 // KlusterClient against the emulator: every endpoint, real HTTP, real files.
 import * as assert from 'assert';
+import { getEventListeners } from 'events';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { KlusterError } from '../../../src/core/api';
@@ -17,6 +18,12 @@ describe('KlusterClient against the emulator', () => {
       assert.deepStrictEqual(models.map((m) => m.id), DOCUMENTED_MODELS.map((m) => m.id));
       assert.strictEqual(models[0]!.created, DOCUMENTED_MODELS[0]!.created);
     });
+  });
+
+  it("leaves no abort listeners on the caller's signal (a long --wait polls hundreds of times)", async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 15; i++) await f.client().listBatches({ signal: controller.signal });
+    assert.strictEqual(getEventListeners(controller.signal, 'abort').length, 0);
   });
 
   describe('files', () => {
