@@ -189,3 +189,15 @@ describe('KlusterClient failures', () => {
     assert.match(error.message, /not JSON \(text\/html\)/);
   });
 });
+
+describe('free tier', () => {
+  const f = useEmulator({ tier: 'free', limits: { freeTierMaxLines: 3 } });
+
+  it('refuses a batch file at the line cap, and accepts one under it', async () => {
+    const atCap = await writeLines(f.dir, 'cap.jsonl', [requestLine('a', '1'), requestLine('b', '2'), requestLine('c', '3')]);
+    const error = await failsWith(f.client().uploadFile(atCap), 'bad_request');
+    assert.match(error.message, /fewer than 3 requests; this one has 3/);
+    const under = await writeLines(f.dir, 'under.jsonl', [requestLine('a', '1'), requestLine('b', '2')]);
+    assert.strictEqual((await f.client().uploadFile(under)).purpose, 'batch');
+  });
+});
