@@ -27,8 +27,8 @@ export class Container extends Disposable {
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this._register(new BatchValidationFeature(this));
-    this._register(new FilesFeature(this));
-    this._register(new BatchesFeature(this));
+    const files = this._register(new FilesFeature(this));
+    this._register(new BatchesFeature(this, files));
     this._register(new ChatFeature(this));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }

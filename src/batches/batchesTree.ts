@@ -58,6 +58,11 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
     }
   }
 
+  /** Redraws from what is already loaded (ages move on); makes no request. */
+  redraw(): void {
+    if (this.model.isLoaded) this.changed.fire(undefined);
+  }
+
   /** After the key or URL changed: the next look tries again instead of showing the old failure. */
   forgetError(): void {
     this.loadError = undefined;

@@ -5,6 +5,7 @@ import type { Batch } from '../core/api';
 import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/format';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
+import type { FilesFeature } from '../files/feature';
 import { Disposable } from '../lifecycle';
 import { BatchLinks } from './batchLinks';
 import type { BatchNode } from './batchItems';
@@ -27,7 +28,10 @@ export class BatchesFeature extends Disposable {
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 
-  constructor(private readonly c: Container) {
+  constructor(
+    private readonly c: Container,
+    private readonly files: FilesFeature,
+  ) {
     super();
     this.links = new BatchLinks(c.context.workspaceState);
     this.model = this._register(new BatchesModel());
@@ -42,8 +46,26 @@ export class BatchesFeature extends Disposable {
         this.model.reset();
       }),
     );
-    this._register(this.model.onDidFinish((batch) => void this.notifyFinished(batch)));
+    this._register(
+      this.model.onDidFinish((batch) => {
+        this.files.tree.invalidate(); // output and error files appeared
+        void this.notifyFinished(batch);
+      }),
+    );
+    this.keepAgesCurrent();
     for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
+  }
+
+  /** While the view is visible, "5m ago" moves on once a minute, from memory, without requests. */
+  private keepAgesCurrent(): void {
+    let timer: NodeJS.Timeout | undefined;
+    const update = () => {
+      clearInterval(timer);
+      timer = this.view.visible ? setInterval(() => this.tree.redraw(), 60_000) : undefined;
+    };
+    this._register(this.view.onDidChangeVisibility(update));
+    this._register({ dispose: () => clearInterval(timer) });
+    update();
   }
 
   inputFile(batch: Batch): vscode.Uri | undefined {
@@ -59,6 +81,7 @@ export class BatchesFeature extends Disposable {
 
   /** A batch just created here: show it at the top, select it, poll it soon. */
   added(batch: Batch): void {
+    this.files.tree.invalidate(); // its input file was uploaded
     this.model.upsert(batch);
     this.poller.kick();
     void this.reveal(batch.id);

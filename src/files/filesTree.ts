@@ -49,6 +49,17 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
     this.changed.fire();
   }
 
+  /**
+   * The account's files changed (a batch was submitted or produced output): reload when next shown.
+   * A hidden view is not asked for children, so this costs no request until someone looks.
+   */
+  invalidate(): void {
+    if (!this.loaded && this.loadError === undefined) return;
+    this.loaded = false;
+    this.loadError = undefined;
+    this.changed.fire();
+  }
+
   /** Loads the first page again; rejects with the API error. */
   refresh(): Promise<void> {
     this.loading ??= this.fetch().finally(() => (this.loading = undefined));
