@@ -1,0 +1,166 @@
+// The chat panel in a real VS Code: the real webview (in the workbench's browser) talks to the extension
+// host, which streams from the emulator. Driven through the extension's commands, observed through the
+// state the webview reports back (kluster.chat.snapshot).
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Commands } from '../../../src/constants';
+import type { ChatSnapshot } from '../../../src/chat/chatPanel';
+import type { ChatTurn } from '../../../src/chat/protocol';
+import type { SavedRequest } from '../../../src/chat/saveRequest';
+import { validateText } from '../../../src/core/jsonl';
+import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
+import { MODEL, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+
+const snapshot = async (): Promise<ChatSnapshot | undefined> => vscode.commands.executeCommand<ChatSnapshot>(Commands.chatSnapshot);
+const lastTurn = (s: ChatSnapshot | undefined): ChatTurn | undefined => s?.state.turns.at(-1);
+
+async function settled(what: string, accept: (turn: ChatTurn) => boolean, timeoutMs = 30_000): Promise<{ snap: ChatSnapshot; turn: ChatTurn }> {
+  return waitFor(
+    what,
+    async () => {
+      const snap = await snapshot();
+      const turn = lastTurn(snap);
+      return snap && turn && turn.role === 'assistant' && accept(turn) ? { snap, turn } : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+describe('Chat panel against the emulator', function () {
+  this.timeout(120_000);
+  let session: Awaited<ReturnType<typeof useEmulator>>;
+
+  before(async () => {
+    session = await useEmulator();
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.openChat), true);
+    await waitFor('the chat webview to be ready', async () => (await snapshot())?.ready, 60_000);
+  });
+  afterEach(async () => {
+    session.emulator.faults.clear();
+    await vscode.commands.executeCommand(Commands.chatClear);
+    await waitFor('the chat to be cleared', async () => (await snapshot())?.state.turns.length === 0);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.dispose();
+  });
+
+  it('streams the reply into the panel and shows token usage', async () => {
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Hello from the integration test');
+    const { snap, turn } = await settled('the reply', (t) => t.status === 'done');
+    const model = snap.state.settings.model;
+    assert.ok(DOCUMENTED_MODEL_IDS.has(model), `a listed model is picked: ${model}`);
+    assert.strictEqual(turn.text, `Emulated answer from ${model} to: Hello from the integration test`);
+    assert.deepStrictEqual(
+      snap.state.turns.map((t) => [t.role, t.text.slice(0, 15)]),
+      [
+        ['user', 'Hello from the '],
+        ['assistant', 'Emulated answer'],
+      ],
+    );
+    assert.ok(turn.usage && turn.usage.completion > 0, 'usage shown after the reply');
+    assert.strictEqual(snap.busy, false);
+    const chats = session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
+    assert.strictEqual(chats.at(-1)?.status, 200);
+  });
+
+  it('stops mid-stream, keeping what arrived', async () => {
+    session.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 250 });
+    const words = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    await vscode.commands.executeCommand(Commands.chatSendSelection, words);
+    await waitFor('the stream to start', async () => (await snapshot())?.busy);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand(Commands.chatStop);
+    const { snap, turn } = await settled('the stopped reply', (t) => t.status === 'stopped');
+    assert.ok(turn.text.startsWith('Emulated answer from'), turn.text);
+    assert.ok(!turn.text.includes('word29'), `stopped before the end: ${turn.text}`);
+    assert.strictEqual(snap.busy, false);
+  });
+
+  it('shows a failure inline, and Retry then gets the answer', async () => {
+    // Three 500s: the first attempt and the client's two retries.
+    session.emulator.faults.next({ kind: 'server_error', path: '/v1/chat/completions', times: 3 });
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'try again later');
+    const failed = await settled('the error', (t) => t.status === 'error');
+    assert.match(failed.turn.error?.message ?? '', /server error \(500/);
+    assert.strictEqual(failed.turn.error?.transient, true);
+    const turnsBefore = failed.snap.state.turns.length;
+
+    await vscode.commands.executeCommand(Commands.chatRegenerate);
+    const { snap, turn } = await settled('the retried reply', (t) => t.status === 'done');
+    assert.ok(turn.text.endsWith('to: try again later'), turn.text);
+    assert.strictEqual(snap.state.turns.length, turnsBefore, 'the failed reply was replaced, not kept');
+  });
+
+  it('opens a request line in chat (command and CodeLens), and saves the conversation as valid request lines', async () => {
+    const source = JSON.stringify({
+      custom_id: 'source-1',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: MODEL, temperature: 0.2, max_completion_tokens: 64, stop: ['END'], seed: 7, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Summarize JSONL' }] },
+    });
+    const uri = await writeWorkspaceFile('chat/source.jsonl', ['{"not": "a request"}', source]);
+    await vscode.window.showTextDocument(uri);
+    const lenses = await waitFor('the Open in Chat lens', async () => {
+      const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      const ours = found.filter((l) => l.command?.command === Commands.openInChat);
+      return ours.length ? ours : undefined;
+    });
+    assert.strictEqual(lenses.length, 1, 'one lens, on the request line only');
+    assert.strictEqual(lenses[0]!.range.start.line, 1);
+
+    const opened = await vscode.commands.executeCommand<{ customId: string; ignored: string[] }>(lenses[0]!.command!.command, ...lenses[0]!.command!.arguments!);
+    assert.deepStrictEqual(opened, { customId: 'source-1', ignored: ['seed'] });
+    const loaded = await waitFor('the request in the panel', async () => {
+      const snap = await snapshot();
+      return snap?.state.draft === 'Summarize JSONL' ? snap : undefined;
+    });
+    assert.deepStrictEqual(loaded.state.settings, { model: MODEL, system: 'You are terse.', params: { temperature: 0.2, max_completion_tokens: 64, stop: ['END'] } });
+
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Summarize JSONL');
+    const { turn } = await settled('the reply', (t) => t.status === 'done');
+
+    const target = path.join(workspaceDir(), 'chat', 'saved.jsonl');
+    await fs.rm(target, { force: true });
+    const first = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, target);
+    const second = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, target);
+    assert.ok(first && second);
+    assert.notStrictEqual(first.customId, second.customId, 'each saved request gets its own custom_id');
+    assert.deepStrictEqual([first.line, second.line], [0, 1]);
+
+    const text = await fs.readFile(target, 'utf8');
+    const result = validateText(text, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' });
+    assert.strictEqual(result.kind, 'batch');
+    assert.deepStrictEqual(result.diagnostics, [], 'the validator accepts both lines');
+    const line = JSON.parse(text.split('\n')[0]!);
+    assert.strictEqual(line.custom_id, first.customId);
+    assert.deepStrictEqual(line.body, {
+      model: MODEL,
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Summarize JSONL' },
+        { role: 'assistant', content: turn.text },
+      ],
+      temperature: 0.2,
+      max_completion_tokens: 64,
+      stop: ['END'],
+    });
+  });
+
+  it('keeps the conversation when the panel is hidden and shown again (the webview is rebuilt)', async () => {
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'remember me');
+    const before = (await settled('the reply', (t) => t.status === 'done')).snap.state;
+    const other = await writeWorkspaceFile('chat/other.txt', ['a file in front of the chat']);
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await waitFor('the webview to go away', async () => (await snapshot())?.ready === false);
+    await vscode.commands.executeCommand(Commands.openChat);
+    const after = await waitFor('the webview to come back', async () => {
+      const snap = await snapshot();
+      return snap?.ready ? snap : undefined;
+    });
+    assert.deepStrictEqual(after.state.turns, before.turns);
+    assert.deepStrictEqual(after.state.settings, before.settings);
+  });
+});
