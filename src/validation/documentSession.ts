@@ -22,7 +22,6 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
  */
 export class DocumentSession implements vscode.Disposable {
   readonly validator: JsonlDocumentValidator;
-  private loadedVersion = -1;
   private loading = false;
   private slicing = false;
   private publishTimer: NodeJS.Timeout | undefined;
@@ -37,11 +36,6 @@ export class DocumentSession implements vscode.Disposable {
   ) {
     this.validator = new JsonlDocumentValidator(options, document.eol === vscode.EndOfLine.CRLF ? 2 : 1);
     void this.load();
-  }
-
-  /** True once the first full check has finished and nothing is pending (for tests and hovers). */
-  get settled(): boolean {
-    return !this.loading && this.validator.pendingLines === 0 && this.publishTimer === undefined;
   }
 
   onDidChange(event: vscode.TextDocumentChangeEvent): void {
@@ -94,7 +88,6 @@ export class DocumentSession implements vscode.Disposable {
     }
     if (this.disposed || this.document.version !== version) return;
     this.loading = false;
-    this.loadedVersion = version;
     this.built = new WeakMap();
     this.validator.load(lines);
     this.runSlices();
@@ -137,11 +130,6 @@ export class DocumentSession implements vscode.Disposable {
       out.push(diagnostic);
     });
     return out;
-  }
-
-  /** The validator has caught up with the document (tests wait for this). */
-  get upToDate(): boolean {
-    return this.loadedVersion >= 0 && this.settled;
   }
 }
 
