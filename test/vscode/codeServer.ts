@@ -39,6 +39,8 @@ const SETTINGS = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'window.commandCenter': false,
+  // The emulator's port would otherwise pop a "port is available" toast over screenshots.
+  'remote.autoForwardPorts': false,
 };
 
 export async function freePort(): Promise<number> {
