@@ -146,7 +146,7 @@ export class ChatPanel extends Disposable {
         return this.onReady(message.state);
       case 'state':
         this.state = message.state;
-        if (message.state.settings.model) await this.c.context.globalState.update(LAST_MODEL_KEY, message.state.settings.model);
+        await this.rememberModel(message.state.settings.model);
         return;
       case 'send':
         return this.send(message.id, message.conversation);
@@ -196,13 +196,18 @@ export class ChatPanel extends Disposable {
       this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
       return;
     }
-    await this.c.context.globalState.update(LAST_MODEL_KEY, conversation.settings.model);
+    await this.rememberModel(conversation.settings.model);
     await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, true);
     try {
       await this.session.start(id, conversation);
     } finally {
       await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, this.session.busy);
     }
+  }
+
+  /** The model a new chat starts with. */
+  private async rememberModel(model: string): Promise<void> {
+    if (model && this.c.context.globalState.get(LAST_MODEL_KEY) !== model) await this.c.context.globalState.update(LAST_MODEL_KEY, model);
   }
 
   private async openLink(href: string): Promise<void> {
