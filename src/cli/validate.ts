@@ -58,7 +58,12 @@ function toJson(file: string, result: ValidationResult): JsonFileReport {
   };
 }
 
-function plural(n: number, word: string): string {
+/** `file:line:col: severity code: message`, 1-based, the shape editors and CI log parsers read. */
+export function formatDiagnostic(file: string, d: JsonlDiagnostic): string {
+  return `${file}:${d.line + 1}:${d.startColumn + 1}: ${d.severity} ${d.code}: ${d.message}`;
+}
+
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -96,9 +101,7 @@ async function run(ctx: CliContext): Promise<ExitCode> {
       reports.push(toJson(file, result));
       continue;
     }
-    for (const d of result.diagnostics) {
-      ctx.io.out(`${file}:${d.line + 1}:${d.startColumn + 1}: ${d.severity} ${d.code}: ${d.message}`);
-    }
+    for (const d of result.diagnostics) ctx.io.out(formatDiagnostic(file, d));
     ctx.io.out(`${file}: ${KIND_NAMES[result.kind]}; ${plural(fileErrors, 'error')}, ${plural(fileWarnings, 'warning')}`);
   }
   if (format === 'json') ctx.io.out(JSON.stringify(reports, null, 2));

@@ -69,9 +69,28 @@ describe('CLI against the emulator', () => {
     assert.strictEqual(run.err, '', 'nothing but JSON in --json mode');
   });
 
-  it('submit of an invalid file ends with the batch failed, line numbers on stderr', async () => {
-    const input = await writeLines(f.dir, 'invalid.jsonl', [requestLine('a', 'x'), '{oops']);
+  it('submit checks the file first: errors block the upload, with file:line:col on stderr', async () => {
+    const input = await writeLines(f.dir, 'blocked.jsonl', [requestLine('a', 'x'), '{oops', requestLine('a', 'y')]);
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
     const run = await cli(['submit', input, '--wait']);
+    assert.strictEqual(run.code, ExitCode.findings);
+    assert.match(run.err, /blocked\.jsonl:2:2: error kluster\.invalidJson: /);
+    assert.match(run.err, /blocked\.jsonl:3:\d+: error kluster\.duplicateCustomId: /);
+    assert.match(run.err, /was not submitted: it has 2 errors\. Fix it, or pass --no-validate/);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+  });
+
+  it('submit refuses a results file, which is not a batch of requests', async () => {
+    const results = JSON.stringify({ id: 'r1', custom_id: 'a', response: { status_code: 200, body: {} }, error: null });
+    const input = await writeLines(f.dir, 'results-not-requests.jsonl', [results]);
+    const run = await cli(['submit', input]);
+    assert.strictEqual(run.code, ExitCode.findings);
+    assert.match(run.err, /no batch requests \(it looks like results\)/);
+  });
+
+  it('submit --no-validate sends an invalid file; the batch fails with line numbers on stderr', async () => {
+    const input = await writeLines(f.dir, 'invalid.jsonl', [requestLine('a', 'x'), '{oops']);
+    const run = await cli(['submit', input, '--wait', '--no-validate']);
     assert.strictEqual(run.code, ExitCode.findings);
     assert.match(run.err, /invalid\.jsonl:2: Line 2: not valid JSON/);
   });
