@@ -124,6 +124,7 @@ export function routes(store: Store, batches: Batches): [string, RegExp, Handler
 
   const chat: Handler = async (ex) => {
     const body = (await ex.body()) as Record<string, unknown>;
+    ex.log.body = body;
     const refused = checkChatBody(body, chatModels());
     if (refused) return ex.error(refused.status, refused.body);
     const options = ((body.metadata as Record<string, unknown> | undefined)?.['@kluster.ai'] ?? {}) as Record<string, unknown>;

@@ -45,6 +45,8 @@ export interface RequestLogEntry {
   readonly at: number;
   status?: number;
   fault?: string;
+  /** The parsed JSON body of a chat completion request, so tests can check what was sent. */
+  body?: unknown;
 }
 
 export interface FineTuningJob {
