@@ -192,6 +192,8 @@ export class ChatPanel extends Disposable {
 
   private async send(id: string, conversation: Conversation): Promise<void> {
     const problems = checkParams(conversation.settings.params);
+    // Checked again here, as for links: only http(s) image URLs leave for the service.
+    if (conversation.messages.some((m) => m.imageUrl !== undefined && !isHttpUrl(m.imageUrl))) problems.push('The image URL must start with https:// or http://.');
     if (problems.length) {
       this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
       return;

@@ -6,6 +6,7 @@ import { Controls } from './controls';
 import { h } from './dom';
 import { TranscriptView } from './render';
 import { restoredState, StateSaver } from './state';
+import { wireTranscriptActions } from './transcriptActions';
 import { vscodeApi, type VsCodeApi } from './vscodeApi';
 
 /** A streaming reply is rendered at most this often, however fast chunks arrive. */
@@ -54,9 +55,10 @@ class ChatApp {
     this.notice = h('div', { class: 'notice', role: 'status', hidden: '' });
     this.view = new TranscriptView(this.transcript);
     root.replaceChildren(this.controls.element, this.notice, this.transcript, this.controls.composer);
-    this.transcript.addEventListener('click', (event) => this.onTranscriptClick(event));
-    this.transcript.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.dataset.href !== undefined) this.onTranscriptClick(event);
+    wireTranscriptActions(this.transcript, {
+      post: (message) => api.postMessage(message),
+      turnText: (id) => this.turn(id)?.text,
+      regenerate: (id) => this.regenerate(id),
     });
     this.controls.setSettings(this.state.settings);
     this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
@@ -261,39 +263,6 @@ class ChatApp {
     if (action === 'stop') this.stop();
     else if (action === 'regenerate') this.regenerate();
     else this.clear();
-  }
-
-  private onTranscriptClick(event: Event): void {
-    const target = event.target instanceof Element ? event.target : null;
-    const link = target?.closest<HTMLElement>('[data-href]');
-    if (link) {
-      event.preventDefault();
-      this.api.postMessage({ type: 'openLink', href: link.dataset.href ?? '' });
-      return;
-    }
-    const control = target?.closest<HTMLElement>('button[data-action]');
-    if (!control) return;
-    const turnId = control.dataset.turn;
-    switch (control.dataset.action) {
-      case 'copy': {
-        const turn = turnId ? this.turn(turnId) : undefined;
-        if (turn) this.api.postMessage({ type: 'copy', text: turn.text });
-        return;
-      }
-      case 'copy-code': {
-        const code = control.parentElement?.querySelector('pre')?.textContent;
-        if (code !== undefined && code !== null) this.api.postMessage({ type: 'copy', text: code });
-        return;
-      }
-      case 'regenerate':
-      case 'retry':
-        return this.regenerate(turnId);
-      case 'remedy': {
-        const remedy = control.dataset.remedy;
-        if (remedy === 'setApiKey' || remedy === 'openSettings') this.api.postMessage({ type: 'remedy', remedy });
-        return;
-      }
-    }
   }
 
   private isAtBottom(): boolean {
