@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Batch } from '../core/api';
 import { metadataInputFile } from '../core/batches/format';
+import { INPUT_FOLDER_METADATA_KEY, inputFileCandidates, inputFileMetadata, type FolderRef } from '../core/batches/inputPath';
+import { fileExists } from '../core/util/atomicFile';
 
 const STATE_KEY = 'kluster.batchLinks';
 /** Old links are dropped beyond this many, oldest first, so workspace state stays small. */
@@ -36,18 +38,41 @@ export class BatchLinks {
     return link ? vscode.Uri.parse(link.uri) : undefined;
   }
 
-  /** The local input file: the remembered link, else the metadata's workspace-relative path. */
+  /** The local input file, without touching the disk: the remembered link, else the best metadata guess. */
   resolve(batch: Batch): vscode.Uri | undefined {
     const linked = this.linked(batch.id);
     if (linked) return linked;
-    const relative = metadataInputFile(batch);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!relative || !folder || relative.split('/').includes('..')) return undefined;
-    return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
+    const [best] = metadataCandidates(batch);
+    return best ? vscode.Uri.file(best) : undefined;
+  }
+
+  /** The local input file that exists: the link, else the first metadata candidate found on disk. */
+  async locate(batch: Batch): Promise<vscode.Uri | undefined> {
+    const linked = this.linked(batch.id);
+    if (linked) return (await exists(linked)) ? linked : undefined;
+    for (const candidate of metadataCandidates(batch)) if (await fileExists(candidate)) return vscode.Uri.file(candidate);
+    return undefined;
   }
 }
 
-/** The path a batch's metadata records: relative to the workspace folder, with forward slashes. */
-export function workspaceRelativePath(file: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(file, false).replace(/\\/g, '/');
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'file') return fileExists(uri.fsPath);
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+function folders(): FolderRef[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+}
+
+function metadataCandidates(batch: Batch): string[] {
+  const folder = batch.metadata?.[INPUT_FOLDER_METADATA_KEY];
+  return inputFileCandidates(metadataInputFile(batch), typeof folder === 'string' ? folder : undefined, folders());
+}
+
+/** What a submission records about its input: the workspace folder's name and the path inside it. */
+export function inputMetadata(file: vscode.Uri): { input_file: string; input_folder?: string } {
+  return inputFileMetadata(file.fsPath, folders());
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Batch, KlusterClient } from '../core/api';
 import { isTerminal } from '../core/batches/format';
+import { listAtLeast } from '../core/batches/paging';
 import { Disposable } from '../lifecycle';
 
 /** Batches per page; the service's default. */
@@ -43,22 +44,23 @@ export class BatchesModel extends Disposable {
     return this.batches.filter((b) => !isTerminal(b.status));
   }
 
-  /** Loads the first page again (concurrent callers share one request). */
+  /** Loads again from the top, as many as are shown (concurrent callers share one load). */
   load(client: KlusterClient): Promise<void> {
-    this.loading ??= this.fetchFirstPage(client).finally(() => (this.loading = undefined));
+    this.loading ??= this.fetchShown(client).finally(() => (this.loading = undefined));
     return this.loading;
   }
 
-  private async fetchFirstPage(client: KlusterClient): Promise<void> {
+  private async fetchShown(client: KlusterClient): Promise<void> {
     const generation = this.generation;
-    const page = await client.listBatches({ limit: BATCH_PAGE_SIZE });
+    // As many as were loaded, so pages brought in with "Load more…" stay after a refresh.
+    const want = Math.max(BATCH_PAGE_SIZE, this.batches.length);
+    const { items, hasMore } = await listAtLeast((limit, after) => client.listBatches({ limit, after }), want);
     if (generation !== this.generation) return;
     const previous = new Map(this.batches.map((b) => [b.id, b]));
-    // A refresh starts over from the first page; "Load more" pages the rest in again.
-    this.batches = [...page.data];
-    this.more = Boolean(page.has_more);
+    this.batches = items;
+    this.more = hasMore;
     this.loaded = true;
-    for (const batch of page.data) this.noticeTransition(previous.get(batch.id), batch);
+    for (const batch of items) this.noticeTransition(previous.get(batch.id), batch);
     this.changed.fire();
   }
 

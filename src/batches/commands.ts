@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { CommandFactories } from '../commands';
 import { describeBatchError, isTerminal, statusText } from '../core/batches/format';
-import { fileExists } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
@@ -45,8 +44,8 @@ async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unkno
   try {
     const batch = await batchOf(c, feature, id);
     const errors = batch.errors?.data ?? [];
-    const input = feature.inputFile(batch);
-    if (errors.length && input && (await fileExists(input.fsPath))) {
+    const input = await feature.locateInputFile(batch);
+    if (errors.length && input) {
       const document = await vscode.workspace.openTextDocument(input);
       const last = Math.max(0, document.lineCount - 1);
       const diagnostics = errors.map((error) => {
@@ -79,10 +78,11 @@ async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unkno
 async function openErrorLine(feature: BatchesFeature, batchId: string, index: number): Promise<boolean> {
   const batch = feature.model.get(batchId);
   const error = batch?.errors?.data?.[index];
-  const input = batch && feature.inputFile(batch);
-  if (!error || !input || error.line == null) return false;
-  if (!(await fileExists(input.fsPath))) {
-    void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(input)} is not there any more.`);
+  if (!batch || !error || error.line == null) return false;
+  const input = await feature.locateInputFile(batch);
+  if (!input) {
+    const known = feature.inputFile(batch);
+    if (known) void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(known)} is not there any more.`);
     return false;
   }
   const document = await vscode.workspace.openTextDocument(input);
@@ -96,8 +96,8 @@ async function revealInputFile(c: Container, feature: BatchesFeature, arg: unkno
   const id = batchIdOf(arg);
   if (!id) return undefined;
   const batch = await batchOf(c, feature, id);
-  const input = feature.inputFile(batch);
-  if (!input || !(await fileExists(input.fsPath))) {
+  const input = await feature.locateInputFile(batch);
+  if (!input) {
     const pick = await vscode.window.showWarningMessage(
       `The local input file of batch ${feature.labelOf(id)} is not known in this workspace. Open the copy stored at kluster.ai instead?`,
       'Open Remote Input',

@@ -68,8 +68,14 @@ export class BatchesFeature extends Disposable {
     update();
   }
 
+  /** The input file as far as known, without touching the disk (labels, messages). */
   inputFile(batch: Batch): vscode.Uri | undefined {
     return this.links.resolve(batch);
+  }
+
+  /** The input file that is actually there, trying every workspace folder the metadata may mean. */
+  locateInputFile(batch: Batch): Promise<vscode.Uri | undefined> {
+    return this.links.locate(batch);
   }
 
   labelOf(batchId: string): string {

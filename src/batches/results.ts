@@ -39,8 +39,9 @@ export function batchIdOf(arg: unknown): string | undefined {
 }
 
 async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boolean): Promise<vscode.Uri | undefined> {
+  const found = await feature.locateInputFile(batch);
+  if (found) return found;
   const known = feature.inputFile(batch);
-  if (known && (await fileExists(known.fsPath))) return known;
   if (!confirm) return undefined;
   const where = known ? `${vscode.workspace.asRelativePath(known)} is gone` : 'This batch was not submitted from this workspace';
   const pick = await vscode.window.showWarningMessage(

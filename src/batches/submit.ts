@@ -3,12 +3,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
-import { INPUT_FILE_METADATA_KEY } from '../core/batches/format';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { Commands } from '../constants';
 import type { Container } from '../container';
-import { workspaceRelativePath } from './batchLinks';
+import { inputMetadata } from './batchLinks';
 import type { BatchesFeature } from './feature';
 
 export interface SubmitOptions {
@@ -149,7 +148,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
       batch = await client.createBatch({
         inputFileId,
         completionWindow: window,
-        metadata: { [INPUT_FILE_METADATA_KEY]: workspaceRelativePath(uri), source: 'vscode' },
+        metadata: { ...inputMetadata(uri), source: 'vscode' },
       });
     } catch (error) {
       // Do not leave an orphan upload behind when the batch could not be made.
@@ -158,7 +157,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     }
     await feature.links.set(batch.id, uri);
     feature.added(batch);
-    c.log.info('batches', `submitted ${workspaceRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
+    c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
     void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window };
   } catch (error) {
