@@ -16,6 +16,8 @@ export interface JsonFileReport {
     severity: JsonlDiagnostic['severity'];
     code: string;
     message: string;
+    /** Other places the diagnostic refers to, e.g. a duplicate custom_id's first use. */
+    related?: { line: number; column: number; endLine: number; endColumn: number; message: string }[];
   }[];
 }
 
@@ -54,6 +56,9 @@ function toJson(file: string, result: ValidationResult): JsonFileReport {
       severity: d.severity,
       code: d.code,
       message: d.message,
+      ...(d.related && {
+        related: d.related.map((r) => ({ line: r.line + 1, column: r.startColumn + 1, endLine: r.line + 1, endColumn: r.endColumn + 1, message: r.message })),
+      }),
     })),
   };
 }

@@ -9,7 +9,8 @@ import {
   MAX_BATCH_FILE_BYTES,
 } from './fileRules';
 import { isBlank } from './lines';
-import { LineTree, type Span } from './locate';
+import { customIdSpan, duplicateCustomIdMessage } from './customId';
+import { type Span } from './locate';
 
 interface LineRecord {
   readonly text: string;
@@ -157,7 +158,7 @@ export class JsonlDocumentValidator {
           endColumn: span.end,
           severity: 'error',
           code: Codes.duplicateCustomId,
-          message: `Duplicate custom_id ${JSON.stringify(id)}: first used on line ${first.index + 1}. Each request needs its own.`,
+          message: duplicateCustomIdMessage(id, first.index, firstSpan.start),
           fix: { kind: 'uniqueCustomId', customId: id },
         },
         related,
@@ -195,7 +196,7 @@ export class JsonlDocumentValidator {
   }
 
   private customIdSpan(record: LineRecord): Span {
-    record.customIdSpan ??= new LineTree(record.text).valueOrNearest(['custom_id']);
+    record.customIdSpan ??= customIdSpan(record.text);
     return record.customIdSpan;
   }
 

@@ -1,31 +1,22 @@
 // Line splitting shared by the in-memory and streaming validators, so both number lines as VS Code does:
-// LF or CRLF ends a line, a leading BOM is not part of line 1, and a final newline does not start a line.
+// LF, CRLF and a lone CR each end a line, a leading BOM is not part of line 1, and a final line ending does not
+// start a line. (kluster's own line reader and the emulator's, Node's readline, also break on a lone CR.)
 
 const BOM = 0xfeff;
+const LF = 10;
 const CR = 13;
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === BOM ? text.slice(1) : text;
 }
 
-function withoutCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
-}
-
 /** The lines of a JSONL text, without their line endings. */
 export function splitLines(text: string): string[] {
-  const source = stripBom(text);
   const lines: string[] = [];
-  let start = 0;
-  for (;;) {
-    const end = source.indexOf('\n', start);
-    if (end < 0) {
-      if (start < source.length) lines.push(withoutCr(source.slice(start)));
-      return lines;
-    }
-    lines.push(withoutCr(source.slice(start, end)));
-    start = end + 1;
-  }
+  const splitter = new LineSplitter((line) => lines.push(line));
+  splitter.push(text);
+  splitter.end();
+  return lines;
 }
 
 /** True when a line holds only whitespace (JSON whitespace or any other Unicode space). */
@@ -37,7 +28,10 @@ export function isBlank(line: string): boolean {
   return line.trim().length === 0;
 }
 
-/** Splits text that arrives in chunks (a file stream) into the same lines as `splitLines`. */
+/**
+ * Splits text that arrives in chunks (a file stream) into the same lines as `splitLines`, wherever the chunks
+ * break, a CRLF pair split across two chunks included.
+ */
 export class LineSplitter {
   private rest = '';
   private first = true;
@@ -50,18 +44,44 @@ export class LineSplitter {
       text = stripBom(text);
       this.first = false;
     }
-    let start = 0;
-    for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end < 0) break;
-      this.onLine(withoutCr(text.slice(start, end)));
-      start = end + 1;
-    }
+    const start = text.indexOf('\r') < 0 ? this.splitLf(text) : this.splitAny(text);
     this.rest = start === 0 ? text : text.slice(start);
   }
 
   end(): void {
-    if (this.rest.length > 0) this.onLine(withoutCr(this.rest));
+    const rest = this.rest;
+    // Only a chunk's last character can be a CR still waiting to see whether an LF follows.
+    if (rest.length > 0) this.onLine(rest.charCodeAt(rest.length - 1) === CR ? rest.slice(0, -1) : rest);
     this.rest = '';
+  }
+
+  /** The fast path for text without CR: returns where the unfinished last line starts. */
+  private splitLf(text: string): number {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      this.onLine(text.slice(start, end));
+      start = end + 1;
+    }
+    return start;
+  }
+
+  private splitAny(text: string): number {
+    let start = 0;
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    for (;;) {
+      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+      if (cr < 0 && lf < 0) return start;
+      if (cr < 0 || (lf >= 0 && lf < cr)) {
+        this.onLine(text.slice(start, lf));
+        start = lf + 1;
+        continue;
+      }
+      // A CR at the very end may be the first half of a CRLF split across chunks: wait for the next chunk.
+      if (cr === text.length - 1) return start;
+      this.onLine(text.slice(start, cr));
+      start = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+    }
   }
 }

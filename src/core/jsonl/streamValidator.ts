@@ -8,7 +8,7 @@ import {
   KIND_WINDOW,
   MAX_BATCH_FILE_BYTES,
 } from './fileRules';
-import { LineTree } from './locate';
+import { customIdSpan, duplicateCustomIdMessage } from './customId';
 
 /**
  * Validates a file line by line as it streams in, keeping only the custom_id index and the diagnostics: the CLI's
@@ -19,7 +19,8 @@ export class JsonlStreamValidator {
   private kind: FileKind | undefined;
   private readonly held: string[] = [];
   private readonly heldVotes: LineVote[] = [];
-  private readonly firstUse = new Map<string, number>();
+  /** Where each custom_id was first used, for the duplicates' related location. */
+  private readonly firstUse = new Map<string, { line: number; start: number; end: number }>();
   private readonly diagnostics: JsonlDiagnostic[] = [];
   private line = 0;
   private requests = 0;
@@ -77,20 +78,20 @@ export class JsonlStreamValidator {
     const id = check.customId;
     if (id === undefined) return;
     const first = this.firstUse.get(id);
+    const span = customIdSpan(text);
     if (first === undefined) {
-      this.firstUse.set(id, line);
+      this.firstUse.set(id, { line, start: span.start, end: span.end });
       return;
     }
-    const span = new LineTree(text).valueOrNearest(['custom_id']);
     this.diagnostics.push({
       line,
       startColumn: span.start,
       endColumn: span.end,
       severity: 'error',
       code: Codes.duplicateCustomId,
-      message: `Duplicate custom_id ${JSON.stringify(id)}: first used on line ${first + 1}. Each request needs its own.`,
+      message: duplicateCustomIdMessage(id, first.line, first.start),
       fix: { kind: 'uniqueCustomId', customId: id },
-      related: [{ line: first, startColumn: 0, endColumn: 0, message: `First use of custom_id ${JSON.stringify(id)}` }],
+      related: [{ line: first.line, startColumn: first.start, endColumn: first.end, message: `First use of custom_id ${JSON.stringify(id)}` }],
     });
   }
 }

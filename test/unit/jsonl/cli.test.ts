@@ -80,6 +80,36 @@ describe('CLI validate', () => {
     assert.strictEqual(out.split('\n')[0], `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`);
   });
 
+  it('ends lines at a lone CR as the editor does, even when a read ends between CR and LF', async () => {
+    const broken = '{"custom_id":"x",}';
+    const expected = (file: string) => `${file}:3:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`;
+    const cr = write('cr.jsonl', `${VALID}\r${request({}, { custom_id: 'two' })}\r${broken}\r`);
+    assert.strictEqual((await cli('validate', cr)).out.split('\n')[0], expected(cr));
+    // Mixed endings, with a CRLF pair straddling the 1 MiB read buffer.
+    const filler = request({ messages: [{ role: 'user', content: 'x' }] }, { custom_id: 'big' });
+    const head = `${VALID}\n${filler}`;
+    const pad = (1 << 20) - 1 - Buffer.byteLength(head);
+    const padded = head.replace('"x', `"${'x'.repeat(pad)}x`);
+    assert.strictEqual(Buffer.byteLength(padded), (1 << 20) - 1, 'the CR is the last byte of the first read');
+    const mixed = write('mixed.jsonl', `${padded}\r\n${broken}\r${VALID.replace('anchor', 'three')}\n`);
+    const run = await cli('validate', mixed);
+    assert.strictEqual(run.out.split('\n')[0], expected(mixed));
+    assert.match(run.out, /mixed\.jsonl: batch requests; 1 error, 0 warnings/);
+  });
+
+  it('points a duplicate custom_id at the line and column of its first use', async () => {
+    const first = JSON.stringify({ method: 'POST', url: '/v1/chat/completions', custom_id: 'dup', body: JSON.parse(request()).body });
+    const file = write('dup.jsonl', `${first}\n${request({}, { custom_id: 'dup' })}\n`);
+    const firstColumn = first.indexOf('"dup"') + 1;
+    const text = await cli('validate', file);
+    assert.strictEqual(text.code, 1);
+    assert.strictEqual(text.out.split('\n')[0], `${file}:2:14: error kluster.duplicateCustomId: Duplicate custom_id "dup": first used on line 1, column ${firstColumn}. Each request needs its own.`);
+    const json = JSON.parse((await cli('validate', file, '--format', 'json')).out) as JsonFileReport[];
+    assert.deepStrictEqual(json[0]!.diagnostics[0]!.related, [
+      { line: 1, column: firstColumn, endLine: 1, endColumn: firstColumn + 5, message: 'First use of custom_id "dup"' },
+    ]);
+  });
+
   it('reports unreadable files on stderr with exit 5, after checking the others', async () => {
     const ok = write('fine.jsonl', `${VALID}\n`);
     const { code, out, err } = await cli('validate', path.join(dir, 'missing.jsonl'), ok);

@@ -15,7 +15,7 @@ describe('custom_id uniqueness', () => {
         'kluster.duplicateCustomId',
         13,
         16,
-        'Duplicate custom_id "a": first used on line 1. Each request needs its own.',
+        'Duplicate custom_id "a": first used on line 1, column 14. Each request needs its own.',
         [{ line: 0, startColumn: 13, endColumn: 16, message: 'First use of custom_id "a"' }],
       ]),
     );

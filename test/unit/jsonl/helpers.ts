@@ -26,7 +26,7 @@ export const VALID = request({}, { custom_id: 'anchor' });
 export type Seen = [string, string, number, number, string];
 
 export function seen(text: string, diagnostics: readonly JsonlDiagnostic[]): Seen[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   return diagnostics.map((d) => [d.code, lines[d.line]!.slice(d.startColumn, d.endColumn), d.startColumn, d.endColumn, d.severity]);
 }
 

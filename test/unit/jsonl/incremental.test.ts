@@ -119,4 +119,26 @@ describe('streaming validation', () => {
     }
     assert.strictEqual(splitLines(text).length, 60);
   });
+
+  it('numbers lines like VS Code for any mix of CR, LF and CRLF, at any chunk boundary', () => {
+    const random = rng(23);
+    const endings = ['\n', '\r\n', '\r'];
+    const lines = Array.from({ length: 40 }, () => POOL[Math.floor(random() * POOL.length)]!);
+    const text = lines.map((line) => line + endings[Math.floor(random() * endings.length)]).join('');
+    assert.ok(text.includes('\r\n') && /\r(?!\n)/.test(text) && /[^\r]\n/.test(text), 'all three endings occur');
+    // The editor's line model: the same lines, whatever ended them.
+    const expected = validateText(lines.join('\n'), OPTIONS);
+    assert.ok(expected.diagnostics.length > 10);
+    assert.deepStrictEqual(validateText(text, OPTIONS).diagnostics, expected.diagnostics);
+    const strip = (ds: readonly JsonlDiagnostic[]) => ds.map(({ related: _related, ...d }) => d);
+    for (const size of [1, 2, 3, 5, 64, 100000]) {
+      const validator = new JsonlStreamValidator(OPTIONS);
+      const splitter = new LineSplitter((line) => validator.push(line));
+      for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+      splitter.end();
+      const result = validator.finish();
+      assert.strictEqual(result.kind, expected.kind);
+      assert.deepStrictEqual(strip(result.diagnostics), strip(expected.diagnostics), `chunk size ${size}`);
+    }
+  });
 });

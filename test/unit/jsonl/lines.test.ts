@@ -28,6 +28,45 @@ describe('JSONL line splitting', () => {
     assert.deepStrictEqual(splitLines('\uFEFF'), []);
   });
 
+  it('ends a line at a lone CR, as VS Code does', () => {
+    assert.deepStrictEqual(splitLines('a\rb\r'), ['a', 'b']);
+    assert.deepStrictEqual(splitLines('a\r\rb'), ['a', '', 'b']);
+    assert.deepStrictEqual(splitLines('a\r\n\rb\n\r'), ['a', '', 'b', '']);
+    assert.deepStrictEqual(splitLines('\n\r'), ['', '']);
+    assert.deepStrictEqual(splitLines('\uFEFF\ra'), ['', 'a']);
+  });
+
+  it('agrees with VS Code\'s line model on every mix of CR, LF and CRLF, streamed at any chunk boundary', () => {
+    // VS Code breaks lines at CRLF, CR and LF; a final line ending does not start a line here.
+    const vscodeLines = (text: string): string[] => {
+      const lines = text.split(/\r\n|\r|\n/);
+      return /[\r\n]$/.test(text) ? lines.slice(0, -1) : text === '' ? [] : lines;
+    };
+    const alphabet = ['a', '\r', '\n', '{}'];
+    let texts = [''];
+    const all: string[] = [''];
+    for (let length = 1; length <= 6; length++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      all.push(...texts);
+    }
+    let runs = 0;
+    for (const text of all) {
+      const expected = vscodeLines(text);
+      assert.deepStrictEqual(splitLines(text), expected, JSON.stringify(text));
+      for (let cut1 = 0; cut1 <= text.length; cut1++) {
+        for (let cut2 = cut1; cut2 <= text.length; cut2++) {
+          const lines: string[] = [];
+          const splitter = new LineSplitter((line) => lines.push(line));
+          for (const part of [text.slice(0, cut1), text.slice(cut1, cut2), text.slice(cut2)]) splitter.push(part);
+          splitter.end();
+          assert.deepStrictEqual(lines, expected, `${JSON.stringify(text)} cut at ${cut1}, ${cut2}`);
+          runs++;
+        }
+      }
+    }
+    assert.ok(runs > 100_000, `${runs} chunkings checked`);
+  });
+
   it('splits streamed text exactly like whole text, wherever the chunks break', () => {
     const text = '\uFEFF{"a":1}\r\n\r\n  \n{"b":"é"}\n{"c":2}';
     for (let cut1 = 0; cut1 <= text.length; cut1++) {
@@ -47,8 +86,8 @@ describe('JSONL line splitting', () => {
 describe('JSONL line endings in validation', () => {
   const broken = '{"custom_id":"x",}';
 
-  it('reports the same columns for LF, CRLF and BOM files', () => {
-    for (const text of [`${VALID}\n${broken}\n`, `${VALID}\r\n${broken}\r\n`, `\uFEFF${VALID}\n${broken}`]) {
+  it('reports the same lines and columns for LF, CRLF, lone CR and BOM files', () => {
+    for (const text of [`${VALID}\n${broken}\n`, `${VALID}\r\n${broken}\r\n`, `${VALID}\r${broken}\r`, `\uFEFF${VALID}\n${broken}`]) {
       const result = validateText(text, OPTIONS);
       assert.deepStrictEqual(seen(text, result.diagnostics), [['kluster.invalidJson', ',', 16, 17, 'error']], JSON.stringify(text));
     }
