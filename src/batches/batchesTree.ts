@@ -132,6 +132,11 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   private empty: boolean | undefined;
+  /** The value last given to the `kluster.batchesEmpty` context key (the empty-account welcome). */
+  get emptyContext(): boolean | undefined {
+    return this.empty;
+  }
+
   private async setEmpty(empty: boolean): Promise<void> {
     if (this.empty === empty) return;
     this.empty = empty;

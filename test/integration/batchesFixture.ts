@@ -12,6 +12,8 @@ export interface BatchesSnapshot {
   readonly items: ItemSnapshot[];
   readonly statusBar?: string;
   readonly polling: boolean;
+  /** What the Batches view last set `kluster.batchesEmpty` to. */
+  readonly empty?: boolean;
   readonly inputFiles: Record<string, string | null>;
 }
 
@@ -69,6 +71,11 @@ export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emul
       await emulator.close();
     },
   };
+}
+
+/** Requests to the batches or files endpoints the emulator has seen so far. */
+export function listingRequests(emulator: Emulator): string[] {
+  return emulator.state.requests.filter((r) => /^\/v1\/(batches|files)/.test(r.path)).map((r) => `${r.method} ${r.path}`);
 }
 
 /** Requests to the batches endpoints the emulator has seen so far. */

@@ -37,7 +37,8 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
     if (outcome.status !== 'submitted') return;
     const stored = session.emulator.state.batch(outcome.batchId)!;
-    assert.deepStrictEqual(stored.metadata, { input_file: 'sub/requests.jsonl', source: 'vscode' }, 'metadata names the workspace-relative file');
+    const folder = vscode.workspace.workspaceFolders![0]!.name;
+    assert.deepStrictEqual(stored.metadata, { input_file: 'sub/requests.jsonl', input_folder: folder, source: 'vscode' }, 'metadata names the folder and the file in it');
     assert.strictEqual(stored.completionWindow, '6h');
 
     const running = await snapshot();

@@ -99,6 +99,18 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const all = await snapshot();
     assert.strictEqual(all.items.filter((i) => i.contextValue?.startsWith('batch:')).length, total);
     assert.ok(!all.items.some((i) => i.label === 'Load more…'), 'no "Load more…" once has_more is false');
+
+    // A refresh keeps what was paged in: as many as shown, with one made elsewhere meanwhile at the top.
+    const newer = await session.client.createBatch({ inputFileId: file.id });
+    const listsBefore = session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/batches').length;
+    assert.strictEqual(await refresh(), true);
+    const refreshed = await snapshot();
+    const ids = refreshed.items.filter((i) => i.contextValue?.startsWith('batch:')).map((i) => i.id);
+    assert.strictEqual(ids.length, total, 'the batches paged in are still there');
+    assert.strictEqual(ids[0], `batch:${newer.id}`);
+    assert.strictEqual(refreshed.items.at(-1)?.label, 'Load more…', 'the one pushed out waits behind "Load more…"');
+    const lists = session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/batches').length - listsBefore;
+    assert.strictEqual(lists, 1, 'one list request of that size');
   });
 
   const submit = (uri: vscode.Uri) => vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
