@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KlusterError } from '../core/api';
+import { failureMessage, KlusterError } from '../core/api';
 import { Commands } from '../constants';
 import type { Logger } from '../log';
 import { MissingApiKeyError } from './clientProvider';
@@ -39,9 +39,8 @@ function remediesFor(error: unknown, retry?: () => unknown): Remedy[] {
  */
 export async function showApiError(log: Logger, action: string, error: unknown, retry?: () => unknown): Promise<void> {
   if (error instanceof KlusterError && error.kind === 'aborted') return;
-  const message = error instanceof Error ? error.message : String(error);
   log.error('api', action, error);
   const remedies = remediesFor(error, retry);
-  const picked = await vscode.window.showErrorMessage(`${action} failed: ${message}`, ...remedies.map((r) => r.title));
+  const picked = await vscode.window.showErrorMessage(failureMessage(action, error), ...remedies.map((r) => r.title));
   await remedies.find((r) => r.title === picked)?.run();
 }

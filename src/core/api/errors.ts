@@ -65,6 +65,17 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** A Retry-After for people: whole seconds (at least 1), or minutes from two minutes on. */
+function waitText(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  return whole >= 120 ? `${Math.ceil(whole / 60)} min` : `${whole} s`;
+}
+
+/** What a person reads when `action` (e.g. "Listing batches") failed: the VS Code notification's text. */
+export function failureMessage(action: string, error: unknown): string {
+  return `${action} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 function hostOf(baseUrl: string | undefined): string {
   if (!baseUrl) return 'the kluster.ai API';
   try {
@@ -131,7 +142,7 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
         return new KlusterError('payload_too_large', `The file is too large (413): ${said}. kluster.ai accepts files up to 100 MB; split the file into smaller batches.`, details);
       case status === 429: {
         const retryAfterSeconds = parseRetryAfter(error.headers?.get('retry-after'));
-        const wait = retryAfterSeconds === undefined ? 'a while' : `${retryAfterSeconds} s`;
+        const wait = retryAfterSeconds === undefined ? 'a while' : waitText(retryAfterSeconds);
         return new KlusterError('rate_limited', `Rate limited by kluster.ai (429: ${said}), still after retrying. Wait ${wait} and try again, or send fewer requests at once.`, { ...details, retryAfterSeconds });
       }
       case status !== undefined && status >= 500:

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { KlusterClient, KlusterError, type KlusterErrorKind } from '../../../src/core/api';
+import { failureMessage, KlusterClient, KlusterError, type KlusterErrorKind } from '../../../src/core/api';
 import { rejects, requestLine, useEmulator, writeLines } from './helpers';
 
 async function failsWith(promise: Promise<unknown>, kind: KlusterErrorKind): Promise<KlusterError> {
@@ -67,6 +67,24 @@ describe('KlusterClient failures', () => {
     const error = await failsWith(f.client({ maxRetries: 1 }).listBatches(), 'rate_limited');
     assert.strictEqual(error.retryAfterSeconds, 0.05);
     assert.strictEqual(requestsTo('/v1/batches', start).length, 2, 'one try and one retry');
+  });
+
+  it('429: the message a person sees says how long Retry-After asks to wait', async () => {
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 7, times: 1 });
+    const seconds = await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited');
+    assert.strictEqual(seconds.retryAfterSeconds, 7);
+    assert.match(seconds.message, /^Rate limited by kluster\.ai \(429: Rate limit reached for requests\. Please slow down\.\), still after retrying\. Wait 7 s and try again/);
+    // What showApiError puts in the VS Code notification.
+    assert.match(failureMessage('Listing batches', seconds), /^Listing batches failed: Rate limited by kluster\.ai .* Wait 7 s and try again/);
+
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 300, times: 1 });
+    assert.match((await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited')).message, /Wait 5 min and try again/);
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 0.2, times: 1 });
+    assert.match((await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited')).message, /Wait 1 s and try again/);
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: null, times: 1 });
+    const unsaid = await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited');
+    assert.strictEqual(unsaid.retryAfterSeconds, undefined);
+    assert.match(unsaid.message, /Wait a while and try again/);
   });
 
   it('429 on an upload: the file is re-read and sent again', async () => {

@@ -149,6 +149,26 @@ describe('CLI against the emulator', () => {
     assert.match(noKey.err, /no API key/);
   });
 
+  it('rate limited after the retries: one line with the wait Retry-After asked for, exit code 3', async () => {
+    const start = Date.now();
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 0.3, times: 10 });
+    const run = await cli(['batches', 'list']);
+    const tries = f.emulator.state.requests.filter((r) => r.path === '/v1/batches' && r.at >= start);
+    assert.deepStrictEqual(tries.map((r) => r.status), [429, 429, 429], 'the first try and two retries');
+    assert.ok(tries[2]!.at - tries[0]!.at >= 500, 'the retries waited for Retry-After');
+    assert.strictEqual(run.code, ExitCode.api);
+    assert.strictEqual(run.out, '');
+    assert.match(run.err, /^kluster: Rate limited by kluster\.ai \(429: .*\), still after retrying\. Wait 1 s and try again, or send fewer requests at once\.\n$/);
+
+    f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/models', retryAfterSeconds: 0.3, times: 10 });
+    const json = await cli(['--json', 'models']);
+    assert.strictEqual(json.code, ExitCode.api);
+    const error = JSON.parse(json.err).error;
+    assert.strictEqual(error.kind, 'rate_limited');
+    assert.match(error.message, /Wait 1 s and try again/);
+    f.emulator.faults.clear();
+  });
+
   it('a missing input file is exit code 5 with the file named', async () => {
     const run = await cli(['submit', path.join(f.dir, 'nope.jsonl')]);
     assert.strictEqual(run.code, ExitCode.io);
