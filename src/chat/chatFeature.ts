@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import { registerCommands } from '../commands';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
-import { ChatPanel, webviewOptions } from './chatPanel';
+import { ChatPanel, savedChatState, webviewOptions } from './chatPanel';
 import { OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
 import { ModelCatalog } from './modelCatalog';
-import { CHAT_VIEW_TYPE, isChatState, type ChatState } from './protocol';
+import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
@@ -20,7 +20,8 @@ export class ChatFeature extends Disposable {
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-          this.adopt(panel, isChatState(state) ? state : undefined);
+          // The workbench's copy can be older than the extension's after a browser reload: the newest wins.
+          this.adopt(panel, newestState(isChatState(state) ? state : undefined, savedChatState(c.context)));
         },
       }),
     );

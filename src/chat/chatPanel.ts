@@ -8,9 +8,16 @@ import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversa
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import type { ModelCatalog } from './modelCatalog';
-import { emptyState, isWebviewMessage, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
+import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
 export const LAST_MODEL_KEY = 'kluster.chat.lastModel';
+/** The extension's copy of the panel state (workspace storage), kept as the webview reports it. */
+export const SAVED_STATE_KEY = 'kluster.chat.savedState';
+
+export function savedChatState(context: vscode.ExtensionContext): ChatState | undefined {
+  const saved = context.workspaceState.get<unknown>(SAVED_STATE_KEY);
+  return isChatState(saved) ? saved : undefined;
+}
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
@@ -59,6 +66,8 @@ export class ChatPanel extends Disposable {
   /** Host requests made before the webview said `ready`. */
   private queued: HostMessage[] = [];
   private readonly session: ChatSession;
+  /** The state this panel was restored with after a reload, until the webview says `ready`. */
+  private restored: ChatState | undefined;
   private readonly closed = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.closed.event;
 
@@ -71,6 +80,7 @@ export class ChatPanel extends Disposable {
     super();
     this._register(panel);
     this.state = restored ?? emptyState();
+    this.restored = restored;
     this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
     panel.webview.options = webviewOptions(c.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
@@ -146,6 +156,7 @@ export class ChatPanel extends Disposable {
         return this.onReady(message.state);
       case 'state':
         this.state = message.state;
+        await this.c.context.workspaceState.update(SAVED_STATE_KEY, message.state);
         await this.rememberModel(message.state.settings.model);
         return;
       case 'send':
@@ -172,8 +183,13 @@ export class ChatPanel extends Disposable {
   }
 
   private async onReady(state: ChatState | null): Promise<void> {
-    if (state) this.state = state;
+    // After a browser reload the webview may start from an older copy than the one the extension kept.
+    const restored = this.restored;
+    this.restored = undefined;
+    const newer = restored && (!state || newestState(state, restored) === restored) ? restored : undefined;
+    this.state = newer ?? state ?? this.state;
     const post = (m: HostMessage) => void this.panel.webview.postMessage(m);
+    if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
     const { models, error } = this.catalog.current;
     post({ type: 'init', models, modelsError: error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });

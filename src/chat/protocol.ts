@@ -39,6 +39,11 @@ export interface ChatState {
   turns: ChatTurn[];
   draft: string;
   draftImageUrl: string;
+  /**
+   * When the webview saved this copy (ms since the epoch). A browser reload can restore an older copy from
+   * the workbench than the one the extension kept, so the newest copy wins.
+   */
+  savedAt?: number;
 }
 
 export interface ModelOption {
@@ -164,6 +169,12 @@ export function conversationOf(state: Pick<ChatState, 'settings' | 'turns'>): Co
     .filter((t) => t.role === 'user' || (t.status !== 'error' && t.status !== 'streaming' && t.text !== ''))
     .map((t) => (t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text }));
   return { settings: state.settings, messages };
+}
+
+/** The more recently saved of two copies of the panel state (undefined ones lose). */
+export function newestState(a: ChatState | undefined, b: ChatState | undefined): ChatState | undefined {
+  if (!a || !b) return a ?? b;
+  return (b.savedAt ?? 0) > (a.savedAt ?? 0) ? b : a;
 }
 
 export function emptyState(model = ''): ChatState {

@@ -28,13 +28,19 @@ export class StateSaver {
   saveNow(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.api.setState(this.snapshot());
+    this.api.setState(this.stamped());
+  }
+
+  private stamped(): ChatState {
+    const state = this.snapshot();
+    state.savedAt = Date.now();
+    return state;
   }
 
   /** Saves, and tells the extension the new state shortly (typing is merged into one message). */
   changed(hostDelayMs = 200): void {
     this.saveNow();
     clearTimeout(this.hostTimer);
-    this.hostTimer = setTimeout(() => this.api.postMessage({ type: 'state', state: this.snapshot() }), hostDelayMs);
+    this.hostTimer = setTimeout(() => this.api.postMessage({ type: 'state', state: this.stamped() }), hostDelayMs);
   }
 }

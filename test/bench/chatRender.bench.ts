@@ -175,7 +175,8 @@ async function main(): Promise<void> {
     console.log(row('at 20k tokens (19k-20k)', at20k));
     console.log(row('at 1k tokens after 200 long turns', inLong));
     console.log(`message handler (queueing) per chunk: ${(fresh.handlerMsPerChunk * 1000).toFixed(1)} µs`);
-    console.log(`ratio 20k/1k per-frame mean: ${(at20k.meanMs / at1k.meanMs).toFixed(2)}; long transcript/fresh: ${(inLong.meanMs / at1k.meanMs).toFixed(2)}`);
+    console.log(`render time per chunk: at 1k tokens ${(at1k.perChunkMs * 1000).toFixed(1)} µs, at 20k tokens ${(at20k.perChunkMs * 1000).toFixed(1)} µs`);
+    console.log(`ratio 20k/1k: per chunk ${(at20k.perChunkMs / at1k.perChunkMs).toFixed(2)}, per frame ${(at20k.meanMs / at1k.meanMs).toFixed(2)} (about 1 = no growth with the message); long transcript/fresh per frame: ${(inLong.meanMs / at1k.meanMs).toFixed(2)}`);
     console.log(`for scale, one full markdown parse of the message (node, no DOM): 1k ${fullParse(1000).toFixed(2)} ms, 20k ${fullParse(20_000).toFixed(2)} ms`);
   } finally {
     await browser.close();

@@ -1,5 +1,6 @@
 // A person opens the chat from the palette, types a prompt, watches the reply stream in, stops one, and a
-// reply full of hostile HTML runs nothing. The installed VSIX in code-server, Chromium, the emulator.
+// reply full of hostile HTML runs nothing; attaches an image URL, opens a link, copies, and reloads the
+// window to find the chat as it was. The installed VSIX in code-server, Chromium, the emulator.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import type { Frame, FrameLocator } from 'playwright-core';
@@ -18,6 +19,24 @@ describe('E2E: chat panel', function () {
   const dialogs: string[] = [];
 
   const assistant = () => chat.locator('.turn.assistant').last();
+  const chatRequests = () => emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
+  /** The workbench's own modal dialog (not a browser alert), e.g. "open the external website?". */
+  const workbenchDialog = () => workbench.page.locator('.monaco-dialog-box');
+  /**
+   * Posts to the extension as a compromised webview would: through the channel acquireVsCodeApi wraps (the
+   * webview host frame's `__vscode_post_message__`; VS Code hides `window.parent` from the page itself).
+   */
+  const postAsWebview = (message: unknown) =>
+    frame.parentFrame()!.evaluate((m) => (window as unknown as { __vscode_post_message__(c: string, d: unknown): void }).__vscode_post_message__('onmessage', { message: m }), message);
+  /** Types a prompt, sends it with Enter and waits for the whole reply. */
+  const converse = async (text: string) => {
+    const asked = await chat.locator('.turn.user').count();
+    await chat.locator('#prompt').fill(text);
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.turn.user').nth(asked).waitFor();
+    await chat.locator('.turn.assistant.streaming').waitFor({ state: 'detached', timeout: 30_000 });
+    await assistant().locator('.usage').waitFor();
+  };
 
   before(async () => {
     emulator = await startEmulator();
@@ -106,7 +125,139 @@ describe('E2E: chat panel', function () {
     assert.deepStrictEqual(dialogs, [], 'no alert was raised');
     await workbench.screenshot('e2e-chat-hostile');
   });
+
+  it('attaches an http(s) image URL as an image_url part, and refuses any other URL', async () => {
+    const before = chatRequests().length;
+    await chat.locator('#attach-image').click();
+    await chat.locator('#image-url').fill('file:///etc/passwd');
+    await chat.locator('#prompt').fill('What is in this picture?');
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.problems', { hasText: 'The image URL must start with https:// or http://.' }).waitFor();
+    assert.strictEqual(await chat.locator('#prompt').inputValue(), 'What is in this picture?', 'nothing was sent: the draft stays');
+    assert.strictEqual(chatRequests().length, before, 'no request left for the service');
+
+    await chat.locator('#image-url').fill('https://example.com/cat.png');
+    await converse('What is in this picture?');
+    assert.strictEqual(await chat.locator('.problems').innerText(), '');
+    assert.strictEqual(await chat.locator('.turn.user').last().locator('.attachment').innerText(), 'Image: https://example.com/cat.png');
+    const sent = chatRequests().at(-1)?.body as { messages: { role: string; content: unknown }[] };
+    assert.deepStrictEqual(sent.messages.at(-1), {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+      ],
+    });
+    assert.ok(await chat.locator('#image-url').isHidden(), 'the attachment was sent and cleared');
+
+    // The extension checks again: a forged send with a file: image never reaches the service.
+    const settings = { model: await chat.locator('#model').inputValue(), system: '', params: {} };
+    const forged = (url: string) => ({ type: 'send', id: `forged-${url.length}`, conversation: { settings, messages: [{ role: 'user', text: 'look', imageUrl: url }] } });
+    const count = chatRequests().length;
+    await postAsWebview(forged('file:///etc/passwd'));
+    await postAsWebview(forged('https://example.com/control.png'));
+    await waitForValue(() => chatRequests().length > count);
+    assert.strictEqual(chatRequests().length, count + 1, 'only the https one was sent');
+    assert.match(JSON.stringify(chatRequests().at(-1)?.body), /control\.png/);
+  });
+
+  it('opens an http(s) link of a reply through the extension (VS Code asks first); other schemes do nothing', async () => {
+    await converse('Read [the batch guide](https://docs.kluster.ai/guide) and [local](file:///etc/passwd) and [d](data:text/html,hi)');
+    const links = assistant().locator('.link');
+    assert.deepStrictEqual(await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))), ['https://docs.kluster.ai/guide'], 'only the https link is a link');
+    assert.strictEqual(await assistant().locator('[href]').count(), 0, 'nothing in the webview can navigate by itself');
+    await links.first().click();
+    await workbenchDialog().waitFor({ timeout: 15_000 });
+    assert.match(await workbenchDialog().innerText(), /https:\/\/docs\.kluster\.ai\/guide/);
+    await workbench.screenshot('e2e-chat-open-link');
+    await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
+    await workbenchDialog().waitFor({ state: 'detached' });
+
+    // A compromised webview asking for hostile schemes: the extension refuses them, no dialog, nothing opens.
+    for (const href of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'command:workbench.action.quit']) {
+      await postAsWebview({ type: 'openLink', href });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.strictEqual(await workbenchDialog().count(), 0, 'no dialog for a hostile link');
+    // The same channel does reach the extension: an https link posted the same way asks as before.
+    await postAsWebview({ type: 'openLink', href: 'https://example.com/control' });
+    await workbenchDialog().waitFor({ timeout: 15_000 });
+    assert.match(await workbenchDialog().innerText(), /https:\/\/example\.com\/control/);
+    await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
+    await workbenchDialog().waitFor({ state: 'detached' });
+    assert.deepStrictEqual(dialogs, [], 'no browser dialog either');
+  });
+
+  it('copies a message and a code block to the clipboard', async () => {
+    const { page } = workbench;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await converse('Copy this:\n```js\nconst answer = 42;\n```');
+    const reply = assistant();
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
+    await reply.locator('.code-block button[data-action="copy-code"]').click();
+    await waitForValue(async () => (await clipboard()) !== 'before');
+    assert.strictEqual(await clipboard(), 'const answer = 42;\n', 'the code block alone');
+
+    await reply.locator('.footer button[data-action="copy"]').click();
+    const model = await chat.locator('#model').inputValue();
+    const whole = `Emulated answer from ${model} to: Copy this:\n\`\`\`js\nconst answer = 42;\n\`\`\``;
+    await waitForValue(async () => (await clipboard()) === whole);
+    await chat.locator('.turn.user').last().locator('button[data-action="copy"]').click();
+    await waitForValue(async () => (await clipboard()) === 'Copy this:\n```js\nconst answer = 42;\n```');
+  });
+
+  it('comes back after a window reload with the conversation, settings, model and draft', async () => {
+    const { page } = workbench;
+    await chat.locator('#clear').click();
+    await chat.locator('.settings summary').click();
+    await chat.locator('#system').fill('You are terse.');
+    await chat.locator('input[name="temperature"]').fill('0.3');
+    await chat.locator('input[name="max_completion_tokens"]').fill('64');
+    await chat.locator('#stop').fill('END');
+    const options = await chat.locator('#model option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    const model = options.find((id) => id !== '' && id !== options[0]) ?? options[0]!;
+    await chat.locator('#model').selectOption(model);
+    await converse('Remember this across a reload');
+    const sent = chatRequests().at(-1)?.body as Record<string, unknown>;
+    assert.deepStrictEqual([sent.model, sent.temperature, sent.max_completion_tokens, sent.stop], [model, 0.3, 64, ['END']]);
+    assert.deepStrictEqual((sent.messages as unknown[])[0], { role: 'system', content: 'You are terse.' });
+    await chat.locator('#prompt').fill('an unsent draft');
+    const turns = () => chat.locator('.turn').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`));
+    const before = await turns();
+    assert.strictEqual(before.length, 2);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
+
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
+    frame = (await (await chat.locator('body').elementHandle())!.ownerFrame())!;
+    await chat.locator('.turn').nth(1).waitFor();
+    assert.deepStrictEqual(await turns(), before, 'the conversation is back');
+    assert.strictEqual(await chat.locator('#system').inputValue(), 'You are terse.');
+    assert.strictEqual(await chat.locator('input[name="temperature"]').inputValue(), '0.3');
+    assert.strictEqual(await chat.locator('input[name="max_completion_tokens"]').inputValue(), '64');
+    assert.strictEqual(await chat.locator('#stop').inputValue(), 'END');
+    assert.strictEqual(await chat.locator('#model').inputValue(), model);
+    assert.strictEqual(await chat.locator('#prompt').inputValue(), 'an unsent draft');
+    await workbench.screenshot('e2e-chat-after-reload');
+
+    // The restored panel is live: the new extension host streams the next reply with the same settings.
+    await converse('And after it');
+    assert.strictEqual((await assistant().locator('.body').innerText()).trim(), `Emulated answer from ${model} to: And after it`);
+    const again = chatRequests().at(-1)?.body as Record<string, unknown>;
+    assert.deepStrictEqual([again.model, again.temperature, (again.messages as unknown[]).length], [model, 0.3, 4]);
+    assert.deepStrictEqual(dialogs, []);
+  });
 });
+
+async function waitForValue(accept: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await accept())) {
+    if (Date.now() > deadline) assert.fail('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 async function waitForText(locator: ReturnType<FrameLocator['locator']>, accept: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { checkParams, customIdBase, fromRequestLine, isHttpUrl, RequestLineError, toRequestBody, toRequestLine, type Conversation } from '../../../src/core/chat/conversation';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
-import { conversationForSave, conversationOf, stateFromConversation, type ChatState } from '../../../src/chat/protocol';
+import { conversationForSave, conversationOf, newestState, stateFromConversation, type ChatState } from '../../../src/chat/protocol';
 
 const MODEL = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
 const VISION = 'google/gemma-3-27b-it';
@@ -144,5 +144,18 @@ describe('Chat panel state and conversations', () => {
     assert.strictEqual(loaded.draft, 'And this image?');
     assert.strictEqual(loaded.draftImageUrl, 'https://example.com/cat.png');
     assert.strictEqual(new Set(loaded.turns.map((t) => t.id)).size, loaded.turns.length, 'turn ids are unique');
+  });
+
+  it('restores the most recently saved copy of the state; an unstamped copy is the oldest', () => {
+    const older = { ...state, draft: 'older', savedAt: 1000 };
+    const newer = { ...state, draft: 'newer', savedAt: 2000 };
+    const unstamped = { ...state, draft: 'unstamped' };
+    assert.strictEqual(newestState(older, newer), newer);
+    assert.strictEqual(newestState(newer, older), newer);
+    assert.strictEqual(newestState(unstamped, older), older);
+    assert.strictEqual(newestState(older, undefined), older);
+    assert.strictEqual(newestState(undefined, newer), newer);
+    assert.strictEqual(newestState(undefined, undefined), undefined);
+    assert.strictEqual(newestState(older, { ...older, draft: 'same time' }), older, 'a tie keeps the first (the workbench copy)');
   });
 });
