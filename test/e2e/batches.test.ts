@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startEmulator, type Emulator } from '../emulator';
+import { FAIL_TRIGGER, startEmulator, type Emulator } from '../emulator';
 import { KlusterClient } from '../../src/core/api';
 import { openWorkbench, type Workbench } from './workbench';
 
@@ -12,12 +12,14 @@ const request = (id: string, content: string) =>
   JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content }] } });
 const questions = ['What is a batch API?', 'Summarise JSONL in one line.', 'Name three prime numbers.', 'Translate "hello" to French.', 'What is 12 * 12?'];
 const REQUESTS = questions.map((q, i) => request(`question-${i + 1}`, q)).join('\n') + '\n';
+const WITH_FAILURE = questions.map((q, i) => request(`mixed-${i + 1}`, i === 2 ? `${q} ${FAIL_TRIGGER}` : q)).join('\n') + '\n';
 const BROKEN = [request('ok-1', 'fine'), JSON.stringify({ custom_id: 'get-1', method: 'GET', url: '/v1/chat/completions', body: { model: MODEL, messages: [] } })].join('\n') + '\n';
 
 describe('E2E: batches tree and results beside', function () {
   this.timeout(240_000);
   let emulator: Emulator;
   let workbench: Workbench;
+  let client: KlusterClient;
   let tmp: string;
 
   /** Creates a batch the way another tool would, naming a workspace file in its metadata. */
@@ -32,7 +34,7 @@ describe('E2E: batches tree and results beside', function () {
     // Slow enough that a batch submitted in the UI is still running when the tree is photographed.
     emulator = await startEmulator({ timing: { validatingMs: 1500, inProgressMs: 25_000, finalizingMs: 1500, cancellingMs: 1500 } });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-batches-'));
-    const client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
+    client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
     await seed(client, 'product-reviews.jsonl', REQUESTS);
     await seed(client, 'broken-upstream.jsonl', BROKEN);
     const cancelled = await seed(client, 'old-prompts.jsonl', REQUESTS);
@@ -100,7 +102,7 @@ describe('E2E: batches tree and results beside', function () {
     const shot = await workbench.screenshot('e2e-batches-tree');
     assert.ok(fs.statSync(shot).size > 20_000);
     const stored = emulator.state.batches.list()[0]!;
-    assert.deepStrictEqual(stored.metadata, { input_file: 'requests.jsonl', source: 'vscode' });
+    assert.deepStrictEqual(stored.metadata, { input_file: 'requests.jsonl', input_folder: path.basename(workbench.workspace), source: 'vscode' });
     assert.strictEqual(stored.completionWindow, '1h');
   });
 
@@ -117,6 +119,91 @@ describe('E2E: batches tree and results beside', function () {
     assert.deepStrictEqual(results.map((r) => r.custom_id), questions.map((_, i) => `question-${i + 1}`));
     await page.mouse.move(0, 0);
     const shot = await workbench.screenshot('e2e-results-beside');
+    assert.ok(fs.statSync(shot).size > 20_000);
+  });
+
+  const dialog = () => workbench.page.locator('.monaco-dialog-box');
+  /** Runs a palette command that asks for a batch, and picks the one whose label has `label`. */
+  async function pickBatchFor(command: string, label: string): Promise<void> {
+    await workbench.runCommand(command);
+    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  it('remembers which file a batch came from across a window reload', async () => {
+    const { page } = workbench;
+    const submitted = emulator.state.batches.list().find((b) => b.metadata.source === 'vscode')!;
+    // The service forgets the file name: from now on only the link kept in workspace state can name it.
+    for (const key of Object.keys(submitted.metadata)) delete submitted.metadata[key];
+    fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'));
+
+    await page.reload(); // a new extension host
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    const header = page.locator('.pane-header', { hasText: 'Batches' });
+    if (!(await header.isVisible({ timeout: 10_000 }).catch(() => false))) await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
+    await row('requests.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await row(submitted.id).count(), 0, 'labelled with the file name, not the id');
+
+    await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    await page.locator('.tab', { hasText: 'requests.results.jsonl' }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(await dialog().count(), 0, 'nobody was asked for the input file');
+    const results = fs.readFileSync(path.join(workbench.workspace, 'requests.results.jsonl'), 'utf8').trim().split('\n');
+    assert.deepStrictEqual(results.map((l) => JSON.parse(l).custom_id), questions.map((_, i) => `question-${i + 1}`));
+  });
+
+  it('asks before cancelling, and does nothing when the person says Cancel', async () => {
+    const { page } = workbench;
+    const target = await seed(client, 'to-cancel.jsonl', REQUESTS);
+    await seed(client, 'has-failures.jsonl', WITH_FAILURE); // finishes during the next tests
+    await workbench.runCommand('kluster: Refresh Batches');
+    await row('to-cancel.jsonl').waitFor({ timeout: 30_000 });
+    await row('has-failures.jsonl').waitFor({ timeout: 30_000 });
+
+    await pickBatchFor('kluster: Cancel Batch', 'to-cancel.jsonl');
+    await dialog().filter({ hasText: 'Cancel batch to-cancel.jsonl?' }).waitFor({ timeout: 15_000 });
+    const shot = await workbench.screenshot('e2e-cancel-confirm');
+    assert.ok(fs.statSync(shot).size > 20_000);
+    await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog().waitFor({ state: 'detached', timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.ok(['validating', 'in_progress'].includes(emulator.state.batch(target)!.status), 'still running after Cancel');
+    assert.ok(!emulator.state.requests.some((r) => r.path === `/v1/batches/${target}/cancel`), 'no cancel request was sent');
+
+    await pickBatchFor('kluster: Cancel Batch', 'to-cancel.jsonl');
+    await dialog().getByRole('button', { name: 'Cancel Batch' }).click();
+    await page.locator('.notification-toast', { hasText: 'Batch to-cancel.jsonl is cancelling' }).waitFor({ timeout: 15_000 });
+    await row('to-cancel.jsonl').filter({ hasText: /cancelling|cancelled/ }).waitFor({ timeout: 15_000 });
+    assert.ok(['cancelling', 'cancelled'].includes(emulator.state.batch(target)!.status));
+  });
+
+  it('asks for the input file when it is not in the workspace, and joins results to the one chosen', async () => {
+    const { page } = workbench;
+    const copy = path.join(workbench.workspace, 'copies', 'prompts-copy.jsonl');
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.writeFileSync(copy, REQUESTS);
+
+    await pickBatchFor('kluster: Open Results Beside', 'old-prompts.jsonl');
+    await dialog().filter({ hasText: 'old-prompts.jsonl is gone' }).waitFor({ timeout: 15_000 });
+    await dialog().getByRole('button', { name: 'Choose Input File…' }).click();
+    // The workbench's own file dialog on a remote workspace: a path box in the quick input.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(copy);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'prompts-copy.results.jsonl' }).waitFor({ timeout: 30_000 });
+    const joined = fs.readFileSync(path.join(path.dirname(copy), 'prompts-copy.results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(joined.map((r) => r.custom_id), questions.map((_, i) => `question-${i + 1}`));
+    for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
+  });
+
+  it('offers Show Errors when a batch ends with failed requests, and opens its error file', async () => {
+    const { page } = workbench;
+    const toast = page.locator('.notification-toast', { hasText: /Batch has-failures\.jsonl completed: 4 succeeded, 1 failed of 5/ });
+    await toast.waitFor({ timeout: 90_000 });
+    assert.strictEqual(await toast.locator('.monaco-button', { hasText: 'Open Results' }).count(), 1);
+    await toast.locator('.monaco-button', { hasText: 'Show Errors' }).click();
+    await page.locator('.tab', { hasText: /error/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'mixed-3' }).first().waitFor({ timeout: 15_000 });
+    const shot = await workbench.screenshot('e2e-show-errors');
     assert.ok(fs.statSync(shot).size > 20_000);
   });
 });
