@@ -25,9 +25,11 @@ export class BatchValidationFeature extends Disposable {
     this.catalog = this._register(
       new ModelCatalog(
         c.context.globalState,
-        async () => {
+        () => c.config.baseUrl,
+        async (baseUrl) => {
           const client = await c.clients.tryGet();
-          return client ? (await client.listModels()).map((m) => m.id) : undefined;
+          // A client for another base URL would file its list under the wrong one.
+          return client && client.baseUrl === baseUrl ? (await client.listModels()).map((m) => m.id) : undefined;
         },
         c.log,
       ),
@@ -40,7 +42,7 @@ export class BatchValidationFeature extends Disposable {
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
     this._register(c.config.onDidChange(() => this.reconfigure()));
     this._register(this.catalog.onDidChange(() => this.reconfigure()));
-    this._register(c.clients.onDidChange(() => void this.catalog.refresh(true)));
+    this._register(c.clients.onDidChange(() => void this.catalog.connectionChanged()));
     this._register({ dispose: () => this.closeAll() });
     for (const document of vscode.workspace.textDocuments) this.open(document);
     void this.catalog.refresh();

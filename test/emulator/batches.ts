@@ -182,7 +182,7 @@ export class Batches {
   private run(customId: string, body: Record<string, unknown>): Outcome {
     const id = `batch-req-${hashOf([customId, body], 24)}`;
     const requestId = `req-${hashOf([body, customId], 16)}`;
-    const refused = checkChatBody(body, this.store.fineTunedModelIds());
+    const refused = checkChatBody(body, this.store.undocumentedModelIds());
     if (refused) {
       return { customId, ok: false, record: { id, custom_id: customId, response: { status_code: refused.status, request_id: requestId, body: refused.body }, error: null } };
     }

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   readonly limits?: Partial<EmulatorLimits>;
   /** 'free' enforces the free tier's batch line cap. Default 'standard'. */
   readonly tier?: 'free' | 'standard';
+  /** Model ids served (listed and accepted) beyond the documented ones, e.g. to tell two emulators apart. */
+  readonly extraModels?: readonly string[];
 }
 
 export interface EmulatorState {
@@ -54,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const apiKey = options.apiKey ?? DEFAULT_EMULATOR_KEY;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-emulator-'));
   const store = new Store(dir, { ...HUMAN_TIMING, ...options.timing }, { ...DOCUMENTED_LIMITS, ...options.limits }, options.tier ?? 'standard');
+  store.extraModels.push(...(options.extraModels ?? []));
   const batches = new Batches(store);
   const faults = new FaultInjector();
   const table = routes(store, batches);

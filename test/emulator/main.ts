@@ -1,4 +1,4 @@
-// `npm run emulator -- [--port N] [--api-key K] [--fast] [--tier free|standard]`: a local kluster.ai API.
+// `npm run emulator -- [--port N] [--api-key K] [--fast] [--tier free|standard] [--extra-models A,B]`: a local kluster.ai API.
 import { DEFAULT_EMULATOR_KEY, FAST_TIMING, startEmulator } from './index';
 
 function option(name: string): string | undefined {
@@ -11,7 +11,7 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
-    console.log('usage: npm run emulator -- [--port N] [--host H] [--api-key K] [--fast] [--tier free|standard]');
+    console.log('usage: npm run emulator -- [--port N] [--host H] [--api-key K] [--fast] [--tier free|standard] [--extra-models ID,ID]');
     console.log(`The emulator accepts the key '${DEFAULT_EMULATOR_KEY}' unless --api-key is given.`);
     return;
   }
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     apiKey: option('api-key'),
     tier,
     timing: process.argv.includes('--fast') ? FAST_TIMING : undefined,
+    extraModels: option('extra-models')?.split(',').filter(Boolean),
   });
   const keyNote = option('api-key') ? 'the key given with --api-key' : `'${emulator.apiKey}'`;
   console.log(`kluster.ai emulator listening; base URL ${emulator.url} (API key: ${keyNote}, tier: ${tier})`);

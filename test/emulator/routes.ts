@@ -29,12 +29,13 @@ function paginate<T extends { id: string }>(ex: Exchange, items: T[]): { data: T
 }
 
 export function routes(store: Store, batches: Batches): [string, RegExp, Handler][] {
-  const chatModels = () => store.fineTunedModelIds();
+  const chatModels = () => store.undocumentedModelIds();
 
   const listModels: Handler = async (ex) => {
     const documented = DOCUMENTED_MODELS.map((m) => ({ id: m.id, object: 'model', created: m.created, owned_by: m.owned_by }));
+    const extra = store.extraModels.map((id) => ({ id, object: 'model', created: 1733832777, owned_by: 'emulator' }));
     const tuned = [...store.fineTuningJobs.values()].flatMap((j) => (j.fineTunedModel ? [{ id: j.fineTunedModel, object: 'model', created: j.finishedAt, owned_by: 'personal' }] : []));
-    await ex.json(200, { object: 'list', data: [...documented, ...tuned] });
+    await ex.json(200, { object: 'list', data: [...documented, ...extra, ...tuned] });
   };
 
   const uploadFile: Handler = async (ex) => {

@@ -77,6 +77,8 @@ export class Store {
   readonly files = new Map<string, StoredFile>();
   readonly fineTuningJobs = new Map<string, FineTuningJob>();
   readonly requests: RequestLogEntry[] = [];
+  /** Models served beyond the documented ones (EmulatorOptions.extraModels); tests may change it while running. */
+  readonly extraModels: string[] = [];
   private counter = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -178,6 +180,11 @@ export class Store {
       job.timer = undefined;
     });
     return true;
+  }
+
+  /** Models accepted beyond the documented ones: the extra models and the fine-tuned ones. */
+  undocumentedModelIds(): Set<string> {
+    return new Set([...this.extraModels, ...this.fineTunedModelIds()]);
   }
 
   /** Fine-tuned models appear in the models list once their job succeeded (as the docs say). */
