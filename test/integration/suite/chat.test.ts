@@ -149,6 +149,35 @@ describe('Chat panel against the emulator', function () {
     });
   });
 
+  it('sends an attached http(s) image URL as an image_url part, and refuses to send a file: one', async () => {
+    const line = (url: string) =>
+      JSON.stringify({ custom_id: 'img', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe it' }, { type: 'image_url', image_url: { url } }] }] } });
+    const uri = await writeWorkspaceFile('chat/images.jsonl', [line('file:///etc/passwd'), line('https://example.com/cat.png')]);
+    const chatRequests = () => session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
+    const loadLine = async (index: number, url: string) => {
+      await vscode.commands.executeCommand(Commands.openInChat, uri, index);
+      await waitFor('the request in the panel', async () => (await snapshot())?.state.draftImageUrl === url);
+    };
+
+    await loadLine(0, 'file:///etc/passwd');
+    const before = chatRequests().length;
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Describe it');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const refused = await snapshot();
+    assert.deepStrictEqual(refused?.state.turns, [], 'nothing was sent');
+    assert.strictEqual(refused?.state.draftImageUrl, 'file:///etc/passwd', 'the attachment stays for the person to fix');
+    assert.strictEqual(chatRequests().length, before, 'no request reached the service');
+
+    await loadLine(1, 'https://example.com/cat.png');
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Describe it');
+    const { snap } = await settled('the reply', (t) => t.status === 'done');
+    assert.strictEqual(snap.state.turns[0]?.imageUrl, 'https://example.com/cat.png');
+    const body = chatRequests().at(-1)?.body as { messages: unknown[] };
+    assert.deepStrictEqual(body.messages, [
+      { role: 'user', content: [{ type: 'text', text: 'Describe it' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] },
+    ]);
+  });
+
   it('keeps the conversation when the panel is hidden and shown again (the webview is rebuilt)', async () => {
     await vscode.commands.executeCommand(Commands.chatSendSelection, 'remember me');
     const before = (await settled('the reply', (t) => t.status === 'done')).snap.state;
