@@ -1,29 +1,73 @@
-// The emulator speaks the documented API: the official openai SDK drives it directly, and the
-// batch guide's curl snippets run against it unchanged except for the host.
+// The emulator speaks the documented API: the official openai SDK drives it directly, and every curl snippet
+// and bash quickstart of the batch guide runs against it unchanged except for the host.
 import * as assert from 'assert';
 import { execFile, execFileSync } from 'child_process';
-import { promises as fs, existsSync } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import OpenAI, { toFile } from 'openai';
-import { FAST_TIMING, startEmulator, type Emulator } from '../../emulator';
+import { FAST_TIMING, startEmulator, type Emulator, type RequestLogEntry } from '../../emulator';
+import { GUIDE, loadFixtures, loadGuide, type GuideSnippet } from './batchGuide';
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const QUICKSTART = path.join(ROOT, 'test/fixtures/batch-guide/quickstart-deepseek-r1.sh');
-const GUIDE = path.join(ROOT, '../shared/reference/kluster-batch-guide.txt');
+/** A batch input like the guide's. */
+const GUIDE_REQUESTS = ['request-1', 'request-2']
+  .map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: `Question ${id}` }], max_completion_tokens: 1000 } }))
+  .join('\n') + '\n';
+const QUICKSTARTS = ['deepseek-r1', 'deepseek-v3', 'deepseek-v3-0324', 'gemma-3-27b', 'llama-3-1-405b', 'llama-3-1-8b', 'llama-3-3-70b', 'qwen-2-5-7b'].map((n) => `quickstart-${n}.sh`).sort();
+const SNIPPETS = ['cancel-a-batch-job', 'list-all-batch-jobs', 'monitor-job-progress', 'retrieve-results', 'submit-a-batch-job', 'upload-batch-job-files'].map((n) => `snippet-${n}.sh`).sort();
+/** The guide's placeholder ids: myfile-123, mybatch-123, kluster-output-file-123. */
+const EXAMPLE_ID = /\b[a-z][\w-]*-123\b/g;
 
-// Snippets from the batch guide ("Upload batch job files", "List all batch jobs", "Cancel a batch job").
-const UPLOAD_SNIPPET = `curl -s https://api.kluster.ai/v1/files \\
--H "Authorization: Bearer $API_KEY" \\
--H "Content-Type: multipart/form-data" \\
--F "file=@my_batch_request.jsonl" \\
--F "purpose=batch"`;
-const LIST_SNIPPET = `curl -s https://api.kluster.ai/v1/batches \\
--H "Authorization: Bearer $API_KEY"`;
-const CANCEL_SNIPPET = `curl -s https://api.kluster.ai/v1/batches/$BATCH_ID/cancel \\
--H "Authorization: Bearer $API_KEY" \\
--H "Content-Type: application/json" \\
--X POST`;
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+  cwd: string;
+  requests: RequestLogEntry[];
+}
+
+function realIdFor(example: string, ids: { batchId: string; inputFileId: string; outputFileId: string }): string {
+  if (/output/.test(example)) return ids.outputFileId;
+  if (/batch/.test(example)) return ids.batchId;
+  if (/file/.test(example)) return ids.inputFileId;
+  throw new Error(`no real id for the example id ${example}`);
+}
+
+/** What the snippet printed, or wrote where its `> FILE` sends it. */
+async function responseText(script: string, run: Run): Promise<string> {
+  const target = /> *(\S+)\s*$/.exec(script.trim())?.[1];
+  return target ? fs.readFile(path.join(run.cwd, target), 'utf8') : run.out;
+}
+
+function keysOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * The response has every field the guide shows (at any depth), the same `object`, and integers beyond 2^53 as
+ * the guide prints them. The guide's text is not always JSON (`{ ... },`), so its keys are read line by line.
+ */
+function assertDocumentedShape(documented: string, actualText: string): void {
+  const actual = JSON.parse(actualText) as Record<string, unknown>;
+  const missing = [...documented.matchAll(/^"(\w+)":/gm)].map((m) => m[1]!).filter((key) => !keysOf(actual).has(key));
+  assert.deepStrictEqual([...new Set(missing)], [], `fields the guide shows but the emulator left out, in ${actualText}`);
+  assert.strictEqual(actual.object, /^"object": "(\w+)"/m.exec(documented)![1]);
+  const status = /^"status": "(\w+)"/m.exec(documented)?.[1];
+  if (status && 'status' in actual) assert.strictEqual(actual.status, status, 'the status the guide shows at this step');
+  for (const [, key, digits] of documented.matchAll(/^"(\w+)": (\d{16,})/gm)) assert.ok(actualText.includes(`"${key}":${digits}`), `${key} is ${digits}, verbatim`);
+  for (const [, key] of documented.matchAll(/^"(\w+)": "\d+",?$/gm)) {
+    if (key === 'id' || !(key! in actual)) continue;
+    const value = actual[key!];
+    assert.ok(value === null || typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)), `${key} is a timestamp: ${String(value)}`);
+  }
+}
 
 function has(command: string): boolean {
   try {
@@ -102,58 +146,120 @@ describe('emulator conformance', () => {
     });
   });
 
-  describe("the batch guide's curl snippets", function () {
-    before(function () {
+  describe("the batch guide's curl snippets and quickstarts, unchanged but for the host", function () {
+    this.timeout(30_000);
+    // Read while mocha collects tests: one test per quickstart and snippet. From the guide when ../shared is there.
+    const guide = loadGuide();
+    let fast: Emulator;
+    /** Batches there stay running for seconds: the cancel snippet needs one. */
+    let slow: Emulator;
+    let completed: { batchId: string; inputFileId: string; outputFileId: string };
+    let work: string;
+
+    before(async function () {
       if (!has('curl') || !has('jq') || !has('bash')) this.skip(); // the guide's scripts need curl, jq and bash
+      fast = await startEmulator({ timing: FAST_TIMING });
+      slow = await startEmulator();
+      work = await fs.mkdtemp(path.join(os.tmpdir(), 'batch-guide-'));
+      const client = new OpenAI({ baseURL: fast.url, apiKey: fast.apiKey, maxRetries: 0 });
+      const input = await client.files.create({ file: await toFile(Buffer.from(GUIDE_REQUESTS), 'my_batch_request.jsonl'), purpose: 'batch' });
+      let batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      for (let i = 0; i < 200 && batch.status !== 'completed'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        batch = await client.batches.retrieve(batch.id);
+      }
+      assert.strictEqual(batch.status, 'completed');
+      completed = { batchId: batch.id, inputFileId: input.id, outputFileId: batch.output_file_id! };
+    });
+    after(async () => {
+      await fast?.close();
+      await slow?.close();
+      if (work) await fs.rm(work, { recursive: true, force: true });
     });
 
-    const origin = () => new URL(emulator.url).origin;
-    const withHost = (script: string) => script.split('https://api.kluster.ai').join(origin());
-
-    function bash(script: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-      return new Promise((resolve) => {
-        execFile('bash', ['-c', script], { cwd: dir, env: { ...process.env, API_KEY: emulator.apiKey, ...env }, timeout: 20000 }, (error, out, err) =>
+    /** Runs a script in a fresh folder holding the guide's request file; `sleep` is fast, nothing else changes. */
+    async function run(emulator: Emulator, script: string, env: Record<string, string> = {}): Promise<Run> {
+      const cwd = await fs.mkdtemp(path.join(work, 'run-'));
+      const bin = path.join(cwd, '.bin');
+      await fs.mkdir(bin);
+      await fs.writeFile(path.join(bin, 'sleep'), '#!/bin/sh\nexec /bin/sleep 0.1\n', { mode: 0o755 });
+      await fs.writeFile(path.join(cwd, 'my_batch_request.jsonl'), GUIDE_REQUESTS);
+      const since = emulator.state.requests.length;
+      const hosted = script.split('https://api.kluster.ai').join(new URL(emulator.url).origin);
+      assert.ok(!hosted.includes('api.kluster.ai'), 'every URL points at the emulator');
+      const result = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        execFile('bash', ['-c', hosted], { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, API_KEY: emulator.apiKey, ...env }, timeout: 20_000 }, (error, out, err) =>
           resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
         );
       });
+      return { ...result, cwd, requests: emulator.state.requests.slice(since) };
     }
 
-    it('the vendored quickstart matches the guide, when the guide is at hand', async function () {
+    it(`has all ${guide.source === 'guide' ? 'of the guide' : 'vendored'}: 8 quickstarts and 6 snippets`, () => {
+      assert.deepStrictEqual(guide.scripts.map((s) => s.name).sort(), QUICKSTARTS);
+      assert.deepStrictEqual(guide.snippets.map((s) => s.name).sort(), SNIPPETS);
+    });
+
+    it('the vendored copies in test/fixtures/batch-guide/ match the guide, when the guide is at hand', function () {
       if (!existsSync(GUIDE)) this.skip();
-      const guide = await fs.readFile(GUIDE, 'utf8');
-      const script = await fs.readFile(QUICKSTART, 'utf8');
-      assert.ok(guide.includes(script.trimEnd()), 'the guide changed: refresh test/fixtures/batch-guide/');
-      for (const snippet of [UPLOAD_SNIPPET, LIST_SNIPPET, CANCEL_SNIPPET]) assert.ok(guide.includes(snippet), snippet);
+      const vendored = loadFixtures();
+      const refresh = 'the guide changed: run `npm run build:tests && node out/test/unit/emulator/batchGuide.js --write`';
+      assert.deepStrictEqual(vendored.scripts.map((s) => [s.name, s.script]), guide.scripts.map((s) => [s.name, s.script]).sort(), refresh);
+      const snippets = (list: GuideSnippet[]) => list.map((s) => [s.name, s.script, s.documentedResponse]).sort();
+      assert.deepStrictEqual(snippets(vendored.snippets), snippets(guide.snippets), refresh);
     });
 
-    it('runs the DeepSeek R1 quickstart end to end (only the host changed)', async () => {
-      // The script polls with `sleep 10`; a faster `sleep` on PATH keeps the test quick without editing it.
-      const bin = path.join(dir, 'bin');
-      await fs.mkdir(bin, { recursive: true });
-      await fs.writeFile(path.join(bin, 'sleep'), '#!/bin/sh\nexec /bin/sleep 0.1\n', { mode: 0o755 });
-      const script = withHost(await fs.readFile(QUICKSTART, 'utf8'));
-      const run = await bash(script, { PATH: `${bin}:${process.env.PATH}` });
-      assert.strictEqual(run.code, 0, run.err);
-      assert.match(run.out, /File uploaded, file ID: [0-9a-f]{24}/);
-      assert.match(run.out, /Batch job submitted, job ID: [0-9a-f]{24}/);
-      const results = run.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      assert.deepStrictEqual(results.map((r) => r.custom_id).sort(), ['request-1', 'request-2', 'request-4']);
-      assert.ok(results.every((r) => r.response.status_code === 200));
-    });
+    for (const quickstart of guide.scripts) {
+      it(`runs the ${quickstart.title} quickstart end to end`, async () => {
+        const result = await run(fast, quickstart.script);
+        assert.strictEqual(result.code, 0, result.err);
+        assert.match(result.out, /File uploaded, file ID: [0-9a-f]{24}\n/);
+        assert.match(result.out, /Batch job submitted, job ID: [0-9a-f]{24}\n/);
+        const ids = [...quickstart.script.matchAll(/"custom_id": "([^"]+)"/g)].map((m) => m[1]);
+        const model = /"model": "([^"]+)"/.exec(quickstart.script)![1];
+        const results = result.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+        assert.deepStrictEqual(results.map((r) => r.custom_id).sort(), ids.sort());
+        for (const r of results) {
+          assert.strictEqual(r.response.status_code, 200);
+          assert.strictEqual(r.response.body.model, model);
+          assert.ok(r.response.body.choices[0].message.content.length > 0);
+        }
+        assert.ok(result.requests.every((r) => r.status === 200), 'no request failed');
+      });
+    }
 
-    it('runs the upload, list and cancel snippets', async () => {
-      const request = { custom_id: 'request-1', method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'Hi' }] } };
-      await fs.writeFile(path.join(dir, 'my_batch_request.jsonl'), JSON.stringify(request) + '\n');
-      const upload = await bash(withHost(UPLOAD_SNIPPET));
-      const file = JSON.parse(upload.out);
-      assert.strictEqual(file.filename, 'my_batch_request.jsonl');
-      assert.strictEqual(typeof file.created_at, 'string', 'a numeric string, as the docs show');
-      const batch = await new OpenAI({ baseURL: emulator.url, apiKey: emulator.apiKey }).batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-      const cancel = JSON.parse((await bash(withHost(CANCEL_SNIPPET), { BATCH_ID: batch.id })).out);
-      assert.strictEqual(cancel.status, 'cancelling');
-      const list = await bash(withHost(LIST_SNIPPET));
-      assert.match(list.out, /"items_per_page":9223372036854775807}$/);
-      assert.ok(JSON.parse(list.out).data.some((b: { id: string }) => b.id === batch.id));
-    });
+    for (const snippet of guide.snippets) {
+      const examples = [...new Set(snippet.script.match(EXAMPLE_ID) ?? [])];
+      const what = examples.length ? `its example id (${examples.join(', ')}) gets a JSON error; a real id gets` : 'gets';
+      it(`${snippet.title}: ${what} the documented response`, async () => {
+        const emulator = snippet.script.includes('/cancel') ? slow : fast;
+        const env: Record<string, string> = {};
+        if (snippet.script.includes('$BATCH_ID')) {
+          const sdk = new OpenAI({ baseURL: slow.url, apiKey: slow.apiKey, maxRetries: 0 });
+          const input = await sdk.files.create({ file: await toFile(Buffer.from(GUIDE_REQUESTS), 'to-cancel.jsonl'), purpose: 'batch' });
+          env.BATCH_ID = (await sdk.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id;
+        }
+        if (examples.length) {
+          const asIs = await run(emulator, snippet.script, env);
+          assert.strictEqual(asIs.code, 0, asIs.err);
+          assert.deepStrictEqual(asIs.requests.map((r) => r.status), [404], 'one request, answered 404');
+          const error = JSON.parse(await responseText(snippet.script, asIs)).error;
+          assert.strictEqual(typeof error.type, 'string');
+          assert.ok(examples.some((id) => error.message.includes(id)), `the message names the id: ${error.message}`);
+        }
+        const real = examples.reduce((script, id) => script.split(id).join(realIdFor(id, completed)), snippet.script);
+        const result = await run(emulator, real, env);
+        assert.strictEqual(result.code, 0, result.err);
+        assert.deepStrictEqual(result.requests.map((r) => r.status), [200], 'one request, answered 200');
+        const text = await responseText(real, result);
+        if (snippet.documentedResponse) assertDocumentedShape(snippet.documentedResponse, text);
+        else {
+          // "each line contains the custom_id from your input file request and the corresponding response"
+          const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+          assert.deepStrictEqual(lines.map((l) => l.custom_id).sort(), ['request-1', 'request-2']);
+          assert.ok(lines.every((l) => l.response.status_code === 200));
+        }
+      });
+    }
   });
 });
