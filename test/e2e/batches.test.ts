@@ -44,7 +44,8 @@ describe('E2E: batches tree and results beside', function () {
     await emulator.state.expireBatch(expired);
     workbench = await openWorkbench('batches', {
       env: { KLUSTER_API_KEY: emulator.apiKey },
-      settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '24h' },
+      // The web workbench saves after a delay by default; off, so an edit stays unsaved until submitted.
+      settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '24h', 'files.autoSave': 'off' },
       files: { 'requests.jsonl': REQUESTS, 'product-reviews.jsonl': REQUESTS, 'broken-upstream.jsonl': BROKEN },
     });
   });
@@ -122,6 +123,10 @@ describe('E2E: batches tree and results beside', function () {
     assert.ok(fs.statSync(shot).size > 20_000);
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-batches-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+  });
+
   const dialog = () => workbench.page.locator('.monaco-dialog-box');
   /** Runs a palette command that asks for a batch, and picks the one whose label has `label`. */
   async function pickBatchFor(command: string, label: string): Promise<void> {
@@ -187,7 +192,11 @@ describe('E2E: batches tree and results beside', function () {
     // The workbench's own file dialog on a remote workspace: a path box in the quick input.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // The dialog fills in its starting folder itself; type over it only once it has.
+    for (let i = 0; i < 100 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
     await input.fill(copy);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'prompts-copy.jsonl' }).first().waitFor({ timeout: 15_000 });
+    assert.strictEqual(await input.inputValue(), copy);
     await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: 'prompts-copy.results.jsonl' }).waitFor({ timeout: 30_000 });
     const joined = fs.readFileSync(path.join(path.dirname(copy), 'prompts-copy.results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -205,5 +214,42 @@ describe('E2E: batches tree and results beside', function () {
     await page.locator('.monaco-editor .view-lines', { hasText: 'mixed-3' }).first().waitFor({ timeout: 15_000 });
     const shot = await workbench.screenshot('e2e-show-errors');
     assert.ok(fs.statSync(shot).size > 20_000);
+  });
+
+  it('asks to save unsaved edits before submitting, and submits what was saved', async () => {
+    const { page } = workbench;
+    const uploads = () => emulator.state.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files').length;
+    await workbench.runCommand('View: Close All Editor Groups');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('product-reviews.jsonl');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'product-reviews.jsonl' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'product-reviews.jsonl' }).waitFor({ timeout: 15_000 });
+    // Delete the last request: the editor now holds 4, the disk still 5.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Delete');
+    await page.locator('.tab.dirty', { hasText: 'product-reviews.jsonl' }).waitFor({ timeout: 15_000 });
+
+    const before = uploads();
+    await workbench.runCommand('kluster: Submit File as Batch');
+    await dialog().filter({ hasText: 'product-reviews.jsonl has unsaved changes.' }).waitFor({ timeout: 15_000 });
+    await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog().waitFor({ state: 'detached', timeout: 15_000 });
+    assert.strictEqual(fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8'), REQUESTS, 'not saved after Cancel');
+
+    await workbench.runCommand('kluster: Submit File as Batch');
+    await dialog().getByRole('button', { name: 'Save and Submit' }).click();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.filter({ hasText: /Submit product-reviews\.jsonl: 4 requests/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }).click();
+    await page.locator('.notification-toast', { hasText: /Submitted product-reviews\.jsonl as batch .* \(4 requests, 1h window\)/ }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(uploads(), before + 1, 'one upload, after the save; none after Cancel');
+    const saved = fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8');
+    assert.strictEqual(saved.trim().split('\n').length, 4);
+    const newest = emulator.state.batches.list().find((b) => b.metadata.input_file === 'product-reviews.jsonl' && b.metadata.source === 'vscode')!;
+    const uploaded = emulator.state.store.files.get(newest.inputFileId)!;
+    assert.strictEqual(fs.readFileSync(uploaded.path, 'utf8'), saved, 'the saved text is what was uploaded');
   });
 });
