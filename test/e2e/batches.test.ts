@@ -35,13 +35,7 @@ describe('E2E: batches tree and results beside', function () {
     emulator = await startEmulator({ timing: { validatingMs: 1500, inProgressMs: 25_000, finalizingMs: 1500, cancellingMs: 1500 } });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-batches-'));
     client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
-    await seed(client, 'product-reviews.jsonl', REQUESTS);
-    await seed(client, 'broken-upstream.jsonl', BROKEN);
-    const cancelled = await seed(client, 'old-prompts.jsonl', REQUESTS);
-    await client.cancelBatch(cancelled);
-    const expired = await seed(client, 'overnight.jsonl', REQUESTS);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    await emulator.state.expireBatch(expired);
+    // The account starts empty; the first test fills it.
     workbench = await openWorkbench('batches', {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       // The web workbench saves after a delay by default; off, so an edit stays unsaved until submitted.
@@ -73,10 +67,29 @@ describe('E2E: batches tree and results beside', function () {
     await page.mouse.up();
   }
 
-  it('submits the open file from the palette and shows batches in several states', async () => {
+  it('shows the empty-account welcome until the account has batches', async () => {
     const { page } = workbench;
     await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
     await widenSideBar();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No batches in this kluster.ai account yet.' });
+    await welcome.waitFor({ timeout: 60_000 });
+    assert.ok(await welcome.locator('.monaco-button', { hasText: 'Submit File as Batch' }).first().isVisible());
+    await page.mouse.move(0, 0);
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-batches-empty-welcome')).size > 20_000);
+
+    await seed(client, 'product-reviews.jsonl', REQUESTS);
+    await seed(client, 'broken-upstream.jsonl', BROKEN);
+    const cancelled = await seed(client, 'old-prompts.jsonl', REQUESTS);
+    await client.cancelBatch(cancelled);
+    const expired = await seed(client, 'overnight.jsonl', REQUESTS);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await emulator.state.expireBatch(expired);
+    await workbench.runCommand('kluster: Refresh Batches');
+    await welcome.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('submits the open file from the palette and shows batches in several states', async () => {
+    const { page } = workbench;
     await row('product-reviews.jsonl').waitFor({ timeout: 60_000 });
 
     await page.keyboard.press('Control+P');
