@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
+import { unmatchedText } from '../core/batches/format';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { FileExistsError, fileExists } from '../core/util/atomicFile';
 import { apiCommand, describeCounts } from './apiCommands';
@@ -129,11 +130,11 @@ export const submitCommand = apiCommand(
       summary = await writeResults(ctx, client, batch, input, out, force);
       if (!ctx.json) {
         const tokens = `${summary.promptTokens} prompt + ${summary.completionTokens} completion tokens`;
-        ctx.io.err(`wrote ${summary.total} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing; ${tokens}`);
+        ctx.io.err(`wrote ${summary.total + summary.unmatched} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing${unmatchedText(summary.unmatched)}; ${tokens}`);
       }
     }
     if (ctx.json) printJson(ctx, { batch, ...(summary ? { results: { file: out, ...summary } } : {}) });
-    const clean = batch.status === 'completed' && !batch.request_counts?.failed && (!summary || (summary.failed === 0 && summary.missing === 0));
+    const clean = batch.status === 'completed' && !batch.request_counts?.failed && (!summary || (summary.failed === 0 && summary.missing === 0 && summary.unmatched === 0));
     return clean ? ExitCode.ok : ExitCode.findings;
   },
 );

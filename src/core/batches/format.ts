@@ -208,13 +208,21 @@ export interface ResultCounts {
   readonly succeeded: number;
   readonly failed: number;
   readonly missing: number;
+  /** Result lines that matched no input line, written after the others. */
+  readonly unmatched?: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+}
+
+/** `, 2 results matched no input line (was the input edited?)`, or '' when every result found its line. */
+export function unmatchedText(unmatched: number | undefined): string {
+  if (!unmatched) return '';
+  return `, ${formatCount(unmatched)} result${unmatched === 1 ? '' : 's'} matched no input line (was the input edited?)`;
 }
 
 /** `requests.results.jsonl: 9 succeeded, 1 failed · 1,234 tokens (1,000 prompt + 234 completion)`. */
 export function resultsMessage(name: string, counts: ResultCounts): string {
   const tokens = counts.promptTokens + counts.completionTokens;
   const missing = counts.missing ? `, ${formatCount(counts.missing)} without a result` : '';
-  return `${name}: ${formatCount(counts.succeeded)} succeeded, ${formatCount(counts.failed)} failed${missing} · ${formatCount(tokens)} tokens (${formatCount(counts.promptTokens)} prompt + ${formatCount(counts.completionTokens)} completion)`;
+  return `${name}: ${formatCount(counts.succeeded)} succeeded, ${formatCount(counts.failed)} failed${missing}${unmatchedText(counts.unmatched)} · ${formatCount(tokens)} tokens (${formatCount(counts.promptTokens)} prompt + ${formatCount(counts.completionTokens)} completion)`;
 }

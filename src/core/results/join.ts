@@ -1,15 +1,16 @@
 // Joins a batch's input with its output and error files: one result line per request, in input
 // order, whatever order the service wrote results in. Large files stream: the output and error
-// files are indexed by byte offset (custom_id → where its line is), not loaded.
+// files are indexed by byte offset (custom_id → where its line is), not loaded. Nothing is dropped: results
+// that match no input line (and result lines that cannot be read) follow the input-order lines.
 import { createReadStream, createWriteStream, promises as fs } from 'fs';
 import { once } from 'events';
 import { writeAtomically } from '../util/atomicFile';
 
-export type JoinedStatus = 'succeeded' | 'failed' | 'missing';
+export type JoinedStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
 
 export interface JoinedResult {
-  /** 1-based line number in the input file. */
-  readonly inputLine: number;
+  /** 1-based line number in the input file; null for a result that matches no input line. */
+  readonly inputLine: number | null;
   readonly customId: string | null;
   readonly status: JoinedStatus;
   /** The result as one JSON line (no newline): custom_id, input_line, status, id, response, error. */
@@ -22,7 +23,10 @@ export interface JoinSummary {
   failed: number;
   /** Requests with no result in either file (a cancelled or expired batch), or unusable input lines. */
   missing: number;
-  /** Results whose custom_id is not in the input. */
+  /**
+   * Result lines written after the input-order lines because no input line takes them: a custom_id not in
+   * the input (was it edited?), a second result for one request, or a line without a readable custom_id.
+   */
   unmatched: number;
   promptTokens: number;
   completionTokens: number;
@@ -80,6 +84,8 @@ function customIdOf(text: string): string | undefined {
 
 interface Location {
   readonly source: 0 | 1; // 0 output, 1 error
+  /** 1-based line number in its file. */
+  readonly line: number;
   readonly offset: number;
   readonly length: number;
   /** The line itself when the files are small enough to keep in memory. */
@@ -87,23 +93,60 @@ interface Location {
   used: boolean;
 }
 
+interface ResultIndex {
+  /** The first result line of each custom_id, output file before error file. */
+  readonly byId: Map<string, Location>;
+  /** Lines no input line can take: later results for a known custom_id, and lines without a custom_id. */
+  readonly extra: Location[];
+}
+
+const SOURCE_NAMES = ['output', 'error'] as const;
+
 const IN_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
 
-async function index(files: (string | null | undefined)[], memoryLimit: number, signal?: AbortSignal): Promise<Map<string, Location>> {
+async function index(files: (string | null | undefined)[], memoryLimit: number, signal?: AbortSignal): Promise<ResultIndex> {
   const sizes = await Promise.all(files.map(async (f) => (f ? (await fs.stat(f)).size : 0)));
   const keepText = sizes.reduce((a, b) => a + b, 0) <= memoryLimit;
-  const locations = new Map<string, Location>();
+  const byId = new Map<string, Location>();
+  const extra: Location[] = [];
   for (const [source, file] of files.entries()) {
     if (!file) continue;
     for await (const line of readLines(file, signal)) {
       if (!line.text.trim()) continue;
       const id = customIdOf(line.text);
-      // An output line wins over an error line for the same request.
-      if (id === undefined || locations.has(id)) continue;
-      locations.set(id, { source: source as 0 | 1, offset: line.offset, length: line.length, text: keepText ? line.text : undefined, used: false });
+      const location: Location = { source: source as 0 | 1, line: line.number, offset: line.offset, length: line.length, text: keepText ? line.text : undefined, used: false };
+      // An output line wins over an error line for the same request; the other is kept as extra.
+      if (id === undefined || byId.has(id)) extra.push(location);
+      else byId.set(id, location);
     }
   }
-  return locations;
+  return { byId, extra };
+}
+
+type Handles = (Awaited<ReturnType<typeof fs.open>> | undefined)[];
+
+async function textOf(location: Location, handles: Handles): Promise<string> {
+  if (location.text !== undefined) return location.text;
+  const buffer = Buffer.alloc(location.length);
+  await handles[location.source]!.read(buffer, 0, location.length, location.offset);
+  return buffer.toString('utf8');
+}
+
+/** A result line no input line takes, kept as it came (or, when it is not a JSON object, as raw text). */
+function unmatchedResult(location: Location, text: string): JoinedResult {
+  let record: (ResultRecord & { custom_id?: unknown }) | undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) record = parsed as ResultRecord;
+  } catch {
+    // not JSON: kept raw below
+  }
+  const customId = typeof record?.custom_id === 'string' ? record.custom_id : null;
+  const where = `line ${location.line} of the ${SOURCE_NAMES[location.source]} file`;
+  const json = record
+    ? JSON.stringify({ custom_id: customId, input_line: null, status: 'unmatched', id: record.id ?? null, response: record.response ?? null, error: record.error ?? null, source: where })
+    : JSON.stringify({ custom_id: null, input_line: null, status: 'unmatched', id: null, response: null, error: { code: 'unreadable_result', message: `The service wrote ${where} as something other than a JSON object; it is kept as raw text.` }, raw: text, source: where });
+  return { inputLine: null, customId, status: 'unmatched', json };
 }
 
 interface ResultRecord {
@@ -112,9 +155,12 @@ interface ResultRecord {
   error?: unknown;
 }
 
-/** Yields one result per non-blank input line, in input order, and fills in `summary` as it goes. */
+/**
+ * Yields one result per non-blank input line, in input order, then every result line no input line took
+ * (status `unmatched`, `input_line` null), and fills in `summary` as it goes.
+ */
 export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = emptySummary()): AsyncGenerator<JoinedResult> {
-  const locations = await index([inputs.outputPath, inputs.errorPath], inputs.memoryLimitBytes ?? IN_MEMORY_LIMIT_BYTES, inputs.signal);
+  const { byId: locations, extra } = await index([inputs.outputPath, inputs.errorPath], inputs.memoryLimitBytes ?? IN_MEMORY_LIMIT_BYTES, inputs.signal);
   const handles = await Promise.all([inputs.outputPath, inputs.errorPath].map((p) => (p ? fs.open(p, 'r') : undefined)));
   const answeredOn = new Map<string, number>();
   const missingReason = inputs.missingReason ?? 'No result for this request in the output or error file.';
@@ -144,12 +190,7 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
         continue;
       }
       location.used = true;
-      let text = location.text;
-      if (text === undefined) {
-        const buffer = Buffer.alloc(location.length);
-        await handles[location.source]!.read(buffer, 0, location.length, location.offset);
-        text = buffer.toString('utf8');
-      }
+      const text = await textOf(location, handles);
       const record = JSON.parse(text) as ResultRecord;
       const status = Number(record.response?.status_code);
       const ok = location.source === 0 && !record.error && record.response != null && status >= 200 && status < 300;
@@ -165,7 +206,12 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
       const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null });
       yield { inputLine: line.number, customId, status: result, json };
     }
-    summary.unmatched = [...locations.values()].filter((l) => !l.used).length;
+    // In file order, output file first, so the leftovers read like the service wrote them.
+    const leftovers = [...[...locations.values()].filter((l) => !l.used), ...extra].sort((a, b) => a.source - b.source || a.offset - b.offset);
+    for (const location of leftovers) {
+      summary.unmatched++;
+      yield unmatchedResult(location, await textOf(location, handles));
+    }
   } finally {
     await Promise.all(handles.map((h) => h?.close()));
   }

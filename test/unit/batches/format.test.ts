@@ -14,6 +14,7 @@ import {
   resultsMessage,
   resultsPathFor,
   statusIcon,
+  unmatchedText,
 } from '../../../src/core/batches/format';
 
 const NOW_MS = Date.UTC(2025, 0, 10, 12, 0, 0);
@@ -118,5 +119,11 @@ describe('batch formatting', () => {
       resultsMessage('r.results.jsonl', { succeeded: 2, failed: 0, missing: 3, promptTokens: 0, completionTokens: 0 }),
       'r.results.jsonl: 2 succeeded, 0 failed, 3 without a result · 0 tokens (0 prompt + 0 completion)',
     );
+    assert.strictEqual(
+      resultsMessage('r.results.jsonl', { succeeded: 2, failed: 0, missing: 1, unmatched: 2, promptTokens: 0, completionTokens: 0 }),
+      'r.results.jsonl: 2 succeeded, 0 failed, 1 without a result, 2 results matched no input line (was the input edited?) · 0 tokens (0 prompt + 0 completion)',
+    );
+    assert.strictEqual(unmatchedText(1), ', 1 result matched no input line (was the input edited?)');
+    assert.strictEqual(unmatchedText(0), '');
   });
 });

@@ -37,11 +37,43 @@ describe('results joiner', () => {
     const errorPath = await write('err.jsonl', [failure('b'), httpFailure('zzz')]);
     const summary = emptySummary();
     const results = await collect({ inputPath, outputPath, errorPath, missingReason: 'The batch was cancelled before this request ran.' }, summary);
-    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'failed', 2], ['c', 'missing', 4], ['d', 'succeeded', 5]]);
+    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'failed', 2], ['c', 'missing', 4], ['d', 'succeeded', 5], ['zzz', 'unmatched', null]]);
+    assert.strictEqual(results[4]!.parsed.response.status_code, 404, 'the unmatched result is written whole');
     assert.strictEqual(results[0]!.parsed.response.body.choices[0].message.content, 'answer a');
     assert.deepStrictEqual(results[1]!.parsed.error, { code: 'server_error', message: 'boom' });
     assert.deepStrictEqual(results[2]!.parsed.error, { code: 'missing', message: 'The batch was cancelled before this request ran.' });
     assert.deepStrictEqual(summary, { total: 4, succeeded: 2, failed: 1, missing: 1, unmatched: 1, promptTokens: 11, completionTokens: 22 });
+  });
+
+  it('loses no result: unknown custom_ids, second results and unreadable lines follow the input-order lines', async () => {
+    const inputPath = await write('in.jsonl', [input('a'), input('b')]);
+    const outputPath = await write('out.jsonl', [success('old-1'), 'not json at all', success('a'), '[1,2]', success('a', 100, 100), '{"no_custom_id":true}']);
+    const errorPath = await write('err.jsonl', [failure('b'), failure('a'), failure('old-2')]);
+    const summary = emptySummary();
+    const results = await collect({ inputPath, outputPath, errorPath }, summary);
+    assert.deepStrictEqual(
+      results.map((r) => [r.customId, r.status, r.inputLine, r.parsed.input_line, r.parsed.source ?? null]),
+      [
+        ['a', 'succeeded', 1, 1, null],
+        ['b', 'failed', 2, 2, null],
+        ['old-1', 'unmatched', null, null, 'line 1 of the output file'],
+        [null, 'unmatched', null, null, 'line 2 of the output file'],
+        [null, 'unmatched', null, null, 'line 4 of the output file'],
+        ['a', 'unmatched', null, null, 'line 5 of the output file'],
+        [null, 'unmatched', null, null, 'line 6 of the output file'],
+        ['a', 'unmatched', null, null, 'line 2 of the error file'],
+        ['old-2', 'unmatched', null, null, 'line 3 of the error file'],
+      ],
+    );
+    assert.strictEqual(results[3]!.parsed.raw, 'not json at all', 'an unreadable line is kept as raw text');
+    assert.strictEqual(results[3]!.parsed.error.code, 'unreadable_result');
+    assert.strictEqual(results[4]!.parsed.raw, '[1,2]');
+    assert.strictEqual(results[5]!.parsed.response.body.usage.prompt_tokens, 100, 'a second result for a request is kept whole');
+    assert.deepStrictEqual(results[8]!.parsed.error, { code: 'server_error', message: 'boom' });
+    assert.deepStrictEqual(summary, { total: 2, succeeded: 1, failed: 1, missing: 0, unmatched: 7, promptTokens: 3, completionTokens: 4 });
+
+    const fromDisk = await collect({ inputPath, outputPath, errorPath, memoryLimitBytes: 0 });
+    assert.deepStrictEqual(fromDisk.map((r) => r.json), results.map((r) => r.json), 'the same when read from disk per line');
   });
 
   it('gives the same results when the result files are too big to keep in memory', async () => {
