@@ -3,7 +3,7 @@
 //   cli        node/cjs, same core                -> dist/cli.js
 //   webview    browser/iife                       -> dist/webview.js
 //   tests      (--tests) unit, integration, e2e, harness, emulator -> out/test/**
-// Flags: --production (minify, no sourcemap), --watch, --tests.
+// Flags: --production (minify; source maps go to separate .map files, left out of the VSIX), --watch, --tests.
 const esbuild = require('esbuild');
 const path = require('path');
 
@@ -33,7 +33,7 @@ const nodeCommon = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  sourcemap: !production,
+  sourcemap: production ? 'external' : true,
   sourcesContent: false,
   minify: production,
   logLevel: 'silent',
@@ -50,7 +50,7 @@ const contexts = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    sourcemap: !production,
+    sourcemap: production ? 'external' : true,
     sourcesContent: false,
     minify: production,
     logLevel: 'silent',

@@ -1,5 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { KlusterClient } from '../../src/core/api';
+import { FAST_TIMING, startEmulator, type Emulator } from '../emulator';
 import { openWorkbench, type Workbench } from './workbench';
 
 describe('E2E: installed VSIX in the workbench', function () {
@@ -41,5 +45,46 @@ describe('E2E: installed VSIX in the workbench', function () {
     assert.ok(fs.statSync(shot).size > 10_000, 'screenshot has content');
     // The key itself is never on screen.
     assert.ok(!(await page.content()).includes('e2e-secret-key-123456'));
+  });
+});
+
+describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
+  this.timeout(180_000);
+  let emulator: Emulator;
+  let workbench: Workbench;
+
+  before(async () => {
+    emulator = await startEmulator({ timing: FAST_TIMING });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-env-key-'));
+    const input = path.join(dir, 'from-env.jsonl');
+    fs.writeFileSync(input, JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'hi' }] } }) + '\n');
+    const client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
+    const file = await client.uploadFile(input);
+    await client.createBatch({ inputFileId: file.id, metadata: { input_file: 'from-env.jsonl' } });
+    fs.rmSync(dir, { recursive: true, force: true });
+    // No key in secret storage: only the environment has one.
+    workbench = await openWorkbench('env-key', { env: { KLUSTER_API_KEY: emulator.apiKey }, settings: { 'kluster.baseUrl': emulator.url } });
+  });
+  after(async () => {
+    await workbench?.close();
+    await emulator?.close();
+  });
+
+  it('lists the account with the environment key, and a stored key takes precedence', async () => {
+    const { page } = workbench;
+    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
+    const batchRow = page.locator('.monaco-list-row', { hasText: 'from-env.jsonl' }).first();
+    await batchRow.waitFor({ timeout: 60_000 });
+    assert.strictEqual(await page.locator('.welcome-view-content', { hasText: 'No kluster.ai API key is set.' }).count(), 0);
+    await workbench.screenshot('e2e-env-key');
+
+    // A stored key wins over the environment: a wrong one makes the view say the key was refused.
+    await workbench.runCommand('kluster: Set API Key');
+    await page.locator('.quick-input-widget input[type="password"]').fill('a-wrong-key-1234567');
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-list-row', { hasText: /refused/i }).first().waitFor({ timeout: 30_000 });
+    const content = await page.content();
+    assert.ok(!content.includes('a-wrong-key-1234567'), 'the stored key is never on screen');
+    assert.ok(!content.includes(emulator.apiKey), 'nor the environment key');
   });
 });

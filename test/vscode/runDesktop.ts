@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     extensionDevelopmentPath: PROJECT_ROOT,
     extensionTestsPath: path.join(PROJECT_ROOT, 'out', 'test', 'integration', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--user-data-dir', path.join(runDir, 'ud')],
-    extensionTestsEnv: { KLUSTER_TEST_WORKSPACE: workspace, KLUSTER_API_KEY: undefined },
+    extensionTestsEnv: { KLUSTER_TEST_WORKSPACE: workspace, KLUSTER_TEST_USER_DATA: path.join(runDir, 'ud'), KLUSTER_API_KEY: undefined },
   });
 }
 

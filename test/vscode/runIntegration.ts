@@ -18,9 +18,11 @@ async function main(): Promise<number> {
   const runtime = ensureRuntime();
   const runDir = makeRunDir('integration');
   const workspace = makeWorkspace(runDir);
-  const server = await startCodeServer(runtime, path.join(runDir, 'server'), {
+  const serverDir = path.join(runDir, 'server');
+  const server = await startCodeServer(runtime, serverDir, {
     smokeTestDriver: true,
-    env: { KLUSTER_TEST_WORKSPACE: workspace, MOCHA_GREP: process.env.MOCHA_GREP },
+    // KLUSTER_TEST_USER_DATA lets suites read the extension's own log files, as a person would.
+    env: { KLUSTER_TEST_WORKSPACE: workspace, KLUSTER_TEST_USER_DATA: path.join(serverDir, 'ud'), MOCHA_GREP: process.env.MOCHA_GREP },
   });
   const browser = await launchBrowser(runtime, runDir);
   try {

@@ -11,8 +11,26 @@ async function activate(): Promise<vscode.Extension<unknown>> {
   return extension;
 }
 
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('Extension activation', () => {
-  it('activates lazily and registers every contributed command', async () => {
+  // This file runs first (suites load in name order), before anything else can have activated the extension.
+  it('stays inactive until a JSON Lines document opens, then activates on it', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+    assert.strictEqual(extension.isActive, false, 'a fresh window with no .jsonl open has not activated it');
+    const document = await vscode.workspace.openTextDocument({ language: 'jsonl', content: '{}\n' });
+    await waitFor(() => extension.isActive, 'activation by the jsonl language');
+    assert.strictEqual(document.languageId, 'jsonl');
+  });
+
+  it('registers every contributed command, with no eager activation event', async () => {
     const extension = await activate();
     assert.strictEqual(extension.isActive, true);
     const registered = new Set(await vscode.commands.getCommands(true));
