@@ -17,12 +17,17 @@ export class BatchesModel extends Disposable {
   private loaded = false;
   private loading: Promise<void> | undefined;
   /** Bumped by reset(), so a load started for an old key or URL does not land. */
-  private generation = 0;
+  private currentGeneration = 0;
 
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private readonly finished = this._register(new vscode.EventEmitter<Batch>());
   readonly onDidFinish = this.finished.event;
+
+  /** Changes on reset(): work begun under an older value belongs to another key or URL. */
+  get generation(): number {
+    return this.currentGeneration;
+  }
 
   get isLoaded(): boolean {
     return this.loaded;
@@ -51,11 +56,11 @@ export class BatchesModel extends Disposable {
   }
 
   private async fetchShown(client: KlusterClient): Promise<void> {
-    const generation = this.generation;
+    const generation = this.currentGeneration;
     // As many as were loaded, so pages brought in with "Load more…" stay after a refresh.
     const want = Math.max(BATCH_PAGE_SIZE, this.batches.length);
     const { items, hasMore } = await listAtLeast((limit, after) => client.listBatches({ limit, after }), want);
-    if (generation !== this.generation) return;
+    if (generation !== this.currentGeneration) return;
     const previous = new Map(this.batches.map((b) => [b.id, b]));
     this.batches = items;
     this.more = hasMore;
@@ -65,11 +70,11 @@ export class BatchesModel extends Disposable {
   }
 
   async loadMore(client: KlusterClient): Promise<number> {
-    const generation = this.generation;
+    const generation = this.currentGeneration;
     const after = this.batches.at(-1)?.id;
     if (!after) return 0;
     const page = await client.listBatches({ limit: BATCH_PAGE_SIZE, after });
-    if (generation !== this.generation) return 0;
+    if (generation !== this.currentGeneration) return 0;
     const known = new Set(this.batches.map((b) => b.id));
     const fresh = page.data.filter((b) => !known.has(b.id));
     this.batches = [...this.batches, ...fresh];
@@ -88,9 +93,16 @@ export class BatchesModel extends Disposable {
     this.changed.fire();
   }
 
+  /** Drops a batch the service no longer knows (it answered 404). */
+  remove(batchId: string): void {
+    const before = this.batches.length;
+    this.batches = this.batches.filter((b) => b.id !== batchId);
+    if (this.batches.length !== before) this.changed.fire();
+  }
+
   /** Forgets everything (the key or base URL changed): the next look loads again. */
   reset(): void {
-    this.generation++;
+    this.currentGeneration++;
     this.batches = [];
     this.more = false;
     this.loaded = false;
