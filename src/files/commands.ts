@@ -81,18 +81,22 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
       { location: vscode.ProgressLocation.Notification, title: `Downloading ${name}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+        const listener = token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        await client.downloadFileContent(id, target.fsPath, {
-          overwrite,
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            if (!total) return progress.report({ message: formatSize(done) });
-            const percent = Math.floor((done / total) * 100);
-            progress.report({ increment: percent - reported, message: `${formatSize(done)} of ${formatSize(total)}` });
-            reported = percent;
-          },
-        });
+        try {
+          await client.downloadFileContent(id, target.fsPath, {
+            overwrite,
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              if (!total) return progress.report({ message: formatSize(done) });
+              const percent = Math.floor((done / total) * 100);
+              progress.report({ increment: percent - reported, message: `${formatSize(done)} of ${formatSize(total)}` });
+              reported = percent;
+            },
+          });
+        } finally {
+          listener.dispose();
+        }
       },
     );
     c.log.info('files', `downloaded ${id} to ${target.fsPath}`);
