@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { CommandFactories } from '../commands';
 import { formatSize } from '../core/batches/format';
+import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
@@ -80,23 +81,19 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Downloading ${name}`, cancellable: true },
       async (progress, token) => {
-        const abort = new AbortController();
-        const listener = token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        try {
-          await client.downloadFileContent(id, target.fsPath, {
+        await abortOnCancel(token, (signal) =>
+          client.downloadFileContent(id, target.fsPath, {
             overwrite,
-            signal: abort.signal,
+            signal,
             onProgress: (done, total) => {
               if (!total) return progress.report({ message: formatSize(done) });
               const percent = Math.floor((done / total) * 100);
               progress.report({ increment: percent - reported, message: `${formatSize(done)} of ${formatSize(total)}` });
               reported = percent;
             },
-          });
-        } finally {
-          listener.dispose();
-        }
+          }),
+        );
       },
     );
     c.log.info('files', `downloaded ${id} to ${target.fsPath}`);
