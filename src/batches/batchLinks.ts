@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Batch } from '../core/api';
 import { metadataInputFile } from '../core/batches/format';
+import type { InputStamp } from '../core/batches/inputStamp';
 import { INPUT_FOLDER_METADATA_KEY, inputFileCandidates, inputFileMetadata, type FolderRef } from '../core/batches/inputPath';
 import { fileExists } from '../core/util/atomicFile';
 
@@ -11,6 +12,8 @@ const MAX_LINKS = 500;
 interface StoredLink {
   readonly uri: string;
   readonly at: number;
+  /** Size and modification time of the file as submitted, when it was submitted from here. */
+  readonly stamp?: InputStamp;
 }
 
 /**
@@ -24,8 +27,8 @@ export class BatchLinks {
     return this.state.get<Record<string, StoredLink>>(STATE_KEY, {});
   }
 
-  async set(batchId: string, file: vscode.Uri): Promise<void> {
-    const links = { ...this.all, [batchId]: { uri: file.toString(), at: Date.now() } };
+  async set(batchId: string, file: vscode.Uri, stamp?: InputStamp): Promise<void> {
+    const links = { ...this.all, [batchId]: { uri: file.toString(), at: Date.now(), ...(stamp ? { stamp } : {}) } };
     const kept = Object.entries(links)
       .sort((a, b) => b[1].at - a[1].at)
       .slice(0, MAX_LINKS);
@@ -36,6 +39,11 @@ export class BatchLinks {
   linked(batchId: string): vscode.Uri | undefined {
     const link = this.all[batchId];
     return link ? vscode.Uri.parse(link.uri) : undefined;
+  }
+
+  /** How the linked file looked when it was submitted from here; undefined for files chosen later. */
+  stamp(batchId: string): InputStamp | undefined {
+    return this.all[batchId]?.stamp;
   }
 
   /** The local input file, without touching the disk: the remembered link, else the best metadata guess. */

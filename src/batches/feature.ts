@@ -52,8 +52,19 @@ export class BatchesFeature extends Disposable {
         void this.notifyFinished(batch);
       }),
     );
+    this.clearErrorsOnEdit();
     this.keepAgesCurrent();
     for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
+  }
+
+  /** Batch errors name lines of the file as it was: an edit or closing the file makes them stale. */
+  private clearErrorsOnEdit(): void {
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length && this.diagnostics.has(event.document.uri)) this.diagnostics.delete(event.document.uri);
+      }),
+    );
+    this._register(vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)));
   }
 
   /** While the view is visible, "5m ago" moves on once a minute, from memory, without requests. */

@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { Batch, KlusterClient } from '../core/api';
 import { resultsMessage, resultsPathFor, statusText } from '../core/batches/format';
+import { inputChange, stampOf } from '../core/batches/inputStamp';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
+import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
@@ -21,7 +23,7 @@ export interface ResultsOptions {
 }
 
 export type ResultsOutcome =
-  | { readonly status: 'written'; readonly path: string; readonly summary: JoinSummary; readonly message: string }
+  | { readonly status: 'written'; readonly path: string; readonly summary: JoinSummary; readonly message: string; readonly warnings: string[] }
   | { readonly status: 'exists'; readonly path: string }
   | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
 
@@ -90,6 +92,21 @@ export async function openResultsBeside(c: Container, feature: BatchesFeature, a
       if (!confirm) void vscode.window.showWarningMessage(message);
       return { status: 'noInput', message };
     }
+    const warnings: string[] = [];
+    const change = inputChange(feature.links.stamp(batch.id), await stampOf(input.fsPath));
+    if (change) {
+      const name = path.basename(input.fsPath);
+      const warning = `${name} changed since batch ${label} was submitted (${change}); results were joined by custom_id to its lines as they are now.`;
+      if (confirm) {
+        const pick = await vscode.window.showWarningMessage(
+          `${name} changed since batch ${label} was submitted.`,
+          { modal: true, detail: `${change[0]!.toUpperCase()}${change.slice(1)}. Results are joined by custom_id to the lines as they are now; edited lines may get results of what was sent before.` },
+          'Join Anyway',
+        );
+        if (pick !== 'Join Anyway') return { status: 'cancelled', message: warning };
+      }
+      warnings.push(warning);
+    }
     const dest = resultsPathFor(input.fsPath);
     let overwrite = options.overwrite ?? false;
     if (!overwrite && (await fileExists(dest))) {
@@ -101,28 +118,29 @@ export async function openResultsBeside(c: Container, feature: BatchesFeature, a
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Fetching results of ${label}`, cancellable: true },
       async (_progress, token) => {
-        const abort = new AbortController();
-        const listener = token.onCancellationRequested(() => abort.abort());
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-results-'));
         try {
-          const files = await download(client, batch, dir, abort.signal);
-          return await writeJoinedResults(
-            { inputPath: input.fsPath, outputPath: files.output, errorPath: files.error, missingReason: MISSING_REASONS[batch.status], signal: abort.signal },
-            dest,
-            { overwrite },
-          );
+          return await abortOnCancel(token, async (signal) => {
+            const files = await download(client, batch, dir, signal);
+            return writeJoinedResults(
+              { inputPath: input.fsPath, outputPath: files.output, errorPath: files.error, missingReason: MISSING_REASONS[batch.status], signal },
+              dest,
+              { overwrite },
+            );
+          });
         } finally {
-          listener.dispose();
           await fs.rm(dir, { recursive: true, force: true });
         }
       },
     );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(dest));
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-    const message = resultsMessage(path.basename(dest), summary);
+    const message = [resultsMessage(path.basename(dest), summary), ...warnings].join(' ');
     c.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
-    void vscode.window.showInformationMessage(message);
-    return { status: 'written', path: dest, summary, message };
+    // Results that found no input line, or an edited input, deserve a second look.
+    const show = summary.unmatched || warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(message);
+    return { status: 'written', path: dest, summary, message, warnings };
   } catch (error) {
     if (error instanceof FileExistsError) return { status: 'exists', path: error.path };
     void showApiError(c.log, `Opening results of batch ${batchId}`, error, retry);

@@ -3,8 +3,10 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
+import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
+import { abortOnCancel } from '../core/util/abortOnCancel';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import { inputMetadata } from './batchLinks';
@@ -88,25 +90,23 @@ async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Pr
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Uploading ${name}`, cancellable: true },
     async (progress, token) => {
-      const abort = new AbortController();
-      const listener = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       try {
-        const file = await client.uploadFile(uri.fsPath, {
-          purpose: 'batch',
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            const percent = Math.floor((done / (total || bytes || 1)) * 100);
-            if (percent > reported) progress.report({ increment: percent - reported, message: `${percent}%` });
-            reported = Math.max(reported, percent);
-          },
-        });
+        const file = await abortOnCancel(token, (signal) =>
+          client.uploadFile(uri.fsPath, {
+            purpose: 'batch',
+            signal,
+            onProgress: (done, total) => {
+              const percent = Math.floor((done / (total || bytes || 1)) * 100);
+              if (percent > reported) progress.report({ increment: percent - reported, message: `${percent}%` });
+              reported = Math.max(reported, percent);
+            },
+          }),
+        );
         return file.id;
       } catch (error) {
         if (token.isCancellationRequested) return undefined;
         throw error;
-      } finally {
-        listener.dispose();
       }
     },
   );
@@ -141,6 +141,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
     if (!window || !isCompletionWindow(window)) return { status: 'cancelled' };
 
+    const stamp = await stampOf(uri.fsPath); // as uploaded: the results join checks the file is still so
     const inputFileId = await upload(client, uri, summary.bytes);
     if (!inputFileId) return { status: 'cancelled' };
     let batch;
@@ -155,7 +156,8 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
       await client.deleteFile(inputFileId).catch(() => undefined);
       throw error;
     }
-    await feature.links.set(batch.id, uri);
+    await feature.links.set(batch.id, uri, stamp);
+    feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
     feature.added(batch);
     c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
     void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);

@@ -109,6 +109,35 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(JSON.parse(await fs.readFile(resultsPath, 'utf8')).custom_id, 'k1');
   });
 
+  it('warns when the input was edited after submission, and writes results that match no line after the others', async () => {
+    const uri = await writeWorkspaceFile('edited.jsonl', ['e1', 'e2', 'e3'].map((id) => requestLine(id, id)));
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted');
+    if (outcome.status !== 'submitted') return;
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    const untouched = await results(outcome.batchId);
+    assert.strictEqual(untouched.status, 'written');
+    if (untouched.status !== 'written') return;
+    assert.deepStrictEqual(untouched.warnings, [], 'no warning while the file is as submitted');
+    await fs.rm(untouched.path);
+
+    // e2 removed, a new request added: e2's result matches no line, the new one has none.
+    await fs.writeFile(uri.fsPath, ['e1', 'e3', 'new'].map((id) => requestLine(id, id)).join('\n') + '\n');
+    const written = await results(outcome.batchId);
+    assert.strictEqual(written.status, 'written', JSON.stringify(written));
+    if (written.status !== 'written') return;
+    assert.strictEqual(written.warnings.length, 1);
+    assert.match(written.warnings[0]!, /^edited\.jsonl changed since batch .* was submitted \(it is \d+ bytes now, \d+ when submitted\)/);
+    const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      joined.map((r) => [r.custom_id, r.status, r.input_line]),
+      [['e1', 'succeeded', 1], ['e3', 'succeeded', 2], ['new', 'missing', 3], ['e2', 'unmatched', null]],
+    );
+    assert.ok(joined[3].response.body.choices[0].message.content, 'the unmatched result is kept whole');
+    assert.deepStrictEqual([written.summary.succeeded, written.summary.missing, written.summary.unmatched], [2, 1, 1]);
+    assert.match(written.message, /, 1 result matched no input line \(was the input edited\?\)/);
+  });
+
   it('cancels a running batch and still opens its partial results', async () => {
     const ids = Array.from({ length: 5 }, (_, i) => `c-${i}`);
     const uri = await writeWorkspaceFile('cancel-me.jsonl', ids.map((id) => requestLine(id, id)));
