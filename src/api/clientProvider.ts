@@ -18,8 +18,10 @@ export class MissingApiKeyError extends Error {
  */
 export class ClientProvider extends Disposable {
   private cached: { client: KlusterClient; baseUrl: string; key: string } | undefined;
+  /** The base URL and key the last change event was about; other settings changing is no change here. */
+  private current: { baseUrl: string; key: string | undefined };
   private readonly changed = this._register(new vscode.EventEmitter<void>());
-  /** Fires when the key or base URL changes: views refetch, panels reload their model lists. */
+  /** Fires when the key or base URL actually changes: views refetch, panels reload their model lists. */
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -27,12 +29,16 @@ export class ClientProvider extends Disposable {
     private readonly apiKeys: ApiKeyStore,
   ) {
     super();
-    const reset = () => {
-      this.cached = undefined;
-      this.changed.fire();
-    };
-    this._register(apiKeys.onDidChange(reset));
-    this._register(config.onDidChange(reset));
+    this.current = { baseUrl: config.baseUrl, key: undefined };
+    this._register(apiKeys.onDidChange((key) => this.check(this.current.baseUrl, key?.value)));
+    this._register(config.onDidChange(() => this.check(this.config.baseUrl, this.current.key)));
+  }
+
+  private check(baseUrl: string, key: string | undefined): void {
+    if (baseUrl === this.current.baseUrl && key === this.current.key) return;
+    this.current = { baseUrl, key };
+    this.cached = undefined;
+    this.changed.fire();
   }
 
   /** The client, or MissingApiKeyError. */

@@ -19,7 +19,8 @@ export interface ApiKeyStatus {
 
 /** The API key lives in SecretStorage; `KLUSTER_API_KEY` is the fallback. Keeps the `kluster.hasApiKey` context key current. */
 export class ApiKeyStore extends Disposable {
-  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  private readonly changed = this._register(new vscode.EventEmitter<ApiKey | undefined>());
+  /** Fires with the key now in effect (not necessarily a different one) after it may have changed. */
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -71,7 +72,7 @@ export class ApiKeyStore extends Disposable {
   private async refresh(): Promise<void> {
     const key = await this.get();
     await vscode.commands.executeCommand('setContext', ContextKeys.hasApiKey, key !== undefined);
-    this.changed.fire();
+    this.changed.fire(key);
   }
 }
 

@@ -58,6 +58,33 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.deepStrictEqual(problems.map((d) => d.range.start.line), [1]);
   });
 
+  it('clears the errors "Show Errors" put in Problems when the file is edited or submitted again', async () => {
+    // The service saw a bad line 2 (uploaded by another tool); the workspace file is already fixed.
+    const good = [requestLine('one', 'fine'), requestLine('two', 'fixed')];
+    const uri = await writeWorkspaceFile('fixed-later.jsonl', good);
+    const upload = path.join(os.tmpdir(), `fixed-later-${Date.now()}.jsonl`);
+    await fs.writeFile(upload, [good[0], JSON.stringify({ custom_id: 'two', method: 'GET', url: '/v1/chat/completions', body: {} })].join('\n') + '\n');
+    const file = await session.client.uploadFile(upload, { filename: 'fixed-later.jsonl' });
+    const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'fixed-later.jsonl' } });
+    assert.strictEqual(await refresh(), true);
+    await waitFor('the batch to fail', async () => (await batchItem(created.id))?.contextValue === 'batch:failed');
+    const batchProblems = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster.ai batch');
+
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    assert.deepStrictEqual(batchProblems().map((d) => d.range.start.line), [1]);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(0, 0), ' ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the edit to clear them', () => batchProblems().length === 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    assert.strictEqual(batchProblems().length, 1, 'shown again');
+    const resubmitted = await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false });
+    assert.strictEqual(resubmitted?.status, 'submitted', JSON.stringify(resubmitted));
+    assert.deepStrictEqual(batchProblems(), [], 'submitting the file again clears the old batch\'s errors');
+  });
+
   it('shows files with size, purpose and date; opens one read-only, downloads and deletes it', async () => {
     const listed = await files();
     const item = listed.find((i) => i.label === 'other-tool.jsonl');
@@ -113,7 +140,46 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(lists, 1, 'one list request of that size');
   });
 
+  it('keeps the views as they are when a setting other than the base URL changes', async () => {
+    const shown = (await snapshot()).items.map((i) => i.id);
+    assert.ok(shown.length > 20, 'pages brought in with "Load more…" are shown');
+    const filesShown = (await files()).map((i) => i.label);
+    const accountRequests = () => session.emulator.state.requests.filter((r) => r.method === 'GET' && ['/v1/batches', '/v1/files', '/v1/models'].includes(r.path)).length;
+    const before = accountRequests();
+    const config = vscode.workspace.getConfiguration('kluster');
+    try {
+      await config.update('tier', 'free', vscode.ConfigurationTarget.Global);
+      await config.update('validation.enabled', false, vscode.ConfigurationTarget.Global);
+      await config.update('batch.completionWindow', '1h', vscode.ConfigurationTarget.Global);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepStrictEqual((await snapshot()).items.map((i) => i.id), shown, 'the paged-in batches stay');
+      assert.deepStrictEqual((await files()).map((i) => i.label), filesShown);
+      assert.strictEqual(accountRequests(), before, 'no list request for batches, files or models reached the service');
+    } finally {
+      for (const key of ['tier', 'validation.enabled', 'batch.completionWindow']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   const submit = (uri: vscode.Uri) => vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
+
+  it('stops polling a running batch the service answers 404 for, and takes it out of the view', async () => {
+    const outcome = await submit(await writeWorkspaceFile('vanishing.jsonl', [requestLine('v', 'vanish')]));
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    const path404 = `/v1/batches/${outcome.batchId}`;
+    session.emulator.faults.next({ kind: 'server_error', status: 404, method: 'GET', path: path404, times: 1000 });
+    try {
+      assert.ok(await batchItem(outcome.batchId), 'shown while running');
+      await waitFor('the batch to leave the view', async () => !(await batchItem(outcome.batchId)));
+      const polls = () => session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === path404).length;
+      assert.strictEqual(polls(), 1, 'one poll found it gone');
+      await new Promise((resolve) => setTimeout(resolve, 7000)); // longer than the next two poll delays
+      assert.strictEqual(polls(), 1, 'never polled again');
+      assert.strictEqual((await snapshot()).polling, false);
+    } finally {
+      session.emulator.faults.clear();
+    }
+  });
 
   it('says what to do when the file is too large, the service rate-limits or is offline', async () => {
     const big = await writeWorkspaceFile('big.jsonl', Array.from({ length: 400 }, (_, i) => requestLine(`b${i}`, 'x'.repeat(200))));
