@@ -168,6 +168,29 @@ describe('E2E: batches tree and results beside', function () {
     assert.deepStrictEqual(results.map((l) => JSON.parse(l).custom_id), questions.map((_, i) => `question-${i + 1}`));
   });
 
+  it('asks before replacing an existing results file: Cancel keeps it, Replace writes the results', async () => {
+    const { page } = workbench;
+    const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
+    fs.writeFileSync(resultsPath, 'my notes\n');
+    const replaceDialog = dialog().filter({ hasText: 'requests.results.jsonl already exists. Replace it with the results of batch requests.jsonl?' });
+
+    await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    await replaceDialog.waitFor({ timeout: 15_000 });
+    const shot = await workbench.screenshot('e2e-results-replace-confirm');
+    assert.ok(fs.statSync(shot).size > 20_000);
+    await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog().waitFor({ state: 'detached', timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.strictEqual(fs.readFileSync(resultsPath, 'utf8'), 'my notes\n', 'kept after Cancel');
+
+    await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    await replaceDialog.waitFor({ timeout: 15_000 });
+    await dialog().getByRole('button', { name: 'Replace', exact: true }).click();
+    await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).last().waitFor({ timeout: 30_000 });
+    const replaced = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(replaced.map((r) => [r.custom_id, r.status]), questions.map((_, i) => [`question-${i + 1}`, 'succeeded']));
+  });
+
   it('asks before cancelling, and does nothing when the person says Cancel', async () => {
     const { page } = workbench;
     const target = await seed(client, 'to-cancel.jsonl', REQUESTS);

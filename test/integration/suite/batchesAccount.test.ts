@@ -63,7 +63,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const good = [requestLine('one', 'fine'), requestLine('two', 'fixed')];
     const uri = await writeWorkspaceFile('fixed-later.jsonl', good);
     const upload = path.join(os.tmpdir(), `fixed-later-${Date.now()}.jsonl`);
-    await fs.writeFile(upload, [good[0], JSON.stringify({ custom_id: 'two', method: 'GET', url: '/v1/chat/completions', body: {} })].join('\n') + '\n');
+    await fs.writeFile(upload, [good[0], JSON.stringify({ custom_id: 'two', method: 'GET', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'x' }] } })].join('\n') + '\n');
     const file = await session.client.uploadFile(upload, { filename: 'fixed-later.jsonl' });
     const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'fixed-later.jsonl' } });
     assert.strictEqual(await refresh(), true);
@@ -141,6 +141,9 @@ describe('Batches: errors from the service, pagination, files, failures', functi
   });
 
   it('keeps the views as they are when a setting other than the base URL changes', async () => {
+    // Settled first: a batch finishing would refresh the Files view by itself.
+    await waitFor('nothing running', async () => !(await snapshot()).polling);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the Files view refetches once a batch ends
     const shown = (await snapshot()).items.map((i) => i.id);
     assert.ok(shown.length > 20, 'pages brought in with "Load more…" are shown');
     const filesShown = (await files()).map((i) => i.label);
