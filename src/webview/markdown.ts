@@ -47,6 +47,7 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const BLANK = /^[ \t]*\r?$/;
 const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|\r?$)/;
 const TOP_LEVEL_LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])[ \t]/;
+const TABLE_DELIMITER_ROW = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\r?$/;
 
 /** A tail larger than this may also be cut before a list item, so a long list is not re-rendered whole. */
 export const SOFT_CUT_CHARS = 2048;
@@ -69,10 +70,21 @@ export class BlockScanner {
   private hardCut = 0;
   private softCut = 0;
   private fence: { marker: string; length: number; info: string } | undefined;
+  /** The table being read: its header and delimiter lines, and where they start (negative once committed). */
+  private table: { header: string; start: number } | undefined;
+  private previousLine: { text: string; start: number } | undefined;
 
   /** The fenced code block the tail is inside, if any; it then starts at offset 0 of the tail. */
   get openFence(): OpenFence | undefined {
     return this.fence && this.hardCut === 0 ? { info: this.fence.info } : undefined;
+  }
+
+  /**
+   * The header and delimiter lines of the table that the text at `offset` is inside, if its header comes
+   * before `offset`: text cut there needs them to render as table rows.
+   */
+  tableHeaderAt(offset: number): string | undefined {
+    return this.table && this.table.start < offset ? this.table.header : undefined;
   }
 
   /** Offset in `text` where finished blocks end (0: nothing to commit yet). */
@@ -83,6 +95,9 @@ export class BlockScanner {
       if (newline < 0) break;
       const line = text.slice(lineStart, newline);
       const next = newline + 1;
+      const previous = this.previousLine;
+      this.previousLine = this.fence ? undefined : { text: line, start: lineStart };
+      if (this.table && (this.fence || BLANK.test(line) || !line.includes('|'))) this.table = undefined;
       if (this.fence) {
         if (this.closesFence(line)) {
           this.fence = undefined;
@@ -94,9 +109,15 @@ export class BlockScanner {
         const open = FENCE_OPEN.exec(line);
         if (open && !(open[1]!.startsWith('`') && open[2]!.includes('`'))) {
           this.hardCut = lineStart;
+          this.table = undefined;
           this.fence = { marker: open[1]![0]!, length: open[1]!.length, info: open[2]!.trim() };
         } else if (ATX_HEADING.test(line)) {
           this.hardCut = next;
+          this.table = undefined;
+        } else if (this.table) {
+          // A row: tables are cut only at their end, or at a line once the tail is long (see StreamView).
+        } else if (previous?.text.includes('|') && TABLE_DELIMITER_ROW.test(line) && line.includes('|')) {
+          this.table = { header: `${previous.text}\n${line}\n`, start: previous.start };
         } else if (TOP_LEVEL_LIST_ITEM.test(line)) {
           this.softCut = lineStart;
         }
@@ -113,6 +134,8 @@ export class BlockScanner {
     this.position -= count;
     this.hardCut = Math.max(0, this.hardCut - count);
     this.softCut = Math.max(0, this.softCut - count);
+    if (this.table) this.table.start -= count;
+    if (this.previousLine) this.previousLine = { ...this.previousLine, start: this.previousLine.start - count };
   }
 
   private closesFence(line: string): boolean {

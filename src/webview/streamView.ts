@@ -1,7 +1,8 @@
-// Renders one streaming reply: finished blocks are parsed once and kept, only the unfinished tail is
-// re-rendered per frame, and an open code fence only gets the new characters appended.
+// Shows one streaming reply: applies the updates of IncrementalMarkdown to the DOM. Finished blocks are
+// inserted once; only the unfinished tail is replaced per frame, or appended to as text.
 import { fragmentOf, h } from './dom';
-import { BlockScanner, renderMarkdown } from './markdown';
+import { IncrementalMarkdown, type StreamUpdate } from './incremental';
+import { renderMarkdown } from './markdown';
 
 /** Adds a copy button to each code block of a freshly rendered fragment. */
 export function decorateCodeBlocks(root: DocumentFragment | HTMLElement): void {
@@ -19,13 +20,18 @@ export function renderMarkdownInto(element: HTMLElement, text: string): void {
   element.replaceChildren(fragment);
 }
 
+function leadingTable(fragment: DocumentFragment): HTMLTableElement | undefined {
+  const first = fragment.firstElementChild;
+  return first instanceof HTMLTableElement ? first : undefined;
+}
+
 export class StreamView {
-  private readonly scanner = new BlockScanner();
-  private readonly committed: string[] = [];
-  /** Text after the last committed block. */
-  private tail = '';
+  private readonly markdown = new IncrementalMarkdown();
   private readonly tailElement: HTMLElement;
-  private fenceCode: { text: Text; shown: number } | undefined;
+  /** Where `text` updates go: the open fence's code, or the end of the tail's last block. */
+  private textTarget: Text | undefined;
+  /** The last committed table, which rows cut from the same table join. */
+  private openTable: HTMLTableElement | undefined;
 
   constructor(private readonly body: HTMLElement, initialText = '') {
     this.tailElement = h('div', { class: 'tail' });
@@ -35,46 +41,59 @@ export class StreamView {
 
   /** All text so far. Joins the parts: call it when the reply ends or is saved, not per chunk. */
   get text(): string {
-    return this.committed.join('') + this.tail;
+    return this.markdown.text;
   }
 
-  /** Adds streamed text and updates the DOM. Cost: the new text plus the unfinished block. */
+  /** Adds streamed text and updates the DOM. Cost: the new text plus a bounded part of the tail. */
   append(delta: string): void {
-    this.tail += delta;
-    const cut = this.scanner.scan(this.tail);
-    if (cut > 0) {
-      const finished = this.tail.slice(0, cut);
-      this.tail = this.tail.slice(cut);
-      this.scanner.shift(cut);
-      this.committed.push(finished);
-      const fragment = fragmentOf(renderMarkdown(finished));
-      decorateCodeBlocks(fragment);
-      this.body.insertBefore(fragment, this.tailElement);
-      this.fenceCode = undefined;
-    }
-    this.renderTail();
+    for (const update of this.markdown.append(delta)) this.apply(update);
   }
 
-  private renderTail(): void {
-    const fence = this.scanner.openFence;
-    if (!fence) {
-      this.fenceCode = undefined;
-      renderMarkdownInto(this.tailElement, this.tail);
-      return;
+  private apply(update: StreamUpdate): void {
+    switch (update.kind) {
+      case 'commit':
+        return this.commit(update.html, update.continuesTable);
+      case 'tail': {
+        const fragment = fragmentOf(update.html);
+        const table = update.continuesTable ? leadingTable(fragment) : undefined;
+        if (table) {
+          table.tHead?.remove();
+          table.classList.add('continuation');
+        }
+        decorateCodeBlocks(fragment);
+        this.tailElement.replaceChildren(fragment);
+        this.textTarget = undefined;
+        return;
+      }
+      case 'fence': {
+        this.textTarget = document.createTextNode('');
+        const code = h('code', { class: update.language ? `language-${update.language}` : undefined }, this.textTarget);
+        const copy = h('button', { type: 'button', class: 'action copy-code', 'data-action': 'copy-code', title: 'Copy code' }, 'Copy');
+        this.tailElement.replaceChildren(h('div', { class: 'code-block' }, copy, h('pre', {}, code)));
+        return;
+      }
+      case 'text':
+        if (!this.textTarget) {
+          this.textTarget = document.createTextNode('');
+          (this.tailElement.lastElementChild ?? this.tailElement).append(this.textTarget);
+        }
+        this.textTarget.appendData(update.text);
+        return;
     }
-    const bodyStart = this.tail.indexOf('\n') + 1;
-    if (!this.fenceCode) {
-      const text = document.createTextNode('');
-      const language = fence.info.split(/\s+/)[0];
-      const code = h('code', { class: language ? `language-${language}` : undefined }, text);
-      const wrapper = h('div', { class: 'code-block' }, h('button', { type: 'button', class: 'action copy-code', 'data-action': 'copy-code', title: 'Copy code' }, 'Copy'), h('pre', {}, code));
-      this.tailElement.replaceChildren(wrapper);
-      this.fenceCode = { text, shown: 0 };
+  }
+
+  private commit(html: string, continuesTable: boolean): void {
+    const fragment = fragmentOf(html);
+    decorateCodeBlocks(fragment);
+    const table = continuesTable ? leadingTable(fragment) : undefined;
+    if (table && this.openTable) {
+      // Rows cut from the table shown join it, so it grows as one table.
+      const target = this.openTable.tBodies[0] ?? this.openTable.createTBody();
+      for (const body of Array.from(table.tBodies)) target.append(...Array.from(body.rows));
+      table.remove();
     }
-    const added = this.tail.substring(bodyStart + this.fenceCode.shown);
-    if (added) {
-      this.fenceCode.text.appendData(added);
-      this.fenceCode.shown += added.length;
-    }
+    this.body.insertBefore(fragment, this.tailElement);
+    const last = this.tailElement.previousElementSibling;
+    this.openTable = last instanceof HTMLTableElement ? last : undefined;
   }
 }
