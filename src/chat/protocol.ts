@@ -128,8 +128,49 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   }
 }
 
-export function isHostMessage<T extends HostMessage['type']>(value: unknown, type: T): value is Of<HostMessage, T> {
-  return hasType(value) && value.type === type;
+const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isCount = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isModelList = (value: unknown) => Array.isArray(value) && value.every((m) => isObject(m) && isString(m.id) && isOptional(m.vision, (v) => typeof v === 'boolean'));
+
+function isUsage(value: unknown): value is TokenUsage {
+  return isObject(value) && isCount(value.completion) && isOptional(value.prompt, isCount) && isOptional(value.total, isCount) && typeof value.estimated === 'boolean';
+}
+
+function isErrorInfo(value: unknown): value is ChatErrorInfo {
+  return isObject(value) && isString(value.message) && typeof value.transient === 'boolean' && isOptional(value.remedy, (r) => r === 'setApiKey' || r === 'openSettings');
+}
+
+/**
+ * Checks what the webview receives before acting on it: only the host posts to it, but a malformed message
+ * (a bug, or another version of the extension after an update) is ignored rather than half-applied.
+ * With `type`, also that it is of that type.
+ */
+export function isHostMessage<T extends HostMessage['type'] = HostMessage['type']>(value: unknown, type?: T): value is Of<HostMessage, T> {
+  if (!hasType(value) || (type !== undefined && value.type !== type)) return false;
+  const m = value as Record<string, unknown>;
+  switch (value.type) {
+    case 'init':
+      return isModelList(m.models) && isOptional(m.modelsError, isString) && isOptional(m.lastModel, isString) && Array.isArray(m.live) && m.live.every((s) => isObject(s) && isString(s.id) && isString(s.text));
+    case 'models':
+      return isModelList(m.models) && isOptional(m.modelsError, isString);
+    case 'load':
+      return isChatState(m.state) && isOptional(m.notice, isString);
+    case 'chunk':
+      return isString(m.id) && isString(m.delta);
+    case 'done':
+      return isString(m.id) && isUsage(m.usage) && isOptional(m.finishReason, isString) && typeof m.stopped === 'boolean';
+    case 'error':
+      return isString(m.id) && isErrorInfo(m.error);
+    case 'prompt':
+      return isString(m.text) && typeof m.send === 'boolean';
+    case 'action':
+      return m.action === 'stop' || m.action === 'regenerate' || m.action === 'clear';
+    case 'notice':
+      return isString(m.text);
+    default:
+      return false;
+  }
 }
 
 export function isConversation(value: unknown): value is Conversation {

@@ -1,7 +1,7 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
 import { checkParams, isHttpUrl } from '../core/chat/conversation';
-import { conversationOf, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type PanelAction, type TokenUsage } from '../chat/protocol';
+import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type PanelAction, type TokenUsage } from '../chat/protocol';
 import { Controls } from './controls';
 import { h } from './dom';
 import { TranscriptView } from './render';
@@ -82,8 +82,11 @@ class ChatApp {
   }
 
   private onHostMessage(data: unknown): void {
-    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
-    const message = data as HostMessage;
+    if (!isHostMessage(data)) {
+      console.warn('kluster chat: ignored a malformed message from the extension', typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : typeof data);
+      return;
+    }
+    const message: HostMessage = data;
     switch (message.type) {
       case 'init':
         return this.init(message.models, message.modelsError, message.lastModel, message.live);
