@@ -8,6 +8,7 @@ import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversa
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
+import { StateWriter } from './stateWriter';
 import type { ModelCatalog } from './modelCatalog';
 import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
@@ -62,6 +63,7 @@ export class ChatPanel extends Disposable {
   /** Host requests made before the webview said `ready`. */
   private queued: HostMessage[] = [];
   private readonly session: ChatSession;
+  private readonly writer: StateWriter;
   /** The state this panel was restored with after a reload, until the webview says `ready`. */
   private restored: ChatState | undefined;
   private readonly closed = this._register(new vscode.EventEmitter<void>());
@@ -78,6 +80,7 @@ export class ChatPanel extends Disposable {
     this.state = restored ?? emptyState();
     this.restored = restored;
     this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
+    this.writer = new StateWriter((state) => c.context.workspaceState.update(SAVED_STATE_KEY, state));
     panel.webview.options = webviewOptions(c.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
@@ -130,6 +133,7 @@ export class ChatPanel extends Disposable {
 
   private detach(): void {
     this.ready = false;
+    void this.writer.flush();
     this.session.disconnect();
   }
 
@@ -152,7 +156,7 @@ export class ChatPanel extends Disposable {
         return this.onReady(message.state);
       case 'state':
         this.state = message.state;
-        await this.c.context.workspaceState.update(SAVED_STATE_KEY, message.state);
+        await this.writer.update(message.state, message.draftOnly === true);
         await this.rememberModel(message.state.settings.model);
         return;
       case 'send':
@@ -234,6 +238,7 @@ export class ChatPanel extends Disposable {
   }
 
   override dispose(): void {
+    void this.writer.flush();
     this.session.dispose();
     super.dispose();
   }

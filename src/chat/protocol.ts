@@ -88,7 +88,8 @@ export type WebviewMessage =
   | { readonly type: 'ready'; readonly state: ChatState | null }
   | { readonly type: 'send'; readonly id: string; readonly conversation: Conversation }
   | { readonly type: 'cancel'; readonly id: string }
-  | { readonly type: 'state'; readonly state: ChatState }
+  /** `draftOnly`: only the draft changed since the last one (the host writes it to storage lazily). */
+  | { readonly type: 'state'; readonly state: ChatState; readonly draftOnly?: boolean }
   | { readonly type: 'openLink'; readonly href: string }
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'saveAsRequest' }
@@ -114,7 +115,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'cancel':
       return isString(m.id);
     case 'state':
-      return isChatState(m.state);
+      return isChatState(m.state) && (m.draftOnly === undefined || typeof m.draftOnly === 'boolean');
     case 'ready':
       return m.state === null || isChatState(m.state);
     case 'openLink':

@@ -39,7 +39,7 @@ class ChatApp {
       draftChanged: (draft, imageUrl) => {
         this.state.draft = draft;
         this.state.draftImageUrl = imageUrl;
-        this.saver.changed(500);
+        this.saver.changed(500, true);
       },
       send: () => this.send(),
       stop: () => this.stop(),

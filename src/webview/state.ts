@@ -12,6 +12,8 @@ export function restoredState(api: VsCodeApi): ChatState {
 export class StateSaver {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private hostTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether every change since the last message to the extension was to the draft only. */
+  private hostDraftOnly = false;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -37,10 +39,17 @@ export class StateSaver {
     return state;
   }
 
-  /** Saves, and tells the extension the new state shortly (typing is merged into one message). */
-  changed(hostDelayMs = 200): void {
+  /**
+   * Saves, and tells the extension the new state shortly (typing is merged into one message). `draftOnly`:
+   * only the draft changed; a message that also carries another change is not marked so.
+   */
+  changed(hostDelayMs = 200, draftOnly = false): void {
     this.saveNow();
+    this.hostDraftOnly = (this.hostTimer === undefined || this.hostDraftOnly) && draftOnly;
     clearTimeout(this.hostTimer);
-    this.hostTimer = setTimeout(() => this.api.postMessage({ type: 'state', state: this.stamped() }), hostDelayMs);
+    this.hostTimer = setTimeout(() => {
+      this.hostTimer = undefined;
+      this.api.postMessage({ type: 'state', state: this.stamped(), draftOnly: this.hostDraftOnly });
+    }, hostDelayMs);
   }
 }
