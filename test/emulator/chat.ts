@@ -4,6 +4,8 @@ import { DOCUMENTED_MODEL_IDS } from '../../src/core/models';
 
 /** Put this in a message to make the request fail at run time (batch error file, or a 500 in real time). */
 export const FAIL_TRIGGER = '[[fail]]';
+/** Put this in a message to get a usage chunk at the end of a stream without asking (stream_options). */
+export const STREAM_USAGE_TRIGGER = '[[usage]]';
 
 export interface ChatOutcome {
   readonly ok: boolean;
@@ -107,7 +109,8 @@ export function streamChunksFor(body: Record<string, unknown>, created: number):
   });
   chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason }] });
   const options = body.stream_options as { include_usage?: unknown } | undefined;
-  if (options?.include_usage) {
+  const unasked = Array.isArray(body.messages) && (body.messages as Message[]).some((m) => textOf(m.content).includes(STREAM_USAGE_TRIGGER));
+  if (options?.include_usage || unasked) {
     chunks.push({ ...base, choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.completionTokens, total_tokens: answer.promptTokens + answer.completionTokens } });
   }
   return chunks;
