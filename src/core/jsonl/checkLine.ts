@@ -1,4 +1,5 @@
 import { Codes, type FileKind, type LineDiagnostic } from './diagnostics';
+import { escaped, quoted } from './excerpt';
 import { mapIssues } from './issues';
 import { isBlank } from './lines';
 import { LineTree, locateSyntaxError } from './locate';
@@ -146,7 +147,7 @@ function checkRequest(text: string, value: unknown, vote: LineVote, options: Lin
         endColumn: span.end,
         severity: 'warning',
         code: Codes.unknownField,
-        message: `Unknown field \`${key}\`: a request line has custom_id, method, url and body${hint ? `. Did you mean \`${hint}\`?` : '.'}`,
+        message: `Unknown field \`${escaped(key)}\`: a request line has custom_id, method, url and body${hint ? `. Did you mean \`${hint}\`?` : '.'}`,
       });
     }
   }
@@ -187,7 +188,7 @@ function checkBody(body: Json, options: LineCheckOptions, report: Reporter): voi
         ...at,
         severity: 'info',
         code: Codes.unknownParameter,
-        message: `\`${key}\` is not a documented kluster.ai chat completion parameter${hint ? `. Did you mean \`${hint}\`?` : '.'}`,
+        message: `\`${escaped(key)}\` is not a documented kluster.ai chat completion parameter${hint ? `. Did you mean \`${hint}\`?` : '.'}`,
       });
     }
   }
@@ -214,7 +215,7 @@ function checkBody(body: Json, options: LineCheckOptions, report: Reporter): voi
       endColumn: span.end,
       severity: 'warning',
       code: Codes.unknownModel,
-      message: `Model ${JSON.stringify(model)} is not in the kluster.ai model list.`,
+      message: `Model ${quoted(model, 100)} is not in the kluster.ai model list.`,
     });
   }
 

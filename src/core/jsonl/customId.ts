@@ -1,4 +1,5 @@
 // Where a line's custom_id value sits, and the duplicate message both validators give.
+import { quoted } from './excerpt';
 import { LineTree, type Span } from './locate';
 
 const QUOTE = 34;
@@ -57,5 +58,5 @@ export function customIdSpan(text: string): Span {
 
 /** `line` and `column` are 0-based; the message shows them 1-based, as editors and the CLI do. */
 export function duplicateCustomIdMessage(id: string, line: number, column: number): string {
-  return `Duplicate custom_id ${JSON.stringify(id)}: first used on line ${line + 1}, column ${column + 1}. Each request needs its own.`;
+  return `Duplicate custom_id ${quoted(id)}: first used on line ${line + 1}, column ${column + 1}. Each request needs its own.`;
 }

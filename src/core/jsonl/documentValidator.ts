@@ -10,6 +10,7 @@ import {
 } from './fileRules';
 import { isBlank } from './lines';
 import { customIdSpan, duplicateCustomIdMessage } from './customId';
+import { quoted } from './excerpt';
 import { type Span } from './locate';
 
 interface LineRecord {
@@ -147,7 +148,7 @@ export class JsonlDocumentValidator {
     const first = holders[0]!;
     const firstSpan = this.customIdSpan(first);
     const related: RelatedLocation[] = [
-      { line: first.index, startColumn: firstSpan.start, endColumn: firstSpan.end, message: `First use of custom_id ${JSON.stringify(id)}` },
+      { line: first.index, startColumn: firstSpan.start, endColumn: firstSpan.end, message: `First use of custom_id ${quoted(id)}` },
     ];
     for (const holder of holders.slice(1)) {
       const span = this.customIdSpan(holder);

@@ -8,6 +8,7 @@ import {
   type ParseErrorCode,
   type Segment,
 } from 'jsonc-parser';
+import { printable, quoted } from './excerpt';
 
 // Positions inside one line, found with jsonc-parser. Only lines that have a problem get here: valid lines are
 // checked with JSON.parse and zod alone.
@@ -50,7 +51,7 @@ export function locateSyntaxError(text: string, v8Message: string): SyntaxProble
   if (!first) {
     const at = /position (\d+)/.exec(v8Message);
     const offset = at ? Number(at[1]) : 0;
-    return { ...visibleSpan(text, offset, 1), message: `Invalid JSON: ${v8Message}` };
+    return { ...visibleSpan(text, offset, 1), message: `Invalid JSON: ${printable(v8Message)}` };
   }
   const name = printParseErrorCode(first.error as ParseErrorCode);
   let { offset, length } = first;
@@ -70,7 +71,7 @@ export function locateSyntaxError(text: string, v8Message: string): SyntaxProble
       length = 1;
     }
   } else if (name === 'InvalidSymbol') {
-    detail = `unexpected token ${JSON.stringify(text.slice(offset, offset + length))}`;
+    detail = `unexpected token ${quoted(text.slice(offset, offset + length))}`;
   } else if (name === 'ValueExpected' && text.trim().length === 0) {
     detail = 'expected a value';
   }

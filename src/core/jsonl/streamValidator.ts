@@ -9,6 +9,7 @@ import {
   MAX_BATCH_FILE_BYTES,
 } from './fileRules';
 import { customIdSpan, duplicateCustomIdMessage } from './customId';
+import { quoted } from './excerpt';
 
 /**
  * Validates a file line by line as it streams in, keeping only the custom_id index and the diagnostics: the CLI's
@@ -91,7 +92,7 @@ export class JsonlStreamValidator {
       code: Codes.duplicateCustomId,
       message: duplicateCustomIdMessage(id, first.line, first.start),
       fix: { kind: 'uniqueCustomId', customId: id },
-      related: [{ line: first.line, startColumn: first.start, endColumn: first.end, message: `First use of custom_id ${JSON.stringify(id)}` }],
+      related: [{ line: first.line, startColumn: first.start, endColumn: first.end, message: `First use of custom_id ${quoted(id)}` }],
     });
   }
 }

@@ -58,3 +58,46 @@ describe('JSONL syntax errors', () => {
     );
   });
 });
+
+describe('syntax error messages stay short and printable', () => {
+  it('cuts a 2 MB bad token to 40 characters and an ellipsis, while the range still covers all of it', () => {
+    const token = 'x'.repeat(2_000_000);
+    const line = `{"a":${token}}`;
+    const d = validateText(`${VALID}\n${line}\n`, OPTIONS).diagnostics.find((x) => x.line === 1)!;
+    assert.strictEqual(d.code, 'kluster.invalidJson');
+    assert.strictEqual(d.message, `Invalid JSON: unexpected token "${'x'.repeat(40)}…"`);
+    assert.deepStrictEqual([d.startColumn, d.endColumn], [5, 5 + token.length]);
+  });
+
+  it('escapes control characters from binary input instead of printing NUL runs', () => {
+    const line = '\u0000\u0000\u0001PK\u0003\u0004';
+    const d = validateText(`${VALID}\n${line}\n`, OPTIONS).diagnostics.find((x) => x.line === 1)!;
+    assert.strictEqual(d.code, 'kluster.invalidJson');
+    assert.ok(![...d.message].some((c) => c.charCodeAt(0) < 0x20), JSON.stringify(d.message));
+    assert.match(d.message, /\\u0000/);
+    assert.ok(d.message.length < 300, `${d.message.length} characters`);
+  });
+
+  it('never splits a surrogate pair when cutting', () => {
+    const token = `${'y'.repeat(39)}😀${'y'.repeat(10)}`;
+    const d = validateText(`${VALID}\n{"a":${token}}\n`, OPTIONS).diagnostics.find((x) => x.line === 1)!;
+    assert.strictEqual(d.message, `Invalid JSON: unexpected token "${'y'.repeat(39)}…"`);
+  });
+
+  it('quotes a long custom_id and unknown key in bounded form', () => {
+    const id = 'i'.repeat(5000);
+    const key = `k\u0000${'k'.repeat(5000)}`;
+    const text = `${request({}, { custom_id: id })}\n${request({}, { custom_id: id, [key]: 1 })}\n`;
+    const found = validateText(text, OPTIONS).diagnostics;
+    assert.deepStrictEqual(
+      found.map((d) => [d.code, d.message.length < 200]),
+      [
+        ['kluster.duplicateCustomId', true],
+        ['kluster.unknownField', true],
+      ],
+    );
+    assert.match(found[0]!.message, new RegExp(`^Duplicate custom_id "${'i'.repeat(40)}…": first used on line 1`));
+    assert.match(found[0]!.related![0]!.message, new RegExp(`^First use of custom_id "${'i'.repeat(40)}…"$`));
+    assert.match(found[1]!.message, /^Unknown field `k\\u0000k{38}…`/);
+  });
+});
