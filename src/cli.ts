@@ -1,14 +1,28 @@
 // Headless CLI over src/core, built to dist/cli.js. Commands live in src/cli/.
 import { runCli } from './cli/main';
+import { ExitCode } from './cli/command';
 
 const controller = new AbortController();
-process.once('SIGINT', () => controller.abort());
+process.once('SIGINT', () => {
+  controller.abort();
+  // Commands stop on the signal; should anything still hang, leave anyway (the timer does not keep us alive).
+  setTimeout(() => process.exit(ExitCode.interrupted), 3000).unref();
+});
 
+// A reader that stops early (`kluster files content ID | head`) is not a failure: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? ExitCode.ok);
+});
+
+// process.exitCode, not process.exit(): exiting at once would drop stdout still queued for a pipe.
 runCli(process.argv.slice(2), undefined, process.env, controller.signal).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     // A last resort: commands map expected failures to exit codes themselves. One line, no stack trace.
     console.error(`kluster: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
+    process.exitCode = ExitCode.usage;
   },
 );

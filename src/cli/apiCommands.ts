@@ -1,4 +1,6 @@
 // CLI commands over the API: models, files, batches.
+import { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
 import { StringDecoder } from 'string_decoder';
 import { FILE_PURPOSES, type Batch, type FilePurpose } from '../core/api';
 import { UsageError } from './args';
@@ -67,7 +69,7 @@ export const filesUploadCommand = apiCommand(
 );
 
 export const filesContentCommand = apiCommand(
-  { name: 'files content', usage: 'files content ID [--out FILE] [--force]', summary: "Download a file's content (to stdout, or to FILE)", valueOptions: ['out'] },
+  { name: 'files content', usage: 'files content ID [--out FILE] [--force]', summary: "Download a file's content (to stdout, or to FILE)", valueOptions: ['out'], switches: ['force'] },
   async (ctx) => {
     const id = one(ctx, 'file ID');
     const client = clientFor(ctx);
@@ -78,22 +80,33 @@ export const filesContentCommand = apiCommand(
       else ctx.io.err(`wrote ${bytes} bytes to ${out}`);
       return ExitCode.ok;
     }
-    // Whole lines only: CliIo.out ends every write with a newline.
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    for await (const chunk of await client.openFileContent(id, { signal: ctx.signal })) {
-      pending += decoder.write(Buffer.from(chunk));
-      const cut = pending.lastIndexOf('\n');
-      if (cut >= 0) {
-        ctx.io.out(pending.slice(0, cut + 1));
-        pending = pending.slice(cut + 1);
-      }
-    }
-    pending += decoder.end();
-    if (pending) ctx.io.out(pending);
+    await writeBytes(ctx, await client.openFileContent(id, { signal: ctx.signal }));
     return ExitCode.ok;
   },
 );
+
+/**
+ * Copies bytes to stdout unchanged, waiting whenever the reader is slower (backpressure). Without
+ * a raw stdout (in-process callers), whole lines go to out(), which ends every write with a newline.
+ */
+async function writeBytes(ctx: CliContext, source: AsyncIterable<Uint8Array>): Promise<void> {
+  if (ctx.io.stdout) {
+    await pipeline(Readable.from(source, { objectMode: false }), ctx.io.stdout, { end: false, signal: ctx.signal });
+    return;
+  }
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for await (const chunk of source) {
+    pending += decoder.write(Buffer.from(chunk));
+    const cut = pending.lastIndexOf('\n');
+    if (cut >= 0) {
+      ctx.io.out(pending.slice(0, cut + 1));
+      pending = pending.slice(cut + 1);
+    }
+  }
+  pending += decoder.end();
+  if (pending) ctx.io.out(pending);
+}
 
 export const batchesListCommand = apiCommand(
   { name: 'batches list', usage: 'batches list [--limit N] [--after ID]', summary: 'List batches, newest first', valueOptions: ['limit', 'after'] },

@@ -19,8 +19,11 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface CliIo {
+  /** A line (or lines) of output; a newline is added when missing. */
   out(text: string): void;
   err(text: string): void;
+  /** Raw stdout for bytes passed through unchanged (`files content`); without it they go to out() line by line. */
+  readonly stdout?: NodeJS.WritableStream;
 }
 
 export interface CliContext {
@@ -38,5 +41,7 @@ export interface CliCommand {
   readonly summary: string;
   /** Options of this command that take a value, besides the global ones. */
   readonly valueOptions?: readonly string[];
+  /** Bare switches of this command (`wait`), besides the global ones. Any other option is refused. */
+  readonly switches?: readonly string[];
   run(ctx: CliContext): Promise<ExitCode>;
 }

@@ -1,4 +1,4 @@
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
@@ -18,6 +18,14 @@ const COMMANDS: CliCommand[] = [
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key'];
+const GLOBAL_SWITCHES = ['json', 'help'];
+
+function optionsOf(command: CliCommand): OptionSpec {
+  return {
+    values: new Set([...GLOBAL_VALUE_OPTIONS, ...(command.valueOptions ?? [])]),
+    switches: new Set([...GLOBAL_SWITCHES, ...(command.switches ?? [])]),
+  };
+}
 
 function usage(): string {
   const width = Math.max(0, ...COMMANDS.map((c) => c.usage.length));
@@ -46,6 +54,7 @@ function findCommand(positional: string[]): { command: CliCommand; rest: string[
 const consoleIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  stdout: process.stdout,
 };
 
 /** Runs the CLI and resolves to the process exit code. */
@@ -55,25 +64,46 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<ExitCode> {
-  const valueOptions = new Set([...GLOBAL_VALUE_OPTIONS, ...COMMANDS.flatMap((c) => c.valueOptions ?? [])]);
-  let parsed;
+  const usageError = (message: string, usageText: string) => {
+    io.err(`kluster: ${message}\n\n${usageText}`);
+    return ExitCode.usage;
+  };
+  // First pass, lenient: any command's value options, just to find the command's words.
+  const anyCommand: OptionSpec = {
+    values: new Set([...GLOBAL_VALUE_OPTIONS, ...COMMANDS.flatMap((c) => c.valueOptions ?? [])]),
+    switches: new Set(),
+  };
+  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(argv, valueOptions);
+    parsed = parseArgs(argv, anyCommand, false);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`kluster: ${error.message}\n\n${usage()}`);
-    return ExitCode.usage;
+    return usageError(error.message, usage());
   }
-  if (parsed.switches.has('help') || parsed.switches.has('h') || parsed.positional.length === 0) {
-    io.out(usage());
-    return parsed.positional.length === 0 && !parsed.switches.has('help') ? ExitCode.usage : ExitCode.ok;
-  }
+  const help = parsed.switches.has('help');
   const found = findCommand(parsed.positional);
   if (!found) {
-    io.err(`kluster: unknown command '${parsed.positional.join(' ')}'\n\n${usage()}`);
-    return ExitCode.usage;
+    if (help || parsed.positional.length === 0) {
+      io.out(usage());
+      return help ? ExitCode.ok : ExitCode.usage;
+    }
+    return usageError(`unknown command '${parsed.positional.join(' ')}'`, usage());
   }
-  const args = { ...parsed, positional: found.rest };
+  const commandUsage = `usage: kluster ${found.command.usage}\n${found.command.summary}.`;
+  if (help) {
+    io.out(commandUsage);
+    return ExitCode.ok;
+  }
+  // Second pass, strict: only the global options and this command's own.
+  try {
+    parsed = parseArgs(argv, optionsOf(found.command), true);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return usageError(error.message, commandUsage);
+  }
+  const words = found.command.name.split(' ');
+  if (words.some((word, i) => parsed.positional[i] !== word)) return usageError(`options go after the command name '${found.command.name}'`, commandUsage);
+  const args = { ...parsed, positional: parsed.positional.slice(words.length) };
   try {
     return await found.command.run({ args, json: parsed.switches.has('json'), io, env, signal });
   } catch (error) {

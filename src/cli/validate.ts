@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
@@ -29,19 +30,23 @@ const KIND_NAMES: Record<ValidationResult['kind'], string> = {
   empty: 'empty',
 };
 
-/** Streams the file through the validator: memory stays near the size of one read buffer. */
+/**
+ * Streams the file through the validator: memory stays near the size of one read buffer. The 100 MB cap counts
+ * each line's actual ending (LF, CRLF or CR) and the file's size on disk, so mixed line endings count exactly.
+ */
 export async function validateFile(path: string, options: ValidationOptions, signal?: AbortSignal): Promise<ValidationResult> {
-  let validator: JsonlStreamValidator | undefined;
-  const splitter = new LineSplitter((line) => validator!.push(line));
+  const { size } = await stat(path);
+  const validator = new JsonlStreamValidator(options);
+  let firstLine = true;
+  const splitter = new LineSplitter((line, endingLength) => {
+    // A BOM is 3 bytes on disk that no line holds: count them with line 1.
+    validator.push(line, endingLength + (firstLine && splitter.hadBom ? 3 : 0));
+    firstLine = false;
+  });
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    // The first chunk tells LF from CRLF files, which the 100 MB cap counts.
-    validator ??= new JsonlStreamValidator(options, chunk.includes('\r\n') ? 2 : 1);
-    splitter.push(chunk);
-  }
-  validator ??= new JsonlStreamValidator(options);
+  for await (const chunk of stream as AsyncIterable<string>) splitter.push(chunk);
   splitter.end();
-  return validator.finish();
+  return validator.finish(size);
 }
 
 function toJson(file: string, result: ValidationResult): JsonFileReport {
@@ -118,7 +123,7 @@ async function run(ctx: CliContext): Promise<ExitCode> {
 export const validateCommand: CliCommand = {
   name: 'validate',
   usage: 'validate FILE... [--tier free|standard] [--format text|json]',
-  summary: 'check batch JSONL files offline; exit 1 when any has an error',
+  summary: 'Check batch JSONL files offline; exit 1 when any has an error',
   valueOptions: ['tier', 'format'],
   run,
 };
