@@ -4,13 +4,18 @@
 // - statuses are plain strings, so a status the docs do not list passes through.
 import { z } from 'zod';
 
-/** Unix seconds, sent by the service either as an integer or as a numeric string. */
-export const timestamp = z.preprocess((value) => {
+/** A number the service may send as a numeric string ("1733832777"), normalised to a number. */
+const numeric = z.preprocess((value) => {
   if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   return value;
 }, z.number());
 
+/** Unix seconds, sent by the service either as an integer or as a numeric string. */
+export const timestamp = numeric;
+
 const optionalTimestamp = timestamp.nullish();
+/** A count or size (bytes, line, request counts): a number or a numeric string. */
+const optionalCount = numeric.nullish();
 
 export const ModelSchema = z.looseObject({
   id: z.string(),
@@ -39,7 +44,7 @@ export type FilePurpose = (typeof FILE_PURPOSES)[number];
 export const FileObjectSchema = z.looseObject({
   id: z.string(),
   object: z.string().optional(),
-  bytes: z.number().nullish(),
+  bytes: optionalCount,
   created_at: optionalTimestamp,
   filename: z.string().nullish(),
   purpose: z.string().nullish(),
@@ -85,20 +90,21 @@ export const BatchErrorSchema = z.looseObject({
   code: z.string().nullish(),
   message: z.string().nullish(),
   param: z.string().nullish(),
-  line: z.number().nullish(),
+  line: optionalCount,
 });
 export type BatchError = z.infer<typeof BatchErrorSchema>;
+
+/** `errors` arrives as null, a bare list, or `{object: "list", data: [...]}`; a bare list becomes the last. */
+const BatchErrorsSchema = z.preprocess(
+  (value) => (Array.isArray(value) ? { object: 'list', data: value } : value),
+  z.looseObject({ object: z.string().optional(), data: z.array(BatchErrorSchema).nullish() }).nullish(),
+);
 
 export const BatchSchema = z.looseObject({
   id: z.string(),
   object: z.string().optional(),
   endpoint: z.string().nullish(),
-  errors: z
-    .looseObject({
-      object: z.string().optional(),
-      data: z.array(BatchErrorSchema).nullish(),
-    })
-    .nullish(),
+  errors: BatchErrorsSchema,
   input_file_id: z.string().nullish(),
   completion_window: z.string().nullish(),
   status: z.string() as z.ZodType<BatchStatus>,
@@ -114,7 +120,7 @@ export const BatchSchema = z.looseObject({
   cancelling_at: optionalTimestamp,
   cancelled_at: optionalTimestamp,
   request_counts: z
-    .looseObject({ total: z.number().nullish(), completed: z.number().nullish(), failed: z.number().nullish() })
+    .looseObject({ total: optionalCount, completed: optionalCount, failed: optionalCount })
     .nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });

@@ -34,6 +34,38 @@ describe('API schemas', () => {
     assert.strictEqual(failed.errors?.data?.[0]?.line, 3);
   });
 
+  it('accepts errors as a bare list, as the service sometimes sends it, in the documented shape', () => {
+    const bare = BatchSchema.parse({
+      ...JSON.parse(docsRetrievedBatch),
+      status: 'failed',
+      errors: [{ code: 'invalid_json_line', message: 'Line 2: not valid JSON', param: null, line: 2 }],
+    });
+    assert.deepStrictEqual(bare.errors, { object: 'list', data: [{ code: 'invalid_json_line', message: 'Line 2: not valid JSON', param: null, line: 2 }] });
+    assert.deepStrictEqual(BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), errors: [] }).errors, { object: 'list', data: [] });
+    assert.strictEqual(BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), errors: null }).errors, null);
+  });
+
+  it('one batch with a bare errors list does not break the whole list', () => {
+    const failed = { ...JSON.parse(docsRetrievedBatch), id: 'b-failed', status: 'failed', errors: [{ message: 'bad', line: '7' }] };
+    const list = BatchListSchema.parse({ object: 'list', data: [JSON.parse(docsRetrievedBatch), failed], has_more: false });
+    assert.strictEqual(list.data[1]!.errors?.data?.[0]?.line, 7);
+  });
+
+  it('normalises numeric strings in error lines, request counts and file sizes', () => {
+    const batch = BatchSchema.parse({
+      ...JSON.parse(docsRetrievedBatch),
+      errors: { object: 'list', data: [{ code: 'x', message: 'bad', line: '12' }] },
+      request_counts: { total: '4', completed: '3', failed: '1' },
+    });
+    assert.strictEqual(batch.errors?.data?.[0]?.line, 12);
+    assert.deepStrictEqual(batch.request_counts, { total: 4, completed: 3, failed: 1 });
+    assert.strictEqual(FileObjectSchema.parse({ id: 'f', bytes: '2797', created_at: 1733832768 }).bytes, 2797);
+    // Words are still refused, naming the field.
+    const bad = FileObjectSchema.safeParse({ id: 'f', bytes: 'big' });
+    assert.ok(!bad.success);
+    assert.match(describeZodError(bad.error), /^bytes: /);
+  });
+
   it('passes an undocumented status through', () => {
     assert.strictEqual(BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), status: 'paused_for_review' }).status, 'paused_for_review');
   });
