@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { failureMessage, KlusterError } from '../core/api';
+import { failureMessage, isCancellation, KlusterError } from '../core/api';
 import { Commands } from '../constants';
 import type { Logger } from '../log';
 import { MissingApiKeyError } from './clientProvider';
@@ -38,7 +38,8 @@ function remediesFor(error: unknown, retry?: () => unknown): Remedy[] {
  * `action` says what was being done, e.g. "Listing batches".
  */
 export async function showApiError(log: Logger, action: string, error: unknown, retry?: () => unknown): Promise<void> {
-  if (error instanceof KlusterError && error.kind === 'aborted') return;
+  // Cancelling is not a failure, whichever layer noticed it (our client, or a file stream's AbortError).
+  if (isCancellation(error)) return;
   log.error('api', action, error);
   const remedies = remediesFor(error, retry);
   const picked = await vscode.window.showErrorMessage(failureMessage(action, error), ...remedies.map((r) => r.title));

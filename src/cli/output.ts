@@ -1,6 +1,6 @@
 // Shared by the API commands: building the client from options, tables, JSON, one-line errors.
-import { KlusterClient, KlusterError } from '../core/api';
-import { FileExistsError } from '../core/util/atomicFile';
+import { isCancellation, KlusterClient, KlusterError, toKlusterError } from '../core/api';
+import { DestinationError, FileExistsError } from '../core/util/atomicFile';
 import { redact } from '../core/util/redact';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
@@ -41,6 +41,9 @@ export function time(seconds: number | null | undefined): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/** The CLI's own advice for a refused key; the core's message stays neutral (VS Code has a button instead). */
+export const CLI_KEY_HINT = 'Pass the key with --api-key KEY or set KLUSTER_API_KEY.';
+
 export function exitCodeFor(error: KlusterError): ExitCode {
   switch (error.kind) {
     case 'aborted':
@@ -60,15 +63,21 @@ export function exitCodeFor(error: KlusterError): ExitCode {
  */
 export function report(ctx: CliContext, error: unknown): ExitCode {
   if (error instanceof UsageError) throw error;
+  // A file stream's own AbortError after Ctrl-C is an interruption like any other.
+  if (isCancellation(error)) error = toKlusterError(error);
   let kind: string;
   let message: string;
   let code: ExitCode;
   if (error instanceof KlusterError) {
     kind = error.kind;
-    message = error.message;
+    message = error.kind === 'unauthorized' ? `${error.message} ${CLI_KEY_HINT}` : error.message;
     code = exitCodeFor(error);
   } else if (error instanceof FileExistsError) {
     kind = 'file_exists';
+    message = error.message;
+    code = ExitCode.io;
+  } else if (error instanceof DestinationError) {
+    kind = 'io';
     message = error.message;
     code = ExitCode.io;
   } else if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {

@@ -7,13 +7,14 @@ import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, 
 import { sleep } from '../core/api/transfer';
 import { unmatchedText } from '../core/batches/format';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
-import { FileExistsError, fileExists } from '../core/util/atomicFile';
+import { checkFolder, FileExistsError, fileExists } from '../core/util/atomicFile';
 import { apiCommand, describeCounts } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter } from './output';
 import { formatDiagnostic, plural, validateFile } from './validate';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
+import { Codes } from '../core/jsonl';
 
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 15_000;
@@ -74,15 +75,19 @@ export async function writeResults(ctx: CliContext, client: KlusterClient, batch
 
 const SHOWN_ERRORS = 20;
 
+/** Warnings in the editor, but the service refuses the upload, so submit stops on them too. */
+const REFUSED_BY_SERVICE: ReadonlySet<string> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap]);
+
 /** Checks the file offline first: a batch the service would fail costs an upload and a wait. */
 async function passesValidation(ctx: CliContext, input: string, tier: 'free' | 'standard'): Promise<boolean> {
   const result = await validateFile(input, { knownModels: DOCUMENTED_MODEL_IDS, tier }, ctx.signal);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const errors = result.diagnostics.filter((d) => d.severity === 'error' || REFUSED_BY_SERVICE.has(d.code));
+  const onlyErrors = errors.every((d) => d.severity === 'error');
   const notBatch = result.kind !== 'batch';
   if (errors.length === 0 && !notBatch) return true;
   for (const d of errors.slice(0, SHOWN_ERRORS)) ctx.io.err(formatDiagnostic(input, d));
   if (errors.length > SHOWN_ERRORS) ctx.io.err(`... and ${errors.length - SHOWN_ERRORS} more; 'kluster validate ${input}' lists them all`);
-  const why = notBatch ? `it holds ${result.kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${result.kind})`}` : `it has ${plural(errors.length, 'error')}`;
+  const why = notBatch ? `it holds ${result.kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${result.kind})`}` : `it has ${onlyErrors ? plural(errors.length, 'error') : `${plural(errors.length, 'problem')} kluster.ai would refuse`}`;
   ctx.io.err(`kluster: ${input} was not submitted: ${why}. Fix it, or pass --no-validate to submit anyway.`);
   return false;
 }
@@ -93,6 +98,7 @@ export const submitCommand = apiCommand(
     usage: 'submit FILE [--window 24h] [--wait] [--out RESULTS.jsonl] [--force] [--tier free|standard] [--no-validate]',
     summary: 'Validate and upload FILE and start a batch; --wait polls until it ends; --out writes results in input order',
     valueOptions: ['window', 'out', 'tier'],
+    switches: ['wait', 'force', 'no-validate'],
   },
   async (ctx) => {
     const [input, ...extra] = ctx.args.positional;
@@ -104,6 +110,7 @@ export const submitCommand = apiCommand(
     const force = ctx.args.switches.has('force');
     // Refuse before spending anything: the results file would not be written at the end.
     if (out && !force && (await fileExists(out))) throw new FileExistsError(out);
+    if (out) await checkFolder(out);
     const tier = ctx.args.options.get('tier') ?? 'standard';
     if (tier !== 'free' && tier !== 'standard') throw new UsageError(`--tier must be free or standard, not '${tier}'`);
     if (!ctx.args.switches.has('no-validate') && !(await passesValidation(ctx, input, tier))) return ExitCode.findings;

@@ -85,10 +85,11 @@ function hostOf(baseUrl: string | undefined): string {
   }
 }
 
+/** The service's own words, without a closing period (our sentences add their own). */
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
   const body = error.error as { message?: unknown } | undefined;
-  if (body && typeof body.message === 'string' && body.message) return body.message;
-  return error.message.replace(/^\d{3}\s*/, '') || 'no details';
+  const text = body && typeof body.message === 'string' && body.message ? body.message : error.message.replace(/^\d{3}\s*/, '');
+  return text.trim().replace(/\.+$/, '') || 'no details';
 }
 
 function causeText(error: unknown): string {
@@ -108,8 +109,15 @@ function causeText(error: unknown): string {
   return parts.filter((p) => p && !/^Connection error\.?$/.test(p) && p !== 'fetch failed').join(': ') || 'connection failed';
 }
 
+/** Node's and the DOM's AbortError (also from another realm, so not always `instanceof Error`), and the SDK's. */
 function isAbortLike(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error instanceof OpenAI.APIUserAbortError);
+  if (error instanceof OpenAI.APIUserAbortError) return true;
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/** True when `error` only says that the person (or a signal) stopped the work: nothing to show. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof KlusterError ? error.kind === 'aborted' : isAbortLike(error);
 }
 
 /** Maps anything thrown by the SDK, fetch or a stream into a KlusterError. */
@@ -135,7 +143,7 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
     const details = { status, requestId, cause: error };
     switch (true) {
       case status === 401 || status === 403:
-        return new KlusterError('unauthorized', `The API key was refused (${status}: ${said}). Check the key: set it again, or pass --api-key / KLUSTER_API_KEY.`, details);
+        return new KlusterError('unauthorized', `The API key was refused (${status}: ${said}). Check that the key is right and still active.`, details);
       case status === 404:
         return new KlusterError('not_found', `Not found (404): ${said}. Check the ID; it may belong to another account or have been deleted.`, details);
       case status === 413:

@@ -1,7 +1,9 @@
 // The kluster.ai API for the rest of the product: client, schemas, typed errors.
 export { KlusterClient } from './client';
-export type { CallOptions, CreateBatchParams, CreateFineTuningJobParams, DownloadOptions, KlusterClientOptions, ListOptions, UploadOptions } from './client';
-export { failureMessage, KlusterError, toKlusterError, parseRetryAfter } from './errors';
+export type { CreateBatchParams, CreateFineTuningJobParams } from './client';
+export type { DownloadOptions, UploadOptions } from './files';
+export type { CallOptions, KlusterClientOptions, ListOptions } from './transport';
+export { failureMessage, isCancellation, KlusterError, toKlusterError, parseRetryAfter } from './errors';
 export type { KlusterErrorKind } from './errors';
 export * from './schemas';
 export type { ProgressCallback } from './transfer';

@@ -1,6 +1,6 @@
 // Write-then-rename, so a reader never sees half a file and a crash never leaves a truncated one.
 import { randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
+import { constants as fsConstants, promises as fs } from 'fs';
 import * as path from 'path';
 
 /** Thrown instead of overwriting a file that already exists. */
@@ -9,6 +9,40 @@ export class FileExistsError extends Error {
   constructor(readonly path: string) {
     super(`${path} already exists; not overwriting it (pass --force to replace it).`);
     this.name = 'FileExistsError';
+  }
+}
+
+/** Writing to `path` failed; the message names the destination and its folder, never the temp file beside it. */
+export class DestinationError extends Error {
+  readonly code: string | undefined;
+  readonly syscall: string | undefined;
+  constructor(
+    readonly path: string,
+    cause: NodeJS.ErrnoException,
+  ) {
+    super(destinationMessage(path, cause), { cause });
+    this.name = 'DestinationError';
+    this.code = cause.code;
+    this.syscall = cause.syscall;
+  }
+}
+
+function destinationMessage(dest: string, cause: NodeJS.ErrnoException): string {
+  const folder = path.dirname(dest);
+  switch (cause.code) {
+    case 'ENOENT':
+      return `Cannot write ${dest}: the folder ${folder} does not exist.`;
+    case 'ENOTDIR':
+      return `Cannot write ${dest}: ${folder} is not a folder.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Cannot write ${dest}: no permission to write in ${folder}.`;
+    case 'EROFS':
+      return `Cannot write ${dest}: ${folder} is read-only.`;
+    case 'ENOSPC':
+      return `Cannot write ${dest}: the disk is full.`;
+    default:
+      return `Cannot write ${dest}: ${cause.code ?? cause.message}.`;
   }
 }
 
@@ -24,7 +58,7 @@ export async function fileExists(file: string): Promise<boolean> {
 /**
  * Calls `write(tempPath)` for a temp file beside `dest`, then moves it to `dest` in one step.
  * Without `overwrite`, an existing `dest` is left alone and FileExistsError is thrown.
- * The temp file is removed on any failure.
+ * The temp file is removed on any failure; errors about it are DestinationErrors naming `dest`.
  */
 export async function writeAtomically<T>(
   dest: string,
@@ -32,6 +66,8 @@ export async function writeAtomically<T>(
   { overwrite = false }: { overwrite?: boolean } = {},
 ): Promise<T> {
   if (!overwrite && (await fileExists(dest))) throw new FileExistsError(dest);
+  // A missing or unwritable folder fails now, before `write` spends a download on it.
+  await checkFolder(dest);
   const temp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const result = await write(temp);
@@ -41,8 +77,23 @@ export async function writeAtomically<T>(
       await moveWithoutClobbering(temp, dest);
     }
     return result;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e?.syscall === 'string' && e.path === temp) throw new DestinationError(dest, e);
+    throw error;
   } finally {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Throws a DestinationError when `dest`'s folder is missing, not a folder, or not writable. */
+export async function checkFolder(dest: string): Promise<void> {
+  const folder = path.dirname(dest);
+  try {
+    if (!(await fs.stat(folder)).isDirectory()) throw Object.assign(new Error(`${folder} is not a directory`), { code: 'ENOTDIR', syscall: 'stat' });
+    await fs.access(folder, fsConstants.W_OK);
+  } catch (error) {
+    throw new DestinationError(dest, error as NodeJS.ErrnoException);
   }
 }
 

@@ -23,12 +23,16 @@ describe('KlusterClient failures', () => {
     const error = await failsWith(new KlusterClient({ baseUrl: f.emulator.url, apiKey: secret }).listModels(), 'unauthorized');
     assert.strictEqual(error.status, 401);
     assert.ok(!error.message.includes(secret));
-    assert.match(error.message, /API key/);
+    assert.match(error.message, /^The API key was refused \(401: .*\)\. Check that the key is right and still active\.$/);
+    // VS Code shows this text as is, beside its Set API Key button: no command-line advice in it.
+    assert.ok(!/--api-key|KLUSTER_API_KEY/.test(error.message), error.message);
   });
 
-  it('404: an unknown batch is not_found', async () => {
+  it('404: an unknown batch is not_found, in sentences ending with one period', async () => {
     const error = await failsWith(f.client().getBatch('no-such-batch'), 'not_found');
     assert.match(error.message, /no-such-batch/);
+    assert.match(error.message, /^Not found \(404\): No batch found with id 'no-such-batch'\. Check the ID; /);
+    assert.ok(!error.message.includes('..'), error.message);
   });
 
   it('413: the service refuses an upload over its limit', async () => {
@@ -46,8 +50,16 @@ describe('KlusterClient failures', () => {
     await handle.close();
     const before = f.emulator.state.requests.length;
     const error = await failsWith(f.client().uploadFile(huge), 'payload_too_large');
-    assert.match(error.message, /100\.0 MB/);
+    // Within 1 % of the limit, "100.0 MB; accepts up to 100 MB" would not explain anything: exact bytes.
+    assert.strictEqual(error.message, 'huge.jsonl is 104,857,601 bytes; kluster.ai accepts files up to 104,857,600 bytes (100 MB). Split it into smaller batches.');
     assert.strictEqual(f.emulator.state.requests.length, before);
+
+    const handle2 = await fs.open(huge, 'r+');
+    await handle2.truncate(150 * 1024 * 1024);
+    await handle2.close();
+    const farOver = await failsWith(f.client().uploadFile(huge), 'payload_too_large');
+    assert.strictEqual(farOver.message, 'huge.jsonl is 150.0 MB; kluster.ai accepts files up to 100 MB. Split it into smaller batches.');
+    await fs.rm(huge);
   });
 
   it('429: the SDK waits for Retry-After, then succeeds', async () => {
@@ -73,7 +85,7 @@ describe('KlusterClient failures', () => {
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 7, times: 1 });
     const seconds = await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited');
     assert.strictEqual(seconds.retryAfterSeconds, 7);
-    assert.match(seconds.message, /^Rate limited by kluster\.ai \(429: Rate limit reached for requests\. Please slow down\.\), still after retrying\. Wait 7 s and try again/);
+    assert.match(seconds.message, /^Rate limited by kluster\.ai \(429: Rate limit reached for requests\. Please slow down\), still after retrying\. Wait 7 s and try again/);
     // What showApiError puts in the VS Code notification.
     assert.match(failureMessage('Listing batches', seconds), /^Listing batches failed: Rate limited by kluster\.ai .* Wait 7 s and try again/);
 

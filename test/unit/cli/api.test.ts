@@ -169,6 +169,57 @@ describe('CLI against the emulator', () => {
     f.emulator.faults.clear();
   });
 
+  it('an unknown option stops submit before anything is uploaded', async () => {
+    const input = await writeLines(f.dir, 'typo.jsonl', [requestLine('a', 'x')]);
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    const run = await cli(['submit', input, '--wiat']);
+    assert.strictEqual(run.code, ExitCode.usage);
+    assert.match(run.err, /unknown option '--wiat'; did you mean '--wait'\?/);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+  });
+
+  it('submit stops a file over 100 MB at the offline check (exit 1), before uploading', async function () {
+    this.timeout(60000);
+    // Three valid requests of 35 MB each: only the size is wrong.
+    const huge = path.join(f.dir, 'huge-valid.jsonl');
+    const handle = await fs.open(huge, 'w');
+    for (let i = 0; i < 3; i++) await handle.write(requestLine(`big${i}`, 'x'.repeat(35 * 1024 * 1024)) + '\n');
+    await handle.close();
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    try {
+      const run = await cli(['submit', huge]);
+      assert.strictEqual(run.code, ExitCode.findings, run.err);
+      assert.match(run.err, /huge-valid\.jsonl:3:1: (warning|error) kluster\.fileTooLarge: /);
+      assert.match(run.err, /was not submitted: it has 1 (problem kluster\.ai would refuse|error)\./);
+      assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+    } finally {
+      await fs.rm(huge, { force: true });
+    }
+  });
+
+  it('a missing destination folder is named (not the temp file), before anything is downloaded or uploaded', async () => {
+    const input = await writeLines(f.dir, 'dest.jsonl', [requestLine('a', 'x')]);
+    const fileId = (await f.client().uploadFile(input)).id;
+    const missing = path.join(f.dir, 'no-such-dir', 'x.jsonl');
+    const contentBefore = f.emulator.state.requests.filter((r) => r.path.endsWith('/content')).length;
+    const run = await cli(['files', 'content', fileId, '--out', missing]);
+    assert.strictEqual(run.code, ExitCode.io);
+    assert.strictEqual(run.err, `kluster: Cannot write ${missing}: the folder ${path.dirname(missing)} does not exist.\n`);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path.endsWith('/content')).length, contentBefore, 'nothing downloaded');
+
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    const submit = await cli(['submit', input, '--wait', '--out', missing]);
+    assert.strictEqual(submit.code, ExitCode.io);
+    assert.match(submit.err, /the folder .*no-such-dir does not exist/);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+  });
+
+  it('a 404 reads as sentences with single periods', async () => {
+    const run = await cli(['batches', 'get', 'nope']);
+    assert.strictEqual(run.code, ExitCode.api);
+    assert.strictEqual(run.err, "kluster: Not found (404): No batch found with id 'nope'. Check the ID; it may belong to another account or have been deleted.\n");
+  });
+
   it('a missing input file is exit code 5 with the file named', async () => {
     const run = await cli(['submit', path.join(f.dir, 'nope.jsonl')]);
     assert.strictEqual(run.code, ExitCode.io);
@@ -190,7 +241,7 @@ describe('CLI against the emulator', () => {
       const run = await spawnCli(['--api-key', key, 'batches', 'list'], { KLUSTER_BASE_URL: f.emulator.url });
       assert.strictEqual(run.code, ExitCode.api);
       assert.strictEqual(run.err.trim().split('\n').length, 1, run.err);
-      assert.match(run.err, /^kluster: The API key was refused/);
+      assert.match(run.err, /^kluster: The API key was refused .*\. Pass the key with --api-key KEY or set KLUSTER_API_KEY\.\n$/);
       assert.ok(!run.err.includes(key) && !/\bat .*\.js:\d+/.test(run.err));
     });
 

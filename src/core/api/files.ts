@@ -1,0 +1,98 @@
+// Files: streamed upload (with its own retries) and streamed content download.
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { toStreamingFile } from 'openai';
+import { MAX_BATCH_FILE_BYTES } from '../models';
+import { writeAtomically } from '../util/atomicFile';
+import { KlusterError, toKlusterError } from './errors';
+import * as S from './schemas';
+import { readFileWithProgress, writeBodyToFile, type ProgressCallback } from './transfer';
+import type { CallOptions, Transport } from './transport';
+
+export interface UploadOptions extends CallOptions {
+  readonly purpose?: S.FilePurpose;
+  /** Name sent to the service; defaults to the file's base name. */
+  readonly filename?: string;
+  readonly onProgress?: ProgressCallback;
+}
+
+export interface DownloadOptions extends CallOptions {
+  /** Replace an existing file at the destination. Default false: FileExistsError. */
+  readonly overwrite?: boolean;
+  readonly onProgress?: ProgressCallback;
+}
+
+/** Headers of an upload arrive only after the whole body is sent, so uploads get longer. */
+const UPLOAD_TIMEOUT_MS = 30 * 60_000;
+
+/** Sizes in MB, but in exact bytes within 1 % of the limit, where `100.0 MB` would not explain a refusal. */
+export function tooLargeMessage(name: string, size: number): string {
+  const exact = size - MAX_BATCH_FILE_BYTES <= MAX_BATCH_FILE_BYTES / 100;
+  const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  const actual = exact ? bytes(size) : `${(size / 1048576).toFixed(1)} MB`;
+  const limit = exact ? `${bytes(MAX_BATCH_FILE_BYTES)} (100 MB)` : '100 MB';
+  return `${name} is ${actual}; kluster.ai accepts files up to ${limit}. Split it into smaller batches.`;
+}
+
+/** Uploads from disk as a stream; memory use does not grow with the file's size. */
+export async function uploadFile(t: Transport, file: string, options: UploadOptions = {}): Promise<S.FileObject> {
+  const { purpose = 'batch', signal, onProgress } = options;
+  const name = options.filename ?? path.basename(file);
+  const { size } = await fs.stat(file);
+  if (size > MAX_BATCH_FILE_BYTES) throw new KlusterError('payload_too_large', tooLargeMessage(name, size));
+  // The SDK cannot replay a streamed body, so it does not retry uploads; we re-open the file and
+  // resend on the same failures it would retry, honouring Retry-After the same way.
+  for (let attempt = 0; ; attempt++) {
+    const data = readFileWithProgress(file, size, onProgress, signal);
+    const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
+    try {
+      return await t.call('the uploaded file', S.FileObjectSchema, options, (o) =>
+        t.sdk.files.create(
+          { file: upload, purpose: purpose as 'batch' },
+          // redirect 'error': fetch otherwise clones the request, teeing the body stream and so
+          // keeping every byte sent in memory until the response arrives.
+          { ...o, timeout: Math.max(t.timeoutMs, UPLOAD_TIMEOUT_MS), fetchOptions: { redirect: 'error' } },
+        ),
+      );
+    } catch (error) {
+      const failure = toKlusterError(error, t.errorContext(signal));
+      const retryable = failure.kind === 'rate_limited' || failure.kind === 'server' || failure.kind === 'network';
+      if (!retryable || attempt >= t.maxRetries) throw failure;
+      await t.backoff(failure, attempt, signal);
+    }
+  }
+}
+
+/** The file's content as a byte stream, for piping (e.g. to stdout). */
+export async function openFileContent(t: Transport, id: string, options: CallOptions = {}): Promise<AsyncIterable<Uint8Array>> {
+  const response = await t.raw(options, (o) => t.sdk.files.content(id, o));
+  const body = response.body;
+  const context = t.errorContext(options.signal);
+  return (async function* () {
+    if (!body) return;
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) yield chunk;
+    } catch (error) {
+      throw toKlusterError(error, context);
+    }
+  })();
+}
+
+/** Streams the file's content to `dest` through a temp file renamed into place. Returns the byte count. */
+export function downloadFileContent(t: Transport, id: string, dest: string, options: DownloadOptions = {}): Promise<number> {
+  const { signal, onProgress, overwrite } = options;
+  return writeAtomically(
+    dest,
+    async (temp) => {
+      const response = await t.raw(options, (o) => t.sdk.files.content(id, o));
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      try {
+        return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, onProgress, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).syscall) throw error; // local disk trouble, not the network
+        throw toKlusterError(error, t.errorContext(signal));
+      }
+    },
+    { overwrite },
+  );
+}
