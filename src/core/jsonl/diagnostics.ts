@@ -91,6 +91,8 @@ export interface ValidationOptions {
   readonly knownModels: ReadonlySet<string>;
   /** `free` adds the under-1000-requests cap. */
   readonly tier: 'free' | 'standard';
+  /** The batch file size cap in bytes; kluster.ai's 100 MB unless a test lowers it. */
+  readonly maxFileBytes?: number;
 }
 
 export function atLine(line: number, d: LineDiagnostic, related?: readonly RelatedLocation[]): JsonlDiagnostic {

@@ -182,13 +182,14 @@ export class JsonlDocumentValidator {
         visit(line, d);
       }
     }
+    const cap = this.options.maxFileBytes ?? MAX_BATCH_FILE_BYTES;
     const total = this.lineBytes + this.eolBytes * records.length;
-    if (total > MAX_BATCH_FILE_BYTES) {
+    if (total > cap) {
       let sum = 0;
       for (const record of records) {
         sum += record.bytes + this.eolBytes;
-        if (sum > MAX_BATCH_FILE_BYTES) {
-          const { line, ...d } = fileTooLargeDiagnostic(record.index, record.text, total);
+        if (sum > cap) {
+          const { line, ...d } = fileTooLargeDiagnostic(record.index, record.text, total, cap);
           visit(line, d);
           break;
         }

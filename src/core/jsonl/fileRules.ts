@@ -41,14 +41,15 @@ export function freeTierCapDiagnostic(line: number, lineText: string, requestCou
   };
 }
 
-export function fileTooLargeDiagnostic(line: number, lineText: string, totalBytes: number): JsonlDiagnostic {
+export function fileTooLargeDiagnostic(line: number, lineText: string, totalBytes: number, cap = MAX_BATCH_FILE_BYTES): JsonlDiagnostic {
+  const limit = cap === MAX_BATCH_FILE_BYTES ? `100 MB (${bytes(cap)})` : bytes(cap);
   return {
     line,
     startColumn: 0,
     endColumn: lineText.length,
     severity: 'warning',
     code: Codes.fileTooLarge,
-    message: `The file is ${bytes(totalBytes)}; kluster.ai accepts batch files up to 100 MB (${bytes(MAX_BATCH_FILE_BYTES)}). This line crosses the limit; split the file.`,
+    message: `The file is ${bytes(totalBytes)}; kluster.ai accepts batch files up to ${limit}. This line crosses the limit; split the file.`,
   };
 }
 

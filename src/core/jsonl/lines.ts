@@ -35,12 +35,16 @@ export function isBlank(line: string): boolean {
 export class LineSplitter {
   private rest = '';
   private first = true;
+  /** Whether the text started with a byte order mark (3 bytes in UTF-8), which no line includes. */
+  hadBom = false;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  /** `endingLength`: the characters of the line ending that followed the line (0 for a final unterminated line). */
+  constructor(private readonly onLine: (line: string, endingLength: number) => void) {}
 
   push(chunk: string): void {
     let text = this.rest + chunk;
     if (this.first && text.length > 0) {
+      this.hadBom = text.charCodeAt(0) === BOM;
       text = stripBom(text);
       this.first = false;
     }
@@ -51,7 +55,10 @@ export class LineSplitter {
   end(): void {
     const rest = this.rest;
     // Only a chunk's last character can be a CR still waiting to see whether an LF follows.
-    if (rest.length > 0) this.onLine(rest.charCodeAt(rest.length - 1) === CR ? rest.slice(0, -1) : rest);
+    if (rest.length > 0) {
+      if (rest.charCodeAt(rest.length - 1) === CR) this.onLine(rest.slice(0, -1), 1);
+      else this.onLine(rest, 0);
+    }
     this.rest = '';
   }
 
@@ -59,7 +66,7 @@ export class LineSplitter {
   private splitLf(text: string): number {
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      this.onLine(text.slice(start, end));
+      this.onLine(text.slice(start, end), 1);
       start = end + 1;
     }
     return start;
@@ -74,14 +81,15 @@ export class LineSplitter {
       if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
       if (cr < 0 && lf < 0) return start;
       if (cr < 0 || (lf >= 0 && lf < cr)) {
-        this.onLine(text.slice(start, lf));
+        this.onLine(text.slice(start, lf), 1);
         start = lf + 1;
         continue;
       }
       // A CR at the very end may be the first half of a CRLF split across chunks: wait for the next chunk.
       if (cr === text.length - 1) return start;
-      this.onLine(text.slice(start, cr));
-      start = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+      const ending = text.charCodeAt(cr + 1) === LF ? 2 : 1;
+      this.onLine(text.slice(start, cr), ending);
+      start = cr + ending;
     }
   }
 }

@@ -28,13 +28,24 @@ export class JsonlStreamValidator {
   private bytes = 0;
   private capLine: { line: number; text: string } | undefined;
   private sizeLine: { line: number; text: string } | undefined;
+  private lastText = '';
+  private readonly maxFileBytes: number;
 
+  /** `eolBytes`: the line-ending width `push` assumes when not told. */
   constructor(
     private readonly options: ValidationOptions,
     private readonly eolBytes = 1,
-  ) {}
+  ) {
+    this.maxFileBytes = options.maxFileBytes ?? MAX_BATCH_FILE_BYTES;
+  }
 
-  push(text: string): void {
+  /**
+   * One line without its ending. `extraBytes`: the bytes the file holds for this line beyond its text (its
+   * actual line ending, and a BOM before line 1), so the size cap counts what is on disk.
+   */
+  push(text: string, extraBytes = this.eolBytes): void {
+    this.bytes += Buffer.byteLength(text) + extraBytes;
+    if (!this.sizeLine && this.bytes > this.maxFileBytes) this.sizeLine = { line: this.line + this.held.length, text };
     if (this.kind !== undefined) {
       this.process(text);
       return;
@@ -45,16 +56,20 @@ export class JsonlStreamValidator {
     if (this.heldVotes.length >= KIND_WINDOW) this.release();
   }
 
-  finish(): ValidationResult {
+  /** `fileBytes`: the file's size on disk when known (exact even where decoding replaced invalid bytes). */
+  finish(fileBytes?: number): ValidationResult {
     if (this.kind === undefined) this.release();
     const kind = this.kind!;
     if (kind === 'batch') {
       if (this.capLine && this.options.tier === 'free') {
         this.diagnostics.push(freeTierCapDiagnostic(this.capLine.line, this.capLine.text, this.requests));
       }
-      const total = this.bytes;
-      if (this.sizeLine && total > MAX_BATCH_FILE_BYTES) {
-        this.diagnostics.push(fileTooLargeDiagnostic(this.sizeLine.line, this.sizeLine.text, total));
+      const total = fileBytes ?? this.bytes;
+      // Counted bytes differ from the size on disk only where invalid UTF-8 was replaced; if only the size on disk is
+      // over the cap, blame the last line.
+      const at = this.sizeLine ?? (this.line > 0 ? { line: this.line - 1, text: this.lastText } : undefined);
+      if (at && total > this.maxFileBytes) {
+        this.diagnostics.push(fileTooLargeDiagnostic(at.line, at.text, total, this.maxFileBytes));
       }
     }
     return { kind, diagnostics: this.diagnostics.sort(compareDiagnostics) };
@@ -68,14 +83,13 @@ export class JsonlStreamValidator {
 
   private process(text: string): void {
     const line = this.line++;
+    this.lastText = text;
     const check = checkLine(text, this.kind!, this.options);
     for (const d of check.diagnostics) this.diagnostics.push(atLine(line, d));
     if (check.vote !== 'blank') {
       this.requests++;
       if (this.requests === FREE_TIER_MAX_BATCH_LINES) this.capLine = { line, text };
     }
-    this.bytes += Buffer.byteLength(text) + this.eolBytes;
-    if (!this.sizeLine && this.bytes > MAX_BATCH_FILE_BYTES) this.sizeLine = { line, text };
     const id = check.customId;
     if (id === undefined) return;
     const first = this.firstUse.get(id);

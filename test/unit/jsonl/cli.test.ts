@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../../src/cli/main';
-import type { JsonFileReport } from '../../../src/cli/validate';
-import { request, VALID } from './helpers';
+import { validateFile, type JsonFileReport } from '../../../src/cli/validate';
+import { OPTIONS, request, VALID } from './helpers';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -122,5 +122,51 @@ describe('CLI validate', () => {
     assert.strictEqual((await cli('validate')).code, 2);
     assert.strictEqual((await cli('validate', 'x.jsonl', '--tier', 'gold')).code, 2);
     assert.strictEqual((await cli('validate', 'x.jsonl', '--format', 'xml')).code, 2);
+  });
+});
+
+describe('validateFile: the size cap counts the bytes on disk', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kluster-validate-size-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // Over 1 MiB of LF lines (more than the first read chunk), then CRLF lines: a guess from the first chunk
+  // would count every CRLF as one byte.
+  const lines = Array.from({ length: 1400 }, (_, i) => request({ temperature: 0.5, messages: [{ role: 'user', content: `${'w '.repeat(400)}${i}` }] }, { custom_id: `r-${i}` }));
+  const firstCrlf = 1100;
+  const text = lines.map((line, i) => line + (i < firstCrlf ? '\n' : '\r\n')).join('');
+  /** Bytes on disk through the end of line `n` (0-based), its ending included. */
+  const through = (n: number): number => Buffer.byteLength(text.slice(0, text.split(/(?<=\n)/).slice(0, n + 1).join('').length));
+  const tooLarge = async (file: string, cap: number) =>
+    (await validateFile(file, { ...OPTIONS, maxFileBytes: cap })).diagnostics.filter((d) => d.code === 'kluster.fileTooLarge').map((d) => [d.line, d.message]);
+
+  it('finds the exact line that crosses the cap after the endings change', async () => {
+    const file = path.join(dir, 'mixed.jsonl');
+    fs.writeFileSync(file, text);
+    assert.ok(through(firstCrlf - 1) > 1 << 20, 'the LF part must fill the first read chunk');
+    const size = fs.statSync(file).size;
+    const message = (cap: number) => `The file is ${size.toLocaleString('en-US')} bytes; kluster.ai accepts batch files up to ${cap.toLocaleString('en-US')} bytes. This line crosses the limit; split the file.`;
+    // The cap ends exactly at line 1300's CRLF: line 1301 is the first over it.
+    const cap = through(1300);
+    assert.deepStrictEqual(await tooLarge(file, cap), [[1301, message(cap)]]);
+    assert.deepStrictEqual(await tooLarge(file, cap - 1), [[1300, message(cap - 1)]]);
+    // 50 bytes short of line 1300's end: counting its 201 CRLF endings as one byte each would blame line 1301.
+    assert.deepStrictEqual(await tooLarge(file, cap - 50), [[1300, message(cap - 50)]]);
+    // The whole file is one byte over, or exactly at the cap.
+    assert.deepStrictEqual(await tooLarge(file, size - 1), [[1399, message(size - 1)]]);
+    assert.deepStrictEqual(await tooLarge(file, size), []);
+  });
+
+  it('counts a BOM and a lone-CR ending', async () => {
+    const file = path.join(dir, 'bom.jsonl');
+    fs.writeFileSync(file, `\uFEFF${VALID}\r${request()}`);
+    const size = fs.statSync(file).size;
+    assert.strictEqual(size, 3 + Buffer.byteLength(VALID) + 1 + Buffer.byteLength(request()));
+    assert.deepStrictEqual((await tooLarge(file, size - 1)).map(([line]) => line), [1]);
+    assert.deepStrictEqual(await tooLarge(file, size), []);
+    // Line 1 with its BOM and CR is 3 + length + 1 bytes: one byte less and line 1 crosses.
+    assert.deepStrictEqual((await tooLarge(file, 3 + Buffer.byteLength(VALID))).map(([line]) => line), [0]);
   });
 });
