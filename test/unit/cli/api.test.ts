@@ -1,6 +1,6 @@
 // The CLI's API commands against the emulator: in-process through runCli, and the built dist/cli.js.
 import * as assert from 'assert';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { runCli } from '../../../src/cli/main';
@@ -214,6 +214,15 @@ describe('CLI against the emulator', () => {
     assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
   });
 
+  it('submit --tier free stops a file at the free-tier cap at the offline check (exit 1)', async () => {
+    const input = await writeLines(f.dir, 'free-cap.jsonl', Array.from({ length: 1000 }, (_, i) => requestLine(`r${i}`, 'x')));
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    const run = await cli(['submit', input, '--tier', 'free']);
+    assert.strictEqual(run.code, ExitCode.findings, run.err);
+    assert.match(run.err, /free-cap\.jsonl:1000:1: \w+ kluster\.freeTierLineCap: /);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+  });
+
   it('a 404 reads as sentences with single periods', async () => {
     const run = await cli(['batches', 'get', 'nope']);
     assert.strictEqual(run.code, ExitCode.api);
@@ -243,6 +252,20 @@ describe('CLI against the emulator', () => {
       assert.strictEqual(run.err.trim().split('\n').length, 1, run.err);
       assert.match(run.err, /^kluster: The API key was refused .*\. Pass the key with --api-key KEY or set KLUSTER_API_KEY\.\n$/);
       assert.ok(!run.err.includes(key) && !/\bat .*\.js:\d+/.test(run.err));
+    });
+
+    it('Ctrl-C stops a slow request: exit 130, one line, and the process ends by itself', async () => {
+      f.emulator.faults.next({ kind: 'slow', path: '/v1/models', delayMs: 10000 });
+      const child = spawn(process.execPath, [CLI, 'models'], { env: { PATH: process.env.PATH, ...env() } });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.strictEqual(code, ExitCode.interrupted, err);
+      assert.strictEqual(err, 'kluster: Cancelled.\n');
+      assert.ok(Date.now() - sent < 2500, `ended ${Date.now() - sent} ms after SIGINT (the 3 s fallback would mean something kept it alive)`);
     });
 
     it('an unreachable API is one line on stderr, exit code 4', async () => {
