@@ -4,7 +4,7 @@
 import { BlockScanner, renderMarkdown, SOFT_CUT_CHARS } from './markdown';
 
 export type StreamUpdate =
-  /** Finished text, rendered once: goes before the tail. `continuesTable`: its first table's rows join the previous table. */
+  /** Finished text, rendered once: goes before the tail. `continuesTable`: its first table continues the previous one (header left out). */
   | { readonly kind: 'commit'; readonly html: string; readonly continuesTable: boolean }
   /** The unfinished tail, re-rendered. `continuesTable`: its first table continues the previous one (header left out). */
   | { readonly kind: 'tail'; readonly html: string; readonly continuesTable: boolean }
@@ -16,8 +16,8 @@ export type StreamUpdate =
 /**
  * The incremental markdown of one streamed reply. Besides the scanner's block cuts, a tail past
  * SOFT_CUT_CHARS is committed at its last line break (inside a table, the rows are rendered under the
- * table's header and join the table shown); a single line longer than that is shown as plain text from there
- * on. Both can differ slightly from a one-shot render while streaming: when the reply ends, the caller
+ * table's header, then shown as a table part without it); a single line longer than that is shown as plain
+ * text from there on. Both can differ slightly from a one-shot render while streaming: when the reply ends, the caller
  * renders the whole `text` once, which restores the exact layout.
  */
 export class IncrementalMarkdown {

@@ -20,18 +20,26 @@ export function renderMarkdownInto(element: HTMLElement, text: string): void {
   element.replaceChildren(fragment);
 }
 
-function leadingTable(fragment: DocumentFragment): HTMLTableElement | undefined {
+/**
+ * Rows cut from a table render under a copy of its header: the copy is dropped and the rows show as a table
+ * right under the previous part. Parts stay separate tables so a long table's layout is not redone per cut.
+ */
+function continueTable(fragment: DocumentFragment): void {
   const first = fragment.firstElementChild;
-  return first instanceof HTMLTableElement ? first : undefined;
+  if (!(first instanceof HTMLTableElement)) return;
+  first.tHead?.remove();
+  first.classList.add('continuation');
 }
+
+/** Overflow of one very long line goes into blocks of about this size, so each layout stays small. */
+const LINE_BLOCK_CHARS = 2048;
 
 export class StreamView {
   private readonly markdown = new IncrementalMarkdown();
   private readonly tailElement: HTMLElement;
-  /** Where `text` updates go: the open fence's code, or the end of the tail's last block. */
+  /** Where `text` updates go: the open fence's code, or a block after the tail's markdown (a long line). */
   private textTarget: Text | undefined;
-  /** The last committed table, which rows cut from the same table join. */
-  private openTable: HTMLTableElement | undefined;
+  private inFence = false;
 
   constructor(private readonly body: HTMLElement, initialText = '') {
     this.tailElement = h('div', { class: 'tail' });
@@ -52,48 +60,31 @@ export class StreamView {
   private apply(update: StreamUpdate): void {
     switch (update.kind) {
       case 'commit':
-        return this.commit(update.html, update.continuesTable);
       case 'tail': {
         const fragment = fragmentOf(update.html);
-        const table = update.continuesTable ? leadingTable(fragment) : undefined;
-        if (table) {
-          table.tHead?.remove();
-          table.classList.add('continuation');
-        }
+        if (update.continuesTable) continueTable(fragment);
         decorateCodeBlocks(fragment);
-        this.tailElement.replaceChildren(fragment);
+        if (update.kind === 'commit') this.body.insertBefore(fragment, this.tailElement);
+        else this.tailElement.replaceChildren(fragment);
         this.textTarget = undefined;
+        this.inFence = false;
         return;
       }
       case 'fence': {
         this.textTarget = document.createTextNode('');
+        this.inFence = true;
         const code = h('code', { class: update.language ? `language-${update.language}` : undefined }, this.textTarget);
         const copy = h('button', { type: 'button', class: 'action copy-code', 'data-action': 'copy-code', title: 'Copy code' }, 'Copy');
         this.tailElement.replaceChildren(h('div', { class: 'code-block' }, copy, h('pre', {}, code)));
         return;
       }
       case 'text':
-        if (!this.textTarget) {
+        if (!this.textTarget || (!this.inFence && this.textTarget.length >= LINE_BLOCK_CHARS)) {
           this.textTarget = document.createTextNode('');
-          (this.tailElement.lastElementChild ?? this.tailElement).append(this.textTarget);
+          this.tailElement.append(h('div', { class: 'overflow' }, this.textTarget));
         }
         this.textTarget.appendData(update.text);
         return;
     }
-  }
-
-  private commit(html: string, continuesTable: boolean): void {
-    const fragment = fragmentOf(html);
-    decorateCodeBlocks(fragment);
-    const table = continuesTable ? leadingTable(fragment) : undefined;
-    if (table && this.openTable) {
-      // Rows cut from the table shown join it, so it grows as one table.
-      const target = this.openTable.tBodies[0] ?? this.openTable.createTBody();
-      for (const body of Array.from(table.tBodies)) target.append(...Array.from(body.rows));
-      table.remove();
-    }
-    this.body.insertBefore(fragment, this.tailElement);
-    const last = this.tailElement.previousElementSibling;
-    this.openTable = last instanceof HTMLTableElement ? last : undefined;
   }
 }

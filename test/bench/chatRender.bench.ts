@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
+import { chatCsp } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
 
@@ -49,12 +50,25 @@ function reply(tokens: number): string[] {
   return blocks.slice(0, tokens);
 }
 
+/** Replies with no blank line, heading or fence to cut at: the shapes that once re-parsed a growing tail. */
+function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge line', tokens: number): string[] {
+  const words = 'the batch API accepts a JSONL file where every line is one request with a custom id'.split(' ');
+  const pieces: string[] = shape === 'long table' ? ['| # ', '| field ', '| meaning |\n', '|---:', '|:---', '|---|\n'] : [];
+  for (let i = 0; pieces.length < tokens; i++) {
+    const w = (k: number) => words[(i + k) % words.length]!;
+    if (shape === 'long table') pieces.push(`| ${i} `, `| ${w(0)} `, `**${w(3)}** `, `| ${w(1)} `, `\`${w(2)}\` `, '|\n');
+    else if (shape === 'one long paragraph') pieces.push(`${w(0)} `, i % 9 === 0 ? `*${w(1)}*` : w(1), i % 11 === 10 ? '\n' : ' ');
+    else pieces.push(`${w(0)} `, i % 13 === 0 ? `**${w(2)}** ` : `${w(2)} `);
+  }
+  return pieces.slice(0, tokens);
+}
+
 function pageHtml(): string {
   const nonce = randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; img-src file:; style-src file:; font-src file:; script-src 'nonce-${nonce}'`;
-  const css = 'file://' + path.join(ROOT, 'media', 'chat.css');
+  const csp = chatCsp('file:', nonce);
+  const css = ['chat.css', 'markdown.css'].map((name) => `<link rel="stylesheet" href="file://${path.join(ROOT, 'media', name)}">`).join('');
   const js = 'file://' + path.join(ROOT, 'dist', 'webview.js');
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="${css}"></head><body><script nonce="${nonce}" src="${js}"></script></body></html>`;
+  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">${css}</head><body><script nonce="${nonce}" src="${js}"></script></body></html>`;
 }
 
 /** The page's globals used here (this file is typechecked without the DOM library). */
@@ -154,12 +168,19 @@ async function main(): Promise<void> {
 
     const pieces = reply(TOKENS);
     await streamReply(page, pieces.slice(0, 3000), undefined); // warm-up: JIT, fonts, style
-    const fresh = await streamReply(page, pieces, undefined);
+    const shapes: [string, string[]][] = [
+      ['mixed reply (blocks, lists, code, tables)', pieces],
+      ['long table', hardShape('long table', TOKENS)],
+      ['one long paragraph', hardShape('one long paragraph', TOKENS)],
+      ['single huge line', hardShape('single huge line', TOKENS)],
+    ];
+    const runs: [string, Run][] = [];
+    for (const [label, shapePieces] of shapes) runs.push([label, await streamReply(page, shapePieces, undefined)]);
+    const fresh = runs[0]![1];
     const busy = await streamReply(page, pieces.slice(0, 2000), longTranscript(200));
     if (errors.length) throw new Error(`webview errors: ${errors.join(' | ')}`);
 
     const at1k = window_(fresh.frames, 0, 1000);
-    const at20k = window_(fresh.frames, 19_000, 20_000);
     const inLong = window_(busy.frames, 0, 1000);
     const fullParse = (n: number) => {
       const text = pieces.slice(0, n).join('');
@@ -171,13 +192,23 @@ async function main(): Promise<void> {
       `${label.padEnd(44)} ${String(w.frames).padStart(6)} ${w.meanMs.toFixed(2).padStart(9)} ${w.p95Ms.toFixed(2).padStart(8)} ${(w.perChunkMs * 1000).toFixed(1).padStart(12)}`;
     console.log(`chat webview render (Chromium ${browser.version()}): ${TOKENS} chunks streamed at ${Math.round(fresh.chunksPerSecond)} chunks/s, rendered every >= 50 ms`);
     console.log(`${'window'.padEnd(44)} ${'frames'.padStart(6)} ${'mean ms'.padStart(9)} ${'p95 ms'.padStart(8)} ${'µs / chunk'.padStart(12)}`);
-    console.log(row('at 1k tokens (0-1k)', at1k));
-    console.log(row('at 20k tokens (19k-20k)', at20k));
-    console.log(row('at 1k tokens after 200 long turns', inLong));
+    for (const [label, run] of runs) {
+      console.log(`-- ${label}`);
+      console.log(row('  at 1k tokens (0-1k)', window_(run.frames, 0, 1000)));
+      console.log(row('  at 20k tokens (19k-20k)', window_(run.frames, 19_000, 20_000)));
+    }
+    console.log(row('mixed reply at 1k tokens after 200 long turns', inLong));
     console.log(`message handler (queueing) per chunk: ${(fresh.handlerMsPerChunk * 1000).toFixed(1)} µs`);
-    console.log(`render time per chunk: at 1k tokens ${(at1k.perChunkMs * 1000).toFixed(1)} µs, at 20k tokens ${(at20k.perChunkMs * 1000).toFixed(1)} µs`);
-    console.log(`ratio 20k/1k: per chunk ${(at20k.perChunkMs / at1k.perChunkMs).toFixed(2)}, per frame ${(at20k.meanMs / at1k.meanMs).toFixed(2)} (about 1 = no growth with the message); long transcript/fresh per frame: ${(inLong.meanMs / at1k.meanMs).toFixed(2)}`);
-    console.log(`for scale, one full markdown parse of the message (node, no DOM): 1k ${fullParse(1000).toFixed(2)} ms, 20k ${fullParse(20_000).toFixed(2)} ms`);
+    console.log('render time per chunk at 1k and 20k tokens, and the ratio 20k/1k (about 1 = no growth with the message):');
+    for (const [label, run] of runs) {
+      const early = window_(run.frames, 0, 1000);
+      const late = window_(run.frames, 19_000, 20_000);
+      console.log(
+        `  ${label.padEnd(42)} ${(early.perChunkMs * 1000).toFixed(1).padStart(7)} µs  ${(late.perChunkMs * 1000).toFixed(1).padStart(7)} µs  ratio per chunk ${(late.perChunkMs / early.perChunkMs).toFixed(2)}, per frame ${(late.meanMs / early.meanMs).toFixed(2)}`,
+      );
+    }
+    console.log(`long transcript/fresh per frame: ${(inLong.meanMs / at1k.meanMs).toFixed(2)}`);
+    console.log(`for scale, one full markdown parse of the mixed reply (node, no DOM): 1k ${fullParse(1000).toFixed(2)} ms, 20k ${fullParse(20_000).toFixed(2)} ms`);
   } finally {
     await browser.close();
   }

@@ -3,7 +3,7 @@ import { KlusterClient } from '../../../src/core/api';
 import type { Conversation } from '../../../src/core/chat/conversation';
 import { ChatSession } from '../../../src/chat/chatSession';
 import type { HostMessage } from '../../../src/chat/protocol';
-import { FAST_TIMING, startEmulator, type Emulator } from '../../emulator';
+import { FAST_TIMING, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../../emulator';
 
 const MODEL = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';
 const ask = (text: string): Conversation => ({ settings: { model: MODEL, system: 'Be brief.', params: {} }, messages: [{ role: 'user', text }] });
@@ -45,6 +45,24 @@ describe('ChatSession against the emulator', function () {
     assert.strictEqual(done.finishReason, 'stop');
     assert.ok(done.usage.completion > 0);
     assert.ok(!chat.busy);
+  });
+
+  it('reports the usage the stream sends, and an estimate (marked so) only when it sends none', async () => {
+    const chat = session();
+    const sink = collect();
+    chat.connect(sink.post);
+    const request = { model: MODEL, messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: `count me ${STREAM_USAGE_TRIGGER}` }] };
+    const expected = (await client.chat(request)).usage!;
+    await chat.start('u1', ask(`count me ${STREAM_USAGE_TRIGGER}`));
+    const done = sink.messages.at(-1)!;
+    assert.ok(done.type === 'done');
+    assert.deepStrictEqual(done.usage, { prompt: expected.prompt_tokens, completion: expected.completion_tokens, total: expected.total_tokens, estimated: false });
+    const streamed = emulator.state.requests.at(-1)?.body as { stream?: unknown; stream_options?: unknown };
+    assert.deepStrictEqual([streamed.stream, streamed.stream_options], [true, undefined], 'a stream that did not ask for usage');
+
+    await chat.start('u2', ask('count me'));
+    const estimated = sink.messages.at(-1)!;
+    assert.ok(estimated.type === 'done' && estimated.usage.estimated === true && estimated.usage.prompt === undefined);
   });
 
   it('cancel aborts the matching stream mid-way: the text so far is kept and it ends as stopped', async () => {

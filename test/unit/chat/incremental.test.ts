@@ -79,7 +79,7 @@ describe('Chat incremental markdown (a streamed reply of any shape)', () => {
     });
   }
 
-  it('a long table grows as one table: its rows, joined, are the one-shot table\'s rows', () => {
+  it('a long table streams in parts under its header: their rows, joined, are the one-shot table\'s rows', () => {
     const text = SHAPES['long table']!(20_000);
     const { updates } = stream(text, 17);
     const flat = updates.flat();
