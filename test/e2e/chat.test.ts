@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../emulator';
 import { openWorkbench, type Workbench } from './workbench';
 
 const HOSTILE =
@@ -124,6 +124,76 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await frame.evaluate(() => (globalThis as { pwned?: unknown }).pwned), undefined, 'nothing ran in the webview');
     assert.deepStrictEqual(dialogs, [], 'no alert was raised');
     await workbench.screenshot('e2e-chat-hostile');
+  });
+
+  it('runs under a strict CSP: an inline script or handler injected into the page does not run', async () => {
+    const csp = await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    assert.deepStrictEqual([...directives.keys()], ['default-src', 'img-src', 'style-src', 'font-src', 'script-src', 'base-uri', 'form-action'], csp);
+    assert.deepStrictEqual([directives.get('default-src'), directives.get('base-uri'), directives.get('form-action')], [["'none'"], ["'none'"], ["'none'"]]);
+    const scriptSrc = directives.get('script-src')!;
+    assert.ok(scriptSrc.length === 1 && /^'nonce-[A-Za-z0-9+/=]{16,}'$/.test(scriptSrc[0]!), `only a nonce may run scripts: ${scriptSrc.join(' ')}`);
+    // The webview's resource origin (VS Code's cspSource: 'self' and its CDN host), the same for all three.
+    const resources = directives.get('img-src')!;
+    assert.ok(resources.length > 0 && resources.every((source) => /^('self'|https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?)$/.test(source)), `own origins only: ${resources.join(' ')}`);
+    assert.deepStrictEqual([directives.get('style-src'), directives.get('font-src')], [resources, resources]);
+    const sandbox = await (await frame.frameElement()).getAttribute('sandbox');
+    assert.ok(sandbox?.includes('allow-scripts') && !sandbox.includes('allow-forms'), `forms are off in the sandbox: ${sandbox}`);
+
+    const nonce = scriptSrc[0]!.slice("'nonce-".length, -1);
+    const outcome = await frame.evaluate(async (pageNonce) => {
+      const w = window as unknown as Record<string, unknown>;
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      const inline = document.createElement('script');
+      inline.textContent = 'window.pwnedInline = 1';
+      document.body.append(inline);
+      const img = document.createElement('img');
+      img.setAttribute('src', 'https://attacker.invalid/x.png');
+      img.setAttribute('onerror', 'window.pwnedHandler = 1');
+      document.body.append(img);
+      // Control: the same inline script with the page's nonce does run, so a run would have been seen.
+      const control = document.createElement('script');
+      control.nonce = pageNonce;
+      control.textContent = 'window.controlRan = 1';
+      document.body.append(control);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      inline.remove();
+      img.remove();
+      control.remove();
+      return { inline: w.pwnedInline, handler: w.pwnedHandler, control: w.controlRan, violations };
+    }, nonce);
+    assert.strictEqual(outcome.control, 1, 'the nonce script ran (control)');
+    assert.strictEqual(outcome.inline, undefined, 'the inline script without the nonce did not run');
+    assert.strictEqual(outcome.handler, undefined, 'the onerror handler did not run');
+    assert.ok(outcome.violations.includes('script-src-elem'), `the CSP blocked the inline script: ${outcome.violations.join(', ')}`);
+    assert.ok(outcome.violations.includes('img-src'), `the CSP blocked the image from elsewhere: ${outcome.violations.join(', ')}`);
+  });
+
+  it('shows a failure inline with Retry, and Retry gets the answer', async () => {
+    // Three 500s: the first attempt and the client's two retries.
+    emulator.faults.next({ kind: 'server_error', path: '/v1/chat/completions', times: 3 });
+    const before = chatRequests().length;
+    await chat.locator('#prompt').fill('Please answer after a failure');
+    await chat.locator('#prompt').press('Enter');
+    const error = assistant().locator('.error');
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.locator('.message').innerText(), /server error \(500/);
+    assert.strictEqual(chatRequests().length - before, 3, 'three attempts reached the service');
+    await workbench.screenshot('e2e-chat-error-retry');
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await assistant().locator('.usage').waitFor({ timeout: 30_000 });
+    assert.strictEqual(await chat.locator('.error').count(), 0, 'the failed reply was replaced');
+    const model = await chat.locator('#model').inputValue();
+    assert.strictEqual((await assistant().locator('.body').innerText()).trim(), `Emulated answer from ${model} to: Please answer after a failure`);
+    assert.strictEqual(chatRequests().at(-1)?.status, 200);
+  });
+
+  it('shows the usage a stream reports unasked, not the estimate', async () => {
+    await converse(`Count the tokens ${STREAM_USAGE_TRIGGER}`);
+    const sent = chatRequests().at(-1)?.body as Record<string, unknown>;
+    assert.strictEqual(sent.stream_options, undefined);
+    assert.match(await assistant().locator('.usage').innerText(), /^\d+ prompt · \d+ completion · \d+ total tokens$/);
   });
 
   it('attaches an http(s) image URL as an image_url part, and refuses any other URL', async () => {

@@ -11,6 +11,7 @@ import type { ChatTurn } from '../../../src/chat/protocol';
 import type { SavedRequest } from '../../../src/chat/saveRequest';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
+import { STREAM_USAGE_TRIGGER } from '../../emulator';
 import { MODEL, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const snapshot = async (): Promise<ChatSnapshot | undefined> => vscode.commands.executeCommand<ChatSnapshot>(Commands.chatSnapshot);
@@ -64,6 +65,19 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(snap.busy, false);
     const chats = session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
     assert.strictEqual(chats.at(-1)?.status, 200);
+  });
+
+  it('shows the usage the stream reports, not the estimate, when the service sends it unasked', async () => {
+    await vscode.commands.executeCommand(Commands.chatSendSelection, `How many tokens? ${STREAM_USAGE_TRIGGER}`);
+    const { snap, turn } = await settled('the reply', (t) => t.status === 'done');
+    const sent = session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.body as Record<string, unknown>;
+    assert.strictEqual(sent.stream_options, undefined, 'the extension did not ask for usage');
+    const words = turn.text.split(' ').length;
+    const prompt = turn.usage?.prompt ?? 0;
+    assert.ok(prompt > 0, 'the prompt count came with it');
+    assert.deepStrictEqual(turn.usage, { prompt, completion: words, total: prompt + words, estimated: false });
+    assert.notDeepStrictEqual(turn.usage?.completion, Math.ceil(turn.text.length / 4), 'not the characters / 4 estimate');
+    assert.ok(snap.state.turns.length === 2);
   });
 
   it('stops mid-stream, keeping what arrived', async () => {

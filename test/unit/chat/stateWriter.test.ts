@@ -17,30 +17,34 @@ describe('Chat state writes to workspace storage', () => {
     assert.deepStrictEqual(written.map((s) => s.turns.length), [2]);
   });
 
-  it('merges draft-only changes made in quick succession into one later write of the last draft', async () => {
+  it('writes the first draft pause at once, then merges the drafts of the interval into one write of the last', async () => {
     const { written, writer: w } = writer();
     for (const draft of ['h', 'he', 'hel', 'hello']) {
       await w.update(withDraft(draft, 1), true);
-      await sleep(15);
+      await sleep(10);
     }
-    assert.strictEqual(written.length, 0, 'nothing written while typing');
+    assert.deepStrictEqual(written.map((s) => s.draft), ['h'], 'typing goes on: only the first pause so far');
     await sleep(120);
-    assert.deepStrictEqual(written.map((s) => s.draft), ['hello']);
+    assert.deepStrictEqual(written.map((s) => s.draft), ['h', 'hello']);
+    await sleep(120);
+    assert.strictEqual(written.length, 2, 'nothing more without a change');
   });
 
-  it('a conversation change writes the pending draft with it, once', async () => {
+  it('a conversation change writes at once, taking a waiting draft with it', async () => {
     const { written, writer: w } = writer();
+    await w.update(withDraft('t', 1), true);
     await w.update(withDraft('typing', 1), true);
     await w.update(withDraft('', 2), false);
     await sleep(120);
-    assert.deepStrictEqual(written.map((s) => [s.draft, s.turns.length]), [['', 2]]);
+    assert.deepStrictEqual(written.map((s) => [s.draft, s.turns.length]), [['t', 1], ['', 2]]);
   });
 
   it('flush writes a waiting draft now (the panel is hidden or closed), and nothing when none waits', async () => {
     const { written, writer: w } = writer(10_000);
+    await w.update(withDraft('first', 1), true);
     await w.update(withDraft('unsent', 1), true);
     await w.flush();
     await w.flush();
-    assert.deepStrictEqual(written.map((s) => s.draft), ['unsent']);
+    assert.deepStrictEqual(written.map((s) => s.draft), ['first', 'unsent']);
   });
 });
