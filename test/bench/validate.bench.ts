@@ -16,6 +16,9 @@ const RUNS = Number(process.env.BENCH_RUNS || 3);
 const MAX_TIME_RATIO = 2;
 const MAX_RSS_RATIO = 3;
 const MAX_EDIT_MS = 10;
+const WARMUP_EDITS = 50;
+const MEASURED_EDITS = 300;
+const SETTLE_MS = 20;
 
 interface Run {
   readonly ms: number;
@@ -76,7 +79,20 @@ async function cliBenchmark(): Promise<boolean> {
   return timeRatio <= MAX_TIME_RATIO && rssRatio <= MAX_RSS_RATIO;
 }
 
-function incrementalBenchmark(): boolean {
+/**
+ * Forces a full collection so a sample does not pay for garbage left by earlier ones (needs --expose-gc), then
+ * lets V8's concurrent sweeping of that collection finish, so the sample does not pay for the forced GC either.
+ */
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc (npm run bench does) so each edit sample starts after a full GC');
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function incrementalBenchmark(): Promise<boolean> {
   const lines: string[] = [];
   for (const line of bigLines(Number.POSITIVE_INFINITY)) {
     lines.push(line.slice(0, -1));
@@ -96,41 +112,49 @@ function incrementalBenchmark(): boolean {
     validator.visit(() => n++);
     return n;
   };
-  const measure = (label: string, edit: (line: number) => void): number[] => {
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
+  // Each sample: a full GC first (so a sample is not charged for a collection of earlier garbage), then the edit
+  // and the visit of every diagnostic the editor publishes after it. Judged on the maximum, not a percentile.
+  const measure = async (label: string, edit: (line: number) => void): Promise<boolean> => {
+    const sample = async (): Promise<number> => {
       const line = Math.floor(rnd() * (validator.lineCount - 1));
+      await collectGarbage();
       started = performance.now();
       edit(line);
-      count(); // what the editor publishes after the edit
-      times.push(performance.now() - started);
-    }
+      count();
+      return performance.now() - started;
+    };
+    for (let i = 0; i < WARMUP_EDITS; i++) await sample();
+    const times: number[] = [];
+    for (let i = 0; i < MEASURED_EDITS; i++) times.push(await sample());
     const sorted = [...times].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
-    console.log(`${label}: median ${median(times).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${sorted[sorted.length - 1]!.toFixed(2)} ms (target ≤ ${MAX_EDIT_MS} ms) ${verdict(p95 <= MAX_EDIT_MS)}`);
-    return sorted;
+    const max = sorted[sorted.length - 1]!;
+    const ok = max <= MAX_EDIT_MS;
+    console.log(
+      `${label}: ${MEASURED_EDITS} edits after ${WARMUP_EDITS} warm-up, median ${percentile(sorted, 0.5).toFixed(2)} ms, p95 ${percentile(sorted, 0.95).toFixed(2)} ms, max ${max.toFixed(2)} ms (target: max ≤ ${MAX_EDIT_MS} ms) ${verdict(ok)}`,
+    );
+    return ok;
   };
-  const typed = measure('one-line edit (type a char in a value)', (line) => {
+  const typed = await measure('one-line edit (type a char in a value)', (line) => {
     const text = validator.lineText(line)!;
     validator.applyEdit(line, 1, [text.replace('"temperature":0.5', '"temperature":0.6')]);
   });
-  const inserted = measure('one-line insert + delete (lines shift)', (line) => {
+  const inserted = await measure('one-line insert + delete (lines shift)', (line) => {
     validator.applyEdit(line, 0, [lines[line]!.replace(/"req-\d+"/, `"new-${line}"`)]);
     validator.applyEdit(line, 1, []);
   });
-  const duplicates = measure('one-line edit that creates a duplicate custom_id', (line) => {
+  const duplicates = await measure('one-line edit that creates a duplicate custom_id', (line) => {
     validator.applyEdit(line, 1, [validator.lineText(line + 1)!]);
   });
-  const diagnostics = count();
-  console.log(`diagnostics after the duplicate edits: ${diagnostics}`);
-  const p95 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.95)]!;
-  return [typed, inserted, duplicates].every((sorted) => p95(sorted) <= MAX_EDIT_MS);
+  console.log(`diagnostics after the duplicate edits: ${count()}`);
+  return typed && inserted && duplicates;
 }
 
 async function main(): Promise<void> {
   console.log('== validate.bench ==');
-  const cliOk = await cliBenchmark();
-  const editOk = incrementalBenchmark();
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  // BENCH_ONLY=incremental skips the 100 MB CLI runs.
+  const cliOk = process.env.BENCH_ONLY === 'incremental' ? true : await cliBenchmark();
+  const editOk = await incrementalBenchmark();
   if (!cliOk || !editOk) process.exitCode = 1;
 }
 

@@ -16,6 +16,7 @@ import { type Span } from './locate';
 interface LineRecord {
   readonly text: string;
   readonly bytes: number;
+  readonly blank: boolean;
   index: number;
   /** undefined until checked (a big document is checked in slices). */
   check: LineCheck | undefined;
@@ -40,6 +41,12 @@ export class JsonlDocumentValidator {
   private cursor = 0;
   private currentKind: FileKind = 'empty';
   private lineBytes = 0;
+  private nonBlankLines = 0;
+  /**
+   * The line that crosses the file-size cap and the bytes before it, kept up to date by edits (a one-line edit
+   * moves it by a line or so) so publishing never walks the whole document; undefined when not known.
+   */
+  private sizeCap: { record: LineRecord; before: number } | undefined;
 
   /** `eolBytes`: 1 for LF documents, 2 for CRLF; used for the file-size cap. */
   constructor(
@@ -71,7 +78,10 @@ export class JsonlDocumentValidator {
   /** Replaces the whole document. Call `checkPending` afterwards, in slices for big documents. */
   load(lines: readonly string[]): void {
     this.records = lines.map((text, index) => newRecord(text, index));
-    this.lineBytes = this.records.reduce((sum, r) => sum + r.bytes, 0);
+    this.lineBytes = 0;
+    this.nonBlankLines = 0;
+    for (const record of this.records) this.count(record, 1);
+    this.sizeCap = undefined;
     this.invalidateAll();
   }
 
@@ -97,15 +107,16 @@ export class JsonlDocumentValidator {
     const added = newLines.map((text, i) => newRecord(text, startLine + i));
     const removed = this.records.splice(startLine, deletedCount, ...added);
     for (const record of removed) {
-      this.lineBytes -= record.bytes;
+      this.count(record, -1);
       this.flagged.delete(record);
       if (record.check) this.unindex(record);
       else this.pending--;
     }
-    for (const record of added) this.lineBytes += record.bytes;
+    for (const record of added) this.count(record, 1);
     if (added.length !== removed.length) {
       for (let i = startLine + added.length; i < this.records.length; i++) this.records[i]!.index = i;
     }
+    this.moveSizeCap(startLine, removed, added);
     this.cursor = Math.min(this.cursor, startLine);
     if (this.computeKind() !== this.currentKind) {
       this.invalidateAll();
@@ -120,6 +131,7 @@ export class JsonlDocumentValidator {
   setOptions(options: ValidationOptions): boolean {
     const recheck = options.knownModels !== this.options.knownModels;
     this.options = options;
+    this.sizeCap = undefined;
     if (recheck) this.invalidateAll();
     return recheck;
   }
@@ -169,32 +181,69 @@ export class JsonlDocumentValidator {
 
   private visitCaps(visit: DiagnosticVisitor): void {
     const records = this.records;
-    if (this.options.tier === 'free') {
+    if (this.options.tier === 'free' && this.nonBlankLines >= FREE_TIER_MAX_BATCH_LINES) {
+      // Only the first ~1000 lines are walked; the request count is kept by edits.
       let requests = 0;
-      let capLine = -1;
       for (const record of records) {
-        if (isBlank(record.text)) continue;
-        requests++;
-        if (requests === FREE_TIER_MAX_BATCH_LINES) capLine = record.index;
-      }
-      if (capLine >= 0) {
-        const { line, ...d } = freeTierCapDiagnostic(capLine, records[capLine]!.text, requests);
+        if (record.blank || ++requests < FREE_TIER_MAX_BATCH_LINES) continue;
+        const { line, ...d } = freeTierCapDiagnostic(record.index, record.text, this.nonBlankLines);
         visit(line, d);
+        break;
       }
     }
-    const cap = this.options.maxFileBytes ?? MAX_BATCH_FILE_BYTES;
+    const cap = this.capBytes;
     const total = this.lineBytes + this.eolBytes * records.length;
     if (total > cap) {
-      let sum = 0;
-      for (const record of records) {
-        sum += record.bytes + this.eolBytes;
-        if (sum > cap) {
-          const { line, ...d } = fileTooLargeDiagnostic(record.index, record.text, total, cap);
-          visit(line, d);
-          break;
-        }
-      }
+      const crossing = (this.sizeCap ??= this.findSizeCap()).record;
+      const { line, ...d } = fileTooLargeDiagnostic(crossing.index, crossing.text, total, cap);
+      visit(line, d);
     }
+  }
+
+  private get capBytes(): number {
+    return this.options.maxFileBytes ?? MAX_BATCH_FILE_BYTES;
+  }
+
+  private count(record: LineRecord, sign: 1 | -1): void {
+    this.lineBytes += sign * record.bytes;
+    if (!record.blank) this.nonBlankLines += sign;
+  }
+
+  /** The whole-document walk, needed only when the document first grows over the cap. */
+  private findSizeCap(): { record: LineRecord; before: number } {
+    let before = 0;
+    for (const record of this.records) {
+      const after = before + record.bytes + this.eolBytes;
+      if (after > this.capBytes) return { record, before };
+      before = after;
+    }
+    throw new Error('findSizeCap called on a document under the cap');
+  }
+
+  /** Keeps `sizeCap` right after an edit by walking from where it was: a few lines for a one-line edit. */
+  private moveSizeCap(startLine: number, removed: readonly LineRecord[], added: readonly LineRecord[]): void {
+    const known = this.sizeCap;
+    if (!known) return;
+    const records = this.records;
+    const crossingRemoved = removed.includes(known.record);
+    // Edits after the crossing line change nothing before it.
+    if (!crossingRemoved && known.record.index < startLine) return;
+    const size = (list: readonly LineRecord[]) => list.reduce((sum, r) => sum + r.bytes + this.eolBytes, 0);
+    let at: number;
+    let before: number;
+    if (crossingRemoved) {
+      // Restart at the edit: the bytes before it are those before the old crossing line minus the removed lines
+      // that came before that line.
+      at = startLine;
+      before = known.before - size(removed.slice(0, removed.indexOf(known.record)));
+    } else {
+      at = known.record.index;
+      before = known.before + size(added) - size(removed);
+    }
+    const cap = this.capBytes;
+    while (at > 0 && before > cap) before -= records[--at]!.bytes + this.eolBytes;
+    while (at < records.length && before + records[at]!.bytes + this.eolBytes <= cap) before += records[at++]!.bytes + this.eolBytes;
+    this.sizeCap = at < records.length ? { record: records[at]!, before } : undefined;
   }
 
   private customIdSpan(record: LineRecord): Span {
@@ -246,5 +295,5 @@ export class JsonlDocumentValidator {
 }
 
 function newRecord(text: string, index: number): LineRecord {
-  return { text, bytes: Buffer.byteLength(text), index, check: undefined, vote: undefined, customIdSpan: undefined };
+  return { text, bytes: Buffer.byteLength(text), blank: isBlank(text), index, check: undefined, vote: undefined, customIdSpan: undefined };
 }

@@ -48,6 +48,33 @@ describe('incremental validation', () => {
     }
   });
 
+  it('keeps the line that crosses the size cap right through 600 random edits (crossing, moving, falling under)', () => {
+    const random = rng(11);
+    const pick = () => POOL[Math.floor(random() * POOL.length)]!;
+    let lines = Array.from({ length: 40 }, pick);
+    const options = { ...OPTIONS, maxFileBytes: 6000 };
+    const validator = new JsonlDocumentValidator(options);
+    validator.load(lines);
+    validator.checkPending();
+    let over = 0;
+    for (let step = 0; step < 600; step++) {
+      const start = Math.floor(random() * (lines.length + 1));
+      const deleted = Math.min(lines.length - start, Math.floor(random() * 4));
+      const added = Array.from({ length: Math.floor(random() * 4) }, pick);
+      lines = [...lines.slice(0, start), ...added, ...lines.slice(start + deleted)];
+      validator.applyEdit(start, deleted, added);
+      validator.checkPending();
+      const fresh = new JsonlDocumentValidator(options);
+      fresh.load(lines);
+      fresh.checkPending();
+      const expected = collect(fresh).filter((d) => d.code === 'kluster.fileTooLarge');
+      const found = collect(validator).filter((d) => d.code === 'kluster.fileTooLarge');
+      assert.deepStrictEqual(found, expected, `size cap after step ${step}`);
+      over += expected.length;
+    }
+    assert.ok(over > 100 && over < 500, `the document was over the cap after ${over} of 600 edits: both states must be exercised`);
+  });
+
   it('re-checks only the edited line and keeps other lines’ diagnostic objects', () => {
     const lines = [request({ temperature: 9 }, { custom_id: 'x' }), request({}, { custom_id: 'y' }), request({}, { custom_id: 'z' })];
     const validator = new JsonlDocumentValidator(OPTIONS);
