@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { fixFor, type LineDiagnostic } from '../core/jsonl';
-import type { DocumentSession } from './documentSession';
+import { DIAGNOSTIC_SOURCE, type DocumentSession } from './documentSession';
 
 /** Quick fixes for kluster diagnostics: custom_id, method/url and max_tokens. */
 export class ValidationCodeActions implements vscode.CodeActionProvider {
@@ -13,7 +13,7 @@ export class ValidationCodeActions implements vscode.CodeActionProvider {
     if (!session) return [];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
-      if (diagnostic.source !== 'kluster') continue;
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const line = diagnostic.range.start.line;
       const core = findCore(session, line, diagnostic);
       if (!core?.fix) continue;

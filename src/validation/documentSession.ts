@@ -8,6 +8,8 @@ const LOAD_SLICE_LINES = 10000;
 /** Edits that add more lines than this are checked in slices too. */
 const DEFER_ABOVE_LINES = 500;
 const PUBLISH_DELAY_MS = 150;
+/** Shown before each code in the Problems panel: `kluster.ai(kluster.temperatureRange)`. */
+export const DIAGNOSTIC_SOURCE = 'kluster.ai';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -136,7 +138,7 @@ export class DocumentSession implements vscode.Disposable {
 export function toDiagnostic(uri: vscode.Uri, line: number, d: LineDiagnostic, related?: readonly RelatedLocation[]): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(new vscode.Range(line, d.startColumn, line, d.endColumn), d.message, SEVERITY[d.severity]);
   diagnostic.code = d.code;
-  diagnostic.source = 'kluster';
+  diagnostic.source = DIAGNOSTIC_SOURCE;
   if (related) {
     diagnostic.relatedInformation = related.map(
       (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.line, r.startColumn, r.line, r.endColumn)), r.message),

@@ -26,7 +26,7 @@ async function openJsonl(lines: string[]): Promise<vscode.TextDocument> {
 type Seen = [line: number, code: string, covered: string];
 
 function kluster(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster');
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster.ai');
 }
 
 function describeAll(document: vscode.TextDocument): Seen[] {
@@ -44,6 +44,27 @@ async function waitFor(document: vscode.TextDocument, ready: (seen: Seen[]) => b
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; have ${JSON.stringify(seen)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Resolves with the URI of case file `n` the first time kluster diagnostics are published for it (subscribe before
+ * opening the document, so the publication cannot be missed).
+ */
+function firstPublication(n: number): Promise<vscode.Uri> {
+  const file = path.join(dir, `case-${n}.jsonl`);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no kluster diagnostics published for ${file} within 15 s`));
+    }, 15_000);
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      const uri = event.uris.find((u) => u.fsPath === file);
+      if (!uri || kluster(uri).length === 0) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(uri);
+    });
+  });
 }
 
 async function quickFixesAt(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
@@ -178,12 +199,17 @@ describe('Batch JSONL validation in VS Code', function () {
     assert.match(text, /≤ 64 completion tokens/);
   });
 
-  it('leaves a results file free of request errors', async () => {
+  it('checks a results file with the results schema only: one bad line, one diagnostic', async () => {
     const result = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 200, request_id: 'r', body: { choices: [] } }, error: null });
-    const document = await openJsonl([result('1'), result('2'), result('3'), '{"custom_id":"4","response":null,"error":{"code":"x","message":"failed"}}']);
-    // Give the validator time to publish, then check nothing was flagged.
-    await new Promise((r) => setTimeout(r, 800));
-    assert.deepStrictEqual(describeAll(document), []);
+    const bad = '{"custom_id":"5","response":{"status_code":"200"}}';
+    const published = firstPublication(counter + 1);
+    const document = await openJsonl([result('1'), result('2'), result('3'), '{"custom_id":"4","response":null,"error":{"code":"x","message":"failed"}}', bad]);
+    assert.strictEqual((await published).toString(), document.uri.toString());
+    const diagnostics = kluster(document.uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, document.getText(d.range)]),
+      [['kluster.missingResultFields', 4, bad.indexOf('"200"'), 4, bad.indexOf('"200"') + 5, '"200"']],
+    );
   });
 
   it('warns at request 1000 when kluster.tier is free', async () => {

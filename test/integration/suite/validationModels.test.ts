@@ -20,7 +20,7 @@ const requestLine = (id: string, model: string): string =>
 function unknownModelLines(document: vscode.TextDocument): number[] {
   return vscode.languages
     .getDiagnostics(document.uri)
-    .filter((d) => d.source === 'kluster' && d.code === 'kluster.unknownModel')
+    .filter((d) => d.source === 'kluster.ai' && d.code === 'kluster.unknownModel')
     .map((d) => d.range.start.line)
     .sort();
 }
