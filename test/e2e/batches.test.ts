@@ -186,7 +186,10 @@ describe('E2E: batches tree and results beside', function () {
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
     await replaceDialog.waitFor({ timeout: 15_000 });
     await dialog().getByRole('button', { name: 'Replace', exact: true }).click();
-    await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).last().waitFor({ timeout: 30_000 });
+    await dialog().waitFor({ state: 'detached', timeout: 15_000 });
+    // The summary toast of the earlier open may still show, so wait on the file itself.
+    for (let i = 0; i < 300 && fs.readFileSync(resultsPath, 'utf8') === 'my notes\n'; i++) await page.waitForTimeout(100);
+    await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).first().waitFor({ timeout: 30_000 });
     const replaced = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(replaced.map((r) => [r.custom_id, r.status]), questions.map((_, i) => [`question-${i + 1}`, 'succeeded']));
   });
