@@ -1,9 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
-import { JsonlStreamValidator, LineSplitter, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../core/jsonl';
+import { forEachFileLine, JsonlStreamValidator, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../core/jsonl';
 
 /** One file's entry in `--format json` output. Lines and columns are 1-based. */
 export interface JsonFileReport {
@@ -35,17 +33,8 @@ const KIND_NAMES: Record<ValidationResult['kind'], string> = {
  * each line's actual ending (LF, CRLF or CR) and the file's size on disk, so mixed line endings count exactly.
  */
 export async function validateFile(path: string, options: ValidationOptions, signal?: AbortSignal): Promise<ValidationResult> {
-  const { size } = await stat(path);
   const validator = new JsonlStreamValidator(options);
-  let firstLine = true;
-  const splitter = new LineSplitter((line, endingLength) => {
-    // A BOM is 3 bytes on disk that no line holds: count them with line 1.
-    validator.push(line, endingLength + (firstLine && splitter.hadBom ? 3 : 0));
-    firstLine = false;
-  });
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream as AsyncIterable<string>) splitter.push(chunk);
-  splitter.end();
+  const size = await forEachFileLine(path, (line, extraBytes) => validator.push(line, extraBytes), signal);
   return validator.finish(size);
 }
 

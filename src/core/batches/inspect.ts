@@ -1,7 +1,6 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
-import { createReadStream } from 'fs';
-import { JsonlStreamValidator, LineSplitter, summarizeLine, type ValidationOptions, type ValidationResult } from '../jsonl';
+import { forEachFileLine, JsonlStreamValidator, summarizeLine, type ValidationOptions, type ValidationResult } from '../jsonl';
 import { formatCount } from './format';
 
 export interface BatchFileSummary {
@@ -25,13 +24,14 @@ export class BatchFileInspector {
   private tokens = 0;
   private bytes = 0;
 
-  constructor(options: ValidationOptions, eolBytes = 1) {
-    this.validator = new JsonlStreamValidator(options, eolBytes);
+  constructor(options: ValidationOptions) {
+    this.validator = new JsonlStreamValidator(options);
   }
 
-  push(line: string, eolBytes = 1): void {
-    this.validator.push(line);
-    this.bytes += Buffer.byteLength(line) + eolBytes;
+  /** `extraBytes`: what the file holds for this line beyond its text (its ending; a BOM before line 1). */
+  push(line: string, extraBytes = 1): void {
+    this.validator.push(line, extraBytes);
+    this.bytes += Buffer.byteLength(line) + extraBytes;
     if (line.trim() === '') return;
     this.requests++;
     const summary = summarizeLine(line);
@@ -40,8 +40,9 @@ export class BatchFileInspector {
     if (summary.model) this.models.set(summary.model, (this.models.get(summary.model) ?? 0) + 1);
   }
 
-  finish(): BatchFileSummary {
-    const validation = this.validator.finish();
+  /** `fileBytes`: the size on disk when known, which the 100 MB cap then uses. */
+  finish(fileBytes?: number): BatchFileSummary {
+    const validation = this.validator.finish(fileBytes);
     const count = (severity: string) => validation.diagnostics.filter((d) => d.severity === severity).length;
     return {
       validation,
@@ -50,26 +51,15 @@ export class BatchFileInspector {
       requests: this.requests,
       models: new Map([...this.models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       estimatedInputTokens: this.tokens,
-      bytes: this.bytes,
+      bytes: fileBytes ?? this.bytes,
     };
   }
 }
 
 export async function inspectBatchFile(file: string, options: ValidationOptions, signal?: AbortSignal): Promise<BatchFileSummary> {
-  let inspector: BatchFileInspector | undefined;
-  let eol = 1;
-  const splitter = new LineSplitter((line) => inspector!.push(line, eol));
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    if (!inspector) {
-      eol = chunk.includes('\r\n') ? 2 : 1;
-      inspector = new BatchFileInspector(options, eol);
-    }
-    splitter.push(chunk);
-  }
-  inspector ??= new BatchFileInspector(options);
-  splitter.end();
-  return inspector.finish();
+  const inspector = new BatchFileInspector(options);
+  const size = await forEachFileLine(file, (line, extraBytes) => inspector.push(line, extraBytes), signal);
+  return inspector.finish(size);
 }
 
 /** `10 requests · 2 models · ~1,234 input tokens`. */

@@ -46,6 +46,23 @@ describe('inspectBatchFile', () => {
     assert.strictEqual(summary.requests, 3);
   });
 
+  it('counts the bytes on disk for the size cap, also when the line endings change after the first read chunk', async () => {
+    const file = path.join(dir, 'mixed-endings.jsonl');
+    // Over 1 MiB of LF lines, then CRLF lines: guessing the ending width from the first chunk would undercount.
+    const lines = Array.from({ length: 1400 }, (_, i) => request(`r-${i}`, A, `${'w '.repeat(400)}${i}`));
+    const text = lines.map((line, i) => line + (i < 1100 ? '\n' : '\r\n')).join('');
+    await fs.writeFile(file, text);
+    const size = (await fs.stat(file)).size;
+    const throughLine = (n: number) => Buffer.byteLength(lines.slice(0, n + 1).map((line, i) => line + (i < 1100 ? '\n' : '\r\n')).join(''));
+    assert.ok(throughLine(1099) > 1 << 20, 'the LF part fills the first read chunk');
+    const tooLarge = async (cap: number) =>
+      (await inspectBatchFile(file, { ...OPTIONS, maxFileBytes: cap })).validation.diagnostics.filter((d) => d.code === 'kluster.fileTooLarge').map((d) => d.line);
+    // 50 bytes short of line 1300's end: counting its 201 CRLF endings as one byte each would blame line 1301.
+    assert.deepStrictEqual(await tooLarge(throughLine(1300) - 50), [1300]);
+    assert.deepStrictEqual(await tooLarge(size), []);
+    assert.strictEqual((await inspectBatchFile(file, OPTIONS)).bytes, size);
+  });
+
   it('treats an empty file as empty with no requests', async () => {
     const file = path.join(dir, 'empty.jsonl');
     await fs.writeFile(file, '');

@@ -1,0 +1,25 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { LineSplitter } from './lines';
+
+/**
+ * Streams a file's lines to `onLine`, with the bytes each takes on disk beyond its text (its actual ending, and a
+ * BOM before line 1), so size caps count exactly what the file holds. Resolves to the file's size on disk.
+ * Memory stays near one read buffer.
+ */
+export async function forEachFileLine(
+  path: string,
+  onLine: (line: string, extraBytes: number) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { size } = await stat(path);
+  let firstLine = true;
+  const splitter = new LineSplitter((line, endingLength) => {
+    onLine(line, endingLength + (firstLine && splitter.hadBom ? 3 : 0));
+    firstLine = false;
+  });
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, signal });
+  for await (const chunk of stream as AsyncIterable<string>) splitter.push(chunk);
+  splitter.end();
+  return size;
+}
