@@ -233,8 +233,20 @@ describe('E2E: batches tree and results beside', function () {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // The dialog fills in its starting folder itself; type over it only once it has.
     for (let i = 0; i < 100 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
-    await input.fill(copy);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'prompts-copy.jsonl' }).first().waitFor({ timeout: 15_000 });
+    // The dialog lists a folder's children only after reading it, and a folder made a moment ago may not be listed
+    // on the first read under load: type the path again (as a person would) until the file shows up.
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'prompts-copy.jsonl' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(copy.slice(0, -1));
+      await input.press('End');
+      await input.type(copy.slice(-1));
+      try {
+        await row.waitFor({ timeout: 8_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
     assert.strictEqual(await input.inputValue(), copy);
     await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: 'prompts-copy.results.jsonl' }).waitFor({ timeout: 30_000 });
