@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
+import { PollBackoff } from '../core/batches/backoff';
 import { unmatchedText } from '../core/batches/format';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { checkFolder, FileExistsError, fileExists } from '../core/util/atomicFile';
@@ -16,14 +17,14 @@ import { formatDiagnostic, plural, validateFile } from './validate';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { Codes } from '../core/jsonl';
 
-const FIRST_POLL_MS = 500;
-const MAX_POLL_MS = 15_000;
+/** The CLI is watched by a person: first poll after half a second, then 1.5× slower each time, up to 15 s. */
+const POLL_SCHEDULE = { minMs: 500, maxMs: 15_000, factor: 1.5 };
 /** Polling survives this many transient failures in a row (network, 5xx, 429) before giving up. */
 const MAX_POLL_FAILURES = 5;
 
 /** Polls until the batch ends, backing off, reporting changes on stderr. */
 export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: string): Promise<Batch> {
-  let delay = FIRST_POLL_MS;
+  const backoff = new PollBackoff(POLL_SCHEDULE);
   let last = '';
   let failures = 0;
   for (;;) {
@@ -41,10 +42,9 @@ export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: s
       last = line;
       if (TERMINAL_BATCH_STATUSES.has(batch.status)) return batch;
     }
-    await sleep(delay, ctx.signal).catch((reason: unknown) => {
+    await sleep(backoff.next(), ctx.signal).catch((reason: unknown) => {
       throw new KlusterError('aborted', `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`, { cause: reason });
     });
-    delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
   }
 }
 

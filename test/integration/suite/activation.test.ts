@@ -3,20 +3,13 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
 import type { ApiKeyStatus } from '../../../src/auth/apiKeyStore';
 import { fingerprint } from '../../../src/auth/apiKeyStore';
+import { waitFor } from '../batchesFixture';
 
 async function activate(): Promise<vscode.Extension<unknown>> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
   await extension.activate();
   return extension;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('Extension activation', () => {
@@ -26,7 +19,7 @@ describe('Extension activation', () => {
     assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
     assert.strictEqual(extension.isActive, false, 'a fresh window with no .jsonl open has not activated it');
     const document = await vscode.workspace.openTextDocument({ language: 'jsonl', content: '{}\n' });
-    await waitFor(() => extension.isActive, 'activation by the jsonl language');
+    await waitFor('activation by the jsonl language', () => extension.isActive, 10_000);
     assert.strictEqual(document.languageId, 'jsonl');
   });
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
+import { waitFor } from '../batchesFixture';
 
 /** Every `kluster.ai.log` under the user data folder: the files VS Code writes the output channel to. */
 function logFiles(dir: string): string[] {
@@ -56,11 +57,7 @@ describe('Log redaction', function () {
     await vscode.commands.executeCommand(Commands.setApiKey, key);
     // Something asks the API with the key (the model list does, on a key change); wait for the request and its log line.
     const userData = process.env.KLUSTER_TEST_USER_DATA!;
-    const deadline = Date.now() + 30_000;
-    while (!(authorizations.includes(`Bearer ${key}`) && /\b401\b/.test(readLogs(userData)))) {
-      if (Date.now() > deadline) assert.fail(`no 401 reached the log (requests seen: ${authorizations.length})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor('a request with the key and a 401 in the log', () => authorizations.includes(`Bearer ${key}`) && /\b401\b/.test(readLogs(userData)));
     const logs = readLogs(userData);
     assert.ok(!logs.includes(key), 'the key is not in any log file');
     assert.ok(!logs.includes(key.slice(0, 20)), 'nor a long piece of it');
