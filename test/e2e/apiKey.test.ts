@@ -19,10 +19,7 @@ describe('E2E: installed VSIX in the workbench', function () {
 
   it('shows the kluster.ai activity-bar view with the "set a key" welcome', async () => {
     const { page } = workbench;
-    const container = page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]');
-    await container.waitFor({ state: 'visible', timeout: 60_000 });
-    await container.click();
-    await page.locator('.pane-header', { hasText: 'Batches' }).first().waitFor({ timeout: 30_000 });
+    await workbench.showKlusterViews();
     const welcome = page.locator('.welcome-view-content', { hasText: 'No kluster.ai API key is set.' });
     await welcome.waitFor({ timeout: 30_000 });
     assert.ok(await welcome.locator('a.monaco-button, .monaco-button', { hasText: 'Set API Key' }).first().isVisible());
@@ -72,7 +69,7 @@ describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
 
   it('lists the account with the environment key, and a stored key takes precedence', async () => {
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
+    await workbench.showKlusterViews();
     const batchRow = page.locator('.monaco-list-row', { hasText: 'from-env.jsonl' }).first();
     await batchRow.waitFor({ timeout: 60_000 });
     assert.strictEqual(await page.locator('.welcome-view-content', { hasText: 'No kluster.ai API key is set.' }).count(), 0);

@@ -21,6 +21,8 @@ describe('E2E: batches tree and results beside', function () {
   let workbench: Workbench;
   let client: KlusterClient;
   let tmp: string;
+  /** The batch the palette submitted, for the tests that follow. */
+  let submittedId: string;
 
   /** Creates a batch the way another tool would, naming a workspace file in its metadata. */
   async function seed(client: KlusterClient, name: string, text: string): Promise<string> {
@@ -69,7 +71,7 @@ describe('E2E: batches tree and results beside', function () {
 
   it('shows the empty-account welcome until the account has batches', async () => {
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
+    await workbench.showKlusterViews();
     await widenSideBar();
     const welcome = page.locator('.welcome-view-content', { hasText: 'No batches in this kluster.ai account yet.' });
     await welcome.waitFor({ timeout: 60_000 });
@@ -116,6 +118,7 @@ describe('E2E: batches tree and results beside', function () {
     const shot = await workbench.screenshot('e2e-batches-tree');
     assert.ok(fs.statSync(shot).size > 20_000);
     const stored = emulator.state.batches.list()[0]!;
+    submittedId = stored.id;
     assert.deepStrictEqual(stored.metadata, { input_file: 'requests.jsonl', input_folder: path.basename(workbench.workspace), source: 'vscode' });
     assert.strictEqual(stored.completionWindow, '1h');
   });
@@ -149,15 +152,15 @@ describe('E2E: batches tree and results beside', function () {
 
   it('remembers which file a batch came from across a window reload', async () => {
     const { page } = workbench;
-    const submitted = emulator.state.batches.list().find((b) => b.metadata.source === 'vscode')!;
+    // Found by id, not metadata: a retry of this test must find the batch whose metadata it already emptied.
+    const submitted = emulator.state.batch(submittedId)!;
     // The service forgets the file name: from now on only the link kept in workspace state can name it.
     for (const key of Object.keys(submitted.metadata)) delete submitted.metadata[key];
     fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'));
 
     await page.reload(); // a new extension host
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    const header = page.locator('.pane-header', { hasText: 'Batches' });
-    if (!(await header.isVisible({ timeout: 10_000 }).catch(() => false))) await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').click();
+    await workbench.showKlusterViews();
     await row('requests.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
     assert.strictEqual(await row(submitted.id).count(), 0, 'labelled with the file name, not the id');
 
@@ -233,13 +236,14 @@ describe('E2E: batches tree and results beside', function () {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // The dialog fills in its starting folder itself; type over it only once it has.
     for (let i = 0; i < 100 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
-    // The dialog lists a folder's children only after reading it, and a folder made a moment ago may not be listed
-    // on the first read under load: type the path again (as a person would) until the file shows up.
+    // The dialog reads a folder's children asynchronously and may rewrite the typed path when a late read lands, so
+    // go to the folder (typing it again until the file is listed, as a person would) and click the file: the dialog
+    // accepts a clicked file by its own URI, whatever the path box says at that moment.
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'prompts-copy.jsonl' }).first();
     for (let attempt = 1; ; attempt++) {
-      await input.fill(copy.slice(0, -1));
+      await input.fill(path.dirname(copy));
       await input.press('End');
-      await input.type(copy.slice(-1));
+      await input.type('/');
       try {
         await row.waitFor({ timeout: 8_000 });
         break;
@@ -247,8 +251,7 @@ describe('E2E: batches tree and results beside', function () {
         if (attempt === 4) throw error;
       }
     }
-    assert.strictEqual(await input.inputValue(), copy);
-    await page.keyboard.press('Enter');
+    await row.click();
     await page.locator('.tab', { hasText: 'prompts-copy.results.jsonl' }).waitFor({ timeout: 30_000 });
     const joined = fs.readFileSync(path.join(path.dirname(copy), 'prompts-copy.results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(joined.map((r) => r.custom_id), questions.map((_, i) => `question-${i + 1}`));

@@ -17,6 +17,8 @@ export interface Workbench {
   screenshot(name: string): Promise<string>;
   /** F1, type the command's title, Enter: exactly what a person does. */
   runCommand(title: string): Promise<void>;
+  /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
+  showKlusterViews(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,23 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await input.fill(`>${title}`);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
         await page.keyboard.press('Enter');
+      },
+      async showKlusterViews() {
+        const icon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="kluster.ai"]') });
+        const header = page.locator('.pane-header', { hasText: 'Batches' }).first();
+        await icon.waitFor({ state: 'visible', timeout: 60_000 });
+        // After a reload the workbench restores the side bar a moment after the activity bar shows: clicking an
+        // already checked icon would close it again, so click only while it is unchecked, and check again.
+        for (let attempt = 1; ; attempt++) {
+          if (await header.isVisible()) return;
+          if (!/\bchecked\b/.test((await icon.getAttribute('class')) ?? '')) await icon.locator('a').click();
+          try {
+            await header.waitFor({ state: 'visible', timeout: 5_000 });
+            return;
+          } catch (error) {
+            if (attempt === 6) throw error;
+          }
+        }
       },
       async close() {
         await opened.close().catch(() => undefined);

@@ -31,7 +31,8 @@ async function main(): Promise<number> {
   for (const file of findTests(path.join(PROJECT_ROOT, 'out', 'test', 'e2e'))) mocha.addFile(file);
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
-    runner.on('retry', (test: Mocha.Test) => retried.push(test.fullTitle()));
+    // The first attempt's error is the real cause: a stateful test's retry often fails differently.
+    runner.on('retry', (test: Mocha.Test, error: Error) => retried.push(`${test.fullTitle()}\n    first attempt: ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n    ')}`));
   });
   for (const title of retried) console.log(`retried once: ${title}`);
   return failures > 0 ? 1 : 0;
