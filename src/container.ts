@@ -17,6 +17,7 @@ export class Container extends Disposable {
   readonly config: Config;
   readonly apiKeys: ApiKeyStore;
   readonly clients: ClientProvider;
+  readonly validation: BatchValidationFeature;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
@@ -26,7 +27,7 @@ export class Container extends Disposable {
     this.clients = this._register(new ClientProvider(this.config, this.apiKeys));
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
-    this._register(new BatchValidationFeature(this));
+    this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
     this._register(new BatchesFeature(this, files));
     this._register(new ChatFeature(this));

@@ -5,7 +5,6 @@ import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
-import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { Commands } from '../constants';
 import type { Container } from '../container';
@@ -20,7 +19,7 @@ export interface SubmitOptions {
 }
 
 export type SubmitOutcome =
-  | { readonly status: 'submitted'; readonly batchId: string; readonly inputFileId: string; readonly completionWindow: CompletionWindow }
+  | { readonly status: 'submitted'; readonly batchId: string; readonly inputFileId: string; readonly completionWindow: CompletionWindow; readonly warnings: number }
   | { readonly status: 'invalid'; readonly errors: number; readonly firstError?: { line: number; message: string } }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
@@ -127,7 +126,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     if (!(await ensureSaved(uri, confirm))) return { status: 'cancelled' };
 
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
-      inspectBatchFile(uri.fsPath, { knownModels: DOCUMENTED_MODEL_IDS, tier: c.config.tier }),
+      inspectBatchFile(uri.fsPath, c.validation.options),
     );
     if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
     if (summary.validation.kind !== 'batch') {
@@ -161,7 +160,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     feature.added(batch);
     c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
     void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
-    return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window };
+    return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
     void showApiError(c.log, `Submitting ${name}`, error, retry);
     return { status: 'failed', message: error instanceof Error ? error.message : String(error) };

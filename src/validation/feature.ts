@@ -48,7 +48,8 @@ export class BatchValidationFeature extends Disposable {
     void this.catalog.refresh();
   }
 
-  private get options(): ValidationOptions {
+  /** What the editor checks against now: the base URL's model list and the tier. Submit's pre-flight uses it too. */
+  get options(): ValidationOptions {
     return { knownModels: this.catalog.knownModels, tier: this.c.config.tier };
   }
 

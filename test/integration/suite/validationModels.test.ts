@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { SubmitOutcome } from '../../../src/batches/submit';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
 import { startEmulator, type Emulator } from '../../emulator';
 
@@ -94,6 +95,15 @@ describe('Model list for validation, kept per base URL', function () {
     await new Promise((r) => setTimeout(r, 300));
     assert.deepStrictEqual(unknownModelLines(document), [1], 'the failure kept the cached list for A');
     a.faults.clear();
+  });
+
+  it("checks a submitted file against the same list as the editor: the base URL's, not only the documented one", async () => {
+    await waitForUnknown(document, [1], 'on emulator A');
+    const outcome = await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, document.uri, { confirm: false });
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    // The documented list alone would count both acme models; A lists MODEL_A, so only line 2 warns, as in the editor.
+    assert.strictEqual(outcome.status === 'submitted' && outcome.warnings, 1);
+    assert.strictEqual(a.state.batches.list().length, 1, 'the batch went to emulator A');
   });
 
   it('fetches again when the key changes', async () => {
