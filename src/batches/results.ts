@@ -68,6 +68,21 @@ async function download(client: KlusterClient, batch: Batch, dir: string, signal
   return { output, error };
 }
 
+const tabColumn = (uri: vscode.Uri): vscode.ViewColumn | undefined =>
+  vscode.window.tabGroups.all.find((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()))?.viewColumn;
+
+/** Shows the results in the tab they already have, else in the group right of the input's, with what is on disk now. */
+async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void> {
+  const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === results.toString());
+  const inputColumn = tabColumn(input);
+  const viewColumn = tabColumn(results) ?? (inputColumn ? inputColumn + 1 : vscode.ViewColumn.Beside);
+  const document = await vscode.workspace.openTextDocument(results);
+  await vscode.window.showTextDocument(document, { viewColumn, preview: false });
+  // The file was replaced by a rename, which a file watcher can miss: reload an editor that held an older version
+  // (never one with unsaved edits).
+  if (wasOpen && !document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
 export async function openResultsBeside(c: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
   const confirm = options.confirm !== false;
   const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => WITH_RESULTS.has(b.status)));
@@ -133,8 +148,7 @@ export async function openResultsBeside(c: Container, feature: BatchesFeature, a
         }
       },
     );
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(dest));
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await showResults(vscode.Uri.file(dest), input);
     const message = [resultsMessage(path.basename(dest), summary), ...warnings].join(' ');
     c.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
     // Results that found no input line, or an edited input, deserve a second look.

@@ -195,6 +195,39 @@ describe('E2E: batches tree and results beside', function () {
     await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).first().waitFor({ timeout: 30_000 });
     const replaced = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(replaced.map((r) => [r.custom_id, r.status]), questions.map((_, i) => [`question-${i + 1}`, 'succeeded']));
+    // The editor shows what was written, not the notes it had open before.
+    await page.locator('.monaco-editor .view-lines', { hasText: '"input_line"' }).first().waitFor({ timeout: 15_000 });
+    assert.strictEqual(await page.locator('.monaco-editor .view-lines', { hasText: 'my notes' }).count(), 0, 'no editor still shows the replaced notes');
+    assert.strictEqual(await page.locator('.tab', { hasText: 'requests.results.jsonl' }).count(), 1, 'opened again in its own tab, not in a new group');
+  });
+
+  it('asks before joining results to an input saved again since it was submitted: Cancel writes nothing, Join Anyway joins', async () => {
+    const { page } = workbench;
+    const inputPath = path.join(workbench.workspace, 'requests.jsonl');
+    const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
+    fs.rmSync(resultsPath, { force: true });
+    fs.appendFileSync(inputPath, request('question-6', 'Added after the batch was sent.') + '\n');
+    const changed = dialog().filter({ hasText: 'requests.jsonl changed since batch requests.jsonl was submitted.' });
+
+    await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    await changed.waitFor({ timeout: 15_000 });
+    assert.match(await changed.innerText(), /It is \d+ bytes now, \d+ when submitted\./);
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-results-input-changed')).size > 20_000);
+    await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog().waitFor({ state: 'detached', timeout: 15_000 });
+    await page.waitForTimeout(1500);
+    assert.ok(!fs.existsSync(resultsPath), 'nothing written after Cancel');
+
+    await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    await changed.waitFor({ timeout: 15_000 });
+    await dialog().getByRole('button', { name: 'Join Anyway' }).click();
+    await page.locator('.notification-toast', { hasText: /requests\.jsonl changed since batch requests\.jsonl was submitted .*joined by custom_id/ }).first().waitFor({ timeout: 30_000 });
+    const joined = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      joined.map((r) => [r.custom_id, r.status]),
+      [...questions.map((_, i) => [`question-${i + 1}`, 'succeeded']), ['question-6', 'missing']],
+      'the line added later has no result, and says so',
+    );
   });
 
   it('asks before cancelling, and does nothing when the person says Cancel', async () => {
