@@ -9,7 +9,7 @@ import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
 import { StateWriter } from './stateWriter';
-import type { ModelCatalog } from './modelCatalog';
+import type { ModelCatalog, ModelList } from './modelCatalog';
 import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
 export const LAST_MODEL_KEY = 'kluster.chat.lastModel';
@@ -191,19 +191,21 @@ export class ChatPanel extends Disposable {
     const post = (m: HostMessage) => void this.panel.webview.postMessage(m);
     if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
-    const { models, error } = this.catalog.current;
-    post({ type: 'init', models, modelsError: error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });
+    const shown = this.catalog.current;
+    post({ type: 'init', models: shown.models, modelsError: shown.error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });
     deliverMissed();
     this.ready = true;
     const queued = this.queued;
     this.queued = [];
     for (const message of queued) post(message);
-    await this.sendModels(false);
+    await this.sendModels(false, shown);
   }
 
-  private async sendModels(force: boolean): Promise<void> {
-    const { models, error } = await this.catalog.refresh(force);
-    if (this.ready) void this.panel.webview.postMessage({ type: 'models', models, modelsError: error } satisfies HostMessage);
+  /** Posts the list unless it is the one the webview already has (`shown`: a fresh list is returned as is). */
+  private async sendModels(force: boolean, shown?: ModelList): Promise<void> {
+    const list = await this.catalog.refresh(force);
+    const { models, error } = list;
+    if (this.ready && list !== shown) void this.panel.webview.postMessage({ type: 'models', models, modelsError: error } satisfies HostMessage);
   }
 
   private async send(id: string, conversation: Conversation): Promise<void> {

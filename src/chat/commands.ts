@@ -50,7 +50,7 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
       if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
       const uri = asUri(target) ?? (await pickRequestFile());
       if (!uri) return undefined;
-      const saved = await appendRequest(uri, conversation, chat.catalog.knownIds);
+      const saved = await appendRequest(uri, conversation, c.validation.options);
       c.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
       if (target === undefined) {
         void vscode.window.showInformationMessage(`Saved request ${saved.customId} to ${path.basename(uri.path)}.`, 'Open File').then(async (choice) => {

@@ -27,11 +27,6 @@ export class ModelCatalog implements vscode.Disposable {
     return this.list;
   }
 
-  /** Ids the validator treats as known when a conversation is saved as a request line. */
-  get knownIds(): ReadonlySet<string> {
-    return new Set([...this.list.models.map((m) => m.id), ...DOCUMENTED_MODELS.map((m) => m.id)]);
-  }
-
   /** Fetches unless the list is fresh (or `force`). Never throws. */
   refresh(force = false): Promise<ModelList> {
     if (!force && Date.now() - this.fetchedAt < FRESH_MS) return Promise.resolve(this.list);

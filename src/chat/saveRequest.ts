@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { customIdBase, toRequestLine, type Conversation } from '../core/chat/conversation';
-import { checkLine, uniqueCustomId, voteLine } from '../core/jsonl';
+import { checkLine, uniqueCustomId, voteLine, type ValidationOptions } from '../core/jsonl';
 
 export interface SavedRequest {
   readonly uri: vscode.Uri;
@@ -48,10 +48,10 @@ async function currentText(uri: vscode.Uri): Promise<{ text: string; document?: 
 
 /**
  * Appends the conversation as a request line with a custom_id unique in the file. The line is checked with
- * the batch validator first; the file's other lines are never changed. An open, unsaved document gets the
+ * the batch validator first (the editor's `options`; only errors stop the save); the file's other lines are never changed. An open, unsaved document gets the
  * line as an edit (left unsaved, with the person's own changes); otherwise the file is appended to.
  */
-export async function appendRequest(uri: vscode.Uri, conversation: Conversation, knownModels: ReadonlySet<string>): Promise<SavedRequest> {
+export async function appendRequest(uri: vscode.Uri, conversation: Conversation, options: ValidationOptions): Promise<SavedRequest> {
   if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
   if (!conversation.settings.model) throw new Error('Pick a model before saving the request.');
   const { text, document } = await currentText(uri);
@@ -69,7 +69,7 @@ export async function appendRequest(uri: vscode.Uri, conversation: Conversation,
   }
   const customId = uniqueCustomId(customIdBase(new Date()), (id) => taken.has(id));
   const line = toRequestLine(conversation, customId);
-  const problems = checkLine(line, 'batch', { knownModels }).diagnostics.filter((d) => d.severity === 'error');
+  const problems = checkLine(line, 'batch', options).diagnostics.filter((d) => d.severity === 'error');
   if (problems.length) throw new Error(`The conversation does not make a valid request: ${problems.map((p) => p.message).join(' ')}`);
 
   const needsNewline = text.length > 0 && !text.endsWith('\n');

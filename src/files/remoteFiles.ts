@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
 import { formatSize } from '../core/batches/format';
+import { abortOnCancel } from '../core/util/abortOnCancel';
 
 export const REMOTE_FILE_SCHEME = 'kluster-file';
 /** Larger files are offered for download instead: an editor holding them would crawl. */
@@ -22,12 +23,10 @@ export class RemoteFileProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const client = await this.clients.get();
-    const abort = new AbortController();
-    const listener = token.onCancellationRequested(() => abort.abort());
-    try {
+    return abortOnCancel(token, async (signal) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
-      for await (const chunk of await client.openFileContent(fileIdOf(uri), { signal: abort.signal })) {
+      for await (const chunk of await client.openFileContent(fileIdOf(uri), { signal })) {
         size += chunk.byteLength;
         if (size > MAX_OPEN_BYTES) {
           throw new Error(`The file is larger than ${formatSize(MAX_OPEN_BYTES)}; download it instead of opening it.`);
@@ -35,8 +34,6 @@ export class RemoteFileProvider implements vscode.TextDocumentContentProvider {
         chunks.push(chunk);
       }
       return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
-    } finally {
-      listener.dispose();
-    }
+    });
   }
 }

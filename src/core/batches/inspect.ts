@@ -16,22 +16,20 @@ export interface BatchFileSummary {
   readonly bytes: number;
 }
 
-/** Collects the summary line by line; `inspectBatchFile` feeds it from disk, tests feed it text. */
-export class BatchFileInspector {
+/** Collects the summary line by line as `inspectBatchFile` reads the file. */
+class BatchFileInspector {
   private readonly validator: JsonlStreamValidator;
   private readonly models = new Map<string, number>();
   private requests = 0;
   private tokens = 0;
-  private bytes = 0;
 
   constructor(options: ValidationOptions) {
     this.validator = new JsonlStreamValidator(options);
   }
 
   /** `extraBytes`: what the file holds for this line beyond its text (its ending; a BOM before line 1). */
-  push(line: string, extraBytes = 1): void {
+  push(line: string, extraBytes: number): void {
     this.validator.push(line, extraBytes);
-    this.bytes += Buffer.byteLength(line) + extraBytes;
     if (line.trim() === '') return;
     this.requests++;
     const summary = summarizeLine(line);
@@ -40,8 +38,8 @@ export class BatchFileInspector {
     if (summary.model) this.models.set(summary.model, (this.models.get(summary.model) ?? 0) + 1);
   }
 
-  /** `fileBytes`: the size on disk when known, which the 100 MB cap then uses. */
-  finish(fileBytes?: number): BatchFileSummary {
+  /** `fileBytes`: the size on disk, which the 100 MB cap uses. */
+  finish(fileBytes: number): BatchFileSummary {
     const validation = this.validator.finish(fileBytes);
     const count = (severity: string) => validation.diagnostics.filter((d) => d.severity === severity).length;
     return {
@@ -51,7 +49,7 @@ export class BatchFileInspector {
       requests: this.requests,
       models: new Map([...this.models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       estimatedInputTokens: this.tokens,
-      bytes: fileBytes ?? this.bytes,
+      bytes: fileBytes,
     };
   }
 }
