@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../../src/constants';
+import { waitFor } from '../batchesFixture';
 
 // Batch JSONL validation in a real VS Code: diagnostics (ranges and codes), quick fixes, hover, incremental edits.
 
@@ -36,14 +37,16 @@ function describeAll(document: vscode.TextDocument): Seen[] {
 }
 
 /** Polls until the diagnostics satisfy `ready` (they are published after a short debounce). */
-async function waitFor(document: vscode.TextDocument, ready: (seen: Seen[]) => boolean, what: string): Promise<Seen[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const seen = describeAll(document);
-    if (ready(seen)) return seen;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; have ${JSON.stringify(seen)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitForDiagnostics(document: vscode.TextDocument, ready: (seen: Seen[]) => boolean, what: string): Promise<Seen[]> {
+  return waitFor(
+    what,
+    () => {
+      const seen = describeAll(document);
+      return ready(seen) && seen;
+    },
+    15_000,
+    () => describeAll(document),
+  );
 }
 
 /**
@@ -103,7 +106,7 @@ describe('Batch JSONL validation in VS Code', function () {
       req('a', { model: 'gpt-4o' }),
       req('d', {}, { method: 'GET', url: undefined }),
     ]);
-    const seen = await waitFor(document, (s) => s.length === 8, 'eight diagnostics');
+    const seen = await waitForDiagnostics(document, (s) => s.length === 8, 'eight diagnostics');
     assert.deepStrictEqual(seen, [
       [1, 'kluster.invalidJson', ','],
       [2, 'kluster.deprecatedMaxTokens', '"max_tokens"'],
@@ -129,12 +132,12 @@ describe('Batch JSONL validation in VS Code', function () {
 
   it('re-validates edited lines and shifts the rest', async () => {
     const document = await openJsonl([req('x'), req('y', { temperature: 9 }), req('x')]);
-    await waitFor(document, (s) => s.length === 2, 'initial diagnostics');
+    await waitForDiagnostics(document, (s) => s.length === 2, 'initial diagnostics');
     // Insert a line above: everything moves down one line.
     let edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, new vscode.Position(0, 0), req('new') + '\n');
     await vscode.workspace.applyEdit(edit);
-    await waitFor(
+    await waitForDiagnostics(
       document,
       (s) => JSON.stringify(s) === JSON.stringify([[2, 'kluster.temperatureRange', '9'], [3, 'kluster.duplicateCustomId', '"x"']]),
       'shifted diagnostics',
@@ -145,48 +148,48 @@ describe('Batch JSONL validation in VS Code', function () {
     edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, new vscode.Range(2, at, 2, at + 1), '0.7');
     await vscode.workspace.applyEdit(edit);
-    await waitFor(document, (s) => JSON.stringify(s) === JSON.stringify([[3, 'kluster.duplicateCustomId', '"x"']]), 'temperature fixed');
+    await waitForDiagnostics(document, (s) => JSON.stringify(s) === JSON.stringify([[3, 'kluster.duplicateCustomId', '"x"']]), 'temperature fixed');
     // Delete the first use of "x": the duplicate disappears.
     edit = new vscode.WorkspaceEdit();
     edit.delete(document.uri, new vscode.Range(1, 0, 2, 0));
     await vscode.workspace.applyEdit(edit);
-    await waitFor(document, (s) => s.length === 0, 'no diagnostics');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'no diagnostics');
   });
 
   it('quick-fixes a missing custom_id', async () => {
     const document = await openJsonl([req('request-1'), req('', {}, { custom_id: undefined })]);
-    await waitFor(document, (s) => s.some(([, code]) => code === 'kluster.missingCustomId'), 'missingCustomId');
+    await waitForDiagnostics(document, (s) => s.some(([, code]) => code === 'kluster.missingCustomId'), 'missingCustomId');
     const fixed = await applyFix(document, 'kluster.missingCustomId', 1, 'Add "custom_id": "request-2"');
     assert.strictEqual(fixed, req('request-2'));
-    await waitFor(document, (s) => s.length === 0, 'clean file');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
   it('quick-fixes a duplicate custom_id', async () => {
     const document = await openJsonl([req('q'), req('q'), req('q-2')]);
-    await waitFor(document, (s) => s.length === 1, 'duplicate');
+    await waitForDiagnostics(document, (s) => s.length === 1, 'duplicate');
     assert.strictEqual(await applyFix(document, 'kluster.duplicateCustomId', 1, 'Rename custom_id to "q-3"'), req('q-3'));
-    await waitFor(document, (s) => s.length === 0, 'clean file');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
   it('quick-fixes max_tokens to max_completion_tokens', async () => {
     const document = await openJsonl([req('m', { max_tokens: 300 })]);
-    await waitFor(document, (s) => s.length === 1, 'deprecatedMaxTokens');
+    await waitForDiagnostics(document, (s) => s.length === 1, 'deprecatedMaxTokens');
     assert.strictEqual(await applyFix(document, 'kluster.deprecatedMaxTokens', 0, 'Rename max_tokens to max_completion_tokens'), req('m', { max_completion_tokens: 300 }));
-    await waitFor(document, (s) => s.length === 0, 'clean file');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
   it('quick-fixes a wrong method and a missing url', async () => {
     const document = await openJsonl([req('u', {}, { method: 'PUT', url: undefined })]);
-    await waitFor(document, (s) => s.length === 2, 'method and url');
+    await waitForDiagnostics(document, (s) => s.length === 2, 'method and url');
     await applyFix(document, 'kluster.invalidMethod', 0, 'Set "method" to "POST"');
-    await waitFor(document, (s) => s.length === 1, 'method fixed');
+    await waitForDiagnostics(document, (s) => s.length === 1, 'method fixed');
     assert.strictEqual(await applyFix(document, 'kluster.missingUrl', 0, 'Add "url": "/v1/chat/completions"'), req('u'));
-    await waitFor(document, (s) => s.length === 0, 'clean file');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
   it('shows a summary of the request line on hover', async () => {
     const document = await openJsonl([req('h1', { messages: [{ role: 'system', content: 'x'.repeat(40) }, { role: 'user', content: 'y'.repeat(40) }], max_completion_tokens: 64 })]);
-    await waitFor(document, (s) => s.length === 0, 'clean file');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 5));
     const text = hovers
       .flatMap((h) => h.contents)
@@ -218,18 +221,18 @@ describe('Batch JSONL validation in VS Code', function () {
     const config = vscode.workspace.getConfiguration('kluster');
     await config.update('tier', 'free', vscode.ConfigurationTarget.Global);
     try {
-      const seen = await waitFor(document, (s) => s.length === 1, 'free-tier cap');
+      const seen = await waitForDiagnostics(document, (s) => s.length === 1, 'free-tier cap');
       assert.deepStrictEqual(seen.map(([line, code]) => [line, code]), [[999, 'kluster.freeTierLineCap']]);
     } finally {
       await config.update('tier', undefined, vscode.ConfigurationTarget.Global);
     }
-    await waitFor(document, (s) => s.length === 0, 'cap gone on the standard tier');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'cap gone on the standard tier');
   });
 
   it('clears the diagnostics when the document stops being JSONL', async () => {
     const document = await openJsonl(['{"custom_id":']);
-    await waitFor(document, (s) => s.length === 1, 'invalidJson');
+    await waitForDiagnostics(document, (s) => s.length === 1, 'invalidJson');
     await vscode.languages.setTextDocumentLanguage(document, 'plaintext');
-    await waitFor(document, (s) => s.length === 0, 'cleared diagnostics');
+    await waitForDiagnostics(document, (s) => s.length === 0, 'cleared diagnostics');
   });
 });

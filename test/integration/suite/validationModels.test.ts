@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { SubmitOutcome } from '../../../src/batches/submit';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
 import { startEmulator, type Emulator } from '../../emulator';
+import { waitFor } from '../batchesFixture';
 
 // The `unknownModel` warning follows the model list of the base URL in use: lists are cached per base URL, so an
 // emulator's models never count as production's, and a change of base URL or key fetches again.
@@ -27,11 +28,12 @@ function unknownModelLines(document: vscode.TextDocument): number[] {
 }
 
 async function waitForUnknown(document: vscode.TextDocument, lines: number[], what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (JSON.stringify(unknownModelLines(document)) !== JSON.stringify(lines)) {
-    if (Date.now() > deadline) assert.fail(`${what}: expected unknownModel on lines ${JSON.stringify(lines)}, have ${JSON.stringify(unknownModelLines(document))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(
+    `${what}: unknownModel on lines ${JSON.stringify(lines)}`,
+    () => JSON.stringify(unknownModelLines(document)) === JSON.stringify(lines),
+    20_000,
+    () => unknownModelLines(document),
+  );
 }
 
 const modelListRequests = (emulator: Emulator) => emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/models');
@@ -86,11 +88,7 @@ describe('Model list for validation, kept per base URL', function () {
     a.faults.next({ kind: 'server_error', path: '/v1/models', times: 10 });
     await setBaseUrl(a.url);
     await waitForUnknown(document, [1], 'back on emulator A');
-    const deadline = Date.now() + 20_000;
-    while (modelListRequests(a).length < asked + 3) {
-      if (Date.now() > deadline) assert.fail('the catalog did not ask A again (one try, two retries)');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor('the catalog to ask A again (one try, two retries)', () => modelListRequests(a).length >= asked + 3, 20_000);
     assert.ok(modelListRequests(a).slice(asked).every((r) => r.status === 500));
     await new Promise((r) => setTimeout(r, 300));
     assert.deepStrictEqual(unknownModelLines(document), [1], 'the failure kept the cached list for A');

@@ -3,7 +3,8 @@ import { KlusterClient } from '../../../src/core/api';
 import type { Conversation } from '../../../src/core/chat/conversation';
 import { ChatSession } from '../../../src/chat/chatSession';
 import type { HostMessage } from '../../../src/chat/protocol';
-import { FAST_TIMING, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../../emulator';
+import { STREAM_USAGE_TRIGGER } from '../../emulator';
+import { useEmulator } from '../api/helpers';
 
 const MODEL = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';
 const ask = (text: string): Conversation => ({ settings: { model: MODEL, system: 'Be brief.', params: {} }, messages: [{ role: 'user', text }] });
@@ -20,15 +21,10 @@ function collect(): { messages: HostMessage[]; post: (m: HostMessage) => void; t
 
 describe('ChatSession against the emulator', function () {
   this.timeout(20_000);
-  let emulator: Emulator;
+  const f = useEmulator();
   let client: KlusterClient;
-
-  before(async () => {
-    emulator = await startEmulator({ timing: FAST_TIMING });
-    client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, maxRetries: 0 });
-  });
-  after(() => emulator.close());
-  afterEach(() => emulator.faults.clear());
+  // No retries, so a fault shows as the error it is; the client's own timeout, as in the product.
+  before(() => (client = f.client({ maxRetries: 0, timeoutMs: undefined })));
 
   const session = (coalesceMs = 0) => new ChatSession({ client: async () => client, log: quiet, coalesceMs });
 
@@ -57,7 +53,7 @@ describe('ChatSession against the emulator', function () {
     const done = sink.messages.at(-1)!;
     assert.ok(done.type === 'done');
     assert.deepStrictEqual(done.usage, { prompt: expected.prompt_tokens, completion: expected.completion_tokens, total: expected.total_tokens, estimated: false });
-    const streamed = emulator.state.requests.at(-1)?.body as { stream?: unknown; stream_options?: unknown };
+    const streamed = f.emulator.state.requests.at(-1)?.body as { stream?: unknown; stream_options?: unknown };
     assert.deepStrictEqual([streamed.stream, streamed.stream_options], [true, undefined], 'a stream that did not ask for usage');
 
     await chat.start('u2', ask('count me'));
@@ -66,7 +62,7 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('cancel aborts the matching stream mid-way: the text so far is kept and it ends as stopped', async () => {
-    emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 100 });
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 100 });
     const chat = session();
     const sink = collect();
     chat.connect(sink.post);
@@ -86,7 +82,7 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('reports a failure as an inline error, and the same request succeeds when retried', async () => {
-    emulator.faults.next({ kind: 'server_error', path: '/v1/chat/completions', status: 503 });
+    f.emulator.faults.next({ kind: 'server_error', path: '/v1/chat/completions', status: 503 });
     const chat = session();
     const sink = collect();
     chat.connect(sink.post);
@@ -101,7 +97,7 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('a dropped connection mid-stream keeps the partial text and says the answer is incomplete', async () => {
-    emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', afterBytes: 3 });
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', afterBytes: 3 });
     const chat = session();
     const sink = collect();
     chat.connect(sink.post);
@@ -113,7 +109,7 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('a refused key gets the Set API Key remedy; a missing one too', async () => {
-    const wrong = new ChatSession({ client: async () => new KlusterClient({ baseUrl: emulator.url, apiKey: 'wrong', maxRetries: 0 }), log: quiet });
+    const wrong = new ChatSession({ client: async () => new KlusterClient({ baseUrl: f.emulator.url, apiKey: 'wrong', maxRetries: 0 }), log: quiet });
     const sink = collect();
     wrong.connect(sink.post);
     await wrong.start('a6', ask('hi'));
@@ -135,7 +131,7 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('keeps streaming while the webview is away and replays text and outcome when it is back', async () => {
-    emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 30 });
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/chat/completions', delayMs: 30 });
     const chat = session(5);
     const first = collect();
     chat.connect(first.post);

@@ -3,30 +3,17 @@ import * as assert from 'assert';
 import { execFile, spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { runCli } from '../../../src/cli/main';
 import { ExitCode } from '../../../src/cli/command';
 import { FAIL_TRIGGER } from '../../emulator';
 import { requestLine, useEmulator, writeLines } from '../api/helpers';
+import { CLI, runCaptured, type CliRun as Run } from './helpers';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
 describe('CLI against the emulator', () => {
   const f = useEmulator();
   const env = () => ({ KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url });
 
-  async function cli(args: string[], environment: NodeJS.ProcessEnv = env()): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io = { out: (t: string) => void (out += t.endsWith('\n') ? t : t + '\n'), err: (t: string) => void (err += t.endsWith('\n') ? t : t + '\n') };
-    const code = await runCli(args, io, environment);
-    return { code, out, err };
-  }
+  const cli = (args: string[], environment: NodeJS.ProcessEnv = env()): Promise<Run> => runCaptured(args, environment);
 
   function spawnCli(args: string[], environment: NodeJS.ProcessEnv): Promise<Run> {
     return new Promise((resolve) => {

@@ -2,16 +2,10 @@
 import * as assert from 'assert';
 import { parseArgs } from '../../../src/cli/args';
 import { ExitCode } from '../../../src/cli/command';
-import { runCli } from '../../../src/cli/main';
+import { runCaptured } from './helpers';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { out: (t: string) => void (out += t.endsWith('\n') ? t : t + '\n'), err: (t: string) => void (err += t.endsWith('\n') ? t : t + '\n') };
-  // No API key and no base URL: a command that got past option checking would fail differently.
-  const code = await runCli(argv, io, {});
-  return { code, out, err };
-}
+// No API key and no base URL: a command that got past option checking would fail differently.
+const cli = (...argv: string[]) => runCaptured(argv);
 
 describe('CLI options', () => {
   it('refuses a misspelt switch, naming it and the closest valid one', async () => {

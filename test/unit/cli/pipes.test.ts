@@ -7,8 +7,8 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { ExitCode } from '../../../src/cli/command';
 import { requestLine, useEmulator } from '../api/helpers';
+import { CLI } from './helpers';
 
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
 /** Reads nothing for a second (the pipe fills up), then all of stdin; prints byte count and sha256. */
 const SLOW_READER = `

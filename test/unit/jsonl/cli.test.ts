@@ -2,16 +2,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../../src/cli/main';
+import { runCaptured } from '../cli/helpers';
 import { validateFile, type JsonFileReport } from '../../../src/cli/validate';
 import { OPTIONS, request, VALID } from './helpers';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t.endsWith('\n') ? t : t + '\n'), err: (t) => (err += t.endsWith('\n') ? t : t + '\n') }, {});
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCaptured(argv);
 
 describe('CLI validate', () => {
   let dir: string;
