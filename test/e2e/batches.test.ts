@@ -94,11 +94,7 @@ describe('E2E: batches tree and results beside', function () {
     const { page } = workbench;
     await row('product-reviews.jsonl').waitFor({ timeout: 60_000 });
 
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('requests.jsonl');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'requests.jsonl' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'requests.jsonl' }).waitFor({ timeout: 15_000 });
+    await workbench.openFile('requests.jsonl');
 
     await workbench.runCommand('kluster: Submit File as Batch');
     const title = page.locator('.quick-input-widget .quick-input-title');
@@ -307,11 +303,7 @@ describe('E2E: batches tree and results beside', function () {
     const { page } = workbench;
     const uploads = () => emulator.state.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files').length;
     await workbench.runCommand('View: Close All Editor Groups');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('product-reviews.jsonl');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'product-reviews.jsonl' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'product-reviews.jsonl' }).waitFor({ timeout: 15_000 });
+    await workbench.openFile('product-reviews.jsonl');
     // Delete the last request: the editor now holds 4, the disk still 5.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+End');

@@ -33,11 +33,7 @@ describe('E2E: batch file validation', function () {
 
   it('shows squiggles on a broken batch file and lists each problem in the Problems panel', async () => {
     const { page } = workbench;
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('broken-batch.jsonl');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken-batch.jsonl' }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'broken-batch.jsonl' }).waitFor({ timeout: 15_000 });
+    await workbench.openFile('broken-batch.jsonl');
 
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });

@@ -17,6 +17,8 @@ export interface Workbench {
   screenshot(name: string): Promise<string>;
   /** F1, type the command's title, Enter: exactly what a person does. */
   runCommand(title: string): Promise<void>;
+  /** Ctrl+P, the file's name, Enter, until its tab shows: opening a workspace file as a person does. */
+  openFile(name: string): Promise<void>;
   /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
   showKlusterViews(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +69,13 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await input.fill(`>${title}`);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
         await page.keyboard.press('Enter');
+      },
+      async openFile(name) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill(name);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.tab', { hasText: name }).waitFor({ timeout: 15_000 });
       },
       async showKlusterViews() {
         const icon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="kluster.ai"]') });
