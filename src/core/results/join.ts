@@ -54,14 +54,21 @@ interface Line {
   readonly text: string;
 }
 
-/** Yields the lines of a file with their byte offsets, reading 1 MB at a time. */
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Yields the lines of a file with their byte offsets, reading 1 MB at a time. A leading BOM is not part of line 1,
+ * as in the validator (and the editor): JSON.parse would refuse it, losing line 1's custom_id.
+ */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
   let pending: Buffer = Buffer.alloc(0);
   let pendingOffset = 0;
   let number = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    let start = 0;
+    // `pending` starts at byte 0 until a line or the BOM has been taken from it.
+    const atFileStart = pendingOffset === 0 && number === 0;
+    let start = atFileStart && pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
     for (let nl = pending.indexOf(10, start); nl >= 0; nl = pending.indexOf(10, start)) {
       const end = nl > start && pending[nl - 1] === 13 ? nl - 1 : nl;
       yield { number: ++number, offset: pendingOffset + start, length: end - start, text: pending.toString('utf8', start, end) };

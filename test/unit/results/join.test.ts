@@ -111,6 +111,20 @@ describe('results joiner', () => {
     assert.deepStrictEqual(lines.map((l) => l.text), ['héllo', 'wörld ✓', 'last']);
   });
 
+  it('leaves a BOM out of line 1, so its custom_id is found and its offsets point past the BOM', async () => {
+    const inputPath = path.join(dir, 'bom.jsonl');
+    await fs.writeFile(inputPath, '\uFEFF' + [input('a'), input('b')].join('\n') + '\n');
+    const lines = [];
+    for await (const line of readLines(inputPath)) lines.push(line);
+    const bytes = await fs.readFile(inputPath);
+    assert.deepStrictEqual(lines.map((l) => [l.number, l.offset]), [[1, 3], [2, 3 + Buffer.byteLength(input('a')) + 1]]);
+    for (const line of lines) assert.strictEqual(bytes.toString('utf8', line.offset, line.offset + line.length), line.text);
+
+    const outputPath = await write('out.jsonl', [success('b'), success('a')]);
+    const results = await collect({ inputPath, outputPath });
+    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'succeeded', 2]]);
+  });
+
   it('joins 20,000 reversed results in input order', async () => {
     const ids = Array.from({ length: 20000 }, (_, i) => `req-${i}`);
     const inputPath = await write('in.jsonl', ids.map(input));
