@@ -146,7 +146,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
     [Commands.batchesSnapshot]: () => async () => ({
       items: await feature.tree.snapshot(),
       statusBar: feature.statusBar.text,
-      polling: feature.poller.isScheduled,
+      polling: feature.poller.isActive,
       empty: feature.tree.emptyContext,
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),

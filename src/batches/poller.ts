@@ -33,8 +33,9 @@ export class BatchPoller extends Disposable {
     this._register({ dispose: () => this.loop.dispose() });
   }
 
-  get isScheduled(): boolean {
-    return this.loop.isScheduled;
+  /** A poll is scheduled or on its way: a batch may still change (and finish) without anyone asking. */
+  get isActive(): boolean {
+    return this.loop.isActive;
   }
 
   /** Something just started (a submission, a cancel): poll soon again. */

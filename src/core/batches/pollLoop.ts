@@ -52,6 +52,11 @@ export class BatchPollLoop {
     return this.scheduled;
   }
 
+  /** A round is waiting on its timer or on the service: what it brings back may still change the model. */
+  get isActive(): boolean {
+    return this.scheduled || this.polling;
+  }
+
   /** Something just started (a submission, a cancel): poll soon again. */
   kick(): void {
     this.backoff.reset();

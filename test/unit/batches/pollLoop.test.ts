@@ -132,6 +132,19 @@ describe('batch poll loop', () => {
     assert.strictEqual(timers.delays.at(-1), 3000, 'a new running batch is polled at the fastest pace');
   });
 
+  it('counts as active while a round waits on the service, not only while its timer runs', async () => {
+    const { host, timers, loop } = setUp();
+    host.add(batch('last', 'finalizing'));
+    host.service.set('last', batch('last', 'completed'));
+    const during: { scheduled: boolean; active: boolean }[] = [];
+    host.onFetch = () => during.push({ scheduled: loop.isScheduled, active: loop.isActive });
+    assert.strictEqual(loop.isActive, true, 'the timer is set');
+    await timers.fire();
+    // The timer has fired, but the answer that ends the batch has not landed yet.
+    assert.deepStrictEqual(during, [{ scheduled: false, active: true }]);
+    assert.strictEqual(loop.isActive, false, 'the round is back and nothing runs');
+  });
+
   it('drops a round that began before the account changed: nothing old lands in the reset model', async () => {
     const { host, timers, loop } = setUp();
     host.add(batch('old', 'in_progress'));
