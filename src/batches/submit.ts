@@ -5,6 +5,7 @@ import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
+import { Codes } from '../core/jsonl';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { Commands } from '../constants';
 import type { Container } from '../container';
@@ -21,6 +22,8 @@ export interface SubmitOptions {
 export type SubmitOutcome =
   | { readonly status: 'submitted'; readonly batchId: string; readonly inputFileId: string; readonly completionWindow: CompletionWindow; readonly warnings: number }
   | { readonly status: 'invalid'; readonly errors: number; readonly firstError?: { line: number; message: string } }
+  /** Valid requests, but the service would refuse the file (too large, over the free-tier cap); nothing was uploaded. */
+  | { readonly status: 'refused'; readonly code: string; readonly line: number; readonly message: string }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
 
@@ -54,6 +57,21 @@ async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm
     if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
+}
+
+async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+  const first = summary.refused[0]!;
+  const message = `${path.basename(uri.fsPath)} was not submitted: kluster.ai would refuse it. ${first.message}`;
+  // The free-tier warning is in Problems once the file is open; a file over 100 MB is too large for the editor to help.
+  const canShow = first.code !== Codes.fileTooLarge;
+  if (canShow) {
+    const selection = new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
+    await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
+  }
+  void vscode.window.showErrorMessage(message, ...(canShow ? ['Show Problems'] : [])).then((pick) => {
+    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
+  return { status: 'refused', code: first.code, line: first.line + 1, message };
 }
 
 async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
@@ -135,6 +153,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }
+    if (summary.refused.length > 0) return reportRefused(uri, summary, confirm);
 
     const fallback = options.completionWindow ?? c.config.completionWindow;
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;

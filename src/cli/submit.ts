@@ -15,7 +15,7 @@ import { ExitCode, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter } from './output';
 import { formatDiagnostic, plural, validateFile } from './validate';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
-import { Codes } from '../core/jsonl';
+import { blocksSubmission } from '../core/jsonl';
 
 /** The CLI is watched by a person: first poll after half a second, then 1.5× slower each time, up to 15 s. */
 const POLL_SCHEDULE = { minMs: 500, maxMs: 15_000, factor: 1.5 };
@@ -75,13 +75,10 @@ export async function writeResults(ctx: CliContext, client: KlusterClient, batch
 
 const SHOWN_ERRORS = 20;
 
-/** Warnings in the editor, but the service refuses the upload, so submit stops on them too. */
-const REFUSED_BY_SERVICE: ReadonlySet<string> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap]);
-
 /** Checks the file offline first: a batch the service would fail costs an upload and a wait. */
 async function passesValidation(ctx: CliContext, input: string, tier: 'free' | 'standard'): Promise<boolean> {
   const result = await validateFile(input, { knownModels: DOCUMENTED_MODEL_IDS, tier }, ctx.signal);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error' || REFUSED_BY_SERVICE.has(d.code));
+  const errors = result.diagnostics.filter(blocksSubmission);
   const onlyErrors = errors.every((d) => d.severity === 'error');
   const notBatch = result.kind !== 'batch';
   if (errors.length === 0 && !notBatch) return true;

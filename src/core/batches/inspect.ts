@@ -1,12 +1,14 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
-import { forEachFileLine, JsonlStreamValidator, summarizeLine, type ValidationOptions, type ValidationResult } from '../jsonl';
+import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../jsonl';
 import { formatCount } from './format';
 
 export interface BatchFileSummary {
   readonly validation: ValidationResult;
   readonly errors: number;
   readonly warnings: number;
+  /** Warnings the service would refuse the upload for (over 100 MB, the free-tier request cap): submit stops on them. */
+  readonly refused: readonly JsonlDiagnostic[];
   /** Non-blank lines. */
   readonly requests: number;
   /** Model id → requests using it, most used first. */
@@ -46,6 +48,7 @@ class BatchFileInspector {
       validation,
       errors: count('error'),
       warnings: count('warning'),
+      refused: validation.diagnostics.filter((d) => d.severity !== 'error' && blocksSubmission(d)),
       requests: this.requests,
       models: new Map([...this.models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       estimatedInputTokens: this.tokens,

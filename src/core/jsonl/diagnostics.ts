@@ -51,6 +51,14 @@ export const Codes = {
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
+/** Warnings in the editor (each line is still a valid request), but the service refuses the whole upload. */
+const REFUSED_BY_SERVICE: ReadonlySet<Code> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap]);
+
+/** Whether a finding stops a submission: every error, and the warnings the service would refuse the file for. */
+export function blocksSubmission(d: { readonly severity: Severity; readonly code: Code }): boolean {
+  return d.severity === 'error' || REFUSED_BY_SERVICE.has(d.code);
+}
+
 /** What a quick fix needs to know beyond the range; produced by the validator, read by `fixes.ts`. */
 export type FixHint =
   | { readonly kind: 'insertProperty'; readonly key: 'custom_id' | 'method' | 'url' }

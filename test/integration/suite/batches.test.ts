@@ -175,6 +175,33 @@ describe('Batches: submit, track, results beside', function () {
     assert.deepStrictEqual([...new Set(problems.map((d) => d.range.start.line))].sort(), [1, 2]);
   });
 
+  it('on the free tier, refuses a file of 1000 requests before uploading it, and shows the request over the cap', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => requestLine(`free-${i}`, 'x'));
+    const uri = await writeWorkspaceFile('free-tier.jsonl', lines);
+    const config = vscode.workspace.getConfiguration('kluster');
+    const posts = () => session.emulator.state.requests.filter((r) => r.method === 'POST').length;
+    await config.update('tier', 'free', vscode.ConfigurationTarget.Global);
+    try {
+      const before = posts();
+      const outcome = await submit(uri);
+      assert.deepStrictEqual(
+        outcome.status === 'refused' && { code: outcome.code, line: outcome.line },
+        { code: 'kluster.freeTierLineCap', line: 1000 },
+        JSON.stringify(outcome),
+      );
+      assert.match((outcome as { message: string }).message, /free-tier\.jsonl was not submitted: .*fewer than 1000 requests/);
+      assert.strictEqual(posts(), before, 'nothing was uploaded and no batch was made');
+      const editor = vscode.window.activeTextEditor;
+      assert.strictEqual(editor?.document.uri.fsPath, uri.fsPath, 'the file is opened');
+      assert.strictEqual(editor.selection.start.line, 999, 'at the request over the cap');
+    } finally {
+      await config.update('tier', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The standard tier takes the same file.
+    const accepted = await submit(uri);
+    assert.strictEqual(accepted.status, 'submitted', JSON.stringify(accepted));
+  });
+
   it('stops polling, and makes no requests, once every batch is terminal', async () => {
     await waitFor('every batch terminal', async () => {
       const s = await snapshot();

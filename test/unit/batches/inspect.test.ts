@@ -63,6 +63,29 @@ describe('inspectBatchFile', () => {
     assert.strictEqual((await inspectBatchFile(file, OPTIONS)).bytes, size);
   });
 
+  it('lists as refused the warnings the service would refuse the file for, and no other finding', async () => {
+    const file = path.join(dir, 'refused.jsonl');
+    // 1000 valid requests, an unknown model on the first, a duplicate id on the last: one warning, one error of another kind.
+    const lines = Array.from({ length: 1000 }, (_, i) => request(`r-${i}`, i === 0 ? 'no/such-model' : A, 'hello'));
+    lines[999] = request('r-0', A, 'again');
+    await fs.writeFile(file, lines.join('\n') + '\n');
+    const codesOf = (summary: Awaited<ReturnType<typeof inspectBatchFile>>) => summary.refused.map((d) => [d.code, d.line]);
+
+    const standard = await inspectBatchFile(file, OPTIONS);
+    assert.strictEqual(standard.errors, 1);
+    assert.ok(standard.warnings >= 1, 'the unknown model warns');
+    assert.deepStrictEqual(codesOf(standard), [], 'a warning the service accepts does not stop a submission');
+
+    const free = await inspectBatchFile(file, { ...OPTIONS, tier: 'free', maxFileBytes: 1000 });
+    let total = 0;
+    const crossing = lines.findIndex((line) => (total += Buffer.byteLength(line) + 1) > 1000);
+    assert.deepStrictEqual(codesOf(free).sort(), [
+      ['kluster.fileTooLarge', crossing],
+      ['kluster.freeTierLineCap', 999],
+    ]);
+    assert.ok(free.refused.every((d) => d.severity === 'warning'));
+  });
+
   it('treats an empty file as empty with no requests', async () => {
     const file = path.join(dir, 'empty.jsonl');
     await fs.writeFile(file, '');
