@@ -3,7 +3,8 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { customIdBase, toRequestLine, type Conversation } from '../core/chat/conversation';
-import { checkLine, uniqueCustomId, voteLine, type ValidationOptions } from '../core/jsonl';
+import { appendedText, readRequestFile } from '../core/chat/requestFile';
+import { checkLine, uniqueCustomId, type ValidationOptions } from '../core/jsonl';
 
 export interface SavedRequest {
   readonly uri: vscode.Uri;
@@ -11,8 +12,6 @@ export interface SavedRequest {
   /** 0-based line of the new request. */
   readonly line: number;
 }
-
-const CUSTOM_ID = /"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
 /** Lets the person pick a workspace .jsonl file, an existing file elsewhere, or a new one. */
 export async function pickRequestFile(): Promise<vscode.Uri | undefined> {
@@ -55,26 +54,17 @@ export async function appendRequest(uri: vscode.Uri, conversation: Conversation,
   if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
   if (!conversation.settings.model) throw new Error('Pick a model before saving the request.');
   const { text, document } = await currentText(uri);
-  const lines = text.split('\n');
+  const file = readRequestFile(text);
   const name = path.basename(uri.path);
-  const first = lines.find((l) => l.trim() !== '');
-  const kind = first === undefined ? 'blank' : voteLine(first);
-  if (kind === 'results' || kind === 'finetune') {
-    throw new Error(`${name} looks like a ${kind === 'results' ? 'batch results' : 'fine-tuning'} file, not a batch input file; pick another file.`);
+  if (file.kind === 'results' || file.kind === 'finetune') {
+    throw new Error(`${name} looks like a ${file.kind === 'results' ? 'batch results' : 'fine-tuning'} file, not a batch input file; pick another file.`);
   }
-  const taken = new Set<string>();
-  for (const line of lines) {
-    const match = CUSTOM_ID.exec(line);
-    if (match) taken.add(JSON.parse(`"${match[1]}"`) as string);
-  }
-  const customId = uniqueCustomId(customIdBase(new Date()), (id) => taken.has(id));
+  const customId = uniqueCustomId(customIdBase(new Date()), (id) => file.takenIds.has(id));
   const line = toRequestLine(conversation, customId);
   const problems = checkLine(line, 'batch', options).diagnostics.filter((d) => d.severity === 'error');
   if (problems.length) throw new Error(`The conversation does not make a valid request: ${problems.map((p) => p.message).join(' ')}`);
 
-  const needsNewline = text.length > 0 && !text.endsWith('\n');
-  const addition = (needsNewline ? '\n' : '') + line + '\n';
-  const lineNumber = text.length === 0 ? 0 : lines.length - (needsNewline ? 0 : 1);
+  const addition = appendedText(file, line);
   if (document) {
     const wasDirty = document.isDirty;
     const edit = new vscode.WorkspaceEdit();
@@ -87,5 +77,5 @@ export async function appendRequest(uri: vscode.Uri, conversation: Conversation,
   } else {
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text + addition));
   }
-  return { uri, customId, line: lineNumber };
+  return { uri, customId, line: file.nextLine };
 }

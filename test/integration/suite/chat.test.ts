@@ -161,6 +161,17 @@ describe('Chat panel against the emulator', function () {
       max_completion_tokens: 64,
       stop: ['END'],
     });
+
+    // A CRLF file whose last line is unfinished and has a bad escape in its custom_id: the new line is CRLF too.
+    const crlf = path.join(workspaceDir(), 'chat', 'crlf.jsonl');
+    const existing = `${source}\r\n{"custom_id": "bad\\q", "method": "POST"`;
+    await fs.writeFile(crlf, existing);
+    const third = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, crlf);
+    assert.strictEqual(third?.line, 2);
+    const appended = await fs.readFile(crlf, 'utf8');
+    assert.ok(appended.startsWith(existing + '\r\n'), 'the lines there are kept as they were');
+    assert.deepStrictEqual(appended.slice(existing.length).split('\r\n'), ['', JSON.stringify(JSON.parse(appended.split('\r\n')[2]!)), '']);
+    assert.strictEqual(JSON.parse(appended.split('\r\n')[2]!).custom_id, third.customId);
   });
 
   it('sends an attached http(s) image URL as an image_url part, and refuses to send a file: one', async () => {
