@@ -41,7 +41,7 @@ export class ModelCatalog implements vscode.Disposable {
         this.list = { models: documented(), error: 'No API key: showing the documented models.' };
       } else {
         const vision = new Map(DOCUMENTED_MODELS.map((m) => [m.id, m.vision]));
-        const models = (await client.listModels()).map((m) => ({ id: m.id, vision: vision.get(m.id) }));
+        const models = (await this.c.clients.listModels(client)).map((m) => ({ id: m.id, vision: vision.get(m.id) }));
         models.sort((a, b) => a.id.localeCompare(b.id));
         this.list = models.length ? { models } : { models: documented(), error: 'The service listed no models: showing the documented ones.' };
         this.fetchedAt = Date.now();

@@ -29,7 +29,7 @@ export class BatchValidationFeature extends Disposable {
         async (baseUrl) => {
           const client = await c.clients.tryGet();
           // A client for another base URL would file its list under the wrong one.
-          return client && client.baseUrl === baseUrl ? (await client.listModels()).map((m) => m.id) : undefined;
+          return client && client.baseUrl === baseUrl ? (await c.clients.listModels(client)).map((m) => m.id) : undefined;
         },
         c.log,
       ),

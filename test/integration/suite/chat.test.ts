@@ -174,6 +174,16 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(JSON.parse(appended.split('\r\n')[2]!).custom_id, third.customId);
   });
 
+  it('asks for the model list once when the key changes, for the picker and the validator both', async () => {
+    const listRequests = () => session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/models').length;
+    const before = listRequests();
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), true);
+    await waitFor('the model list to be asked for', async () => listRequests() > before);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.strictEqual(listRequests() - before, 1, 'one request served both');
+  });
+
   it('sends an attached http(s) image URL as an image_url part, and refuses to send a file: one', async () => {
     const line = (url: string) =>
       JSON.stringify({ custom_id: 'img', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe it' }, { type: 'image_url', image_url: { url } }] }] } });
