@@ -76,11 +76,12 @@ export type HostMessage =
   | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
   | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
   | { readonly type: 'prompt'; readonly text: string; readonly send: boolean }
-  | { readonly type: 'action'; readonly action: PanelAction }
-  | { readonly type: 'notice'; readonly text: string };
+  | { readonly type: 'action'; readonly action: WebviewAction };
 
 /** Toolbar actions the host can trigger (editor title buttons, commands). */
 export type PanelAction = 'stop' | 'regenerate' | 'clear';
+/** The ones the webview carries out; the host stops streams itself. */
+export type WebviewAction = Exclude<PanelAction, 'stop'>;
 
 // ---- webview -> host
 
@@ -166,9 +167,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'prompt':
       return isString(m.text) && typeof m.send === 'boolean';
     case 'action':
-      return m.action === 'stop' || m.action === 'regenerate' || m.action === 'clear';
-    case 'notice':
-      return isString(m.text);
+      return m.action === 'regenerate' || m.action === 'clear';
     default:
       return false;
   }

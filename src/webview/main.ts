@@ -1,7 +1,7 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
 import { checkParams, isHttpUrl } from '../core/chat/conversation';
-import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type PanelAction, type TokenUsage } from '../chat/protocol';
+import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type TokenUsage } from '../chat/protocol';
 import { Controls } from './controls';
 import { h } from './dom';
 import { TranscriptView } from './render';
@@ -107,9 +107,7 @@ class ChatApp {
         else this.saver.changed();
         return;
       case 'action':
-        return this.act(message.action);
-      case 'notice':
-        return this.showNotice(message.text);
+        return message.action === 'regenerate' ? this.regenerate() : this.clear();
     }
   }
 
@@ -260,12 +258,6 @@ class ChatApp {
     this.showNotice('');
     this.saver.changed(0);
     this.controls.focusInput();
-  }
-
-  private act(action: PanelAction): void {
-    if (action === 'stop') this.stop();
-    else if (action === 'regenerate') this.regenerate();
-    else this.clear();
   }
 
   private isAtBottom(): boolean {

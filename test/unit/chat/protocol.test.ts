@@ -86,12 +86,14 @@ describe('Chat webview security boundary', () => {
       { type: 'error', id: 'a', error: { message: 'boom', transient: true, remedy: 'openSettings' } },
       { type: 'prompt', text: 'x', send: true },
       { type: 'action', action: 'clear' },
-      { type: 'notice', text: '' },
+      { type: 'action', action: 'regenerate' },
     ];
     const malformed: [string, unknown][] = [
       ['null', null],
       ['no type', { delta: 'x' }],
       ['an unknown type', { type: 'eval', code: 'alert(1)' }],
+      ['stop as a webview action (the host stops streams)', { type: 'action', action: 'stop' }],
+      ['the retired notice message', { type: 'notice', text: 'x' }],
       ['chunk with a non-string delta', { type: 'chunk', id: 'a', delta: { html: '<img onerror=x>' } }],
       ['chunk without id', { type: 'chunk', delta: 'x' }],
       ['done without usage', { type: 'done', id: 'a', stopped: false }],
