@@ -56,28 +56,50 @@ interface Line {
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+const LF = 10;
+const CR = 13;
+
 /**
- * Yields the lines of a file with their byte offsets, reading 1 MB at a time. A leading BOM is not part of line 1,
- * as in the validator (and the editor): JSON.parse would refuse it, losing line 1's custom_id.
+ * Yields the lines of a file with their byte offsets, reading 1 MB at a time. A line ends at LF, CRLF or a lone CR,
+ * and a leading BOM is not part of line 1, as in the validator (and the editor): the line numbers agree, and
+ * JSON.parse does not refuse line 1 for its BOM.
  */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
   let pending: Buffer = Buffer.alloc(0);
   let pendingOffset = 0;
   let number = 0;
+  const line = (start: number, end: number): Line => ({ number: ++number, offset: pendingOffset + start, length: end - start, text: pending.toString('utf8', start, end) });
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     // `pending` starts at byte 0 until a line or the BOM has been taken from it.
     const atFileStart = pendingOffset === 0 && number === 0;
     let start = atFileStart && pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
-    for (let nl = pending.indexOf(10, start); nl >= 0; nl = pending.indexOf(10, start)) {
-      const end = nl > start && pending[nl - 1] === 13 ? nl - 1 : nl;
-      yield { number: ++number, offset: pendingOffset + start, length: end - start, text: pending.toString('utf8', start, end) };
-      start = nl + 1;
+    // The next CR is looked up again only once passed: a file without CR is searched for one once per chunk.
+    let cr = pending.indexOf(CR, start);
+    for (;;) {
+      if (cr >= 0 && cr < start) cr = pending.indexOf(CR, start);
+      const lf = pending.indexOf(LF, start);
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        if (cr + 1 === lf) {
+          yield line(start, cr); // CRLF
+          start = lf + 1;
+        } else if (cr + 1 < pending.length) {
+          yield line(start, cr); // a lone CR
+          start = cr + 1;
+        } else {
+          break; // the chunk ends at a CR: the next one tells whether an LF follows
+        }
+      } else if (lf >= 0) {
+        yield line(start, lf);
+        start = lf + 1;
+      } else {
+        break;
+      }
     }
     pending = pending.subarray(start);
     pendingOffset += start;
   }
-  if (pending.length) yield { number: ++number, offset: pendingOffset, length: pending.length, text: pending.toString('utf8') };
+  if (pending.length) yield line(0, pending[pending.length - 1] === CR ? pending.length - 1 : pending.length);
 }
 
 function customIdOf(text: string): string | undefined {

@@ -3,6 +3,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { joinResults, readLines, writeJoinedResults, emptySummary } from '../../../src/core/results/join';
+import { splitLines } from '../../../src/core/jsonl';
 import { FileExistsError } from '../../../src/core/util/atomicFile';
 
 const input = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: id }] } });
@@ -109,6 +110,35 @@ describe('results joiner', () => {
     const bytes = await fs.readFile(file);
     for (const line of lines) assert.strictEqual(bytes.toString('utf8', line.offset, line.offset + line.length), line.text);
     assert.deepStrictEqual(lines.map((l) => l.text), ['héllo', 'wörld ✓', 'last']);
+  });
+
+  it('ends lines where the validator does: LF, CRLF and a lone CR, also when a chunk ends between CR and LF', async () => {
+    const chunk = 1024 * 1024; // readLines reads this much at a time
+    const cases: [string, string][] = [
+      ['mixed', 'a\rb\r\nc\nd\r\r\ne\r'],
+      ['CRLF split by the chunk', `${'x'.repeat(chunk - 1)}\r\nnext\r\nlast`],
+      ['lone CR at the chunk end', `${'y'.repeat(chunk - 1)}\rnext\rlast\r`],
+      ['lone CR before the chunk end', `${'z'.repeat(chunk - 2)}\r\rnext`],
+    ];
+    for (const [name, text] of cases) {
+      const file = path.join(dir, 'endings.txt');
+      await fs.writeFile(file, text);
+      const lines = [];
+      for await (const line of readLines(file)) lines.push(line);
+      assert.deepStrictEqual(
+        lines.map((l) => l.text),
+        splitLines(text),
+        name,
+      );
+      assert.deepStrictEqual(lines.map((l) => l.number), lines.map((_, i) => i + 1), name);
+      for (const line of lines) assert.strictEqual(text.slice(line.offset, line.offset + line.length), line.text, `${name}: offsets`);
+    }
+    // An input saved with lone CRs joins line by line.
+    const inputPath = path.join(dir, 'cr.jsonl');
+    await fs.writeFile(inputPath, [input('a'), input('b')].join('\r') + '\r');
+    const outputPath = await write('out.jsonl', [success('b'), success('a')]);
+    const results = await collect({ inputPath, outputPath });
+    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'succeeded', 2]]);
   });
 
   it('leaves a BOM out of line 1, so its custom_id is found and its offsets point past the BOM', async () => {
