@@ -5,15 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { FAIL_TRIGGER, startEmulator, type Emulator } from '../emulator';
 import { KlusterClient } from '../../src/core/api';
+import { requestLine, TEST_MODEL } from '../fixtures/requests';
 import { openWorkbench, type Workbench } from './workbench';
 
-const MODEL = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
-const request = (id: string, content: string) =>
-  JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content }] } });
 const questions = ['What is a batch API?', 'Summarise JSONL in one line.', 'Name three prime numbers.', 'Translate "hello" to French.', 'What is 12 * 12?'];
-const REQUESTS = questions.map((q, i) => request(`question-${i + 1}`, q)).join('\n') + '\n';
-const WITH_FAILURE = questions.map((q, i) => request(`mixed-${i + 1}`, i === 2 ? `${q} ${FAIL_TRIGGER}` : q)).join('\n') + '\n';
-const BROKEN = [request('ok-1', 'fine'), JSON.stringify({ custom_id: 'get-1', method: 'GET', url: '/v1/chat/completions', body: { model: MODEL, messages: [] } })].join('\n') + '\n';
+const REQUESTS = questions.map((q, i) => requestLine(`question-${i + 1}`, q)).join('\n') + '\n';
+const WITH_FAILURE = questions.map((q, i) => requestLine(`mixed-${i + 1}`, i === 2 ? `${q} ${FAIL_TRIGGER}` : q)).join('\n') + '\n';
+const BROKEN = [requestLine('ok-1', 'fine'), JSON.stringify({ custom_id: 'get-1', method: 'GET', url: '/v1/chat/completions', body: { model: TEST_MODEL, messages: [] } })].join('\n') + '\n';
 
 describe('E2E: batches tree and results beside', function () {
   this.timeout(240_000);
@@ -202,7 +200,7 @@ describe('E2E: batches tree and results beside', function () {
     const inputPath = path.join(workbench.workspace, 'requests.jsonl');
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
     fs.rmSync(resultsPath, { force: true });
-    fs.appendFileSync(inputPath, request('question-6', 'Added after the batch was sent.') + '\n');
+    fs.appendFileSync(inputPath, requestLine('question-6', 'Added after the batch was sent.') + '\n');
     const changed = dialog().filter({ hasText: 'requests.jsonl changed since batch requests.jsonl was submitted.' });
 
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');

@@ -17,11 +17,7 @@ export interface BatchesSnapshot {
   readonly inputFiles: Record<string, string | null>;
 }
 
-export const MODEL = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
-
-export function requestLine(customId: string, content: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content }], ...extra } });
-}
+export { requestLine, TEST_MODEL as MODEL } from '../fixtures/requests';
 
 export function workspaceDir(): string {
   const dir = process.env.KLUSTER_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

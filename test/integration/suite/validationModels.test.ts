@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { SubmitOutcome } from '../../../src/batches/submit';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
 import { startEmulator, type Emulator } from '../../emulator';
-import { waitFor } from '../batchesFixture';
+import { requestLine, waitFor } from '../batchesFixture';
 
 // The `unknownModel` warning follows the model list of the base URL in use: lists are cached per base URL, so an
 // emulator's models never count as production's, and a change of base URL or key fetches again.
@@ -15,8 +15,7 @@ const MODEL_A = 'acme/only-on-emulator-a';
 const MODEL_B = 'acme/only-on-emulator-b';
 const UNREACHABLE = 'http://127.0.0.1:9/v1';
 
-const requestLine = (id: string, model: string): string =>
-  JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: 'Hi' }] } });
+const requestTo = (id: string, model: string): string => requestLine(id, 'Hi', { model });
 
 /** Lines (0-based) that carry a kluster.unknownModel warning. */
 function unknownModelLines(document: vscode.TextDocument): number[] {
@@ -55,7 +54,7 @@ describe('Model list for validation, kept per base URL', function () {
     assert.strictEqual(a.apiKey, b.apiKey, 'one key serves both, so only the base URL changes');
     const dir = fs.mkdtempSync(path.join(process.env.KLUSTER_TEST_WORKSPACE ?? os.tmpdir(), 'models-'));
     const file = path.join(dir, 'models.jsonl');
-    fs.writeFileSync(file, [requestLine('on-a', MODEL_A), requestLine('on-b', MODEL_B), requestLine('documented', 'deepseek-ai/DeepSeek-V3')].join('\n') + '\n');
+    fs.writeFileSync(file, [requestTo('on-a', MODEL_A), requestTo('on-b', MODEL_B), requestTo('documented', 'deepseek-ai/DeepSeek-V3')].join('\n') + '\n');
     document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
   });

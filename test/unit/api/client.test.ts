@@ -91,7 +91,7 @@ describe('KlusterClient against the emulator', () => {
   describe('batches', () => {
     it('runs a batch through validating → in_progress → finalizing → completed with results and errors', async () => {
       const client = f.client();
-      const lines = [requestLine('r1', 'What is the capital of Argentina?'), requestLine('r2', `boom ${FAIL_TRIGGER}`), requestLine('r3', 'x', 'no/such-model'), requestLine('r4', 'Last one')];
+      const lines = [requestLine('r1', 'What is the capital of Argentina?'), requestLine('r2', `boom ${FAIL_TRIGGER}`), requestLine('r3', 'x', { model: 'no/such-model' }), requestLine('r4', 'Last one')];
       const file = await client.uploadFile(await writeLines(f.dir, 'batch.jsonl', lines));
       const created = await client.createBatch({ inputFileId: file.id, completionWindow: '1h', metadata: { project: 'test' } });
       assert.strictEqual(created.status, 'validating');

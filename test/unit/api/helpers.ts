@@ -5,6 +5,8 @@ import * as path from 'path';
 import { KlusterClient, type Batch, type KlusterClientOptions } from '../../../src/core/api';
 import { FAST_TIMING, startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 
+export { requestLine } from '../../fixtures/requests';
+
 export interface Fixture {
   emulator: Emulator;
   dir: string;
@@ -26,10 +28,6 @@ export function useEmulator(options: EmulatorOptions = {}): Fixture {
     if (fixture.dir) await fs.rm(fixture.dir, { recursive: true, force: true });
   });
   return fixture;
-}
-
-export function requestLine(customId: string, content: string, model = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo'): string {
-  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content }] } });
 }
 
 export async function writeLines(dir: string, name: string, lines: string[]): Promise<string> {

@@ -4,14 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { inspectBatchFile, modelsLine, summaryHeadline } from '../../../src/core/batches/inspect';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
+import { requestLine } from '../../fixtures/requests';
 
 const OPTIONS = { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' as const };
 const A = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
 const B = 'deepseek-ai/DeepSeek-R1';
 
-function request(id: string, model: string, content: string): string {
-  return JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content }] } });
-}
+const request = (id: string, model: string, content: string): string => requestLine(id, content, { model });
 
 describe('inspectBatchFile', () => {
   let dir: string;

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
+import { requestLine } from '../../fixtures/requests';
 import { appendedText, readRequestFile } from '../../../src/core/chat/requestFile';
 
-const request = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+const request = (id: string) => requestLine(id, 'hi');
 
 describe('the file a request is saved to', () => {
   it('collects the custom_ids in use, also from broken lines and with a bad escape, without throwing', () => {
