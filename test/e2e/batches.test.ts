@@ -98,7 +98,7 @@ describe('E2E: batches tree and results beside', function () {
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.filter({ hasText: '5 requests · 1 model' }).waitFor({ timeout: 30_000 });
     assert.match(await title.innerText(), /Submit requests\.jsonl: 5 requests · 1 model · ~\d+ input tokens/);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }).click();
+    await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
 
     await row('requests.jsonl').filter({ hasText: /validating|in progress/ }).waitFor({ timeout: 30_000 });
     await row('product-reviews.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
@@ -141,7 +141,7 @@ describe('E2E: batches tree and results beside', function () {
   /** Runs a palette command that asks for a batch, and picks the one whose label has `label`. */
   async function pickBatchFor(command: string, label: string): Promise<void> {
     await workbench.runCommand(command);
-    await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    await workbench.pickRow(workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
   }
 
   it('remembers which file a batch came from across a window reload', async () => {
@@ -320,7 +320,7 @@ describe('E2E: batches tree and results beside', function () {
     await dialog().getByRole('button', { name: 'Save and Submit' }).click();
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.filter({ hasText: /Submit product-reviews\.jsonl: 4 requests/ }).waitFor({ timeout: 30_000 });
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }).click();
+    await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
     await page.locator('.notification-toast', { hasText: /Submitted product-reviews\.jsonl as batch .* \(4 requests, 1h window\)/ }).waitFor({ timeout: 30_000 });
     assert.strictEqual(uploads(), before + 1, 'one upload, after the save; none after Cancel');
     const saved = fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8');

@@ -1,7 +1,7 @@
 // A person's view of the product: a fresh code-server with the packaged VSIX installed, and Chromium on it.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, workbenchUrl, type Browser } from '../vscode/browser';
 import { installExtension, startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT } from '../vscode/runtime';
@@ -17,6 +17,11 @@ export interface Workbench {
   screenshot(name: string): Promise<string>;
   /** F1, type the command's title, Enter: exactly what a person does. */
   runCommand(title: string): Promise<void>;
+  /**
+   * Picks a row of the open quick pick with the arrow keys and Enter. A click waits for the row to be "stable"
+   * over animation frames, and once on CI it waited out its 30 s on a row that was plainly there.
+   */
+  pickRow(row: Locator): Promise<void>;
   /** Ctrl+P, the file's name, Enter, until its tab shows: opening a workspace file as a person does. */
   openFile(name: string): Promise<void>;
   /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
@@ -68,6 +73,17 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await input.waitFor({ state: 'visible', timeout: 15_000 });
         await input.fill(`>${title}`);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('Enter');
+      },
+      async pickRow(row) {
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        const wanted = await row.getAttribute('aria-label');
+        const focused = page.locator('.quick-input-list .monaco-list-row.focused');
+        const rows = await page.locator('.quick-input-list .monaco-list-row').count();
+        // The list wraps around, so at most one lap of ArrowDown reaches any row.
+        for (let i = 0; i <= rows && (await focused.getAttribute('aria-label')) !== wanted; i++) await page.keyboard.press('ArrowDown');
+        const reached = await focused.getAttribute('aria-label');
+        if (reached !== wanted) throw new Error(`the quick pick never focused ${JSON.stringify(wanted)}; last focused ${JSON.stringify(reached)}`);
         await page.keyboard.press('Enter');
       },
       async openFile(name) {
