@@ -11,10 +11,10 @@ import { chromium, type Page } from 'playwright-core';
 import { chatCsp } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
+import { CHROME_ARGS } from '../vscode/browser';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const TOKENS = 20_000;
 const CHUNKS_PER_BATCH = 10;
 const BATCH_EVERY_MS = 5;
@@ -151,7 +151,7 @@ function longTranscript(turns: number): ChatState {
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/webview.js is missing: run `node esbuild.js` first');
   fs.writeFileSync(path.join(os.tmpdir(), 'kluster-chat-bench.html'), pageHtml());
-  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: CHROME_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     const errors: string[] = [];
