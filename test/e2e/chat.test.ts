@@ -180,6 +180,9 @@ describe('E2E: chat panel', function () {
     await error.waitFor({ timeout: 60_000 });
     assert.match(await error.locator('.message').innerText(), /server error \(500/);
     assert.strictEqual(chatRequests().length - before, 3, 'three attempts reached the service');
+    const overflow = await chat.locator('.transcript').evaluate((t) => ({ scrolls: t.scrollHeight > t.clientHeight, hiddenBelow: t.scrollHeight - t.scrollTop - t.clientHeight }));
+    assert.ok(overflow.scrolls, 'the transcript is long enough to scroll');
+    assert.ok(overflow.hiddenBelow <= 1, `the transcript stays scrolled to its end, the error in full view (${overflow.hiddenBelow}px hidden below)`);
     await workbench.screenshot('e2e-chat-error-retry');
     await error.getByRole('button', { name: 'Retry' }).click();
     await assistant().locator('.usage').waitFor({ timeout: 30_000 });
