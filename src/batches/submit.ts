@@ -46,6 +46,13 @@ async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> 
   return document.save();
 }
 
+/** An error message whose **Show Problems** button opens the Problems view, where the file's findings are. */
+function showErrorWithProblems(message: string): void {
+  void vscode.window.showErrorMessage(message, 'Show Problems').then((pick) => {
+    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
+}
+
 async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
   const first = summary.validation.diagnostics.find((d) => d.severity === 'error');
   const name = path.basename(uri.fsPath);
@@ -53,9 +60,7 @@ async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm
   const message = `${name} has ${summary.errors} error${summary.errors === 1 ? '' : 's'}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
   // Opening the file lets the validator put its diagnostics into the Problems view.
   await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm });
-  void vscode.window.showErrorMessage(message, 'Show Problems').then((pick) => {
-    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-  });
+  showErrorWithProblems(message);
   return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
 }
 
@@ -63,14 +68,13 @@ async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm
   const first = summary.refused[0]!;
   const message = `${path.basename(uri.fsPath)} was not submitted: kluster.ai would refuse it. ${first.message}`;
   // The free-tier warning is in Problems once the file is open; a file over 100 MB is too large for the editor to help.
-  const canShow = first.code !== Codes.fileTooLarge;
-  if (canShow) {
+  if (first.code === Codes.fileTooLarge) {
+    void vscode.window.showErrorMessage(message);
+  } else {
     const selection = new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
     await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
+    showErrorWithProblems(message);
   }
-  void vscode.window.showErrorMessage(message, ...(canShow ? ['Show Problems'] : [])).then((pick) => {
-    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-  });
   return { status: 'refused', code: first.code, line: first.line + 1, message };
 }
 
