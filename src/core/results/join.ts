@@ -62,7 +62,9 @@ const CR = 13;
 /**
  * Yields the lines of a file with their byte offsets, reading 1 MB at a time. A line ends at LF, CRLF or a lone CR,
  * and a leading BOM is not part of line 1, as in the validator (and the editor): the line numbers agree, and
- * JSON.parse does not refuse line 1 for its BOM.
+ * JSON.parse does not refuse line 1 for its BOM. The validator's LineSplitter applies the same rules to decoded
+ * text; this splits the bytes instead, so offsets stay exact for large result files read back from disk even
+ * when a line is not valid UTF-8 (decoding would turn its bytes into U+FFFD and shift every later offset).
  */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
   let pending: Buffer = Buffer.alloc(0);
