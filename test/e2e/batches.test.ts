@@ -150,7 +150,7 @@ describe('E2E: batches tree and results beside', function () {
     const submitted = emulator.state.batch(submittedId)!;
     // The service forgets the file name: from now on only the link kept in workspace state can name it.
     for (const key of Object.keys(submitted.metadata)) delete submitted.metadata[key];
-    fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'));
+    fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'), { force: true });
 
     await page.reload(); // a new extension host
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
@@ -159,9 +159,13 @@ describe('E2E: batches tree and results beside', function () {
     assert.strictEqual(await row(submitted.id).count(), 0, 'labelled with the file name, not the id');
 
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
+    // The reload restores the tab of the results deleted above, so the tab alone does not say the join is done: wait
+    // for the file, which is written whole (renamed into place).
+    const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
+    for (let i = 0; i < 300 && !fs.existsSync(resultsPath); i++) await page.waitForTimeout(100);
     await page.locator('.tab', { hasText: 'requests.results.jsonl' }).waitFor({ timeout: 30_000 });
     assert.strictEqual(await dialog().count(), 0, 'nobody was asked for the input file');
-    const results = fs.readFileSync(path.join(workbench.workspace, 'requests.results.jsonl'), 'utf8').trim().split('\n');
+    const results = fs.readFileSync(resultsPath, 'utf8').trim().split('\n');
     assert.deepStrictEqual(results.map((l) => JSON.parse(l).custom_id), questions.map((_, i) => `question-${i + 1}`));
   });
 
