@@ -1,13 +1,13 @@
 // Runs the integration suites (test/integration, a standard mocha `run()` index) inside the real extension host
 // of an isolated code-server, the way @vscode/test-electron does on the desktop: extensionDevelopmentPath and
 // extensionTestsPath, passed here in the workbench URL's payload (the remote authority is literally "remote").
-// usage: node out/test/vscode/runIntegration.js      -> exit 0 iff every test passed
+// usage: node out/test/vscode/runIntegration.js [--vscode stable|oldest]   -> exit 0 iff every test passed
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
 import { launchBrowser, workbenchUrl } from './browser';
 import { startCodeServer } from './codeServer';
-import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT } from './runtime';
+import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT, requestedVersion } from './runtime';
 
 // Messages of an offline workbench that say nothing about the extension under test.
 const WORKBENCH_NOISE = /ENOTFOUND|authentication provider|\[AccountPolicyGate\]|\[AgentHost|^\s+at .*workbench\.js/m;
@@ -15,8 +15,10 @@ const WORKBENCH_NOISE = /ENOTFOUND|authentication provider|\[AccountPolicyGate\]
 const remote = (p: string): string => `vscode-remote://remote${path.resolve(p)}`;
 
 async function main(): Promise<number> {
-  const runtime = ensureRuntime();
-  const runDir = makeRunDir('integration');
+  const version = requestedVersion();
+  const runtime = ensureRuntime(version);
+  console.log(`integration suites on VS Code ${runtime.vscodeVersion} (code-server ${runtime.codeServerVersion}, ${version})`);
+  const runDir = makeRunDir(`integration-${version}`);
   const workspace = makeWorkspace(runDir);
   const serverDir = path.join(runDir, 'server');
   const server = await startCodeServer(runtime, serverDir, {

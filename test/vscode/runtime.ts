@@ -8,17 +8,32 @@ export interface Runtime {
   readonly codeServer: string;
   readonly chrome: string;
   readonly codeServerVersion: string;
+  readonly vscodeVersion: string;
+}
+
+/** A key of test/vscode/versions.json: the VS Code versions the suites run on. */
+export type VscodeVersionName = 'stable' | 'oldest';
+
+/** `--vscode NAME` on the command line, else KLUSTER_TEST_VSCODE, else stable. */
+export function requestedVersion(argv: readonly string[] = process.argv): VscodeVersionName {
+  const flag = argv.indexOf('--vscode');
+  const name = flag >= 0 ? argv[flag + 1] : process.env.KLUSTER_TEST_VSCODE || 'stable';
+  if (name !== 'stable' && name !== 'oldest') throw new Error(`unknown VS Code version '${name}': stable or oldest`);
+  return name;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const RUNTIME_DIR = path.join(PROJECT_ROOT, '.vscode-test');
 
-/** Runs test/vscode/setup.sh (idempotent: about a second when everything is present) and reads what it wrote. */
-export function ensureRuntime(): Runtime {
+/**
+ * Runs test/vscode/setup.sh for one pinned VS Code version (idempotent: about a second when everything is
+ * present) and reads what it wrote.
+ */
+export function ensureRuntime(version: VscodeVersionName = 'stable'): Runtime {
   const setup = path.join(PROJECT_ROOT, 'test', 'vscode', 'setup.sh');
-  const result = spawnSync('bash', [setup, RUNTIME_DIR], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync('bash', [setup, RUNTIME_DIR, version], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`test runtime setup failed (exit ${result.status}); see ${RUNTIME_DIR}`);
-  const runtime = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'env.json'), 'utf8')) as Runtime;
+  const runtime = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, `env-${version}.json`), 'utf8')) as Runtime;
   if (!runtime.chrome) throw new Error('Chromium was not found: install the chromium package or set CHROME_PATH');
   return runtime;
 }
