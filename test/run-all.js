@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, build, unit, integration (real VS Code), e2e (installed VSIX in the workbench).
+// `npm test`: typecheck, lint, build, unit, integration (real VS Code, newest and oldest supported), e2e
+// (installed VSIX in the workbench).
 // Every stage runs even when an earlier one fails, so one run shows everything; the exit code is non-zero on any
 // failure. Mocha's own summary lines are printed by each stage, and a total closes the run.
 const { spawn } = require('child_process');
@@ -11,10 +12,34 @@ const stages = [
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'build', cmd: 'node', args: ['esbuild.js', '--tests'] },
   { name: 'unit', cmd: 'npx', args: ['mocha', '--config', 'test/unit/.mocharc.json'], needs: 'build' },
-  { name: 'integration', cmd: 'node', args: ['out/test/vscode/runIntegration.js'], needs: 'build' },
-  { name: 'e2e', cmd: 'node', args: ['out/test/vscode/runE2e.js'], needs: 'build' },
+  // The integration suites run on the newest VS Code and on the oldest that engines.vscode claims
+  // (test/vscode/versions.json); the UI tests on the newest.
+  { name: 'integration', cmd: 'node', args: ['out/test/vscode/runIntegration.js', '--vscode', 'stable'], needs: 'build', runtime: true },
+  { name: 'integration-oldest', cmd: 'node', args: ['out/test/vscode/runIntegration.js', '--vscode', 'oldest'], needs: 'build', runtime: true },
+  { name: 'e2e', cmd: 'node', args: ['out/test/vscode/runE2e.js'], needs: 'build', runtime: true },
 ];
 const only = process.argv.slice(2);
+const selected = stages.filter((stage) => !only.length || only.includes(stage.name));
+
+/**
+ * Installs the test runtime (both VS Code versions, one after the other) while the first stages run, so a fresh
+ * clone does not wait for it twice. The runners call setup.sh themselves too (then it takes a second); this only
+ * gets there first. Its output goes to a log file; a failure is reported again, exactly, by the runner's own call.
+ */
+function prepareRuntime() {
+  const log = path.join(root, '.vscode-test', 'prepare.log');
+  require('fs').mkdirSync(path.dirname(log), { recursive: true });
+  const started = Date.now();
+  const script = 'bash test/vscode/setup.sh .vscode-test stable && bash test/vscode/setup.sh .vscode-test oldest';
+  return new Promise((resolve) => {
+    const out = require('fs').openSync(log, 'w');
+    const child = spawn('bash', ['-c', script], { cwd: root, stdio: ['ignore', out, out] });
+    child.on('close', (code) => {
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      resolve(`runtime: ${code === 0 ? 'ok' : `FAILED (exit ${code}), see ${log}`} in ${secs}s (in the background)`);
+    });
+  });
+}
 
 function run(stage) {
   return new Promise((resolve) => {
@@ -40,8 +65,13 @@ function count(text) {
   const total = { passed: 0, failed: 0, skipped: 0 };
   const results = [];
   const failedStages = new Set();
-  for (const stage of stages) {
-    if (only.length && !only.includes(stage.name)) continue;
+  const runtime = selected.some((stage) => stage.runtime) ? prepareRuntime() : undefined;
+  let runtimeReported = false;
+  for (const stage of selected) {
+    if (stage.runtime && !runtimeReported) {
+      runtimeReported = true;
+      results.push(await runtime);
+    }
     if (stage.needs && failedStages.has(stage.needs)) {
       results.push(`${stage.name}: skipped (${stage.needs} failed)`);
       failedStages.add(stage.name);

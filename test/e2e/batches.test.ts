@@ -6,7 +6,7 @@ import * as path from 'path';
 import { FAIL_TRIGGER, startEmulator, type Emulator } from '../emulator';
 import { KlusterClient } from '../../src/core/api';
 import { requestLine, TEST_MODEL } from '../fixtures/requests';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, waitUntil, type Workbench } from './workbench';
 
 const questions = ['What is a batch API?', 'Summarise JSONL in one line.', 'Name three prime numbers.', 'Translate "hello" to French.', 'What is 12 * 12?'];
 const REQUESTS = questions.map((q, i) => requestLine(`question-${i + 1}`, q)).join('\n') + '\n';
@@ -19,8 +19,8 @@ describe('E2E: batches tree and results beside', function () {
   let workbench: Workbench;
   let client: KlusterClient;
   let tmp: string;
-  /** The batch the palette submitted, for the tests that follow. */
-  let submittedId: string;
+  /** The batch the palette submitted; each test that needs it submits it first when run alone (ensureSubmitted). */
+  let submittedId: string | undefined;
 
   /** Creates a batch the way another tool would, naming a workspace file in its metadata. */
   async function seed(client: KlusterClient, name: string, text: string): Promise<string> {
@@ -28,6 +28,41 @@ describe('E2E: batches tree and results beside', function () {
     fs.writeFileSync(file, text);
     const uploaded = await client.uploadFile(file);
     return (await client.createBatch({ inputFileId: uploaded.id, metadata: { input_file: name } })).id;
+  }
+
+  const seededBatch = (name: string) => emulator.state.batches.list().find((b) => b.metadata.input_file === name && b.metadata.source !== 'vscode');
+
+  /** The account of other tools' batches the tree tests look at: completed, failed, cancelled and expired. */
+  async function ensureAccountSeeded(): Promise<void> {
+    if (seededBatch('product-reviews.jsonl')) return;
+    await seed(client, 'product-reviews.jsonl', REQUESTS);
+    await seed(client, 'broken-upstream.jsonl', BROKEN);
+    const cancelled = await seed(client, 'old-prompts.jsonl', REQUESTS);
+    await client.cancelBatch(cancelled);
+    const expired = await seed(client, 'overnight.jsonl', REQUESTS);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await emulator.state.expireBatch(expired);
+    await workbench.runCommand('kluster: Refresh Batches');
+  }
+
+  /** Submits requests.jsonl from the palette with a 1 hour window, as a person does, and returns its batch id. */
+  async function submitFromPalette(): Promise<string> {
+    const { page } = workbench;
+    const before = new Set(emulator.state.batches.list().map((b) => b.id));
+    await workbench.openFile('requests.jsonl');
+    await workbench.runCommand('kluster: Submit File as Batch');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.filter({ hasText: '5 requests · 1 model' }).waitFor({ timeout: 30_000 });
+    assert.match(await title.innerText(), /Submit requests\.jsonl: 5 requests · 1 model · ~\d+ input tokens/);
+    await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
+    const created = await waitUntil('the submitted batch in the emulator', () => emulator.state.batches.list().find((b) => !before.has(b.id)), 30_000);
+    submittedId = created.id;
+    return created.id;
+  }
+
+  /** The palette-submitted batch, submitting it first when an earlier test did not (a test run on its own). */
+  async function ensureSubmitted(): Promise<string> {
+    return submittedId ?? (await submitFromPalette());
   }
 
   before(async () => {
@@ -77,28 +112,17 @@ describe('E2E: batches tree and results beside', function () {
     await page.mouse.move(0, 0);
     assert.ok(fs.statSync(await workbench.screenshot('e2e-batches-empty-welcome')).size > 20_000);
 
-    await seed(client, 'product-reviews.jsonl', REQUESTS);
-    await seed(client, 'broken-upstream.jsonl', BROKEN);
-    const cancelled = await seed(client, 'old-prompts.jsonl', REQUESTS);
-    await client.cancelBatch(cancelled);
-    const expired = await seed(client, 'overnight.jsonl', REQUESTS);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    await emulator.state.expireBatch(expired);
-    await workbench.runCommand('kluster: Refresh Batches');
+    await ensureAccountSeeded();
     await welcome.waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('submits the open file from the palette and shows batches in several states', async () => {
     const { page } = workbench;
+    await workbench.showKlusterViews();
+    await ensureAccountSeeded();
     await row('product-reviews.jsonl').waitFor({ timeout: 60_000 });
 
-    await workbench.openFile('requests.jsonl');
-
-    await workbench.runCommand('kluster: Submit File as Batch');
-    const title = page.locator('.quick-input-widget .quick-input-title');
-    await title.filter({ hasText: '5 requests · 1 model' }).waitFor({ timeout: 30_000 });
-    assert.match(await title.innerText(), /Submit requests\.jsonl: 5 requests · 1 model · ~\d+ input tokens/);
-    await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
+    const batchId = await submitFromPalette();
 
     await row('requests.jsonl').filter({ hasText: /validating|in progress/ }).waitFor({ timeout: 30_000 });
     await row('product-reviews.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
@@ -111,14 +135,14 @@ describe('E2E: batches tree and results beside', function () {
     await page.mouse.move(0, 0);
     const shot = await workbench.screenshot('e2e-batches-tree');
     assert.ok(fs.statSync(shot).size > 20_000);
-    const stored = emulator.state.batches.list()[0]!;
-    submittedId = stored.id;
+    const stored = emulator.state.batch(batchId)!;
     assert.deepStrictEqual(stored.metadata, { input_file: 'requests.jsonl', input_folder: path.basename(workbench.workspace), source: 'vscode' });
     assert.strictEqual(stored.completionWindow, '1h');
   });
 
   it('notifies when the batch completes and opens the joined results beside the input', async () => {
     const { page } = workbench;
+    await ensureSubmitted();
     const toast = page.locator('.notification-toast', { hasText: 'Batch requests.jsonl completed' });
     await toast.waitFor({ timeout: 90_000 });
     await toast.locator('.monaco-button', { hasText: 'Open Results' }).click();
@@ -147,7 +171,7 @@ describe('E2E: batches tree and results beside', function () {
   it('remembers which file a batch came from across a window reload', async () => {
     const { page } = workbench;
     // Found by id, not metadata: a retry of this test must find the batch whose metadata it already emptied.
-    const submitted = emulator.state.batch(submittedId)!;
+    const submitted = emulator.state.batch(await ensureSubmitted())!;
     // The service forgets the file name: from now on only the link kept in workspace state can name it.
     for (const key of Object.keys(submitted.metadata)) delete submitted.metadata[key];
     fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'), { force: true });
@@ -162,7 +186,7 @@ describe('E2E: batches tree and results beside', function () {
     // The reload restores the tab of the results deleted above, so the tab alone does not say the join is done: wait
     // for the file, which is written whole (renamed into place).
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
-    for (let i = 0; i < 300 && !fs.existsSync(resultsPath); i++) await page.waitForTimeout(100);
+    await waitUntil(`${resultsPath} to be written`, () => fs.existsSync(resultsPath), 30_000);
     await page.locator('.tab', { hasText: 'requests.results.jsonl' }).waitFor({ timeout: 30_000 });
     assert.strictEqual(await dialog().count(), 0, 'nobody was asked for the input file');
     const results = fs.readFileSync(resultsPath, 'utf8').trim().split('\n');
@@ -171,6 +195,8 @@ describe('E2E: batches tree and results beside', function () {
 
   it('asks before replacing an existing results file: Cancel keeps it, Replace writes the results', async () => {
     const { page } = workbench;
+    const submitted = await ensureSubmitted();
+    await waitUntil('the submitted batch to complete', () => emulator.state.batch(submitted)?.status === 'completed', 90_000, () => emulator.state.batch(submitted)?.status);
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
     fs.writeFileSync(resultsPath, 'my notes\n');
     const replaceDialog = dialog().filter({ hasText: 'requests.results.jsonl already exists. Replace it with the results of batch requests.jsonl?' });
@@ -189,7 +215,7 @@ describe('E2E: batches tree and results beside', function () {
     await dialog().getByRole('button', { name: 'Replace', exact: true }).click();
     await dialog().waitFor({ state: 'detached', timeout: 15_000 });
     // The summary toast of the earlier open may still show, so wait on the file itself.
-    for (let i = 0; i < 300 && fs.readFileSync(resultsPath, 'utf8') === 'my notes\n'; i++) await page.waitForTimeout(100);
+    await waitUntil('the results to replace the notes', () => fs.readFileSync(resultsPath, 'utf8') !== 'my notes\n', 30_000);
     await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).first().waitFor({ timeout: 30_000 });
     const replaced = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(replaced.map((r) => [r.custom_id, r.status]), questions.map((_, i) => [`question-${i + 1}`, 'succeeded']));
@@ -201,6 +227,8 @@ describe('E2E: batches tree and results beside', function () {
 
   it('asks before joining results to an input saved again since it was submitted: Cancel writes nothing, Join Anyway joins', async () => {
     const { page } = workbench;
+    const submitted = await ensureSubmitted();
+    await waitUntil('the submitted batch to complete', () => emulator.state.batch(submitted)?.status === 'completed', 90_000, () => emulator.state.batch(submitted)?.status);
     const inputPath = path.join(workbench.workspace, 'requests.jsonl');
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
     fs.rmSync(resultsPath, { force: true });
@@ -255,6 +283,7 @@ describe('E2E: batches tree and results beside', function () {
 
   it('asks for the input file when it is not in the workspace, and joins results to the one chosen', async () => {
     const { page } = workbench;
+    await ensureAccountSeeded();
     const copy = path.join(workbench.workspace, 'copies', 'prompts-copy.jsonl');
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     fs.writeFileSync(copy, REQUESTS);
@@ -266,7 +295,7 @@ describe('E2E: batches tree and results beside', function () {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // The dialog fills in its starting folder itself; type over it only once it has.
-    for (let i = 0; i < 100 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
+    await waitUntil('the file dialog to fill in its folder', async () => (await input.inputValue()).startsWith('/'), 10_000, () => input.inputValue());
     // The dialog reads a folder's children asynchronously and may rewrite the typed path when a late read lands, so
     // go to the folder (typing it again until the file is listed, as a person would) and click the file: the dialog
     // accepts a clicked file by its own URI, whatever the path box says at that moment.
@@ -291,6 +320,11 @@ describe('E2E: batches tree and results beside', function () {
 
   it('offers Show Errors when a batch ends with failed requests, and opens its error file', async () => {
     const { page } = workbench;
+    // Seeded by the cancel test so that it finishes meanwhile; seeded here when this test runs on its own.
+    if (!seededBatch('has-failures.jsonl')) {
+      await seed(client, 'has-failures.jsonl', WITH_FAILURE);
+      await workbench.runCommand('kluster: Refresh Batches');
+    }
     const toast = page.locator('.notification-toast', { hasText: /Batch has-failures\.jsonl completed: 4 succeeded, 1 failed of 5/ });
     await toast.waitFor({ timeout: 90_000 });
     assert.strictEqual(await toast.locator('.monaco-button', { hasText: 'Open Results' }).count(), 1);

@@ -121,7 +121,7 @@ export async function startCodeServer(runtime: Runtime, dir: string, options: Co
   prepareDirs(dir, options.settings);
   const port = await freePort();
   const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...baseArgs(dir)];
-  if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  if (options.smokeTestDriver && runtime.smokeTestDriverOption) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawnGroup(runtime.codeServer, args, {
     env: isolatedEnv(runtime, dir, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,11 @@ export interface Runtime {
   readonly chrome: string;
   readonly codeServerVersion: string;
   readonly vscodeVersion: string;
+  /**
+   * Whether this code-server passes `--vscode-option NAME` on to VS Code's server (4.139 does; 4.100 refuses any
+   * option it does not know, and VS Code then runs the test payload without the smoke-test driver).
+   */
+  readonly smokeTestDriverOption: boolean;
 }
 
 /** A key of test/vscode/versions.json: the VS Code versions the suites run on. */
@@ -33,7 +38,9 @@ export function ensureRuntime(version: VscodeVersionName = 'stable'): Runtime {
   const setup = path.join(PROJECT_ROOT, 'test', 'vscode', 'setup.sh');
   const result = spawnSync('bash', [setup, RUNTIME_DIR, version], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`test runtime setup failed (exit ${result.status}); see ${RUNTIME_DIR}`);
-  const runtime = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, `env-${version}.json`), 'utf8')) as Runtime;
+  const pinned = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'vscode', 'versions.json'), 'utf8'))[version];
+  const installed = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, `env-${version}.json`), 'utf8'));
+  const runtime: Runtime = { ...installed, smokeTestDriverOption: pinned.smokeTestDriverOption === true };
   if (!runtime.chrome) throw new Error('Chromium was not found: install the chromium package or set CHROME_PATH');
   return runtime;
 }

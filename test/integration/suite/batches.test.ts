@@ -26,6 +26,16 @@ describe('Batches: submit, track, results beside', function () {
     vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
   const results = (batchId: string, options: object = {}) =>
     vscode.commands.executeCommand<ResultsOutcome>(Commands.openResults, batchId, { confirm: false, ...options }).then((o) => o!);
+  /** Waits until the tree shows the batch with `contextValue`; on timeout, says which state it showed last. */
+  async function waitForStatus(batchId: string, contextValue: string): Promise<void> {
+    let last: string | undefined;
+    await waitFor(
+      `batch ${batchId} to show as ${contextValue}`,
+      async () => (last = (await batchItem(batchId))?.contextValue) === contextValue,
+      30_000,
+      () => last,
+    );
+  }
 
   it('submits the open file, shows it running, polls it to completed and joins results beside it in input order', async () => {
     const ids = ['q-01', 'q-02', 'q-03', 'q-04', 'q-05', 'q-06', 'q-07'];
@@ -55,11 +65,16 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(running.inputFiles[outcome.batchId], uri.fsPath);
 
     const seen = new Set<string>();
-    const done = await waitFor('the batch to complete', async () => {
-      const current = await batchItem(outcome.batchId);
-      if (current?.contextValue) seen.add(current.contextValue);
-      return current?.contextValue === 'batch:completed' ? current : undefined;
-    });
+    const done = await waitFor(
+      'the batch to complete',
+      async () => {
+        const current = await batchItem(outcome.batchId);
+        if (current?.contextValue) seen.add(current.contextValue);
+        return current?.contextValue === 'batch:completed' ? current : undefined;
+      },
+      30_000,
+      () => [...seen],
+    );
     assert.ok([...seen].some((s) => s !== 'batch:completed'), 'the tree showed it running before it completed');
     assert.ok(session.emulator.state.requests.some((r) => r.method === 'GET' && r.path === `/v1/batches/${outcome.batchId}`), 'the poller fetched the batch');
     assert.match(done.description!, /^completed · 7\/7 · /);
@@ -101,7 +116,7 @@ describe('Batches: submit, track, results beside', function () {
     if (outcome.status !== 'submitted') return;
     const resultsPath = path.join(workspaceDir(), 'keep.results.jsonl');
     await fs.writeFile(resultsPath, 'my notes\n');
-    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    await waitForStatus(outcome.batchId, 'batch:completed');
     assert.deepStrictEqual(await results(outcome.batchId), { status: 'exists', path: resultsPath });
     assert.strictEqual(await fs.readFile(resultsPath, 'utf8'), 'my notes\n');
     const replaced = await results(outcome.batchId, { overwrite: true });
@@ -114,7 +129,7 @@ describe('Batches: submit, track, results beside', function () {
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'submitted');
     if (outcome.status !== 'submitted') return;
-    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    await waitForStatus(outcome.batchId, 'batch:completed');
     const untouched = await results(outcome.batchId);
     assert.strictEqual(untouched.status, 'written');
     if (untouched.status !== 'written') return;
@@ -148,7 +163,7 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(status, 'cancelling');
     const item = await batchItem(outcome.batchId);
     assert.strictEqual(item?.contextValue, 'batch:cancelling');
-    await waitFor('cancelled', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:cancelled');
+    await waitForStatus(outcome.batchId, 'batch:cancelled');
     const written = await results(outcome.batchId);
     assert.strictEqual(written.status, 'written');
     if (written.status !== 'written') return;
@@ -203,10 +218,23 @@ describe('Batches: submit, track, results beside', function () {
   });
 
   it('stops polling, and makes no requests, once every batch is terminal', async () => {
-    await waitFor('every batch terminal', async () => {
-      const s = await snapshot();
-      return s.items.every((i) => !i.icon?.endsWith('~spin')) && !s.polling;
-    });
+    // Its own batch, so that polling has started and must stop, also when this test runs on its own.
+    const uri = await writeWorkspaceFile('last.jsonl', [requestLine('l1', 'last')]);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    assert.strictEqual((await snapshot()).polling, true, 'a running batch is polled');
+    let last: unknown;
+    await waitFor(
+      'every batch terminal and polling stopped',
+      async () => {
+        const s = await snapshot();
+        last = { polling: s.polling, running: s.items.filter((i) => i.icon?.endsWith('~spin')).map((i) => [i.label, i.description]) };
+        return s.items.some((i) => i.id === `batch:${outcome.batchId}` && i.contextValue === 'batch:completed') && s.items.every((i) => !i.icon?.endsWith('~spin')) && !s.polling;
+      },
+      60_000,
+      () => last,
+    );
     const before = batchRequests(session.emulator);
     await new Promise((resolve) => setTimeout(resolve, 8000)); // longer than the first two poll delays
     assert.strictEqual(batchRequests(session.emulator), before, 'no batch requests while everything is terminal');
