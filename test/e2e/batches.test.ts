@@ -172,6 +172,10 @@ describe('E2E: batches tree and results beside', function () {
     const { page } = workbench;
     // Found by id, not metadata: a retry of this test must find the batch whose metadata it already emptied.
     const submitted = emulator.state.batch(await ensureSubmitted())!;
+    // Run on its own, the batch was only just submitted: let the window see it end (and keep its link to the file)
+    // before the reload, as it has when the earlier tests ran.
+    await workbench.showKlusterViews();
+    await row('requests.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 90_000 });
     // The service forgets the file name: from now on only the link kept in workspace state can name it.
     for (const key of Object.keys(submitted.metadata)) delete submitted.metadata[key];
     fs.rmSync(path.join(workbench.workspace, 'requests.results.jsonl'), { force: true });
