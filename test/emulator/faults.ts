@@ -1,5 +1,5 @@
 // Fault injection: tests queue faults that the next matching requests suffer.
-export type FaultKind = 'rate_limit' | 'server_error' | 'drop' | 'slow';
+export type FaultKind = 'rate_limit' | 'server_error' | 'drop' | 'slow' | 'stall' | 'respond';
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -11,8 +11,12 @@ export interface FaultSpec {
   readonly times?: number;
   /** rate_limit: the Retry-After header in seconds (default 1); null sends none. */
   readonly retryAfterSeconds?: number | null;
-  /** server_error: the status (default 500). */
+  /** server_error: the status (default 500); respond: the status (default 200). */
   readonly status?: number;
+  /** respond: the body sent as is (default empty), e.g. an HTML error page or JSON with control characters. */
+  readonly body?: string;
+  /** respond: extra headers; `content-type` defaults to application/json. rate_limit, server_error: extra headers. */
+  readonly headers?: Record<string, string>;
   /**
    * drop: bytes of the response body sent before the socket is destroyed. 0 drops the connection
    * before any response. Default: half of a JSON body, or after two chunks of a stream.
@@ -20,7 +24,11 @@ export interface FaultSpec {
   readonly afterBytes?: number;
   /** slow: delay before the response and between streamed chunks (default 200 ms). */
   readonly delayMs?: number;
+  /** slow: read the request body no faster than this (an upload over a slow link). Default: as fast as it comes. */
+  readonly readBytesPerSecond?: number;
 }
+
+// stall: the request is accepted and never read or answered; the socket stays open until the client gives up.
 
 export class FaultInjector {
   private readonly queue: { spec: FaultSpec; left: number }[] = [];

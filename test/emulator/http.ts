@@ -100,6 +100,15 @@ export class Exchange {
     });
   }
 
+  /** The request body as it arrives; a `slow` fault with `readBytesPerSecond` reads it no faster than that. */
+  async *bodyChunks(): AsyncGenerator<Buffer> {
+    const rate = this.fault?.kind === 'slow' ? this.fault.readBytesPerSecond : undefined;
+    for await (const chunk of this.req as AsyncIterable<Buffer>) {
+      yield chunk;
+      if (rate) await sleep((chunk.length / rate) * 1000);
+    }
+  }
+
   /** Reads a JSON request body (small bodies only). */
   async body(): Promise<unknown> {
     const chunks: Buffer[] = [];

@@ -70,7 +70,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault) log.fault = fault.kind;
     const ex = new Exchange(req, res, fault, log);
     void handle(ex, method, pathname).catch(async (error: unknown) => {
-      if (res.headersSent) {
+      // Too late for an answer, or nobody left to read it (the client gave up mid-upload).
+      if (res.headersSent || req.socket.destroyed) {
         res.destroy();
         return;
       }
@@ -89,15 +90,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ex.req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'stall') return;
+    if (fault?.kind === 'respond') {
+      await ex.drain();
+      return ex.json(fault.status ?? 200, undefined, fault.body ?? '', { 'content-type': 'application/json', ...fault.headers });
+    }
     if (fault?.kind === 'rate_limit') {
       await ex.drain();
       const seconds = fault.retryAfterSeconds === undefined ? 1 : fault.retryAfterSeconds;
       const headers: Record<string, string> = seconds === null ? {} : { 'retry-after': String(seconds) };
-      return ex.error(429, errorBody('Rate limit reached for requests. Please slow down.', 'rate_limit_error', 'rate_limit_exceeded'), headers);
+      return ex.error(429, errorBody('Rate limit reached for requests. Please slow down.', 'rate_limit_error', 'rate_limit_exceeded'), { ...headers, ...fault.headers });
     }
     if (fault?.kind === 'server_error') {
       await ex.drain();
-      return ex.error(fault.status ?? 500, errorBody('The server had an error while processing your request (emulated).', 'server_error', null));
+      return ex.error(fault.status ?? 500, errorBody('The server had an error while processing your request (emulated).', 'server_error', null), fault.headers);
     }
     if (ex.req.headers.authorization !== `Bearer ${apiKey}`) {
       await ex.drain();

@@ -1,7 +1,6 @@
 // A streaming multipart/form-data parser (node:http only). File parts go straight to disk, so a
 // 100 MB upload never sits in memory; sizes and line counts are measured on the way.
 import { createWriteStream, type WriteStream } from 'fs';
-import type { IncomingMessage } from 'http';
 import * as path from 'path';
 
 export interface MultipartFile {
@@ -29,7 +28,7 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
 type State = 'preamble' | 'afterBoundary' | 'headers' | 'body' | 'done';
 
 export async function parseMultipart(
-  req: IncomingMessage,
+  body: AsyncIterable<Buffer>,
   boundary: string,
   dir: string,
   maxFileBytes: number,
@@ -136,7 +135,7 @@ export async function parseMultipart(
   };
 
   try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
       while (await step()) {
         /* keep consuming */

@@ -46,7 +46,7 @@ export function routes(store: Store, batches: Batches): [string, RegExp, Handler
     }
     let form;
     try {
-      form = await parseMultipart(ex.req, boundary, store.dir, store.limits.maxFileBytes, () => `upload-${store.newId()}`);
+      form = await parseMultipart(ex.bodyChunks(), boundary, store.dir, store.limits.maxFileBytes, () => `upload-${store.newId()}`);
     } catch (error) {
       if (error instanceof MultipartError) throw new HttpError(400, invalid(`Malformed multipart body: ${error.message}.`, 'file'));
       throw error;
