@@ -9,10 +9,13 @@ process.once('SIGINT', () => {
   setTimeout(() => process.exit(ExitCode.interrupted), 3000).unref();
 });
 
-// A reader that stops early (`kluster files content ID | head`) is not a failure: stop quietly.
+// A reader that stops early (`kluster files content ID | head`) is not a failure: stop quietly. Any other
+// failure to write the output (a full disk, /dev/full) is a local I/O error: one line, exit code 5.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? ExitCode.ok);
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+  const reason = error.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : error.message;
+  process.stderr.write(`kluster: Cannot write the output: ${reason}.\n`);
+  process.exit(ExitCode.io);
 });
 
 // process.exitCode, not process.exit(): exiting at once would drop stdout still queued for a pipe.

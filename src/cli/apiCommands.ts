@@ -6,6 +6,7 @@ import { FILE_PURPOSES, type Batch, type FilePurpose } from '../core/api';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter, report, table, time } from './output';
+import { escapeControls } from '../core/util/serviceText';
 
 /** Runs `body` with the API client, turning expected failures into one-line errors and exit codes. */
 function apiCommand(spec: Omit<CliCommand, 'run'>, body: (ctx: CliContext) => Promise<ExitCode>): CliCommand {
@@ -139,7 +140,8 @@ export function describeBatch(batch: Batch): string {
   for (const stamp of ['in_progress_at', 'finalizing_at', 'completed_at', 'failed_at', 'expired_at', 'cancelling_at', 'cancelled_at'] as const) {
     if (batch[stamp] != null) lines.push(`${(stamp.replace('_at', '') + ':').padEnd(18)}${time(batch[stamp])}`);
   }
-  for (const error of batch.errors?.data ?? []) lines.push(`error: ${error.line != null ? `line ${error.line}: ` : ''}${error.message ?? error.code ?? 'unknown error'}`);
+  // The service's words, on one line each: a line break in them must not start a line of ours.
+  for (const error of batch.errors?.data ?? []) lines.push(`error: ${error.line != null ? `line ${error.line}: ` : ''}${escapeControls(error.message ?? error.code ?? 'unknown error')}`);
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { submitCommand } from './submit';
+import { escapeControls } from '../core/util/serviceText';
 
 /** Every CLI command. Features add theirs here. */
 const COMMANDS: CliCommand[] = [
@@ -17,7 +18,7 @@ const COMMANDS: CliCommand[] = [
   submitCommand,
 ];
 
-const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key'];
+const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];
 const GLOBAL_SWITCHES = ['json', 'help'];
 
 function optionsOf(command: CliCommand): OptionSpec {
@@ -31,12 +32,14 @@ function usage(): string {
   const width = Math.max(0, ...COMMANDS.map((c) => c.usage.length));
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
   return [
-    'usage: kluster [--base-url URL] [--api-key KEY] [--json] <command> [options]',
+    'usage: kluster [--base-url URL] [--api-key KEY] [--timeout SECONDS] [--max-retry-wait SECONDS] [--json] <command> [options]',
     '',
     'Commands:',
     ...lines,
     '',
     'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
+    'A request fails after --timeout seconds without progress (KLUSTER_TIMEOUT, default 60); a retry waits at most',
+    '--max-retry-wait seconds (KLUSTER_MAX_RETRY_WAIT, default 60), whatever Retry-After asks.',
     'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted.',
   ].join('\n');
 }
@@ -57,15 +60,32 @@ const consoleIo: CliIo = {
   stdout: process.stdout,
 };
 
+/**
+ * Everything printed as text passes here: control characters (from the service's messages, file names,
+ * errors.data) are escaped, so nothing printed can steer the terminal. Raw stdout bytes stay raw.
+ */
+function escapedIo(io: CliIo): CliIo {
+  return { out: (text) => io.out(escapeControls(text, true)), err: (text) => io.err(escapeControls(text, true)), stdout: io.stdout };
+}
+
+/** `--json` anywhere before `--`, for errors found before the arguments are parsed. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function runCli(
   argv: string[],
-  io: CliIo = consoleIo,
+  rawIo: CliIo = consoleIo,
   env: NodeJS.ProcessEnv = process.env,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<ExitCode> {
+  const io = escapedIo(rawIo);
+  let json = wantsJson(argv);
+  /** With --json, the documented error object; else the message and the usage to follow. */
   const usageError = (message: string, usageText: string) => {
-    io.err(`kluster: ${message}\n\n${usageText}`);
+    io.err(json ? JSON.stringify({ error: { kind: 'usage', message } }) : `kluster: ${message}\n\n${usageText}`);
     return ExitCode.usage;
   };
   // First pass, lenient: any command's value options, just to find the command's words.
@@ -80,12 +100,18 @@ export async function runCli(
     if (!(error instanceof UsageError)) throw error;
     return usageError(error.message, usage());
   }
+  json = parsed.switches.has('json');
   const help = parsed.switches.has('help');
   const found = findCommand(parsed.positional);
   if (!found) {
-    if (help || parsed.positional.length === 0) {
+    if (help) {
       io.out(usage());
-      return help ? ExitCode.ok : ExitCode.usage;
+      return ExitCode.ok;
+    }
+    if (parsed.positional.length === 0) {
+      if (json) return usageError('missing command', usage());
+      io.out(usage());
+      return ExitCode.usage;
     }
     return usageError(`unknown command '${parsed.positional.join(' ')}'`, usage());
   }
@@ -108,6 +134,7 @@ export async function runCli(
     return await found.command.run({ args, json: parsed.switches.has('json'), io, env, signal });
   } catch (error) {
     if (error instanceof UsageError) {
+      if (json) return usageError(error.message, '');
       io.err(`kluster: ${error.message}\nusage: kluster ${found.command.usage}`);
       return ExitCode.usage;
     }

@@ -1,7 +1,8 @@
 // Chat: streamed completions with stall detection, and async (queued) requests.
 import type OpenAI from 'openai';
-import { KlusterError, toKlusterError } from './errors';
+import { KlusterError, toKlusterError, waitText } from './errors';
 import * as S from './schemas';
+import { StallTimer } from './transfer';
 import type { CallOptions, Transport } from './transport';
 
 /**
@@ -9,31 +10,25 @@ import type { CallOptions, Transport } from './transport';
  * connection drops, the stream stalls longer than the timeout, or the signal aborts.
  */
 export async function* chatStream(t: Transport, request: S.ChatRequest, options: CallOptions = {}): AsyncGenerator<S.ChatCompletionChunk> {
-  const stall = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
-  let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = true;
-      stall.abort();
-    }, t.timeoutMs);
-  };
+  // One stall timer per try: a wait between retries is not a stall.
+  let stall: StallTimer | undefined;
   const fail = (error: unknown): KlusterError => {
-    if (stalled) return new KlusterError('timeout', `The stream stalled: no data for ${t.timeoutMs / 1000} s. Try again.`, { cause: error });
+    if (stall?.stalled) return new KlusterError('timeout', `The stream stalled: no data for ${waitText(t.timeoutMs / 1000)}. Try again.`, { cause: error });
     return toKlusterError(error, t.errorContext(options.signal));
   };
   const body = { ...request, stream: true } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
   let finished = false;
   try {
-    arm();
-    const stream = await t.sdk.chat.completions.create(body, { signal }).catch((error: unknown) => {
-      throw fail(error);
+    const stream = await t.retrying(options.signal, async (signal) => {
+      stall?.stop();
+      stall = new StallTimer(t.timeoutMs, signal);
+      return t.sdk.chat.completions.create(body, { signal: stall.signal }).catch((error: unknown) => {
+        throw fail(error);
+      });
     });
     const iterator = stream[Symbol.asyncIterator]();
     for (;;) {
-      arm();
+      stall!.kick();
       const next = await iterator.next().catch((error: unknown) => {
         throw fail(error);
       });
@@ -43,10 +38,10 @@ export async function* chatStream(t: Transport, request: S.ChatRequest, options:
       yield chunk;
     }
     // The SDK ends quietly on abort and on a clean close without `[DONE]`; neither is a whole answer.
-    if (signal.aborted) throw fail(signal.reason);
+    if (stall!.signal.aborted) throw fail(stall!.signal.reason);
     if (!finished) throw new KlusterError('network', 'The stream ended before the answer was complete. Try again.');
   } finally {
-    clearTimeout(timer);
+    stall?.stop();
   }
 }
 

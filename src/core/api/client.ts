@@ -1,6 +1,7 @@
 // KlusterClient: the whole documented kluster.ai API over the official openai SDK.
-// The SDK does HTTP, retries (429/5xx with backoff, honouring Retry-After) and SSE; every response's
-// JSON is then checked against our own zod schemas, because the service differs from OpenAI's types.
+// The SDK does HTTP, the timeout until an answer, and SSE; transport.ts retries (429/5xx with backoff,
+// honouring Retry-After up to a cap, each wait announced); every response's JSON is then checked
+// against our own zod schemas, because the service differs from OpenAI's types.
 // The longer pieces live beside it by resource: files.ts, chat.ts; the shared plumbing in transport.ts.
 import type OpenAI from 'openai';
 import { asyncChatBody, chatStream } from './chat';

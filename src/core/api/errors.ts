@@ -2,6 +2,7 @@
 // here once; nothing else in the product inspects SDK errors.
 import OpenAI from 'openai';
 import { redact } from '../util/redact';
+import { serviceText } from '../util/serviceText';
 
 export type KlusterErrorKind =
   | 'unauthorized'
@@ -18,7 +19,7 @@ export type KlusterErrorKind =
 export interface KlusterErrorDetails {
   /** HTTP status, when the service answered. */
   readonly status?: number;
-  /** Seconds the service asked us to wait (Retry-After), for `rate_limited`. */
+  /** Seconds the service asked us to wait (Retry-After), for `rate_limited` and `server`. */
   readonly retryAfterSeconds?: number;
   /** The service's request id, worth quoting to support. */
   readonly requestId?: string;
@@ -65,10 +66,19 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** A Retry-After for people: whole seconds (at least 1), or minutes from two minutes on. */
-function waitText(seconds: number): string {
-  const whole = Math.max(1, Math.ceil(seconds));
-  return whole >= 120 ? `${Math.ceil(whole / 60)} min` : `${whole} s`;
+/** A wait for people: `0.2 s`, `45 s`, then rounded up: `10 min`, `3 h`, `116 days`. */
+export function waitText(seconds: number): string {
+  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} min`;
+  if (seconds < 2 * 86400) return `${Math.ceil(seconds / 3600)} h`;
+  return `${Math.ceil(seconds / 86400)} days`;
+}
+
+/** The wait a 429 or 5xx asks for: `retry-after-ms` (as the SDK reads it), else Retry-After. */
+function retryAfterOf(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : parseRetryAfter(headers?.get('retry-after'));
 }
 
 /** What a person reads when `action` (e.g. "Listing batches") failed: the VS Code notification's text. */
@@ -85,11 +95,14 @@ function hostOf(baseUrl: string | undefined): string {
   }
 }
 
-/** The service's own words, without a closing period (our sentences add their own). */
-function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+/**
+ * The service's own words, secrets removed first, as one short line without a closing period (our
+ * sentences add their own). An HTML error page becomes its first words.
+ */
+function serverMessage(error: InstanceType<typeof OpenAI.APIError>, clean: (text: string) => string): string {
   const body = error.error as { message?: unknown } | undefined;
   const text = body && typeof body.message === 'string' && body.message ? body.message : error.message.replace(/^\d{3}\s*/, '');
-  return text.trim().replace(/\.+$/, '') || 'no details';
+  return serviceText(clean(text)).replace(/\.+$/, '') || 'no details';
 }
 
 function causeText(error: unknown): string {
@@ -130,8 +143,8 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
     return new KlusterError('aborted', 'Cancelled.', { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    const after = context.timeoutMs ? ` after ${Math.round(context.timeoutMs / 100) / 10} s` : '';
-    return new KlusterError('timeout', `The request to ${host} timed out${after}. The service may be busy; try again, or raise the timeout.`, { cause: error });
+    const within = context.timeoutMs ? `: no answer within ${waitText(context.timeoutMs / 1000)}` : '';
+    return new KlusterError('timeout', `The request to ${host} timed out${within}. The service may be busy; try again later.`, { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
     return new KlusterError('network', `Could not reach ${host}: ${clean(causeText(error.cause ?? error))}. Check your network connection and the base URL.`, { cause: error });
@@ -139,22 +152,25 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
   if (error instanceof OpenAI.APIError) {
     const status = error.status;
     const requestId = error.requestID ?? undefined;
-    const said = clean(serverMessage(error));
+    const said = serverMessage(error, clean);
     const details = { status, requestId, cause: error };
     switch (true) {
       case status === 401 || status === 403:
         return new KlusterError('unauthorized', `The API key was refused (${status}: ${said}). Check that the key is right and still active.`, details);
       case status === 404:
         return new KlusterError('not_found', `Not found (404): ${said}. Check the ID; it may belong to another account or have been deleted.`, details);
-      case status === 413:
-        return new KlusterError('payload_too_large', `The file is too large (413): ${said}. kluster.ai accepts files up to 100 MB; split the file into smaller batches.`, details);
+      case status === 413: {
+        // Our documented limit only when the service states none: two different numbers explain nothing.
+        const limit = /\d/.test(said) ? ' S' : ' kluster.ai accepts files up to 100 MB; s';
+        return new KlusterError('payload_too_large', `The file is too large (413): ${said}.${limit}plit the file into smaller batches.`, details);
+      }
       case status === 429: {
-        const retryAfterSeconds = parseRetryAfter(error.headers?.get('retry-after'));
+        const retryAfterSeconds = retryAfterOf(error.headers);
         const wait = retryAfterSeconds === undefined ? 'a while' : waitText(retryAfterSeconds);
         return new KlusterError('rate_limited', `Rate limited by kluster.ai (429: ${said}), still after retrying. Wait ${wait} and try again, or send fewer requests at once.`, { ...details, retryAfterSeconds });
       }
       case status !== undefined && status >= 500:
-        return new KlusterError('server', `kluster.ai had a server error (${status}: ${said}) and retries did not help. Try again later.`, details);
+        return new KlusterError('server', `kluster.ai had a server error (${status}: ${said}) and retries did not help. Try again later.`, { ...details, retryAfterSeconds: retryAfterOf(error.headers) });
       case status === undefined:
         // An error event inside an otherwise successful stream.
         return new KlusterError('server', `kluster.ai reported an error: ${said}.`, details);

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { toStreamingFile } from 'openai';
 import { MAX_BATCH_FILE_BYTES } from '../models';
 import { writeAtomically } from '../util/atomicFile';
-import { KlusterError, toKlusterError } from './errors';
+import { KlusterError, toKlusterError, waitText } from './errors';
 import * as S from './schemas';
-import { readFileWithProgress, writeBodyToFile, type ProgressCallback } from './transfer';
+import { FileReadError, MAX_TIMER_MS, readFileWithProgress, StallTimer, writeBodyToFile, type ProgressCallback } from './transfer';
 import type { CallOptions, Transport } from './transport';
 
 export interface UploadOptions extends CallOptions {
@@ -22,9 +22,6 @@ export interface DownloadOptions extends CallOptions {
   readonly onProgress?: ProgressCallback;
 }
 
-/** Headers of an upload arrive only after the whole body is sent, so uploads get longer. */
-const UPLOAD_TIMEOUT_MS = 30 * 60_000;
-
 /** Sizes in MB, but in exact bytes within 1 % of the limit, where `100.0 MB` would not explain a refusal. */
 export function tooLargeMessage(name: string, size: number): string {
   const exact = size - MAX_BATCH_FILE_BYTES <= MAX_BATCH_FILE_BYTES / 100;
@@ -34,33 +31,51 @@ export function tooLargeMessage(name: string, size: number): string {
   return `${name} is ${actual}; kluster.ai accepts files up to ${limit}. Split it into smaller batches.`;
 }
 
-/** Uploads from disk as a stream; memory use does not grow with the file's size. */
+/**
+ * Uploads from disk as a stream; memory use does not grow with the file's size. A try fails once the
+ * service takes no bytes (and gives no answer) for the timeout, however long the whole upload takes.
+ */
 export async function uploadFile(t: Transport, file: string, options: UploadOptions = {}): Promise<S.FileObject> {
   const { purpose = 'batch', signal, onProgress } = options;
   const name = options.filename ?? path.basename(file);
-  const { size } = await fs.stat(file);
-  if (size > MAX_BATCH_FILE_BYTES) throw new KlusterError('payload_too_large', tooLargeMessage(name, size));
-  // The SDK cannot replay a streamed body, so it does not retry uploads; we re-open the file and
-  // resend on the same failures it would retry, honouring Retry-After the same way.
-  for (let attempt = 0; ; attempt++) {
-    const data = readFileWithProgress(file, size, onProgress, signal);
-    const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
+  const stat = await fs.stat(file).catch((error: unknown) => {
+    throw new FileReadError(file, error);
+  });
+  if (!stat.isFile()) throw new FileReadError(file, stat.isDirectory() ? 'EISDIR' : 'it is not a regular file');
+  if (stat.size > MAX_BATCH_FILE_BYTES) throw new KlusterError('payload_too_large', tooLargeMessage(name, stat.size));
+  // Each try re-opens the file: a streamed body cannot be replayed.
+  const response = await t.retrying(signal, async (trySignal) => {
+    const stall = new StallTimer(t.timeoutMs, trySignal);
+    let readFailure: unknown;
+    const data = (async function* () {
+      try {
+        yield* readFileWithProgress(file, stat.size, (done, total) => (stall.kick(), onProgress?.(done, total)), stall.signal);
+      } catch (error) {
+        readFailure = error;
+        throw error;
+      }
+    })();
     try {
-      return await t.call('the uploaded file', S.FileObjectSchema, options, (o) =>
-        t.sdk.files.create(
+      const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
+      return await t.sdk.files
+        .create(
           { file: upload, purpose: purpose as 'batch' },
-          // redirect 'error': fetch otherwise clones the request, teeing the body stream and so
-          // keeping every byte sent in memory until the response arrives.
-          { ...o, timeout: Math.max(t.timeoutMs, UPLOAD_TIMEOUT_MS), fetchOptions: { redirect: 'error' } },
-        ),
-      );
+          // The stall timer is the timeout here. redirect 'error': fetch otherwise clones the request,
+          // teeing the body stream and so keeping every byte sent in memory until the response arrives.
+          { signal: stall.signal, timeout: MAX_TIMER_MS, fetchOptions: { redirect: 'error' } },
+        )
+        .asResponse();
     } catch (error) {
-      const failure = toKlusterError(error, t.errorContext(signal));
-      const retryable = failure.kind === 'rate_limited' || failure.kind === 'server' || failure.kind === 'network';
-      if (!retryable || attempt >= t.maxRetries) throw failure;
-      await t.backoff(failure, attempt, signal);
+      if (signal?.aborted) throw error;
+      if (stall.stalled) throw new KlusterError('timeout', `The upload of ${name} stalled: nothing was accepted or answered for ${waitText(t.timeoutMs / 1000)}. The service may be busy; try again later.`, { cause: error });
+      // fetch reports a failed read of its body as a connection error; it was the disk.
+      if (readFailure) throw new FileReadError(file, readFailure);
+      throw error;
+    } finally {
+      stall.stop();
     }
-  }
+  });
+  return t.json('the uploaded file', S.FileObjectSchema, response, signal);
 }
 
 /** The file's content as a byte stream, for piping (e.g. to stdout). */

@@ -2,8 +2,9 @@
 export { KlusterClient } from './client';
 export type { CreateBatchParams, CreateFineTuningJobParams } from './client';
 export type { DownloadOptions, UploadOptions } from './files';
-export type { CallOptions, KlusterClientOptions, ListOptions } from './transport';
+export type { CallOptions, KlusterClientOptions, ListOptions, RetryNotice } from './transport';
+export { apiKeyProblem } from './apiKey';
 export { failureMessage, isCancellation, KlusterError, toKlusterError, parseRetryAfter } from './errors';
 export type { KlusterErrorKind } from './errors';
 export * from './schemas';
-export type { ProgressCallback } from './transfer';
+export { FileReadError, type ProgressCallback } from './transfer';

@@ -44,18 +44,79 @@ export async function writeBodyToFile(
   return done;
 }
 
+/** The longest delay a Node timer takes; a longer one fires at once, with a TimeoutOverflowWarning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Sleeps, waking early (with the abort reason) when the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Aborts its signal once `kick()` has not been called for `ms`: progress keeps it quiet, a stall fires
+ * it. The signal also follows `parent` (the caller's cancel).
+ */
+export class StallTimer {
+  readonly signal: AbortSignal;
+  private readonly stall = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ms: number,
+    parent?: AbortSignal,
+  ) {
+    this.signal = parent ? AbortSignal.any([parent, this.stall.signal]) : this.stall.signal;
+    this.kick();
+  }
+
+  /** True once the time ran out (not when the parent aborted). */
+  get stalled(): boolean {
+    return this.stall.signal.aborted;
+  }
+
+  kick(): void {
+    if (this.stalled) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.stall.abort(), Math.min(this.ms, MAX_TIMER_MS));
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'input/output error (EIO)',
+};
+
+/** A local file that could not be read: the person's to fix, never a network failure. */
+export class FileReadError extends Error {
+  /** `cause`: what fs threw, or an error code such as 'EISDIR'. */
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    const code = typeof cause === 'string' ? cause : (cause as NodeJS.ErrnoException | undefined)?.code;
+    const reason = (code && READ_FAILURES[code]) ?? (cause instanceof Error ? cause.message : String(cause));
+    super(`Cannot read ${path}: ${reason}.`, { cause });
+    this.name = 'FileReadError';
+  }
 }

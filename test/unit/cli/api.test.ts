@@ -145,14 +145,18 @@ describe('CLI against the emulator', () => {
     assert.ok(tries[2]!.at - tries[0]!.at >= 500, 'the retries waited for Retry-After');
     assert.strictEqual(run.code, ExitCode.api);
     assert.strictEqual(run.out, '');
-    assert.match(run.err, /^kluster: Rate limited by kluster\.ai \(429: .*\), still after retrying\. Wait 1 s and try again, or send fewer requests at once\.\n$/);
+    const [first, second, last, ...rest] = run.err.split('\n');
+    assert.deepStrictEqual([first, second, rest], ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)', ['']], 'each wait is announced');
+    assert.match(last!, /^kluster: Rate limited by kluster\.ai \(429: .*\), still after retrying\. Wait 0\.3 s and try again, or send fewer requests at once\.$/);
 
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/models', retryAfterSeconds: 0.3, times: 10 });
     const json = await cli(['--json', 'models']);
     assert.strictEqual(json.code, ExitCode.api);
-    const error = JSON.parse(json.err).error;
+    const lines = json.err.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepStrictEqual(lines.slice(0, 2).map((line) => line.retry.message), ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)']);
+    const error = lines[2].error;
     assert.strictEqual(error.kind, 'rate_limited');
-    assert.match(error.message, /Wait 1 s and try again/);
+    assert.match(error.message, /Wait 0\.3 s and try again/);
     f.emulator.faults.clear();
   });
 
@@ -255,11 +259,13 @@ describe('CLI against the emulator', () => {
       assert.ok(Date.now() - sent < 2500, `ended ${Date.now() - sent} ms after SIGINT (the 3 s fallback would mean something kept it alive)`);
     });
 
-    it('an unreachable API is one line on stderr, exit code 4', async () => {
+    it('an unreachable API is one line on stderr after the announced retries, exit code 4', async () => {
       const run = await spawnCli(['--base-url', 'http://127.0.0.1:9/v1', '--api-key', 'k', 'models'], {});
       assert.strictEqual(run.code, ExitCode.network);
-      assert.strictEqual(run.err.trim().split('\n').length, 1, run.err);
-      assert.match(run.err, /^kluster: Could not reach 127\.0\.0\.1:9/);
+      const lines = run.err.trim().split('\n');
+      assert.strictEqual(lines.length, 3, run.err);
+      assert.match(lines[0]!, /^connection failed; retrying in [\d.]+ s \(retry 1 of 2\)$/);
+      assert.match(lines[2]!, /^kluster: Could not reach 127\.0\.0\.1:9/);
     });
   });
 });
