@@ -6,7 +6,7 @@ import { FILE_PURPOSES, type Batch, type FilePurpose } from '../core/api';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter, report, table, time } from './output';
-import { escapeControls } from '../core/util/serviceText';
+import { escapeControls } from '../core/util/printable';
 
 /** Runs `body` with the API client, turning expected failures into one-line errors and exit codes. */
 function apiCommand(spec: Omit<CliCommand, 'run'>, body: (ctx: CliContext) => Promise<ExitCode>): CliCommand {

@@ -3,7 +3,7 @@ import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { submitCommand } from './submit';
-import { escapeControls } from '../core/util/serviceText';
+import { escapeControls } from '../core/util/printable';
 
 /** Every CLI command. Features add theirs here. */
 const COMMANDS: CliCommand[] = [

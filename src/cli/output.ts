@@ -2,7 +2,7 @@
 import { apiKeyProblem, FileReadError, isCancellation, KlusterClient, KlusterError, toKlusterError, type RetryNotice } from '../core/api';
 import { DestinationError, FileExistsError } from '../core/util/atomicFile';
 import { redact } from '../core/util/redact';
-import { escapeControls } from '../core/util/serviceText';
+import { escapeControls } from '../core/util/printable';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
 

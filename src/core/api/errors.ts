@@ -2,7 +2,7 @@
 // here once; nothing else in the product inspects SDK errors.
 import OpenAI from 'openai';
 import { redact } from '../util/redact';
-import { serviceText } from '../util/serviceText';
+import { serviceText } from '../util/printable';
 
 export type KlusterErrorKind =
   | 'unauthorized'

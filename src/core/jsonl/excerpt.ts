@@ -1,21 +1,13 @@
 // How a user's text appears inside a diagnostic message: short and printable, whatever the line holds (a 2 MB
 // token, binary with NUL runs), so messages stay readable in the Problems panel and in CI logs.
+import { cutText, escapeControls } from '../util/printable';
 
 /** Characters of user text a message quotes before cutting it with "…". */
 export const EXCERPT_CHARS = 40;
 
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max;
-  // Never split a surrogate pair.
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 /** `text` in double quotes, JSON-escaped (control characters as \n, \t, \u0000…), cut to `max` characters. */
 export function quoted(text: string, max = EXCERPT_CHARS): string {
-  return JSON.stringify(cut(text, max));
+  return JSON.stringify(cutText(text, max));
 }
 
 /** `text` escaped as inside a JSON string but without the quotes (for names shown in backticks), cut to `max`. */
@@ -25,6 +17,5 @@ export function escaped(text: string, max = EXCERPT_CHARS): string {
 
 /** A message from elsewhere (V8's JSON.parse error, which quotes the input) made printable and bounded. */
 export function printable(message: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  return cut(message, max).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(cutText(message, max));
 }

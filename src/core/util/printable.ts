@@ -1,6 +1,6 @@
-// Text from the service (error messages, errors.data, file names) before a person sees it: control
-// characters made visible, so a terminal cannot be recoloured, cleared or retitled by it; HTML pages
-// reduced to their words; and a length that fits in one line of a message.
+// Text from elsewhere (the service's messages, errors.data and file names; a user's file) before a person
+// sees it: control characters made visible, so a terminal cannot be recoloured, cleared or retitled by it;
+// HTML pages reduced to their words; and a length that fits in one line of a message.
 
 /** Characters that move the cursor, change a terminal's state or reorder what is shown: C0 (except tab and
  * line feed, handled by the caller's choice), DEL, C1, and the bidirectional overrides and isolates. */
@@ -44,12 +44,15 @@ function htmlToText(html: string): string {
  * first `limit` characters (with `…`), control characters escaped.
  */
 export function serviceText(raw: string, limit = SERVICE_TEXT_LIMIT): string {
-  let text = /<\/?[a-z!][^>]*>/i.test(raw) ? htmlToText(raw) : raw;
-  text = text.replace(/\s+/g, ' ').trim();
-  if (text.length > limit) {
-    let cut = limit;
-    if (/[\ud800-\udbff]/.test(text[cut - 1]!)) cut--; // never half a surrogate pair
-    text = text.slice(0, cut).trimEnd() + '…';
-  }
-  return escapeControls(text);
+  const text = /<\/?[a-z!][^>]*>/i.test(raw) ? htmlToText(raw) : raw;
+  return escapeControls(cutText(text.replace(/\s+/g, ' ').trim(), limit));
+}
+
+/** The first `max` characters of `text` and "…", never splitting a surrogate pair; `text` itself when it fits. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
