@@ -24,7 +24,7 @@ export class Container extends Disposable {
     this.log = this._register(new Logger());
     this.config = new Config();
     this.apiKeys = this._register(new ApiKeyStore(context.secrets, this.log));
-    this.clients = this._register(new ClientProvider(this.config, this.apiKeys));
+    this.clients = this._register(new ClientProvider(this.config, this.apiKeys, this.log));
 
     for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this.validation = this._register(new BatchValidationFeature(this));

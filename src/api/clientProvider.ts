@@ -3,6 +3,7 @@ import { KlusterClient, type Model } from '../core/api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { Config } from '../config';
 import { Disposable } from '../lifecycle';
+import type { Logger } from '../log';
 
 /** How long one /v1/models answer serves every feature that asks (the chat picker, the validator). */
 const SHARED_MODELS_MS = 30_000;
@@ -31,6 +32,7 @@ export class ClientProvider extends Disposable {
   constructor(
     private readonly config: Config,
     private readonly apiKeys: ApiKeyStore,
+    private readonly log: Logger,
   ) {
     super();
     this.current = { baseUrl: config.baseUrl, key: undefined };
@@ -51,7 +53,9 @@ export class ClientProvider extends Disposable {
     if (!key) throw new MissingApiKeyError();
     const baseUrl = this.config.baseUrl;
     if (!this.cached || this.cached.baseUrl !== baseUrl || this.cached.key !== key.value) {
-      this.cached = { client: new KlusterClient({ baseUrl, apiKey: key.value }), baseUrl, key: key.value };
+      // Waits before a retry (capped at 60 s) go to the log, so a slow answer can be explained.
+      const client = new KlusterClient({ baseUrl, apiKey: key.value, onRetry: (notice) => this.log.info('api', notice.message) });
+      this.cached = { client, baseUrl, key: key.value };
     }
     return this.cached.client;
   }
