@@ -1,6 +1,7 @@
 // Shared by the API commands: building the client from options, tables, JSON, one-line errors.
-import { apiKeyProblem, FileReadError, isCancellation, KlusterClient, KlusterError, toKlusterError, type RetryNotice } from '../core/api';
+import { apiKeyProblem, isCancellation, KlusterClient, KlusterError, toKlusterError, type RetryNotice } from '../core/api';
 import { DestinationError, FileExistsError } from '../core/util/atomicFile';
+import { FileReadError } from '../core/util/fileReadError';
 import { redact } from '../core/util/redact';
 import { escapeControls } from '../core/util/printable';
 import { UsageError } from './args';

@@ -2,6 +2,7 @@ import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { forEachFileLine, JsonlStreamValidator, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../core/jsonl';
+import { FileReadError } from '../core/util/fileReadError';
 
 /** One file's entry in `--format json` output. Lines and columns are 1-based. */
 export interface JsonFileReport {
@@ -34,7 +35,10 @@ const KIND_NAMES: Record<ValidationResult['kind'], string> = {
  */
 export async function validateFile(path: string, options: ValidationOptions, signal?: AbortSignal): Promise<ValidationResult> {
   const validator = new JsonlStreamValidator(options);
-  const size = await forEachFileLine(path, (line, extraBytes) => validator.push(line, extraBytes), signal);
+  const size = await forEachFileLine(path, (line, extraBytes) => validator.push(line, extraBytes), signal).catch((error: unknown) => {
+    // A folder, a missing or unreadable file: named, with the reason in words (fs's EISDIR names no path).
+    throw typeof (error as NodeJS.ErrnoException).syscall === 'string' ? new FileReadError(path, error) : error;
+  });
   return validator.finish(size);
 }
 
@@ -89,7 +93,7 @@ async function run(ctx: CliContext): Promise<ExitCode> {
       result = await validateFile(file, options, ctx.signal);
     } catch (error) {
       unreadable++;
-      ctx.io.err(`kluster: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.io.err(`kluster: ${error instanceof FileReadError ? error.message : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`}`);
       continue;
     }
     const fileErrors = count(result, 'error');

@@ -6,7 +6,8 @@ import { MAX_BATCH_FILE_BYTES } from '../models';
 import { writeAtomically } from '../util/atomicFile';
 import { KlusterError, toKlusterError, waitText } from './errors';
 import * as S from './schemas';
-import { FileReadError, MAX_TIMER_MS, readFileWithProgress, StallTimer, writeBodyToFile, type ProgressCallback } from './transfer';
+import { FileReadError } from '../util/fileReadError';
+import { MAX_TIMER_MS, readFileWithProgress, StallTimer, writeBodyToFile, type ProgressCallback } from './transfer';
 import type { CallOptions, Transport } from './transport';
 
 export interface UploadOptions extends CallOptions {

@@ -7,4 +7,4 @@ export { apiKeyProblem } from './apiKey';
 export { failureMessage, isCancellation, KlusterError, toKlusterError, parseRetryAfter } from './errors';
 export type { KlusterErrorKind } from './errors';
 export * from './schemas';
-export { FileReadError, type ProgressCallback } from './transfer';
+export type { ProgressCallback } from './transfer';

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { apiKeyProblem } from './apiKey';
 import { KlusterError, toKlusterError, waitText, type ErrorContext } from './errors';
 import { describeZodError } from './schemas';
-import { FileReadError, MAX_TIMER_MS, sleep } from './transfer';
+import { FileReadError } from '../util/fileReadError';
+import { MAX_TIMER_MS, sleep } from './transfer';
 
 /** What a caller is told before each wait for a retry, so that no wait is silent. */
 export interface RetryNotice {

@@ -223,7 +223,7 @@ describe('CLI against the emulator', () => {
   it('a missing input file is exit code 5 with the file named', async () => {
     const run = await cli(['submit', path.join(f.dir, 'nope.jsonl')]);
     assert.strictEqual(run.code, ExitCode.io);
-    assert.match(run.err, /^kluster: no such file: .*nope\.jsonl\n$/);
+    assert.match(run.err, /^kluster: Cannot read .*nope\.jsonl: no such file\.\n$/);
   });
 
   describe('the built dist/cli.js', () => {

@@ -18,9 +18,9 @@ describe('CLI errors', () => {
   const uploads = () => f.emulator.state.requests.filter((r) => r.path === '/v1/files' && r.method === 'POST').length;
 
   describe('local trouble is not the network', () => {
-    it('files upload DIR and submit DIR --no-validate: exit 5 naming the folder, nothing sent', async () => {
+    it('files upload DIR, submit DIR (with or without --no-validate), validate DIR: exit 5 naming the folder, nothing sent', async () => {
       const before = uploads();
-      for (const args of [['files', 'upload', f.dir], ['submit', f.dir, '--no-validate']]) {
+      for (const args of [['files', 'upload', f.dir], ['submit', f.dir, '--no-validate'], ['submit', f.dir], ['validate', f.dir]]) {
         const run = await runCaptured(args, env());
         assert.strictEqual(run.code, ExitCode.io, `${args.join(' ')}: ${run.err}`);
         assert.strictEqual(run.err, `kluster: Cannot read ${f.dir}: it is a folder, not a file.\n`);

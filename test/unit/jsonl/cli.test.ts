@@ -109,7 +109,7 @@ describe('CLI validate', () => {
     const ok = write('fine.jsonl', `${VALID}\n`);
     const { code, out, err } = await cli('validate', path.join(dir, 'missing.jsonl'), ok);
     assert.strictEqual(code, 5);
-    assert.match(err, /cannot read .*missing\.jsonl: ENOENT/);
+    assert.match(err, /^kluster: Cannot read .*missing\.jsonl: no such file\.$/m);
     assert.match(out, /fine\.jsonl: batch requests; 0 errors, 0 warnings/);
   });
 
