@@ -1,6 +1,9 @@
 // When to poll running batches next. Fast right after something happens (a submission, a status change),
 // then slower and slower up to a ceiling, so a 24-hour batch costs about one request a minute.
 
+/** The longest Retry-After a poll waits for. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
 export interface BackoffOptions {
   /** First delay, and the delay after any status change. Default 3 s. */
   readonly minMs?: number;
@@ -31,12 +34,15 @@ export class PollBackoff {
   }
 
   /**
-   * After a failed poll: at least `retryAfterMs` when the service said so, and never faster than the
-   * normal schedule.
+   * After a failed poll: at least `retryAfterMs` when the service said so (up to an hour: a Retry-After of
+   * days must neither stop polling for good nor overflow the timer, which then fires at once), and never
+   * faster than the normal schedule.
    */
   nextAfterFailure(retryAfterMs?: number): number {
     const delay = this.next();
-    return retryAfterMs !== undefined ? Math.min(Math.max(delay, retryAfterMs), Math.max(this.maxMs, retryAfterMs)) : delay;
+    if (retryAfterMs === undefined) return delay;
+    const asked = Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+    return Math.min(Math.max(delay, asked), Math.max(this.maxMs, asked));
   }
 
   /** Back to the fastest pace: something changed, or the person just submitted. */

@@ -21,6 +21,12 @@ describe('poll backoff', () => {
     assert.strictEqual(backoff.nextAfterFailure(10), 5000, 'never faster than the schedule');
   });
 
+  it('honours a Retry-After of days for an hour at most: a longer timer overflows and fires at once, re-polling in a loop', () => {
+    const backoff = new PollBackoff({ minMs: 1000, maxMs: 5000 });
+    assert.strictEqual(backoff.nextAfterFailure(9_999_999_000), 3_600_000);
+    assert.strictEqual(backoff.nextAfterFailure(3_599_000), 3_599_000);
+  });
+
   it('never goes below its minimum or shrinks', () => {
     const backoff = new PollBackoff({ minMs: 2000, maxMs: 1000, factor: 0.5 });
     assert.deepStrictEqual([backoff.next(), backoff.next()], [2000, 2000]);
