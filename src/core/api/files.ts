@@ -4,9 +4,9 @@ import * as path from 'path';
 import { toStreamingFile } from 'openai';
 import { MAX_BATCH_FILE_BYTES } from '../models';
 import { writeAtomically } from '../util/atomicFile';
+import { FileReadError } from '../util/fileReadError';
 import { KlusterError, toKlusterError, waitText } from './errors';
 import * as S from './schemas';
-import { FileReadError } from '../util/fileReadError';
 import { MAX_TIMER_MS, readFileWithProgress, StallTimer, writeBodyToFile, type ProgressCallback } from './transfer';
 import type { CallOptions, Transport } from './transport';
 
