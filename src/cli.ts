@@ -3,11 +3,18 @@ import { runCli } from './cli/main';
 import { ExitCode } from './cli/command';
 
 const controller = new AbortController();
-process.once('SIGINT', () => {
+/** 128 + SIGTERM, what a shell reports for a process the signal ended. */
+const TERMINATED = 143;
+/** SIGTERM ends the CLI as Ctrl-C does: work stops, temp files go, a created batch is named; only the code differs. */
+let terminated = false;
+const stop = (signal: NodeJS.Signals) => {
+  terminated ||= signal === 'SIGTERM';
   controller.abort();
   // Commands stop on the signal; should anything still hang, leave anyway (the timer does not keep us alive).
-  setTimeout(() => process.exit(ExitCode.interrupted), 3000).unref();
-});
+  setTimeout(() => process.exit(terminated ? TERMINATED : ExitCode.interrupted), 3000).unref();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
 
 // A reader that stops early (`kluster files content ID | head`) is not a failure: stop quietly. Any other
 // failure to write the output (a full disk, /dev/full) is a local I/O error: one line, exit code 5.
@@ -21,7 +28,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 // process.exitCode, not process.exit(): exiting at once would drop stdout still queued for a pipe.
 runCli(process.argv.slice(2), undefined, process.env, controller.signal).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = terminated && code === ExitCode.interrupted ? TERMINATED : code;
   },
   (error: unknown) => {
     // A last resort: commands map expected failures to exit codes themselves. One line, no stack trace.

@@ -2,6 +2,7 @@ import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args'
 import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
+import { resultsCommand } from './results';
 import { submitCommand } from './submit';
 import { escapeControls } from '../core/util/printable';
 
@@ -16,6 +17,7 @@ const COMMANDS: CliCommand[] = [
   batchesGetCommand,
   batchesCancelCommand,
   submitCommand,
+  resultsCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];

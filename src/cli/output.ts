@@ -95,11 +95,19 @@ export function exitCodeFor(error: KlusterError): ExitCode {
   }
 }
 
+/** A failure after a batch was created: the batch keeps running, so its id and the way back go with the error. */
+export interface BatchContext {
+  readonly batchId: string;
+  /** A sentence saying what to run next, e.g. the `results` command that writes the results again. */
+  readonly hint: string;
+}
+
 /**
  * Reports an expected failure in one line (no stack trace) and returns its exit code. API
  * failures, local file errors and refusals to overwrite are expected; anything else is rethrown.
+ * With `batch`, the line adds its hint, and the --json error object carries `batch_id`.
  */
-export function report(ctx: CliContext, error: unknown): ExitCode {
+export function report(ctx: CliContext, error: unknown, batch?: BatchContext): ExitCode {
   if (error instanceof UsageError) throw error;
   // A file stream's own AbortError after Ctrl-C is an interruption like any other.
   if (isCancellation(error)) error = toKlusterError(error);
@@ -127,8 +135,9 @@ export function report(ctx: CliContext, error: unknown): ExitCode {
   } else {
     throw error;
   }
+  if (batch) message = `${message} ${batch.hint}`;
   message = redact(message, [apiKeyOf(ctx)]).replace(/\s*\n\s*/g, ' ');
-  ctx.io.err(ctx.json ? JSON.stringify({ error: { kind, message } }) : `kluster: ${message}`);
+  ctx.io.err(ctx.json ? JSON.stringify({ error: { kind, message, ...(batch ? { batch_id: batch.batchId } : {}) } }) : `kluster: ${message}`);
   return code;
 }
 

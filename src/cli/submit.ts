@@ -1,75 +1,79 @@
 // `submit FILE [--window 24h] [--wait] [--out RESULTS.jsonl] [--force]`: upload, create the batch,
 // optionally wait for it, and write results joined with the input, in input order.
-import { promises as fs } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
-import { PollBackoff } from '../core/batches/backoff';
-import { unmatchedText } from '../core/batches/format';
-import { writeJoinedResults, type JoinSummary } from '../core/results/join';
-import { checkFolder, FileExistsError, fileExists } from '../core/util/atomicFile';
+import { PollBackoff, type BackoffOptions } from '../core/batches/backoff';
+import { checkResultsDestination, type JoinSummary } from '../core/results/join';
 import { apiCommand, describeCounts } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
-import { clientFor, printJson, progressPrinter } from './output';
+import { clientFor, printJson, progressPrinter, report } from './output';
+import { exitCodeOf, reportResults, resultsCommandFor, writeResults } from './results';
 import { formatDiagnostic, plural, validateFile } from './validate';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { blocksSubmission } from '../core/jsonl';
 
 /** The CLI is watched by a person: first poll after half a second, then 1.5× slower each time, up to 15 s. */
-const POLL_SCHEDULE = { minMs: 500, maxMs: 15_000, factor: 1.5 };
-/** Polling survives this many transient failures in a row (network, 5xx, 429) before giving up. */
-const MAX_POLL_FAILURES = 5;
+const POLL_SCHEDULE: BackoffOptions = { minMs: 500, maxMs: 15_000, factor: 1.5 };
+/** While the service cannot be reached: 2 s, doubling up to a minute, for as long as the batch can still run. */
+const OUTAGE_SCHEDULE: BackoffOptions = { minMs: 2000, maxMs: 60_000, factor: 2 };
+/** The service marks a batch expired some time after its window closes; polling waits this long for that. */
+const EXPIRY_GRACE_MS = 30 * 60_000;
+/** A Retry-After beyond this is not honoured to the letter while waiting for a batch. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
-/** Polls until the batch ends, backing off, reporting changes on stderr. */
-export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: string): Promise<Batch> {
-  const backoff = new PollBackoff(POLL_SCHEDULE);
+const WINDOW_HOURS: Record<string, number> = { '1h': 1, '3h': 3, '6h': 6, '12h': 12, '24h': 24 };
+
+/** When waiting for `batch` stops making sense: its window has closed (plus grace) and still no answer. */
+export function giveUpAt(batch: Pick<Batch, 'expires_at' | 'created_at' | 'completion_window'>): number | undefined {
+  const hours = WINDOW_HOURS[batch.completion_window ?? ''];
+  const expires = batch.expires_at ?? (batch.created_at != null && hours ? batch.created_at + hours * 3600 : undefined);
+  return expires == null ? undefined : expires * 1000 + EXPIRY_GRACE_MS;
+}
+
+export interface WaitOptions {
+  /** The batch as created, so an outage from the first poll on still knows its window. */
+  readonly created?: Batch;
+  readonly poll?: BackoffOptions;
+  readonly outage?: BackoffOptions;
+  readonly now?: () => number;
+}
+
+/**
+ * Polls until the batch ends, backing off, reporting changes on stderr. An outage (network, 5xx, 429) is ridden
+ * out, with a line on stderr per retry, until the batch's completion window has passed; only Ctrl-C or a definite
+ * answer (a refusal, or the batch's end) stops it sooner.
+ */
+export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: string, options: WaitOptions = {}): Promise<Batch> {
+  const backoff = new PollBackoff(options.poll ?? POLL_SCHEDULE);
+  const outage = new PollBackoff(options.outage ?? OUTAGE_SCHEDULE);
+  const now = options.now ?? Date.now;
+  let deadline = options.created ? giveUpAt(options.created) : undefined;
   let last = '';
-  let failures = 0;
   for (;;) {
-    let batch: Batch | undefined;
+    let delay: number;
     try {
-      batch = await client.getBatch(id, { signal: ctx.signal });
-      failures = 0;
-    } catch (error) {
-      if (!(error instanceof KlusterError) || !error.transient || ++failures > MAX_POLL_FAILURES) throw error;
-      if (!ctx.json) ctx.io.err(`still waiting (${error.message})`);
-    }
-    if (batch) {
+      const batch = await client.getBatch(id, { signal: ctx.signal });
+      outage.reset();
+      deadline = giveUpAt(batch) ?? deadline;
       const line = `${batch.status} ${describeCounts(batch)}${batch.request_counts?.failed ? ` (${batch.request_counts.failed} failed)` : ''}`;
       if (line !== last && !ctx.json) ctx.io.err(`batch ${id}: ${line}`);
       last = line;
       if (TERMINAL_BATCH_STATUSES.has(batch.status)) return batch;
+      delay = backoff.next();
+    } catch (error) {
+      if (!(error instanceof KlusterError) || !error.transient) throw error;
+      if (deadline !== undefined && now() > deadline) {
+        throw new KlusterError(error.kind, `${error.message} Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`, { cause: error });
+      }
+      const asked = error.retryAfterSeconds === undefined ? undefined : Math.min(error.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS);
+      delay = outage.nextAfterFailure(asked);
+      const what = error.kind === 'rate_limited' ? 'rate limited' : 'service unreachable';
+      if (!ctx.json) ctx.io.err(`batch ${id}: ${what}, retrying in ${Math.ceil(delay / 1000)} s (${error.message})`);
     }
-    await sleep(backoff.next(), ctx.signal).catch((reason: unknown) => {
+    await sleep(delay, ctx.signal).catch((reason: unknown) => {
       throw new KlusterError('aborted', `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`, { cause: reason });
     });
-  }
-}
-
-const MISSING_REASONS: Record<string, string> = {
-  cancelled: 'The batch was cancelled before this request ran.',
-  expired: 'The batch expired before this request ran.',
-  failed: 'The batch failed validation, so no request ran.',
-};
-
-/** Downloads the output and error files next to each other in a temp dir and joins them with the input. */
-export async function writeResults(ctx: CliContext, client: KlusterClient, batch: Batch, input: string, out: string, force: boolean): Promise<JoinSummary> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-results-'));
-  try {
-    const fetch = async (id: string | null | undefined, name: string) => {
-      if (!id) return null;
-      const file = path.join(dir, name);
-      await client.downloadFileContent(id, file, { signal: ctx.signal, onProgress: progressPrinter(ctx, `downloading ${name}`) });
-      return file;
-    };
-    const outputPath = await fetch(batch.output_file_id, 'output.jsonl');
-    const errorPath = await fetch(batch.error_file_id, 'errors.jsonl');
-    const missingReason = MISSING_REASONS[batch.status] ?? `No result for this request (batch status: ${batch.status}).`;
-    return await writeJoinedResults({ inputPath: input, outputPath, errorPath, missingReason, signal: ctx.signal }, out, { overwrite: force });
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -106,8 +110,7 @@ export const submitCommand = apiCommand(
     const out = ctx.args.options.get('out');
     const force = ctx.args.switches.has('force');
     // Refuse before spending anything: the results file would not be written at the end.
-    if (out && !force && (await fileExists(out))) throw new FileExistsError(out);
-    if (out) await checkFolder(out);
+    if (out) await checkResultsDestination(input, out, { overwrite: force });
     const tier = ctx.args.options.get('tier') ?? 'standard';
     if (tier !== 'free' && tier !== 'standard') throw new UsageError(`--tier must be free or standard, not '${tier}'`);
     if (!ctx.args.switches.has('no-validate') && !(await passesValidation(ctx, input, tier))) return ExitCode.findings;
@@ -125,20 +128,24 @@ export const submitCommand = apiCommand(
       return ExitCode.ok;
     }
 
-    const batch = await waitForBatch(ctx, client, created.id);
-    if (!ctx.json) {
-      for (const error of batch.errors?.data ?? []) ctx.io.err(`${input}:${error.line ?? '?'}: ${error.message ?? error.code}`);
-    }
-    let summary: JoinSummary | undefined;
-    if (out) {
-      summary = await writeResults(ctx, client, batch, input, out, force);
+    // From here on the batch exists: whatever fails, say which batch it was and how to get its results.
+    const hint = out
+      ? `Batch ${created.id} was created; '${resultsCommandFor(ctx, created.id, input, out, force)}' writes its results once it has ended.`
+      : `Batch ${created.id} was created; 'kluster batches get ${created.id}' shows it.`;
+    try {
+      const batch = await waitForBatch(ctx, client, created.id, { created });
       if (!ctx.json) {
-        const tokens = `${summary.promptTokens} prompt + ${summary.completionTokens} completion tokens`;
-        ctx.io.err(`wrote ${summary.total + summary.unmatched} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing${unmatchedText(summary.unmatched)}; ${tokens}`);
+        for (const error of batch.errors?.data ?? []) ctx.io.err(`${input}:${error.line ?? '?'}: ${error.message ?? error.code}`);
       }
+      let summary: JoinSummary | undefined;
+      if (out) {
+        summary = await writeResults(ctx, client, batch, input, out, force);
+        reportResults(ctx, out, summary);
+      }
+      if (ctx.json) printJson(ctx, { batch, ...(summary ? { results: { file: out, ...summary } } : {}) });
+      return exitCodeOf(batch, summary);
+    } catch (error) {
+      return report(ctx, error, { batchId: created.id, hint });
     }
-    if (ctx.json) printJson(ctx, { batch, ...(summary ? { results: { file: out, ...summary } } : {}) });
-    const clean = batch.status === 'completed' && !batch.request_counts?.failed && (!summary || (summary.failed === 0 && summary.missing === 0 && summary.unmatched === 0));
-    return clean ? ExitCode.ok : ExitCode.findings;
   },
 );

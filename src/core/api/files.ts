@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { toStreamingFile } from 'openai';
 import { MAX_BATCH_FILE_BYTES } from '../models';
-import { writeAtomically } from '../util/atomicFile';
+import { DestinationError, writeAtomically } from '../util/atomicFile';
 import { FileReadError } from '../util/fileReadError';
 import { KlusterError, toKlusterError, waitText } from './errors';
 import * as S from './schemas';
@@ -94,21 +94,31 @@ export async function openFileContent(t: Transport, id: string, options: CallOpt
   })();
 }
 
-/** Streams the file's content to `dest` through a temp file renamed into place. Returns the byte count. */
+/**
+ * Streams the file's content to `dest` through a temp file renamed into place. Returns the byte count. A connection
+ * that drops mid-body (which the SDK does not retry: the headers had arrived) is retried once, from the start.
+ */
 export function downloadFileContent(t: Transport, id: string, dest: string, options: DownloadOptions = {}): Promise<number> {
   const { signal, onProgress, overwrite } = options;
   return writeAtomically(
     dest,
     async (temp) => {
-      const response = await t.raw(options, (o) => t.sdk.files.content(id, o));
-      const length = Number(response.headers.get('content-length') ?? NaN);
-      try {
-        return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, onProgress, signal);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).syscall) throw error; // local disk trouble, not the network
-        throw toKlusterError(error, t.errorContext(signal));
+      for (let attempt = 0; ; attempt++) {
+        const response = await t.raw(options, (o) => t.sdk.files.content(id, o));
+        const length = Number(response.headers.get('content-length') ?? NaN);
+        try {
+          return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, onProgress, signal);
+        } catch (error) {
+          if (error instanceof DestinationError) throw error; // local disk trouble, not the network
+          const failure = toKlusterError(error, t.errorContext(signal));
+          if (failure.kind !== 'network' || attempt >= DOWNLOAD_RETRIES) throw failure;
+          await temp.reset();
+        }
       }
     },
     { overwrite },
   );
 }
+
+/** Retries of a download whose connection dropped after the headers. */
+const DOWNLOAD_RETRIES = 1;

@@ -1,7 +1,6 @@
 // Streaming file transfer helpers: nothing here holds a whole file in memory.
-import { createReadStream, createWriteStream } from 'fs';
-import { Readable, Transform } from 'stream';
-import { pipeline } from 'stream/promises';
+import { createReadStream } from 'fs';
+import { Readable } from 'stream';
 import type { ReadableStream as WebReadableStream } from 'stream/web';
 
 export type ProgressCallback = (bytesDone: number, bytesTotal: number | undefined) => void;
@@ -23,24 +22,26 @@ export async function* readFileWithProgress(
   }
 }
 
-/** Streams a response body to `file`, counting bytes. */
+/** Where a download's bytes go, in order (a temp file of writeAtomically). */
+export interface ByteSink {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+/** Streams a response body into `sink`, counting bytes; each chunk is written before the next is read. */
 export async function writeBodyToFile(
   body: ReadableStream<Uint8Array> | null,
-  file: string,
+  sink: ByteSink,
   total: number | undefined,
   onProgress?: ProgressCallback,
   signal?: AbortSignal,
 ): Promise<number> {
   let done = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      done += chunk.length;
-      onProgress?.(done, total);
-      callback(null, chunk);
-    },
-  });
-  const source = body ? Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
-  await pipeline(source, counter, createWriteStream(file), { signal });
+  if (!body) return done;
+  for await (const chunk of Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>, { signal }) as AsyncIterable<Buffer>) {
+    await sink.write(chunk);
+    done += chunk.length;
+    onProgress?.(done, total);
+  }
   return done;
 }
 

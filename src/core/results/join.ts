@@ -2,9 +2,8 @@
 // order, whatever order the service wrote results in. Large files stream: the output and error
 // files are indexed by byte offset (custom_id → where its line is), not loaded. Nothing is dropped: results
 // that match no input line (and result lines that cannot be read) follow the input-order lines.
-import { createReadStream, createWriteStream, promises as fs } from 'fs';
-import { once } from 'events';
-import { writeAtomically } from '../util/atomicFile';
+import { createReadStream, promises as fs } from 'fs';
+import { checkDestination, DestinationError, isSameFile, writeAtomically, type Destination } from '../util/atomicFile';
 
 export type JoinedStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
 
@@ -248,27 +247,30 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
   }
 }
 
+/** checkDestination, and the input file is never the destination (also not through a link). */
+export async function checkResultsDestination(inputPath: string, dest: string, options: { overwrite?: boolean } = {}): Promise<Destination> {
+  if (await isSameFile(inputPath, dest)) {
+    throw new DestinationError(dest, Object.assign(new Error('the input file'), { code: 'EINVAL' }), `Cannot write ${dest}: it is the input file ${inputPath}; results need a file of their own.`);
+  }
+  return checkDestination(dest, options);
+}
+
 /** Writes the joined results to `dest` atomically (temp file, then rename); never overwrites unless asked. */
 export async function writeJoinedResults(inputs: JoinInputs, dest: string, options: { overwrite?: boolean } = {}): Promise<JoinSummary> {
   const summary = emptySummary();
+  await checkResultsDestination(inputs.inputPath, dest, options);
   await writeAtomically(
     dest,
     async (temp) => {
-      const out = createWriteStream(temp);
+      // Written in slices of about 256 KB: one write call each, awaited, so a full disk rejects right here.
       let pending = '';
-      try {
-        for await (const result of joinResults(inputs, summary)) {
-          pending += result.json + '\n';
-          if (pending.length < 256 * 1024) continue;
-          const ready = out.write(pending);
-          pending = '';
-          if (!ready) await once(out, 'drain');
-        }
-        if (pending) out.write(pending);
-      } finally {
-        out.end();
-        await once(out, 'close');
+      for await (const result of joinResults(inputs, summary)) {
+        pending += result.json + '\n';
+        if (pending.length < 256 * 1024) continue;
+        await temp.write(pending);
+        pending = '';
       }
+      if (pending) await temp.write(pending);
     },
     options,
   );

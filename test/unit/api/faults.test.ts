@@ -147,14 +147,27 @@ describe('KlusterClient failures', () => {
     await failsWith(f.client({ maxRetries: 0 }).listModels(), 'network');
   });
 
-  it('a download dropped midway is a network error and leaves nothing at the destination', async () => {
+  it('a download dropped midway twice is a network error and leaves nothing at the destination', async () => {
     const client = f.client();
     const uploaded = await client.uploadFile(await writeLines(f.dir, 'dl.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]));
-    f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 100 });
+    f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 100, times: 2 });
     const dest = path.join(f.dir, 'partial.jsonl');
     await failsWith(client.downloadFileContent(uploaded.id, dest), 'network');
     await assert.rejects(fs.access(dest));
     assert.deepStrictEqual((await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')), []);
+  });
+
+  it('a download dropped midway once is retried from the start: the file arrives whole', async () => {
+    const client = f.client();
+    const input = await writeLines(f.dir, 'dl-once.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]);
+    const uploaded = await client.uploadFile(input);
+    const since = Date.now();
+    f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 300 });
+    const dest = path.join(f.dir, 'whole.jsonl');
+    const bytes = await client.downloadFileContent(uploaded.id, dest);
+    assert.strictEqual(await fs.readFile(dest, 'utf8'), await fs.readFile(input, 'utf8'), 'not the 300 bytes of the first try followed by the whole file');
+    assert.strictEqual(bytes, (await fs.stat(input)).size);
+    assert.strictEqual(requestsTo(`/v1/files/${uploaded.id}/content`, since).length, 2);
   });
 
   it('a stream dropped midway is a network error after the chunks that arrived', async () => {
