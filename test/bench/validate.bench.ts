@@ -1,17 +1,16 @@
 // npm run bench: CLI `validate` on the 100 MB generated file against the JSON.parse floor (same run), its peak
 // memory, and incremental re-validation after one-line edits in a 100k-line document. Prints every figure.
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonlDocumentValidator } from '../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../src/core/models';
 import { bigLines, writeBigFile } from './genBig';
+import { mb, median, runNode, verdict, type Run } from './runNode';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FLOOR = path.join(__dirname, 'jsonParseFloor.js');
-const PRELOAD = path.join(__dirname, 'reportRss.js');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const MAX_TIME_RATIO = 2;
 const MAX_RSS_RATIO = 3;
@@ -19,32 +18,6 @@ const MAX_EDIT_MS = 10;
 const WARMUP_EDITS = 50;
 const MEASURED_EDITS = 300;
 const SETTLE_MS = 20;
-
-interface Run {
-  readonly ms: number;
-  readonly rssBytes: number;
-  readonly exitCode: number | null;
-}
-
-function runNode(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['-r', PRELOAD, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const ms = performance.now() - started;
-      const rss = /__PEAK_RSS_KB__ (\d+)/.exec(stderr);
-      if (!rss) return reject(new Error(`no RSS report from ${args.join(' ')}: ${stderr}`));
-      resolve({ ms, rssBytes: Number(rss[1]) * 1024, exitCode });
-    });
-  });
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 async function cliBenchmark(): Promise<boolean> {
   const dir = path.join(os.tmpdir(), 'kluster-bench');

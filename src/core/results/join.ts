@@ -2,7 +2,7 @@
 // order, whatever order the service wrote results in. Large files stream: the output and error
 // files are indexed by byte offset (custom_id → where its line is), not loaded. Nothing is dropped: results
 // that match no input line (and result lines that cannot be read) follow the input-order lines.
-import { createReadStream, promises as fs } from 'fs';
+import { promises as fs, readSync } from 'fs';
 import { checkDestination, DestinationError, isSameFile, writeAtomically, type Destination } from '../util/atomicFile';
 
 export type JoinedStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
@@ -38,69 +38,112 @@ export interface JoinInputs {
   /** Why a request may have no result, e.g. "the batch was cancelled before this request ran". */
   readonly missingReason?: string;
   readonly signal?: AbortSignal;
-  /** Result files up to this size are held in memory (default 64 MB); larger ones are read from disk per line. */
-  readonly memoryLimitBytes?: number;
 }
 
 export function emptySummary(): JoinSummary {
   return { total: 0, succeeded: 0, failed: 0, missing: 0, unmatched: 0, promptTokens: 0, completionTokens: 0 };
 }
 
-interface Line {
+export interface Line {
   readonly number: number;
   readonly offset: number;
   readonly length: number;
   readonly text: string;
 }
 
+/** A line as the scanner sees it: a view of the read buffer, valid only until the scanner reads on. */
+class ScannedLine {
+  number = 0;
+  offset = 0;
+  bytes: Buffer = Buffer.alloc(0);
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  get text(): string {
+    return this.bytes.toString('utf8');
+  }
+}
+
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const LF = 10;
 const CR = 13;
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Yields the lines of a file with their byte offsets, reading 1 MB at a time. A line ends at LF, CRLF or a lone CR,
- * and a leading BOM is not part of line 1, as in the validator (and the editor): the line numbers agree, and
- * JSON.parse does not refuse line 1 for its BOM. The validator's LineSplitter applies the same rules to decoded
- * text; this splits the bytes instead, so offsets stay exact for large result files read back from disk even
- * when a line is not valid UTF-8 (decoding would turn its bytes into U+FFFD and shift every later offset).
+ * Yields the lines of a file with their byte offsets, reading 1 MB at a time into one reused buffer (so a big file
+ * leaves no trail of dead buffers for the GC). A line ends at LF, CRLF or a lone CR, and a leading BOM is not part
+ * of line 1, as in the validator (and the editor): the line numbers agree, and JSON.parse does not refuse line 1
+ * for its BOM. The validator's LineSplitter applies the same rules to decoded text; this splits the bytes instead,
+ * so offsets stay exact for large result files read back from disk even when a line is not valid UTF-8 (decoding
+ * would turn its bytes into U+FFFD and shift every later offset). The yielded object and its bytes are reused.
  */
-export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
-  let pending: Buffer = Buffer.alloc(0);
-  let pendingOffset = 0;
-  let number = 0;
-  const line = (start: number, end: number): Line => ({ number: ++number, offset: pendingOffset + start, length: end - start, text: pending.toString('utf8', start, end) });
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal }) as AsyncIterable<Buffer>) {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    // `pending` starts at byte 0 until a line or the BOM has been taken from it.
-    const atFileStart = pendingOffset === 0 && number === 0;
-    let start = atFileStart && pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
-    // The next CR is looked up again only once passed: a file without CR is searched for one once per chunk.
-    let cr = pending.indexOf(CR, start);
-    for (;;) {
-      if (cr >= 0 && cr < start) cr = pending.indexOf(CR, start);
-      const lf = pending.indexOf(LF, start);
-      if (cr >= 0 && (lf < 0 || cr < lf)) {
-        if (cr + 1 === lf) {
-          yield line(start, cr); // CRLF
-          start = lf + 1;
-        } else if (cr + 1 < pending.length) {
-          yield line(start, cr); // a lone CR
-          start = cr + 1;
-        } else {
-          break; // the chunk ends at a CR: the next one tells whether an LF follows
-        }
-      } else if (lf >= 0) {
-        yield line(start, lf);
-        start = lf + 1;
-      } else {
-        break;
+async function* scanLines(file: string, signal?: AbortSignal): AsyncGenerator<ScannedLine> {
+  const handle = await fs.open(file, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const line = new ScannedLine();
+    let number = 0;
+    let kept = 0; // bytes of an unfinished line at the start of `buffer`
+    let keptOffset = 0; // file offset of buffer[0]
+    let ended = false;
+    const emit = (start: number, end: number): ScannedLine => {
+      line.number = ++number;
+      line.offset = keptOffset + start;
+      line.bytes = buffer.subarray(start, end);
+      return line;
+    };
+    while (!ended) {
+      signal?.throwIfAborted();
+      if (kept === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2); // a line longer than the buffer
+        buffer.copy(bigger, 0, 0, kept);
+        buffer = bigger;
       }
+      const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, keptOffset + kept);
+      ended = bytesRead === 0;
+      const filled = kept + bytesRead;
+      let start = keptOffset === 0 && number === 0 && filled >= UTF8_BOM.length && buffer.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
+      // The next CR is looked up again only once passed: a file without CR is searched for one once per chunk.
+      let cr = buffer.indexOf(CR, start);
+      for (;;) {
+        if (cr >= filled) cr = -1;
+        if (cr >= 0 && cr < start) cr = buffer.indexOf(CR, start);
+        if (cr >= filled) cr = -1;
+        let lf = buffer.indexOf(LF, start);
+        if (lf >= filled) lf = -1;
+        if (cr >= 0 && (lf < 0 || cr < lf)) {
+          if (cr + 1 === lf) {
+            yield emit(start, cr); // CRLF
+            start = lf + 1;
+          } else if (cr + 1 < filled || ended) {
+            yield emit(start, cr); // a lone CR
+            start = cr + 1;
+          } else {
+            break; // the chunk ends at a CR: the next one tells whether an LF follows
+          }
+        } else if (lf >= 0) {
+          yield emit(start, lf);
+          start = lf + 1;
+        } else {
+          break;
+        }
+      }
+      if (ended && start < filled) yield emit(start, filled);
+      buffer.copy(buffer, 0, start, filled);
+      kept = filled - start;
+      keptOffset += start;
     }
-    pending = pending.subarray(start);
-    pendingOffset += start;
+  } finally {
+    await handle.close();
   }
-  if (pending.length) yield line(0, pending[pending.length - 1] === CR ? pending.length - 1 : pending.length);
+}
+
+/** The lines of a file with their byte offsets and text (see scanLines for the rules). */
+export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
+  for await (const line of scanLines(file, signal)) yield { number: line.number, offset: line.offset, length: line.length, text: line.text };
 }
 
 function customIdOf(text: string): string | undefined {
@@ -112,65 +155,97 @@ function customIdOf(text: string): string | undefined {
   }
 }
 
+/** `{"id":"…","custom_id":"…"`, how the service starts every result line (and `{"custom_id":"…"`). */
+const LEADING_CUSTOM_ID = /^\{\s*(?:"id"\s*:\s*"[^"\\]*"\s*,\s*)?"custom_id"\s*:\s*"([^"\\]*)"/;
+const CUSTOM_ID_KEY = Buffer.from('"custom_id"');
+/** How much of a result line is decoded to find its custom_id up front. */
+const HEAD_BYTES = 512;
+
+/**
+ * The custom_id a result line claims, read from its first bytes without parsing the rest: the join parses the line
+ * it takes anyway, and most lines are taken. Falls back to JSON.parse when the key is not up front or occurs again
+ * (JSON.parse takes the last of duplicate keys); a line that turns out not to be JSON is passed over at the join.
+ */
+function claimedCustomId(line: ScannedLine, parseOtherwise = true): string | undefined {
+  const bytes = line.bytes;
+  const match = LEADING_CUSTOM_ID.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
+  if (match && bytes.indexOf(CUSTOM_ID_KEY, Buffer.byteLength(match[0])) < 0) return match[1];
+  return parseOtherwise ? customIdOf(line.text) : undefined;
+}
+
+/** Blank as `text.trim()` sees it; a line starting with `{` is not, without decoding it. */
+function isBlank(line: ScannedLine): boolean {
+  return line.bytes[0] !== 0x7b && !line.text.trim();
+}
+
 interface Location {
   readonly source: 0 | 1; // 0 output, 1 error
   /** 1-based line number in its file. */
   readonly line: number;
   readonly offset: number;
   readonly length: number;
-  /** The line itself when the files are small enough to keep in memory. */
-  readonly text?: string;
   used: boolean;
+  /** The next result line claiming the same custom_id, in file order, output file first. */
+  next?: Location;
 }
 
 interface ResultIndex {
-  /** The first result line of each custom_id, output file before error file. */
+  /** The first result line claiming each custom_id, output file before error file; later ones chained behind it. */
   readonly byId: Map<string, Location>;
-  /** Lines no input line can take: later results for a known custom_id, and lines without a custom_id. */
+  /** Lines without a custom_id. */
   readonly extra: Location[];
 }
 
 const SOURCE_NAMES = ['output', 'error'] as const;
 
-const IN_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
-
-async function index(files: (string | null | undefined)[], memoryLimit: number, signal?: AbortSignal): Promise<ResultIndex> {
-  const sizes = await Promise.all(files.map(async (f) => (f ? (await fs.stat(f)).size : 0)));
-  const keepText = sizes.reduce((a, b) => a + b, 0) <= memoryLimit;
+async function index(files: (string | null | undefined)[], signal?: AbortSignal): Promise<ResultIndex> {
   const byId = new Map<string, Location>();
+  const last = new Map<string, Location>();
   const extra: Location[] = [];
   for (const [source, file] of files.entries()) {
     if (!file) continue;
-    for await (const line of readLines(file, signal)) {
-      if (!line.text.trim()) continue;
-      const id = customIdOf(line.text);
-      const location: Location = { source: source as 0 | 1, line: line.number, offset: line.offset, length: line.length, text: keepText ? line.text : undefined, used: false };
-      // An output line wins over an error line for the same request; the other is kept as extra.
-      if (id === undefined || byId.has(id)) extra.push(location);
-      else byId.set(id, location);
+    for await (const line of scanLines(file, signal)) {
+      if (isBlank(line)) continue;
+      const id = claimedCustomId(line);
+      const location: Location = { source: source as 0 | 1, line: line.number, offset: line.offset, length: line.length, used: false };
+      if (id === undefined) {
+        extra.push(location);
+      } else if (!byId.has(id)) {
+        byId.set(id, location);
+        last.set(id, location);
+      } else {
+        last.get(id)!.next = location;
+        last.set(id, location);
+      }
     }
   }
   return { byId, extra };
 }
 
-type Handles = (Awaited<ReturnType<typeof fs.open>> | undefined)[];
+/**
+ * Reads result lines back by offset. Synchronous preads of a file the join just read (so in the page cache) cost
+ * microseconds; awaited reads through the thread pool each cost more than the JSON work on the line. The loop
+ * still yields between the 1 MB chunks of the input.
+ */
+class LineReader {
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+  constructor(private readonly fds: (number | undefined)[]) {}
 
-async function textOf(location: Location, handles: Handles): Promise<string> {
-  if (location.text !== undefined) return location.text;
-  const buffer = Buffer.alloc(location.length);
-  await handles[location.source]!.read(buffer, 0, location.length, location.offset);
-  return buffer.toString('utf8');
+  text(location: Location): string {
+    if (this.scratch.length < location.length) this.scratch = Buffer.allocUnsafe(location.length);
+    const fd = this.fds[location.source]!;
+    for (let done = 0; done < location.length; ) {
+      const read = readSync(fd, this.scratch, done, location.length - done, location.offset + done);
+      if (read === 0) break;
+      done += read;
+    }
+    return this.scratch.toString('utf8', 0, location.length);
+  }
 }
 
 /** A result line no input line takes, kept as it came (or, when it is not a JSON object, as raw text). */
 function unmatchedResult(location: Location, text: string): JoinedResult {
-  let record: (ResultRecord & { custom_id?: unknown }) | undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) record = parsed as ResultRecord;
-  } catch {
-    // not JSON: kept raw below
-  }
+  const record = recordOf(text);
   const customId = typeof record?.custom_id === 'string' ? record.custom_id : null;
   const where = `line ${location.line} of the ${SOURCE_NAMES[location.source]} file`;
   const json = record
@@ -180,9 +255,54 @@ function unmatchedResult(location: Location, text: string): JoinedResult {
 }
 
 interface ResultRecord {
+  custom_id?: unknown;
   id?: unknown;
   response?: { status_code?: unknown; body?: { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } } | null;
   error?: unknown;
+}
+
+/** The line as a JSON object, or undefined when it is not one. */
+function recordOf(text: string): ResultRecord | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ResultRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{"id":…,"custom_id":"…","response":` and `,"error":null}`: a result line as the service writes it. */
+const RESPONSE_START = /^\{\s*"id"\s*:\s*(?:"(?:[^"\\]|\\.)*"|null)\s*,\s*"custom_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"response"\s*:\s*/;
+const ERROR_NULL_END = /\s*,\s*"error"\s*:\s*null\s*\}\s*$/;
+const RESULT_KEYS = ['id', 'custom_id', 'response', 'error'];
+
+/**
+ * The response's JSON text as the line holds it, when the line is exactly {id, custom_id, response, error: null}
+ * in that order: copied, it is the same value as JSON.stringify(record.response) (which costs as much as the
+ * parse). Any other shape gets undefined, and the caller stringifies.
+ */
+function rawResponse(text: string, record: ResultRecord): string | undefined {
+  if (record.error !== null) return undefined;
+  const keys = Object.keys(record);
+  if (keys.length !== RESULT_KEYS.length || keys.some((key, i) => key !== RESULT_KEYS[i])) return undefined;
+  const start = RESPONSE_START.exec(text);
+  const tail = text.slice(-32);
+  const end = ERROR_NULL_END.exec(tail);
+  if (!start || !end) return undefined;
+  const raw = text.slice(start[0].length, text.length - tail.length + end.index);
+  return raw.length ? raw : undefined;
+}
+
+/** The first line claiming `customId` that really is its result (a JSON object with that custom_id), marked used. */
+function takeResult(first: Location | undefined, customId: string, reader: LineReader): { location: Location; record: ResultRecord; text: string } | undefined {
+  for (let location = first; location; location = location.next) {
+    const text = reader.text(location);
+    const record = recordOf(text);
+    if (record?.custom_id !== customId) continue; // unreadable after all: left for the unmatched lines
+    location.used = true;
+    return { location, record, text };
+  }
+  return undefined;
 }
 
 /**
@@ -190,15 +310,19 @@ interface ResultRecord {
  * (status `unmatched`, `input_line` null), and fills in `summary` as it goes.
  */
 export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = emptySummary()): AsyncGenerator<JoinedResult> {
-  const { byId: locations, extra } = await index([inputs.outputPath, inputs.errorPath], inputs.memoryLimitBytes ?? IN_MEMORY_LIMIT_BYTES, inputs.signal);
+  const { byId: locations, extra } = await index([inputs.outputPath, inputs.errorPath], inputs.signal);
   const handles = await Promise.all([inputs.outputPath, inputs.errorPath].map((p) => (p ? fs.open(p, 'r') : undefined)));
+  const reader = new LineReader(handles.map((h) => h?.fd));
   const answeredOn = new Map<string, number>();
   const missingReason = inputs.missingReason ?? 'No result for this request in the output or error file.';
   try {
-    for await (const line of readLines(inputs.inputPath, inputs.signal)) {
-      if (!line.text.trim()) continue;
+    for await (const line of scanLines(inputs.inputPath, inputs.signal)) {
+      if (isBlank(line)) continue;
       summary.total++;
-      const customId = customIdOf(line.text) ?? null;
+      // The custom_id up front is taken without parsing the line when a result answers it: the service parsed
+      // that line to run it. Any other line is parsed, to tell a line without a custom_id from a missing result.
+      const claimed = claimedCustomId(line, false);
+      const customId = (claimed !== undefined && locations.has(claimed) ? claimed : customIdOf(line.text)) ?? null;
       const missing = (code: string, message: string): JoinedResult => {
         summary.missing++;
         const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: 'missing', response: null, error: { code, message } });
@@ -214,14 +338,12 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
         continue;
       }
       answeredOn.set(customId, line.number);
-      const location = locations.get(customId);
-      if (!location) {
+      const taken = takeResult(locations.get(customId), customId, reader);
+      if (!taken) {
         yield missing('missing', missingReason);
         continue;
       }
-      location.used = true;
-      const text = await textOf(location, handles);
-      const record = JSON.parse(text) as ResultRecord;
+      const { location, record, text } = taken;
       const status = Number(record.response?.status_code);
       const ok = location.source === 0 && !record.error && record.response != null && status >= 200 && status < 300;
       if (ok) {
@@ -233,14 +355,20 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
         summary.failed++;
       }
       const result = ok ? 'succeeded' : 'failed';
-      const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null });
+      const response = rawResponse(text, record);
+      const json =
+        response === undefined
+          ? JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null })
+          : `{"custom_id":${JSON.stringify(customId)},"input_line":${line.number},"status":"${result}","id":${JSON.stringify(record.id ?? null)},"response":${response},"error":null}`;
       yield { inputLine: line.number, customId, status: result, json };
     }
     // In file order, output file first, so the leftovers read like the service wrote them.
-    const leftovers = [...[...locations.values()].filter((l) => !l.used), ...extra].sort((a, b) => a.source - b.source || a.offset - b.offset);
-    for (const location of leftovers) {
+    const unused: Location[] = [...extra];
+    for (const first of locations.values()) for (let l: Location | undefined = first; l; l = l.next) if (!l.used) unused.push(l);
+    unused.sort((a, b) => a.source - b.source || a.offset - b.offset);
+    for (const location of unused) {
       summary.unmatched++;
-      yield unmatchedResult(location, await textOf(location, handles));
+      yield unmatchedResult(location, reader.text(location));
     }
   } finally {
     await Promise.all(handles.map((h) => h?.close()));
@@ -255,6 +383,9 @@ export async function checkResultsDestination(inputPath: string, dest: string, o
   return checkDestination(dest, options);
 }
 
+/** Results are written to disk in slices of about this size. */
+const SLICE_BYTES = 256 * 1024;
+
 /** Writes the joined results to `dest` atomically (temp file, then rename); never overwrites unless asked. */
 export async function writeJoinedResults(inputs: JoinInputs, dest: string, options: { overwrite?: boolean } = {}): Promise<JoinSummary> {
   const summary = emptySummary();
@@ -262,15 +393,40 @@ export async function writeJoinedResults(inputs: JoinInputs, dest: string, optio
   await writeAtomically(
     dest,
     async (temp) => {
-      // Written in slices of about 256 KB: one write call each, awaited, so a full disk rejects right here.
-      let pending = '';
-      for await (const result of joinResults(inputs, summary)) {
-        pending += result.json + '\n';
-        if (pending.length < 256 * 1024) continue;
-        await temp.write(pending);
-        pending = '';
+      // Encoded straight into two reused buffers of about 1 MB: one is written while the other fills, so the
+      // join never waits on the disk and leaves no garbage strings or buffers per slice. A failed write (a full
+      // disk) rejects the join at the next slice.
+      const buffers = [Buffer.allocUnsafe(SLICE_BYTES * 4), Buffer.allocUnsafe(SLICE_BYTES * 4)];
+      let current = 0;
+      let used = 0;
+      let writing: Promise<void> = Promise.resolve();
+      const flush = async () => {
+        await writing;
+        writing = temp.write(buffers[current]!.subarray(0, used));
+        writing.catch(() => undefined); // awaited at the next flush; not an unhandled rejection meanwhile
+        current = 1 - current;
+        used = 0;
+      };
+      try {
+        for await (const result of joinResults(inputs, summary)) {
+          const room = buffers[current]!.length;
+          // At most 3 bytes per UTF-16 unit, plus the newline.
+          const most = result.json.length * 3 + 1;
+          if (used + most > room || used >= SLICE_BYTES) await flush();
+          if (most > room) {
+            await writing; // a line bigger than the buffers: on its own
+            await temp.write(result.json + '\n');
+            continue;
+          }
+          const buffer = buffers[current]!;
+          used += buffer.write(result.json, used);
+          buffer[used++] = 0x0a;
+        }
+        if (used) await flush();
+        await writing;
+      } finally {
+        await writing.catch(() => undefined); // never leave a write running into the temp file's removal
       }
-      if (pending) await temp.write(pending);
     },
     options,
   );

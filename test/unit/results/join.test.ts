@@ -73,18 +73,46 @@ describe('results joiner', () => {
     assert.deepStrictEqual(results[8]!.parsed.error, { code: 'server_error', message: 'boom' });
     assert.deepStrictEqual(summary, { total: 2, succeeded: 1, failed: 1, missing: 0, unmatched: 7, promptTokens: 3, completionTokens: 4 });
 
-    const fromDisk = await collect({ inputPath, outputPath, errorPath, memoryLimitBytes: 0 });
-    assert.deepStrictEqual(fromDisk.map((r) => r.json), results.map((r) => r.json), 'the same when read from disk per line');
   });
 
-  it('gives the same results when the result files are too big to keep in memory', async () => {
-    const inputPath = await write('in.jsonl', [input('a'), input('b'), input('c')]);
-    const outputPath = await write('out.jsonl', [success('c'), success('a')]);
-    const errorPath = await write('err.jsonl', [failure('b')]);
-    const inMemory = await collect({ inputPath, outputPath, errorPath });
-    const fromDisk = await collect({ inputPath, outputPath, errorPath, memoryLimitBytes: 0 });
-    assert.deepStrictEqual(fromDisk.map((r) => r.json), inMemory.map((r) => r.json));
-    assert.deepStrictEqual(fromDisk.map((r) => r.status), ['succeeded', 'failed', 'succeeded']);
+  it('reads each custom_id as JSON.parse does: keys in any order, escapes, duplicate keys, a line broken after its custom_id', async () => {
+    const inputPath = await write('in.jsonl', [input('late'), input('esc"aped'), input('dup'), input('broken'), input('first')]);
+    const late = JSON.stringify({ id: 'r-late', response: { status_code: 200, body: {} }, error: null, custom_id: 'late' });
+    const escaped = success('esc"aped');
+    // JSON.parse takes the last of duplicate keys: this line answers "dup", not "decoy".
+    const duplicate = `{"id":"r-dup","custom_id":"decoy","custom_id":"dup","response":{"status_code":200,"body":{}},"error":null}`;
+    const brokenTail = '{"id":"r-b","custom_id":"broken","response":{"status_code":200,';
+    const outputPath = await write('out.jsonl', [late, escaped, duplicate, brokenTail, success('broken'), success('first')]);
+    const results = await collect({ inputPath, outputPath });
+    assert.deepStrictEqual(
+      results.map((r) => [r.customId, r.status, r.inputLine, r.parsed.id]),
+      [
+        ['late', 'succeeded', 1, 'r-late'],
+        ['esc"aped', 'succeeded', 2, 'batch-req-esc"aped'],
+        ['dup', 'succeeded', 3, 'r-dup'],
+        ['broken', 'succeeded', 4, 'batch-req-broken'],
+        ['first', 'succeeded', 5, 'batch-req-first'],
+        [null, 'unmatched', null, null],
+      ],
+    );
+    assert.strictEqual(results[5]!.parsed.raw, brokenTail, 'the unreadable line is kept, the readable one after it answers the request');
+    assert.strictEqual(results[5]!.parsed.source, 'line 4 of the output file');
+  });
+
+  it('copies a response as written, the same value JSON.stringify would give, in any spacing; other shapes are re-serialized', async () => {
+    const inputPath = await write('in.jsonl', [input('compact'), input('spaced'), input('big'), input('extra')]);
+    const response = { status_code: 200, body: { choices: [{ message: { content: 'é "quoted" \\ \u2028' } }], usage: { prompt_tokens: 1, completion_tokens: 2 } } };
+    const compact = JSON.stringify({ id: 'r1', custom_id: 'compact', response, error: null });
+    const spaced = JSON.stringify({ id: 'r2', custom_id: 'spaced', response, error: null }, null, 1).replace(/\n/g, '');
+    const big = '{"id":"r3","custom_id":"big","response":{"status_code":200,"body":{"seed":12345678901234567890}},"error":null}';
+    const extra = JSON.stringify({ id: 'r4', custom_id: 'extra', response, error: null, note: 'kept out' });
+    const outputPath = await write('out.jsonl', [compact, spaced, big, extra]);
+    const results = await collect({ inputPath, outputPath });
+    assert.strictEqual(results[0]!.json, JSON.stringify({ custom_id: 'compact', input_line: 1, status: 'succeeded', id: 'r1', response, error: null }), 'byte for byte what the stringify path writes');
+    assert.deepStrictEqual(results[1]!.parsed, { custom_id: 'spaced', input_line: 2, status: 'succeeded', id: 'r2', response, error: null });
+    assert.match(results[2]!.json, /"seed":12345678901234567890\}/, 'an integer beyond 2^53 is copied exactly');
+    assert.deepStrictEqual(results[3]!.parsed, { custom_id: 'extra', input_line: 4, status: 'succeeded', id: 'r4', response, error: null });
+    assert.strictEqual(results.length, 4);
   });
 
   it('counts a non-2xx response as failed', async () => {
