@@ -19,8 +19,6 @@ const POLL_SCHEDULE: BackoffOptions = { minMs: 500, maxMs: 15_000, factor: 1.5 }
 const OUTAGE_SCHEDULE: BackoffOptions = { minMs: 2000, maxMs: 60_000, factor: 2 };
 /** The service marks a batch expired some time after its window closes; polling waits this long for that. */
 const EXPIRY_GRACE_MS = 30 * 60_000;
-/** A Retry-After beyond this is not honoured to the letter while waiting for a batch. */
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 const WINDOW_HOURS: Record<string, number> = { '1h': 1, '3h': 3, '6h': 6, '12h': 12, '24h': 24 };
 
@@ -66,10 +64,13 @@ export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: s
       if (deadline !== undefined && now() > deadline) {
         throw new KlusterError(error.kind, `${error.message} Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`, { cause: error });
       }
-      const asked = error.retryAfterSeconds === undefined ? undefined : Math.min(error.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS);
+      // A Retry-After is honoured up to the outage schedule's ceiling: never more than a minute between polls.
+      const asked = error.retryAfterSeconds === undefined ? undefined : Math.min(error.retryAfterSeconds * 1000, outage.maxMs);
       delay = outage.nextAfterFailure(asked);
-      const what = error.kind === 'rate_limited' ? 'rate limited' : 'service unreachable';
-      if (!ctx.json) ctx.io.err(`batch ${id}: ${what}, retrying in ${Math.ceil(delay / 1000)} s (${error.message})`);
+      const message = `${error.kind === 'rate_limited' ? 'rate limited' : 'service unreachable'}, retrying in ${Math.ceil(delay / 1000)} s (${error.message})`;
+      // The shape of the transport's retry notices, with no last retry: polling goes on until the window closes.
+      if (ctx.json) ctx.io.err(JSON.stringify({ retry: { kind: error.kind, status: error.status ?? null, seconds: delay / 1000, retry: null, of: null, message, batch_id: id } }));
+      else ctx.io.err(`batch ${id}: ${message}`);
     }
     await sleep(delay, ctx.signal).catch((reason: unknown) => {
       throw new KlusterError('aborted', `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`, { cause: reason });

@@ -203,6 +203,16 @@ describe('CLI results: never losing a batch', () => {
     assert.strictEqual(ended.status, 'completed');
     assert.strictEqual(f.emulator.faults.pending, 0, 'all eight failures were met');
     assert.strictEqual(err.match(/service unreachable, retrying in \d+ s \(kluster\.ai had a server error \(503/g)?.length, 8, err);
+
+    // With --json each retry is an object in the shape of the transport's retry notices, naming the batch.
+    f.emulator.faults.next({ kind: 'server_error', status: 503, path: `/v1/batches/${batch.id}`, method: 'GET', times: 1 });
+    const lines: string[] = [];
+    const jsonCtx = { json: true, io: { out: () => undefined, err: (t: string) => void lines.push(t) }, signal: new AbortController().signal } as unknown as CliContext;
+    await waitForBatch(jsonCtx, client, batch.id, { created: batch, poll: { minMs: 5, maxMs: 20 }, outage: { minMs: 5, maxMs: 20 } });
+    assert.strictEqual(lines.length, 1, lines.join('\n'));
+    const { retry } = JSON.parse(lines[0]!);
+    assert.deepStrictEqual([retry.kind, retry.status, retry.batch_id, retry.retry, retry.of], ['server', 503, batch.id, null, null]);
+    assert.match(retry.message, /^service unreachable, retrying in 1 s/);
   });
 
   it('--wait stops once the completion window has long passed and the service still does not answer', async () => {
