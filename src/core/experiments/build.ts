@@ -1,0 +1,137 @@
+// Builds an experiment's batch: one request line per row × prompt × provider, streamed to disk, checked by the
+// batch validator, and split into parts when a file would pass the 100 MB cap or the free tier's line cap.
+import { randomBytes } from 'crypto';
+import { createWriteStream, promises as fs, type WriteStream } from 'fs';
+import { once } from 'events';
+import * as path from 'path';
+import { JsonlStreamValidator } from '../jsonl/streamValidator';
+import type { JsonlDiagnostic } from '../jsonl/diagnostics';
+import { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../models';
+import { fileExists, FileExistsError } from '../util/atomicFile';
+import { requestId } from './customId';
+import { renderPrompt } from './resolve';
+import type { Experiment, TestCase } from './spec';
+
+export const BATCH_URL = '/v1/chat/completions';
+
+/** Each request line of the experiment, row by row, then prompt, then provider. */
+export function* requestLines(experiment: Experiment, tests: readonly TestCase[]): Generator<string> {
+  for (const test of tests) {
+    for (let p = 0; p < experiment.prompts.length; p++) {
+      const messages = renderPrompt(experiment, p, test);
+      for (let m = 0; m < experiment.providers.length; m++) {
+        const provider = experiment.providers[m]!;
+        const body = { model: provider.id, messages, ...provider.config };
+        yield JSON.stringify({ custom_id: requestId({ row: test.row, prompt: p + 1, provider: m + 1 }), method: 'POST', url: BATCH_URL, body });
+      }
+    }
+  }
+}
+
+export interface BuildOptions {
+  readonly tier: 'free' | 'standard';
+  readonly knownModels: ReadonlySet<string>;
+  readonly overwrite?: boolean;
+  /** Caps of one part; kluster.ai's unless a test lowers them. */
+  readonly maxBytes?: number;
+  readonly maxLines?: number;
+}
+
+export interface BuiltPart {
+  readonly path: string;
+  readonly lines: number;
+  readonly bytes: number;
+}
+
+export interface BuildResult {
+  readonly lines: number;
+  readonly parts: readonly BuiltPart[];
+  /** The validator's findings, per part file. Nothing is written when any is an error. */
+  readonly diagnostics: readonly { file: string; diagnostic: JsonlDiagnostic }[];
+}
+
+/** `out.jsonl` → `out.part-2.jsonl`. */
+export function partPath(dest: string, part: number): string {
+  const ext = path.extname(dest);
+  return `${dest.slice(0, dest.length - ext.length)}.part-${part}${ext || '.jsonl'}`;
+}
+
+class PartWriter {
+  lines = 0;
+  bytes = 0;
+  private pending = '';
+  private readonly stream: WriteStream;
+  readonly validator: JsonlStreamValidator;
+
+  constructor(
+    readonly temp: string,
+    options: BuildOptions,
+  ) {
+    this.stream = createWriteStream(temp);
+    // Parts are split at the caps already; the validator checks each line as a batch file does.
+    this.validator = new JsonlStreamValidator({ knownModels: options.knownModels, tier: 'standard', maxFileBytes: Number.MAX_SAFE_INTEGER });
+  }
+
+  async add(line: string, bytes: number): Promise<void> {
+    this.validator.push(line);
+    this.lines++;
+    this.bytes += bytes;
+    this.pending += line + '\n';
+    if (this.pending.length < 256 * 1024) return;
+    const ready = this.stream.write(this.pending);
+    this.pending = '';
+    if (!ready) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (this.pending) this.stream.write(this.pending);
+    this.pending = '';
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+}
+
+/**
+ * Writes the batch to `dest`, or to `dest`'s `.part-N` files when split. Temp files are renamed into place
+ * only when every line is valid and (without `overwrite`) no destination exists.
+ */
+export async function buildBatch(experiment: Experiment, tests: readonly TestCase[], dest: string, options: BuildOptions): Promise<BuildResult> {
+  const maxBytes = options.maxBytes ?? MAX_BATCH_FILE_BYTES;
+  const maxLines = options.maxLines ?? (options.tier === 'free' ? FREE_TIER_MAX_BATCH_LINES - 1 : Infinity);
+  const stamp = randomBytes(4).toString('hex');
+  const parts: PartWriter[] = [];
+  const tempOf = (n: number) => path.join(path.dirname(dest), `.${path.basename(dest)}.${stamp}.${n}.tmp`);
+  if (!options.overwrite && (await fileExists(dest))) throw new FileExistsError(dest);
+  let current: PartWriter | undefined;
+  let total = 0;
+  try {
+    for (const line of requestLines(experiment, tests)) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (!current || current.lines >= maxLines || (current.lines > 0 && current.bytes + bytes > maxBytes)) {
+        await current?.close();
+        current = new PartWriter(tempOf(parts.length + 1), options);
+        parts.push(current);
+      }
+      await current.add(line, bytes);
+      total++;
+    }
+    await current?.close();
+    const finals = parts.length === 1 ? [dest] : parts.map((_, i) => partPath(dest, i + 1));
+    const diagnostics = parts.flatMap((part, i) => part.validator.finish().diagnostics.map((diagnostic) => ({ file: finals[i]!, diagnostic })));
+    if (diagnostics.some((d) => d.diagnostic.severity === 'error')) {
+      await removeAll(parts);
+      return { lines: total, parts: [], diagnostics };
+    }
+    if (!options.overwrite) for (const final of finals) if (await fileExists(final)) throw new FileExistsError(final);
+    for (let i = 0; i < parts.length; i++) await fs.rename(parts[i]!.temp, finals[i]!);
+    return { lines: total, parts: parts.map((p, i) => ({ path: finals[i]!, lines: p.lines, bytes: p.bytes })), diagnostics };
+  } catch (error) {
+    await current?.close().catch(() => undefined);
+    await removeAll(parts);
+    throw error;
+  }
+}
+
+async function removeAll(parts: readonly PartWriter[]): Promise<void> {
+  await Promise.all(parts.map((p) => fs.rm(p.temp, { force: true })));
+}
