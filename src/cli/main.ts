@@ -4,6 +4,7 @@ import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { submitCommand } from './submit';
 import { escapeControls } from '../core/util/printable';
+import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
 
 /** Every CLI command. Features add theirs here. */
 const COMMANDS: CliCommand[] = [
@@ -16,6 +17,9 @@ const COMMANDS: CliCommand[] = [
   batchesGetCommand,
   batchesCancelCommand,
   submitCommand,
+  experimentBuildCommand,
+  experimentScoreCommand,
+  experimentJudgeCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];
