@@ -99,6 +99,29 @@ function positive(assertion: ResolvedAssertion, reply: string): Verdict {
   }
 }
 
+/** Whether a non-judge assertion holds, without building its reason (scoring a large file needs only counts). */
+export function passes(assertion: ResolvedAssertion, reply: string): boolean {
+  const text = assertion.text ?? '';
+  let pass: boolean;
+  switch (assertion.type) {
+    case 'equals':
+      pass = (assertion.trim ? reply.trim() : reply) === text;
+      break;
+    case 'contains':
+      pass = reply.includes(text);
+      break;
+    case 'icontains':
+      pass = reply.toLowerCase().includes(text.toLowerCase());
+      break;
+    case 'starts-with':
+      pass = reply.startsWith(text);
+      break;
+    default:
+      return evaluate(assertion, reply).pass;
+  }
+  return assertion.negate ? !pass : pass;
+}
+
 /** Applies a non-judge assertion to a reply; `not-` forms invert the verdict (a regex that cannot compile fails). */
 export function evaluate(assertion: ResolvedAssertion, reply: string): Verdict {
   let verdict: Verdict;

@@ -14,15 +14,21 @@ import type { Experiment, TestCase } from './spec';
 
 export const BATCH_URL = '/v1/chat/completions';
 
-/** Each request line of the experiment, row by row, then prompt, then provider. */
+/**
+ * Each request line of the experiment, row by row, then prompt, then provider. A row's messages are turned into
+ * JSON once for all its providers, and each provider's model and config once for all rows.
+ */
 export function* requestLines(experiment: Experiment, tests: readonly TestCase[]): Generator<string> {
+  const providers = experiment.providers.map((provider) => {
+    const config = JSON.stringify(provider.config).slice(1, -1);
+    return { head: `,"method":"POST","url":"${BATCH_URL}","body":{"model":${JSON.stringify(provider.id)},"messages":`, tail: `${config ? `,${config}` : ''}}}` };
+  });
   for (const test of tests) {
     for (let p = 0; p < experiment.prompts.length; p++) {
-      const messages = renderPrompt(experiment, p, test);
-      for (let m = 0; m < experiment.providers.length; m++) {
-        const provider = experiment.providers[m]!;
-        const body = { model: provider.id, messages, ...provider.config };
-        yield JSON.stringify({ custom_id: requestId({ row: test.row, prompt: p + 1, provider: m + 1 }), method: 'POST', url: BATCH_URL, body });
+      const messages = JSON.stringify(renderPrompt(experiment, p, test));
+      for (let m = 0; m < providers.length; m++) {
+        const id = requestId({ row: test.row, prompt: p + 1, provider: m + 1 });
+        yield `{"custom_id":"${id}"${providers[m]!.head}${messages}${providers[m]!.tail}`;
       }
     }
   }

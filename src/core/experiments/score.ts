@@ -2,7 +2,7 @@
 // its assertions pass; a failed or missing request, or an assertion that cannot be decided (no judge verdict,
 // a malformed one), counts as an error, never as passed or failed.
 import { readLines } from '../results/join';
-import { evaluate, type Verdict } from './assertions';
+import { evaluate, passes, type Verdict } from './assertions';
 import { judgeId, parseRequestId } from './customId';
 import type { JudgeVerdict } from './judge';
 import { readReply } from './reply';
@@ -128,6 +128,26 @@ export async function scoreResults(experiment: Experiment, tests: readonly TestC
     if (index !== cachedRow) {
       cachedRow = index;
       cachedAssertions = rowAssertions(experiment, tests[index]!);
+    }
+    if (!options.onCell) {
+      // Counting only: the same verdicts as below, without their reasons.
+      let failedOne = false;
+      let undecided = false;
+      cachedAssertions.forEach((assertion, a) => {
+        if (assertion.type !== 'llm-rubric') {
+          if (!passes(assertion, reply.text)) failedOne = true;
+          return;
+        }
+        const verdict = judged(options.judge?.get(judgeId({ ...key, assertion: a + 1 })), assertion);
+        if (verdict.score !== undefined) {
+          judgeSums[c] += verdict.score;
+          column.judged++;
+        }
+        if (verdict.outcome === 'fail') failedOne = true;
+        else if (verdict.outcome === 'error') undecided = true;
+      });
+      record({ ...where, outcome: failedOne ? 'fail' : undecided ? 'error' : 'pass', assertions: [] }, column);
+      continue;
     }
     const verdicts = cachedAssertions.map((assertion, a) => {
       if (assertion.type !== 'llm-rubric') return checked(evaluate(assertion, reply.text), assertion);

@@ -67,3 +67,17 @@ describe('experiment assertions', () => {
     assert.match(schemaProblem('object')!, /must be an object/);
   });
 });
+
+describe('experiment assertions: the counting fast path', () => {
+  it('passes() agrees with evaluate() for every type and its not- form', async () => {
+    const { passes } = await import('../../../src/core/experiments/assertions');
+    const cases: [ResolvedAssertion, string][] = [];
+    const replies = ['positive', ' Positive \n', 'no', '{"a":1}', 'x {"a":1}', '123'];
+    const shapes: Omit<ResolvedAssertion, 'negate'>[] = [
+      { type: 'equals', text: 'positive' }, { type: 'equals', text: 'Positive', trim: true }, { type: 'contains', text: 'os' }, { type: 'icontains', text: 'POS' },
+      { type: 'starts-with', text: 'pos' }, { type: 'regex', text: '^\\d+$' }, { type: 'is-json' }, { type: 'contains-json', schema: { required: ['a'] } },
+    ];
+    for (const shape of shapes) for (const negate of [false, true]) for (const reply of replies) cases.push([{ ...shape, negate }, reply]);
+    for (const [a, reply] of cases) assert.strictEqual(passes(a, reply), evaluate(a, reply).pass, `${a.negate ? 'not-' : ''}${a.type} ${JSON.stringify(reply)}`);
+  });
+});
