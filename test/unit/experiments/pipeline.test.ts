@@ -214,4 +214,13 @@ describe('experiment pipeline: build, score, judge', () => {
       assert.strictEqual(parseJudgeReply(bad).ok, false, bad);
     }
   });
+
+  it('the shipped examples (media/examples/model-comparison) load without problems', async () => {
+    const examples = path.resolve(__dirname, '../../../../media/examples/model-comparison');
+    for (const name of ['movies.experiment.yaml', 'movies.emulator.experiment.yaml']) {
+      const loaded = await loadExperiment(path.join(examples, name), OPTIONS);
+      assert.deepStrictEqual(loaded.problems, [], name);
+      assert.deepStrictEqual([loaded.tests.length, loaded.experiment!.providers.map((p) => p.label)], [5, ['8B', '70B', '405B']], name);
+    }
+  });
 });
