@@ -34,12 +34,48 @@ export function hashOf(value: unknown, length = 24): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, length);
 }
 
-/** The emulator's answer: it quotes the last user message, so it is easy to recognise. */
+/**
+ * `[[answer:TEXT]]` in a message makes TEXT the reply; `[[answer@PART:TEXT]]` does so only for models whose id
+ * contains PART, and wins over the plain form. Tests (and the README walkthrough) choose replies this way.
+ */
+export const ANSWER_DIRECTIVE = /\[\[answer(?:@([^:\]]+))?:([^\]]*)\]\]/g;
+/** A judge request (experiments' llm-rubric) starts its system message with this. */
+export const JUDGE_PREFIX = "You are grading an AI assistant's reply against a rubric.";
+/**
+ * `<<verdict:fail 0.3>>`, `<<verdict:pass 0.8>>` or `<<verdict:malformed>>` in the graded reply (between the judge
+ * prompt's <reply> tags) sets the judge's answer; it fits inside an [[answer:…]] directive.
+ */
+const VERDICT_DIRECTIVE = /<<verdict:(pass|fail|malformed)(?:\s+([0-9.]+))?>>/;
+
+function directedAnswer(messages: readonly Message[], model: string): string | undefined {
+  let plain: string | undefined;
+  for (const m of messages) {
+    for (const [, part, text] of textOf(m.content).matchAll(ANSWER_DIRECTIVE)) {
+      if (part === undefined) plain ??= text;
+      else if (model.includes(part)) return text;
+    }
+  }
+  return plain;
+}
+
+function judgeAnswer(messages: readonly Message[]): string | undefined {
+  if (!textOf(messages[0]?.content).startsWith(JUDGE_PREFIX)) return undefined;
+  const all = messages.map((m) => textOf(m.content)).join('\n');
+  const graded = all.slice(all.lastIndexOf('<reply>'));
+  const verdict = VERDICT_DIRECTIVE.exec(graded);
+  if (verdict?.[1] === 'malformed') return 'I think it passes.';
+  const pass = verdict?.[1] !== 'fail';
+  const score = verdict?.[2] !== undefined ? Number(verdict[2]) : pass ? 1 : 0;
+  return JSON.stringify({ pass, score, reason: `Emulated judge: ${pass ? 'meets' : 'misses'} the rubric.` });
+}
+
+/** The emulator's answer: a directed one (above), else it quotes the last user message, so it is easy to recognise. */
 export function answerFor(body: Record<string, unknown>): { content: string; finishReason: string; promptTokens: number; completionTokens: number } {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   const question = textOf(lastUser?.content).trim().slice(0, 200);
-  const words = `Emulated answer from ${String(body.model)} to: ${question || '(no user message)'}`.split(' ');
+  const chosen = judgeAnswer(messages) ?? directedAnswer(messages, String(body.model));
+  const words = (chosen ?? `Emulated answer from ${String(body.model)} to: ${question || '(no user message)'}`).split(' ');
   const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
   const kept = Number.isFinite(limit) && limit > 0 && limit < words.length ? words.slice(0, limit) : words;
   const promptTokens = messages.reduce((n, m) => n + estimateTokens(textOf(m.content)) + 4, 0);

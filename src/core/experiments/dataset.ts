@@ -1,0 +1,162 @@
+// Loads an experiment's test cases: inline, a CSV file (header row = variable names; `__expected…` columns
+// add assertions) or a JSONL file (test objects, or plain objects whose keys are the variables).
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { splitLines, stripBom } from '../jsonl/lines';
+import { splitAssertionName } from './assertions';
+import { LineLocator, type Locator } from './locate';
+import { issueProblems, parseAssertion, parseTestCase, testSchema } from './parse';
+import { ExperimentCodes, type ExperimentProblem } from './problems';
+import type { AssertionSpec, Experiment, TestCase } from './spec';
+
+export interface Dataset {
+  readonly tests: readonly TestCase[];
+  /** Variable names in column order (CSV header, or first-seen keys). */
+  readonly columns: readonly string[];
+  readonly problems: ExperimentProblem[];
+}
+
+const EXPECTED = /^__expected\d*$/;
+
+export async function loadDataset(experiment: Experiment): Promise<Dataset> {
+  const source = experiment.tests;
+  if (source.kind === 'inline') {
+    const columns = new Set<string>();
+    for (const t of source.tests) for (const key of Object.keys(t.vars)) columns.add(key);
+    return { tests: source.tests, columns: [...columns], problems: [] };
+  }
+  let text: string;
+  try {
+    text = await fs.readFile(source.path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
+    const shownPath = path.relative(experiment.dir, source.path) || source.path;
+    return {
+      tests: [],
+      columns: [],
+      problems: [{ file: source.locator.file, range: source.locator.value(source.at), severity: 'error', code: ExperimentCodes.datasetNotFound, message: `The dataset ${shownPath} ${why} (paths are relative to the experiment file).` }],
+    };
+  }
+  return source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
+}
+
+/** Lines of the file, split only when a problem needs a range. */
+function lineLocators(file: string, text: string): (line: number) => Locator {
+  let lines: string[] | undefined;
+  return (line) => {
+    lines ??= splitLines(stripBom(text));
+    return new LineLocator(file, line, lines[line]?.length ?? 0);
+  };
+}
+
+function newlines(fields: readonly string[]): number {
+  let n = 0;
+  for (const field of fields) n += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return n;
+}
+
+export function csvDataset(text: string, file: string): Dataset {
+  const at = lineLocators(file, text);
+  const problems: ExperimentProblem[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as typeof records;
+  } catch (error) {
+    const line = Math.max(1, Number((error as { lines?: unknown }).lines) || 1);
+    problems.push({ file, range: at(line - 1).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `CSV: ${(error as Error).message}` });
+    return { tests: [], columns: [], problems };
+  }
+  const header = records[0]?.record ?? [];
+  const columns = header.filter((name) => !EXPECTED.test(name));
+  const seen = new Set<string>();
+  header.forEach((name) => {
+    if (!name.trim()) problems.push({ file, range: at(0).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: 'CSV: a header cell is empty; every column needs a name.' });
+    else if (seen.has(name)) problems.push({ file, range: at(0).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `CSV: the column ${JSON.stringify(name)} appears twice in the header.` });
+    seen.add(name);
+  });
+  const tests: TestCase[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const { record, info } = records[r]!;
+    const line = info.lines - 1 - newlines(record);
+    const vars: Record<string, unknown> = {};
+    const assert: AssertionSpec[] = [];
+    header.forEach((name, c) => {
+      const cell = record[c] ?? '';
+      if (!EXPECTED.test(name)) {
+        vars[name] = cell;
+        return;
+      }
+      const spec = expectedAssertion(cell, `${path.basename(file)} row ${r} ${name}`, at(line), problems);
+      if (spec) assert.push(spec);
+    });
+    tests.push({ row: r, vars, assert });
+  }
+  return { tests, columns, problems };
+}
+
+/**
+ * An `__expected` cell: `TYPE:VALUE` for a known assertion type (`icontains:positive`, `not-contains:sorry`),
+ * otherwise `equals` on the trimmed reply; an empty cell adds none.
+ */
+export function expectedAssertion(cell: string, origin: string, locator: Locator, problems: ExperimentProblem[]): AssertionSpec | undefined {
+  if (cell.trim() === '') return undefined;
+  const colon = cell.indexOf(':');
+  const name = colon > 0 ? cell.slice(0, colon).trim() : '';
+  if (colon > 0 && splitAssertionName(name)) {
+    const rest = cell.slice(colon + 1);
+    const kind = splitAssertionName(name)!;
+    let value: unknown = rest;
+    if (kind.type === 'is-json' || kind.type === 'contains-json') {
+      if (!rest.trim()) value = undefined;
+      else {
+        try {
+          value = JSON.parse(rest);
+        } catch {
+          problems.push({ file: locator.file, range: locator.value([]), severity: 'error', code: ExperimentCodes.invalidSchema, message: `${origin}: after \`${name}:\` comes a JSON schema; ${JSON.stringify(rest)} is not JSON.` });
+          return undefined;
+        }
+      }
+    }
+    return parseAssertion({ type: name, value }, [], locator, origin, problems);
+  }
+  const spec = parseAssertion({ type: 'equals', value: cell }, [], locator, origin, problems);
+  return spec && { ...spec, trim: true };
+}
+
+export function jsonlDataset(text: string, file: string): Dataset {
+  const problems: ExperimentProblem[] = [];
+  const tests: TestCase[] = [];
+  const columns = new Set<string>();
+  const lines = splitLines(stripBom(text));
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    const locator = new LineLocator(file, i, line.length);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      problems.push({ file, range: locator.value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `JSONL: line ${i + 1} is not valid JSON (${(error as Error).message}).` });
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push({ file, range: locator.value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `JSONL: line ${i + 1} must be an object: a test {vars, assert?, description?} or the variables themselves.` });
+      return;
+    }
+    const row = tests.length + 1;
+    if (!('vars' in value)) {
+      for (const key of Object.keys(value)) columns.add(key);
+      tests.push({ row, vars: value as Record<string, unknown>, assert: [] });
+      return;
+    }
+    const parsed = testSchema.safeParse(value);
+    if (!parsed.success) {
+      problems.push(...issueProblems(parsed.error.issues, value, locator, 'tests.*'));
+      return;
+    }
+    for (const key of Object.keys(parsed.data.vars ?? {})) columns.add(key);
+    tests.push(parseTestCase(parsed.data, row, [], locator, `${path.basename(file)} line ${i + 1}`, problems));
+  });
+  return { tests, columns: [...columns], problems };
+}

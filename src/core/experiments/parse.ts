@@ -1,0 +1,296 @@
+// Parses an `*.experiment.yaml` with positions: every problem carries the exact range of its YAML node.
+import * as path from 'path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { COMPLETION_WINDOWS } from '../api/schemas';
+import { closestName } from '../jsonl/suggest';
+import { ALL_ASSERTION_NAMES, NEEDS_TEXT, splitAssertionName } from './assertions';
+import { checkProviderConfig } from './config';
+import { schemaProblem } from './jsonSchema';
+import { YamlLocator, type Locator, type Path } from './locate';
+import { ExperimentCodes, type ExperimentProblem } from './problems';
+import type { AssertionSpec, Experiment, ExperimentPrompt, ExperimentProvider, TemplateField, TestCase, TestsSource } from './spec';
+import { parseTemplate } from './template';
+
+const message = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const prompt = z.union([z.string().min(1), z.strictObject({ label: z.string().min(1).optional(), messages: z.array(message).min(1) })]);
+const provider = z.union([
+  z.string().min(1),
+  z.strictObject({ id: z.string().min(1), label: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() }),
+]);
+export const assertionSchema = z.strictObject({
+  type: z.string(),
+  value: z.unknown().optional(),
+  provider: z.string().min(1).optional(),
+  description: z.string().optional(),
+});
+export const testSchema = z.strictObject({
+  description: z.string().optional(),
+  vars: z.record(z.string(), z.unknown()).optional(),
+  assert: z.array(assertionSchema).optional(),
+});
+const experimentSchema = z.strictObject({
+  description: z.string().optional(),
+  prompts: z.array(prompt).min(1),
+  providers: z.array(provider).min(1),
+  tests: z.union([z.string().regex(/^file:\/\/.+\.(csv|jsonl)$/i, 'a file://NAME.csv or file://NAME.jsonl path'), z.array(testSchema).min(1)]),
+  defaultTest: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
+  kluster: z
+    .strictObject({
+      completion_window: z.enum(COMPLETION_WINDOWS).optional(),
+      judge: z.strictObject({ model: z.string().min(1) }).optional(),
+    })
+    .optional(),
+});
+
+type Issue = z.core.$ZodIssue;
+
+/** The keys each object may have, for "did you mean" on an unknown key (by the path with indices as `*`). */
+const KEYS_AT: Record<string, readonly string[]> = {
+  '': Object.keys(experimentSchema.shape),
+  'prompts.*': ['label', 'messages'],
+  'prompts.*.messages.*': ['role', 'content'],
+  'providers.*': ['id', 'label', 'config'],
+  'tests.*': Object.keys(testSchema.shape),
+  'tests.*.assert.*': Object.keys(assertionSchema.shape),
+  defaultTest: ['assert'],
+  'defaultTest.assert.*': Object.keys(assertionSchema.shape),
+  kluster: ['completion_window', 'judge'],
+  'kluster.judge': ['model'],
+};
+
+const pattern = (p: Path) => p.map((s) => (typeof s === 'number' ? '*' : s)).join('.');
+const shown = (p: Path) => p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('') || 'the experiment';
+
+/** Flattens zod issues; of a union, keeps the branch the value's shape chose (not "expected string"). */
+function flatten(issues: readonly Issue[], prefix: Path = []): Issue[] {
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    const at = [...prefix, ...(issue.path as (string | number)[])];
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      const chosen = issue.errors.find((branch) => !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type')) ?? issue.errors[issue.errors.length - 1]!;
+      out.push(...flatten(chosen, at));
+      continue;
+    }
+    out.push({ ...issue, path: at } as Issue);
+  }
+  return out;
+}
+
+function valueAt(root: unknown, at: Path): unknown {
+  let value = root;
+  for (const segment of at) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/** closestName for camelCase keys (`defaultTets` → `defaultTest`). */
+function closestKey(key: string, valid: readonly string[]): string | undefined {
+  const lower = closestName(key, valid.map((v) => v.toLowerCase()));
+  return lower && valid.find((v) => v.toLowerCase() === lower);
+}
+
+/** Turns zod issues into problems at the node they are about. */
+/** `within`: what the checked value is inside the experiment ('tests.*' for a test read from a JSONL line). */
+export function issueProblems(issues: readonly Issue[], root: unknown, locator: Locator, within = ''): ExperimentProblem[] {
+  const problems: ExperimentProblem[] = [];
+  const keysAt = (at: Path) => KEYS_AT[[within, pattern(at)].filter(Boolean).join('.')];
+  const name = (at: Path) => (within && !at.length ? 'the test' : shown(at));
+  for (const issue of flatten(issues)) {
+    const at = issue.path as (string | number)[];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const valid = keysAt(at);
+        const hint = closestKey(key, valid ?? []);
+        problems.push({
+          file: locator.file,
+          range: locator.key([...at, key]),
+          severity: 'error',
+          code: ExperimentCodes.unknownKey,
+          message: `Unknown key \`${key}\` in ${name(at)}${hint ? `. Did you mean \`${hint}\`?` : valid ? ` (valid: ${valid.join(', ')}).` : '.'}`,
+        });
+      }
+      continue;
+    }
+    const missing = issue.code === 'invalid_type' && valueAt(root, at) === undefined;
+    problems.push({
+      file: locator.file,
+      range: locator.value(at),
+      severity: 'error',
+      code: missing ? ExperimentCodes.missingKey : ExperimentCodes.invalidValue,
+      message: missing ? `${name(at)} is required.` : `${name(at)}: ${issue.message.replace(/^Invalid input: /, '')}.`,
+    });
+  }
+  return problems;
+}
+
+export function templateField(source: string, at: Path, locator: Locator, problems: ExperimentProblem[]): TemplateField {
+  const template = parseTemplate(source);
+  for (const bad of template.malformed) {
+    problems.push({ file: locator.file, range: locator.inside(at, source.slice(bad.start, bad.end), 0), severity: 'error', code: ExperimentCodes.templateSyntax, message: bad.message });
+  }
+  return { template, locator, path: at };
+}
+
+/** One assertion object (already shape-checked by `assertionSchema`). */
+export function parseAssertion(raw: z.infer<typeof assertionSchema>, at: Path, locator: Locator, origin: string, problems: ExperimentProblem[]): AssertionSpec | undefined {
+  const kind = splitAssertionName(raw.type);
+  if (!kind) {
+    const hint = closestName(raw.type, ALL_ASSERTION_NAMES);
+    problems.push({
+      file: locator.file,
+      range: locator.value([...at, 'type']),
+      severity: 'error',
+      code: ExperimentCodes.assertionType,
+      message: `Unknown assertion type \`${raw.type}\`${hint ? `. Did you mean \`${hint}\`?` : ` (types: ${ALL_ASSERTION_NAMES.filter((n) => !n.startsWith('not-')).join(', ')}, each also as not-…).`}`,
+    });
+    return undefined;
+  }
+  const value = raw.value;
+  const base = { ...kind, origin, ...(raw.provider !== undefined && { provider: raw.provider }) };
+  if (kind.type === 'is-json' || kind.type === 'contains-json') {
+    if (value === undefined || value === null) return base;
+    const problem = schemaProblem(value);
+    if (problem) {
+      problems.push({ file: locator.file, range: locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidSchema, message: `${raw.type}: the value is a JSON schema; ${problem}` });
+      return undefined;
+    }
+    return { ...base, schema: value as Record<string, unknown> };
+  }
+  if (NEEDS_TEXT.has(kind.type) && (value === undefined || value === null || typeof value === 'object')) {
+    problems.push({ file: locator.file, range: value === undefined ? locator.key(at.length ? [...at, 'type'] : at) : locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidValue, message: `${raw.type} needs a text \`value\`${kind.type === 'llm-rubric' ? ' (the rubric)' : ''}.` });
+    return undefined;
+  }
+  const text = templateField(String(value), [...at, 'value'], locator, problems);
+  if (kind.type === 'regex' && text.template.variables.length === 0) {
+    const problem = regexProblem(text.template.source);
+    if (problem) {
+      problems.push({ file: locator.file, range: locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidRegex, message: problem });
+      return undefined;
+    }
+  }
+  return { ...base, text };
+}
+
+export function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return `Invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+}
+
+export function parseTestCase(raw: z.infer<typeof testSchema>, row: number, at: Path, locator: Locator, origin: string, problems: ExperimentProblem[]): TestCase {
+  const assert: AssertionSpec[] = [];
+  (raw.assert ?? []).forEach((a, i) => {
+    const spec = parseAssertion(a, [...at, 'assert', i], locator, `${origin} assert[${i}]`, problems);
+    if (spec) assert.push(spec);
+  });
+  return { row, vars: raw.vars ?? {}, assert, ...(raw.description !== undefined && { description: raw.description }) };
+}
+
+export interface ParseOptions {
+  /** Model ids the catalog knows; other ids get a warning. */
+  readonly knownModels: ReadonlySet<string>;
+}
+
+export interface ParsedExperiment {
+  /** Undefined when the file is too broken to use. */
+  readonly experiment?: Experiment;
+  readonly problems: ExperimentProblem[];
+  readonly locator: YamlLocator;
+}
+
+export function parseExperiment(text: string, file: string, options: ParseOptions): ParsedExperiment {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const locator = new YamlLocator(file, text, doc, lines);
+  const problems: ExperimentProblem[] = [];
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    problems.push({
+      file,
+      range: locator.rangeOf(error.pos[0], error.pos[1]),
+      severity: doc.errors.includes(error) ? 'error' : 'warning',
+      code: ExperimentCodes.yamlSyntax,
+      message: error.message.split('\n')[0]!,
+    });
+  }
+  if (doc.errors.length) return { problems, locator };
+  const value: unknown = doc.toJS();
+  const parsed = experimentSchema.safeParse(value);
+  if (!parsed.success) {
+    problems.push(...issueProblems(parsed.error.issues, value, locator));
+    return { problems, locator };
+  }
+  const raw = parsed.data;
+
+  const prompts: ExperimentPrompt[] = raw.prompts.map((p, i) => {
+    const at: Path = ['prompts', i];
+    if (typeof p === 'string') return { label: `prompt-${i + 1}`, messages: [{ role: 'user' as const, content: templateField(p, at, locator, problems) }] };
+    return {
+      label: p.label ?? `prompt-${i + 1}`,
+      messages: p.messages.map((m, j) => ({ role: m.role, content: templateField(m.content, [...at, 'messages', j, 'content'], locator, problems) })),
+    };
+  });
+  duplicateLabels(prompts.map((p) => p.label), (i) => locator.value(['prompts', i]), 'prompt', file, problems);
+
+  const providers: ExperimentProvider[] = raw.providers.map((p, i) => {
+    const at: Path = ['providers', i];
+    const object = typeof p === 'string' ? { id: p } : p;
+    const idPath = typeof p === 'string' ? at : [...at, 'id'];
+    problems.push(...checkProviderConfig(object.id, object.config ?? {}, at, idPath, locator, options.knownModels));
+    return { id: object.id, label: object.label ?? object.id, config: object.config ?? {}, range: locator.value(at) };
+  });
+  duplicateLabels(providers.map((p) => p.label), (i) => locator.value(['providers', i]), 'provider', file, problems);
+
+  let tests: TestsSource;
+  if (typeof raw.tests === 'string') {
+    const relative = raw.tests.slice('file://'.length);
+    const format = relative.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+    tests = { kind: 'file', path: path.resolve(path.dirname(file), relative), format, locator, at: ['tests'] };
+  } else {
+    tests = { kind: 'inline', tests: raw.tests.map((t, i) => parseTestCase(t, i + 1, ['tests', i], locator, `tests[${i}]`, problems)) };
+  }
+
+  const defaultAssert: AssertionSpec[] = [];
+  (raw.defaultTest?.assert ?? []).forEach((a, i) => {
+    const spec = parseAssertion(a, ['defaultTest', 'assert', i], locator, `defaultTest.assert[${i}]`, problems);
+    if (spec) defaultAssert.push(spec);
+  });
+
+  const judgeModel = raw.kluster?.judge?.model;
+  if (judgeModel !== undefined && !options.knownModels.has(judgeModel)) {
+    problems.push({ file, range: locator.value(['kluster', 'judge', 'model']), severity: 'warning', code: ExperimentCodes.unknownModel, message: `Model ${JSON.stringify(judgeModel)} is not in the kluster.ai model list.` });
+  }
+  if (judgeModel === undefined) {
+    const rubrics = [...defaultAssert, ...(tests.kind === 'inline' ? tests.tests.flatMap((t) => t.assert) : [])];
+    for (const spec of rubrics) {
+      if (spec.type !== 'llm-rubric' || spec.provider !== undefined || !spec.text) continue;
+      problems.push({ file, range: spec.text.locator.value(spec.text.path), severity: 'error', code: ExperimentCodes.noJudgeModel, message: 'llm-rubric needs a judge model: set `kluster.judge.model`, or `provider` on this assertion.' });
+    }
+  }
+  const experiment: Experiment = {
+    file,
+    dir: path.dirname(file),
+    prompts,
+    providers,
+    tests,
+    defaultAssert,
+    ...(raw.description !== undefined && { description: raw.description }),
+    ...(raw.kluster?.completion_window !== undefined && { completionWindow: raw.kluster.completion_window }),
+    ...(judgeModel !== undefined && { judgeModel }),
+  };
+  return { experiment, problems, locator };
+}
+
+function duplicateLabels(labels: readonly string[], rangeOf: (i: number) => ExperimentProblem['range'], what: string, file: string, problems: ExperimentProblem[]): void {
+  const seen = new Map<string, number>();
+  labels.forEach((label, i) => {
+    const first = seen.get(label);
+    if (first === undefined) seen.set(label, i);
+    else problems.push({ file, range: rangeOf(i), severity: 'error', code: ExperimentCodes.invalidValue, message: `Two ${what}s are labelled ${JSON.stringify(label)} (also ${what}s[${first}]); give each a distinct label so its column can be told apart.` });
+  });
+}

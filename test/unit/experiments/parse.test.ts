@@ -1,0 +1,123 @@
+import * as assert from 'assert';
+import { parseExperiment } from '../../../src/core/experiments/parse';
+import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
+
+const parse = (text: string) => parseExperiment(text, '/x/exp.experiment.yaml', { knownModels: DOCUMENTED_MODEL_IDS });
+/** [code, 1-based line, 1-based column, covered text] of each problem. */
+const where = (text: string) => {
+  const lines = text.split('\n');
+  return parse(text).problems.map((p) => {
+    const { start, end } = p.range;
+    const covered = start.line === end.line ? lines[start.line]!.slice(start.column, end.column) : '…';
+    return [p.code, start.line + 1, start.column + 1, covered];
+  });
+};
+
+const ISSUE_EXAMPLE = `description: Movie review sentiment
+prompts:
+  - label: terse
+    messages:
+      - role: system
+        content: "Answer with one word: positive, negative or neutral."
+      - role: user
+        content: "{{review}}"
+providers:
+  - deepseek-ai/DeepSeek-V3
+  - id: klusterai/Meta-Llama-3.3-70B-Instruct-Turbo
+    label: llama-70b
+    config: {temperature: 0, max_completion_tokens: 10}
+tests: file://reviews.csv
+defaultTest:
+  assert:
+    - type: icontains
+      value: "{{label}}"
+kluster:
+  completion_window: 24h
+`;
+
+describe('experiment file parsing', () => {
+  it("parses the issue's example without problems", () => {
+    const parsed = parse(ISSUE_EXAMPLE);
+    assert.deepStrictEqual(parsed.problems, []);
+    const e = parsed.experiment!;
+    assert.deepStrictEqual(e.prompts.map((p) => p.label), ['terse']);
+    assert.deepStrictEqual(e.providers.map((p) => [p.id, p.label, p.config]), [
+      ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3', {}],
+      ['klusterai/Meta-Llama-3.3-70B-Instruct-Turbo', 'llama-70b', { temperature: 0, max_completion_tokens: 10 }],
+    ]);
+    assert.deepStrictEqual(e.tests.kind === 'file' && [e.tests.path, e.tests.format], ['/x/reviews.csv', 'csv']);
+    assert.strictEqual(e.defaultAssert[0]!.type, 'icontains');
+    assert.strictEqual(e.completionWindow, '24h');
+  });
+
+  it('labels prompts without a label prompt-1, prompt-2 and a string prompt is one user message', () => {
+    const e = parse('prompts: ["Say {{x}}", {messages: [{role: user, content: hi}]}]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {x: 1}}]\n').experiment!;
+    assert.deepStrictEqual(e.prompts.map((p) => [p.label, p.messages.map((m) => [m.role, m.content.template.source])]), [['prompt-1', [['user', 'Say {{x}}']]], ['prompt-2', [['user', 'hi']]]]);
+  });
+
+  it('reports a YAML syntax error at its position', () => {
+    const problems = parse('prompts: [a\nproviders: x\n').problems;
+    assert.strictEqual(problems[0]!.code, 'experiment.yamlSyntax');
+    assert.ok(problems[0]!.range.start.line >= 0);
+  });
+
+  it('points an unknown key at the key itself, with the closest valid one', () => {
+    const text = ISSUE_EXAMPLE.replace('    label: llama-70b', '    lable: llama-70b').replace('defaultTest:', 'defaultTets:');
+    assert.deepStrictEqual(where(text), [
+      ['experiment.unknownKey', 12, 5, 'lable'],
+      ['experiment.unknownKey', 15, 1, 'defaultTets'],
+    ]);
+    assert.match(parse(text).problems[0]!.message, /Unknown key `lable` in providers\[1\]\. Did you mean `label`\?/);
+    assert.match(parse(text).problems[1]!.message, /Did you mean `defaultTest`\?/);
+  });
+
+  it('points a bad assertion type at its value, suggesting the closest type', () => {
+    const text = ISSUE_EXAMPLE.replace('type: icontains', 'type: icontain');
+    assert.deepStrictEqual(where(text), [['experiment.assertionType', 17, 13, 'icontain']]);
+    assert.match(parse(text).problems[0]!.message, /Did you mean `icontains`\?/);
+  });
+
+  it('reports an invalid regex and an unsupported schema at the value', () => {
+    const text = ISSUE_EXAMPLE.replace('type: icontains\n      value: "{{label}}"', 'type: not-regex\n      value: "([a-"\n    - type: is-json\n      value: {type: object, anyOf: []}');
+    assert.deepStrictEqual(where(text).map((w) => w.slice(0, 3)), [['experiment.invalidRegex', 18, 14], ['experiment.invalidSchema', 20, 14]]);
+  });
+
+  it('checks config parameters with the batch validator, at the parameter', () => {
+    const text = ISSUE_EXAMPLE.replace('config: {temperature: 0, max_completion_tokens: 10}', 'config: {temperature: 3, max_completion_tokens: 10, top_k: 4, messages: []}');
+    const found = where(text);
+    assert.deepStrictEqual(found.map((w) => [w[0], w[1], w[3]]), [
+      ['experiment.parameter', 13, 'messages'],
+      ['kluster.temperatureRange', 13, '3'],
+      ['kluster.unknownParameter', 13, 'top_k'],
+    ]);
+  });
+
+  it('warns about a model the catalog does not know, at the model id', () => {
+    const text = ISSUE_EXAMPLE.replace('  - deepseek-ai/DeepSeek-V3', '  - deepseek-ai/DeepSeek-V9');
+    const found = parse(text).problems;
+    assert.deepStrictEqual(found.map((p) => [p.code, p.severity, p.range.start.line + 1, p.range.start.column + 1]), [['experiment.unknownModel', 'warning', 10, 5]]);
+  });
+
+  it('reports a missing required key and a wrong type at the node', () => {
+    assert.deepStrictEqual(where('prompts: [hi]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 2)), [['experiment.missingKey', 1]]);
+    assert.deepStrictEqual(where('prompts: hi\nproviders: [m]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 4)), [['experiment.invalidValue', 1, 10, 'hi']]);
+    assert.deepStrictEqual(where('prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: reviews.csv\n').map((w) => w.slice(0, 4)), [['experiment.invalidValue', 3, 8, 'reviews.csv']]);
+  });
+
+  it('reports a malformed {{…}} at the braces', () => {
+    const text = 'prompts: ["Say {{ a b }} now"]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {a: 1}}]\n';
+    assert.deepStrictEqual(where(text), [['experiment.templateSyntax', 1, 16, '{{ a b }}']]);
+  });
+
+  it('needs a judge model for llm-rubric, and accepts one on the assertion', () => {
+    const base = 'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\ndefaultTest:\n  assert:\n    - type: llm-rubric\n      value: is polite\n';
+    assert.deepStrictEqual(where(base).map((w) => w.slice(0, 2)), [['experiment.noJudgeModel', 7]]);
+    assert.deepStrictEqual(where(base + '      provider: deepseek-ai/DeepSeek-V3\n'), []);
+    assert.deepStrictEqual(where(base + 'kluster:\n  judge:\n    model: deepseek-ai/DeepSeek-V3\n'), []);
+  });
+
+  it('refuses two columns with the same label', () => {
+    const text = 'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3, deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\n';
+    assert.deepStrictEqual(where(text).map((w) => w.slice(0, 2)), [['experiment.invalidValue', 2]]);
+  });
+});
