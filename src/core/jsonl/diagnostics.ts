@@ -11,6 +11,8 @@ export const Codes = {
   invalidJson: 'kluster.invalidJson',
   notAnObject: 'kluster.notAnObject',
   blankLine: 'kluster.blankLine',
+  duplicateKey: 'kluster.duplicateKey',
+  byteOrderMark: 'kluster.byteOrderMark',
   missingCustomId: 'kluster.missingCustomId',
   invalidCustomId: 'kluster.invalidCustomId',
   duplicateCustomId: 'kluster.duplicateCustomId',

@@ -247,7 +247,7 @@ export class JsonlDocumentValidator {
   }
 
   private customIdSpan(record: LineRecord): Span {
-    record.customIdSpan ??= customIdSpan(record.text);
+    record.customIdSpan ??= customIdSpan(record.text, record.check?.repeatsKeys);
     return record.customIdSpan;
   }
 

@@ -93,7 +93,7 @@ export class JsonlStreamValidator {
     const id = check.customId;
     if (id === undefined) return;
     const first = this.firstUse.get(id);
-    const span = customIdSpan(text);
+    const span = customIdSpan(text, check.repeatsKeys);
     if (first === undefined) {
       this.firstUse.set(id, { line, start: span.start, end: span.end });
       return;

@@ -113,6 +113,21 @@ describe('CLI validate', () => {
     assert.match(out, /fine\.jsonl: batch requests; 0 errors, 0 warnings/);
   });
 
+  it('checks a line nested 8000 deep like any other, and the rest of the file too (validate and submit)', async () => {
+    const deep = '['.repeat(8000);
+    const file = write('deep.jsonl', `${VALID}\n${deep}\n${request({ temperature: 9 }, { custom_id: 'after' })}\n`);
+    const { code, out } = await cli('validate', file);
+    assert.strictEqual(code, 1);
+    assert.deepStrictEqual(out.split('\n').slice(0, 3), [
+      `${file}:2:8000: error kluster.invalidJson: Invalid JSON: Unexpected end of JSON input`,
+      `${file}:3:${request({ temperature: 9 }).indexOf('9') + 1}: error kluster.temperatureRange: \`temperature\` must be a number from 0 to 2, not 9.`,
+      `${file}: batch requests; 2 errors, 0 warnings`,
+    ]);
+    const submit = await cli('submit', file);
+    assert.strictEqual(submit.code, 1);
+    assert.match(submit.err, /deep\.jsonl was not submitted: it has 2 errors\./);
+  });
+
   it('rejects bad usage with exit 2', async () => {
     assert.strictEqual((await cli('validate')).code, 2);
     assert.strictEqual((await cli('validate', 'x.jsonl', '--tier', 'gold')).code, 2);
