@@ -43,7 +43,7 @@ export async function streamFile(
   afterChunk?: () => Promise<void> | void,
 ): Promise<FileKind> {
   const validator: JsonlStreamValidator = new JsonlStreamValidator(options, 1, (d) => onDiagnostic(d, validator.decidedKind!));
-  const size = await forEachFileLine(path, (line, extraBytes) => validator.push(line, extraBytes), signal, afterChunk).catch((error: unknown) => {
+  const size = await forEachFileLine(path, (line, extraBytes, bom) => validator.push(line, extraBytes, bom), signal, afterChunk).catch((error: unknown) => {
     // A folder, a missing or unreadable file: named, with the reason in words (fs's EISDIR names no path).
     throw typeof (error as NodeJS.ErrnoException).syscall === 'string' ? new FileReadError(path, error) : error;
   });

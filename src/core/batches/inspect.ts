@@ -46,8 +46,8 @@ class BatchFileInspector {
   }
 
   /** `extraBytes`: what the file holds for this line beyond its text (its ending; a BOM before line 1). */
-  push(line: string, extraBytes: number): void {
-    this.validator.push(line, extraBytes);
+  push(line: string, extraBytes: number, afterByteOrderMark = false): void {
+    this.validator.push(line, extraBytes, afterByteOrderMark);
     if (line.trim() === '') return;
     this.requests++;
     const summary = summarizeLine(line);
@@ -75,7 +75,7 @@ class BatchFileInspector {
 
 export async function inspectBatchFile(file: string, options: ValidationOptions, signal?: AbortSignal): Promise<BatchFileSummary> {
   const inspector = new BatchFileInspector(options);
-  const size = await forEachFileLine(file, (line, extraBytes) => inspector.push(line, extraBytes), signal);
+  const size = await forEachFileLine(file, (line, extraBytes, bom) => inspector.push(line, extraBytes, bom), signal);
   return inspector.finish(size);
 }
 

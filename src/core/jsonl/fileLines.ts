@@ -10,14 +10,15 @@ import { LineSplitter } from './lines';
  */
 export async function forEachFileLine(
   path: string,
-  onLine: (line: string, extraBytes: number) => void,
+  onLine: (line: string, extraBytes: number, afterByteOrderMark: boolean) => void,
   signal?: AbortSignal,
   afterChunk?: () => Promise<void> | void,
 ): Promise<number> {
   const { size } = await stat(path);
   let firstLine = true;
   const splitter = new LineSplitter((line, endingLength) => {
-    onLine(line, endingLength + (firstLine && splitter.hadBom ? 3 : 0));
+    const bom = firstLine && splitter.hadBom;
+    onLine(line, endingLength + (bom ? 3 : 0), bom);
     firstLine = false;
   });
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16, signal });

@@ -11,7 +11,7 @@ export interface Place {
 const EMPTY = 0;
 
 export class FirstUseIndex {
-  /** Slot → entry + 1 (0: empty); its length is a power of two kept at least twice the entries. */
+  /** Slot → entry + 1 (0: empty); a power of two, kept at most three quarters full. */
   private slots = new Int32Array(1024);
   private count = 0;
   /** Per entry: hash, line, start, end (4 Int32 each) and where its id's bytes start in `bytes`. */
@@ -48,7 +48,7 @@ export class FirstUseIndex {
     e[4 * entry + 1] = place.line;
     e[4 * entry + 2] = place.start;
     e[4 * entry + 3] = place.end;
-    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (this.count * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
     else this.place(entry, hash);
   }
 

@@ -85,6 +85,9 @@ export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixCon
         edits: [{ startColumn: node.offset, endColumn: node.offset + node.length, newText: JSON.stringify(id) }],
       };
     }
+    case 'removeByteOrderMark':
+      // Not in the line's text: the editor's code action rewrites the file (src/validation/codeActions.ts).
+      return undefined;
     case 'renameMaxTokens': {
       const body = property(root, 'body')?.children?.[1];
       const key = body && property(body, 'max_tokens')?.children?.[0];

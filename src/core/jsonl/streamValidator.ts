@@ -1,6 +1,7 @@
 import { checkLine, voteLine, type LineVote } from './checkLine';
 import { compareDiagnostics, Codes, atLine, type FileKind, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from './diagnostics';
 import {
+  byteOrderMarkDiagnostic,
   decideKind,
   fileTooLargeDiagnostic,
   FREE_TIER_MAX_BATCH_LINES,
@@ -33,6 +34,7 @@ export class JsonlStreamValidator {
   private sizeLine: { line: number; text: string } | undefined;
   private lastText = '';
   private readonly maxFileBytes: number;
+  private byteOrderMark = false;
 
   /** `eolBytes`: the line-ending width `push` assumes when not told. */
   constructor(
@@ -57,7 +59,8 @@ export class JsonlStreamValidator {
    * One line without its ending. `extraBytes`: the bytes the file holds for this line beyond its text (its
    * actual line ending, and a BOM before line 1), so the size cap counts what is on disk.
    */
-  push(text: string, extraBytes = this.eolBytes): void {
+  push(text: string, extraBytes = this.eolBytes, afterByteOrderMark = false): void {
+    if (afterByteOrderMark) this.byteOrderMark = true;
     this.bytes += Buffer.byteLength(text) + extraBytes;
     if (!this.sizeLine && this.bytes > this.maxFileBytes) this.sizeLine = { line: this.line + this.held.length, text };
     if (this.kind !== undefined) {
@@ -104,8 +107,10 @@ export class JsonlStreamValidator {
       if (this.requests === FREE_TIER_MAX_BATCH_LINES) this.capLine = { line, text };
     }
     const duplicate = this.duplicateOf(text, line, check.customId, check.repeatsKeys);
-    if (check.diagnostics.length === 0 && !duplicate) return;
+    const bom = line === 0 && this.byteOrderMark;
+    if (check.diagnostics.length === 0 && !duplicate && !bom) return;
     const found = check.diagnostics.map((d) => atLine(line, d));
+    if (bom) found.push(byteOrderMarkDiagnostic(text));
     if (duplicate) found.push(duplicate);
     if (found.length > 1) found.sort(compareDiagnostics);
     for (const d of found) this.emit(d);

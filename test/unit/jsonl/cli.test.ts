@@ -71,10 +71,13 @@ describe('CLI validate', () => {
     assert.deepStrictEqual((JSON.parse(free.out) as JsonFileReport[])[0]!.diagnostics.map((d) => [d.line, d.code, d.severity]), [[1000, 'kluster.freeTierLineCap', 'warning']]);
   });
 
-  it('reads CRLF files with a BOM and reports the same columns', async () => {
+  it('reads CRLF files with a BOM, warns about the BOM and reports the same columns', async () => {
     const file = write('crlf.jsonl', `\uFEFF${VALID}\r\n{"custom_id":"x",}\r\n`);
     const { out } = await cli('validate', file);
-    assert.strictEqual(out.split('\n')[0], `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`);
+    assert.deepStrictEqual(out.split('\n').slice(0, 2), [
+      `${file}:1:1: warning kluster.byteOrderMark: The file starts with a UTF-8 byte order mark (BOM): kluster.ai would read it as part of line 1, which is then not valid JSON. Save the file as UTF-8 without BOM.`,
+      `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`,
+    ]);
   });
 
   it('ends lines at a lone CR as the editor does, even when a read ends between CR and LF', async () => {
