@@ -54,7 +54,7 @@ function showErrorWithProblems(message: string): void {
 }
 
 async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
-  const first = summary.validation.diagnostics.find((d) => d.severity === 'error');
+  const first = summary.firstError;
   const name = path.basename(uri.fsPath);
   const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
   const message = `${name} has ${summary.errors} error${summary.errors === 1 ? '' : 's'}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
@@ -151,8 +151,8 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
       inspectBatchFile(uri.fsPath, c.validation.options),
     );
     if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
-    if (summary.validation.kind !== 'batch') {
-      const what = summary.validation.kind === 'empty' ? 'is empty' : `holds ${summary.validation.kind === 'results' ? 'batch results' : summary.validation.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
+    if (summary.kind !== 'batch') {
+      const what = summary.kind === 'empty' ? 'is empty' : `holds ${summary.kind === 'results' ? 'batch results' : summary.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
       const message = `${name} ${what}; a batch file has one {"custom_id", "method", "url", "body"} request per line.`;
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };

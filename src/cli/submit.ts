@@ -9,9 +9,9 @@ import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter, report } from './output';
 import { exitCodeOf, reportResults, resultsCommandFor, writeResults } from './results';
-import { formatDiagnostic, plural, validateFile } from './validate';
+import { formatDiagnostic, plural, streamFile } from './validate';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
-import { blocksSubmission } from '../core/jsonl';
+import { blocksSubmission, type JsonlDiagnostic } from '../core/jsonl';
 
 /** The CLI is watched by a person: first poll after half a second, then 1.5× slower each time, up to 15 s. */
 const POLL_SCHEDULE: BackoffOptions = { minMs: 500, maxMs: 15_000, factor: 1.5 };
@@ -82,14 +82,19 @@ const SHOWN_ERRORS = 20;
 
 /** Checks the file offline first: a batch the service would fail costs an upload and a wait. */
 async function passesValidation(ctx: CliContext, input: string, tier: 'free' | 'standard'): Promise<boolean> {
-  const result = await validateFile(input, { knownModels: DOCUMENTED_MODEL_IDS, tier }, ctx.signal);
-  const errors = result.diagnostics.filter(blocksSubmission);
-  const onlyErrors = errors.every((d) => d.severity === 'error');
-  const notBatch = result.kind !== 'batch';
-  if (errors.length === 0 && !notBatch) return true;
-  for (const d of errors.slice(0, SHOWN_ERRORS)) ctx.io.err(formatDiagnostic(input, d));
-  if (errors.length > SHOWN_ERRORS) ctx.io.err(`... and ${errors.length - SHOWN_ERRORS} more; 'kluster validate ${input}' lists them all`);
-  const why = notBatch ? `it holds ${result.kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${result.kind})`}` : `it has ${onlyErrors ? plural(errors.length, 'error') : `${plural(errors.length, 'problem')} kluster.ai would refuse`}`;
+  // Only the first few blocking problems are kept, so a file with millions of them costs no more memory.
+  let blocking = 0;
+  let allErrors = true;
+  const onDiagnostic = (d: JsonlDiagnostic) => {
+    if (!blocksSubmission(d)) return;
+    if (++blocking <= SHOWN_ERRORS) ctx.io.err(formatDiagnostic(input, d));
+    if (d.severity !== 'error') allErrors = false;
+  };
+  const kind = await streamFile(input, { knownModels: DOCUMENTED_MODEL_IDS, tier }, onDiagnostic, ctx.signal);
+  const notBatch = kind !== 'batch';
+  if (blocking === 0 && !notBatch) return true;
+  if (blocking > SHOWN_ERRORS) ctx.io.err(`... and ${blocking - SHOWN_ERRORS} more; 'kluster validate ${input}' lists them all`);
+  const why = notBatch ? `it holds ${kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${kind})`}` : `it has ${allErrors ? plural(blocking, 'error') : `${plural(blocking, 'problem')} kluster.ai would refuse`}`;
   ctx.io.err(`kluster: ${input} was not submitted: ${why}. Fix it, or pass --no-validate to submit anyway.`);
   return false;
 }

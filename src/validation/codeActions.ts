@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fixFor, type LineDiagnostic } from '../core/jsonl';
 import { DIAGNOSTIC_SOURCE, type DocumentSession } from './documentSession';
 
-/** Quick fixes for kluster diagnostics: custom_id, method/url and max_tokens. */
+/** Quick fixes for kluster diagnostics: custom_id, method/url, max_tokens and a byte order mark. */
 export class ValidationCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
@@ -17,6 +17,15 @@ export class ValidationCodeActions implements vscode.CodeActionProvider {
       const line = diagnostic.range.start.line;
       const core = findCore(session, line, diagnostic);
       if (!core?.fix) continue;
+      if (core.fix.kind === 'removeByteOrderMark') {
+        if (document.uri.scheme !== 'file') continue;
+        const action = new vscode.CodeAction('Remove the byte order mark (saves the file as UTF-8)', vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        action.command = { command: REMOVE_BOM_COMMAND, title: action.title, arguments: [document.uri] };
+        actions.push(action);
+        continue;
+      }
       const text = document.lineAt(line).text;
       const fix = fixFor(text, core, { line, isCustomIdTaken: (id) => session.validator.hasCustomId(id) });
       if (!fix) continue;
@@ -31,6 +40,21 @@ export class ValidationCodeActions implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+export const REMOVE_BOM_COMMAND = 'kluster.removeByteOrderMark';
+
+/**
+ * Rewrites the file without its first three bytes. The BOM is not part of the document's text, so no text edit
+ * can remove it; unsaved changes are saved first (with the BOM), then the bytes on disk lose it and VS Code
+ * reloads the document as plain UTF-8.
+ */
+export async function removeByteOrderMark(uri: vscode.Uri): Promise<void> {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty && !(await document.save())) return;
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (bytes[0] !== 0xef || bytes[1] !== 0xbb || bytes[2] !== 0xbf) return;
+  await vscode.workspace.fs.writeFile(uri, bytes.subarray(3));
 }
 
 /** The validator's diagnostic behind a VS Code one (code actions receive copies, so match by code and place). */

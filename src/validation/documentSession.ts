@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { JsonlDocumentValidator, type LineDiagnostic, type RelatedLocation, type Severity, type ValidationOptions } from '../core/jsonl';
+import { Codes, JsonlDocumentValidator, type LineDiagnostic, type RelatedLocation, type Severity, type ValidationOptions } from '../core/jsonl';
 
 /** Lines checked per slice before yielding to the extension host (~10–20 ms of work). */
 const SLICE_LINES = 2000;
@@ -8,6 +8,10 @@ const LOAD_SLICE_LINES = 10000;
 /** Edits that add more lines than this are checked in slices too. */
 const DEFER_ABOVE_LINES = 500;
 const PUBLISH_DELAY_MS = 150;
+/** Problems one document publishes, so the Problems panel stays usable; then one note says how many more. */
+export const MAX_PUBLISHED_PROBLEMS = 10_000;
+/** File-wide findings are published whatever the count: they are why a submission would be refused. */
+const ALWAYS_PUBLISHED: ReadonlySet<string> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap, Codes.byteOrderMark]);
 /** Shown before each code in the Problems panel: `kluster.ai(kluster.temperatureRange)`. */
 export const DIAGNOSTIC_SOURCE = 'kluster.ai';
 
@@ -37,10 +41,13 @@ export class DocumentSession implements vscode.Disposable {
     private readonly publish: (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]) => void,
   ) {
     this.validator = new JsonlDocumentValidator(options, document.eol === vscode.EndOfLine.CRLF ? 2 : 1);
+    this.validator.setByteOrderMark(hasByteOrderMark(document));
     void this.load();
   }
 
   onDidChange(event: vscode.TextDocumentChangeEvent): void {
+    // Also fired when only the encoding changed (the BOM was removed).
+    this.validator.setByteOrderMark(hasByteOrderMark(this.document));
     if (this.loading) {
       // The lines read so far may be stale: start over.
       void this.load();
@@ -121,7 +128,15 @@ export class DocumentSession implements vscode.Disposable {
 
   private toVscode(): vscode.Diagnostic[] {
     const out: vscode.Diagnostic[] = [];
+    let shown = 0;
+    let omitted = 0;
+    let firstOmitted: { line: number; column: number } | undefined;
     this.validator.visit((line, d, related) => {
+      if (!ALWAYS_PUBLISHED.has(d.code) && ++shown > MAX_PUBLISHED_PROBLEMS) {
+        omitted++;
+        firstOmitted ??= { line, column: d.startColumn };
+        return;
+      }
       const cached = related ? undefined : this.built.get(d);
       if (cached && cached.line === line) {
         out.push(cached.diagnostic);
@@ -131,7 +146,18 @@ export class DocumentSession implements vscode.Disposable {
       if (!related) this.built.set(d, { line, diagnostic });
       out.push(diagnostic);
     });
+    if (firstOmitted) out.push(this.omittedNote(omitted, firstOmitted.line, firstOmitted.column));
     return out;
+  }
+
+  private omittedNote(omitted: number, line: number, column: number): vscode.Diagnostic {
+    const count = (n: number) => n.toLocaleString('en-US');
+    const file = this.document.uri.scheme === 'file' ? this.document.uri.fsPath : this.document.uri.toString();
+    const message = `${count(omitted)} more problem${omitted === 1 ? '' : 's'} not shown: the first ${count(MAX_PUBLISHED_PROBLEMS)} are. The kluster CLI lists them all: node dist/cli.js validate ${JSON.stringify(file)}`;
+    const note = new vscode.Diagnostic(new vscode.Range(line, column, line, column), message, vscode.DiagnosticSeverity.Information);
+    note.code = Codes.moreProblems;
+    note.source = DIAGNOSTIC_SOURCE;
+    return note;
   }
 }
 
@@ -145,6 +171,11 @@ export function toDiagnostic(uri: vscode.Uri, line: number, d: LineDiagnostic, r
     );
   }
   return diagnostic;
+}
+
+/** VS Code keeps a UTF-8 BOM out of the text and reports it as the document's encoding. */
+function hasByteOrderMark(document: vscode.TextDocument): boolean {
+  return document.encoding === 'utf8bom';
 }
 
 function yieldToHost(): Promise<void> {

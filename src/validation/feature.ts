@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ValidationOptions } from '../core/jsonl';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
-import { ValidationCodeActions } from './codeActions';
+import { REMOVE_BOM_COMMAND, removeByteOrderMark, ValidationCodeActions } from './codeActions';
 import { DocumentSession } from './documentSession';
 import { RequestLineHover } from './hover';
 import { ModelCatalog } from './modelCatalog';
@@ -37,6 +37,7 @@ export class BatchValidationFeature extends Disposable {
     const sessionFor = (document: vscode.TextDocument) => this.sessions.get(document.uri.toString());
     this._register(vscode.languages.registerCodeActionsProvider(JSONL, new ValidationCodeActions(sessionFor), ValidationCodeActions.metadata));
     this._register(vscode.languages.registerHoverProvider(JSONL, new RequestLineHover(sessionFor)));
+    this._register(vscode.commands.registerCommand(REMOVE_BOM_COMMAND, (uri: vscode.Uri) => removeByteOrderMark(uri)));
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => sessionFor(e.document)?.onDidChange(e)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));

@@ -1,11 +1,12 @@
-// npm run bench: CLI `validate` on the 100 MB generated file against the JSON.parse floor (same run), its peak
-// memory, and incremental re-validation after one-line edits in a 100k-line document. Prints every figure.
+// npm run bench: CLI `validate` on two generated 100 MB files (~1 KB lines, and ~170-byte lines, where memory per
+// line dominates) against the JSON.parse floor (same run), their peak memory next to the file size, and
+// incremental re-validation after one-line edits in a 100k-line document. Prints every figure.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonlDocumentValidator } from '../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../src/core/models';
-import { bigLines, writeBigFile } from './genBig';
+import { bigLines, writeBigFile, type BenchShape } from './genBig';
 import { mb, median, runNode, verdict, type Run } from './runNode';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -13,22 +14,22 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FLOOR = path.join(__dirname, 'jsonParseFloor.js');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const MAX_TIME_RATIO = 2;
-const MAX_RSS_RATIO = 3;
+const MAX_RSS_RATIO = 1.5;
 const MAX_EDIT_MS = 10;
 const WARMUP_EDITS = 50;
 const MEASURED_EDITS = 300;
 const SETTLE_MS = 20;
 
-async function cliBenchmark(): Promise<boolean> {
+async function cliBenchmark(shape: BenchShape): Promise<boolean> {
   const dir = path.join(os.tmpdir(), 'kluster-bench');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'big-100.jsonl');
+  const file = path.join(dir, shape === 'long' ? 'big-100.jsonl' : 'short-100.jsonl');
   if (!fs.existsSync(file)) {
-    const made = writeBigFile(file, 100);
+    const made = writeBigFile(file, 100, shape);
     console.log(`generated ${file}: ${made.lines} lines, ${made.bytes} bytes`);
   }
   const size = fs.statSync(file).size;
-  console.log(`file: ${file} (${size} bytes, ${mb(size)}); ${RUNS} alternating runs each`);
+  console.log(`-- ${shape} lines: ${file} (${size} bytes, ${mb(size)}); ${RUNS} alternating runs each`);
 
   const floor: Run[] = [];
   const validate: Run[] = [];
@@ -47,9 +48,12 @@ async function cliBenchmark(): Promise<boolean> {
   const rssRatio = peakRss / size;
   console.log(`json-parse floor:   ${floor.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${floorMs.toFixed(0)} ms, peak RSS ${mb(Math.max(...floor.map((r) => r.rssBytes)))}`);
   console.log(`cli validate:       ${validate.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${validateMs.toFixed(0)} ms`);
-  console.log(`time ratio:         ${timeRatio.toFixed(2)}× the floor (target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeRatio <= MAX_TIME_RATIO)}`);
-  console.log(`validate peak RSS:  ${mb(peakRss)} = ${rssRatio.toFixed(2)}× the file size (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`);
-  return timeRatio <= MAX_TIME_RATIO && rssRatio <= MAX_RSS_RATIO;
+  // The time target is for ~1 KB lines; on short lines the per-line schema check outweighs JSON.parse, so that
+  // ratio is printed but not judged.
+  const timeOk = shape === 'short' || timeRatio <= MAX_TIME_RATIO;
+  console.log(`time ratio:         ${timeRatio.toFixed(2)}× the floor ${shape === 'short' ? '(not judged for short lines)' : `(target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeOk)}`}`);
+  console.log(`validate peak RSS:  ${mb(peakRss)} for a ${mb(size)} file = ${rssRatio.toFixed(2)}× the file size (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`);
+  return timeOk && rssRatio <= MAX_RSS_RATIO;
 }
 
 /**
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
   console.log('== validate.bench ==');
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   // BENCH_ONLY=incremental skips the 100 MB CLI runs.
-  const cliOk = process.env.BENCH_ONLY === 'incremental' ? true : await cliBenchmark();
+  const cliOk = process.env.BENCH_ONLY === 'incremental' ? true : [await cliBenchmark('long'), await cliBenchmark('short')].every(Boolean);
   const editOk = await incrementalBenchmark();
   if (!cliOk || !editOk) process.exitCode = 1;
 }

@@ -1,10 +1,12 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
-import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../jsonl';
+import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type FileKind, type JsonlDiagnostic, type ValidationOptions } from '../jsonl';
 import { formatCount } from './format';
 
 export interface BatchFileSummary {
-  readonly validation: ValidationResult;
+  readonly kind: FileKind;
+  /** The first error found (errors are counted, not kept: a file may have millions). */
+  readonly firstError?: JsonlDiagnostic;
   readonly errors: number;
   readonly warnings: number;
   /** Warnings the service would refuse the upload for (over 100 MB, the free-tier request cap): submit stops on them. */
@@ -24,14 +26,28 @@ class BatchFileInspector {
   private readonly models = new Map<string, number>();
   private requests = 0;
   private tokens = 0;
+  private errors = 0;
+  private warnings = 0;
+  private firstError: JsonlDiagnostic | undefined;
+  private readonly refused: JsonlDiagnostic[] = [];
 
   constructor(options: ValidationOptions) {
-    this.validator = new JsonlStreamValidator(options);
+    this.validator = new JsonlStreamValidator(options, 1, (d) => this.found(d));
+  }
+
+  private found(d: JsonlDiagnostic): void {
+    if (d.severity === 'error') {
+      this.errors++;
+      this.firstError ??= d;
+    } else {
+      if (d.severity === 'warning') this.warnings++;
+      if (blocksSubmission(d)) this.refused.push(d);
+    }
   }
 
   /** `extraBytes`: what the file holds for this line beyond its text (its ending; a BOM before line 1). */
-  push(line: string, extraBytes: number): void {
-    this.validator.push(line, extraBytes);
+  push(line: string, extraBytes: number, afterByteOrderMark = false): void {
+    this.validator.push(line, extraBytes, afterByteOrderMark);
     if (line.trim() === '') return;
     this.requests++;
     const summary = summarizeLine(line);
@@ -42,13 +58,13 @@ class BatchFileInspector {
 
   /** `fileBytes`: the size on disk, which the 100 MB cap uses. */
   finish(fileBytes: number): BatchFileSummary {
-    const validation = this.validator.finish(fileBytes);
-    const count = (severity: string) => validation.diagnostics.filter((d) => d.severity === severity).length;
+    const { kind } = this.validator.finish(fileBytes);
     return {
-      validation,
-      errors: count('error'),
-      warnings: count('warning'),
-      refused: validation.diagnostics.filter((d) => d.severity !== 'error' && blocksSubmission(d)),
+      kind,
+      firstError: this.firstError,
+      errors: this.errors,
+      warnings: this.warnings,
+      refused: this.refused,
       requests: this.requests,
       models: new Map([...this.models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       estimatedInputTokens: this.tokens,
@@ -59,7 +75,7 @@ class BatchFileInspector {
 
 export async function inspectBatchFile(file: string, options: ValidationOptions, signal?: AbortSignal): Promise<BatchFileSummary> {
   const inspector = new BatchFileInspector(options);
-  const size = await forEachFileLine(file, (line, extraBytes) => inspector.push(line, extraBytes), signal);
+  const size = await forEachFileLine(file, (line, extraBytes, bom) => inspector.push(line, extraBytes, bom), signal);
   return inspector.finish(size);
 }
 

@@ -7,13 +7,16 @@ import {
   BODY_KEYS,
   DEPRECATED_BODY_KEYS,
   DEPRECATED_MESSAGE_KEYS,
+  FIELD_SPECS,
   finetuneLineSchema,
+  INTEGER_BODY_KEYS,
   requestLineSchema,
   resultLineSchema,
   TOP_LEVEL_KEYS,
   UNSUPPORTED_BODY_KEYS,
   UNSUPPORTED_MESSAGE_KEYS,
 } from './schema';
+import { isIntegerLiteral, repeatsKeys, skipSpace } from './structure';
 import { closestName } from './suggest';
 
 /** What one line looks like, used to decide the file's kind. */
@@ -23,6 +26,8 @@ export interface LineCheck {
   readonly vote: LineVote;
   /** A non-empty string custom_id of a batch line, for the uniqueness index. */
   readonly customId?: string;
+  /** The line writes a key twice in one object (only the last counts). */
+  readonly repeatsKeys?: boolean;
   readonly diagnostics: readonly LineDiagnostic[];
 }
 
@@ -82,16 +87,45 @@ export function checkLine(text: string, kind: FileKind, options: LineCheckOption
     return { vote: 'invalid', diagnostics: [diagnostic] };
   }
   const vote = voteOf(value);
+  const repeats = repeatsKeys(text, value);
+  const tree = repeats ? new LineTree(text) : undefined;
+  const check = checkValue(text, value, vote, kind, options, tree);
+  if (!tree) return check;
+  return { ...check, repeatsKeys: true, diagnostics: [...repeatedKeyDiagnostics(tree), ...check.diagnostics] };
+}
+
+function checkValue(text: string, value: unknown, vote: LineVote, kind: FileKind, options: LineCheckOptions, tree: LineTree | undefined): LineCheck {
   switch (kind) {
     case 'batch':
-      return checkRequest(text, value, vote, options);
+      return checkRequest(text, value, vote, options, tree);
     case 'results':
-      return checkWith(resultLineSchema, text, value, vote);
+      return checkWith(resultLineSchema, text, value, vote, tree);
     case 'finetune':
-      return checkWith(finetuneLineSchema, text, value, vote);
+      return checkWith(finetuneLineSchema, text, value, vote, tree);
     default:
       return { vote, diagnostics: NONE };
   }
+}
+
+/** A warning on each ignored occurrence of a repeated key, naming where the one that counts is. */
+function repeatedKeyDiagnostics(tree: LineTree): LineDiagnostic[] {
+  const warning = { severity: 'warning', code: Codes.duplicateKey } as const;
+  if (!tree.hasTree) {
+    const span = tree.lineSpan();
+    return [{ ...warning, startColumn: span.start, endColumn: span.end, message: 'A key is repeated inside one object; only the last occurrence of each counts.' }];
+  }
+  const out: LineDiagnostic[] = [];
+  for (const { key, ignored, counted } of tree.repeatedKeys()) {
+    for (const span of ignored) {
+      out.push({
+        ...warning,
+        startColumn: span.start,
+        endColumn: span.end,
+        message: `Duplicate key \`${escaped(key)}\`: only its last value counts (column ${counted.start + 1}); this one is ignored.`,
+      });
+    }
+  }
+  return out;
 }
 
 function blankLine(start: number, end: number): LineDiagnostic {
@@ -113,19 +147,19 @@ function notAnObject(text: string, value: unknown, vote: LineVote, tree = new Li
   };
 }
 
-function checkWith(schema: typeof resultLineSchema | typeof finetuneLineSchema, text: string, value: unknown, vote: LineVote): LineCheck {
-  if (!isObject(value)) return notAnObject(text, value, vote);
+function checkWith(schema: typeof resultLineSchema | typeof finetuneLineSchema, text: string, value: unknown, vote: LineVote, shared?: LineTree): LineCheck {
+  if (!isObject(value)) return notAnObject(text, value, vote, shared);
   const parsed = schema.safeParse(value);
   if (parsed.success) return { vote, diagnostics: NONE };
   const out: LineDiagnostic[] = [];
-  mapIssues(parsed.error.issues, value, new LineTree(text), out);
+  mapIssues(parsed.error.issues, value, shared ?? new LineTree(text), out);
   return { vote, diagnostics: out };
 }
 
-function checkRequest(text: string, value: unknown, vote: LineVote, options: LineCheckOptions): LineCheck {
-  if (!isObject(value)) return notAnObject(text, value, vote);
+function checkRequest(text: string, value: unknown, vote: LineVote, options: LineCheckOptions, shared?: LineTree): LineCheck {
+  if (!isObject(value)) return notAnObject(text, value, vote, shared);
   let out: LineDiagnostic[] | undefined;
-  let tree: LineTree | undefined;
+  let tree = shared;
   const report = (): { out: LineDiagnostic[]; tree: LineTree } => {
     out ??= [];
     tree ??= new LineTree(text);
@@ -152,7 +186,7 @@ function checkRequest(text: string, value: unknown, vote: LineVote, options: Lin
     }
   }
   const body = value.body;
-  if (isObject(body)) checkBody(body, options, report);
+  if (isObject(body)) checkBody(text, body, options, report);
 
   const customId = typeof value.custom_id === 'string' && value.custom_id.length > 0 ? value.custom_id : undefined;
   return { vote, customId, diagnostics: out ?? NONE };
@@ -161,7 +195,18 @@ function checkRequest(text: string, value: unknown, vote: LineVote, options: Lin
 type Reporter = () => { out: LineDiagnostic[]; tree: LineTree };
 
 /** The warnings and cross-field rules zod's schema does not express. */
-function checkBody(body: Json, options: LineCheckOptions, report: Reporter): void {
+function checkBody(text: string, body: Json, options: LineCheckOptions, report: Reporter): void {
+  for (const key of INTEGER_BODY_KEYS) {
+    const value = body[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || !mayBeFractional(text, key)) continue;
+    const r = report();
+    const span = r.tree.value(['body', key]);
+    const literal = span && text.slice(span.start, span.end);
+    if (!span || !literal || isIntegerLiteral(literal)) continue;
+    const expect = FIELD_SPECS.get(`body.${key}`)!.expect;
+    r.out.push({ startColumn: span.start, endColumn: span.end, severity: 'error', code: Codes.invalidType, message: `\`${key}\` must be ${expect}, not ${literal}.` });
+  }
+
   for (const key in body) {
     if (BODY_KEYS.has(key) && key !== 'max_tokens') continue;
     const r = report();
@@ -239,4 +284,27 @@ function checkBody(body: Json, options: LineCheckOptions, report: Reporter): voi
       }
     }
   }
+}
+
+/**
+ * Whether `"key": <number>` may be written with a fraction or exponent: a double can round a fraction away
+ * (`12345678901234567.5`), so such literals are checked on their text. Plain digits are integers; a key not
+ * found as written (escaped) is checked too.
+ */
+function mayBeFractional(text: string, key: string): boolean {
+  const quotedKey = `"${key}"`;
+  let found = false;
+  for (let at = text.indexOf(quotedKey); at >= 0; at = text.indexOf(quotedKey, at + 1)) {
+    let i = skipSpace(text, at + quotedKey.length);
+    if (text.charCodeAt(i) !== 58) continue;
+    i = skipSpace(text, i + 1);
+    if (text.charCodeAt(i) === 45) i++;
+    const digitsStart = i;
+    while (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === digitsStart) continue;
+    found = true;
+    const next = text.charCodeAt(i);
+    if (next === 46 || next === 101 || next === 69) return true;
+  }
+  return !found;
 }

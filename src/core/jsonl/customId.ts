@@ -1,28 +1,11 @@
 // Where a line's custom_id value sits, and the duplicate message both validators give.
 import { quoted } from './excerpt';
 import { LineTree, type Span } from './locate';
+import { skipSpace, stringEnd } from './structure';
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const COLON = 58;
 const KEY = '"custom_id"';
-
-/** Index of the quote closing the string that opens at `open`, or -1. */
-function stringEnd(text: string, open: number): number {
-  let at = open;
-  for (;;) {
-    at = text.indexOf('"', at + 1);
-    if (at < 0) return -1;
-    let slashes = 0;
-    while (text.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return at;
-  }
-}
-
-function skipSpace(text: string, at: number): number {
-  while (at < text.length && ' \t\r\n'.includes(text[at]!)) at++;
-  return at;
-}
 
 /**
  * The first top-level `"custom_id": "…"` value of a line that JSON.parse accepted, found by skipping over strings
@@ -51,9 +34,12 @@ function scanCustomId(text: string): Span | undefined {
   return undefined;
 }
 
-/** The span of the custom_id value (else the nearest thing to it), the same one the editor underlines. */
-export function customIdSpan(text: string): Span {
-  return scanCustomId(text) ?? new LineTree(text).valueOrNearest(['custom_id']);
+/**
+ * The span of the custom_id value (else the nearest thing to it), the same one the editor underlines. On a line
+ * that repeats keys the scan's first custom_id may not be the one that counts, so the tree finds the last.
+ */
+export function customIdSpan(text: string, repeatsKeys = false): Span {
+  return (repeatsKeys ? undefined : scanCustomId(text)) ?? new LineTree(text).valueOrNearest(['custom_id']);
 }
 
 /** `line` and `column` are 0-based; the message shows them 1-based, as editors and the CLI do. */

@@ -11,6 +11,10 @@ export const Codes = {
   invalidJson: 'kluster.invalidJson',
   notAnObject: 'kluster.notAnObject',
   blankLine: 'kluster.blankLine',
+  duplicateKey: 'kluster.duplicateKey',
+  byteOrderMark: 'kluster.byteOrderMark',
+  /** The editor's note that a document has more problems than it publishes. */
+  moreProblems: 'kluster.moreProblems',
   missingCustomId: 'kluster.missingCustomId',
   invalidCustomId: 'kluster.invalidCustomId',
   duplicateCustomId: 'kluster.duplicateCustomId',
@@ -52,7 +56,7 @@ export const Codes = {
 export type Code = (typeof Codes)[keyof typeof Codes];
 
 /** Warnings in the editor (each line is still a valid request), but the service refuses the whole upload. */
-const REFUSED_BY_SERVICE: ReadonlySet<Code> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap]);
+const REFUSED_BY_SERVICE: ReadonlySet<Code> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap, Codes.byteOrderMark]);
 
 /** Whether a finding stops a submission: every error, and the warnings the service would refuse the file for. */
 export function blocksSubmission(d: { readonly severity: Severity; readonly code: Code }): boolean {
@@ -64,7 +68,9 @@ export type FixHint =
   | { readonly kind: 'insertProperty'; readonly key: 'custom_id' | 'method' | 'url' }
   | { readonly kind: 'replaceValue'; readonly key: 'method' | 'url' }
   | { readonly kind: 'uniqueCustomId'; readonly customId: string }
-  | { readonly kind: 'renameMaxTokens'; readonly alsoHasMaxCompletionTokens: boolean };
+  | { readonly kind: 'renameMaxTokens'; readonly alsoHasMaxCompletionTokens: boolean }
+  /** Not a text edit: the BOM is not part of the text (the editor rewrites the file without it). */
+  | { readonly kind: 'removeByteOrderMark' };
 
 /** A diagnostic within one line: the validator's per-line unit. */
 export interface LineDiagnostic {

@@ -1,6 +1,7 @@
 import { checkLine, voteLine, type LineCheck, type LineVote } from './checkLine';
 import { Codes, type FileKind, type LineDiagnostic, type RelatedLocation, type ValidationOptions } from './diagnostics';
 import {
+  byteOrderMarkDiagnostic,
   decideKind,
   fileTooLargeDiagnostic,
   FREE_TIER_MAX_BATCH_LINES,
@@ -47,6 +48,10 @@ export class JsonlDocumentValidator {
    * moves it by a line or so) so publishing never walks the whole document; undefined when not known.
    */
   private sizeCap: { record: LineRecord; before: number } | undefined;
+  /** Whether the file on disk starts with a BOM (the text never holds it). */
+  private byteOrderMark = false;
+  /** Its diagnostic, the same object while line 1 is unchanged (callers cache what they build from it). */
+  private byteOrderMarkSeen: { text: string; diagnostic: LineDiagnostic } | undefined;
 
   /** `eolBytes`: 1 for LF documents, 2 for CRLF; used for the file-size cap. */
   constructor(
@@ -127,6 +132,22 @@ export class JsonlDocumentValidator {
     return false;
   }
 
+  /** Whether the file starts with a byte order mark (not part of the text). Returns true when that changed. */
+  setByteOrderMark(present: boolean): boolean {
+    if (present === this.byteOrderMark) return false;
+    this.byteOrderMark = present;
+    return true;
+  }
+
+  private byteOrderMarkDiagnostic(): LineDiagnostic {
+    const text = this.records[0]?.text ?? '';
+    if (this.byteOrderMarkSeen?.text !== text) {
+      const { line: _line, ...diagnostic } = byteOrderMarkDiagnostic(text);
+      this.byteOrderMarkSeen = { text, diagnostic };
+    }
+    return this.byteOrderMarkSeen.diagnostic;
+  }
+
   /** New settings. Returns true when every line must be checked again (the model list changed). */
   setOptions(options: ValidationOptions): boolean {
     const recheck = options.knownModels !== this.options.knownModels;
@@ -136,9 +157,10 @@ export class JsonlDocumentValidator {
     return recheck;
   }
 
-  /** Calls `visit` for every diagnostic: per line, then duplicates, then the file caps. */
+  /** Calls `visit` for every diagnostic: the BOM, per line, then duplicates, then the file caps. */
   visit(visit: DiagnosticVisitor): void {
     const records = this.records;
+    if (this.byteOrderMark) visit(0, this.byteOrderMarkDiagnostic());
     // Few flagged lines: sort them. Many: one pass over all lines is cheaper than sorting.
     const flagged = this.flagged.size * 8 < records.length ? [...this.flagged].sort((a, b) => a.index - b.index) : records;
     const last = records.length - 1;
@@ -247,7 +269,7 @@ export class JsonlDocumentValidator {
   }
 
   private customIdSpan(record: LineRecord): Span {
-    record.customIdSpan ??= customIdSpan(record.text);
+    record.customIdSpan ??= customIdSpan(record.text, record.check?.repeatsKeys);
     return record.customIdSpan;
   }
 

@@ -54,3 +54,19 @@ export function fileTooLargeDiagnostic(line: number, lineText: string, totalByte
 }
 
 export { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES };
+
+/**
+ * Nothing in kluster.ai's docs says a byte order mark is accepted, and JSON Lines readers (Python's json, Node's
+ * JSON.parse) take it as part of line 1, which is then not valid JSON: the batch would fail on line 1.
+ */
+export function byteOrderMarkDiagnostic(firstLine: string): JsonlDiagnostic {
+  return {
+    line: 0,
+    startColumn: 0,
+    endColumn: Math.min(1, firstLine.length),
+    severity: 'warning',
+    code: Codes.byteOrderMark,
+    message: 'The file starts with a UTF-8 byte order mark (BOM): kluster.ai would read it as part of line 1, which is then not valid JSON. Save the file as UTF-8 without BOM.',
+    fix: { kind: 'removeByteOrderMark' },
+  };
+}

@@ -1,5 +1,6 @@
 import { modify, parseTree, type Node } from 'jsonc-parser';
 import type { LineDiagnostic } from './diagnostics';
+import { tooDeepForTree } from './structure';
 
 // Quick fixes as plain text edits within one line, so they are unit-tested without VS Code.
 
@@ -33,13 +34,17 @@ export function uniqueCustomId(base: string, isTaken: (id: string) => boolean, s
   }
 }
 
+/** The last property named `key`: of repeated keys, the one JSON.parse and kluster.ai keep. */
 function property(root: Node, key: string): Node | undefined {
-  return root.children?.find((p) => p.children?.[0]?.value === key);
+  const properties = root.children ?? [];
+  for (let i = properties.length - 1; i >= 0; i--) if (properties[i]!.children?.[0]?.value === key) return properties[i];
+  return undefined;
 }
 
 export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixContext): LineFix | undefined {
   const hint = diagnostic.fix;
-  if (!hint) return undefined;
+  // jsonc-parser recurses per nesting level.
+  if (!hint || tooDeepForTree(text)) return undefined;
   const root = parseTree(text);
   if (!root || root.type !== 'object') return undefined;
   const spaced = /"\s*:\s/.test(text);
@@ -80,6 +85,9 @@ export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixCon
         edits: [{ startColumn: node.offset, endColumn: node.offset + node.length, newText: JSON.stringify(id) }],
       };
     }
+    case 'removeByteOrderMark':
+      // Not in the line's text: the editor's code action rewrites the file (src/validation/codeActions.ts).
+      return undefined;
     case 'renameMaxTokens': {
       const body = property(root, 'body')?.children?.[1];
       const key = body && property(body, 'max_tokens')?.children?.[0];

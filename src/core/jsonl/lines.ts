@@ -33,7 +33,8 @@ export function isBlank(line: string): boolean {
  * break, a CRLF pair split across two chunks included.
  */
 export class LineSplitter {
-  private rest = '';
+  /** The unfinished last line, in pieces: a long line that spans many chunks is joined once, not once a chunk. */
+  private readonly rest: string[] = [];
   private first = true;
   /** Whether the text started with a byte order mark (3 bytes in UTF-8), which no line includes. */
   hadBom = false;
@@ -42,24 +43,31 @@ export class LineSplitter {
   constructor(private readonly onLine: (line: string, endingLength: number) => void) {}
 
   push(chunk: string): void {
-    let text = this.rest + chunk;
-    if (this.first && text.length > 0) {
-      this.hadBom = text.charCodeAt(0) === BOM;
-      text = stripBom(text);
+    if (this.first && chunk.length > 0) {
+      this.hadBom = chunk.charCodeAt(0) === BOM;
+      chunk = stripBom(chunk);
       this.first = false;
     }
+    const last = this.rest[this.rest.length - 1];
+    // No line ends in this chunk (and no CR before it waits for an LF): keep it for later.
+    if (chunk.indexOf('\n') < 0 && chunk.indexOf('\r') < 0 && (last === undefined || last.charCodeAt(last.length - 1) !== CR)) {
+      if (chunk.length > 0) this.rest.push(chunk);
+      return;
+    }
+    const text = this.rest.length > 0 ? this.rest.join('') + chunk : chunk;
+    this.rest.length = 0;
     const start = text.indexOf('\r') < 0 ? this.splitLf(text) : this.splitAny(text);
-    this.rest = start === 0 ? text : text.slice(start);
+    if (start < text.length) this.rest.push(start === 0 ? text : text.slice(start));
   }
 
   end(): void {
-    const rest = this.rest;
-    // Only a chunk's last character can be a CR still waiting to see whether an LF follows.
+    const rest = this.rest.join('');
+    // Only the last character can be a CR still waiting to see whether an LF follows.
     if (rest.length > 0) {
       if (rest.charCodeAt(rest.length - 1) === CR) this.onLine(rest.slice(0, -1), 1);
       else this.onLine(rest, 0);
     }
-    this.rest = '';
+    this.rest.length = 0;
   }
 
   /** The fast path for text without CR: returns where the unfinished last line starts. */

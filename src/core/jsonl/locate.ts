@@ -1,5 +1,4 @@
 import {
-  findNodeAtLocation,
   parse,
   parseTree,
   printParseErrorCode,
@@ -9,6 +8,7 @@ import {
   type Segment,
 } from 'jsonc-parser';
 import { printable, quoted } from './excerpt';
+import { tooDeepForTree } from './structure';
 
 // Positions inside one line, found with jsonc-parser. Only lines that have a problem get here: valid lines are
 // checked with JSON.parse and zod alone.
@@ -46,11 +46,13 @@ export interface SyntaxProblem extends Span {
 /** Where and why `JSON.parse` rejected a line. Falls back to V8's own message when jsonc-parser is more lenient. */
 export function locateSyntaxError(text: string, v8Message: string): SyntaxProblem {
   const errors: ParseError[] = [];
-  parse(text, errors, STRICT);
+  // jsonc-parser recurses per level: a line nested too deep gets V8's own message and position.
+  if (!tooDeepForTree(text)) parse(text, errors, STRICT);
   const first = errors[0];
   if (!first) {
     const at = /position (\d+)/.exec(v8Message);
-    const offset = at ? Number(at[1]) : 0;
+    // "Unexpected end of JSON input" has no position: it is the last character.
+    const offset = at ? Number(at[1]) : /end of JSON input/.test(v8Message) ? Math.max(0, text.length - 1) : 0;
     return { ...visibleSpan(text, offset, 1), message: `Invalid JSON: ${printable(v8Message)}` };
   }
   const name = printParseErrorCode(first.error as ParseErrorCode);
@@ -90,15 +92,78 @@ function visibleSpan(text: string, offset: number, length: number): Span {
   return offset > 0 ? { start: offset - 1, end: offset } : { start: 0, end: 0 };
 }
 
-/** The parsed tree of one line, built on first use. */
+/** A key written more than once in one object: every earlier occurrence and the last, which is the one that counts. */
+export interface RepeatedKey {
+  readonly key: string;
+  readonly ignored: readonly Span[];
+  readonly counted: Span;
+}
+
+/** The value of the last property named `key` (JSON.parse and kluster.ai keep the last of repeated keys). */
+function lastProperty(object: Node, key: string): Node | undefined {
+  const properties = object.children ?? [];
+  for (let i = properties.length - 1; i >= 0; i--) {
+    const children = properties[i]!.children;
+    if (children?.length === 2 && children[0]!.value === key) return children[1];
+  }
+  return undefined;
+}
+
+function nodeAt(root: Node, path: readonly Segment[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const segment of path) {
+    if (!node) return undefined;
+    if (typeof segment === 'string') node = node.type === 'object' ? lastProperty(node, segment) : undefined;
+    else node = node.type === 'array' ? node.children?.[segment] : undefined;
+  }
+  return node;
+}
+
+function spanOf(node: Node): Span {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+/** The parsed tree of one line, built on first use; none for a line nested too deep to parse recursively. */
 export class LineTree {
   private root: Node | undefined | null = null;
 
   constructor(readonly text: string) {}
 
   private get tree(): Node | undefined {
-    if (this.root === null) this.root = parseTree(this.text, [], STRICT);
+    if (this.root === null) this.root = tooDeepForTree(this.text) ? undefined : parseTree(this.text, [], STRICT);
     return this.root;
+  }
+
+  /** Whether positions inside the line can be found (false for a line nested too deep). */
+  get hasTree(): boolean {
+    return this.tree !== undefined;
+  }
+
+  /** Keys written twice in one object, at any depth, in the order they appear. */
+  repeatedKeys(): RepeatedKey[] {
+    const root = this.tree;
+    if (!root) return [];
+    const out: RepeatedKey[] = [];
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.type === 'object') {
+        const byKey = new Map<string, Node[]>();
+        for (const property of node.children ?? []) {
+          const keyNode = property.children?.[0];
+          if (!keyNode) continue;
+          const key = String(keyNode.value);
+          const seen = byKey.get(key);
+          if (seen) seen.push(keyNode);
+          else byKey.set(key, [keyNode]);
+        }
+        for (const [key, keyNodes] of byKey) {
+          if (keyNodes.length > 1) out.push({ key, ignored: keyNodes.slice(0, -1).map(spanOf), counted: spanOf(keyNodes[keyNodes.length - 1]!) });
+        }
+      }
+      for (const child of node.children ?? []) stack.push(child);
+    }
+    return out.sort((a, b) => a.ignored[0]!.start - b.ignored[0]!.start);
   }
 
   /** The whole line without surrounding whitespace. */
@@ -111,15 +176,15 @@ export class LineTree {
   value(path: readonly Segment[]): Span | undefined {
     const root = this.tree;
     if (!root) return undefined;
-    const node = path.length === 0 ? root : findNodeAtLocation(root, path as Segment[]);
-    return node ? { start: node.offset, end: node.offset + node.length } : undefined;
+    const node = nodeAt(root, path);
+    return node ? spanOf(node) : undefined;
   }
 
   /** The property name (with quotes) of the value at `path`; for array items and the root, the value itself. */
   key(path: readonly Segment[]): Span | undefined {
     const root = this.tree;
     if (!root) return undefined;
-    const node = path.length === 0 ? root : findNodeAtLocation(root, path as Segment[]);
+    const node = nodeAt(root, path);
     if (!node) return undefined;
     const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     const target = keyNode ?? node;
@@ -136,7 +201,7 @@ export class LineTree {
    */
   missing(parentPath: readonly Segment[]): Span {
     const root = this.tree;
-    const node = root && (parentPath.length === 0 ? root : findNodeAtLocation(root, parentPath as Segment[]));
+    const node = root && nodeAt(root, parentPath);
     if (!node) return this.lineSpan();
     const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     if (keyNode) return { start: keyNode.offset, end: keyNode.offset + keyNode.length };

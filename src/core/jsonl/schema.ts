@@ -6,6 +6,11 @@ import { Codes, type Code } from './diagnostics';
 // turns its issues into stable codes and messages, and `locate.ts` finds where.
 
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+/**
+ * Any integral number, also beyond 2^53 (z.int() stops at safe integers, but kluster itself sends 2^63-1). A
+ * literal with a fraction that rounds to an integral double is caught on the source text by `checkLine`.
+ */
+const integer = () => z.number().refine(Number.isInteger, { abort: true });
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) });
@@ -22,12 +27,12 @@ const requestBody = z.object({
   temperature: optional(z.number().min(0).max(2)),
   top_p: optional(z.number().min(0).max(1)),
   logprobs: optional(z.boolean()),
-  top_logprobs: optional(z.int().min(0).max(20)),
+  top_logprobs: optional(integer().min(0).max(20)),
   logit_bias: optional(z.record(z.string(), z.number().min(-100).max(100))),
   stop: optional(z.union([z.string(), z.array(z.string()).max(4)])),
-  max_completion_tokens: optional(z.int().min(1)),
-  max_tokens: optional(z.int().min(1)),
-  seed: optional(z.int()),
+  max_completion_tokens: optional(integer().min(1)),
+  max_tokens: optional(integer().min(1)),
+  seed: optional(integer()),
   stream: optional(z.boolean()),
   metadata: optional(z.record(z.string(), z.unknown())),
 });
@@ -50,6 +55,9 @@ export const resultLineSchema = z.object({
 
 /** One line of a fine-tuning dataset: a conversation. */
 export const finetuneLineSchema = z.object({ messages });
+
+/** Body parameters that must be integers, checked again on their source text. */
+export const INTEGER_BODY_KEYS = ['top_logprobs', 'max_completion_tokens', 'max_tokens', 'seed'] as const;
 
 export const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(['custom_id', 'method', 'url', 'body']);
 export const BODY_KEYS: ReadonlySet<string> = new Set(Object.keys(requestBody.shape));

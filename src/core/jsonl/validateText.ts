@@ -7,6 +7,7 @@ export function validateText(text: string, options: ValidationOptions): Validati
   const eolBytes = text.includes('\r\n') ? 2 : 1;
   const validator = new JsonlDocumentValidator(options, eolBytes);
   validator.load(splitLines(text));
+  validator.setByteOrderMark(text.charCodeAt(0) === 0xfeff);
   validator.checkPending();
   const diagnostics: JsonlDiagnostic[] = [];
   validator.visit((line, d, related) => diagnostics.push(related ? { ...d, line, related } : { ...d, line }));

@@ -82,6 +82,19 @@ describe('CLI against the emulator', () => {
     assert.match(run.err, /invalid\.jsonl:2: Line 2: not valid JSON/);
   });
 
+  it('a UTF-8 BOM: the emulator fails the batch on line 1, so submit stops at the offline check', async () => {
+    const input = await writeLines(f.dir, 'bom.jsonl', [`\uFEFF${requestLine('a', 'x')}`, requestLine('b', 'y')]);
+    const sent = await cli(['submit', input, '--wait', '--no-validate']);
+    assert.strictEqual(sent.code, ExitCode.findings);
+    assert.match(sent.err, /bom\.jsonl:1: Line 1: not valid JSON/);
+    const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
+    const checked = await cli(['submit', input, '--wait']);
+    assert.strictEqual(checked.code, ExitCode.findings);
+    assert.match(checked.err, /bom\.jsonl:1:1: warning kluster\.byteOrderMark: /);
+    assert.match(checked.err, /was not submitted: it has 1 problem kluster\.ai would refuse\./);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.path === '/v1/files').length, uploadsBefore, 'nothing uploaded');
+  });
+
   it('refuses to overwrite --out before uploading anything, unless --force', async () => {
     const input = await writeLines(f.dir, 'keep-in.jsonl', [requestLine('a', 'x')]);
     const out = path.join(f.dir, 'keep-out.jsonl');

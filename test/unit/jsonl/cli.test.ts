@@ -1,8 +1,10 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCaptured } from '../cli/helpers';
+import { runCli } from '../../../src/cli/main';
 import { validateFile, type JsonFileReport } from '../../../src/cli/validate';
 import { OPTIONS, request, VALID } from './helpers';
 
@@ -69,10 +71,13 @@ describe('CLI validate', () => {
     assert.deepStrictEqual((JSON.parse(free.out) as JsonFileReport[])[0]!.diagnostics.map((d) => [d.line, d.code, d.severity]), [[1000, 'kluster.freeTierLineCap', 'warning']]);
   });
 
-  it('reads CRLF files with a BOM and reports the same columns', async () => {
+  it('reads CRLF files with a BOM, warns about the BOM and reports the same columns', async () => {
     const file = write('crlf.jsonl', `\uFEFF${VALID}\r\n{"custom_id":"x",}\r\n`);
     const { out } = await cli('validate', file);
-    assert.strictEqual(out.split('\n')[0], `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`);
+    assert.deepStrictEqual(out.split('\n').slice(0, 2), [
+      `${file}:1:1: warning kluster.byteOrderMark: The file starts with a UTF-8 byte order mark (BOM): kluster.ai would read it as part of line 1, which is then not valid JSON. Save the file as UTF-8 without BOM.`,
+      `${file}:2:17: error kluster.invalidJson: Invalid JSON: trailing comma before }`,
+    ]);
   });
 
   it('ends lines at a lone CR as the editor does, even when a read ends between CR and LF', async () => {
@@ -111,6 +116,58 @@ describe('CLI validate', () => {
     assert.strictEqual(code, 5);
     assert.match(err, /^kluster: Cannot read .*missing\.jsonl: no such file\.$/m);
     assert.match(out, /fine\.jsonl: batch requests; 0 errors, 0 warnings/);
+  });
+
+  it('checks a line nested 8000 deep like any other, and the rest of the file too (validate and submit)', async () => {
+    const deep = '['.repeat(8000);
+    const file = write('deep.jsonl', `${VALID}\n${deep}\n${request({ temperature: 9 }, { custom_id: 'after' })}\n`);
+    const { code, out } = await cli('validate', file);
+    assert.strictEqual(code, 1);
+    assert.deepStrictEqual(out.split('\n').slice(0, 3), [
+      `${file}:2:8000: error kluster.invalidJson: Invalid JSON: Unexpected end of JSON input`,
+      `${file}:3:${request({ temperature: 9 }).indexOf('9') + 1}: error kluster.temperatureRange: \`temperature\` must be a number from 0 to 2, not 9.`,
+      `${file}: batch requests; 2 errors, 0 warnings`,
+    ]);
+    const submit = await cli('submit', file);
+    assert.strictEqual(submit.code, 1);
+    assert.match(submit.err, /deep\.jsonl was not submitted: it has 2 errors\./);
+  });
+
+  for (const format of ['text', 'json']) {
+    it(`streams ${format} diagnostics out while the file is still being read, as well-formed output`, async () => {
+      // A FIFO: the writer holds the end of the file back until the CLI has printed something.
+      const fifo = path.join(dir, `stream-${format}.jsonl`);
+      execFileSync('mkfifo', [fifo]);
+      let out = '';
+      const run = runCli(['validate', fifo, '--format', format], { out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`), err: () => undefined }, {});
+      const writer = fs.createWriteStream(fifo);
+      const problems = Array.from({ length: 5000 }, (_, i) => `{"custom_id":"${i}"}`).join('\n');
+      writer.write(`${problems}\n`);
+      const deadline = Date.now() + 10_000;
+      while (out.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const printedBeforeTheEnd = out.length;
+      writer.end(`${request({}, { custom_id: 'last' })}\n`);
+      assert.strictEqual(await run, 1);
+      assert.ok(printedBeforeTheEnd > 0, 'nothing was printed before the file ended');
+      if (format === 'json') {
+        const [report] = JSON.parse(out) as JsonFileReport[];
+        assert.deepStrictEqual([report!.file, report!.kind, report!.diagnostics.length], [fifo, 'batch', 15000]);
+        assert.deepStrictEqual(report!.diagnostics[0], { line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'kluster.missingBody', message: 'Missing `body`: expected an object with the chat completion request.' });
+      } else {
+        const lines = out.trimEnd().split('\n');
+        assert.strictEqual(lines.length, 15001);
+        assert.strictEqual(lines[lines.length - 1], `${fifo}: batch requests; 15000 errors, 0 warnings`);
+      }
+    });
+  }
+
+  it('keeps --format json well formed for several files, one of them unreadable', async () => {
+    const ok = write('json-ok.jsonl', `${VALID}\n`);
+    const bad = write('json-bad2.jsonl', `${VALID}\n{"custom_id":"x",}\n`);
+    const { code, out } = await cli('validate', ok, path.join(dir, 'nope.jsonl'), bad, '--format', 'json');
+    assert.strictEqual(code, 5);
+    const reports = JSON.parse(out) as JsonFileReport[];
+    assert.deepStrictEqual(reports.map((r) => [r.file, r.diagnostics.map((d) => d.code)]), [[ok, []], [bad, ['kluster.invalidJson']]]);
   });
 
   it('rejects bad usage with exit 2', async () => {
