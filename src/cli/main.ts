@@ -5,6 +5,7 @@ import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesConte
 import { resultsCommand } from './results';
 import { submitCommand } from './submit';
 import { escapeControls } from '../core/util/printable';
+import { resultsMergeCommand, resultsSummaryCommand, retryCommand } from './resultsFile';
 
 /** Every CLI command. Features add theirs here. */
 const COMMANDS: CliCommand[] = [
@@ -18,6 +19,9 @@ const COMMANDS: CliCommand[] = [
   batchesCancelCommand,
   submitCommand,
   resultsCommand,
+  retryCommand,
+  resultsMergeCommand,
+  resultsSummaryCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];
