@@ -1,9 +1,10 @@
 // One row of the results grid per results line: what a person scans (status, model, the last user message,
 // the reply, tokens, the error) as short excerpts, plus where the line is on disk to read it whole later.
 // Reads our joined format (`status`, `input_line`) and the service's raw output / error lines alike.
-import type { JoinedStatus } from './join';
+// No node import here: the grid's webview bundle uses these types and helpers too.
 
-export type RowStatus = JoinedStatus;
+/** The statuses of the joined format (src/core/results/join.ts's JoinedStatus). */
+export type RowStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
 export const ROW_STATUSES: readonly RowStatus[] = ['succeeded', 'failed', 'missing', 'unmatched'];
 
 /** Characters of the request and reply kept per row: what is shown and searched by the grid's text filter. */
