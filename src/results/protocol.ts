@@ -56,7 +56,7 @@ export type HostMessage =
       readonly notice?: string;
     }
   /** Indexing moved on (or finished): how many rows so far, and their summary. */
-  | { readonly type: 'progress'; readonly indexed: number; readonly complete: boolean; readonly summary: ResultsSummary; readonly columns: readonly ColumnId[] }
+  | { readonly type: 'progress'; readonly indexed: number; readonly complete: boolean; readonly summary: ResultsSummary; readonly columns: readonly ColumnId[]; readonly notice?: string }
   /** The rows a query shows: `viewId` names it in later page requests. */
   | { readonly type: 'view'; readonly viewId: number; readonly count: number }
   | { readonly type: 'rows'; readonly viewId: number; readonly start: number; readonly rows: readonly ResultRow[] }
@@ -181,7 +181,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'init':
       return isString(value.file) && (value.state === null || isGridState(value.state)) && typeof value.inputKnown === 'boolean' && isOptional(value.notice, isString);
     case 'progress':
-      return isIndex(value.indexed) && typeof value.complete === 'boolean' && isObject(value.summary) && Array.isArray(value.columns) && value.columns.every(isColumn);
+      return isIndex(value.indexed) && typeof value.complete === 'boolean' && isObject(value.summary) && Array.isArray(value.columns) && value.columns.every(isColumn) && isOptional(value.notice, isString);
     case 'view':
       return isIndex(value.viewId) && isIndex(value.count);
     case 'rows':

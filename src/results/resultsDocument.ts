@@ -122,7 +122,10 @@ export class ResultsDocument implements vscode.CustomDocument {
         }
       });
       if (generation !== this.generation) return;
-      this.notice = result.inputError ?? (result.inputMismatches ? `${result.inputMismatches} row(s) point at input lines that now hold another request (the input was edited); their request is not shown.` : undefined);
+      const notResults = this.rows.length > 0 && this.rows.every((r) => r.status === 'failed' && r.error === null);
+      this.notice = notResults
+        ? `${this.name} does not look like batch results: no line has a response or an error. Reopen it as text to edit it.`
+        : (result.inputError ?? (result.inputMismatches ? `${result.inputMismatches} row(s) point at input lines that now hold another request (the input was edited); their request is not shown.` : undefined));
     } catch (error) {
       if (generation !== this.generation || abort.signal.aborted) return;
       this.notice = `${this.name} could not be read: ${error instanceof Error ? error.message : String(error)}`;

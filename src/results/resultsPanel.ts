@@ -141,7 +141,7 @@ export class ResultsPanel extends Disposable {
 
   private onProgress(complete: boolean): void {
     if (!this.ready) return;
-    this.post({ type: 'progress', indexed: this.document.rows.length, complete, summary: this.document.summary(), columns: this.visibleColumns() });
+    this.post({ type: 'progress', indexed: this.document.rows.length, complete, summary: this.document.summary(), columns: this.visibleColumns(), notice: complete ? this.document.notice : undefined });
     // Rows in file order only grow while indexing: the same view, longer. Any other view is computed again.
     if (isIdentity(this.query)) this.post({ type: 'view', viewId: this.viewId, count: this.document.rows.length });
     else if (complete) this.runQuery(++this.viewId, this.query);

@@ -127,6 +127,7 @@ class ResultsApp {
           this.columns = [...message.columns];
           this.grid.setColumns(this.columns, this.state.widths, this.state.query.sort);
         }
+        if (message.complete) this.showNotice(message.notice);
         this.lastSummary = [message.summary, this.state.query, message.indexed, message.complete];
         this.bars.render(...this.lastSummary);
         return;
