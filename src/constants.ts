@@ -40,6 +40,9 @@ export const Commands = {
   resultsRefresh: 'kluster.results.refresh',
   resultsSnapshot: 'kluster.results.snapshot',
   resultsSetQuery: 'kluster.results.setQuery',
+  resultsOpenAt: 'kluster.results.openAt',
+  resultsOpenInChat: 'kluster.results.openInChat',
+  resultsMarksSnapshot: 'kluster.results.marksSnapshot',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

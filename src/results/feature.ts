@@ -9,16 +9,19 @@ import { resultsCommands } from './commands';
 import { RAW_RESULTS_VIEW_TYPE, RESULTS_VIEW_TYPE } from './protocol';
 import { ResultsDocument } from './resultsDocument';
 import { ResultsPanel } from './resultsPanel';
+import { OutcomeMarks } from './outcomeMarks';
 
 export class ResultsFeature extends Disposable implements vscode.CustomReadonlyEditorProvider<ResultsDocument> {
   private readonly panels = new Set<ResultsPanel>();
   private activePanel: ResultsPanel | undefined;
+  readonly marks: OutcomeMarks;
 
   constructor(
     readonly c: Container,
-    private readonly chat: ChatFeature,
+    readonly chat: ChatFeature,
   ) {
     super();
+    this.marks = this._register(new OutcomeMarks(c));
     for (const viewType of [RESULTS_VIEW_TYPE, RAW_RESULTS_VIEW_TYPE]) {
       this._register(vscode.window.registerCustomEditorProvider(viewType, this, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));
     }
@@ -28,6 +31,11 @@ export class ResultsFeature extends Disposable implements vscode.CustomReadonlyE
   /** The grid tab in front, else the one used last. */
   get active(): ResultsPanel | undefined {
     return [...this.panels].find((p) => p.panel.active) ?? this.activePanel;
+  }
+
+  /** The grid tab of `uri` whose webview is ready, if any. */
+  panelFor(uri: vscode.Uri): ResultsPanel | undefined {
+    return [...this.panels].find((p) => p.document.uri.fsPath === uri.fsPath && p.snapshot().ready);
   }
 
   async openCustomDocument(uri: vscode.Uri): Promise<ResultsDocument> {

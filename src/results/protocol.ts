@@ -58,14 +58,14 @@ export type HostMessage =
   /** Indexing moved on (or finished): how many rows so far, and their summary. */
   | { readonly type: 'progress'; readonly indexed: number; readonly complete: boolean; readonly summary: ResultsSummary; readonly columns: readonly ColumnId[]; readonly notice?: string }
   /** The rows a query shows: `viewId` names it in later page requests. */
-  | { readonly type: 'view'; readonly viewId: number; readonly count: number }
+  | { readonly type: 'view'; readonly viewId: number; readonly count: number; /** The `seq` of the query it answers. */ readonly seq?: number }
   | { readonly type: 'rows'; readonly viewId: number; readonly start: number; readonly rows: readonly ResultRow[] }
   | { readonly type: 'detail'; readonly row: ResultRow; readonly detail: RowDetail }
   /** The file changed on disk and is read again: pages cached so far are stale. */
   | { readonly type: 'reset'; readonly notice?: string }
   /** Automation and tests: apply this query as if typed. */
-  | { readonly type: 'setQuery'; readonly query: RowQuery }
-  | { readonly type: 'focusRow'; readonly position: number; readonly expand: boolean };
+  | { readonly type: 'setQuery'; readonly query: RowQuery; /** Then focus (and expand) this row of the new view. */ readonly focus?: { readonly position: number; readonly expand: boolean } }
+  ;
 
 // ---- webview -> host
 
@@ -84,7 +84,7 @@ export interface RenderReport {
 export type WebviewMessage =
   | { readonly type: 'ready'; readonly state: GridState | null }
   /** The host answers with a `view` of its own numbering. */
-  | { readonly type: 'query'; readonly query: RowQuery }
+  | { readonly type: 'query'; readonly query: RowQuery; readonly seq: number }
   | { readonly type: 'page'; readonly viewId: number; readonly start: number }
   | { readonly type: 'expand'; readonly index: number }
   | { readonly type: 'action'; readonly action: RowAction; readonly index: number }
@@ -152,7 +152,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'ready':
       return value.state === null || isGridState(value.state);
     case 'query':
-      return isRowQuery(value.query);
+      return isRowQuery(value.query) && isIndex(value.seq);
     case 'page':
       return isIndex(value.viewId) && isIndex(value.start);
     case 'expand':
@@ -183,7 +183,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'progress':
       return isIndex(value.indexed) && typeof value.complete === 'boolean' && isObject(value.summary) && Array.isArray(value.columns) && value.columns.every(isColumn) && isOptional(value.notice, isString);
     case 'view':
-      return isIndex(value.viewId) && isIndex(value.count);
+      return isIndex(value.viewId) && isIndex(value.count) && isOptional(value.seq, isIndex);
     case 'rows':
       return isIndex(value.viewId) && isIndex(value.start) && Array.isArray(value.rows) && value.rows.every((r) => isObject(r) && isIndex(r.index));
     case 'detail':
@@ -191,9 +191,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'reset':
       return isOptional(value.notice, isString);
     case 'setQuery':
-      return isRowQuery(value.query);
-    case 'focusRow':
-      return isIndex(value.position) && typeof value.expand === 'boolean';
+      return isRowQuery(value.query) && isOptional(value.focus, (f) => isObject(f) && isIndex(f.position) && typeof f.expand === 'boolean');
     default:
       return false;
   }

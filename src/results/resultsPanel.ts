@@ -116,8 +116,12 @@ export class ResultsPanel extends Disposable {
     this.post({ type: 'setQuery', query });
   }
 
-  focusRow(position: number, expand: boolean): void {
-    this.post({ type: 'focusRow', position, expand });
+  /** Shows the row of `customId` in file order, focused and expanded (Open in Results from the input's hover). */
+  async reveal(customId: string): Promise<boolean> {
+    const index = this.document.rows.findIndex((r) => r.customId === customId);
+    if (index < 0) return false;
+    this.post({ type: 'setQuery', query: {}, focus: { position: index, expand: true } });
+    return true;
   }
 
   async exportCsv(target?: vscode.Uri, bom?: boolean): Promise<vscode.Uri | undefined> {
@@ -147,11 +151,11 @@ export class ResultsPanel extends Disposable {
     else if (complete) this.runQuery(++this.viewId, this.query);
   }
 
-  private runQuery(viewId: number, query: RowQuery): void {
+  private runQuery(viewId: number, query: RowQuery, seq?: number): void {
     this.viewId = viewId;
     this.query = query;
     this.view = isIdentity(query) ? undefined : queryRows(this.document.rows, query);
-    this.post({ type: 'view', viewId, count: this.view ? this.view.length : this.document.rows.length });
+    this.post({ type: 'view', viewId, count: this.view ? this.view.length : this.document.rows.length, seq });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -170,7 +174,7 @@ export class ResultsPanel extends Disposable {
         return;
       }
       case 'query':
-        return this.runQuery(++this.viewId, message.query);
+        return this.runQuery(++this.viewId, message.query, message.seq);
       case 'page': {
         if (message.viewId !== this.viewId) return;
         const rows = this.document.rows;
@@ -233,19 +237,23 @@ export class ResultsPanel extends Disposable {
         vscode.window.setStatusBarMessage(detail?.reply ? '$(check) Reply copied to the clipboard' : 'This row has no reply', 2000);
         return;
       }
-      case 'openInChat': {
-        const text = row.line !== null && row.request !== '' ? await this.document.inputLine(row.line) : undefined;
-        if (!text) {
-          void vscode.window.showWarningMessage('The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.');
-          return;
-        }
-        const loaded = fromRequestLine(text);
-        const reply = (await this.document.detail(index))?.reply;
-        if (reply) loaded.conversation.messages.push({ role: 'assistant', text: reply });
-        const where = `${path.basename(input!)}:${row.line}`;
-        this.chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${row.customId ?? 'the request'} from ${where}${reply ? ' with its reply' : ''}.`);
-        return;
-      }
+      case 'openInChat':
+        return openRowInChat(this.document, index, this.chat);
     }
   }
+}
+
+/** Loads a row's request and its reply into the chat panel as a conversation to continue. */
+export async function openRowInChat(document: ResultsDocument, index: number, chat: ChatFeature): Promise<void> {
+  const row = document.rows[index];
+  const text = row && row.line !== null && row.request !== '' ? await document.inputLine(row.line) : undefined;
+  if (!row || !text) {
+    void vscode.window.showWarningMessage('The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.');
+    return;
+  }
+  const loaded = fromRequestLine(text);
+  const reply = (await document.detail(index))?.reply;
+  if (reply) loaded.conversation.messages.push({ role: 'assistant', text: reply });
+  const where = `${path.basename(document.inputPath!)}:${row.line}`;
+  chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${row.customId ?? 'the request'} from ${where}${reply ? ' with its reply' : ''}.`);
 }

@@ -29,6 +29,9 @@ class ResultsApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSummary: Parameters<SummaryBars['render']> | undefined;
+  private seq = 0;
+  /** A row to focus once the view of query `seq` is here (Open in Results). */
+  private pendingFocus: { seq: number; position: number; expand: boolean } | undefined;
 
   constructor(private readonly api: GridApi, root: HTMLElement) {
     const saved = api.getState();
@@ -120,7 +123,7 @@ class ResultsApp {
         this.showNotice(message.notice);
         this.grid.setColumns(this.columns, this.state.widths, this.state.query.sort);
         this.restoring = true;
-        this.api.postMessage({ type: 'query', query: this.state.query });
+        this.api.postMessage({ type: 'query', query: this.state.query, seq: ++this.seq });
         return;
       case 'progress': {
         if (message.columns.join() !== this.columns.join()) {
@@ -146,6 +149,10 @@ class ResultsApp {
           this.grid.scrollTo(0);
           this.grid.setFocus(0);
         }
+        if (this.pendingFocus && message.seq === this.pendingFocus.seq) {
+          this.focus(this.pendingFocus.position, this.pendingFocus.expand);
+          this.pendingFocus = undefined;
+        }
         this.report();
         return;
       }
@@ -160,18 +167,20 @@ class ResultsApp {
         this.showNotice(message.notice);
         this.restoring = true;
         this.viewId = -1;
-        this.api.postMessage({ type: 'query', query: this.state.query });
+        this.api.postMessage({ type: 'query', query: this.state.query, seq: ++this.seq });
         return;
       case 'setQuery':
         this.filter.value = message.query.text ?? '';
         this.setQuery(message.query);
-        return;
-      case 'focusRow':
-        this.grid.setFocus(message.position, true);
-        this.grid.element.focus();
-        if (message.expand) this.toggleDetail(message.position, true);
+        if (message.focus) this.pendingFocus = { seq: this.seq, ...message.focus };
         return;
     }
+  }
+
+  private focus(position: number, expand: boolean): void {
+    this.grid.setFocus(position, true);
+    this.grid.element.focus();
+    if (expand) this.api.postMessage({ type: 'expand', index: position });
   }
 
   private setQuery(query: RowQuery): void {
@@ -184,7 +193,7 @@ class ResultsApp {
       this.bars.render(...this.lastSummary);
     }
     this.save();
-    this.api.postMessage({ type: 'query', query });
+    this.api.postMessage({ type: 'query', query, seq: ++this.seq });
   }
 
   private toggleDetail(position: number, open = false): void {

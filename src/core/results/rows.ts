@@ -51,13 +51,17 @@ const countOr = (value: unknown): number | null => (typeof value === 'number' &&
 
 /** Whitespace runs become one space and the text is cut, never inside a surrogate pair. */
 export function excerpt(text: string, max = EXCERPT_LENGTH): string {
-  const flat = text.length > max * 4 ? text.slice(0, max * 4) : text;
-  const one = flat.replace(/\s+/g, ' ').trim();
-  if (one.length <= max) return one;
-  let end = max;
-  const last = one.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${one.slice(0, end)}…`;
+  // Only a prefix is flattened: enough for `max` characters unless whitespace runs eat it, then a longer one.
+  for (let size = max + 32; ; size *= 4) {
+    const part = text.length > size ? text.slice(0, size) : text;
+    const one = part.replace(/\s+/g, ' ').trim();
+    if (one.length <= max && part.length === text.length) return one;
+    if (one.length <= max) continue;
+    let end = max;
+    const last = one.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--;
+    return `${one.slice(0, end)}…`;
+  }
 }
 
 /** The text of a message's `content`: a string, or the text parts of an array of parts. */

@@ -109,3 +109,70 @@ describe('Results grid', function () {
     assert.ok(tab);
   });
 });
+
+describe('Result marks on the input file', function () {
+  this.timeout(120_000);
+  type Mark = { line: number; status: string; stale: boolean };
+  const marks = async (uri: vscode.Uri) => vscode.commands.executeCommand<Mark[] | undefined>(Commands.resultsMarksSnapshot, uri);
+  const expectMarks = async (uri: vscode.Uri, expected: [number, string, boolean][], what: string) => {
+    let last: Mark[] | undefined;
+    await waitFor(
+      what,
+      async () => {
+        last = await marks(uri);
+        return JSON.stringify(last?.map((m) => [m.line, m.status, m.stale])) === JSON.stringify(expected);
+      },
+      30_000,
+      () => last,
+    );
+  };
+  let input: vscode.Uri;
+  let results: vscode.Uri;
+
+  before(async () => {
+    input = await writeWorkspaceFile('marks/in.jsonl', [request('m1', 'first', 'model-a'), request('m2', 'second', 'model-a'), request('m3', 'third', 'model-b')]);
+    results = await writeWorkspaceFile('marks/in.results.jsonl', [success('m1', 1, 'model-a', 'Reply one\nsecond line', 9), failure('m2', 2, 'the model is overloaded'), JSON.stringify({ custom_id: 'm3', input_line: 3, status: 'missing', response: null, error: { code: 'missing', message: 'The batch expired.' } })]);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('marks each request line with its outcome, shows it on hover, shifts with edits and goes stale when the line changes', async () => {
+    const editor = await vscode.window.showTextDocument(input);
+    await expectMarks(input, [[0, 'succeeded', false], [1, 'failed', false], [2, 'missing', false]], 'a mark per request line');
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', input, new vscode.Position(1, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /kluster result: ✗ failed/);
+    assert.match(text, /the model is overloaded/);
+    assert.match(text, /\[Open in Results\]\(command:kluster\.results\.openAt\?/);
+    assert.match(text, /\[Open in Chat\]\(command:kluster\.results\.openInChat\?/);
+
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '\n\n'));
+    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', false], [4, 'missing', false]], 'the marks to move down two lines');
+    const line = editor.document.lineAt(3);
+    await editor.edit((edit) => edit.replace(line.range, request('m2', 'second, edited', 'model-a')));
+    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', true], [4, 'missing', false]], 'the edited line to be stale');
+
+    await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', false, vscode.ConfigurationTarget.Global);
+    await expectMarks(input, [], 'no marks with the setting off');
+    await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', true, vscode.ConfigurationTarget.Global);
+    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', true], [4, 'missing', false]], 'the marks back with the setting on');
+  });
+
+  it('Open in Results shows the grid at that row, expanded', async () => {
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.resultsOpenAt, results.fsPath, 'm3'), true);
+    let last: ResultsSnapshot | undefined;
+    await waitFor(
+      'the grid focused and expanded at m3',
+      async () => {
+        last = await snapshot();
+        return last?.file === results.fsPath && last.report?.detail === 2 && last.state.focused === 2;
+      },
+      30_000,
+      () => last && { file: last.file, report: last.report, focused: last.state.focused },
+    );
+  });
+});

@@ -7,7 +7,7 @@ describe('results grid protocol', () => {
     for (const message of [
       { type: 'ready', state: null },
       { type: 'ready', state },
-      { type: 'query', query: { models: ['m'], finishReasons: ['stop'] } },
+      { type: 'query', query: { models: ['m'], finishReasons: ['stop'] }, seq: 1 },
       { type: 'page', viewId: 2, start: 200 },
       { type: 'expand', index: 0 },
       { type: 'action', action: 'openInChat', index: 3 },
