@@ -129,6 +129,8 @@ export class ResultsIndexer {
         if (onRows && rows.length - sent >= batchRows) {
           onRows(rows.slice(sent));
           sent = rows.length;
+          // Lets the host answer the grid (its first pages) between batches instead of after the whole file.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
     } finally {
