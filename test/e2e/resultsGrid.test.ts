@@ -132,5 +132,4 @@ describe('E2E: results grid', function () {
     assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
     assert.match(await grid.locator('.body .row').first().innerText(), /req-00097/);
   });
-
 });
