@@ -1,8 +1,6 @@
 // Export CSV: the rows of the grid's view, in its order, with its visible columns, written as a stream to a
 // file the user picks (the save dialog asks before replacing one), optionally with a UTF-8 BOM for
 // spreadsheet apps that otherwise guess another encoding.
-import { createWriteStream } from 'fs';
-import { once } from 'events';
 import * as vscode from 'vscode';
 import { csvHeader, csvRecord } from '../core/results/csv';
 import type { ColumnId } from '../core/results/query';
@@ -41,20 +39,14 @@ export async function exportCsv(document: ResultsDocument, rows: readonly Result
   await writeAtomically(
     target.fsPath,
     async (temp) => {
-      const out = createWriteStream(temp);
-      try {
-        let chunk = csvHeader(columns, { bom: withBom });
-        for (const row of rows) {
-          chunk += csvRecord(row, columns);
-          if (chunk.length < 256 * 1024) continue;
-          if (!out.write(chunk)) await once(out, 'drain');
-          chunk = '';
-        }
-        out.write(chunk);
-      } finally {
-        out.end();
-        await once(out, 'close');
+      let chunk = csvHeader(columns, { bom: withBom });
+      for (const row of rows) {
+        chunk += csvRecord(row, columns);
+        if (chunk.length < 256 * 1024) continue;
+        await temp.write(chunk);
+        chunk = '';
       }
+      await temp.write(chunk);
     },
     { overwrite },
   );

@@ -6,8 +6,6 @@
 // - every replacement counts an attempt and records in `origin` which batch (or file) the row came from;
 // - newer rows no base row takes (another custom_id, a second result, unreadable) are kept as unmatched.
 // Base rows nothing touches are written back byte for byte.
-import { createWriteStream } from 'fs';
-import { once } from 'events';
 import { readLines } from './join';
 import { parseResult, type RowStatus } from './rows';
 import { writeAtomically } from '../util/atomicFile';
@@ -117,48 +115,42 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
   await writeAtomically(
     options.outPath,
     async (temp) => {
-      const out = createWriteStream(temp);
       let pending = '';
       const emit = async (text: string, status: RowStatus) => {
         summary.total++;
         summary.byStatus[status]++;
         pending += text + '\n';
         if (pending.length < 256 * 1024) return;
-        const ready = out.write(pending);
+        const chunk = pending;
         pending = '';
-        if (!ready) await once(out, 'drain');
+        await temp.write(chunk);
       };
-      try {
-        for await (const line of readLines(options.basePath, options.signal)) {
-          if (!line.text.trim()) continue;
-          const parsed = parseResult(line.text);
-          const candidates = parsed.customId !== null && parsed.status !== 'unmatched' && !taken.has(parsed.customId) ? byId.get(parsed.customId) : undefined;
-          const record = candidates && parseObject(line.text);
-          if (!candidates || !record) {
-            await emit(line.text, parsed.status);
-            continue;
-          }
-          taken.add(parsed.customId!);
-          let current = { record, status: parsed.status };
-          for (const candidate of candidates) {
-            if (!candidate) continue;
-            if (current.status === 'succeeded' && ran(candidate.status)) summary.alreadySucceeded++;
-            else if (candidate.status === 'succeeded') summary.recovered++;
-            else if (candidate.status === 'failed') summary.failedAgain++;
-            current = applyNewer(current.record, current.status, candidate) ?? current;
-          }
-          await emit(current.record === record ? line.text : JSON.stringify(current.record), current.status);
+      for await (const line of readLines(options.basePath, options.signal)) {
+        if (!line.text.trim()) continue;
+        const parsed = parseResult(line.text);
+        const candidates = parsed.customId !== null && parsed.status !== 'unmatched' && !taken.has(parsed.customId) ? byId.get(parsed.customId) : undefined;
+        const record = candidates && parseObject(line.text);
+        if (!candidates || !record) {
+          await emit(line.text, parsed.status);
+          continue;
         }
-        const leftovers = [...byId].filter(([id]) => !taken.has(id)).flatMap(([, list]) => list.filter(Boolean).map((c) => unmatchedRecord(c.record, '', c.origin)));
-        for (const record of [...leftovers, ...extra]) {
-          summary.unmatched++;
-          await emit(JSON.stringify(record), 'unmatched');
+        taken.add(parsed.customId!);
+        let current = { record, status: parsed.status };
+        for (const candidate of candidates) {
+          if (!candidate) continue;
+          if (current.status === 'succeeded' && ran(candidate.status)) summary.alreadySucceeded++;
+          else if (candidate.status === 'succeeded') summary.recovered++;
+          else if (candidate.status === 'failed') summary.failedAgain++;
+          current = applyNewer(current.record, current.status, candidate) ?? current;
         }
-        if (pending) out.write(pending);
-      } finally {
-        out.end();
-        await once(out, 'close');
+        await emit(current.record === record ? line.text : JSON.stringify(current.record), current.status);
       }
+      const leftovers = [...byId].filter(([id]) => !taken.has(id)).flatMap(([, list]) => list.filter(Boolean).map((c) => unmatchedRecord(c.record, '', c.origin)));
+      for (const record of [...leftovers, ...extra]) {
+        summary.unmatched++;
+        await emit(JSON.stringify(record), 'unmatched');
+      }
+      if (pending) await temp.write(pending);
     },
     { overwrite: options.overwrite },
   );

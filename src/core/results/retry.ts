@@ -1,11 +1,10 @@
 // Retry selection: a new batch file with exactly the requests that failed or got no result, copied from the
 // input byte for byte (same custom_ids), in input order. Works from our joined results and from the
 // service's raw output / error files alike (an input request with no result at all counts as missing).
-import { createWriteStream, promises as fs } from 'fs';
-import { once } from 'events';
+import { promises as fs } from 'fs';
 import { readLines } from './join';
 import { parseResult } from './rows';
-import { writeAtomically } from '../util/atomicFile';
+import { writeAtomically, type TempFile } from '../util/atomicFile';
 
 export type RetryOnly = 'failed' | 'missing';
 
@@ -102,20 +101,17 @@ export async function selectRetry(options: RetryOptions): Promise<RetrySelection
   return { ...selection, fileWritten: true };
 }
 
-/** Copies each span of `source` to `dest`, each ended by LF: the request bytes exactly as in the input. */
-async function copySpans(source: string, spans: readonly { offset: number; length: number }[], dest: string): Promise<void> {
+/** Copies each span of `source` to the temp file, each ended by LF: the request bytes exactly as in the input. */
+async function copySpans(source: string, spans: readonly { offset: number; length: number }[], temp: TempFile): Promise<void> {
   const handle = await fs.open(source, 'r');
-  const out = createWriteStream(dest);
   try {
     for (const span of spans) {
       const buffer = Buffer.alloc(span.length + 1);
       await handle.read(buffer, 0, span.length, span.offset);
       buffer[span.length] = 10;
-      if (!out.write(buffer)) await once(out, 'drain');
+      await temp.write(buffer);
     }
   } finally {
-    out.end();
-    await once(out, 'close');
     await handle.close();
   }
 }
