@@ -58,6 +58,22 @@ const contexts = [
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
   },
+  {
+    // The results grid's webview: its script, and its stylesheet with the codicon font beside it.
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? 'external' : true,
+    sourcesContent: false,
+    minify: production,
+    logLevel: 'silent',
+    plugins: [problemMatcher],
+    entryPoints: { results: 'src/resultsView/main.ts', 'results-style': 'src/resultsView/results.css' },
+    outdir: 'dist',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
 ];
 
 if (withTests) {

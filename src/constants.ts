@@ -34,6 +34,15 @@ export const Commands = {
   chatRegenerate: 'kluster.chat.regenerate',
   chatClear: 'kluster.chat.clear',
   chatSnapshot: 'kluster.chat.snapshot',
+  // Results grid (src/results)
+  resultsReopenAsText: 'kluster.results.reopenAsText',
+  resultsExportCsv: 'kluster.results.exportCsv',
+  resultsRefresh: 'kluster.results.refresh',
+  resultsSnapshot: 'kluster.results.snapshot',
+  resultsSetQuery: 'kluster.results.setQuery',
+  resultsOpenAt: 'kluster.results.openAt',
+  resultsOpenInChat: 'kluster.results.openInChat',
+  resultsMarksSnapshot: 'kluster.results.marksSnapshot',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -9,6 +9,7 @@ import { registerCommands } from './commands';
 import { Config } from './config';
 import { Disposable } from './lifecycle';
 import { Logger } from './log';
+import { ResultsFeature } from './results/feature';
 import { BatchValidationFeature } from './validation/feature';
 
 /** Owns every service of the extension. Built once in `activate`, disposed with the extension. */
@@ -30,7 +31,8 @@ export class Container extends Disposable {
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
     this._register(new BatchesFeature(this, files));
-    this._register(new ChatFeature(this));
+    const chat = this._register(new ChatFeature(this));
+    this._register(new ResultsFeature(this, chat));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

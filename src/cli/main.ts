@@ -6,6 +6,7 @@ import { resultsCommand } from './results';
 import { submitCommand } from './submit';
 import { escapeControls } from '../core/util/printable';
 import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
+import { resultsMergeCommand, resultsSummaryCommand, retryCommand } from './resultsFile';
 
 /** Every CLI command. Features add theirs here. */
 const COMMANDS: CliCommand[] = [
@@ -22,6 +23,9 @@ const COMMANDS: CliCommand[] = [
   experimentBuildCommand,
   experimentScoreCommand,
   experimentJudgeCommand,
+  retryCommand,
+  resultsMergeCommand,
+  resultsSummaryCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];

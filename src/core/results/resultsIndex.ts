@@ -1,0 +1,147 @@
+// Indexes a results file as a stream (never one string): one ResultRow per line with its byte offset, so
+// pages of rows are served from memory and a row is read whole from disk only when it is expanded. When the
+// input file is known, each row also gets its request's model and last user message, read in the same pass.
+import { promises as fs } from 'fs';
+import { readLines } from './join';
+import { parseResult, requestInfo, toRow, type RequestInfo, type ResultRow } from './rows';
+
+export interface Span {
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface IndexOptions {
+  readonly resultsPath: string;
+  /** The batch input the results were joined to; rows then carry their request's excerpt. */
+  readonly inputPath?: string | null;
+  readonly signal?: AbortSignal;
+  /** Rows per batch handed to `onRows` (default 2000): the first batch is shown while the rest is read. */
+  readonly batchRows?: number;
+}
+
+/** Reads `span` of `file` as UTF-8. */
+export async function readSpan(file: string, span: Span): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(span.length);
+    const { bytesRead } = await handle.read(buffer, 0, span.length, span.offset);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The input file read alongside the results: joined results come in input order, so the input is read
+ * forward once; a line asked for again (or out of order) is read back from disk by its offset.
+ */
+class InputCursor {
+  private readonly lines: AsyncGenerator<{ number: number; offset: number; length: number; text: string }>;
+  private readonly offsets: number[] = [0];
+  private readonly lengths: number[] = [0];
+  private ended = false;
+  private handle: fs.FileHandle | undefined;
+
+  constructor(private readonly path: string, signal?: AbortSignal) {
+    this.lines = readLines(path, signal);
+  }
+
+  span(line: number): Span | undefined {
+    return line < this.offsets.length ? { offset: this.offsets[line]!, length: this.lengths[line]! } : undefined;
+  }
+
+  async text(line: number): Promise<string | undefined> {
+    while (!this.ended && this.offsets.length <= line) {
+      const next = await this.lines.next();
+      if (next.done) {
+        this.ended = true;
+        break;
+      }
+      this.offsets.push(next.value.offset);
+      this.lengths.push(next.value.length);
+      if (next.value.number === line) return next.value.text;
+    }
+    const span = this.span(line);
+    if (!span) return undefined;
+    this.handle ??= await fs.open(this.path, 'r');
+    const buffer = Buffer.alloc(span.length);
+    await this.handle.read(buffer, 0, span.length, span.offset);
+    return buffer.toString('utf8');
+  }
+
+  async close(): Promise<void> {
+    await this.lines.return(undefined);
+    await this.handle?.close();
+  }
+}
+
+export interface IndexResult {
+  readonly rows: ResultRow[];
+  /** Rows whose input line holds another custom_id than the result (the input was edited): no request shown. */
+  readonly inputMismatches: number;
+  /** Why the input could not be read, when it was given but could not be. */
+  readonly inputError?: string;
+}
+
+/**
+ * Reads the results file, calling `onRows` with each batch of new rows as soon as it is parsed, and
+ * resolves to every row. Blank lines are skipped; a line that is not JSON becomes an unmatched row.
+ */
+export class ResultsIndexer {
+  private cursor: InputCursor | undefined;
+
+  constructor(private readonly options: IndexOptions) {}
+
+  /** Where input line `line` (1-based) is, once the index has read that far. */
+  inputSpan(line: number): Span | undefined {
+    return this.cursor?.span(line);
+  }
+
+  async run(onRows?: (rows: readonly ResultRow[]) => void): Promise<IndexResult> {
+    const { resultsPath, inputPath, signal } = this.options;
+    const batchRows = this.options.batchRows ?? 2000;
+    let inputError: string | undefined;
+    if (inputPath) {
+      try {
+        await fs.access(inputPath);
+        this.cursor = new InputCursor(inputPath, signal);
+      } catch (error) {
+        inputError = `The input file ${inputPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`;
+      }
+    }
+    const rows: ResultRow[] = [];
+    let inputMismatches = 0;
+    let sent = 0;
+    try {
+      for await (const line of readLines(resultsPath, signal)) {
+        if (!line.text.trim()) continue;
+        const parsed = parseResult(line.text);
+        let request: RequestInfo | undefined;
+        if (this.cursor && parsed.inputLine !== null) {
+          const text = await this.cursor.text(parsed.inputLine);
+          request = text === undefined ? undefined : requestInfo(text);
+          if (request && request.customId !== parsed.customId) {
+            inputMismatches++;
+            request = undefined;
+          }
+        }
+        rows.push(toRow(parsed, { index: rows.length, fileLine: line.number, offset: line.offset, length: line.length }, request));
+        if (onRows && rows.length - sent >= batchRows) {
+          onRows(rows.slice(sent));
+          sent = rows.length;
+          // Lets the host answer the grid (its first pages) between batches instead of after the whole file.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    } finally {
+      await this.cursor?.close();
+    }
+    if (onRows && rows.length > sent) onRows(rows.slice(sent));
+    return { rows, inputMismatches, inputError };
+  }
+}
+
+/** Indexes a whole results file (for the CLI and tests). */
+export async function indexResults(options: IndexOptions): Promise<IndexResult> {
+  return new ResultsIndexer(options).run();
+}

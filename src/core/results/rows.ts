@@ -1,0 +1,179 @@
+// One row of the results grid per results line: what a person scans (status, model, the last user message,
+// the reply, tokens, the error) as short excerpts, plus where the line is on disk to read it whole later.
+// Reads our joined format (`status`, `input_line`) and the service's raw output / error lines alike.
+// No node import here: the grid's webview bundle uses these types and helpers too.
+
+/** The statuses of the joined format (src/core/results/join.ts's JoinedStatus). */
+export type RowStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
+export const ROW_STATUSES: readonly RowStatus[] = ['succeeded', 'failed', 'missing', 'unmatched'];
+
+/** Characters of the request and reply kept per row: what is shown and searched by the grid's text filter. */
+export const EXCERPT_LENGTH = 500;
+
+export interface ResultRow {
+  /** 0-based position of the row in the results file (the grid's unfiltered order). */
+  readonly index: number;
+  /** 1-based line of the results file. */
+  readonly fileLine: number;
+  /** Where the results line is in the file, in bytes, to read it whole. */
+  readonly offset: number;
+  readonly length: number;
+  /** 1-based line of the input file the request is on; null when not known (unmatched, raw output files). */
+  readonly line: number | null;
+  readonly customId: string | null;
+  readonly status: RowStatus;
+  readonly model: string | null;
+  /** The last user message of the request, on one line, cut to EXCERPT_LENGTH; '' when the input is not known. */
+  readonly request: string;
+  /** The reply, on one line, cut to EXCERPT_LENGTH. */
+  readonly reply: string;
+  readonly finishReason: string | null;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+  readonly error: string | null;
+  /** How many times the request ran (merged retries count up); 1 for a plain result, 0 for one that never ran. */
+  readonly attempts: number;
+  /** Which batch (or file) the row's result came from, when a merge recorded it. */
+  readonly origin: string | null;
+}
+
+/** What an input (request) line contributes to its row. */
+export interface RequestInfo {
+  readonly customId: string | null;
+  readonly model: string | null;
+  readonly lastUser: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const stringOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const countOr = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
+
+/** Whitespace runs become one space and the text is cut, never inside a surrogate pair. */
+export function excerpt(text: string, max = EXCERPT_LENGTH): string {
+  // Only a prefix is flattened: enough for `max` characters unless whitespace runs eat it, then a longer one.
+  for (let size = max + 32; ; size *= 4) {
+    const part = text.length > size ? text.slice(0, size) : text;
+    const one = part.replace(/\s+/g, ' ').trim();
+    if (one.length <= max && part.length === text.length) return one;
+    if (one.length <= max) continue;
+    let end = max;
+    const last = one.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--;
+    return `${one.slice(0, end)}…`;
+  }
+}
+
+/** The text of a message's `content`: a string, or the text parts of an array of parts. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (isObject(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : isObject(part) && part.type === 'image_url' ? '[image]' : ''))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Model and last user message of a request line; empty when the line is not a request. */
+export function requestInfo(text: string): RequestInfo {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { customId: null, model: null, lastUser: '' };
+  }
+  const body = isObject(value) && isObject(value.body) ? value.body : undefined;
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  const user = [...messages].reverse().find((m) => isObject(m) && m.role === 'user') as Json | undefined;
+  return { customId: isObject(value) ? stringOr(value.custom_id) : null, model: stringOr(body?.model), lastUser: excerpt(contentText(user?.content)) };
+}
+
+/** The fields of a results line the grid needs, before the input is known. */
+export interface ParsedResult {
+  readonly customId: string | null;
+  readonly inputLine: number | null;
+  readonly status: RowStatus;
+  readonly model: string | null;
+  readonly reply: string;
+  readonly finishReason: string | null;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+  readonly error: string | null;
+  readonly attempts: number;
+  readonly origin: string | null;
+}
+
+function errorMessage(record: Json, response: Json | undefined, statusCode: number | null): string | null {
+  const error = record.error;
+  if (isObject(error)) return stringOr(error.message) ?? stringOr(error.code) ?? JSON.stringify(error);
+  if (typeof error === 'string' && error) return error;
+  const bodyError = isObject(response?.body) ? response.body.error : undefined;
+  if (isObject(bodyError) && typeof bodyError.message === 'string') return bodyError.message;
+  if (statusCode !== null && (statusCode < 200 || statusCode >= 300)) return `HTTP ${statusCode}`;
+  return null;
+}
+
+/** The status a line states (joined format), else what its response says (raw output and error files). */
+function statusOf(record: Json, response: Json | undefined, statusCode: number | null): RowStatus {
+  if (typeof record.status === 'string' && (ROW_STATUSES as readonly string[]).includes(record.status)) return record.status as RowStatus;
+  if (record.error !== null && record.error !== undefined) return 'failed';
+  if (!response || statusCode === null || statusCode < 200 || statusCode >= 300) return 'failed';
+  return 'succeeded';
+}
+
+/** Reads one results line; a line that is not a JSON object becomes an unmatched row saying so. */
+export function parseResult(text: string): ParsedResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!isObject(value)) {
+    return { customId: null, inputLine: null, status: 'unmatched', model: null, reply: excerpt(text), finishReason: null, promptTokens: null, completionTokens: null, error: 'This line is not a JSON object.', attempts: 0, origin: null };
+  }
+  const response = isObject(value.response) ? value.response : undefined;
+  const statusCode = countOr(response?.status_code);
+  const body = isObject(response?.body) ? response.body : undefined;
+  const choice = Array.isArray(body?.choices) && isObject(body.choices[0]) ? body.choices[0] : undefined;
+  const message = isObject(choice?.message) ? choice.message : undefined;
+  const usage = isObject(body?.usage) ? body.usage : undefined;
+  const status = statusOf(value, response, statusCode);
+  const inputLine = countOr(value.input_line);
+  const attempts = countOr(value.attempts) ?? (status === 'succeeded' || status === 'failed' ? 1 : 0);
+  return {
+    customId: stringOr(value.custom_id),
+    inputLine: inputLine && Number.isInteger(inputLine) ? inputLine : null,
+    status,
+    model: stringOr(body?.model),
+    reply: excerpt(contentText(message?.content)),
+    finishReason: stringOr(choice?.finish_reason),
+    promptTokens: countOr(usage?.prompt_tokens),
+    completionTokens: countOr(usage?.completion_tokens),
+    error: status === 'succeeded' ? null : errorMessage(value, response, statusCode),
+    attempts,
+    origin: stringOr(value.origin),
+  };
+}
+
+/** A row from a parsed results line, where it is, and its request when the input is known. */
+export function toRow(parsed: ParsedResult, where: { index: number; fileLine: number; offset: number; length: number }, request?: RequestInfo): ResultRow {
+  return {
+    index: where.index,
+    fileLine: where.fileLine,
+    offset: where.offset,
+    length: where.length,
+    line: parsed.inputLine,
+    customId: parsed.customId,
+    status: parsed.status,
+    model: parsed.model ?? request?.model ?? null,
+    request: request?.lastUser ?? '',
+    reply: parsed.reply,
+    finishReason: parsed.finishReason,
+    promptTokens: parsed.promptTokens,
+    completionTokens: parsed.completionTokens,
+    error: parsed.error,
+    attempts: parsed.attempts,
+    origin: parsed.origin,
+  };
+}

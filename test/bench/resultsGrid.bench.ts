@@ -1,0 +1,168 @@
+// The results grid on a 100k-row results file (about 80 MB) with its input: how long until the first rows
+// are on screen, how long until the whole file is indexed (against the floor of reading both files and
+// JSON.parse-ing each line, measured in the same run), and how many row elements the DOM holds while
+// scrolling. The host side is the real core (ResultsIndexer, queryRows); the webview is dist/results.js
+// in real Chromium under the production CSP, answered by a stand-in host that speaks the same protocol.
+// usage: node esbuild.js --tests && node out/test/bench/resultsGrid.bench.js
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium } from 'playwright-core';
+import { chatCsp } from '../../src/chat/csp';
+import { readLines } from '../../src/core/results/join';
+import { ResultsIndexer } from '../../src/core/results/resultsIndex';
+import type { ResultRow } from '../../src/core/results/rows';
+import { summarize } from '../../src/core/results/summary';
+import { PAGE_ROWS, type WebviewMessage } from '../../src/results/protocol';
+import { CHROME_ARGS } from '../vscode/browser';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const ROWS = 100_000;
+const WORDS = 'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(' ');
+
+function writeFiles(dir: string): { input: string; results: string } {
+  const input = path.join(dir, 'bench.jsonl');
+  const results = path.join(dir, 'bench.results.jsonl');
+  const inputLines: string[] = [];
+  const resultLines: string[] = [];
+  for (let i = 1; i <= ROWS; i++) {
+    const words = (n: number) => Array.from({ length: n }, (_, k) => WORDS[(i * 7 + k) % WORDS.length]).join(' ');
+    const model = ['deepseek-ai/DeepSeek-V3', 'google/gemma-3-27b-it', 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo'][i % 3]!;
+    inputLines.push(JSON.stringify({ custom_id: `req-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: words(30) }] } }));
+    resultLines.push(
+      i % 50 === 0
+        ? JSON.stringify({ custom_id: `req-${i}`, input_line: i, status: 'failed', id: `r-${i}`, response: null, error: { code: 'server_error', message: 'The model is overloaded.' } })
+        : JSON.stringify({
+            custom_id: `req-${i}`,
+            input_line: i,
+            status: 'succeeded',
+            id: `batch_req_${i}`,
+            response: { status_code: 200, request_id: `q-${i}`, body: { id: `chatcmpl-${i}`, object: 'chat.completion', created: 1733000000, model, choices: [{ index: 0, message: { role: 'assistant', content: words(105) }, finish_reason: 'stop' }], usage: { prompt_tokens: 40, completion_tokens: 140, total_tokens: 180 } } },
+            error: null,
+          }),
+    );
+  }
+  fs.writeFileSync(input, inputLines.join('\n') + '\n');
+  fs.writeFileSync(results, resultLines.join('\n') + '\n');
+  return { input, results };
+}
+
+async function floorMs(files: string[]): Promise<number> {
+  const start = performance.now();
+  for (const file of files) for await (const line of readLines(file)) if (line.text) JSON.parse(line.text);
+  return performance.now() - start;
+}
+
+function pageHtml(): string {
+  const nonce = randomBytes(16).toString('base64');
+  const css = [path.join(ROOT, 'dist', 'results-style.css'), path.join(ROOT, 'media', 'markdown.css')].map((f) => `<link rel="stylesheet" href="file://${f}">`).join('');
+  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${chatCsp('file:', nonce)}">${css}</head><body><script nonce="${nonce}" src="file://${path.join(ROOT, 'dist', 'results.js')}"></script></body></html>`;
+}
+
+/** The page's DOM as used here (this file is typechecked without the DOM library). */
+interface MiniElement {
+  scrollTop: number;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface MiniDocument {
+  querySelector(selector: string): MiniElement | null;
+  querySelectorAll(selector: string): ArrayLike<MiniElement> & Iterable<MiniElement>;
+}
+
+interface PageGlobals {
+  document: MiniDocument;
+  hostReceive(message: unknown): void;
+  acquireVsCodeApi: () => unknown;
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'results.js'))) throw new Error('dist/results.js is missing: run `node esbuild.js` first');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kluster-grid-bench-'));
+  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: CHROME_ARGS });
+  try {
+    const files = writeFiles(dir);
+    const mb = (fs.statSync(files.results).size / 1048576).toFixed(1);
+    await floorMs([files.input, files.results]); // warm-up: JIT, page cache
+    const floor = await floorMs([files.input, files.results]);
+    fs.writeFileSync(path.join(dir, 'grid.html'), pageHtml());
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as PageGlobals;
+      let saved: unknown;
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.hostReceive(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
+    });
+
+    // The stand-in host: what ResultsPanel does, on the real core, answering the page's messages.
+    const rows: ResultRow[] = [];
+    let complete = false;
+    let viewId = 0;
+    const send = (message: unknown) => void page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message).catch(() => undefined);
+    let ready = false;
+    const progress = () => {
+      if (!ready) return;
+      send({ type: 'progress', indexed: rows.length, complete, summary: summarize(rows), columns: ['line', 'customId', 'status', 'model', 'request', 'reply', 'finishReason', 'promptTokens', 'completionTokens', 'error'] });
+      send({ type: 'view', viewId, count: rows.length });
+    };
+    await page.exposeFunction('hostReceive', (message: WebviewMessage) => {
+      if (message.type === 'ready') {
+        ready = true;
+        send({ type: 'init', file: 'bench.results.jsonl', state: null, inputKnown: true });
+      } else if (message.type === 'query') {
+        viewId++;
+        progress();
+      } else if (message.type === 'page' && message.viewId === viewId) {
+        send({ type: 'rows', viewId, start: message.start, rows: rows.slice(message.start, message.start + PAGE_ROWS) });
+      }
+    });
+
+    const started = performance.now();
+    let lastProgress = 0;
+    const indexed = new ResultsIndexer({ resultsPath: files.results, inputPath: files.input }).run((batch) => {
+      rows.push(...batch);
+      if (performance.now() - lastProgress > 250 || lastProgress === 0) {
+        lastProgress = performance.now();
+        progress();
+      }
+    });
+    await page.goto('file://' + path.join(dir, 'grid.html'));
+    await page.waitForSelector('.body .row:not(.placeholder)', { timeout: 60_000 });
+    const firstRowsMs = performance.now() - started;
+    await indexed;
+    const indexMs = performance.now() - started;
+    complete = true;
+    progress();
+    await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelector('.grid')?.getAttribute('aria-rowcount') === String(n + 1), ROWS);
+
+    let maxRows = 0;
+    for (const fraction of [0.1, 0.25, 0.5, 0.75, 0.99, 0.3, 0]) {
+      await page.evaluate((top) => {
+        const viewport = (globalThis as unknown as PageGlobals).document.querySelector('.viewport')!;
+        viewport.scrollTop = top;
+      }, Math.floor(fraction * ROWS) * 24);
+      const wanted = `req-${Math.floor(fraction * ROWS) + 1}`;
+      await page.waitForFunction((id) => [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row:not(.placeholder)')].some((r) => r.textContent?.includes(id)), wanted, { timeout: 30_000 });
+      maxRows = Math.max(maxRows, await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row').length));
+    }
+    if (errors.length) throw new Error(`webview errors: ${errors.join(' | ')}`);
+    console.log(`results grid (Chromium ${browser.version()}): ${ROWS} rows, results file ${mb} MB, with its input`);
+    console.log(`  first rows on screen:   ${firstRowsMs.toFixed(0)} ms from opening`);
+    console.log(`  fully indexed:          ${indexMs.toFixed(0)} ms`);
+    console.log(`  floor (read + JSON.parse of results and input): ${floor.toFixed(0)} ms; index/floor ratio ${(indexMs / floor).toFixed(2)}`);
+    console.log(`  rows in the DOM while scrolling: at most ${maxRows}`);
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+// A person opens a 50,000-row results file: the kluster Results grid shows its first rows, keeps only the rows
+// on screen in the DOM while scrolling, expands a row with Enter, filters with `/`, and a reply full of hostile
+// HTML stays inert text. Light, dark and high-contrast screenshots; the grid comes back after a reload.
+import * as assert from 'assert';
+import type { Frame, FrameLocator } from 'playwright-core';
+import { openWorkbench, type Workbench } from './workbench';
+
+const ROWS = 50_000;
+const HOSTILE_ROW = 1234;
+const HOSTILE =
+  '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><svg onload="window.pwned=3"></svg><iframe src="javascript:parent.pwned=4"></iframe>[click](javascript:window.pwned=5) **bold**';
+
+const id = (i: number) => `req-${String(i).padStart(5, '0')}`;
+const models = ['klusterai/Meta-Llama-3.3-70B-Instruct-Turbo', 'deepseek-ai/DeepSeek-V3', 'google/gemma-3-27b-it'];
+
+function files(): Record<string, string> {
+  const input: string[] = [];
+  const results: string[] = [];
+  for (let i = 1; i <= ROWS; i++) {
+    const model = models[i % models.length]!;
+    input.push(JSON.stringify({ custom_id: id(i), method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: `Question number ${i}` }] } }));
+    const reply = i === HOSTILE_ROW ? HOSTILE : `Answer number ${i}: *done*`;
+    results.push(
+      i % 97 === 0
+        ? JSON.stringify({ custom_id: id(i), input_line: i, status: 'failed', id: `r${i}`, response: null, error: { code: 'server_error', message: `Failure ${i}` } })
+        : JSON.stringify({ custom_id: id(i), input_line: i, status: 'succeeded', id: `r${i}`, response: { status_code: 200, body: { model, choices: [{ message: { role: 'assistant', content: reply }, finish_reason: i % 10 ? 'stop' : 'length' }], usage: { prompt_tokens: 10, completion_tokens: i % 50 } } }, error: null }),
+    );
+  }
+  return { 'big.jsonl': input.join('\n') + '\n', 'big.results.jsonl': results.join('\n') + '\n' };
+}
+
+describe('E2E: results grid', function () {
+  this.timeout(300_000);
+  let workbench: Workbench;
+  let grid: FrameLocator;
+
+  const frameOf = async (): Promise<Frame> => (await (await grid.locator('body').elementHandle())!.ownerFrame())!;
+  const rowsInDom = () => grid.locator('.body .row').count();
+  const openGrid = async () => {
+    grid = workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await grid.locator('.body .row:not(.placeholder)').first().waitFor({ timeout: 60_000 });
+  };
+  /** Picks a colour theme as a person does: Ctrl+K Ctrl+T, its name, Enter; then waits for the webview to take it. */
+  const setTheme = async (label: string, webviewClass: string) => {
+    const { page } = workbench;
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(label);
+    await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
+    await grid.locator(`body.${webviewClass}`).waitFor({ timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the webview repaints with the new colours
+  };
+
+  before(async () => {
+    workbench = await openWorkbench('results', { files: files() });
+  });
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('opens the 50k-row file as a grid, scrolls with only the rows on screen in the DOM, and expands a row', async () => {
+    await workbench.openFile('big.results.jsonl');
+    await openGrid();
+    await grid.locator('.summary .bar[data-value="failed"] .bar-count', { hasText: String(Math.floor(ROWS / 97)) }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await grid.locator('.body .row').first().locator('[role="gridcell"]').nth(1).innerText(), id(1));
+    assert.ok((await rowsInDom()) < 120, `only the rows on screen are in the DOM: ${await rowsInDom()}`);
+    assert.strictEqual(await grid.locator('[role="grid"]').getAttribute('aria-rowcount'), String(ROWS + 1));
+    await workbench.screenshot('e2e-results-grid');
+
+    // Scroll to the middle: the rows there arrive, and the DOM stays small.
+    await grid.locator('.viewport').evaluate((el) => (el.scrollTop = 25_000 * 24));
+    await grid.locator('.body .row:not(.placeholder)', { hasText: id(25_001) }).waitFor({ timeout: 30_000 });
+    assert.ok((await rowsInDom()) < 120, `still only the rows on screen: ${await rowsInDom()}`);
+
+    // Keyboard: focus the grid, End goes to the last row, Enter expands it.
+    await grid.locator('[role="grid"]').focus();
+    await workbench.page.keyboard.press('End');
+    await grid.locator('.body .row.focused', { hasText: id(ROWS) }).waitFor({ timeout: 30_000 });
+    await workbench.page.keyboard.press('Enter');
+    await grid.locator('.detail .reply-body', { hasText: `Answer number ${ROWS}` }).waitFor({ timeout: 30_000 });
+    await grid.locator('.detail .request .text', { hasText: `Question number ${ROWS}` }).waitFor();
+    assert.strictEqual(await grid.locator('.body .row.focused').getAttribute('aria-expanded'), 'true');
+    await workbench.page.keyboard.press('ArrowUp');
+    await grid.locator('.body .row.focused', { hasText: id(ROWS - 1) }).waitFor();
+    await workbench.screenshot('e2e-results-grid-expanded');
+    assert.ok((await rowsInDom()) < 120);
+  });
+
+  it('a reply full of hostile HTML stays inert text in the details', async () => {
+    await workbench.page.keyboard.press('/');
+    const filter = grid.locator('input.filter');
+    assert.ok(await filter.evaluate((el) => el === document.activeElement), '/ focuses the filter');
+    await filter.fill(id(HOSTILE_ROW));
+    await grid.locator('.toolbar .count', { hasText: /^1 row$/ }).waitFor({ timeout: 30_000 });
+    await workbench.page.keyboard.press('Enter'); // back to the grid
+    await workbench.page.keyboard.press('Enter'); // expand
+    const reply = grid.locator('.detail .reply-body');
+    await reply.waitFor({ timeout: 30_000 });
+    await reply.locator('strong', { hasText: 'bold' }).waitFor();
+    assert.match(await reply.innerText(), /<script>window\.pwned=1<\/script><img src=x onerror=/, 'the tags are shown as text');
+    assert.strictEqual(await reply.locator('script, img, svg, iframe, [onerror], [onload], a[href]').count(), 0);
+    const frame = await frameOf();
+    assert.strictEqual(await frame.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.strictEqual(await frame.evaluate(() => (window.parent as unknown as { pwned?: number }).pwned), undefined);
+    await workbench.screenshot('e2e-results-grid-hostile');
+  });
+
+  it('looks native in light, dark and high-contrast themes, with the summary bars filtering on click', async () => {
+    await grid.locator('input.filter').fill('');
+    const failedBar = grid.locator('.summary .bar[data-value="failed"]');
+    if ((await failedBar.getAttribute('aria-pressed')) !== 'true') await failedBar.click();
+    await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
+    assert.match(await grid.locator('.body .row').first().innerText(), /req-00097[\s\S]*failed/);
+    await setTheme('Light Modern', 'vscode-light');
+    await workbench.screenshot('e2e-results-grid-light');
+    await setTheme('Dark Modern', 'vscode-dark');
+    await workbench.screenshot('e2e-results-grid-dark');
+    await setTheme('Dark High Contrast', 'vscode-high-contrast');
+    await workbench.screenshot('e2e-results-grid-high-contrast');
+  });
+
+  it('comes back after a window reload with its filter and rows', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
+    await workbench.page.reload();
+    await workbench.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    await openGrid();
+    await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
+    assert.match(await grid.locator('.body .row').first().innerText(), /req-00097/);
+  });
+});
