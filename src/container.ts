@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
-import { ChatFeature } from './chat/chatFeature';
+import { ChatFeature } from './chat/feature';
 import { FilesFeature } from './files/feature';
 import { ClientProvider } from './api/clientProvider';
 import { registerCommands } from './commands';

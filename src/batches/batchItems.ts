@@ -11,7 +11,7 @@ import {
   formatCount,
   requestCounts,
   statusIcon,
-} from '../core/batches/format';
+} from '../core/batches/displayText';
 import { Commands } from '../constants';
 
 export type FileRole = 'input' | 'output' | 'error';

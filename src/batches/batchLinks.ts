@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Batch } from '../core/api';
-import { metadataInputFile } from '../core/batches/format';
+import { metadataInputFile } from '../core/batches/displayText';
 import type { InputStamp } from '../core/batches/inputStamp';
 import { INPUT_FOLDER_METADATA_KEY, inputFileCandidates, inputFileMetadata, type FolderRef } from '../core/batches/inputPath';
 import { fileExists } from '../core/util/atomicFile';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Batch, KlusterClient } from '../core/api';
-import { isTerminal } from '../core/batches/format';
+import { isTerminal } from '../core/batches/displayText';
 import { listAtLeast } from '../core/batches/paging';
 import { Disposable } from '../lifecycle';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { CommandFactories } from '../commands';
-import { describeBatchError, isTerminal, statusText } from '../core/batches/format';
+import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../commands';
 import type { Batch } from '../core/api';
-import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/format';
+import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';

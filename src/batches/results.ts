@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { Batch, KlusterClient } from '../core/api';
-import { resultsMessage, resultsPathFor, statusText } from '../core/batches/format';
+import { resultsMessage, resultsPathFor, statusText } from '../core/batches/displayText';
 import { inputChange, stampOf } from '../core/batches/inputStamp';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { abortOnCancel } from '../core/util/abortOnCancel';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import { Commands } from '../constants';
 import { fromRequestLine, RequestLineError } from '../core/chat/conversation';
-import type { ChatFeature } from './chatFeature';
+import type { ChatFeature } from './feature';
 import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
 import { appendRequest, pickRequestFile, type SavedRequest } from './saveRequest';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
 import { KlusterError, type FileObject } from '../core/api';
-import { fileDescription, fileTooltip } from '../core/batches/format';
+import { fileDescription, fileTooltip } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';

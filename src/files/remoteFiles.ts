@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import { formatSize } from '../core/batches/format';
+import { formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 
 export const REMOTE_FILE_SCHEME = 'kluster-file';
