@@ -7,19 +7,19 @@ import type { Container } from './container';
 export type CommandHandler = (...args: any[]) => unknown;
 
 /** Each feature exports a map of command factories, registered in one loop (as rust-analyzer does). */
-export type CommandFactories = Partial<Record<CommandId, (c: Container) => CommandHandler>>;
+export type CommandFactories = Partial<Record<CommandId, (container: Container) => CommandHandler>>;
 
-export function registerCommands(c: Container, ...groups: CommandFactories[]): vscode.Disposable[] {
+export function registerCommands(container: Container, ...groups: CommandFactories[]): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   for (const group of groups) {
-    for (const [id, factory] of Object.entries(group) as [CommandId, (c: Container) => CommandHandler][]) {
-      const handler = factory(c);
+    for (const [id, factory] of Object.entries(group) as [CommandId, (container: Container) => CommandHandler][]) {
+      const handler = factory(container);
       disposables.push(
         vscode.commands.registerCommand(id, async (...args: unknown[]) => {
           try {
             return await handler(...args);
           } catch (error) {
-            c.log.error('command', `${id} failed`, error);
+            container.log.error('command', `${id} failed`, error);
             const message = error instanceof Error ? error.message : String(error);
             void vscode.window.showErrorMessage(`kluster: ${message}`);
             return undefined;

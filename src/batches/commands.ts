@@ -8,11 +8,11 @@ import type { BatchesFeature } from './feature';
 import { batchIdOf, openResultsBeside, type ResultsOptions } from './results';
 import { submitBatch, type SubmitOptions } from './submit';
 
-async function batchOf(c: Container, feature: BatchesFeature, id: string) {
-  return feature.model.get(id) ?? (await (await c.clients.get()).getBatch(id));
+async function batchOf(container: Container, feature: BatchesFeature, id: string) {
+  return feature.model.get(id) ?? (await (await container.clients.get()).getBatch(id));
 }
 
-async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<string | undefined> {
+async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<string | undefined> {
   const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
   if (!id) return undefined;
   const label = feature.labelOf(id);
@@ -25,24 +25,24 @@ async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, 
     if (pick !== 'Cancel Batch') return undefined;
   }
   try {
-    const batch = await (await c.clients.get()).cancelBatch(id);
+    const batch = await (await container.clients.get()).cancelBatch(id);
     feature.model.upsert(batch);
     feature.poller.kick();
-    c.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
+    container.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
     void vscode.window.showInformationMessage(`Batch ${label} is ${statusText(batch.status)}.`);
     return batch.status;
   } catch (error) {
-    void showApiError(c.log, `Cancelling batch ${label}`, error, () => cancelBatch(c, feature, id, { confirm: false }));
+    void showApiError(container.log, `Cancelling batch ${label}`, error, () => cancelBatch(container, feature, id, { confirm: false }));
     return undefined;
   }
 }
 
 /** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
-async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
+async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
   const id = batchIdOf(arg);
   if (!id) return 'none';
   try {
-    const batch = await batchOf(c, feature, id);
+    const batch = await batchOf(container, feature, id);
     const errors = batch.errors?.data ?? [];
     const input = await feature.locateInputFile(batch);
     if (errors.length && input) {
@@ -70,7 +70,7 @@ async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unkno
     void vscode.window.showInformationMessage(`Batch ${feature.labelOf(id)} has no errors.`);
     return 'none';
   } catch (error) {
-    void showApiError(c.log, `Showing errors of batch ${id}`, error);
+    void showApiError(container.log, `Showing errors of batch ${id}`, error);
     return 'failed';
   }
 }
@@ -92,10 +92,10 @@ async function openErrorLine(feature: BatchesFeature, batchId: string, index: nu
   return true;
 }
 
-async function revealInputFile(c: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
+async function revealInputFile(container: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
   const id = batchIdOf(arg);
   if (!id) return undefined;
-  const batch = await batchOf(c, feature, id);
+  const batch = await batchOf(container, feature, id);
   const input = await feature.locateInputFile(batch);
   if (!input) {
     const pick = await vscode.window.showWarningMessage(
@@ -112,12 +112,12 @@ async function revealInputFile(c: Container, feature: BatchesFeature, arg: unkno
 
 export function batchCommands(feature: BatchesFeature): CommandFactories {
   return {
-    [Commands.submitBatch]: (c) => (arg?: unknown, options?: SubmitOptions) => submitBatch(c, feature, arg, options),
-    [Commands.openResults]: (c) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(c, feature, arg, options),
-    [Commands.cancelBatch]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(c, feature, arg, options),
-    [Commands.showBatchErrors]: (c) => (arg?: unknown) => showBatchErrors(c, feature, arg),
+    [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
+    [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
+    [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(container, feature, arg, options),
+    [Commands.showBatchErrors]: (container) => (arg?: unknown) => showBatchErrors(container, feature, arg),
     [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
-    [Commands.revealInputFile]: (c) => (arg?: unknown) => revealInputFile(c, feature, arg),
+    [Commands.revealInputFile]: (container) => (arg?: unknown) => revealInputFile(container, feature, arg),
     [Commands.copyBatchId]: () => async (arg?: unknown) => {
       const id = batchIdOf(arg);
       if (!id) return undefined;
@@ -125,20 +125,20 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       vscode.window.setStatusBarMessage(`Copied batch id ${id}`, 3000);
       return id;
     },
-    [Commands.refreshBatches]: (c) => async () => {
+    [Commands.refreshBatches]: (container) => async () => {
       try {
         await feature.tree.refresh();
         return true;
       } catch (error) {
-        void showApiError(c.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
+        void showApiError(container.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
         return false;
       }
     },
-    [Commands.loadMoreBatches]: (c) => async () => {
+    [Commands.loadMoreBatches]: (container) => async () => {
       try {
-        return await feature.model.loadMore(await c.clients.get());
+        return await feature.model.loadMore(await container.clients.get());
       } catch (error) {
-        void showApiError(c.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
+        void showApiError(container.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
         return 0;
       }
     },

@@ -29,19 +29,19 @@ export class BatchesFeature extends Disposable {
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 
   constructor(
-    private readonly c: Container,
+    private readonly container: Container,
     private readonly files: FilesFeature,
   ) {
     super();
-    this.links = new BatchLinks(c.context.workspaceState);
+    this.links = new BatchLinks(container.context.workspaceState);
     this.model = this._register(new BatchesModel());
     const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
-    this.tree = this._register(new BatchesTreeProvider(this.model, c.clients, items, c.log));
+    this.tree = this._register(new BatchesTreeProvider(this.model, container.clients, items, container.log));
     this.view = this._register(vscode.window.createTreeView(Views.batches, { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.poller = this._register(new BatchPoller(this.model, c.clients, c.log));
+    this.poller = this._register(new BatchPoller(this.model, container.clients, container.log));
     this.statusBar = this._register(new BatchStatusBar(this.model, (id) => this.labelOf(id)));
     this._register(
-      c.clients.onDidChange(() => {
+      container.clients.onDidChange(() => {
         this.tree.forgetError();
         this.model.reset();
       }),
@@ -54,7 +54,7 @@ export class BatchesFeature extends Disposable {
     );
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
-    for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
+    for (const registration of registerCommands(container, batchCommands(this))) this._register(registration);
   }
 
   /** Batch errors name lines of the file as it was: an edit or closing the file makes them stale. */
@@ -108,7 +108,7 @@ export class BatchesFeature extends Disposable {
     try {
       await this.view.reveal(this.tree.nodeFor(batchId), { select: true, focus: false, expand });
     } catch (error) {
-      this.c.log.debug('batches', `reveal ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.container.log.debug('batches', `reveal ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -129,7 +129,7 @@ export class BatchesFeature extends Disposable {
     const hasErrors = failed > 0 || Boolean(batch.errors?.data?.length) || Boolean(batch.error_file_id);
     const actions = [...(WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
     const message = completionMessage(batch, label);
-    this.c.log.info('batches', message);
+    this.container.log.info('batches', message);
     const show = batch.status === 'completed' && !hasErrors ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     const pick = await show(message, ...actions);
     if (pick === 'Open Results') await vscode.commands.executeCommand(Commands.openResults, batch.id);

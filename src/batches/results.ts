@@ -83,13 +83,13 @@ async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void
   if (wasOpen && !document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
 }
 
-export async function openResultsBeside(c: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
+export async function openResultsBeside(container: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
   const confirm = options.confirm !== false;
   const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => WITH_RESULTS.has(b.status)));
   if (!batchId) return { status: 'cancelled' };
   const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
   try {
-    const client = await c.clients.get();
+    const client = await container.clients.get();
     const batch = await client.getBatch(batchId);
     feature.model.upsert(batch);
     const label = feature.labelOf(batch.id);
@@ -150,14 +150,14 @@ export async function openResultsBeside(c: Container, feature: BatchesFeature, a
     );
     await showResults(vscode.Uri.file(dest), input);
     const message = [resultsMessage(path.basename(dest), summary), ...warnings].join(' ');
-    c.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
+    container.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
     // Results that found no input line, or an edited input, deserve a second look.
     const show = summary.unmatched || warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message);
     return { status: 'written', path: dest, summary, message, warnings };
   } catch (error) {
     if (error instanceof FileExistsError) return { status: 'exists', path: error.path };
-    void showApiError(c.log, `Opening results of batch ${batchId}`, error, retry);
+    void showApiError(container.log, `Opening results of batch ${batchId}`, error, retry);
     return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -71,7 +71,7 @@ export class ChatPanel extends Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly c: Container,
+    private readonly container: Container,
     private readonly catalog: ModelCatalog,
     restored?: ChatState,
   ) {
@@ -79,10 +79,10 @@ export class ChatPanel extends Disposable {
     this._register(panel);
     this.state = restored ?? emptyState();
     this.restored = restored;
-    this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
-    this.writer = new StateWriter((state) => c.context.workspaceState.update(SAVED_STATE_KEY, state));
-    panel.webview.options = webviewOptions(c.context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
+    this.session = new ChatSession({ client: () => container.clients.get(), log: container.log });
+    this.writer = new StateWriter((state) => container.context.workspaceState.update(SAVED_STATE_KEY, state));
+    panel.webview.options = webviewOptions(container.context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'kluster.svg');
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     this._register(
       panel.onDidChangeViewState(() => {
@@ -90,7 +90,7 @@ export class ChatPanel extends Disposable {
         if (!panel.visible) this.detach();
       }),
     );
-    this._register(c.clients.onDidChange(() => void this.sendModels(true)));
+    this._register(container.clients.onDidChange(() => void this.sendModels(true)));
     this._register(
       panel.onDidDispose(() => {
         this.session.dispose();
@@ -98,7 +98,7 @@ export class ChatPanel extends Disposable {
         this.dispose();
       }),
     );
-    panel.webview.html = chatHtml(panel.webview, c.context.extensionUri);
+    panel.webview.html = chatHtml(panel.webview, container.context.extensionUri);
   }
 
   snapshot(): ChatSnapshot {
@@ -139,13 +139,13 @@ export class ChatPanel extends Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     if (!isWebviewMessage(raw)) {
-      this.c.log.warn('chat', 'ignored a malformed message from the chat webview');
+      this.container.log.warn('chat', 'ignored a malformed message from the chat webview');
       return;
     }
     try {
       await this.handle(raw);
     } catch (error) {
-      this.c.log.error('chat', `handling "${raw.type}"`, error);
+      this.container.log.error('chat', `handling "${raw.type}"`, error);
       void vscode.window.showErrorMessage(`kluster chat: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -192,7 +192,7 @@ export class ChatPanel extends Disposable {
     if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
     const shown = this.catalog.current;
-    post({ type: 'init', models: shown.models, modelsError: shown.error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });
+    post({ type: 'init', models: shown.models, modelsError: shown.error, lastModel: this.container.context.globalState.get<string>(LAST_MODEL_KEY), live });
     deliverMissed();
     this.ready = true;
     const queued = this.queued;
@@ -227,13 +227,13 @@ export class ChatPanel extends Disposable {
 
   /** The model a new chat starts with. */
   private async rememberModel(model: string): Promise<void> {
-    if (model && this.c.context.globalState.get(LAST_MODEL_KEY) !== model) await this.c.context.globalState.update(LAST_MODEL_KEY, model);
+    if (model && this.container.context.globalState.get(LAST_MODEL_KEY) !== model) await this.container.context.globalState.update(LAST_MODEL_KEY, model);
   }
 
   private async openLink(href: string): Promise<void> {
     // Checked again here: the webview renders untrusted text, so its requests are not taken on trust.
     if (!isHttpUrl(href)) {
-      this.c.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
+      this.container.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
       return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(href, true));

@@ -43,15 +43,15 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */
-    [Commands.chatSaveAsRequest]: (c) => async (target?: unknown): Promise<SavedRequest | undefined> => {
+    [Commands.chatSaveAsRequest]: (container) => async (target?: unknown): Promise<SavedRequest | undefined> => {
       const panel = chat.panel;
       if (!panel) throw new Error('Open a chat first: "kluster: Open Chat".');
       const conversation = conversationForSave(panel.conversationState);
       if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
       const uri = asUri(target) ?? (await pickRequestFile());
       if (!uri) return undefined;
-      const saved = await appendRequest(uri, conversation, c.validation.options);
-      c.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
+      const saved = await appendRequest(uri, conversation, container.validation.options);
+      container.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
       if (target === undefined) {
         void vscode.window.showInformationMessage(`Saved request ${saved.customId} to ${path.basename(uri.path)}.`, 'Open File').then(async (choice) => {
           if (!choice) return;

@@ -19,8 +19,8 @@ export class ModelCatalog implements vscode.Disposable {
   private inflight: Promise<ModelList> | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly c: Container) {
-    this.subscription = c.clients.onDidChange(() => (this.fetchedAt = 0));
+  constructor(private readonly container: Container) {
+    this.subscription = container.clients.onDidChange(() => (this.fetchedAt = 0));
   }
 
   get current(): ModelList {
@@ -36,18 +36,18 @@ export class ModelCatalog implements vscode.Disposable {
 
   private async fetch(): Promise<ModelList> {
     try {
-      const client = await this.c.clients.tryGet();
+      const client = await this.container.clients.tryGet();
       if (!client) {
         this.list = { models: documented(), error: 'No API key: showing the documented models.' };
       } else {
         const vision = new Map(DOCUMENTED_MODELS.map((m) => [m.id, m.vision]));
-        const models = (await this.c.clients.listModels(client)).map((m) => ({ id: m.id, vision: vision.get(m.id) }));
+        const models = (await this.container.clients.listModels(client)).map((m) => ({ id: m.id, vision: vision.get(m.id) }));
         models.sort((a, b) => a.id.localeCompare(b.id));
         this.list = models.length ? { models } : { models: documented(), error: 'The service listed no models: showing the documented ones.' };
         this.fetchedAt = Date.now();
       }
     } catch (error) {
-      this.c.log.error('chat', 'listing models', error);
+      this.container.log.error('chat', 'listing models', error);
       const reason = error instanceof Error ? error.message : String(error);
       this.list = { models: documented(), error: `Could not load the models list (${reason}); showing the documented models.` };
     }

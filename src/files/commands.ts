@@ -32,11 +32,11 @@ export interface DownloadOptions {
   readonly overwrite?: boolean;
 }
 
-async function openRemoteFile(c: Container, arg: unknown): Promise<string | undefined> {
+async function openRemoteFile(container: Container, arg: unknown): Promise<string | undefined> {
   const id = fileIdOf(arg) ?? (await askForFileId());
   if (!id) return undefined;
   try {
-    const file = await (await c.clients.get()).getFile(id);
+    const file = await (await container.clients.get()).getFile(id);
     if ((file.bytes ?? 0) > MAX_OPEN_BYTES) {
       const pick = await vscode.window.showWarningMessage(
         `${file.filename ?? id} is ${formatSize(file.bytes)}, too large to open in an editor. Download it instead?`,
@@ -50,16 +50,16 @@ async function openRemoteFile(c: Container, arg: unknown): Promise<string | unde
     await vscode.window.showTextDocument(document, { preview: true });
     return uri.toString();
   } catch (error) {
-    void showApiError(c.log, `Opening file ${id}`, error, () => openRemoteFile(c, id));
+    void showApiError(container.log, `Opening file ${id}`, error, () => openRemoteFile(container, id));
     return undefined;
   }
 }
 
-async function downloadFile(c: Container, arg: unknown, options: DownloadOptions = {}): Promise<string | undefined> {
+async function downloadFile(container: Container, arg: unknown, options: DownloadOptions = {}): Promise<string | undefined> {
   const id = fileIdOf(arg) ?? (await askForFileId());
   if (!id) return undefined;
   try {
-    const client = await c.clients.get();
+    const client = await container.clients.get();
     const file = await client.getFile(id);
     const name = path.basename(file.filename || `${id}.jsonl`);
     let dest: vscode.Uri | undefined;
@@ -96,7 +96,7 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
         );
       },
     );
-    c.log.info('files', `downloaded ${id} to ${target.fsPath}`);
+    container.log.info('files', `downloaded ${id} to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Downloaded ${name} to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((pick) => {
       if (pick === 'Open') void vscode.window.showTextDocument(target);
     });
@@ -106,12 +106,12 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
       void vscode.window.showWarningMessage(`${error.path} already exists; it was left as it is.`);
       return undefined;
     }
-    void showApiError(c.log, `Downloading file ${id}`, error, () => downloadFile(c, id, options));
+    void showApiError(container.log, `Downloading file ${id}`, error, () => downloadFile(container, id, options));
     return undefined;
   }
 }
 
-async function deleteFile(c: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<boolean> {
+async function deleteFile(container: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<boolean> {
   const id = fileIdOf(arg);
   if (!id) return false;
   const name = tree.get(id)?.filename ?? id;
@@ -124,41 +124,41 @@ async function deleteFile(c: Container, tree: FilesTreeProvider, arg: unknown, o
     if (pick !== 'Delete') return false;
   }
   try {
-    await (await c.clients.get()).deleteFile(id);
+    await (await container.clients.get()).deleteFile(id);
     tree.remove(id);
-    c.log.info('files', `deleted ${id}`);
+    container.log.info('files', `deleted ${id}`);
     void vscode.window.showInformationMessage(`Deleted ${name} from kluster.ai.`);
     return true;
   } catch (error) {
-    void showApiError(c.log, `Deleting ${name}`, error, () => deleteFile(c, tree, id, { confirm: false }));
+    void showApiError(container.log, `Deleting ${name}`, error, () => deleteFile(container, tree, id, { confirm: false }));
     return false;
   }
 }
 
 export function fileCommands(tree: FilesTreeProvider): CommandFactories {
   return {
-    [Commands.openRemoteFile]: (c) => (arg?: unknown) => openRemoteFile(c, arg),
-    [Commands.downloadFile]: (c) => (arg?: unknown, options?: DownloadOptions) => downloadFile(c, arg, options),
-    [Commands.deleteFile]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => deleteFile(c, tree, arg, options),
+    [Commands.openRemoteFile]: (container) => (arg?: unknown) => openRemoteFile(container, arg),
+    [Commands.downloadFile]: (container) => (arg?: unknown, options?: DownloadOptions) => downloadFile(container, arg, options),
+    [Commands.deleteFile]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => deleteFile(container, tree, arg, options),
     [Commands.copyFileId]: () => async (arg?: unknown) => {
       const id = fileIdOf(arg);
       if (id) await vscode.env.clipboard.writeText(id);
       return id;
     },
-    [Commands.refreshFiles]: (c) => async () => {
+    [Commands.refreshFiles]: (container) => async () => {
       try {
         await tree.refresh();
         return true;
       } catch (error) {
-        void showApiError(c.log, 'Listing files', error, () => vscode.commands.executeCommand(Commands.refreshFiles));
+        void showApiError(container.log, 'Listing files', error, () => vscode.commands.executeCommand(Commands.refreshFiles));
         return false;
       }
     },
-    [Commands.loadMoreFiles]: (c) => async () => {
+    [Commands.loadMoreFiles]: (container) => async () => {
       try {
         return await tree.loadMore();
       } catch (error) {
-        void showApiError(c.log, 'Loading more files', error, () => vscode.commands.executeCommand(Commands.loadMoreFiles));
+        void showApiError(container.log, 'Loading more files', error, () => vscode.commands.executeCommand(Commands.loadMoreFiles));
         return 0;
       }
     },

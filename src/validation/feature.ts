@@ -20,18 +20,18 @@ export class BatchValidationFeature extends Disposable {
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly catalog: ModelCatalog;
 
-  constructor(private readonly c: Container) {
+  constructor(private readonly container: Container) {
     super();
     this.catalog = this._register(
       new ModelCatalog(
-        c.context.globalState,
-        () => c.config.baseUrl,
+        container.context.globalState,
+        () => container.config.baseUrl,
         async (baseUrl) => {
-          const client = await c.clients.tryGet();
+          const client = await container.clients.tryGet();
           // A client for another base URL would file its list under the wrong one.
-          return client && client.baseUrl === baseUrl ? (await c.clients.listModels(client)).map((m) => m.id) : undefined;
+          return client && client.baseUrl === baseUrl ? (await container.clients.listModels(client)).map((m) => m.id) : undefined;
         },
-        c.log,
+        container.log,
       ),
     );
     const sessionFor = (document: vscode.TextDocument) => this.sessions.get(document.uri.toString());
@@ -40,9 +40,9 @@ export class BatchValidationFeature extends Disposable {
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => sessionFor(e.document)?.onDidChange(e)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
-    this._register(c.config.onDidChange(() => this.reconfigure()));
+    this._register(container.config.onDidChange(() => this.reconfigure()));
     this._register(this.catalog.onDidChange(() => this.reconfigure()));
-    this._register(c.clients.onDidChange(() => void this.catalog.connectionChanged()));
+    this._register(container.clients.onDidChange(() => void this.catalog.connectionChanged()));
     this._register({ dispose: () => this.closeAll() });
     for (const document of vscode.workspace.textDocuments) this.open(document);
     void this.catalog.refresh();
@@ -50,11 +50,11 @@ export class BatchValidationFeature extends Disposable {
 
   /** What the editor checks against now: the base URL's model list and the tier. Submit's pre-flight uses it too. */
   get options(): ValidationOptions {
-    return { knownModels: this.catalog.knownModels, tier: this.c.config.tier };
+    return { knownModels: this.catalog.knownModels, tier: this.container.config.tier };
   }
 
   private open(document: vscode.TextDocument): void {
-    if (document.languageId !== 'jsonl' || SKIPPED_SCHEMES.has(document.uri.scheme) || !this.c.config.validationEnabled) return;
+    if (document.languageId !== 'jsonl' || SKIPPED_SCHEMES.has(document.uri.scheme) || !this.container.config.validationEnabled) return;
     const key = document.uri.toString();
     if (this.sessions.has(key)) return;
     this.sessions.set(key, new DocumentSession(document, this.options, (uri, diagnostics) => this.collection.set(uri, diagnostics)));
@@ -73,7 +73,7 @@ export class BatchValidationFeature extends Disposable {
   }
 
   private reconfigure(): void {
-    if (!this.c.config.validationEnabled) {
+    if (!this.container.config.validationEnabled) {
       this.closeAll();
       this.collection.clear();
       return;
