@@ -33,7 +33,7 @@ export class BatchesFeature extends Disposable {
     private readonly files: FilesFeature,
   ) {
     super();
-    this.links = new BatchLinks(container.context.workspaceState);
+    this.links = new BatchLinks(container.workspaceState);
     this.model = this._register(new BatchesModel());
     const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
     this.tree = this._register(new BatchesTreeProvider(this.model, container.clients, items, container.log));

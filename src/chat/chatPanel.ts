@@ -8,16 +8,14 @@ import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversa
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
+import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
-import type { ModelCatalog, ModelList } from './modelCatalog';
+import type { ModelList } from '../api/modelCatalog';
 import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
-export const LAST_MODEL_KEY = 'kluster.chat.lastModel';
-/** The extension's copy of the panel state (workspace storage), kept as the webview reports it. */
-export const SAVED_STATE_KEY = 'kluster.chat.savedState';
-
-export function savedChatState(context: vscode.ExtensionContext): ChatState | undefined {
-  const saved = context.workspaceState.get<unknown>(SAVED_STATE_KEY);
+/** The extension's copy of the panel state, kept as the webview reports it. */
+export function savedChatState(storage: Storage<WorkspaceStorage>): ChatState | undefined {
+  const saved = storage.get('kluster.chat.savedState');
   return isChatState(saved) ? saved : undefined;
 }
 
@@ -72,7 +70,6 @@ export class ChatPanel extends Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly container: Container,
-    private readonly catalog: ModelCatalog,
     restored?: ChatState,
   ) {
     super();
@@ -80,7 +77,7 @@ export class ChatPanel extends Disposable {
     this.state = restored ?? emptyState();
     this.restored = restored;
     this.session = new ChatSession({ client: () => container.clients.get(), log: container.log });
-    this.writer = new StateWriter((state) => container.context.workspaceState.update(SAVED_STATE_KEY, state));
+    this.writer = new StateWriter((state) => container.workspaceState.update('kluster.chat.savedState', state));
     panel.webview.options = webviewOptions(container.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'kluster.svg');
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
@@ -90,7 +87,7 @@ export class ChatPanel extends Disposable {
         if (!panel.visible) this.detach();
       }),
     );
-    this._register(container.clients.onDidChange(() => void this.sendModels(true)));
+    this._register(container.models.onDidChange((list) => this.postModels(list)));
     this._register(
       panel.onDidDispose(() => {
         this.session.dispose();
@@ -173,8 +170,13 @@ export class ChatPanel extends Disposable {
       case 'saveAsRequest':
         await vscode.commands.executeCommand(Commands.chatSaveAsRequest);
         return;
-      case 'refreshModels':
-        return this.sendModels(true);
+      case 'refreshModels': {
+        // Asked for, so answered even when nothing changed; a change was posted by onDidChange already.
+        const before = this.container.models.current;
+        const list = await this.container.models.refresh(true);
+        if (list === before) this.postModels(list);
+        return;
+      }
       case 'remedy':
         if (message.remedy === 'setApiKey') await vscode.commands.executeCommand(Commands.setApiKey);
         else await vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl');
@@ -191,21 +193,19 @@ export class ChatPanel extends Disposable {
     const post = (m: HostMessage) => void this.panel.webview.postMessage(m);
     if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
-    const shown = this.catalog.current;
-    post({ type: 'init', models: shown.models, modelsError: shown.error, lastModel: this.container.context.globalState.get<string>(LAST_MODEL_KEY), live });
+    const shown = this.container.models.current;
+    post({ type: 'init', models: shown.options, modelsError: shown.error, lastModel: this.container.globalState.get('kluster.chat.lastModel'), live });
     deliverMissed();
     this.ready = true;
     const queued = this.queued;
     this.queued = [];
     for (const message of queued) post(message);
-    await this.sendModels(false, shown);
+    // A change arrives through onDidChange; a fresh list is returned as it is, and nothing is posted.
+    await this.container.models.refresh();
   }
 
-  /** Posts the list unless it is the one the webview already has (`shown`: a fresh list is returned as is). */
-  private async sendModels(force: boolean, shown?: ModelList): Promise<void> {
-    const list = await this.catalog.refresh(force);
-    const { models, error } = list;
-    if (this.ready && list !== shown) void this.panel.webview.postMessage({ type: 'models', models, modelsError: error } satisfies HostMessage);
+  private postModels(list: ModelList): void {
+    if (this.ready) void this.panel.webview.postMessage({ type: 'models', models: list.options, modelsError: list.error } satisfies HostMessage);
   }
 
   private async send(id: string, conversation: Conversation): Promise<void> {
@@ -227,7 +227,7 @@ export class ChatPanel extends Disposable {
 
   /** The model a new chat starts with. */
   private async rememberModel(model: string): Promise<void> {
-    if (model && this.container.context.globalState.get(LAST_MODEL_KEY) !== model) await this.container.context.globalState.update(LAST_MODEL_KEY, model);
+    if (model && this.container.globalState.get('kluster.chat.lastModel') !== model) await this.container.globalState.update('kluster.chat.lastModel', model);
   }
 
   private async openLink(href: string): Promise<void> {

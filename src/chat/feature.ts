@@ -7,21 +7,18 @@ import { Disposable } from '../lifecycle';
 import { ChatPanel, savedChatState, webviewOptions } from './chatPanel';
 import { OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
-import { ModelCatalog } from './modelCatalog';
 import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
-  readonly catalog: ModelCatalog;
 
   constructor(readonly container: Container) {
     super();
-    this.catalog = this._register(new ModelCatalog(container));
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
           // The workbench's copy can be older than the extension's after a browser reload: the newest wins.
-          this.adopt(panel, newestState(isChatState(state) ? state : undefined, savedChatState(container.context)));
+          this.adopt(panel, newestState(isChatState(state) ? state : undefined, savedChatState(container.workspaceState)));
         },
       }),
     );
@@ -49,7 +46,7 @@ export class ChatFeature extends Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: ChatState | undefined): ChatPanel {
     this.current?.dispose();
-    const chat = new ChatPanel(panel, this.container, this.catalog, state);
+    const chat = new ChatPanel(panel, this.container, state);
     this.current = chat;
     chat.onDidDispose(() => {
       if (this.current === chat) this.current = undefined;

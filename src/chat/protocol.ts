@@ -1,6 +1,7 @@
 // The one message protocol of the chat panel, imported by the extension host and by the webview bundle.
 // The webview posts `ready` first; the host answers with `init` and only then streams to it.
 import type { ChatSettings, Conversation, ConversationMessage } from '../core/chat/conversation';
+import type { ModelOption } from '../core/models';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
 
@@ -46,11 +47,7 @@ export interface ChatState {
   savedAt?: number;
 }
 
-export interface ModelOption {
-  readonly id: string;
-  /** From the documented model list; undefined for models it does not know. */
-  readonly vision?: boolean;
-}
+export type { ModelOption };
 
 /** A stream the host is still running, or finished while the webview was hidden. */
 export interface LiveStream {
