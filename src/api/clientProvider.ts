@@ -1,17 +1,9 @@
 import * as vscode from 'vscode';
-import { KlusterClient } from '../core/api';
+import { KlusterClient, MissingApiKeyError } from '../core/api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { Config } from '../config';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
-
-/** Raised when a feature needs the API and no key is stored or in the environment. */
-export class MissingApiKeyError extends Error {
-  constructor() {
-    super('No kluster.ai API key is set. Run "kluster: Set API Key" or set KLUSTER_API_KEY.');
-    this.name = 'MissingApiKeyError';
-  }
-}
 
 /**
  * Hands out a KlusterClient for the current base URL and key. The client is rebuilt only when either

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { MissingApiKeyError, type ClientProvider } from '../api/clientProvider';
-import { KlusterError } from '../core/api';
+import type { ClientProvider } from '../api/clientProvider';
 import { Commands, ContextKeys } from '../constants';
 import { Disposable } from '../lifecycle';
+import { errorNode } from '../views/messageNode';
 import type { Logger } from '../log';
 import { batchChildren, nodeItem, type BatchNode, type ItemContext } from './batchItems';
 import type { BatchesModel } from './batchesModel';
@@ -106,29 +106,11 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
         // Shown as a message item below.
       }
     }
-    if (this.loadError !== undefined && !this.model.isLoaded) return [this.errorNode(this.loadError)];
+    if (this.loadError !== undefined && !this.model.isLoaded) return [errorNode(this.loadError, 'batches', Commands.refreshBatches)];
     await this.setEmpty(this.model.all.length === 0);
     const nodes: BatchNode[] = this.model.all.map((b) => this.nodeFor(b.id));
     if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
     return nodes;
-  }
-
-  private errorNode(error: unknown): BatchNode {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof MissingApiKeyError || (error instanceof KlusterError && error.kind === 'unauthorized')) {
-      return {
-        kind: 'message',
-        text: 'The API key was refused. Click to set a new one.',
-        detail: message,
-        command: { command: Commands.setApiKey, title: 'Set API Key' },
-      };
-    }
-    return {
-      kind: 'message',
-      text: `Could not load batches. Click to retry.`,
-      detail: message,
-      command: { command: Commands.refreshBatches, title: 'Retry' },
-    };
   }
 
   private empty: boolean | undefined;

@@ -11,6 +11,7 @@ import { chatCsp } from './csp';
 import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
 import type { ModelList } from '../api/modelCatalog';
+import { runRemedy } from '../api/showError';
 import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
 /** The extension's copy of the panel state, kept as the webview reports it. */
@@ -178,8 +179,7 @@ export class ChatPanel extends Disposable {
         return;
       }
       case 'remedy':
-        if (message.remedy === 'setApiKey') await vscode.commands.executeCommand(Commands.setApiKey);
-        else await vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl');
+        await runRemedy(message.remedy);
         return;
     }
   }

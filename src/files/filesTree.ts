@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import { KlusterError, type FileObject } from '../core/api';
+import type { FileObject } from '../core/api';
 import { fileDescription, fileTooltip } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { Disposable } from '../lifecycle';
+import { errorNode, messageItem, type MessageNode } from '../views/messageNode';
 import type { Logger } from '../log';
 import type { ItemSnapshot } from '../batches/batchesTree';
 import { snapshotOf } from '../batches/batchesTree';
@@ -13,7 +14,7 @@ export const FILE_PAGE_SIZE = 20;
 export type FileNode =
   | { readonly kind: 'file'; readonly file: FileObject }
   | { readonly kind: 'loadMore' }
-  | { readonly kind: 'message'; readonly text: string; readonly detail: string; readonly command: vscode.Command };
+  | MessageNode;
 
 /** The Files view: every file in the account, newest first, a page at a time. Loaded when first shown. */
 export class FilesTreeProvider extends Disposable implements vscode.TreeDataProvider<FileNode> {
@@ -119,14 +120,7 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
       item.contextValue = 'loadMore';
       return item;
     }
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.text);
-      item.iconPath = new vscode.ThemeIcon('warning');
-      item.tooltip = node.detail;
-      item.command = node.command;
-      item.contextValue = 'message';
-      return item;
-    }
+    if (node.kind === 'message') return messageItem(node);
     const { file } = node;
     const item = new vscode.TreeItem(file.filename || file.id);
     item.id = `file:${file.id}`;
@@ -145,18 +139,7 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
       return [];
     }
     if (!this.loaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
-    if (!this.loaded && this.loadError !== undefined) {
-      const error = this.loadError;
-      const refused = error instanceof KlusterError && error.kind === 'unauthorized';
-      return [
-        {
-          kind: 'message',
-          text: refused ? 'The API key was refused. Click to set a new one.' : 'Could not load files. Click to retry.',
-          detail: error instanceof Error ? error.message : String(error),
-          command: refused ? { command: Commands.setApiKey, title: 'Set API Key' } : { command: Commands.refreshFiles, title: 'Retry' },
-        },
-      ];
-    }
+    if (!this.loaded && this.loadError !== undefined) return [errorNode(this.loadError, 'files', Commands.refreshFiles)];
     await this.setEmpty(this.files.length === 0);
     const nodes: FileNode[] = this.files.map((file) => ({ kind: 'file', file }));
     if (this.more) nodes.push({ kind: 'loadMore' });

@@ -219,14 +219,21 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(noKey.status, 'failed');
     assert.match((noKey as { message: string }).message, /No kluster\.ai API key is set/);
     assert.deepStrictEqual((await snapshot()).items, [], 'the "set a key" welcome shows instead of items');
+    assert.deepStrictEqual(await files(), [], 'in the Files view too');
 
     await vscode.commands.executeCommand(Commands.setApiKey, 'wrong-key');
     assert.strictEqual(await refresh(), false);
-    const refused = (await snapshot()).items;
-    assert.strictEqual(refused[0]?.label, 'The API key was refused. Click to set a new one.');
-    assert.strictEqual(refused[0]?.command?.command, Commands.setApiKey);
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>(Commands.refreshFiles), false);
+    // Both views build the node from the same remedy: Set API Key, not Retry.
+    for (const [view, items] of [['Batches', (await snapshot()).items], ['Files', await files()]] as const) {
+      assert.strictEqual(items.length, 1, view);
+      assert.strictEqual(items[0]?.label, 'The API key was refused. Click to set a new one.', view);
+      assert.strictEqual(items[0]?.command?.command, Commands.setApiKey, view);
+      assert.match(items[0]?.tooltip ?? '', /API key was refused \(401/, view);
+    }
     await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey);
     assert.strictEqual(await refresh(), true);
     assert.ok((await snapshot()).items.length > 0);
+    assert.ok((await files()).length > 0, 'the Files view lists again');
   });
 });
