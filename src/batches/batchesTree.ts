@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
 import { errorNode } from '../views/messageNode';
 import type { Logger } from '../log';
@@ -96,7 +97,7 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
 
   private async roots(): Promise<BatchNode[]> {
     if (!(await this.clients.tryGet())) {
-      await this.setEmpty(false);
+      await setContext(ContextKeys.batchesEmpty, false);
       return []; // the "set a key" welcome shows
     }
     if (!this.model.isLoaded && this.loadError === undefined) {
@@ -107,22 +108,10 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
       }
     }
     if (this.loadError !== undefined && !this.model.isLoaded) return [errorNode(this.loadError, 'batches', Commands.refreshBatches)];
-    await this.setEmpty(this.model.all.length === 0);
+    await setContext(ContextKeys.batchesEmpty, this.model.all.length === 0);
     const nodes: BatchNode[] = this.model.all.map((b) => this.nodeFor(b.id));
     if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
     return nodes;
-  }
-
-  private empty: boolean | undefined;
-  /** The value last given to the `kluster.batchesEmpty` context key (the empty-account welcome). */
-  get emptyContext(): boolean | undefined {
-    return this.empty;
-  }
-
-  private async setEmpty(empty: boolean): Promise<void> {
-    if (this.empty === empty) return;
-    this.empty = empty;
-    await vscode.commands.executeCommand('setContext', ContextKeys.batchesEmpty, empty);
   }
 
   /** The visible tree as plain data: roots, and the children of every batch. */

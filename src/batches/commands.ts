@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
+import { batchIdOf } from '../commandArgs';
 import type { CommandFactories } from '../commands';
 import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
-import { Commands } from '../constants';
+import { Commands, ContextKeys } from '../constants';
+import { getContext } from '../context';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
-import { batchIdOf, openResultsBeside, type ResultsOptions } from './results';
+import { openResultsBeside, type ResultsOptions } from './results';
 import { submitBatch, type SubmitOptions } from './submit';
 
 async function batchOf(container: Container, feature: BatchesFeature, id: string) {
@@ -147,7 +149,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       items: await feature.tree.snapshot(),
       statusBar: feature.statusBar.text,
       polling: feature.poller.isActive,
-      empty: feature.tree.emptyContext,
+      empty: getContext(ContextKeys.batchesEmpty),
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),
   };

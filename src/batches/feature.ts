@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../commands';
-import type { Batch } from '../core/api';
+import { BATCH_STATUSES_WITH_RESULTS, type Batch } from '../core/api';
 import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
@@ -14,8 +14,6 @@ import { BatchesTreeProvider } from './batchesTree';
 import { batchCommands } from './commands';
 import { BatchPoller } from './poller';
 import { BatchStatusBar } from './statusBar';
-
-const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
 
 /** The Batches view with its poller, status-bar item, notifications and commands. */
 export class BatchesFeature extends Disposable {
@@ -127,7 +125,7 @@ export class BatchesFeature extends Disposable {
     const label = this.labelOf(batch.id);
     const { failed } = requestCounts(batch);
     const hasErrors = failed > 0 || Boolean(batch.errors?.data?.length) || Boolean(batch.error_file_id);
-    const actions = [...(WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
+    const actions = [...(BATCH_STATUSES_WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
     const message = completionMessage(batch, label);
     this.container.log.info('batches', message);
     const show = batch.status === 'completed' && !hasErrors ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import type { Batch, KlusterClient } from '../core/api';
+import { batchIdOf } from '../commandArgs';
+import { BATCH_STATUSES_WITH_RESULTS, type Batch, type KlusterClient } from '../core/api';
 import { resultsMessage, resultsPathFor, statusText } from '../core/batches/displayText';
 import { inputChange, stampOf } from '../core/batches/inputStamp';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
@@ -27,18 +28,10 @@ export type ResultsOutcome =
   | { readonly status: 'exists'; readonly path: string }
   | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
 
-const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
-
 const MISSING_REASONS: Record<string, string> = {
   cancelled: 'The batch was cancelled before this request ran.',
   expired: 'The batch expired before this request ran.',
 };
-
-export function batchIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  const id = (arg as { batchId?: unknown } | undefined)?.batchId;
-  return typeof id === 'string' ? id : undefined;
-}
 
 async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boolean): Promise<vscode.Uri | undefined> {
   const found = await feature.locateInputFile(batch);
@@ -85,7 +78,7 @@ async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void
 
 export async function openResultsBeside(container: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
   const confirm = options.confirm !== false;
-  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => WITH_RESULTS.has(b.status)));
+  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status)));
   if (!batchId) return { status: 'cancelled' };
   const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
   try {
@@ -93,7 +86,7 @@ export async function openResultsBeside(container: Container, feature: BatchesFe
     const batch = await client.getBatch(batchId);
     feature.model.upsert(batch);
     const label = feature.labelOf(batch.id);
-    if (!WITH_RESULTS.has(batch.status)) {
+    if (!BATCH_STATUSES_WITH_RESULTS.has(batch.status)) {
       const message =
         batch.status === 'failed'
           ? `Batch ${label} failed before running any request, so it has no results. Its errors are listed under it in the Batches view.`

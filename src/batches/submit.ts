@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
+import { uriOf } from '../commandArgs';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
@@ -28,12 +29,6 @@ export type SubmitOutcome =
   | { readonly status: 'failed'; readonly message: string };
 
 const WINDOW_LABELS: Record<CompletionWindow, string> = { '1h': '1 hour', '3h': '3 hours', '6h': '6 hours', '12h': '12 hours', '24h': '24 hours' };
-
-function targetOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
-  return vscode.window.activeTextEditor?.document.uri;
-}
 
 /** Saves unsaved edits first: the file on disk is what gets uploaded. */
 async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
@@ -135,7 +130,7 @@ async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Pr
 
 export async function submitBatch(container: Container, feature: BatchesFeature, arg: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const confirm = options.confirm !== false;
-  const uri = targetOf(arg);
+  const uri = uriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== 'file') {
     const message = uri ? 'Only files saved on disk can be submitted.' : 'Open a .jsonl batch file, or pick one in the Explorer, to submit it.';
     void vscode.window.showErrorMessage(message);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import type { Container } from '../container';
 import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
 import { Disposable } from '../lifecycle';
@@ -217,11 +218,11 @@ export class ChatPanel extends Disposable {
       return;
     }
     await this.rememberModel(conversation.settings.model);
-    await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, true);
+    await setContext(ContextKeys.chatStreaming, true);
     try {
       await this.session.start(id, conversation);
     } finally {
-      await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, this.session.busy);
+      await setContext(ContextKeys.chatStreaming, this.session.busy);
     }
   }
 

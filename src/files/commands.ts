@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
+import { fileIdOf } from '../commandArgs';
 import type { CommandFactories } from '../commands';
 import { formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
@@ -9,17 +10,6 @@ import { Commands } from '../constants';
 import type { Container } from '../container';
 import type { FilesTreeProvider } from './filesTree';
 import { MAX_OPEN_BYTES, remoteFileUri } from './remoteFiles';
-
-/** A file id from whatever invoked the command: an id, a Files view node or a batch's file node. */
-export function fileIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (arg && typeof arg === 'object') {
-    const node = arg as { fileId?: unknown; file?: { id?: unknown } };
-    if (typeof node.fileId === 'string') return node.fileId;
-    if (typeof node.file?.id === 'string') return node.file.id;
-  }
-  return undefined;
-}
 
 async function askForFileId(): Promise<string | undefined> {
   return vscode.window.showInputBox({ title: 'kluster.ai file id', prompt: 'The id of a file stored at kluster.ai', ignoreFocusOut: true }).then((v) => v?.trim() || undefined);

@@ -3,6 +3,7 @@ import type { ClientProvider } from '../api/clientProvider';
 import type { FileObject } from '../core/api';
 import { fileDescription, fileTooltip } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
 import { errorNode, messageItem, type MessageNode } from '../views/messageNode';
 import type { Logger } from '../log';
@@ -26,7 +27,6 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   private loadError: unknown;
   private loading: Promise<void> | undefined;
   private generation = 0;
-  private empty: boolean | undefined;
 
   constructor(
     private readonly clients: ClientProvider,
@@ -135,21 +135,15 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   async getChildren(node?: FileNode): Promise<FileNode[]> {
     if (node) return [];
     if (!(await this.clients.tryGet())) {
-      await this.setEmpty(false);
+      await setContext(ContextKeys.filesEmpty, false);
       return [];
     }
     if (!this.loaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
     if (!this.loaded && this.loadError !== undefined) return [errorNode(this.loadError, 'files', Commands.refreshFiles)];
-    await this.setEmpty(this.files.length === 0);
+    await setContext(ContextKeys.filesEmpty, this.files.length === 0);
     const nodes: FileNode[] = this.files.map((file) => ({ kind: 'file', file }));
     if (this.more) nodes.push({ kind: 'loadMore' });
     return nodes;
-  }
-
-  private async setEmpty(empty: boolean): Promise<void> {
-    if (this.empty === empty) return;
-    this.empty = empty;
-    await vscode.commands.executeCommand('setContext', ContextKeys.filesEmpty, empty);
   }
 
   async snapshot(): Promise<ItemSnapshot[]> {

@@ -2,6 +2,7 @@
 // leave a menu entry without a handler, or a `when` clause that is never true.
 import * as assert from 'assert';
 import manifest from '../../package.json';
+import { BATCH_STATUSES_WITH_RESULTS, KNOWN_BATCH_STATUSES } from '../../src/core/api';
 import { Commands, ContextKeys, Views } from '../../src/constants';
 
 interface Contributions {
@@ -58,5 +59,14 @@ describe('package.json contributions', () => {
       contextKeysIn("view == kluster.batches && viewItem =~ /^kluster.x/ && activeWebviewPanelId == 'kluster.chat' && !kluster.chatStreaming"),
       ['kluster.chatStreaming'],
     );
+  });
+
+  it('offers Open Results on the batch statuses the command accepts', () => {
+    const entries = menuEntries.filter((entry) => entry.command === Commands.openResults && entry.when?.includes('viewItem'));
+    assert.ok(entries.length > 0);
+    for (const entry of entries) {
+      const pattern = new RegExp(/viewItem =~ \/(.*?)\/(?:\s|$)/.exec(entry.when!)![1]!);
+      assert.deepStrictEqual(sorted(KNOWN_BATCH_STATUSES.filter((status) => pattern.test(`batch:${status}`))), sorted(BATCH_STATUSES_WITH_RESULTS), entry.when);
+    }
   });
 });
