@@ -6,10 +6,11 @@ import type { Container } from './container';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;
 
-/** Each feature exports a map of command factories, registered in one loop (as rust-analyzer does). */
+/** Each feature exposes a map of command factories; container.ts registers them all in one call (as rust-analyzer does). */
 export type CommandFactories = Partial<Record<CommandId, (container: Container) => CommandHandler>>;
 
-export function registerCommands(container: Container, ...groups: CommandFactories[]): vscode.Disposable[] {
+/** Registers every group's commands; a failure a handler did not catch is logged and shown, and the command returns undefined. */
+export function registerCommands(container: Container, ...groups: CommandFactories[]): vscode.Disposable {
   const disposables: vscode.Disposable[] = [];
   for (const group of groups) {
     for (const [id, factory] of Object.entries(group) as [CommandId, (container: Container) => CommandHandler][]) {
@@ -28,5 +29,5 @@ export function registerCommands(container: Container, ...groups: CommandFactori
       );
     }
   }
-  return disposables;
+  return vscode.Disposable.from(...disposables);
 }

@@ -35,11 +35,11 @@ export class Container extends Disposable {
     this.clients = this._register(new ClientProvider(this.config, this.apiKeys, this.log));
     this.models = this._register(new ModelCatalog(this.clients, this.globalState, this.log));
 
-    for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
-    this._register(new BatchesFeature(this, files));
-    this._register(new ChatFeature(this));
+    const batches = this._register(new BatchesFeature(this, files));
+    const chat = this._register(new ChatFeature(this));
+    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
+import type { CommandFactories } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch } from '../core/api';
 import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
@@ -23,6 +23,7 @@ export class BatchesFeature extends Disposable {
   readonly poller: BatchPoller;
   readonly statusBar: BatchStatusBar;
   readonly view: vscode.TreeView<BatchNode>;
+  readonly commands: CommandFactories = batchCommands(this);
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 
@@ -52,7 +53,6 @@ export class BatchesFeature extends Disposable {
     );
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
-    for (const registration of registerCommands(container, batchCommands(this))) this._register(registration);
   }
 
   /** Batch errors name lines of the file as it was: an edit or closing the file makes them stale. */

@@ -1,7 +1,7 @@
 // Wires the chat panel into VS Code: one panel at a time, restored after a reload by its serializer,
 // the Open in Chat CodeLens, and the chat commands.
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
+import type { CommandFactories } from '../commands';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
 import { ChatPanel, savedChatState, webviewOptions } from './chatPanel';
@@ -11,6 +11,7 @@ import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './prot
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
+  readonly commands: CommandFactories = chatCommands(this);
 
   constructor(readonly container: Container) {
     super();
@@ -23,7 +24,6 @@ export class ChatFeature extends Disposable {
       }),
     );
     this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()));
-    for (const registration of registerCommands(container, chatCommands(this))) this._register(registration);
   }
 
   /** The open chat panel, if any. */

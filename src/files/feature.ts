@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
+import type { CommandFactories } from '../commands';
 import { Views } from '../constants';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
@@ -10,6 +10,7 @@ import { REMOTE_FILE_SCHEME, RemoteFileProvider } from './remoteFiles';
 /** The Files view, read-only documents for remote files, and the file commands. */
 export class FilesFeature extends Disposable {
   readonly tree: FilesTreeProvider;
+  readonly commands: CommandFactories;
 
   constructor(container: Container) {
     super();
@@ -17,6 +18,6 @@ export class FilesFeature extends Disposable {
     this._register(vscode.window.createTreeView(Views.files, { treeDataProvider: this.tree, showCollapseAll: false }));
     this._register(vscode.workspace.registerTextDocumentContentProvider(REMOTE_FILE_SCHEME, new RemoteFileProvider(container.clients)));
     this._register(container.clients.onDidChange(() => this.tree.reset()));
-    for (const registration of registerCommands(container, fileCommands(this.tree))) this._register(registration);
+    this.commands = fileCommands(this.tree);
   }
 }
