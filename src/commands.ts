@@ -6,6 +6,18 @@ import type { Container } from './container';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;
 
+/**
+ * What a command that can fail in expected ways resolves to, so callers and tests can tell the cases apart: its
+ * own results, `cancelled` (the person said no or dismissed a prompt), or `failed` (already shown to them).
+ */
+export type Outcome<Done extends { readonly status: string }> = Done | { readonly status: 'cancelled' } | { readonly status: 'failed'; readonly message: string };
+
+export const CANCELLED = { status: 'cancelled' } as const;
+
+export function failed(error: unknown): { readonly status: 'failed'; readonly message: string } {
+  return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+}
+
 /** Each feature exposes a map of command factories; container.ts registers them all in one call (as rust-analyzer does). */
 export type CommandFactories = Partial<Record<CommandId, (container: Container) => CommandHandler>>;
 

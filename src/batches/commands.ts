@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { batchIdOf } from '../commandArgs';
-import type { CommandFactories } from '../commands';
+import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
 import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
@@ -14,9 +14,14 @@ async function batchOf(container: Container, feature: BatchesFeature, id: string
   return feature.model.get(id) ?? (await (await container.clients.get()).getBatch(id));
 }
 
-async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<string | undefined> {
+/** `requested`: the service took the request; `batchStatus` is what it answered (usually `cancelling`). */
+export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly batchStatus: string }>;
+/** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
+export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'errorFile' | 'tree' | 'none' }>;
+
+async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<CancelOutcome> {
   const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   const label = feature.labelOf(id);
   if (options.confirm !== false) {
     const pick = await vscode.window.showWarningMessage(
@@ -24,7 +29,7 @@ async function cancelBatch(container: Container, feature: BatchesFeature, arg: u
       { modal: true, detail: `Batch ${id}: requests that already ran keep their results; the others will not run. This cannot be undone.` },
       'Cancel Batch',
     );
-    if (pick !== 'Cancel Batch') return undefined;
+    if (pick !== 'Cancel Batch') return CANCELLED;
   }
   try {
     const batch = await (await container.clients.get()).cancelBatch(id);
@@ -32,17 +37,17 @@ async function cancelBatch(container: Container, feature: BatchesFeature, arg: u
     feature.poller.kick();
     container.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
     void vscode.window.showInformationMessage(`Batch ${label} is ${statusText(batch.status)}.`);
-    return batch.status;
+    return { status: 'requested', batchStatus: batch.status };
   } catch (error) {
     void showApiError(container.log, `Cancelling batch ${label}`, error, () => cancelBatch(container, feature, id, { confirm: false }));
-    return undefined;
+    return failed(error);
   }
 }
 
 /** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
-async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
+async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown): Promise<ErrorsOutcome> {
   const id = batchIdOf(arg);
-  if (!id) return 'none';
+  if (!id) return { status: 'none' };
   try {
     const batch = await batchOf(container, feature, id);
     const errors = batch.errors?.data ?? [];
@@ -59,21 +64,21 @@ async function showBatchErrors(container: Container, feature: BatchesFeature, ar
       feature.diagnostics.set(input, diagnostics);
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return 'problems';
+      return { status: 'problems' };
     }
     if (batch.error_file_id) {
       await vscode.commands.executeCommand(Commands.openRemoteFile, batch.error_file_id);
-      return 'errorFile';
+      return { status: 'errorFile' };
     }
     if (errors.length) {
       await feature.reveal(id, true);
-      return 'tree';
+      return { status: 'tree' };
     }
     void vscode.window.showInformationMessage(`Batch ${feature.labelOf(id)} has no errors.`);
-    return 'none';
+    return { status: 'none' };
   } catch (error) {
     void showApiError(container.log, `Showing errors of batch ${id}`, error);
-    return 'failed';
+    return failed(error);
   }
 }
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { fileIdOf } from '../commandArgs';
-import type { CommandFactories } from '../commands';
+import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
 import { formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
@@ -22,9 +22,13 @@ export interface DownloadOptions {
   readonly overwrite?: boolean;
 }
 
-async function openRemoteFile(container: Container, arg: unknown): Promise<string | undefined> {
+export type OpenFileOutcome = Outcome<{ readonly status: 'opened'; readonly uri: string } | { readonly status: 'tooLarge'; readonly bytes: number }>;
+export type DownloadOutcome = Outcome<{ readonly status: 'downloaded'; readonly path: string } | { readonly status: 'exists'; readonly path: string }>;
+export type DeleteOutcome = Outcome<{ readonly status: 'deleted'; readonly id: string }>;
+
+async function openRemoteFile(container: Container, arg: unknown): Promise<OpenFileOutcome> {
   const id = fileIdOf(arg) ?? (await askForFileId());
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   try {
     const file = await (await container.clients.get()).getFile(id);
     if ((file.bytes ?? 0) > MAX_OPEN_BYTES) {
@@ -33,21 +37,21 @@ async function openRemoteFile(container: Container, arg: unknown): Promise<strin
         'Download',
       );
       if (pick === 'Download') await vscode.commands.executeCommand(Commands.downloadFile, id);
-      return undefined;
+      return { status: 'tooLarge', bytes: file.bytes ?? 0 };
     }
     const uri = remoteFileUri(id, file.filename);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: true });
-    return uri.toString();
+    return { status: 'opened', uri: uri.toString() };
   } catch (error) {
     void showApiError(container.log, `Opening file ${id}`, error, () => openRemoteFile(container, id));
-    return undefined;
+    return failed(error);
   }
 }
 
-async function downloadFile(container: Container, arg: unknown, options: DownloadOptions = {}): Promise<string | undefined> {
+async function downloadFile(container: Container, arg: unknown, options: DownloadOptions = {}): Promise<DownloadOutcome> {
   const id = fileIdOf(arg) ?? (await askForFileId());
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   try {
     const client = await container.clients.get();
     const file = await client.getFile(id);
@@ -61,10 +65,10 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
       dest = await vscode.window.showSaveDialog({ title: `Download ${name}`, defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { JSONL: ['jsonl'], 'All files': ['*'] } });
       overwrite = true; // the save dialog already asked
     }
-    if (!dest) return undefined;
+    if (!dest) return CANCELLED;
     if (!overwrite && (await fileExists(dest.fsPath))) {
       const pick = await vscode.window.showWarningMessage(`${path.basename(dest.fsPath)} already exists. Replace it?`, { modal: true }, 'Replace');
-      if (pick !== 'Replace') return undefined;
+      if (pick !== 'Replace') return { status: 'exists', path: dest.fsPath };
       overwrite = true;
     }
     const target = dest;
@@ -90,20 +94,20 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
     void vscode.window.showInformationMessage(`Downloaded ${name} to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((pick) => {
       if (pick === 'Open') void vscode.window.showTextDocument(target);
     });
-    return target.fsPath;
+    return { status: 'downloaded', path: target.fsPath };
   } catch (error) {
     if (error instanceof FileExistsError) {
       void vscode.window.showWarningMessage(`${error.path} already exists; it was left as it is.`);
-      return undefined;
+      return { status: 'exists', path: error.path };
     }
     void showApiError(container.log, `Downloading file ${id}`, error, () => downloadFile(container, id, options));
-    return undefined;
+    return failed(error);
   }
 }
 
-async function deleteFile(container: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<boolean> {
+async function deleteFile(container: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<DeleteOutcome> {
   const id = fileIdOf(arg);
-  if (!id) return false;
+  if (!id) return CANCELLED;
   const name = tree.get(id)?.filename ?? id;
   if (options.confirm !== false) {
     const pick = await vscode.window.showWarningMessage(
@@ -111,17 +115,17 @@ async function deleteFile(container: Container, tree: FilesTreeProvider, arg: un
       { modal: true, detail: `File ${id} is removed from your account. Batches that use it can no longer show or download it. Local copies are not touched.` },
       'Delete',
     );
-    if (pick !== 'Delete') return false;
+    if (pick !== 'Delete') return CANCELLED;
   }
   try {
     await (await container.clients.get()).deleteFile(id);
     tree.remove(id);
     container.log.info('files', `deleted ${id}`);
     void vscode.window.showInformationMessage(`Deleted ${name} from kluster.ai.`);
-    return true;
+    return { status: 'deleted', id };
   } catch (error) {
     void showApiError(container.log, `Deleting ${name}`, error, () => deleteFile(container, tree, id, { confirm: false }));
-    return false;
+    return failed(error);
   }
 }
 
