@@ -1,7 +1,7 @@
 // The one way to set a context key for `when` clauses (as GitLens does): typed by key, and skipped when the
 // value is the one already set, so views and panels may call it on every redraw.
 import * as vscode from 'vscode';
-import { ContextKeys } from './constants';
+import { ContextKeys, type ContextKey } from './constants';
 
 export interface ContextValues {
   [ContextKeys.hasApiKey]: boolean;
@@ -9,6 +9,10 @@ export interface ContextValues {
   [ContextKeys.filesEmpty]: boolean;
   [ContextKeys.chatStreaming]: boolean;
 }
+
+// Every context key has a value type above: the build fails here otherwise.
+const everyKeyTyped: [Exclude<ContextKey, keyof ContextValues>] extends [never] ? true : never = true;
+void everyKeyTyped;
 
 const current = new Map<keyof ContextValues, unknown>();
 
