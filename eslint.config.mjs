@@ -2,7 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const PURE_HOST_MODULES = ['src/chat/protocol.ts', 'src/chat/chatSession.ts', 'src/chat/csp.ts', 'src/chat/stateWriter.ts'];
+const PURE_HOST_MODULES = ['src/chat/protocol.ts', 'src/chat/chatSession.ts', 'src/chat/csp.ts', 'src/chat/stateWriter.ts', 'src/views/errorNode.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },

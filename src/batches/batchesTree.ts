@@ -3,7 +3,7 @@ import type { ClientProvider } from '../api/clientProvider';
 import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
-import { errorNode } from '../views/messageNode';
+import { errorNode } from '../views/errorNode';
 import type { Logger } from '../log';
 import { batchChildren, nodeItem, type BatchNode, type ItemContext } from './batchItems';
 import type { BatchesModel } from './batchesModel';
