@@ -2,6 +2,8 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const PURE_HOST_MODULES = ['src/chat/protocol.ts', 'src/chat/chatSession.ts', 'src/chat/csp.ts', 'src/chat/stateWriter.ts', 'src/views/errorNode.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },
   eslint.configs.recommended,
@@ -11,6 +13,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
       'no-console': 'off',
+    },
+  },
+  {
+    // Code shared with the CLI and the webview, and the host modules unit-tested without VS Code, stays
+    // free of the vscode API (types are erased, so type imports are fine). README "Code map" lists them.
+    files: ['src/core/**', 'src/webview/**', 'src/cli/**', 'src/cli.ts', ...PURE_HOST_MODULES],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'Pure module: no vscode API here (type imports are allowed).', allowTypeImports: true }] },
+      ],
     },
   },
   {

@@ -2,37 +2,46 @@ import * as vscode from 'vscode';
 import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
-import { ChatFeature } from './chat/chatFeature';
+import { ChatFeature } from './chat/feature';
 import { FilesFeature } from './files/feature';
 import { ClientProvider } from './api/clientProvider';
+import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { Disposable } from './lifecycle';
 import { Logger } from './log';
 import { ResultsFeature } from './results/feature';
+import { Storage, type GlobalStorage, type WorkspaceStorage } from './storage';
 import { BatchValidationFeature } from './validation/feature';
 
 /** Owns every service of the extension. Built once in `activate`, disposed with the extension. */
 export class Container extends Disposable {
   readonly log: Logger;
+  readonly globalState: Storage<GlobalStorage>;
+  readonly workspaceState: Storage<WorkspaceStorage>;
   readonly config: Config;
   readonly apiKeys: ApiKeyStore;
   readonly clients: ClientProvider;
+  /** The models of the current client, for validation and pickers. */
+  readonly models: ModelCatalog;
   readonly validation: BatchValidationFeature;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
     this.log = this._register(new Logger());
+    this.globalState = new Storage(context.globalState);
+    this.workspaceState = new Storage(context.workspaceState);
     this.config = new Config();
     this.apiKeys = this._register(new ApiKeyStore(context.secrets, this.log));
     this.clients = this._register(new ClientProvider(this.config, this.apiKeys, this.log));
+    this.models = this._register(new ModelCatalog(this.clients, this.globalState, this.log));
 
-    for (const registration of registerCommands(this, apiKeyCommands)) this._register(registration);
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
-    this._register(new BatchesFeature(this, files));
+    const batches = this._register(new BatchesFeature(this, files));
     const chat = this._register(new ChatFeature(this));
-    this._register(new ResultsFeature(this, chat));
+    const results = this._register(new ResultsFeature(this, chat));
+    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

@@ -1,20 +1,9 @@
 import * as vscode from 'vscode';
-import { KlusterClient, type Model } from '../core/api';
+import { KlusterClient, MissingApiKeyError } from '../core/api';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { Config } from '../config';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
-
-/** How long one /v1/models answer serves every feature that asks (the chat picker, the validator). */
-const SHARED_MODELS_MS = 30_000;
-
-/** Raised when a feature needs the API and no key is stored or in the environment. */
-export class MissingApiKeyError extends Error {
-  constructor() {
-    super('No kluster.ai API key is set. Run "kluster: Set API Key" or set KLUSTER_API_KEY.');
-    this.name = 'MissingApiKeyError';
-  }
-}
 
 /**
  * Hands out a KlusterClient for the current base URL and key. The client is rebuilt only when either
@@ -22,7 +11,6 @@ export class MissingApiKeyError extends Error {
  */
 export class ClientProvider extends Disposable {
   private cached: { client: KlusterClient; baseUrl: string; key: string } | undefined;
-  private models: { client: KlusterClient; askedAt: number; list: Promise<Model[]> } | undefined;
   /** The base URL and key the last change event was about; other settings changing is no change here. */
   private current: { baseUrl: string; key: string | undefined };
   private readonly changed = this._register(new vscode.EventEmitter<void>());
@@ -47,6 +35,11 @@ export class ClientProvider extends Disposable {
     this.changed.fire();
   }
 
+  /** The base URL clients are made for now. */
+  get baseUrl(): string {
+    return this.current.baseUrl;
+  }
+
   /** The client, or MissingApiKeyError. */
   async get(): Promise<KlusterClient> {
     const key = await this.apiKeys.get();
@@ -58,22 +51,6 @@ export class ClientProvider extends Disposable {
       this.cached = { client, baseUrl, key: key.value };
     }
     return this.cached.client;
-  }
-
-  /**
-   * `client.listModels()`, asked once for every feature: after a key change the chat picker and the validator
-   * both want the list, and share one request (or an answer under 30 s old). A failure is not kept.
-   */
-  listModels(client: KlusterClient): Promise<Model[]> {
-    const now = Date.now();
-    if (this.models?.client === client && now - this.models.askedAt < SHARED_MODELS_MS) return this.models.list;
-    const list = client.listModels();
-    const entry = { client, askedAt: now, list };
-    this.models = entry;
-    list.catch(() => {
-      if (this.models === entry) this.models = undefined;
-    });
-    return list;
   }
 
   /** The client when a key is available, else undefined (for background work that must not nag). */

@@ -1,36 +1,16 @@
 import * as vscode from 'vscode';
-import { failureMessage, isCancellation, KlusterError } from '../core/api';
+import { failureMessage, isCancellation, remedyFor, type Remedy } from '../core/api';
 import { Commands } from '../constants';
 import type { Logger } from '../log';
-import { MissingApiKeyError } from './clientProvider';
 
-/** What a person can do about a failure, as notification buttons. */
-interface Remedy {
-  readonly title: string;
-  run(): unknown;
-}
+/** Button titles of the remedies, for notifications and tree error nodes. */
+export const REMEDY_TITLES: Record<Remedy, string> = { setApiKey: 'Set API Key', retry: 'Retry', openSettings: 'Open Settings' };
 
-function remediesFor(error: unknown, retry?: () => unknown): Remedy[] {
-  const setKey: Remedy = { title: 'Set API Key', run: () => vscode.commands.executeCommand(Commands.setApiKey) };
-  const settings: Remedy = {
-    title: 'Open Settings',
-    run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl'),
-  };
-  const again: Remedy[] = retry ? [{ title: 'Retry', run: retry }] : [];
-  if (error instanceof MissingApiKeyError) return [setKey];
-  if (!(error instanceof KlusterError)) return again;
-  switch (error.kind) {
-    case 'unauthorized':
-      return [setKey];
-    case 'network':
-    case 'timeout':
-      return [...again, settings];
-    case 'rate_limited':
-    case 'server':
-      return again;
-    default:
-      return [];
-  }
+/** Carries out a remedy other than retrying (which only the caller knows how to do). */
+export function runRemedy(remedy: Exclude<Remedy, 'retry'>): Thenable<unknown> {
+  return remedy === 'setApiKey'
+    ? vscode.commands.executeCommand(Commands.setApiKey)
+    : vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl');
 }
 
 /**
@@ -41,7 +21,9 @@ export async function showApiError(log: Logger, action: string, error: unknown, 
   // Cancelling is not a failure, whichever layer noticed it (our client, or a file stream's AbortError).
   if (isCancellation(error)) return;
   log.error('api', action, error);
-  const remedies = remediesFor(error, retry);
-  const picked = await vscode.window.showErrorMessage(failureMessage(action, error), ...remedies.map((r) => r.title));
-  await remedies.find((r) => r.title === picked)?.run();
+  const remedies = remedyFor(error).filter((r) => r !== 'retry' || retry);
+  const title = await vscode.window.showErrorMessage(failureMessage(action, error), ...remedies.map((r) => REMEDY_TITLES[r]));
+  const picked = remedies.find((r) => REMEDY_TITLES[r] === title);
+  if (picked === 'retry') await retry?.();
+  else if (picked) await runRemedy(picked);
 }

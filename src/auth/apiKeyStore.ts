@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createHash } from 'crypto';
 import { ContextKeys, ENV_API_KEY, SECRET_API_KEY } from '../constants';
+import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 
@@ -71,7 +72,7 @@ export class ApiKeyStore extends Disposable {
 
   private async refresh(): Promise<void> {
     const key = await this.get();
-    await vscode.commands.executeCommand('setContext', ContextKeys.hasApiKey, key !== undefined);
+    await setContext(ContextKeys.hasApiKey, key !== undefined);
     this.changed.fire(key);
   }
 }

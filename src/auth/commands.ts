@@ -6,7 +6,7 @@ const KEY_PATTERN = /^\S+$/;
 
 export const apiKeyCommands: CommandFactories = {
   /** Asks for the key in a password box. A string argument skips the prompt (for scripts and tests). */
-  [Commands.setApiKey]: (c) => async (provided?: unknown) => {
+  [Commands.setApiKey]: (container) => async (provided?: unknown) => {
     const value =
       typeof provided === 'string'
         ? provided
@@ -28,16 +28,16 @@ export const apiKeyCommands: CommandFactories = {
       void vscode.window.showErrorMessage('That API key is empty or contains spaces; nothing was saved.');
       return false;
     }
-    await c.apiKeys.set(value);
-    c.log.info('auth', 'API key stored in secret storage');
+    await container.apiKeys.set(value);
+    container.log.info('auth', 'API key stored in secret storage');
     void vscode.window.showInformationMessage('kluster.ai API key saved to secret storage.');
     return true;
   },
 
-  [Commands.clearApiKey]: (c) => async () => {
-    await c.apiKeys.clear();
-    c.log.info('auth', 'API key removed from secret storage');
-    const fallback = (await c.apiKeys.status()).source === 'env';
+  [Commands.clearApiKey]: (container) => async () => {
+    await container.apiKeys.clear();
+    container.log.info('auth', 'API key removed from secret storage');
+    const fallback = (await container.apiKeys.status()).source === 'env';
     void vscode.window.showInformationMessage(
       fallback
         ? `kluster.ai API key removed from secret storage. The ${ENV_API_KEY} environment variable is still used.`
@@ -47,7 +47,7 @@ export const apiKeyCommands: CommandFactories = {
   },
 
   /** Where the key comes from and its fingerprint; never the key. */
-  [Commands.apiKeyStatus]: (c) => () => c.apiKeys.status(),
+  [Commands.apiKeyStatus]: (container) => () => container.apiKeys.status(),
 
-  [Commands.showLog]: (c) => () => c.log.show(),
+  [Commands.showLog]: (container) => () => container.log.show(),
 };

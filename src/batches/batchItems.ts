@@ -11,8 +11,9 @@ import {
   formatCount,
   requestCounts,
   statusIcon,
-} from '../core/batches/format';
+} from '../core/batches/displayText';
 import { Commands } from '../constants';
+import { messageItem, type MessageNode } from '../views/messageNode';
 
 export type FileRole = 'input' | 'output' | 'error';
 
@@ -22,7 +23,7 @@ export type BatchNode =
   | { readonly kind: 'counts'; readonly batchId: string }
   | { readonly kind: 'error'; readonly batchId: string; readonly index: number }
   | { readonly kind: 'loadMore' }
-  | { readonly kind: 'message'; readonly text: string; readonly detail?: string; readonly command?: vscode.Command };
+  | MessageNode;
 
 /** What item construction needs from the feature. */
 export interface ItemContext {
@@ -113,14 +114,8 @@ export function nodeItem(node: BatchNode, ctx: ItemContext): vscode.TreeItem {
       item.contextValue = 'loadMore';
       return item;
     }
-    case 'message': {
-      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon('warning');
-      item.tooltip = node.detail ?? node.text;
-      item.command = node.command;
-      item.contextValue = 'message';
-      return item;
-    }
+    case 'message':
+      return messageItem(node);
     default:
       break;
   }

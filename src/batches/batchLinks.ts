@@ -1,30 +1,23 @@
 import * as vscode from 'vscode';
 import type { Batch } from '../core/api';
-import { metadataInputFile } from '../core/batches/format';
+import { metadataInputFile } from '../core/batches/displayText';
 import type { InputStamp } from '../core/batches/inputStamp';
 import { INPUT_FOLDER_METADATA_KEY, inputFileCandidates, inputFileMetadata, type FolderRef } from '../core/batches/inputPath';
 import { fileExists } from '../core/util/atomicFile';
+import type { Storage, WorkspaceStorage } from '../storage';
 
-const STATE_KEY = 'kluster.batchLinks';
 /** Old links are dropped beyond this many, oldest first, so workspace state stays small. */
 const MAX_LINKS = 500;
-
-interface StoredLink {
-  readonly uri: string;
-  readonly at: number;
-  /** Size and modification time of the file as submitted, when it was submitted from here. */
-  readonly stamp?: InputStamp;
-}
 
 /**
  * Which local file each batch was submitted from, kept in workspace state so it survives restarts.
  * Batches submitted elsewhere still resolve when their metadata names a workspace-relative file.
  */
 export class BatchLinks {
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(private readonly state: Storage<WorkspaceStorage>) {}
 
-  private get all(): Record<string, StoredLink> {
-    return this.state.get<Record<string, StoredLink>>(STATE_KEY, {});
+  private get all(): WorkspaceStorage['kluster.batchLinks'] {
+    return this.state.get('kluster.batchLinks') ?? {};
   }
 
   async set(batchId: string, file: vscode.Uri, stamp?: InputStamp): Promise<void> {
@@ -32,7 +25,7 @@ export class BatchLinks {
     const kept = Object.entries(links)
       .sort((a, b) => b[1].at - a[1].at)
       .slice(0, MAX_LINKS);
-    await this.state.update(STATE_KEY, Object.fromEntries(kept));
+    await this.state.update('kluster.batchLinks', Object.fromEntries(kept));
   }
 
   /** The file this batch was submitted from in this workspace, if any. */

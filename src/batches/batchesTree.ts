@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { MissingApiKeyError, type ClientProvider } from '../api/clientProvider';
-import { KlusterError } from '../core/api';
+import type { ClientProvider } from '../api/clientProvider';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
+import { errorNode } from '../views/errorNode';
 import type { Logger } from '../log';
 import { batchChildren, nodeItem, type BatchNode, type ItemContext } from './batchItems';
 import type { BatchesModel } from './batchesModel';
@@ -96,7 +97,7 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
 
   private async roots(): Promise<BatchNode[]> {
     if (!(await this.clients.tryGet())) {
-      await this.setEmpty(false);
+      await setContext(ContextKeys.batchesEmpty, false);
       return []; // the "set a key" welcome shows
     }
     if (!this.model.isLoaded && this.loadError === undefined) {
@@ -106,41 +107,11 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
         // Shown as a message item below.
       }
     }
-    if (this.loadError !== undefined && !this.model.isLoaded) return [this.errorNode(this.loadError)];
-    await this.setEmpty(this.model.all.length === 0);
+    if (this.loadError !== undefined && !this.model.isLoaded) return [errorNode(this.loadError, 'batches', Commands.refreshBatches)];
+    await setContext(ContextKeys.batchesEmpty, this.model.all.length === 0);
     const nodes: BatchNode[] = this.model.all.map((b) => this.nodeFor(b.id));
     if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
     return nodes;
-  }
-
-  private errorNode(error: unknown): BatchNode {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof MissingApiKeyError || (error instanceof KlusterError && error.kind === 'unauthorized')) {
-      return {
-        kind: 'message',
-        text: 'The API key was refused. Click to set a new one.',
-        detail: message,
-        command: { command: Commands.setApiKey, title: 'Set API Key' },
-      };
-    }
-    return {
-      kind: 'message',
-      text: `Could not load batches. Click to retry.`,
-      detail: message,
-      command: { command: Commands.refreshBatches, title: 'Retry' },
-    };
-  }
-
-  private empty: boolean | undefined;
-  /** The value last given to the `kluster.batchesEmpty` context key (the empty-account welcome). */
-  get emptyContext(): boolean | undefined {
-    return this.empty;
-  }
-
-  private async setEmpty(empty: boolean): Promise<void> {
-    if (this.empty === empty) return;
-    this.empty = empty;
-    await vscode.commands.executeCommand('setContext', ContextKeys.batchesEmpty, empty);
   }
 
   /** The visible tree as plain data: roots, and the children of every batch. */

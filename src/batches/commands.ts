@@ -1,20 +1,27 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import type { CommandFactories } from '../commands';
-import { describeBatchError, isTerminal, statusText } from '../core/batches/format';
-import { Commands } from '../constants';
+import { batchIdOf } from '../commandArgs';
+import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
+import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
+import { Commands, ContextKeys } from '../constants';
+import { getContext } from '../context';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
-import { batchIdOf, openResultsBeside, type ResultsOptions } from './results';
+import { openResultsBeside, type ResultsOptions } from './results';
 import { submitBatch, type SubmitOptions } from './submit';
 
-async function batchOf(c: Container, feature: BatchesFeature, id: string) {
-  return feature.model.get(id) ?? (await (await c.clients.get()).getBatch(id));
+async function batchOf(container: Container, feature: BatchesFeature, id: string) {
+  return feature.model.get(id) ?? (await (await container.clients.get()).getBatch(id));
 }
 
-async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<string | undefined> {
+/** `requested`: the service took the request; `batchStatus` is what it answered (usually `cancelling`). */
+export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly batchStatus: string }>;
+/** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
+export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'errorFile' | 'tree' | 'none' }>;
+
+async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<CancelOutcome> {
   const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   const label = feature.labelOf(id);
   if (options.confirm !== false) {
     const pick = await vscode.window.showWarningMessage(
@@ -22,27 +29,27 @@ async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, 
       { modal: true, detail: `Batch ${id}: requests that already ran keep their results; the others will not run. This cannot be undone.` },
       'Cancel Batch',
     );
-    if (pick !== 'Cancel Batch') return undefined;
+    if (pick !== 'Cancel Batch') return CANCELLED;
   }
   try {
-    const batch = await (await c.clients.get()).cancelBatch(id);
+    const batch = await (await container.clients.get()).cancelBatch(id);
     feature.model.upsert(batch);
     feature.poller.kick();
-    c.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
+    container.log.info('batches', `cancel requested for ${id}: now ${batch.status}`);
     void vscode.window.showInformationMessage(`Batch ${label} is ${statusText(batch.status)}.`);
-    return batch.status;
+    return { status: 'requested', batchStatus: batch.status };
   } catch (error) {
-    void showApiError(c.log, `Cancelling batch ${label}`, error, () => cancelBatch(c, feature, id, { confirm: false }));
-    return undefined;
+    void showApiError(container.log, `Cancelling batch ${label}`, error, () => cancelBatch(container, feature, id, { confirm: false }));
+    return failed(error);
   }
 }
 
 /** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
-async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
+async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown): Promise<ErrorsOutcome> {
   const id = batchIdOf(arg);
-  if (!id) return 'none';
+  if (!id) return { status: 'none' };
   try {
-    const batch = await batchOf(c, feature, id);
+    const batch = await batchOf(container, feature, id);
     const errors = batch.errors?.data ?? [];
     const input = await feature.locateInputFile(batch);
     if (errors.length && input) {
@@ -57,21 +64,21 @@ async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unkno
       feature.diagnostics.set(input, diagnostics);
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return 'problems';
+      return { status: 'problems' };
     }
     if (batch.error_file_id) {
       await vscode.commands.executeCommand(Commands.openRemoteFile, batch.error_file_id);
-      return 'errorFile';
+      return { status: 'errorFile' };
     }
     if (errors.length) {
       await feature.reveal(id, true);
-      return 'tree';
+      return { status: 'tree' };
     }
     void vscode.window.showInformationMessage(`Batch ${feature.labelOf(id)} has no errors.`);
-    return 'none';
+    return { status: 'none' };
   } catch (error) {
-    void showApiError(c.log, `Showing errors of batch ${id}`, error);
-    return 'failed';
+    void showApiError(container.log, `Showing errors of batch ${id}`, error);
+    return failed(error);
   }
 }
 
@@ -92,10 +99,10 @@ async function openErrorLine(feature: BatchesFeature, batchId: string, index: nu
   return true;
 }
 
-async function revealInputFile(c: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
+async function revealInputFile(container: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
   const id = batchIdOf(arg);
   if (!id) return undefined;
-  const batch = await batchOf(c, feature, id);
+  const batch = await batchOf(container, feature, id);
   const input = await feature.locateInputFile(batch);
   if (!input) {
     const pick = await vscode.window.showWarningMessage(
@@ -112,12 +119,12 @@ async function revealInputFile(c: Container, feature: BatchesFeature, arg: unkno
 
 export function batchCommands(feature: BatchesFeature): CommandFactories {
   return {
-    [Commands.submitBatch]: (c) => (arg?: unknown, options?: SubmitOptions) => submitBatch(c, feature, arg, options),
-    [Commands.openResults]: (c) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(c, feature, arg, options),
-    [Commands.cancelBatch]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(c, feature, arg, options),
-    [Commands.showBatchErrors]: (c) => (arg?: unknown) => showBatchErrors(c, feature, arg),
+    [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
+    [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
+    [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(container, feature, arg, options),
+    [Commands.showBatchErrors]: (container) => (arg?: unknown) => showBatchErrors(container, feature, arg),
     [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
-    [Commands.revealInputFile]: (c) => (arg?: unknown) => revealInputFile(c, feature, arg),
+    [Commands.revealInputFile]: (container) => (arg?: unknown) => revealInputFile(container, feature, arg),
     [Commands.copyBatchId]: () => async (arg?: unknown) => {
       const id = batchIdOf(arg);
       if (!id) return undefined;
@@ -125,20 +132,20 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       vscode.window.setStatusBarMessage(`Copied batch id ${id}`, 3000);
       return id;
     },
-    [Commands.refreshBatches]: (c) => async () => {
+    [Commands.refreshBatches]: (container) => async () => {
       try {
         await feature.tree.refresh();
         return true;
       } catch (error) {
-        void showApiError(c.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
+        void showApiError(container.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
         return false;
       }
     },
-    [Commands.loadMoreBatches]: (c) => async () => {
+    [Commands.loadMoreBatches]: (container) => async () => {
       try {
-        return await feature.model.loadMore(await c.clients.get());
+        return await feature.model.loadMore(await container.clients.get());
       } catch (error) {
-        void showApiError(c.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
+        void showApiError(container.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
         return 0;
       }
     },
@@ -147,7 +154,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       items: await feature.tree.snapshot(),
       statusBar: feature.statusBar.text,
       polling: feature.poller.isActive,
-      empty: feature.tree.emptyContext,
+      empty: getContext(ContextKeys.batchesEmpty),
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),
   };

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
-import type { Batch } from '../core/api';
-import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/format';
+import type { CommandFactories } from '../commands';
+import { BATCH_STATUSES_WITH_RESULTS, type Batch } from '../core/api';
+import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
@@ -15,8 +15,6 @@ import { batchCommands } from './commands';
 import { BatchPoller } from './poller';
 import { BatchStatusBar } from './statusBar';
 
-const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
-
 /** The Batches view with its poller, status-bar item, notifications and commands. */
 export class BatchesFeature extends Disposable {
   readonly links: BatchLinks;
@@ -25,23 +23,24 @@ export class BatchesFeature extends Disposable {
   readonly poller: BatchPoller;
   readonly statusBar: BatchStatusBar;
   readonly view: vscode.TreeView<BatchNode>;
+  readonly commands: CommandFactories = batchCommands(this);
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 
   constructor(
-    private readonly c: Container,
+    private readonly container: Container,
     private readonly files: FilesFeature,
   ) {
     super();
-    this.links = new BatchLinks(c.context.workspaceState);
+    this.links = new BatchLinks(container.workspaceState);
     this.model = this._register(new BatchesModel());
     const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
-    this.tree = this._register(new BatchesTreeProvider(this.model, c.clients, items, c.log));
+    this.tree = this._register(new BatchesTreeProvider(this.model, container.clients, items, container.log));
     this.view = this._register(vscode.window.createTreeView(Views.batches, { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.poller = this._register(new BatchPoller(this.model, c.clients, c.log));
+    this.poller = this._register(new BatchPoller(this.model, container.clients, container.log));
     this.statusBar = this._register(new BatchStatusBar(this.model, (id) => this.labelOf(id)));
     this._register(
-      c.clients.onDidChange(() => {
+      container.clients.onDidChange(() => {
         this.tree.forgetError();
         this.model.reset();
       }),
@@ -54,7 +53,6 @@ export class BatchesFeature extends Disposable {
     );
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
-    for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
   }
 
   /** Batch errors name lines of the file as it was: an edit or closing the file makes them stale. */
@@ -108,7 +106,7 @@ export class BatchesFeature extends Disposable {
     try {
       await this.view.reveal(this.tree.nodeFor(batchId), { select: true, focus: false, expand });
     } catch (error) {
-      this.c.log.debug('batches', `reveal ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.container.log.debug('batches', `reveal ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -127,9 +125,9 @@ export class BatchesFeature extends Disposable {
     const label = this.labelOf(batch.id);
     const { failed } = requestCounts(batch);
     const hasErrors = failed > 0 || Boolean(batch.errors?.data?.length) || Boolean(batch.error_file_id);
-    const actions = [...(WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
+    const actions = [...(BATCH_STATUSES_WITH_RESULTS.has(batch.status) ? ['Open Results'] : []), ...(hasErrors ? ['Show Errors'] : [])];
     const message = completionMessage(batch, label);
-    this.c.log.info('batches', message);
+    this.container.log.info('batches', message);
     const show = batch.status === 'completed' && !hasErrors ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     const pick = await show(message, ...actions);
     if (pick === 'Open Results') await vscode.commands.executeCommand(Commands.openResults, batch.id);

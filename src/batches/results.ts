@@ -5,8 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import type { Batch, KlusterClient } from '../core/api';
-import { resultsMessage, resultsPathFor, statusText } from '../core/batches/format';
+import { batchIdOf } from '../commandArgs';
+import { BATCH_STATUSES_WITH_RESULTS, type Batch, type KlusterClient } from '../core/api';
+import { resultsMessage, resultsPathFor, statusText } from '../core/batches/displayText';
 import { inputChange, stampOf } from '../core/batches/inputStamp';
 import { writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { abortOnCancel } from '../core/util/abortOnCancel';
@@ -27,18 +28,10 @@ export type ResultsOutcome =
   | { readonly status: 'exists'; readonly path: string }
   | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
 
-const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
-
 const MISSING_REASONS: Record<string, string> = {
   cancelled: 'The batch was cancelled before this request ran.',
   expired: 'The batch expired before this request ran.',
 };
-
-export function batchIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  const id = (arg as { batchId?: unknown } | undefined)?.batchId;
-  return typeof id === 'string' ? id : undefined;
-}
 
 async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boolean): Promise<vscode.Uri | undefined> {
   const found = await feature.locateInputFile(batch);
@@ -83,17 +76,17 @@ async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void
   if (wasOpen && !document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
 }
 
-export async function openResultsBeside(c: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
+export async function openResultsBeside(container: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
   const confirm = options.confirm !== false;
-  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => WITH_RESULTS.has(b.status)));
+  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status)));
   if (!batchId) return { status: 'cancelled' };
   const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
   try {
-    const client = await c.clients.get();
+    const client = await container.clients.get();
     const batch = await client.getBatch(batchId);
     feature.model.upsert(batch);
     const label = feature.labelOf(batch.id);
-    if (!WITH_RESULTS.has(batch.status)) {
+    if (!BATCH_STATUSES_WITH_RESULTS.has(batch.status)) {
       const message =
         batch.status === 'failed'
           ? `Batch ${label} failed before running any request, so it has no results. Its errors are listed under it in the Batches view.`
@@ -150,14 +143,14 @@ export async function openResultsBeside(c: Container, feature: BatchesFeature, a
     );
     await showResults(vscode.Uri.file(dest), input);
     const message = [resultsMessage(path.basename(dest), summary), ...warnings].join(' ');
-    c.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
+    container.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
     // Results that found no input line, or an edited input, deserve a second look.
     const show = summary.unmatched || warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message);
     return { status: 'written', path: dest, summary, message, warnings };
   } catch (error) {
     if (error instanceof FileExistsError) return { status: 'exists', path: error.path };
-    void showApiError(c.log, `Opening results of batch ${batchId}`, error, retry);
+    void showApiError(container.log, `Opening results of batch ${batchId}`, error, retry);
     return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }

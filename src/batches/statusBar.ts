@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { batchDescription, progressOf, requestCounts } from '../core/batches/format';
+import { batchDescription, progressOf, requestCounts } from '../core/batches/displayText';
 import { Views } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { BatchesModel } from './batchesModel';

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
+import { uriOf } from '../commandArgs';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
@@ -28,12 +29,6 @@ export type SubmitOutcome =
   | { readonly status: 'failed'; readonly message: string };
 
 const WINDOW_LABELS: Record<CompletionWindow, string> = { '1h': '1 hour', '3h': '3 hours', '6h': '6 hours', '12h': '12 hours', '24h': '24 hours' };
-
-function targetOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
-  return vscode.window.activeTextEditor?.document.uri;
-}
 
 /** Saves unsaved edits first: the file on disk is what gets uploaded. */
 async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
@@ -133,9 +128,9 @@ async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Pr
   );
 }
 
-export async function submitBatch(c: Container, feature: BatchesFeature, arg: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+export async function submitBatch(container: Container, feature: BatchesFeature, arg: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const confirm = options.confirm !== false;
-  const uri = targetOf(arg);
+  const uri = uriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== 'file') {
     const message = uri ? 'Only files saved on disk can be submitted.' : 'Open a .jsonl batch file, or pick one in the Explorer, to submit it.';
     void vscode.window.showErrorMessage(message);
@@ -144,11 +139,11 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
   const name = path.basename(uri.fsPath);
   const retry = () => vscode.commands.executeCommand(Commands.submitBatch, uri, options);
   try {
-    const client = await c.clients.get(); // no key: say so before any work
+    const client = await container.clients.get(); // no key: say so before any work
     if (!(await ensureSaved(uri, confirm))) return { status: 'cancelled' };
 
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
-      inspectBatchFile(uri.fsPath, c.validation.options),
+      inspectBatchFile(uri.fsPath, container.validation.options),
     );
     if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
     if (summary.kind !== 'batch') {
@@ -159,7 +154,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     }
     if (summary.refused.length > 0) return reportRefused(uri, summary, confirm);
 
-    const fallback = options.completionWindow ?? c.config.completionWindow;
+    const fallback = options.completionWindow ?? container.config.completionWindow;
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
     if (!window || !isCompletionWindow(window)) return { status: 'cancelled' };
 
@@ -181,11 +176,11 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     await feature.links.set(batch.id, uri, stamp);
     feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
     feature.added(batch);
-    c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
+    container.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
     void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
-    void showApiError(c.log, `Submitting ${name}`, error, retry);
+    void showApiError(container.log, `Submitting ${name}`, error, retry);
     return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }

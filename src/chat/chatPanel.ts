@@ -3,21 +3,21 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import type { Container } from '../container';
 import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
+import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
-import type { ModelCatalog, ModelList } from './modelCatalog';
+import type { ModelList } from '../api/modelCatalog';
+import { runRemedy } from '../api/showError';
 import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
 
-export const LAST_MODEL_KEY = 'kluster.chat.lastModel';
-/** The extension's copy of the panel state (workspace storage), kept as the webview reports it. */
-export const SAVED_STATE_KEY = 'kluster.chat.savedState';
-
-export function savedChatState(context: vscode.ExtensionContext): ChatState | undefined {
-  const saved = context.workspaceState.get<unknown>(SAVED_STATE_KEY);
+/** The extension's copy of the panel state, kept as the webview reports it. */
+export function savedChatState(storage: Storage<WorkspaceStorage>): ChatState | undefined {
+  const saved = storage.get('kluster.chat.savedState');
   return isChatState(saved) ? saved : undefined;
 }
 
@@ -71,18 +71,17 @@ export class ChatPanel extends Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly c: Container,
-    private readonly catalog: ModelCatalog,
+    private readonly container: Container,
     restored?: ChatState,
   ) {
     super();
     this._register(panel);
     this.state = restored ?? emptyState();
     this.restored = restored;
-    this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
-    this.writer = new StateWriter((state) => c.context.workspaceState.update(SAVED_STATE_KEY, state));
-    panel.webview.options = webviewOptions(c.context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
+    this.session = new ChatSession({ client: () => container.clients.get(), log: container.log });
+    this.writer = new StateWriter((state) => container.workspaceState.update('kluster.chat.savedState', state));
+    panel.webview.options = webviewOptions(container.context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'kluster.svg');
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     this._register(
       panel.onDidChangeViewState(() => {
@@ -90,7 +89,7 @@ export class ChatPanel extends Disposable {
         if (!panel.visible) this.detach();
       }),
     );
-    this._register(c.clients.onDidChange(() => void this.sendModels(true)));
+    this._register(container.models.onDidChange((list) => this.postModels(list)));
     this._register(
       panel.onDidDispose(() => {
         this.session.dispose();
@@ -98,7 +97,7 @@ export class ChatPanel extends Disposable {
         this.dispose();
       }),
     );
-    panel.webview.html = chatHtml(panel.webview, c.context.extensionUri);
+    panel.webview.html = chatHtml(panel.webview, container.context.extensionUri);
   }
 
   snapshot(): ChatSnapshot {
@@ -139,13 +138,13 @@ export class ChatPanel extends Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     if (!isWebviewMessage(raw)) {
-      this.c.log.warn('chat', 'ignored a malformed message from the chat webview');
+      this.container.log.warn('chat', 'ignored a malformed message from the chat webview');
       return;
     }
     try {
       await this.handle(raw);
     } catch (error) {
-      this.c.log.error('chat', `handling "${raw.type}"`, error);
+      this.container.log.error('chat', `handling "${raw.type}"`, error);
       void vscode.window.showErrorMessage(`kluster chat: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -173,11 +172,15 @@ export class ChatPanel extends Disposable {
       case 'saveAsRequest':
         await vscode.commands.executeCommand(Commands.chatSaveAsRequest);
         return;
-      case 'refreshModels':
-        return this.sendModels(true);
+      case 'refreshModels': {
+        // Asked for, so answered even when nothing changed; a change was posted by onDidChange already.
+        const before = this.container.models.current;
+        const list = await this.container.models.refresh(true);
+        if (list === before) this.postModels(list);
+        return;
+      }
       case 'remedy':
-        if (message.remedy === 'setApiKey') await vscode.commands.executeCommand(Commands.setApiKey);
-        else await vscode.commands.executeCommand('workbench.action.openSettings', 'kluster.baseUrl');
+        await runRemedy(message.remedy);
         return;
     }
   }
@@ -191,21 +194,19 @@ export class ChatPanel extends Disposable {
     const post = (m: HostMessage) => void this.panel.webview.postMessage(m);
     if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
-    const shown = this.catalog.current;
-    post({ type: 'init', models: shown.models, modelsError: shown.error, lastModel: this.c.context.globalState.get<string>(LAST_MODEL_KEY), live });
+    const shown = this.container.models.current;
+    post({ type: 'init', models: shown.options, modelsError: shown.error, lastModel: this.container.globalState.get('kluster.chat.lastModel'), live });
     deliverMissed();
     this.ready = true;
     const queued = this.queued;
     this.queued = [];
     for (const message of queued) post(message);
-    await this.sendModels(false, shown);
+    // A change arrives through onDidChange; a fresh list is returned as it is, and nothing is posted.
+    await this.container.models.refresh();
   }
 
-  /** Posts the list unless it is the one the webview already has (`shown`: a fresh list is returned as is). */
-  private async sendModels(force: boolean, shown?: ModelList): Promise<void> {
-    const list = await this.catalog.refresh(force);
-    const { models, error } = list;
-    if (this.ready && list !== shown) void this.panel.webview.postMessage({ type: 'models', models, modelsError: error } satisfies HostMessage);
+  private postModels(list: ModelList): void {
+    if (this.ready) void this.panel.webview.postMessage({ type: 'models', models: list.options, modelsError: list.error } satisfies HostMessage);
   }
 
   private async send(id: string, conversation: Conversation): Promise<void> {
@@ -217,23 +218,23 @@ export class ChatPanel extends Disposable {
       return;
     }
     await this.rememberModel(conversation.settings.model);
-    await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, true);
+    await setContext(ContextKeys.chatStreaming, true);
     try {
       await this.session.start(id, conversation);
     } finally {
-      await vscode.commands.executeCommand('setContext', ContextKeys.chatStreaming, this.session.busy);
+      await setContext(ContextKeys.chatStreaming, this.session.busy);
     }
   }
 
   /** The model a new chat starts with. */
   private async rememberModel(model: string): Promise<void> {
-    if (model && this.c.context.globalState.get(LAST_MODEL_KEY) !== model) await this.c.context.globalState.update(LAST_MODEL_KEY, model);
+    if (model && this.container.globalState.get('kluster.chat.lastModel') !== model) await this.container.globalState.update('kluster.chat.lastModel', model);
   }
 
   private async openLink(href: string): Promise<void> {
     // Checked again here: the webview renders untrusted text, so its requests are not taken on trust.
     if (!isHttpUrl(href)) {
-      this.c.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
+      this.container.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
       return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(href, true));

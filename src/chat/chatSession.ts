@@ -1,7 +1,7 @@
 // Runs the chat panel's streams in the extension host: one AbortController per stream id, `{id, delta}`
 // chunks, then `{id, done, usage}` or `{id, error}`. No `vscode` import, so it is tested against the emulator
 // with plain mocha as well as inside VS Code.
-import { KlusterError, type KlusterClient } from '../core/api';
+import { KlusterError, remedyFor, type KlusterClient } from '../core/api';
 import { estimateTokens, toRequestBody, type Conversation } from '../core/chat/conversation';
 import type { ChatErrorInfo, HostMessage, LiveStream, TokenUsage } from './protocol';
 
@@ -29,16 +29,12 @@ interface Stream {
   outcome?: Outcome;
 }
 
-/** Inline error text and remedy for a failure. */
+/** Inline error text and remedy for a failure: Retry is always offered, so the remedy is the fix beyond it. */
 export function describeChatError(error: unknown): ChatErrorInfo {
-  if (error instanceof Error && error.name === 'MissingApiKeyError') {
-    return { message: error.message, transient: false, remedy: 'setApiKey' };
-  }
-  if (error instanceof KlusterError) {
-    const remedy = error.kind === 'unauthorized' ? 'setApiKey' : error.kind === 'network' ? 'openSettings' : undefined;
-    return remedy ? { message: error.message, transient: error.transient, remedy } : { message: error.message, transient: error.transient };
-  }
-  return { message: error instanceof Error ? error.message : String(error), transient: false };
+  const message = error instanceof Error ? error.message : String(error);
+  const transient = error instanceof KlusterError && error.transient;
+  const remedy = remedyFor(error).find((r) => r !== 'retry');
+  return remedy ? { message, transient, remedy } : { message, transient };
 }
 
 export class ChatSession {

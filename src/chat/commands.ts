@@ -1,18 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { uriOf } from '../commandArgs';
 import type { CommandFactories } from '../commands';
 import { Commands } from '../constants';
 import { fromRequestLine, RequestLineError } from '../core/chat/conversation';
-import type { ChatFeature } from './chatFeature';
+import type { ChatFeature } from './feature';
 import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
 import { appendRequest, pickRequestFile, type SavedRequest } from './saveRequest';
-
-function asUri(value: unknown): vscode.Uri | undefined {
-  if (value instanceof vscode.Uri) return value;
-  if (typeof value === 'string' && value) return path.isAbsolute(value) ? vscode.Uri.file(value) : vscode.Uri.parse(value, true);
-  return undefined;
-}
 
 export function chatCommands(chat: ChatFeature): CommandFactories {
   return {
@@ -23,7 +18,7 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
 
     /** Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor. */
     [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown) => {
-      const uri = asUri(uriArg);
+      const uri = uriOf(uriArg);
       const editor = vscode.window.activeTextEditor;
       const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
       if (!document) throw new Error('Open a batch .jsonl file and put the cursor on a request line.');
@@ -43,15 +38,15 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */
-    [Commands.chatSaveAsRequest]: (c) => async (target?: unknown): Promise<SavedRequest | undefined> => {
+    [Commands.chatSaveAsRequest]: (container) => async (target?: unknown): Promise<SavedRequest | undefined> => {
       const panel = chat.panel;
       if (!panel) throw new Error('Open a chat first: "kluster: Open Chat".');
       const conversation = conversationForSave(panel.conversationState);
       if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
-      const uri = asUri(target) ?? (await pickRequestFile());
+      const uri = uriOf(target) ?? (await pickRequestFile());
       if (!uri) return undefined;
-      const saved = await appendRequest(uri, conversation, c.validation.options);
-      c.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
+      const saved = await appendRequest(uri, conversation, container.validation.options);
+      container.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
       if (target === undefined) {
         void vscode.window.showInformationMessage(`Saved request ${saved.customId} to ${path.basename(uri.path)}.`, 'Open File').then(async (choice) => {
           if (!choice) return;

@@ -1,6 +1,7 @@
 // The one message protocol of the chat panel, imported by the extension host and by the webview bundle.
 // The webview posts `ready` first; the host answers with `init` and only then streams to it.
 import type { ChatSettings, Conversation, ConversationMessage } from '../core/chat/conversation';
+import type { ModelOption } from '../core/models';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
 
@@ -46,11 +47,7 @@ export interface ChatState {
   savedAt?: number;
 }
 
-export interface ModelOption {
-  readonly id: string;
-  /** From the documented model list; undefined for models it does not know. */
-  readonly vision?: boolean;
-}
+export type { ModelOption };
 
 /** A stream the host is still running, or finished while the webview was hidden. */
 export interface LiveStream {
@@ -101,7 +98,10 @@ type Of<U, T> = Extract<U, { type: T }>;
 
 const hasType = (value: unknown): value is { type: unknown } => typeof value === 'object' && value !== null && 'type' in value;
 const isString = (value: unknown): value is string => typeof value === 'string';
-const WEBVIEW_TYPES = new Set<string>(['ready', 'send', 'cancel', 'state', 'openLink', 'copy', 'saveAsRequest', 'refreshModels', 'remedy']);
+/** Every webview message type: `satisfies` fails the build when one is added to the union but not here. */
+const WEBVIEW_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({ ready: 0, send: 0, cancel: 0, state: 0, openLink: 0, copy: 0, saveAsRequest: 0, refreshModels: 0, remedy: 0 } satisfies Record<WebviewMessage['type'], 0>),
+);
 
 /**
  * Checks what the webview posted before the host acts on it. The webview is ours, but it renders untrusted

@@ -1,5 +1,5 @@
 // Shared by the API commands: building the client from options, tables, JSON, one-line errors.
-import { apiKeyProblem, isCancellation, KlusterClient, KlusterError, toKlusterError, type RetryNotice } from '../core/api';
+import { apiKeyProblem, isCancellation, KlusterClient, KlusterError, remedyFor, toKlusterError, type RetryNotice } from '../core/api';
 import { DestinationError, FileExistsError } from '../core/util/atomicFile';
 import { FileReadError } from '../core/util/fileReadError';
 import { redact } from '../core/util/redact';
@@ -116,7 +116,7 @@ export function report(ctx: CliContext, error: unknown, batch?: BatchContext): E
   let code: ExitCode;
   if (error instanceof KlusterError) {
     kind = error.kind;
-    const hint = error.kind === 'unauthorized' ? ` ${CLI_KEY_HINT}` : error.kind === 'timeout' ? ` ${CLI_TIMEOUT_HINT}` : '';
+    const hint = remedyFor(error).includes('setApiKey') ? ` ${CLI_KEY_HINT}` : error.kind === 'timeout' ? ` ${CLI_TIMEOUT_HINT}` : '';
     message = error.message + hint;
     code = exitCodeFor(error);
   } else if (error instanceof FileExistsError) {

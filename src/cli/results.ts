@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, type Batch, type KlusterClient } from '../core/api';
-import { unmatchedText } from '../core/batches/format';
+import { unmatchedText } from '../core/batches/displayText';
 import { checkResultsDestination, writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';

@@ -23,6 +23,13 @@ export const DOCUMENTED_MODELS: readonly DocumentedModel[] = [
   { id: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', name: 'Llama 4 Scout 17B 16E', created: 1743944115, owned_by: 'meta', vision: true, fineTuning: false },
 ];
 
+/** A model as pickers show it. */
+export interface ModelOption {
+  readonly id: string;
+  /** From the documented model list; undefined for models it does not know. */
+  readonly vision?: boolean;
+}
+
 export const DOCUMENTED_MODEL_IDS: ReadonlySet<string> = new Set(DOCUMENTED_MODELS.map((m) => m.id));
 
 /** Free tier: a batch file must have fewer than this many requests (docs: "Max batch requests <1000"). */

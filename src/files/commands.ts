@@ -1,25 +1,15 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import type { CommandFactories } from '../commands';
-import { formatSize } from '../core/batches/format';
+import { fileIdOf } from '../commandArgs';
+import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
+import { formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import type { FilesTreeProvider } from './filesTree';
 import { MAX_OPEN_BYTES, remoteFileUri } from './remoteFiles';
-
-/** A file id from whatever invoked the command: an id, a Files view node or a batch's file node. */
-export function fileIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (arg && typeof arg === 'object') {
-    const node = arg as { fileId?: unknown; file?: { id?: unknown } };
-    if (typeof node.fileId === 'string') return node.fileId;
-    if (typeof node.file?.id === 'string') return node.file.id;
-  }
-  return undefined;
-}
 
 async function askForFileId(): Promise<string | undefined> {
   return vscode.window.showInputBox({ title: 'kluster.ai file id', prompt: 'The id of a file stored at kluster.ai', ignoreFocusOut: true }).then((v) => v?.trim() || undefined);
@@ -32,34 +22,38 @@ export interface DownloadOptions {
   readonly overwrite?: boolean;
 }
 
-async function openRemoteFile(c: Container, arg: unknown): Promise<string | undefined> {
+export type OpenFileOutcome = Outcome<{ readonly status: 'opened'; readonly uri: string } | { readonly status: 'tooLarge'; readonly bytes: number }>;
+export type DownloadOutcome = Outcome<{ readonly status: 'downloaded'; readonly path: string } | { readonly status: 'exists'; readonly path: string }>;
+export type DeleteOutcome = Outcome<{ readonly status: 'deleted'; readonly id: string }>;
+
+async function openRemoteFile(container: Container, arg: unknown): Promise<OpenFileOutcome> {
   const id = fileIdOf(arg) ?? (await askForFileId());
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   try {
-    const file = await (await c.clients.get()).getFile(id);
+    const file = await (await container.clients.get()).getFile(id);
     if ((file.bytes ?? 0) > MAX_OPEN_BYTES) {
       const pick = await vscode.window.showWarningMessage(
         `${file.filename ?? id} is ${formatSize(file.bytes)}, too large to open in an editor. Download it instead?`,
         'Download',
       );
       if (pick === 'Download') await vscode.commands.executeCommand(Commands.downloadFile, id);
-      return undefined;
+      return { status: 'tooLarge', bytes: file.bytes ?? 0 };
     }
     const uri = remoteFileUri(id, file.filename);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: true });
-    return uri.toString();
+    return { status: 'opened', uri: uri.toString() };
   } catch (error) {
-    void showApiError(c.log, `Opening file ${id}`, error, () => openRemoteFile(c, id));
-    return undefined;
+    void showApiError(container.log, `Opening file ${id}`, error, () => openRemoteFile(container, id));
+    return failed(error);
   }
 }
 
-async function downloadFile(c: Container, arg: unknown, options: DownloadOptions = {}): Promise<string | undefined> {
+async function downloadFile(container: Container, arg: unknown, options: DownloadOptions = {}): Promise<DownloadOutcome> {
   const id = fileIdOf(arg) ?? (await askForFileId());
-  if (!id) return undefined;
+  if (!id) return CANCELLED;
   try {
-    const client = await c.clients.get();
+    const client = await container.clients.get();
     const file = await client.getFile(id);
     const name = path.basename(file.filename || `${id}.jsonl`);
     let dest: vscode.Uri | undefined;
@@ -71,10 +65,10 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
       dest = await vscode.window.showSaveDialog({ title: `Download ${name}`, defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { JSONL: ['jsonl'], 'All files': ['*'] } });
       overwrite = true; // the save dialog already asked
     }
-    if (!dest) return undefined;
+    if (!dest) return CANCELLED;
     if (!overwrite && (await fileExists(dest.fsPath))) {
       const pick = await vscode.window.showWarningMessage(`${path.basename(dest.fsPath)} already exists. Replace it?`, { modal: true }, 'Replace');
-      if (pick !== 'Replace') return undefined;
+      if (pick !== 'Replace') return { status: 'exists', path: dest.fsPath };
       overwrite = true;
     }
     const target = dest;
@@ -96,24 +90,24 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
         );
       },
     );
-    c.log.info('files', `downloaded ${id} to ${target.fsPath}`);
+    container.log.info('files', `downloaded ${id} to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Downloaded ${name} to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((pick) => {
       if (pick === 'Open') void vscode.window.showTextDocument(target);
     });
-    return target.fsPath;
+    return { status: 'downloaded', path: target.fsPath };
   } catch (error) {
     if (error instanceof FileExistsError) {
       void vscode.window.showWarningMessage(`${error.path} already exists; it was left as it is.`);
-      return undefined;
+      return { status: 'exists', path: error.path };
     }
-    void showApiError(c.log, `Downloading file ${id}`, error, () => downloadFile(c, id, options));
-    return undefined;
+    void showApiError(container.log, `Downloading file ${id}`, error, () => downloadFile(container, id, options));
+    return failed(error);
   }
 }
 
-async function deleteFile(c: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<boolean> {
+async function deleteFile(container: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<DeleteOutcome> {
   const id = fileIdOf(arg);
-  if (!id) return false;
+  if (!id) return CANCELLED;
   const name = tree.get(id)?.filename ?? id;
   if (options.confirm !== false) {
     const pick = await vscode.window.showWarningMessage(
@@ -121,44 +115,44 @@ async function deleteFile(c: Container, tree: FilesTreeProvider, arg: unknown, o
       { modal: true, detail: `File ${id} is removed from your account. Batches that use it can no longer show or download it. Local copies are not touched.` },
       'Delete',
     );
-    if (pick !== 'Delete') return false;
+    if (pick !== 'Delete') return CANCELLED;
   }
   try {
-    await (await c.clients.get()).deleteFile(id);
+    await (await container.clients.get()).deleteFile(id);
     tree.remove(id);
-    c.log.info('files', `deleted ${id}`);
+    container.log.info('files', `deleted ${id}`);
     void vscode.window.showInformationMessage(`Deleted ${name} from kluster.ai.`);
-    return true;
+    return { status: 'deleted', id };
   } catch (error) {
-    void showApiError(c.log, `Deleting ${name}`, error, () => deleteFile(c, tree, id, { confirm: false }));
-    return false;
+    void showApiError(container.log, `Deleting ${name}`, error, () => deleteFile(container, tree, id, { confirm: false }));
+    return failed(error);
   }
 }
 
 export function fileCommands(tree: FilesTreeProvider): CommandFactories {
   return {
-    [Commands.openRemoteFile]: (c) => (arg?: unknown) => openRemoteFile(c, arg),
-    [Commands.downloadFile]: (c) => (arg?: unknown, options?: DownloadOptions) => downloadFile(c, arg, options),
-    [Commands.deleteFile]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => deleteFile(c, tree, arg, options),
+    [Commands.openRemoteFile]: (container) => (arg?: unknown) => openRemoteFile(container, arg),
+    [Commands.downloadFile]: (container) => (arg?: unknown, options?: DownloadOptions) => downloadFile(container, arg, options),
+    [Commands.deleteFile]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => deleteFile(container, tree, arg, options),
     [Commands.copyFileId]: () => async (arg?: unknown) => {
       const id = fileIdOf(arg);
       if (id) await vscode.env.clipboard.writeText(id);
       return id;
     },
-    [Commands.refreshFiles]: (c) => async () => {
+    [Commands.refreshFiles]: (container) => async () => {
       try {
         await tree.refresh();
         return true;
       } catch (error) {
-        void showApiError(c.log, 'Listing files', error, () => vscode.commands.executeCommand(Commands.refreshFiles));
+        void showApiError(container.log, 'Listing files', error, () => vscode.commands.executeCommand(Commands.refreshFiles));
         return false;
       }
     },
-    [Commands.loadMoreFiles]: (c) => async () => {
+    [Commands.loadMoreFiles]: (container) => async () => {
       try {
         return await tree.loadMore();
       } catch (error) {
-        void showApiError(c.log, 'Loading more files', error, () => vscode.commands.executeCommand(Commands.loadMoreFiles));
+        void showApiError(container.log, 'Loading more files', error, () => vscode.commands.executeCommand(Commands.loadMoreFiles));
         return 0;
       }
     },

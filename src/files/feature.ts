@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
+import type { CommandFactories } from '../commands';
 import { Views } from '../constants';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
@@ -10,13 +10,14 @@ import { REMOTE_FILE_SCHEME, RemoteFileProvider } from './remoteFiles';
 /** The Files view, read-only documents for remote files, and the file commands. */
 export class FilesFeature extends Disposable {
   readonly tree: FilesTreeProvider;
+  readonly commands: CommandFactories;
 
-  constructor(c: Container) {
+  constructor(container: Container) {
     super();
-    this.tree = this._register(new FilesTreeProvider(c.clients, c.log));
+    this.tree = this._register(new FilesTreeProvider(container.clients, container.log));
     this._register(vscode.window.createTreeView(Views.files, { treeDataProvider: this.tree, showCollapseAll: false }));
-    this._register(vscode.workspace.registerTextDocumentContentProvider(REMOTE_FILE_SCHEME, new RemoteFileProvider(c.clients)));
-    this._register(c.clients.onDidChange(() => this.tree.reset()));
-    for (const registration of registerCommands(c, fileCommands(this.tree))) this._register(registration);
+    this._register(vscode.workspace.registerTextDocumentContentProvider(REMOTE_FILE_SCHEME, new RemoteFileProvider(container.clients)));
+    this._register(container.clients.onDidChange(() => this.tree.reset()));
+    this.commands = fileCommands(this.tree);
   }
 }

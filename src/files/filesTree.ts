@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import { KlusterError, type FileObject } from '../core/api';
-import { fileDescription, fileTooltip } from '../core/batches/format';
+import type { FileObject } from '../core/api';
+import { fileDescription, fileTooltip } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
+import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
+import { errorNode } from '../views/errorNode';
+import { messageItem, type MessageNode } from '../views/messageNode';
+import { PagedList } from '../views/pagedList';
 import type { Logger } from '../log';
 import type { ItemSnapshot } from '../batches/batchesTree';
 import { snapshotOf } from '../batches/batchesTree';
@@ -13,40 +17,31 @@ export const FILE_PAGE_SIZE = 20;
 export type FileNode =
   | { readonly kind: 'file'; readonly file: FileObject }
   | { readonly kind: 'loadMore' }
-  | { readonly kind: 'message'; readonly text: string; readonly detail: string; readonly command: vscode.Command };
+  | MessageNode;
 
 /** The Files view: every file in the account, newest first, a page at a time. Loaded when first shown. */
 export class FilesTreeProvider extends Disposable implements vscode.TreeDataProvider<FileNode> {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changed.event;
-  private files: FileObject[] = [];
-  private more = false;
-  private loaded = false;
+  private readonly list = this._register(new PagedList<FileObject>((client, limit, after) => client.listFiles({ limit, after }), FILE_PAGE_SIZE));
   private loadError: unknown;
-  private loading: Promise<void> | undefined;
-  private generation = 0;
-  private empty: boolean | undefined;
 
   constructor(
     private readonly clients: ClientProvider,
     private readonly log: Logger,
   ) {
     super();
+    this._register(this.list.onDidChange(() => this.changed.fire()));
   }
 
   get(id: string): FileObject | undefined {
-    return this.files.find((f) => f.id === id);
+    return this.list.get(id);
   }
 
   /** Forgets everything (key or URL changed); the next look loads again. */
   reset(): void {
-    this.generation++;
-    this.files = [];
-    this.more = false;
-    this.loaded = false;
     this.loadError = undefined;
-    this.loading = undefined;
-    this.changed.fire();
+    this.list.reset();
   }
 
   /**
@@ -54,60 +49,40 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
    * A hidden view is not asked for children, so this costs no request until someone looks.
    */
   invalidate(): void {
-    if (!this.loaded && this.loadError === undefined) return;
-    this.loaded = false;
-    this.loadError = undefined;
-    this.changed.fire();
+    if (this.loadError !== undefined) {
+      this.loadError = undefined;
+      this.changed.fire();
+    }
+    this.list.invalidate();
   }
 
-  /** Loads the first page again; rejects with the API error. */
-  refresh(): Promise<void> {
-    this.loading ??= this.fetch().finally(() => (this.loading = undefined));
-    return this.loading;
-  }
-
-  private async fetch(): Promise<void> {
-    const generation = this.generation;
+  /** Loads again from the top, keeping as many files as were paged in; rejects with the API error. */
+  async refresh(): Promise<void> {
     this.loadError = undefined;
     const client = await this.clients.tryGet();
     if (!client) {
       this.changed.fire();
       return;
     }
+    const generation = this.list.generation;
     try {
-      const page = await client.listFiles({ limit: FILE_PAGE_SIZE });
-      if (generation !== this.generation) return;
-      this.files = [...page.data];
-      this.more = Boolean(page.has_more);
-      this.loaded = true;
+      await this.list.load(client);
     } catch (error) {
-      if (generation !== this.generation) return;
+      if (generation !== this.list.generation) return;
       this.loadError = error;
       this.log.error('files', 'listing files failed', error);
-      throw error;
-    } finally {
       this.changed.fire();
+      throw error;
     }
   }
 
-  async loadMore(): Promise<number> {
-    const after = this.files.at(-1)?.id;
-    if (!after) return 0;
-    const generation = this.generation;
-    const page = await (await this.clients.get()).listFiles({ limit: FILE_PAGE_SIZE, after });
-    if (generation !== this.generation) return 0;
-    const known = new Set(this.files.map((f) => f.id));
-    const fresh = page.data.filter((f) => !known.has(f.id));
-    this.files.push(...fresh);
-    this.more = Boolean(page.has_more) && fresh.length > 0;
-    this.changed.fire();
-    return fresh.length;
+  loadMore(): Promise<number> {
+    return this.clients.get().then((client) => this.list.loadMore(client));
   }
 
   /** Drops a deleted file without reloading the list. */
   remove(id: string): void {
-    this.files = this.files.filter((f) => f.id !== id);
-    this.changed.fire();
+    this.list.remove(id);
   }
 
   getTreeItem(node: FileNode): vscode.TreeItem {
@@ -119,14 +94,7 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
       item.contextValue = 'loadMore';
       return item;
     }
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.text);
-      item.iconPath = new vscode.ThemeIcon('warning');
-      item.tooltip = node.detail;
-      item.command = node.command;
-      item.contextValue = 'message';
-      return item;
-    }
+    if (node.kind === 'message') return messageItem(node);
     const { file } = node;
     const item = new vscode.TreeItem(file.filename || file.id);
     item.id = `file:${file.id}`;
@@ -141,32 +109,15 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   async getChildren(node?: FileNode): Promise<FileNode[]> {
     if (node) return [];
     if (!(await this.clients.tryGet())) {
-      await this.setEmpty(false);
+      await setContext(ContextKeys.filesEmpty, false);
       return [];
     }
-    if (!this.loaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
-    if (!this.loaded && this.loadError !== undefined) {
-      const error = this.loadError;
-      const refused = error instanceof KlusterError && error.kind === 'unauthorized';
-      return [
-        {
-          kind: 'message',
-          text: refused ? 'The API key was refused. Click to set a new one.' : 'Could not load files. Click to retry.',
-          detail: error instanceof Error ? error.message : String(error),
-          command: refused ? { command: Commands.setApiKey, title: 'Set API Key' } : { command: Commands.refreshFiles, title: 'Retry' },
-        },
-      ];
-    }
-    await this.setEmpty(this.files.length === 0);
-    const nodes: FileNode[] = this.files.map((file) => ({ kind: 'file', file }));
-    if (this.more) nodes.push({ kind: 'loadMore' });
+    if (!this.list.isLoaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
+    if (!this.list.isLoaded && this.loadError !== undefined) return [errorNode(this.loadError, 'files', Commands.refreshFiles)];
+    await setContext(ContextKeys.filesEmpty, this.list.all.length === 0);
+    const nodes: FileNode[] = this.list.all.map((file) => ({ kind: 'file', file }));
+    if (this.list.hasMore) nodes.push({ kind: 'loadMore' });
     return nodes;
-  }
-
-  private async setEmpty(empty: boolean): Promise<void> {
-    if (this.empty === empty) return;
-    this.empty = empty;
-    await vscode.commands.executeCommand('setContext', ContextKeys.filesEmpty, empty);
   }
 
   async snapshot(): Promise<ItemSnapshot[]> {

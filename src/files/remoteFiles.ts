@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import { formatSize } from '../core/batches/format';
+import { formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 
 export const REMOTE_FILE_SCHEME = 'kluster-file';
@@ -13,7 +13,8 @@ export function remoteFileUri(fileId: string, filename?: string | null): vscode.
   return vscode.Uri.from({ scheme: REMOTE_FILE_SCHEME, path: `/${fileId}/${name}` });
 }
 
-export function fileIdOf(uri: vscode.Uri): string {
+/** The file id in a remoteFileUri. */
+export function remoteFileId(uri: vscode.Uri): string {
   return uri.path.split('/')[1] ?? '';
 }
 
@@ -26,7 +27,7 @@ export class RemoteFileProvider implements vscode.TextDocumentContentProvider {
     return abortOnCancel(token, async (signal) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
-      for await (const chunk of await client.openFileContent(fileIdOf(uri), { signal })) {
+      for await (const chunk of await client.openFileContent(remoteFileId(uri), { signal })) {
         size += chunk.byteLength;
         if (size > MAX_OPEN_BYTES) {
           throw new Error(`The file is larger than ${formatSize(MAX_OPEN_BYTES)}; download it instead of opening it.`);

@@ -1,8 +1,8 @@
 // The results grid in VS Code: a read-only custom editor "kluster Results" for `*.results.jsonl` (and, on
 // Reopen With…, any JSONL of batch results), and its commands.
 import * as vscode from 'vscode';
-import type { ChatFeature } from '../chat/chatFeature';
-import { registerCommands } from '../commands';
+import type { ChatFeature } from '../chat/feature';
+import type { CommandFactories } from '../commands';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
 import { resultsCommands } from './commands';
@@ -15,17 +15,17 @@ export class ResultsFeature extends Disposable implements vscode.CustomReadonlyE
   private readonly panels = new Set<ResultsPanel>();
   private activePanel: ResultsPanel | undefined;
   readonly marks: OutcomeMarks;
+  readonly commands: CommandFactories = resultsCommands(this);
 
   constructor(
-    readonly c: Container,
+    readonly container: Container,
     readonly chat: ChatFeature,
   ) {
     super();
-    this.marks = this._register(new OutcomeMarks(c));
+    this.marks = this._register(new OutcomeMarks(container));
     for (const viewType of [RESULTS_VIEW_TYPE, RAW_RESULTS_VIEW_TYPE]) {
       this._register(vscode.window.registerCustomEditorProvider(viewType, this, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));
     }
-    for (const registration of registerCommands(c, resultsCommands(this))) this._register(registration);
   }
 
   /** The grid tab in front, else the one used last. */
@@ -40,12 +40,12 @@ export class ResultsFeature extends Disposable implements vscode.CustomReadonlyE
 
   async openCustomDocument(uri: vscode.Uri): Promise<ResultsDocument> {
     const document = new ResultsDocument(uri);
-    void document.load().catch((error: unknown) => this.c.log.error('results', `reading ${uri.fsPath} failed`, error));
+    void document.load().catch((error: unknown) => this.container.log.error('results', `reading ${uri.fsPath} failed`, error));
     return document;
   }
 
   async resolveCustomEditor(document: ResultsDocument, panel: vscode.WebviewPanel): Promise<void> {
-    const grid = new ResultsPanel(document, panel, this.c, this.chat);
+    const grid = new ResultsPanel(document, panel, this.container, this.chat);
     this.panels.add(grid);
     this.activePanel = grid;
     panel.onDidChangeViewState(() => {

@@ -5,7 +5,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { resultsPathFor } from '../core/batches/format';
+import { resultsPathFor } from '../core/batches/displayText';
 import { customIdOfLine, firstLines, loadOutcomes, markLines, type LineMark, type Outcome } from '../core/results/outcomes';
 import { readSpan } from '../core/results/resultsIndex';
 import { contentText, type RowStatus } from '../core/results/rows';
@@ -37,9 +37,9 @@ export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
   private readonly idCache = new Map<string, string | undefined>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly c: Container) {
+  constructor(private readonly container: Container) {
     super();
-    const icon = (kind: MarkKind) => vscode.Uri.joinPath(c.context.extensionUri, 'media', `result-${kind === 'unmatched' ? 'stale' : kind}.svg`);
+    const icon = (kind: MarkKind) => vscode.Uri.joinPath(container.context.extensionUri, 'media', `result-${kind === 'unmatched' ? 'stale' : kind}.svg`);
     this.types = Object.fromEntries(
       MARK_KINDS.map((kind) => [kind, this._register(vscode.window.createTextEditorDecorationType({ gutterIconPath: icon(kind), gutterIconSize: '70%', overviewRulerColor: new vscode.ThemeColor(RULER[kind]), overviewRulerLane: vscode.OverviewRulerLane.Left }))]),
     ) as Record<MarkKind, vscode.TextEditorDecorationType>;
@@ -65,7 +65,7 @@ export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
 
   private schedule(delay = 150): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.render().catch((error: unknown) => this.c.log.error('results', 'drawing result marks failed', error)), delay);
+    this.timer = setTimeout(() => void this.render().catch((error: unknown) => this.container.log.error('results', 'drawing result marks failed', error)), delay);
   }
 
   private load(inputPath: string): Promise<Loaded | undefined> {

@@ -12,10 +12,9 @@ import { Disposable } from '../lifecycle';
 import { exportCsv } from './exportCsv';
 import { emptyGridState, isGridState, isWebviewMessage, PAGE_ROWS, type GridState, type HostMessage, type RenderReport, type RowAction, type WebviewMessage } from './protocol';
 import type { ResultsDocument } from './resultsDocument';
-import type { ChatFeature } from '../chat/chatFeature';
+import type { ChatFeature } from '../chat/feature';
 import { stateFromConversation } from '../chat/protocol';
 
-const STATE_KEY = 'kluster.results.gridState';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
@@ -76,17 +75,17 @@ export class ResultsPanel extends Disposable {
   constructor(
     readonly document: ResultsDocument,
     readonly panel: vscode.WebviewPanel,
-    private readonly c: Container,
+    private readonly container: Container,
     private readonly chat: ChatFeature,
   ) {
     super();
-    const saved = c.context.workspaceState.get<Record<string, unknown>>(STATE_KEY)?.[document.uri.toString()];
+    const saved = container.workspaceState.get('kluster.results.gridState')?.[document.uri.toString()];
     this.state = isGridState(saved) ? saved : emptyGridState();
-    panel.webview.options = webviewOptions(c.context.extensionUri);
+    panel.webview.options = webviewOptions(container.context.extensionUri);
     this._register(
       panel.webview.onDidReceiveMessage((message: unknown) =>
         this.onMessage(message).catch((error: unknown) => {
-          c.log.error('results', 'a results grid request failed', error);
+          container.log.error('results', 'a results grid request failed', error);
           void vscode.window.showErrorMessage(`kluster: ${error instanceof Error ? error.message : String(error)}`);
         }),
       ),
@@ -94,7 +93,7 @@ export class ResultsPanel extends Disposable {
     this._register(document.onDidProgress((p) => this.onProgress(p.complete)));
     this._register(document.onDidReset(() => this.post({ type: 'reset', notice: `${document.name} changed on disk; reading it again.` })));
     this._register(panel.onDidChangeViewState(() => !panel.visible && (this.ready = false)));
-    panel.webview.html = gridHtml(panel.webview, c.context.extensionUri, document.name);
+    panel.webview.html = gridHtml(panel.webview, container.context.extensionUri, document.name);
   }
 
   snapshot(): ResultsSnapshot {
@@ -160,7 +159,7 @@ export class ResultsPanel extends Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     if (!isWebviewMessage(raw)) {
-      this.c.log.warn('results', 'ignored a malformed message from the results grid');
+      this.container.log.warn('results', 'ignored a malformed message from the results grid');
       return;
     }
     const message: WebviewMessage = raw;
@@ -200,8 +199,8 @@ export class ResultsPanel extends Disposable {
         return this.document.reload();
       case 'state': {
         this.state = message.state;
-        const all = this.c.context.workspaceState.get<Record<string, unknown>>(STATE_KEY) ?? {};
-        await this.c.context.workspaceState.update(STATE_KEY, { ...all, [this.document.uri.toString()]: message.state });
+        const all = this.container.workspaceState.get('kluster.results.gridState') ?? {};
+        await this.container.workspaceState.update('kluster.results.gridState', { ...all, [this.document.uri.toString()]: message.state });
         return;
       }
       case 'rendered':
@@ -209,7 +208,7 @@ export class ResultsPanel extends Disposable {
         return;
       case 'openLink':
         if (!isHttpUrl(message.href)) {
-          this.c.log.warn('results', `refused to open a non-http(s) link from a reply: ${message.href.slice(0, 80)}`);
+          this.container.log.warn('results', `refused to open a non-http(s) link from a reply: ${message.href.slice(0, 80)}`);
           return;
         }
         await vscode.env.openExternal(vscode.Uri.parse(message.href, true));

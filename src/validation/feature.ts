@@ -5,7 +5,6 @@ import { Disposable } from '../lifecycle';
 import { REMOVE_BOM_COMMAND, removeByteOrderMark, ValidationCodeActions } from './codeActions';
 import { DocumentSession } from './documentSession';
 import { RequestLineHover } from './hover';
-import { ModelCatalog } from './modelCatalog';
 
 const JSONL: vscode.DocumentSelector = { language: 'jsonl' };
 /** Virtual documents (diffs, output) are not validated. */
@@ -18,22 +17,12 @@ const SKIPPED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'gitlens']);
 export class BatchValidationFeature extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('kluster'));
   private readonly sessions = new Map<string, DocumentSession>();
-  private readonly catalog: ModelCatalog;
+  /** The model ids the sessions check against, to reconfigure only when they change. */
+  private knownModels: ReadonlySet<string>;
 
-  constructor(private readonly c: Container) {
+  constructor(private readonly container: Container) {
     super();
-    this.catalog = this._register(
-      new ModelCatalog(
-        c.context.globalState,
-        () => c.config.baseUrl,
-        async (baseUrl) => {
-          const client = await c.clients.tryGet();
-          // A client for another base URL would file its list under the wrong one.
-          return client && client.baseUrl === baseUrl ? (await c.clients.listModels(client)).map((m) => m.id) : undefined;
-        },
-        c.log,
-      ),
-    );
+    this.knownModels = container.models.current.ids;
     const sessionFor = (document: vscode.TextDocument) => this.sessions.get(document.uri.toString());
     this._register(vscode.languages.registerCodeActionsProvider(JSONL, new ValidationCodeActions(sessionFor), ValidationCodeActions.metadata));
     this._register(vscode.languages.registerHoverProvider(JSONL, new RequestLineHover(sessionFor)));
@@ -41,21 +30,25 @@ export class BatchValidationFeature extends Disposable {
     this._register(vscode.workspace.onDidOpenTextDocument((d) => this.open(d)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => sessionFor(e.document)?.onDidChange(e)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.close(d)));
-    this._register(c.config.onDidChange(() => this.reconfigure()));
-    this._register(this.catalog.onDidChange(() => this.reconfigure()));
-    this._register(c.clients.onDidChange(() => void this.catalog.connectionChanged()));
+    this._register(container.config.onDidChange(() => this.reconfigure()));
+    this._register(
+      container.models.onDidChange((list) => {
+        if (list.ids === this.knownModels) return; // only the note changed
+        this.knownModels = list.ids;
+        this.reconfigure();
+      }),
+    );
     this._register({ dispose: () => this.closeAll() });
     for (const document of vscode.workspace.textDocuments) this.open(document);
-    void this.catalog.refresh();
   }
 
   /** What the editor checks against now: the base URL's model list and the tier. Submit's pre-flight uses it too. */
   get options(): ValidationOptions {
-    return { knownModels: this.catalog.knownModels, tier: this.c.config.tier };
+    return { knownModels: this.container.models.current.ids, tier: this.container.config.tier };
   }
 
   private open(document: vscode.TextDocument): void {
-    if (document.languageId !== 'jsonl' || SKIPPED_SCHEMES.has(document.uri.scheme) || !this.c.config.validationEnabled) return;
+    if (document.languageId !== 'jsonl' || SKIPPED_SCHEMES.has(document.uri.scheme) || !this.container.config.validationEnabled) return;
     const key = document.uri.toString();
     if (this.sessions.has(key)) return;
     this.sessions.set(key, new DocumentSession(document, this.options, (uri, diagnostics) => this.collection.set(uri, diagnostics)));
@@ -74,7 +67,7 @@ export class BatchValidationFeature extends Disposable {
   }
 
   private reconfigure(): void {
-    if (!this.c.config.validationEnabled) {
+    if (!this.container.config.validationEnabled) {
       this.closeAll();
       this.collection.clear();
       return;

@@ -49,6 +49,39 @@ export class KlusterError extends Error {
   }
 }
 
+/** Raised when a feature needs the API and no key is stored or in the environment. */
+export class MissingApiKeyError extends Error {
+  constructor() {
+    super('No kluster.ai API key is set. Run "kluster: Set API Key" or set KLUSTER_API_KEY.');
+    this.name = 'MissingApiKeyError';
+  }
+}
+
+/** Something a person can do about a failure: enter a key, try again, or check the base URL. */
+export type Remedy = 'setApiKey' | 'retry' | 'openSettings';
+
+/**
+ * What helps with `error`, most useful first (empty when nothing does: a bad request, a missing file). The one
+ * map behind notification buttons, tree error nodes, the chat's inline error and the CLI's advice.
+ */
+export function remedyFor(error: unknown): readonly Remedy[] {
+  if (error instanceof MissingApiKeyError) return ['setApiKey'];
+  // Not from the API (a file read, a bug): trying again is all there is to offer.
+  if (!(error instanceof KlusterError)) return ['retry'];
+  switch (error.kind) {
+    case 'unauthorized':
+      return ['setApiKey'];
+    case 'network':
+    case 'timeout':
+      return ['retry', 'openSettings'];
+    case 'rate_limited':
+    case 'server':
+      return ['retry'];
+    default:
+      return [];
+  }
+}
+
 export interface ErrorContext {
   /** The key, so that it can never appear in a message, even if a server echoes it. */
   readonly apiKey?: string;

@@ -85,6 +85,8 @@ export type BatchStatus = KnownBatchStatus | (string & {});
 
 /** Statuses after which a batch never changes again. */
 export const TERMINAL_BATCH_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed', 'expired', 'cancelled']);
+/** Ended statuses with an output file worth joining (a cancelled or expired batch keeps what ran); package.json menus match them too. */
+export const BATCH_STATUSES_WITH_RESULTS: ReadonlySet<string> = new Set(['completed', 'expired', 'cancelled']);
 
 export const BatchErrorSchema = z.looseObject({
   code: z.string().nullish(),

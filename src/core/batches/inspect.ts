@@ -1,7 +1,7 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
 import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type FileKind, type JsonlDiagnostic, type ValidationOptions } from '../jsonl';
-import { formatCount } from './format';
+import { formatCount } from './displayText';
 
 export interface BatchFileSummary {
   readonly kind: FileKind;

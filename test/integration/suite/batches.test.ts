@@ -159,8 +159,8 @@ describe('Batches: submit, track, results beside', function () {
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'submitted');
     if (outcome.status !== 'submitted') return;
-    const status = await vscode.commands.executeCommand<string>(Commands.cancelBatch, outcome.batchId, { confirm: false });
-    assert.strictEqual(status, 'cancelling');
+    const cancelled = await vscode.commands.executeCommand(Commands.cancelBatch, outcome.batchId, { confirm: false });
+    assert.deepStrictEqual(cancelled, { status: 'requested', batchStatus: 'cancelling' });
     const item = await batchItem(outcome.batchId);
     assert.strictEqual(item?.contextValue, 'batch:cancelling');
     await waitForStatus(outcome.batchId, 'batch:cancelled');

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { SubmitOutcome } from '../../../src/batches/submit';
+import type { DownloadOutcome, OpenFileOutcome } from '../../../src/files/commands';
 import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
@@ -53,7 +54,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(path.basename(editor.document.uri.fsPath), 'other-tool.jsonl');
     assert.strictEqual(editor.selection.start.line, 1, 'the cursor is on line 2');
 
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), { status: 'problems' });
     const problems = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'kluster.ai batch');
     assert.deepStrictEqual(problems.map((d) => d.range.start.line), [1]);
   });
@@ -70,7 +71,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     await waitFor('the batch to fail', async () => (await batchItem(created.id))?.contextValue === 'batch:failed');
     const batchProblems = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster.ai batch');
 
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), { status: 'problems' });
     assert.deepStrictEqual(batchProblems().map((d) => d.range.start.line), [1]);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(0, 0), ' ');
@@ -78,7 +79,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     await waitFor('the edit to clear them', () => batchProblems().length === 0);
     await vscode.commands.executeCommand('workbench.action.files.revert');
 
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), 'problems');
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), { status: 'problems' });
     assert.strictEqual(batchProblems().length, 1, 'shown again');
     const resubmitted = await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false });
     assert.strictEqual(resubmitted?.status, 'submitted', JSON.stringify(resubmitted));
@@ -93,18 +94,22 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(item.contextValue, 'file:batch');
     const fileId = item.command!.arguments![0] as string;
 
-    const opened = await vscode.commands.executeCommand<string>(Commands.openRemoteFile, fileId);
-    assert.ok(opened?.startsWith('kluster-file:'));
+    const opened = await vscode.commands.executeCommand<OpenFileOutcome>(Commands.openRemoteFile, fileId);
+    assert.ok(opened.status === 'opened' && opened.uri.startsWith('kluster-file:'), JSON.stringify(opened));
     const document = vscode.window.activeTextEditor!.document;
     assert.strictEqual(document.uri.scheme, 'kluster-file');
     assert.match(document.getText(), /"custom_id":"bad"/);
 
     const dest = path.join(workspaceDir(), 'downloaded.jsonl');
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), dest);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), { status: 'downloaded', path: dest });
     assert.strictEqual(await fs.readFile(dest, 'utf8'), document.getText());
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), undefined, 'no silent overwrite');
+    // No silent overwrite: it asks (the test workbench refuses the dialog, so the command fails) and keeps the file.
+    await fs.writeFile(dest, 'mine');
+    const again = await vscode.commands.executeCommand<DownloadOutcome>(Commands.downloadFile, fileId, { destination: dest });
+    assert.ok(again.status === 'failed' && /downloaded\.jsonl already exists\. Replace it\?/.test(again.message), JSON.stringify(again));
+    assert.strictEqual(await fs.readFile(dest, 'utf8'), 'mine');
 
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.deleteFile, fileId, { confirm: false }), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.deleteFile, fileId, { confirm: false }), { status: 'deleted', id: fileId });
     assert.ok(!session.emulator.state.store.files.has(fileId));
     assert.ok(!(await files()).some((i) => i.command?.arguments?.[0] === fileId));
   });
@@ -219,14 +224,21 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(noKey.status, 'failed');
     assert.match((noKey as { message: string }).message, /No kluster\.ai API key is set/);
     assert.deepStrictEqual((await snapshot()).items, [], 'the "set a key" welcome shows instead of items');
+    assert.deepStrictEqual(await files(), [], 'in the Files view too');
 
     await vscode.commands.executeCommand(Commands.setApiKey, 'wrong-key');
     assert.strictEqual(await refresh(), false);
-    const refused = (await snapshot()).items;
-    assert.strictEqual(refused[0]?.label, 'The API key was refused. Click to set a new one.');
-    assert.strictEqual(refused[0]?.command?.command, Commands.setApiKey);
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>(Commands.refreshFiles), false);
+    // Both views build the node from the same remedy: Set API Key, not Retry.
+    for (const [view, items] of [['Batches', (await snapshot()).items], ['Files', await files()]] as const) {
+      assert.strictEqual(items.length, 1, view);
+      assert.strictEqual(items[0]?.label, 'The API key was refused. Click to set a new one.', view);
+      assert.strictEqual(items[0]?.command?.command, Commands.setApiKey, view);
+      assert.match(items[0]?.tooltip ?? '', /API key was refused \(401/, view);
+    }
     await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey);
     assert.strictEqual(await refresh(), true);
     assert.ok((await snapshot()).items.length > 0);
+    assert.ok((await files()).length > 0, 'the Files view lists again');
   });
 });

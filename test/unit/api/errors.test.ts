@@ -2,7 +2,8 @@
 import * as assert from 'assert';
 import { createReadStream } from 'fs';
 import * as vm from 'vm';
-import { isCancellation, KlusterError, toKlusterError } from '../../../src/core/api';
+import { isCancellation, KlusterError, MissingApiKeyError, remedyFor, toKlusterError, type KlusterErrorKind, type Remedy } from '../../../src/core/api';
+import { describeChatError } from '../../../src/chat/chatSession';
 
 function streamAbortError(): Promise<unknown> {
   const controller = new AbortController();
@@ -32,5 +33,31 @@ describe('API errors', () => {
     assert.ok(!isCancellation(new Error('The operation was aborted'))); // only the name counts, not the words
     assert.ok(!isCancellation(undefined));
     assert.strictEqual(toKlusterError(new Error('socket hang up')).kind, 'network');
+  });
+
+  it('remedyFor: one map of what helps, for notifications, tree nodes, the chat and the CLI', () => {
+    const byKind: Record<KlusterErrorKind, Remedy[]> = {
+      unauthorized: ['setApiKey'],
+      network: ['retry', 'openSettings'],
+      timeout: ['retry', 'openSettings'],
+      rate_limited: ['retry'],
+      server: ['retry'],
+      not_found: [],
+      payload_too_large: [],
+      bad_request: [],
+      aborted: [],
+      invalid_response: [],
+    };
+    for (const [kind, remedies] of Object.entries(byKind)) {
+      assert.deepStrictEqual(remedyFor(new KlusterError(kind as KlusterErrorKind, 'x')), remedies, kind);
+    }
+    assert.deepStrictEqual(remedyFor(new MissingApiKeyError()), ['setApiKey']);
+    assert.deepStrictEqual(remedyFor(new Error('EACCES: permission denied')), ['retry']);
+  });
+
+  it('the chat offers the same fix beyond Retry as a notification: a timeout gets Open Settings too', () => {
+    assert.deepStrictEqual(describeChatError(new KlusterError('timeout', 'timed out')), { message: 'timed out', transient: true, remedy: 'openSettings' });
+    assert.deepStrictEqual(describeChatError(new MissingApiKeyError()), { message: new MissingApiKeyError().message, transient: false, remedy: 'setApiKey' });
+    assert.deepStrictEqual(describeChatError(new KlusterError('bad_request', 'no')), { message: 'no', transient: false });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { KlusterClient } from '../../../src/core/api';
+import { KlusterClient, MissingApiKeyError } from '../../../src/core/api';
 import type { Conversation } from '../../../src/core/chat/conversation';
 import { ChatSession } from '../../../src/chat/chatSession';
 import type { HostMessage } from '../../../src/chat/protocol';
@@ -118,9 +118,7 @@ describe('ChatSession against the emulator', function () {
 
     const missing = new ChatSession({
       client: async () => {
-        const error = new Error('No kluster.ai API key is set.');
-        error.name = 'MissingApiKeyError';
-        throw error;
+        throw new MissingApiKeyError();
       },
       log: quiet,
     });

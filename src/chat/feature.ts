@@ -1,32 +1,29 @@
 // Wires the chat panel into VS Code: one panel at a time, restored after a reload by its serializer,
 // the Open in Chat CodeLens, and the chat commands.
 import * as vscode from 'vscode';
-import { registerCommands } from '../commands';
+import type { CommandFactories } from '../commands';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
 import { ChatPanel, savedChatState, webviewOptions } from './chatPanel';
 import { OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
-import { ModelCatalog } from './modelCatalog';
 import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
-  readonly catalog: ModelCatalog;
+  readonly commands: CommandFactories = chatCommands(this);
 
-  constructor(readonly c: Container) {
+  constructor(readonly container: Container) {
     super();
-    this.catalog = this._register(new ModelCatalog(c));
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
           // The workbench's copy can be older than the extension's after a browser reload: the newest wins.
-          this.adopt(panel, newestState(isChatState(state) ? state : undefined, savedChatState(c.context)));
+          this.adopt(panel, newestState(isChatState(state) ? state : undefined, savedChatState(container.workspaceState)));
         },
       }),
     );
     this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()));
-    for (const registration of registerCommands(c, chatCommands(this))) this._register(registration);
   }
 
   /** The open chat panel, if any. */
@@ -41,7 +38,7 @@ export class ChatFeature extends Disposable {
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'kluster Chat', vscode.ViewColumn.Active, {
-      ...webviewOptions(this.c.context.extensionUri),
+      ...webviewOptions(this.container.context.extensionUri),
       retainContextWhenHidden: false,
     });
     return this.adopt(panel, undefined);
@@ -49,7 +46,7 @@ export class ChatFeature extends Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: ChatState | undefined): ChatPanel {
     this.current?.dispose();
-    const chat = new ChatPanel(panel, this.c, this.catalog, state);
+    const chat = new ChatPanel(panel, this.container, state);
     this.current = chat;
     chat.onDidDispose(() => {
       if (this.current === chat) this.current = undefined;

@@ -15,7 +15,7 @@ import {
   resultsPathFor,
   statusIcon,
   unmatchedText,
-} from '../../../src/core/batches/format';
+} from '../../../src/core/batches/displayText';
 
 const NOW_MS = Date.UTC(2025, 0, 10, 12, 0, 0);
 const NOW = NOW_MS / 1000;

@@ -1,0 +1,52 @@
+// Every key this extension keeps in VS Code's globalState and workspaceState, with the shape stored under it.
+// Stored values come back from disk as written by any earlier version: readers still check what they get.
+import type * as vscode from 'vscode';
+import type { InputStamp } from './core/batches/inputStamp';
+
+/** A model list as fetched from one base URL. */
+export interface StoredModels {
+  readonly ids: string[];
+  readonly fetchedAt: number;
+}
+
+/** The local file a batch was submitted from. */
+export interface StoredLink {
+  readonly uri: string;
+  readonly at: number;
+  /** Size and modification time of the file as submitted, when it was submitted from here. */
+  readonly stamp?: InputStamp;
+}
+
+/** globalState: follows the person across workspaces. */
+export interface GlobalStorage {
+  /** The model picked last in the chat, for a new conversation. */
+  'kluster.chat.lastModel': string;
+  /** The last /v1/models answer of each base URL, so an emulator's models never count as production's. */
+  'kluster.modelCatalogs': Record<string, StoredModels>;
+  /** The former single model list, which mixed base URLs; removed when found. */
+  'kluster.modelCatalog': unknown;
+}
+
+/** workspaceState: belongs to this workspace. */
+export interface WorkspaceStorage {
+  /** Which local file each batch was submitted from, by batch id. */
+  'kluster.batchLinks': Record<string, StoredLink>;
+  /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
+  'kluster.chat.savedState': unknown;
+  /** Each results grid's filters, sort and columns, by results file URI (checked when read). */
+  'kluster.results.gridState': Record<string, unknown>;
+}
+
+/** A Memento that only takes the keys of `Schema`, each with its own value type. */
+export class Storage<Schema> {
+  constructor(private readonly memento: vscode.Memento) {}
+
+  get<K extends keyof Schema & string>(key: K): Schema[K] | undefined {
+    return this.memento.get<Schema[K]>(key);
+  }
+
+  /** `undefined` removes the key. */
+  update<K extends keyof Schema & string>(key: K, value: Schema[K] | undefined): Thenable<void> {
+    return this.memento.update(key, value);
+  }
+}
