@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants';
 import type { Container } from '../container';
 import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
+import { isPrivateAddressUrl } from '../core/util/privateAddress';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
@@ -55,6 +56,8 @@ export interface ChatSnapshot {
   readonly ready: boolean;
   readonly busy: boolean;
   readonly state: ChatState;
+  /** The tab icon's files (paths), for each theme kind. */
+  readonly icon: { readonly light?: string; readonly dark?: string };
 }
 
 export class ChatPanel extends Disposable {
@@ -82,7 +85,9 @@ export class ChatPanel extends Disposable {
     this.session = new ChatSession({ client: () => c.clients.get(), log: c.log });
     this.writer = new StateWriter((state) => c.context.workspaceState.update(SAVED_STATE_KEY, state));
     panel.webview.options = webviewOptions(c.context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(c.context.extensionUri, 'media', 'kluster.svg');
+    // A pair with fixed colours: a tab does not apply currentColor, so one SVG would be black on a dark tab.
+    const media = (name: string) => vscode.Uri.joinPath(c.context.extensionUri, 'media', name);
+    panel.iconPath = { light: media('kluster-light.svg'), dark: media('kluster-dark.svg') };
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     this._register(
       panel.onDidChangeViewState(() => {
@@ -102,7 +107,10 @@ export class ChatPanel extends Disposable {
   }
 
   snapshot(): ChatSnapshot {
-    return { ready: this.ready, busy: this.session.busy, state: this.state };
+    const icon = this.panel.iconPath;
+    const light = icon instanceof vscode.Uri ? icon : icon?.light;
+    const dark = icon instanceof vscode.Uri ? icon : icon?.dark;
+    return { ready: this.ready, busy: this.session.busy, state: this.state, icon: { light: light?.fsPath, dark: dark?.fsPath } };
   }
 
   get conversationState(): ChatState {
@@ -235,6 +243,15 @@ export class ChatPanel extends Disposable {
     if (!isHttpUrl(href)) {
       this.c.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
       return;
+    }
+    if (isPrivateAddressUrl(href)) {
+      // VS Code opens local addresses without its own prompt; a reply must not reach a local service unasked.
+      const pick = await vscode.window.showWarningMessage(
+        'Open a link to this computer or your private network?',
+        { modal: true, detail: `${href}\n\nThe link comes from a model's reply. Links to local addresses can reach services on your machine or network (a dev server, a router's admin page).` },
+        'Open Link',
+      );
+      if (pick !== 'Open Link') return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(href, true));
   }

@@ -1,6 +1,6 @@
 // The one message protocol of the chat panel, imported by the extension host and by the webview bundle.
 // The webview posts `ready` first; the host answers with `init` and only then streams to it.
-import type { ChatSettings, Conversation, ConversationMessage } from '../core/chat/conversation';
+import { turnsForRequest, type ChatSettings, type Conversation, type ConversationMessage } from '../core/chat/conversation';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
 
@@ -204,10 +204,9 @@ export function isChatState(value: unknown): value is ChatState {
   );
 }
 
-/** The conversation a turn list stands for: finished turns only, in order, without ids or status. */
+/** The conversation a turn list stands for (see turnsForRequest), in order, without ids or status. */
 export function conversationOf(state: Pick<ChatState, 'settings' | 'turns'>): Conversation {
-  const messages: ConversationMessage[] = state.turns
-    .filter((t) => t.role === 'user' || (t.status !== 'error' && t.status !== 'streaming' && t.text !== ''))
+  const messages: ConversationMessage[] = turnsForRequest(state.turns)
     .map((t) => (t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text }));
   return { settings: state.settings, messages };
 }

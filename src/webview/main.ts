@@ -1,6 +1,6 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
-import { checkParams, isHttpUrl } from '../core/chat/conversation';
+import { checkParams, deleteTurn, editTurn, isHttpUrl, retryTurn } from '../core/chat/conversation';
 import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type TokenUsage } from '../chat/protocol';
 import { Controls } from './controls';
 import { h } from './dom';
@@ -59,6 +59,8 @@ class ChatApp {
       post: (message) => api.postMessage(message),
       turnText: (id) => this.turn(id)?.text,
       regenerate: (id) => this.regenerate(id),
+      edit: (id) => this.edit(id),
+      remove: (id) => this.remove(id),
     });
     this.controls.setSettings(this.state.settings);
     this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
@@ -126,7 +128,7 @@ class ChatApp {
         this.view.refresh(turn, true);
         this.view.beginStream(turn);
         this.streaming = { id: turn.id, pending: [], lastRender: 0 };
-        this.controls.setBusy(true);
+        this.setBusy(true);
       } else {
         // The window was reloaded mid-stream: the extension host that ran it is gone.
         turn.status = 'interrupted';
@@ -198,7 +200,13 @@ class ChatApp {
   private endStreaming(): void {
     if (this.streaming) clearTimeout(this.streaming.timer);
     this.streaming = undefined;
-    this.controls.setBusy(false);
+    this.setBusy(false);
+  }
+
+  /** While a reply streams, turns cannot be edited or deleted (the reply is to the turns as they are). */
+  private setBusy(busy: boolean): void {
+    this.controls.setBusy(busy);
+    this.transcript.classList.toggle('busy', busy);
   }
 
   private send(): void {
@@ -231,19 +239,50 @@ class ChatApp {
     this.append(turn);
     this.view.beginStream(turn);
     this.streaming = { id: turn.id, pending: [], lastRender: 0 };
-    this.controls.setBusy(true);
+    this.setBusy(true);
     this.transcript.scrollTop = this.transcript.scrollHeight;
     this.api.postMessage({ type: 'send', id: turn.id, conversation });
     this.saver.changed(0);
   }
 
-  /** Regenerate and Retry: the last reply is dropped and asked for again. */
+  /** Regenerate and Retry: the last reply is dropped and asked for again (see retryTurn). */
   private regenerate(id?: string): void {
     const last = this.state.turns.at(-1);
     if (this.streaming || !last || last.role !== 'assistant' || (id !== undefined && last.id !== id)) return;
-    this.state.turns.pop();
+    this.state.turns = retryTurn(this.state.turns, last.id);
     this.view.remove(last.id);
     this.startReply();
+  }
+
+  /** Edit of a user turn in place; Save drops the turns after it and asks for a new reply (see editTurn). */
+  private edit(id: string): void {
+    const turn = this.turn(id);
+    if (this.streaming || turn?.role !== 'user') return;
+    this.view.beginEdit(turn, (text) => {
+      const current = this.turn(id);
+      if (!current) return;
+      if (text === undefined || this.streaming) {
+        this.view.refresh(current, current.id === this.state.turns.at(-1)?.id);
+        return;
+      }
+      const kept = editTurn(this.state.turns, id, text);
+      for (const dropped of this.state.turns.slice(kept.length)) this.view.remove(dropped.id);
+      this.state.turns = kept;
+      this.view.refresh(kept.at(-1)!, true);
+      this.startReply();
+    });
+  }
+
+  /** Delete of a turn (a user turn with its reply, see deleteTurn). */
+  private remove(id: string): void {
+    if (this.streaming || !this.turn(id)) return;
+    const kept = deleteTurn(this.state.turns, id);
+    const keptIds = new Set(kept.map((t) => t.id));
+    for (const turn of this.state.turns) if (!keptIds.has(turn.id)) this.view.remove(turn.id);
+    this.state.turns = kept;
+    this.view.refreshFooters(kept);
+    this.saver.changed(0);
+    this.controls.focusInput();
   }
 
   private stop(): void {

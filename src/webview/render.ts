@@ -84,10 +84,46 @@ export class TranscriptView {
     if (elements) this.fillFooter(elements.footer, turn, isLast);
   }
 
+  /** Footers of all turns again: after a delete, which turn is last (Regenerate, Retry) may have changed. */
+  refreshFooters(turns: readonly ChatTurn[]): void {
+    turns.forEach((turn, index) => this.refreshFooter(turn, index === turns.length - 1));
+  }
+
+  /**
+   * Shows an editor in place of a user turn's text. `done` gets the new text (Save, or Enter), or undefined
+   * (Cancel, or Escape); the caller re-renders the turn either way.
+   */
+  beginEdit(turn: ChatTurn, done: (text: string | undefined) => void): void {
+    const elements = this.turns.get(turn.id);
+    if (!elements) return;
+    const input = h('textarea', { class: 'edit-input', rows: String(Math.min(12, turn.text.split('\n').length + 1)), 'aria-label': 'Edit your message' });
+    input.value = turn.text;
+    const save = h('button', { type: 'button', class: 'primary', title: 'Send the edited message; the replies after it go' }, 'Save and Resend');
+    const cancel = h('button', { type: 'button', class: 'action' }, 'Cancel');
+    const finish = (text: string | undefined) => {
+      if (text !== undefined && !text.trim() && !turn.imageUrl) return; // an empty message cannot be sent
+      done(text);
+    };
+    save.addEventListener('click', () => finish(input.value));
+    cancel.addEventListener('click', () => finish(undefined));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') finish(undefined);
+      else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        finish(input.value);
+      }
+    });
+    elements.root.classList.add('editing');
+    elements.body.replaceChildren(h('div', { class: 'editor' }, input, h('div', { class: 'editor-actions' }, save, cancel)));
+    elements.footer.hidden = true;
+    input.focus();
+  }
+
   private fill(turn: ChatTurn, isLast: boolean): void {
     const elements = this.turns.get(turn.id);
     if (!elements) return;
-    elements.root.classList.remove('streaming');
+    elements.root.classList.remove('streaming', 'editing');
+    elements.footer.hidden = false;
     elements.root.removeAttribute('aria-busy');
     if (turn.role === 'user') {
       // A person's own text is shown as typed, not as markdown.
@@ -111,6 +147,11 @@ export class TranscriptView {
     if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming') {
       items.push(button('Regenerate', 'regenerate', { 'data-turn': id }));
     }
+    if (turn.role === 'user') items.push(button('Edit', 'edit', { 'data-turn': id, title: 'Edit this message and send it again; the replies after it go' }));
+    if (turn.status !== 'streaming') {
+      const what = turn.role === 'user' ? 'Delete this message and its reply' : 'Delete this reply';
+      items.push(button('Delete', 'delete', { 'data-turn': id, title: what, 'aria-label': what }));
+    }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];
     if (turn.status === 'error' && turn.error) {
       const { error } = turn;
@@ -119,6 +160,7 @@ export class TranscriptView {
           'div',
           { class: 'error', role: 'alert' },
           h('span', { class: 'message' }, error.message),
+          isLast ? null : h('span', { class: 'left-out' }, 'Left out of later requests: edit the message above to send it again.'),
           isLast ? button('Retry', 'retry', { 'data-turn': id }) : null,
           error.remedy === 'setApiKey' ? button('Set API Key', 'remedy', { 'data-remedy': 'setApiKey' }) : null,
           error.remedy === 'openSettings' ? button('Open Settings', 'remedy', { 'data-remedy': 'openSettings' }) : null,
