@@ -117,11 +117,11 @@ export class ChatPanel extends Disposable {
     return this.state;
   }
 
-  /** Replaces the conversation (Open in Chat). */
+  /** Replaces the conversation (Open in Chat); the one it replaces is offered back with Undo. */
   load(state: ChatState, notice?: string): void {
     this.session.cancelAll();
     this.state = state;
-    this.post({ type: 'load', state, notice });
+    this.post({ type: 'load', state, notice, undoable: true });
   }
 
   /** Puts text in the composer and, with `send`, sends it. */

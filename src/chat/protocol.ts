@@ -39,6 +39,8 @@ export interface ChatState {
   turns: ChatTurn[];
   draft: string;
   draftImageUrl: string;
+  /** Where the transcript was scrolled to (restored after a reload); `atEnd` follows new replies. */
+  scroll?: { top: number; atEnd: boolean };
   /**
    * When the webview saved this copy (ms since the epoch). A browser reload can restore an older copy from
    * the workbench than the one the extension kept, so the newest copy wins.
@@ -71,7 +73,8 @@ export type HostMessage =
       readonly live: readonly LiveStream[];
     }
   | { readonly type: 'models'; readonly models: readonly ModelOption[]; readonly modelsError?: string }
-  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string }
+  /** `undoable`: the conversation it replaces is offered back with Undo (Open in Chat; not a restore). */
+  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string; readonly undoable?: boolean }
   | { readonly type: 'chunk'; readonly id: string; readonly delta: string }
   | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
   | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
@@ -157,7 +160,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'models':
       return isModelList(m.models) && isOptional(m.modelsError, isString);
     case 'load':
-      return isChatState(m.state) && isOptional(m.notice, isString);
+      return isChatState(m.state) && isOptional(m.notice, isString) && isOptional(m.undoable, (u) => typeof u === 'boolean');
     case 'chunk':
       return isString(m.id) && isString(m.delta);
     case 'done':

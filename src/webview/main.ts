@@ -65,6 +65,8 @@ class ChatApp {
     this.controls.setSettings(this.state.settings);
     this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
     this.view.reset(this.state.turns, this.state.turns.at(-1)?.id);
+    this.restoreScroll();
+    this.transcript.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.onHostMessage(event.data));
     api.postMessage({ type: 'ready', state: this.state });
     this.controls.focusInput();
@@ -95,7 +97,7 @@ class ChatApp {
       case 'models':
         return this.controls.setModels(message.models, message.modelsError);
       case 'load':
-        return this.load(message.state, message.notice);
+        return this.load(message.state, message.notice, message.undoable === true);
       case 'chunk':
         return this.chunk(message.id, message.delta);
       case 'done':
@@ -138,17 +140,48 @@ class ChatApp {
     this.saver.changed();
   }
 
-  private load(state: ChatState, notice?: string): void {
-    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+  /** A conversation from the extension: a restored copy, or a request opened in chat (`undoable`). */
+  private load(state: ChatState, notice: string | undefined, undoable: boolean): void {
+    const previous = this.replaceState(state);
+    this.showNotice(notice ?? '', undoable ? previous : undefined);
+  }
+
+  /** Shows `state` in place of the current one, which it returns (stopped first if it was streaming). */
+  private replaceState(state: ChatState): ChatState {
+    const previous = this.snapshot();
+    if (this.streaming) {
+      this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+      const turn = this.turn(this.streaming.id);
+      if (turn) turn.status = 'stopped'; // its 'done' goes to the new state, which does not have it
+    }
     this.endStreaming();
     this.state = state;
     this.controls.setSettings(state.settings);
     this.controls.setDraft(state.draft, state.draftImageUrl);
     this.controls.showProblems([]);
     this.view.reset(state.turns, state.turns.at(-1)?.id);
+    this.restoreScroll();
     this.saver.changed(0);
-    if (notice) this.showNotice(notice);
     this.controls.focusInput();
+    return previous;
+  }
+
+  /**
+   * Back to the saved scroll position (the end when there is none, or it was at the end). Every turn is laid
+   * out for the jump: under content-visibility the heights of turns not yet shown are estimates.
+   */
+  private restoreScroll(): void {
+    const scroll = this.state.scroll;
+    const t = this.transcript;
+    t.classList.add('restoring');
+    t.scrollTop = !scroll || scroll.atEnd ? t.scrollHeight : scroll.top;
+    requestAnimationFrame(() => t.classList.remove('restoring'));
+  }
+
+  private rememberScroll(): void {
+    const t = this.transcript;
+    this.state.scroll = { top: Math.round(t.scrollTop), atEnd: this.isAtBottom() };
+    this.saver.saveSoon(300);
   }
 
   private chunk(id: string, delta: string): void {
@@ -219,6 +252,7 @@ class ChatApp {
     if (imageUrl && !isHttpUrl(imageUrl)) problems.push('The image URL must start with https:// or http://.');
     this.controls.showProblems(problems);
     if (problems.length) return;
+    if (this.notice.querySelector('#undo')) this.showNotice('');
     this.append(imageUrl ? { id: newId('u'), role: 'user', text, imageUrl } : { id: newId('u'), role: 'user', text });
     this.state.draft = '';
     this.state.draftImageUrl = '';
@@ -289,14 +323,16 @@ class ChatApp {
     if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
   }
 
+  /** Clear keeps the settings and the draft; the conversation is offered back with Undo. */
   private clear(): void {
-    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
-    this.endStreaming();
-    this.state.turns = [];
-    this.view.reset([], undefined);
+    if (!this.state.turns.length) return this.showNotice('');
+    const previous = this.replaceState({ ...this.snapshot(), turns: [], scroll: undefined });
+    this.showNotice('Conversation cleared.', previous);
+  }
+
+  private undo(previous: ChatState): void {
+    this.replaceState(previous);
     this.showNotice('');
-    this.saver.changed(0);
-    this.controls.focusInput();
   }
 
   private isAtBottom(): boolean {
@@ -304,8 +340,12 @@ class ChatApp {
     return t.scrollHeight - t.scrollTop - t.clientHeight < 48;
   }
 
-  private showNotice(text: string): void {
-    this.notice.textContent = text;
+  /** The notice bar; with `undo`, an Undo button brings that state back (until the next message is sent). */
+  private showNotice(text: string, undo?: ChatState): void {
+    const worthUndoing = undo && (undo.turns.length > 0 || undo.draft.trim() !== '');
+    const undoButton = worthUndoing ? h('button', { type: 'button', class: 'action', id: 'undo', title: 'Bring the previous conversation back' }, 'Undo') : null;
+    undoButton?.addEventListener('click', () => this.undo(undo!));
+    this.notice.replaceChildren(h('span', {}, text), ...(undoButton ? [undoButton] : []));
     this.notice.hidden = !text;
   }
 }
