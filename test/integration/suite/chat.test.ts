@@ -110,11 +110,11 @@ describe('Chat panel against the emulator', function () {
 
   it('does not let a failed message poison the conversation: the next one is sent without it, and Retry resends exactly the failed one', async () => {
     await vscode.commands.executeCommand(Commands.chatSendSelection, `This must fail ${FAIL_TRIGGER}`);
-    await settled('the error', (t) => t.status === 'error');
+    const failed = await settled('the error', (t) => t.status === 'error');
     const chatBodies = () => session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { messages: { role: string; content: unknown }[] });
 
     await vscode.commands.executeCommand(Commands.chatSendSelection, 'Hello once the server is fine');
-    const { snap, turn } = await settled('the second reply', (t) => t.status === 'done' || t.status === 'error');
+    const { snap, turn } = await settled('the second reply', (t) => t.id !== failed.turn.id && (t.status === 'done' || t.status === 'error'));
     assert.strictEqual(turn.status, 'done', `the second message got its answer: ${turn.error?.message}`);
     assert.deepStrictEqual(chatBodies().at(-1)?.messages, [{ role: 'user', content: 'Hello once the server is fine' }], 'the failed message was not resent');
     assert.deepStrictEqual(
