@@ -30,6 +30,8 @@ export interface ChatTurn extends ConversationMessage {
   usage?: TokenUsage;
   error?: ChatErrorInfo;
   finishReason?: string;
+  /** A user turn changed with Edit and Resend. */
+  edited?: boolean;
 }
 
 /** Everything the panel shows, saved with webview setState and restored after hiding or a reload. */

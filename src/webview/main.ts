@@ -300,6 +300,7 @@ class ChatApp {
         return;
       }
       const kept = editTurn(this.state.turns, id, text);
+      kept[kept.length - 1] = { ...kept.at(-1)!, edited: true };
       for (const dropped of this.state.turns.slice(kept.length)) this.view.remove(dropped.id);
       this.state.turns = kept;
       this.view.refresh(kept.at(-1)!, true);

@@ -39,7 +39,7 @@ function onTranscriptClick(event: Event, handlers: TranscriptActionHandlers): vo
       return;
     }
     case 'copy-code': {
-      const code = control.parentElement?.querySelector('pre')?.textContent;
+      const code = control.closest('.code-block')?.querySelector('pre')?.textContent;
       if (code !== undefined && code !== null) handlers.post({ type: 'copy', text: code });
       return;
     }
