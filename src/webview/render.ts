@@ -1,11 +1,12 @@
 // The transcript: one element per turn. Only the turn being streamed or finished is touched; the rest of
 // the transcript is never re-rendered while a reply streams.
 import type { ChatTurn, TokenUsage } from '../chat/protocol';
-import { button, h } from './dom';
+import { button, h, iconButton } from './dom';
 import { renderMarkdownInto, StreamView } from './streamView';
 
 interface TurnElements {
   readonly root: HTMLElement;
+  readonly role: HTMLElement;
   readonly body: HTMLElement;
   readonly footer: HTMLElement;
 }
@@ -40,8 +41,9 @@ export class TranscriptView {
     const body = h('div', { class: 'body' });
     const footer = h('div', { class: 'footer' });
     const label = turn.role === 'user' ? 'You' : 'Assistant';
-    const root = h('article', { class: `turn ${turn.role}`, 'data-turn': turn.id, 'aria-label': label }, h('div', { class: 'role' }, label), body, footer);
-    this.turns.set(turn.id, { root, body, footer });
+    const role = h('div', { class: 'role' }, label);
+    const root = h('article', { class: `turn ${turn.role}`, 'data-turn': turn.id, 'aria-label': label }, role, body, footer);
+    this.turns.set(turn.id, { root, role, body, footer });
     this.root.append(root);
     this.fill(turn, isLast);
   }
@@ -125,6 +127,7 @@ export class TranscriptView {
     elements.root.classList.remove('streaming', 'editing');
     elements.footer.hidden = false;
     elements.root.removeAttribute('aria-busy');
+    elements.role.replaceChildren(turn.role === 'user' ? 'You' : 'Assistant', turn.edited ? h('span', { class: 'edited' }, ' · edited') : '');
     if (turn.role === 'user') {
       // A person's own text is shown as typed, not as markdown.
       elements.body.replaceChildren(h('div', { class: 'plain' }, turn.text));
@@ -143,14 +146,13 @@ export class TranscriptView {
       if (turn.status === 'interrupted') items.push(h('span', { class: 'status' }, 'Interrupted by a window reload.'));
       if (turn.usage) items.push(h('span', { class: 'usage' }, describeUsage(turn.usage, turn.finishReason)));
     }
-    if (turn.text) items.push(button('Copy', 'copy', { 'data-turn': id, title: 'Copy this message' }));
+    if (turn.text) items.push(iconButton('copy', 'Copy', { 'data-action': 'copy', 'data-turn': id }));
     if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming') {
-      items.push(button('Regenerate', 'regenerate', { 'data-turn': id }));
+      items.push(iconButton('refresh', 'Regenerate', { 'data-action': 'regenerate', 'data-turn': id }));
     }
-    if (turn.role === 'user') items.push(button('Edit', 'edit', { 'data-turn': id, title: 'Edit this message and send it again; the replies after it go' }));
+    if (turn.role === 'user') items.push(iconButton('edit', 'Edit and Resend', { 'data-action': 'edit', 'data-turn': id }));
     if (turn.status !== 'streaming') {
-      const what = turn.role === 'user' ? 'Delete this message and its reply' : 'Delete this reply';
-      items.push(button('Delete', 'delete', { 'data-turn': id, title: what, 'aria-label': what }));
+      items.push(iconButton('trash', turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', { 'data-action': 'delete', 'data-turn': id }));
     }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];
     if (turn.status === 'error' && turn.error) {
