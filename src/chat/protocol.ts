@@ -41,8 +41,11 @@ export interface ChatState {
   turns: ChatTurn[];
   draft: string;
   draftImageUrl: string;
-  /** Where the transcript was scrolled to (restored after a reload); `atEnd` follows new replies. */
-  scroll?: { top: number; atEnd: boolean };
+  /**
+   * Where the transcript was scrolled to (restored after a reload): pixels, and the first turn in view with
+   * the offset into it (exact even when turns above are laid out late); `atEnd` follows new replies.
+   */
+  scroll?: { top: number; atEnd: boolean; turn?: string; offset?: number };
   /**
    * When the webview saved this copy (ms since the epoch). A browser reload can restore an older copy from
    * the workbench than the one the extension kept, so the newest copy wins.

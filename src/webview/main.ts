@@ -26,6 +26,9 @@ class ChatApp {
   private readonly view: TranscriptView;
   private readonly transcript: HTMLElement;
   private readonly notice: HTMLElement;
+  /** A saved scroll position not reached yet (the transcript had no size yet). */
+  private pendingScroll: NonNullable<ChatState['scroll']> | 'end' | undefined;
+  private restoreFrames = 0;
   private streaming: { id: string; pending: string[]; timer?: ReturnType<typeof setTimeout>; lastRender: number } | undefined;
 
   constructor(private readonly api: VsCodeApi, root: HTMLElement) {
@@ -67,6 +70,8 @@ class ChatApp {
     this.view.reset(this.state.turns, this.state.turns.at(-1)?.id);
     this.restoreScroll();
     this.transcript.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
+    new ResizeObserver(() => this.applyScroll()).observe(this.transcript);
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) this.transcript.addEventListener(type, () => this.pendingScroll !== undefined && this.endRestore(), { passive: true });
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.onHostMessage(event.data));
     api.postMessage({ type: 'ready', state: this.state });
     this.controls.focusInput();
@@ -168,19 +173,56 @@ class ChatApp {
 
   /**
    * Back to the saved scroll position (the end when there is none, or it was at the end). Every turn is laid
-   * out for the jump: under content-visibility the heights of turns not yet shown are estimates.
+   * out for the jump (under content-visibility the heights of turns not yet shown are estimates), and after a
+   * reload the panel may get its size only later: the jump is made again on resize until it lands.
    */
   private restoreScroll(): void {
     const scroll = this.state.scroll;
+    this.pendingScroll = !scroll || scroll.atEnd ? 'end' : scroll;
+    this.restoreFrames = 0;
+    this.transcript.classList.add('restoring');
+    this.applyScroll();
+  }
+
+  /** Top of a turn in the transcript's scroll coordinates. */
+  private turnTop(id: string): number | undefined {
+    const element = this.transcript.querySelector<HTMLElement>(`[data-turn="${CSS.escape(id)}"]`);
+    return element ? element.getBoundingClientRect().top - this.transcript.getBoundingClientRect().top + this.transcript.scrollTop : undefined;
+  }
+
+  /**
+   * Jumps to the pending position: by its turn and the offset in it when known (the heights of turns above
+   * may be estimates once `restoring` is off), else by pixels. Applied again for a few frames, since the
+   * turns become content-visibility: auto after the first and the panel may get its size late.
+   */
+  private applyScroll(): void {
     const t = this.transcript;
-    t.classList.add('restoring');
-    t.scrollTop = !scroll || scroll.atEnd ? t.scrollHeight : scroll.top;
-    requestAnimationFrame(() => t.classList.remove('restoring'));
+    const target = this.pendingScroll;
+    if (target === undefined || t.clientHeight === 0) return;
+    const anchored = target !== 'end' && target.turn !== undefined ? this.turnTop(target.turn) : undefined;
+    t.scrollTop = target === 'end' ? t.scrollHeight : anchored !== undefined ? anchored + (target.offset ?? 0) : target.top;
+    if (this.restoreFrames++ === 0) requestAnimationFrame(() => this.transcript.classList.remove('restoring'));
+    if (this.restoreFrames < 6) requestAnimationFrame(() => this.applyScroll());
+    else this.pendingScroll = undefined;
+  }
+
+  /** The person scrolled themselves: positions are theirs again. */
+  private endRestore(): void {
+    this.pendingScroll = undefined;
+    this.transcript.classList.remove('restoring');
   }
 
   private rememberScroll(): void {
+    if (this.pendingScroll !== undefined) return; // a jump on the way, not the person's position
     const t = this.transcript;
-    this.state.scroll = { top: Math.round(t.scrollTop), atEnd: this.isAtBottom() };
+    const anchor = this.state.turns.find((turn) => {
+      const top = this.turnTop(turn.id);
+      const element = this.transcript.querySelector<HTMLElement>(`[data-turn="${CSS.escape(turn.id)}"]`);
+      return top !== undefined && element !== null && top + element.offsetHeight > t.scrollTop;
+    });
+    const top = Math.round(t.scrollTop);
+    const offset = anchor ? Math.round(top - this.turnTop(anchor.id)!) : undefined;
+    this.state.scroll = anchor ? { top, atEnd: this.isAtBottom(), turn: anchor.id, offset } : { top, atEnd: this.isAtBottom() };
     this.saver.saveSoon(300);
   }
 

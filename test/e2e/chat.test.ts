@@ -431,13 +431,17 @@ describe('E2E: chat panel', function () {
   it('looks native in a dark, a light and a high-contrast theme: icon toolbars, code with its language, tables with borders', async () => {
     const { page } = workbench;
     const useTheme = async (theme: string, bodyClass: string) => {
-      await workbench.runCommand('Preferences: Color Theme');
+      // Not runCommand: its first match would be "Browse Color Themes in Marketplace".
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+      await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first());
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor({ timeout: 15_000 });
       await page.locator('.quick-input-widget input').fill(theme);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
       await chat.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: 30_000 });
     };
-    await useTheme('Default Dark Modern', 'vscode-dark');
+    await useTheme('Dark Modern', 'vscode-dark');
     await chat.locator('#clear').click();
     await converse('Show a table and code:\n\n| model | tokens |\n| --- | --: |\n| llama | 1,024 |\n\n```js\nconst answer = 42;\n```');
     const reply = assistant();
@@ -466,11 +470,11 @@ describe('E2E: chat panel', function () {
     assert.ok(looks.buttonBackground, 'the theme colours reach the webview');
     await workbench.screenshot('e2e-chat-dark');
 
-    await useTheme('Default Light Modern', 'vscode-light');
+    await useTheme('Light Modern', 'vscode-light');
     await workbench.screenshot('e2e-chat-light');
-    await useTheme('Default High Contrast', 'vscode-high-contrast');
+    await useTheme('Dark High Contrast', 'vscode-high-contrast');
     await workbench.screenshot('e2e-chat-high-contrast');
-    await useTheme('Default Dark Modern', 'vscode-dark');
+    await useTheme('Dark Modern', 'vscode-dark');
     assert.deepStrictEqual(dialogs, []);
   });
 });
