@@ -2,6 +2,7 @@
 //   extension  node/cjs, `vscode` external        -> dist/extension.js
 //   cli        node/cjs, same core                -> dist/cli.js
 //   webview    browser/iife                       -> dist/webview.js
+//   codicons   the icon font's CSS and TTF        -> dist/codicon.css, dist/codicon.ttf
 //   tests      (--tests) unit, integration, e2e, harness, emulator -> out/test/**
 // Flags: --production (minify; source maps go to separate .map files, left out of the VSIX), --watch, --tests.
 const esbuild = require('esbuild');
@@ -70,6 +71,17 @@ const contexts = [
     logLevel: 'silent',
     plugins: [problemMatcher],
     entryPoints: { results: 'src/resultsView/main.ts', 'results-style': 'src/resultsView/results.css' },
+    outdir: 'dist',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
+  // The workbench's icon font for the webview's buttons: dist/codicon.css and dist/codicon.ttf.
+  {
+    bundle: true,
+    minify: production,
+    logLevel: 'silent',
+    plugins: [problemMatcher],
+    entryPoints: { codicon: 'node_modules/@vscode/codicons/dist/codicon.css' },
     outdir: 'dist',
     loader: { '.ttf': 'file' },
     assetNames: '[name]',

@@ -6,6 +6,7 @@ import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
 import type { Container } from '../container';
 import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
+import { isPrivateAddressUrl } from '../core/util/privateAddress';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { chatCsp } from './csp';
@@ -34,7 +35,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const styles = ['chat.css', 'markdown.css'].map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)));
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicon.css'));
+  const styles = [codicons, ...['chat.css', 'markdown.css'].map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)))];
   const csp = chatCsp(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -55,6 +57,8 @@ export interface ChatSnapshot {
   readonly ready: boolean;
   readonly busy: boolean;
   readonly state: ChatState;
+  /** The tab icon's files (paths), for each theme kind. */
+  readonly icon: { readonly light?: string; readonly dark?: string };
 }
 
 export class ChatPanel extends Disposable {
@@ -81,7 +85,9 @@ export class ChatPanel extends Disposable {
     this.session = new ChatSession({ client: () => container.clients.get(), log: container.log });
     this.writer = new StateWriter((state) => container.workspaceState.update('kluster.chat.savedState', state));
     panel.webview.options = webviewOptions(container.context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(container.context.extensionUri, 'media', 'kluster.svg');
+    // A pair with fixed colours: a tab does not apply currentColor, so one SVG would be black on a dark tab.
+    const media = (name: string) => vscode.Uri.joinPath(container.context.extensionUri, 'media', name);
+    panel.iconPath = { light: media('kluster-light.svg'), dark: media('kluster-dark.svg') };
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     this._register(
       panel.onDidChangeViewState(() => {
@@ -101,18 +107,21 @@ export class ChatPanel extends Disposable {
   }
 
   snapshot(): ChatSnapshot {
-    return { ready: this.ready, busy: this.session.busy, state: this.state };
+    const icon = this.panel.iconPath;
+    const light = icon instanceof vscode.Uri ? icon : icon?.light;
+    const dark = icon instanceof vscode.Uri ? icon : icon?.dark;
+    return { ready: this.ready, busy: this.session.busy, state: this.state, icon: { light: light?.fsPath, dark: dark?.fsPath } };
   }
 
   get conversationState(): ChatState {
     return this.state;
   }
 
-  /** Replaces the conversation (Open in Chat). */
+  /** Replaces the conversation (Open in Chat); the one it replaces is offered back with Undo. */
   load(state: ChatState, notice?: string): void {
     this.session.cancelAll();
     this.state = state;
-    this.post({ type: 'load', state, notice });
+    this.post({ type: 'load', state, notice, undoable: true });
   }
 
   /** Puts text in the composer and, with `send`, sends it. */
@@ -236,6 +245,15 @@ export class ChatPanel extends Disposable {
     if (!isHttpUrl(href)) {
       this.container.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
       return;
+    }
+    if (isPrivateAddressUrl(href)) {
+      // VS Code opens local addresses without its own prompt; a reply must not reach a local service unasked.
+      const pick = await vscode.window.showWarningMessage(
+        'Open a link to this computer or your private network?',
+        { modal: true, detail: `${href}\n\nThe link comes from a model's reply. Links to local addresses can reach services on your machine or network (a dev server, a router's admin page).` },
+        'Open Link',
+      );
+      if (pick !== 'Open Link') return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(href, true));
   }

@@ -16,8 +16,12 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
       return true;
     },
 
-    /** Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor. */
-    [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown) => {
+    /**
+     * Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor.
+     * A conversation in the panel is only replaced after asking (`{ confirm: false }` skips that, for tests),
+     * and it can be brought back with Undo. Returns undefined when the person said no.
+     */
+    [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean }) => {
       const uri = uriOf(uriArg);
       const editor = vscode.window.activeTextEditor;
       const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
@@ -33,6 +37,15 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
       }
       const where = `${path.basename(document.uri.path)}:${line + 1}`;
       const ignored = loaded.ignored.length ? ` Not carried over: ${loaded.ignored.join(', ')}.` : '';
+      const held = chat.panel?.conversationState.turns.length ?? 0;
+      if (held > 0 && options?.confirm !== false) {
+        const pick = await vscode.window.showWarningMessage(
+          `Replace the conversation in the chat with ${loaded.customId ?? 'the request'} from ${where}?`,
+          { modal: true, detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Undo in the chat brings them back.` },
+          'Replace',
+        );
+        if (pick !== 'Replace') return undefined;
+      }
       chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
       return { customId: loaded.customId, ignored: loaded.ignored };
     },

@@ -1,6 +1,6 @@
 // The one message protocol of the chat panel, imported by the extension host and by the webview bundle.
 // The webview posts `ready` first; the host answers with `init` and only then streams to it.
-import type { ChatSettings, Conversation, ConversationMessage } from '../core/chat/conversation';
+import { turnsForRequest, type ChatSettings, type Conversation, type ConversationMessage } from '../core/chat/conversation';
 import type { ModelOption } from '../core/models';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
@@ -31,6 +31,8 @@ export interface ChatTurn extends ConversationMessage {
   usage?: TokenUsage;
   error?: ChatErrorInfo;
   finishReason?: string;
+  /** A user turn changed with Edit and Resend. */
+  edited?: boolean;
 }
 
 /** Everything the panel shows, saved with webview setState and restored after hiding or a reload. */
@@ -40,6 +42,11 @@ export interface ChatState {
   turns: ChatTurn[];
   draft: string;
   draftImageUrl: string;
+  /**
+   * Where the transcript was scrolled to (restored after a reload): pixels, and the first turn in view with
+   * the offset into it (exact even when turns above are laid out late); `atEnd` follows new replies.
+   */
+  scroll?: { top: number; atEnd: boolean; turn?: string; offset?: number };
   /**
    * When the webview saved this copy (ms since the epoch). A browser reload can restore an older copy from
    * the workbench than the one the extension kept, so the newest copy wins.
@@ -68,7 +75,8 @@ export type HostMessage =
       readonly live: readonly LiveStream[];
     }
   | { readonly type: 'models'; readonly models: readonly ModelOption[]; readonly modelsError?: string }
-  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string }
+  /** `undoable`: the conversation it replaces is offered back with Undo (Open in Chat; not a restore). */
+  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string; readonly undoable?: boolean }
   | { readonly type: 'chunk'; readonly id: string; readonly delta: string }
   | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
   | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
@@ -157,7 +165,7 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'models':
       return isModelList(m.models) && isOptional(m.modelsError, isString);
     case 'load':
-      return isChatState(m.state) && isOptional(m.notice, isString);
+      return isChatState(m.state) && isOptional(m.notice, isString) && isOptional(m.undoable, (u) => typeof u === 'boolean');
     case 'chunk':
       return isString(m.id) && isString(m.delta);
     case 'done':
@@ -204,10 +212,9 @@ export function isChatState(value: unknown): value is ChatState {
   );
 }
 
-/** The conversation a turn list stands for: finished turns only, in order, without ids or status. */
+/** The conversation a turn list stands for (see turnsForRequest), in order, without ids or status. */
 export function conversationOf(state: Pick<ChatState, 'settings' | 'turns'>): Conversation {
-  const messages: ConversationMessage[] = state.turns
-    .filter((t) => t.role === 'user' || (t.status !== 'error' && t.status !== 'streaming' && t.text !== ''))
+  const messages: ConversationMessage[] = turnsForRequest(state.turns)
     .map((t) => (t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text }));
   return { settings: state.settings, messages };
 }

@@ -1,7 +1,7 @@
 // The panel's controls: model picker, system prompt and parameters, the composer, toolbar buttons.
 import type { ChatParams, ChatSettings } from '../core/chat/conversation';
 import type { ModelOption } from '../chat/protocol';
-import { h } from './dom';
+import { h, iconButton } from './dom';
 
 export interface ControlEvents {
   settingsChanged(settings: ChatSettings): void;
@@ -71,17 +71,17 @@ export class Controls {
       'div',
       { class: 'toolbar' },
       h('label', { class: 'model' }, h('span', {}, 'Model'), this.model),
-      h('button', { type: 'button', class: 'action', id: 'refresh-models', title: 'Reload the models list' }, 'Reload'),
+      iconButton('refresh', 'Reload the Model List', { id: 'refresh-models' }),
       this.modelNote,
       h('span', { class: 'spacer' }),
-      h('button', { type: 'button', class: 'action', id: 'save', title: 'Append this conversation to a batch JSONL file' }, 'Save as Batch Request'),
-      h('button', { type: 'button', class: 'action', id: 'clear' }, 'Clear'),
+      iconButton('save', 'Save as Batch Request', { id: 'save' }),
+      iconButton('clear-all', 'Clear', { id: 'clear' }),
     );
     this.element = h('header', { class: 'controls' }, toolbar, settings, this.problems);
 
     this.input = h('textarea', { id: 'prompt', rows: '3', placeholder: 'Message (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' });
     this.imageUrl = h('input', { type: 'url', id: 'image-url', placeholder: 'https://… image URL for vision models' });
-    this.imageRow = h('div', { class: 'image-row', hidden: '' }, this.imageUrl, h('button', { type: 'button', class: 'action', id: 'remove-image' }, 'Remove'));
+    this.imageRow = h('div', { class: 'image-row', hidden: '' }, this.imageUrl, iconButton('close', 'Remove Image', { id: 'remove-image' }));
     this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send' }, 'Send');
     this.stopButton = h('button', { type: 'button', class: 'primary', id: 'stop-button', hidden: '' }, 'Stop');
     this.composer = h(
@@ -89,7 +89,7 @@ export class Controls {
       { class: 'composer' },
       this.imageRow,
       this.input,
-      h('div', { class: 'composer-actions' }, h('button', { type: 'button', class: 'action', id: 'attach-image' }, 'Attach image URL'), h('span', { class: 'spacer' }), this.stopButton, this.sendButton),
+      h('div', { class: 'composer-actions' }, iconButton('file-media', 'Attach Image URL', { id: 'attach-image' }), h('span', { class: 'spacer' }), this.stopButton, this.sendButton),
     );
     this.wire(toolbar, params);
   }

@@ -27,3 +27,8 @@ export function fragmentOf(html: string): DocumentFragment {
 export function button(label: string, action: string, extra: Record<string, string | undefined> = {}): HTMLButtonElement {
   return h('button', { type: 'button', class: 'action', 'data-action': action, ...extra }, label);
 }
+
+/** A toolbar-style button showing a codicon; `label` is its accessible name and tooltip. */
+export function iconButton(icon: string, label: string, extra: Record<string, string | undefined> = {}): HTMLButtonElement {
+  return h('button', { type: 'button', class: 'icon', title: label, 'aria-label': label, ...extra }, h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }));
+}

@@ -1,6 +1,6 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
-import { checkParams, isHttpUrl } from '../core/chat/conversation';
+import { checkParams, deleteTurn, editTurn, isHttpUrl, retryTurn } from '../core/chat/conversation';
 import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type TokenUsage } from '../chat/protocol';
 import { Controls } from './controls';
 import { h } from './dom';
@@ -26,6 +26,9 @@ class ChatApp {
   private readonly view: TranscriptView;
   private readonly transcript: HTMLElement;
   private readonly notice: HTMLElement;
+  /** A saved scroll position not reached yet (the transcript had no size yet). */
+  private pendingScroll: NonNullable<ChatState['scroll']> | 'end' | undefined;
+  private restoreFrames = 0;
   private streaming: { id: string; pending: string[]; timer?: ReturnType<typeof setTimeout>; lastRender: number } | undefined;
 
   constructor(private readonly api: VsCodeApi, root: HTMLElement) {
@@ -59,10 +62,16 @@ class ChatApp {
       post: (message) => api.postMessage(message),
       turnText: (id) => this.turn(id)?.text,
       regenerate: (id) => this.regenerate(id),
+      edit: (id) => this.edit(id),
+      remove: (id) => this.remove(id),
     });
     this.controls.setSettings(this.state.settings);
     this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
     this.view.reset(this.state.turns, this.state.turns.at(-1)?.id);
+    this.restoreScroll();
+    this.transcript.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
+    new ResizeObserver(() => this.applyScroll()).observe(this.transcript);
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) this.transcript.addEventListener(type, () => this.pendingScroll !== undefined && this.endRestore(), { passive: true });
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.onHostMessage(event.data));
     api.postMessage({ type: 'ready', state: this.state });
     this.controls.focusInput();
@@ -93,7 +102,7 @@ class ChatApp {
       case 'models':
         return this.controls.setModels(message.models, message.modelsError);
       case 'load':
-        return this.load(message.state, message.notice);
+        return this.load(message.state, message.notice, message.undoable === true);
       case 'chunk':
         return this.chunk(message.id, message.delta);
       case 'done':
@@ -126,7 +135,7 @@ class ChatApp {
         this.view.refresh(turn, true);
         this.view.beginStream(turn);
         this.streaming = { id: turn.id, pending: [], lastRender: 0 };
-        this.controls.setBusy(true);
+        this.setBusy(true);
       } else {
         // The window was reloaded mid-stream: the extension host that ran it is gone.
         turn.status = 'interrupted';
@@ -136,17 +145,85 @@ class ChatApp {
     this.saver.changed();
   }
 
-  private load(state: ChatState, notice?: string): void {
-    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+  /** A conversation from the extension: a restored copy, or a request opened in chat (`undoable`). */
+  private load(state: ChatState, notice: string | undefined, undoable: boolean): void {
+    const previous = this.replaceState(state);
+    this.showNotice(notice ?? '', undoable ? previous : undefined);
+  }
+
+  /** Shows `state` in place of the current one, which it returns (stopped first if it was streaming). */
+  private replaceState(state: ChatState): ChatState {
+    const previous = this.snapshot();
+    if (this.streaming) {
+      this.api.postMessage({ type: 'cancel', id: this.streaming.id });
+      const turn = this.turn(this.streaming.id);
+      if (turn) turn.status = 'stopped'; // its 'done' goes to the new state, which does not have it
+    }
     this.endStreaming();
     this.state = state;
     this.controls.setSettings(state.settings);
     this.controls.setDraft(state.draft, state.draftImageUrl);
     this.controls.showProblems([]);
     this.view.reset(state.turns, state.turns.at(-1)?.id);
+    this.restoreScroll();
     this.saver.changed(0);
-    if (notice) this.showNotice(notice);
     this.controls.focusInput();
+    return previous;
+  }
+
+  /**
+   * Back to the saved scroll position (the end when there is none, or it was at the end). Every turn is laid
+   * out for the jump (under content-visibility the heights of turns not yet shown are estimates), and after a
+   * reload the panel may get its size only later: the jump is made again on resize until it lands.
+   */
+  private restoreScroll(): void {
+    const scroll = this.state.scroll;
+    this.pendingScroll = !scroll || scroll.atEnd ? 'end' : scroll;
+    this.restoreFrames = 0;
+    this.transcript.classList.add('restoring');
+    this.applyScroll();
+  }
+
+  /** Top of a turn in the transcript's scroll coordinates. */
+  private turnTop(id: string): number | undefined {
+    const element = this.transcript.querySelector<HTMLElement>(`[data-turn="${CSS.escape(id)}"]`);
+    return element ? element.getBoundingClientRect().top - this.transcript.getBoundingClientRect().top + this.transcript.scrollTop : undefined;
+  }
+
+  /**
+   * Jumps to the pending position: by its turn and the offset in it when known (the heights of turns above
+   * may be estimates once `restoring` is off), else by pixels. Applied again for a few frames, since the
+   * turns become content-visibility: auto after the first and the panel may get its size late.
+   */
+  private applyScroll(): void {
+    const t = this.transcript;
+    const target = this.pendingScroll;
+    if (target === undefined || t.clientHeight === 0) return;
+    const anchored = target !== 'end' && target.turn !== undefined ? this.turnTop(target.turn) : undefined;
+    t.scrollTop = target === 'end' ? t.scrollHeight : anchored !== undefined ? anchored + (target.offset ?? 0) : target.top;
+    if (this.restoreFrames++ === 0) requestAnimationFrame(() => this.transcript.classList.remove('restoring'));
+    if (this.restoreFrames < 6) requestAnimationFrame(() => this.applyScroll());
+    else this.pendingScroll = undefined;
+  }
+
+  /** The person scrolled themselves: positions are theirs again. */
+  private endRestore(): void {
+    this.pendingScroll = undefined;
+    this.transcript.classList.remove('restoring');
+  }
+
+  private rememberScroll(): void {
+    if (this.pendingScroll !== undefined) return; // a jump on the way, not the person's position
+    const t = this.transcript;
+    const anchor = this.state.turns.find((turn) => {
+      const top = this.turnTop(turn.id);
+      const element = this.transcript.querySelector<HTMLElement>(`[data-turn="${CSS.escape(turn.id)}"]`);
+      return top !== undefined && element !== null && top + element.offsetHeight > t.scrollTop;
+    });
+    const top = Math.round(t.scrollTop);
+    const offset = anchor ? Math.round(top - this.turnTop(anchor.id)!) : undefined;
+    this.state.scroll = anchor ? { top, atEnd: this.isAtBottom(), turn: anchor.id, offset } : { top, atEnd: this.isAtBottom() };
+    this.saver.saveSoon(300);
   }
 
   private chunk(id: string, delta: string): void {
@@ -198,7 +275,13 @@ class ChatApp {
   private endStreaming(): void {
     if (this.streaming) clearTimeout(this.streaming.timer);
     this.streaming = undefined;
-    this.controls.setBusy(false);
+    this.setBusy(false);
+  }
+
+  /** While a reply streams, turns cannot be edited or deleted (the reply is to the turns as they are). */
+  private setBusy(busy: boolean): void {
+    this.controls.setBusy(busy);
+    this.transcript.classList.toggle('busy', busy);
   }
 
   private send(): void {
@@ -211,6 +294,7 @@ class ChatApp {
     if (imageUrl && !isHttpUrl(imageUrl)) problems.push('The image URL must start with https:// or http://.');
     this.controls.showProblems(problems);
     if (problems.length) return;
+    if (this.notice.querySelector('#undo')) this.showNotice('');
     this.append(imageUrl ? { id: newId('u'), role: 'user', text, imageUrl } : { id: newId('u'), role: 'user', text });
     this.state.draft = '';
     this.state.draftImageUrl = '';
@@ -231,33 +315,67 @@ class ChatApp {
     this.append(turn);
     this.view.beginStream(turn);
     this.streaming = { id: turn.id, pending: [], lastRender: 0 };
-    this.controls.setBusy(true);
+    this.setBusy(true);
     this.transcript.scrollTop = this.transcript.scrollHeight;
     this.api.postMessage({ type: 'send', id: turn.id, conversation });
     this.saver.changed(0);
   }
 
-  /** Regenerate and Retry: the last reply is dropped and asked for again. */
+  /** Regenerate and Retry: the last reply is dropped and asked for again (see retryTurn). */
   private regenerate(id?: string): void {
     const last = this.state.turns.at(-1);
     if (this.streaming || !last || last.role !== 'assistant' || (id !== undefined && last.id !== id)) return;
-    this.state.turns.pop();
+    this.state.turns = retryTurn(this.state.turns, last.id);
     this.view.remove(last.id);
     this.startReply();
+  }
+
+  /** Edit of a user turn in place; Save drops the turns after it and asks for a new reply (see editTurn). */
+  private edit(id: string): void {
+    const turn = this.turn(id);
+    if (this.streaming || turn?.role !== 'user') return;
+    this.view.beginEdit(turn, (text) => {
+      const current = this.turn(id);
+      if (!current) return;
+      if (text === undefined || this.streaming) {
+        this.view.refresh(current, current.id === this.state.turns.at(-1)?.id);
+        return;
+      }
+      const kept = editTurn(this.state.turns, id, text);
+      kept[kept.length - 1] = { ...kept.at(-1)!, edited: true };
+      for (const dropped of this.state.turns.slice(kept.length)) this.view.remove(dropped.id);
+      this.state.turns = kept;
+      this.view.refresh(kept.at(-1)!, true);
+      this.startReply();
+    });
+  }
+
+  /** Delete of a turn (a user turn with its reply, see deleteTurn). */
+  private remove(id: string): void {
+    if (this.streaming || !this.turn(id)) return;
+    const kept = deleteTurn(this.state.turns, id);
+    const keptIds = new Set(kept.map((t) => t.id));
+    for (const turn of this.state.turns) if (!keptIds.has(turn.id)) this.view.remove(turn.id);
+    this.state.turns = kept;
+    this.view.refreshFooters(kept);
+    this.saver.changed(0);
+    this.controls.focusInput();
   }
 
   private stop(): void {
     if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
   }
 
+  /** Clear keeps the settings and the draft; the conversation is offered back with Undo. */
   private clear(): void {
-    if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
-    this.endStreaming();
-    this.state.turns = [];
-    this.view.reset([], undefined);
+    if (!this.state.turns.length) return this.showNotice('');
+    const previous = this.replaceState({ ...this.snapshot(), turns: [], scroll: undefined });
+    this.showNotice('Conversation cleared.', previous);
+  }
+
+  private undo(previous: ChatState): void {
+    this.replaceState(previous);
     this.showNotice('');
-    this.saver.changed(0);
-    this.controls.focusInput();
   }
 
   private isAtBottom(): boolean {
@@ -265,8 +383,12 @@ class ChatApp {
     return t.scrollHeight - t.scrollTop - t.clientHeight < 48;
   }
 
-  private showNotice(text: string): void {
-    this.notice.textContent = text;
+  /** The notice bar; with `undo`, an Undo button brings that state back (until the next message is sent). */
+  private showNotice(text: string, undo?: ChatState): void {
+    const worthUndoing = undo && (undo.turns.length > 0 || undo.draft.trim() !== '');
+    const undoButton = worthUndoing ? h('button', { type: 'button', class: 'action', id: 'undo', title: 'Bring the previous conversation back' }, 'Undo') : null;
+    undoButton?.addEventListener('click', () => this.undo(undo!));
+    this.notice.replaceChildren(h('span', {}, text), ...(undoButton ? [undoButton] : []));
     this.notice.hidden = !text;
   }
 }

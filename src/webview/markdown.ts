@@ -3,13 +3,25 @@
 import MarkdownIt from 'markdown-it';
 
 /**
- * Raw HTML is off (tags are shown as text), images are not parsed (no request leaves the webview), and
+ * Raw HTML is off (tags are shown as text), images are never loaded (no request leaves the webview), and
  * links are kept only for http(s). Links carry `data-href` instead of `href`: nothing in the webview can
  * navigate; a click is sent to the extension, which checks the scheme again and opens it.
  */
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
-md.disable('image');
 md.validateLink = (url: string): boolean => /^https?:\/\//i.test(url.trim());
+
+// An image is shown as a marked link to it, its alt text as the label (the URL when there is none): parsing
+// it keeps `![x](url)` from showing as a stray "!" before a link.
+md.renderer.rules.image = (tokens, index) => {
+  const token = tokens[index]!;
+  const src = token.attrGet('src') ?? '';
+  const alt = md.utils.escapeHtml(token.content || src);
+  const href = md.utils.escapeHtml(src);
+  // Inside a link (`[![alt](img)](page)`) the label alone: a link in a link is not valid HTML.
+  const inLink = tokens.slice(0, index).reduce((depth, t) => depth + (t.type === 'link_open' ? 1 : t.type === 'link_close' ? -1 : 0), 0) > 0;
+  if (inLink) return `<span class="image-ref" title="Image not loaded: ${href}"><span class="image-label">Image:</span> ${alt}</span>`;
+  return `<span class="image-ref" title="Image not loaded: ${href}"><span class="image-label">Image:</span> <a data-href="${href}" class="link" role="link" tabindex="0">${alt}</a></span>`;
+};
 
 md.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   const token = tokens[index]!;

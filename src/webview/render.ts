@@ -1,11 +1,12 @@
 // The transcript: one element per turn. Only the turn being streamed or finished is touched; the rest of
 // the transcript is never re-rendered while a reply streams.
 import type { ChatTurn, TokenUsage } from '../chat/protocol';
-import { button, h } from './dom';
+import { button, h, iconButton } from './dom';
 import { renderMarkdownInto, StreamView } from './streamView';
 
 interface TurnElements {
   readonly root: HTMLElement;
+  readonly role: HTMLElement;
   readonly body: HTMLElement;
   readonly footer: HTMLElement;
 }
@@ -40,8 +41,9 @@ export class TranscriptView {
     const body = h('div', { class: 'body' });
     const footer = h('div', { class: 'footer' });
     const label = turn.role === 'user' ? 'You' : 'Assistant';
-    const root = h('article', { class: `turn ${turn.role}`, 'data-turn': turn.id, 'aria-label': label }, h('div', { class: 'role' }, label), body, footer);
-    this.turns.set(turn.id, { root, body, footer });
+    const role = h('div', { class: 'role' }, label);
+    const root = h('article', { class: `turn ${turn.role}`, 'data-turn': turn.id, 'aria-label': label }, role, body, footer);
+    this.turns.set(turn.id, { root, role, body, footer });
     this.root.append(root);
     this.fill(turn, isLast);
   }
@@ -84,11 +86,48 @@ export class TranscriptView {
     if (elements) this.fillFooter(elements.footer, turn, isLast);
   }
 
+  /** Footers of all turns again: after a delete, which turn is last (Regenerate, Retry) may have changed. */
+  refreshFooters(turns: readonly ChatTurn[]): void {
+    turns.forEach((turn, index) => this.refreshFooter(turn, index === turns.length - 1));
+  }
+
+  /**
+   * Shows an editor in place of a user turn's text. `done` gets the new text (Save, or Enter), or undefined
+   * (Cancel, or Escape); the caller re-renders the turn either way.
+   */
+  beginEdit(turn: ChatTurn, done: (text: string | undefined) => void): void {
+    const elements = this.turns.get(turn.id);
+    if (!elements) return;
+    const input = h('textarea', { class: 'edit-input', rows: String(Math.min(12, turn.text.split('\n').length + 1)), 'aria-label': 'Edit your message' });
+    input.value = turn.text;
+    const save = h('button', { type: 'button', class: 'primary', title: 'Send the edited message; the replies after it go' }, 'Save and Resend');
+    const cancel = h('button', { type: 'button', class: 'action' }, 'Cancel');
+    const finish = (text: string | undefined) => {
+      if (text !== undefined && !text.trim() && !turn.imageUrl) return; // an empty message cannot be sent
+      done(text);
+    };
+    save.addEventListener('click', () => finish(input.value));
+    cancel.addEventListener('click', () => finish(undefined));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') finish(undefined);
+      else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        finish(input.value);
+      }
+    });
+    elements.root.classList.add('editing');
+    elements.body.replaceChildren(h('div', { class: 'editor' }, input, h('div', { class: 'editor-actions' }, save, cancel)));
+    elements.footer.hidden = true;
+    input.focus();
+  }
+
   private fill(turn: ChatTurn, isLast: boolean): void {
     const elements = this.turns.get(turn.id);
     if (!elements) return;
-    elements.root.classList.remove('streaming');
+    elements.root.classList.remove('streaming', 'editing');
+    elements.footer.hidden = false;
     elements.root.removeAttribute('aria-busy');
+    elements.role.replaceChildren(turn.role === 'user' ? 'You' : 'Assistant', turn.edited ? h('span', { class: 'edited' }, ' · edited') : '');
     if (turn.role === 'user') {
       // A person's own text is shown as typed, not as markdown.
       elements.body.replaceChildren(h('div', { class: 'plain' }, turn.text));
@@ -107,9 +146,13 @@ export class TranscriptView {
       if (turn.status === 'interrupted') items.push(h('span', { class: 'status' }, 'Interrupted by a window reload.'));
       if (turn.usage) items.push(h('span', { class: 'usage' }, describeUsage(turn.usage, turn.finishReason)));
     }
-    if (turn.text) items.push(button('Copy', 'copy', { 'data-turn': id, title: 'Copy this message' }));
+    if (turn.text) items.push(iconButton('copy', 'Copy', { 'data-action': 'copy', 'data-turn': id }));
     if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming') {
-      items.push(button('Regenerate', 'regenerate', { 'data-turn': id }));
+      items.push(iconButton('refresh', 'Regenerate', { 'data-action': 'regenerate', 'data-turn': id }));
+    }
+    if (turn.role === 'user') items.push(iconButton('edit', 'Edit and Resend', { 'data-action': 'edit', 'data-turn': id }));
+    if (turn.status !== 'streaming') {
+      items.push(iconButton('trash', turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', { 'data-action': 'delete', 'data-turn': id }));
     }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];
     if (turn.status === 'error' && turn.error) {
@@ -119,6 +162,7 @@ export class TranscriptView {
           'div',
           { class: 'error', role: 'alert' },
           h('span', { class: 'message' }, error.message),
+          isLast ? null : h('span', { class: 'left-out' }, 'Left out of later requests: edit the message above to send it again.'),
           isLast ? button('Retry', 'retry', { 'data-turn': id }) : null,
           error.remedy === 'setApiKey' ? button('Set API Key', 'remedy', { 'data-remedy': 'setApiKey' }) : null,
           error.remedy === 'openSettings' ? button('Open Settings', 'remedy', { 'data-remedy': 'openSettings' }) : null,

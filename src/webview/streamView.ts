@@ -1,16 +1,26 @@
 // Shows one streaming reply: applies the updates of IncrementalMarkdown to the DOM. Finished blocks are
 // inserted once; only the unfinished tail is replaced per frame, or appended to as text.
-import { fragmentOf, h } from './dom';
+import { fragmentOf, h, iconButton } from './dom';
 import { IncrementalMarkdown, type StreamUpdate } from './incremental';
 import { renderMarkdown } from './markdown';
 
-/** Adds a copy button to each code block of a freshly rendered fragment. */
+/** The language of a code element, from the `language-…` class markdown-it gives a fence's info string. */
+function languageOf(code: Element | null): string | undefined {
+  return code ? /(?:^|\s)language-(\S+)/.exec(code.className)?.[1] : undefined;
+}
+
+/** The bar above a code block: its language (when the fence names one) and a copy button. */
+function codeHeader(language: string | undefined): HTMLElement {
+  return h('div', { class: 'code-header' }, h('span', { class: 'code-language' }, language ?? ''), iconButton('copy', 'Copy Code', { class: 'icon copy-code', 'data-action': 'copy-code' }));
+}
+
+/** Adds the language label and a copy button to each code block of a freshly rendered fragment. */
 export function decorateCodeBlocks(root: DocumentFragment | HTMLElement): void {
   for (const pre of Array.from(root.querySelectorAll('pre'))) {
     if (pre.parentElement?.classList.contains('code-block')) continue;
     const wrapper = h('div', { class: 'code-block' });
     pre.replaceWith(wrapper);
-    wrapper.append(h('button', { type: 'button', class: 'action copy-code', 'data-action': 'copy-code', title: 'Copy code' }, 'Copy'), pre);
+    wrapper.append(codeHeader(languageOf(pre.querySelector('code'))), pre);
   }
 }
 
@@ -74,8 +84,7 @@ export class StreamView {
         this.textTarget = document.createTextNode('');
         this.inFence = true;
         const code = h('code', { class: update.language ? `language-${update.language}` : undefined }, this.textTarget);
-        const copy = h('button', { type: 'button', class: 'action copy-code', 'data-action': 'copy-code', title: 'Copy code' }, 'Copy');
-        this.tailElement.replaceChildren(h('div', { class: 'code-block' }, copy, h('pre', {}, code)));
+        this.tailElement.replaceChildren(h('div', { class: 'code-block' }, codeHeader(update.language), h('pre', {}, code)));
         return;
       }
       case 'text':

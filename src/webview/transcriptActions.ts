@@ -1,5 +1,5 @@
 // Clicks in the transcript: links (sent to the extension, which checks and opens them), copy buttons,
-// Regenerate/Retry and error remedies. One delegated listener for the whole transcript.
+// Regenerate/Retry, Edit/Delete of a turn and error remedies. One delegated listener for the whole transcript.
 import type { WebviewMessage } from '../chat/protocol';
 
 export interface TranscriptActionHandlers {
@@ -7,6 +7,10 @@ export interface TranscriptActionHandlers {
   /** The full text of a turn, for Copy. */
   turnText(id: string): string | undefined;
   regenerate(id: string | undefined): void;
+  /** Edit a user turn in place, then resend from there. */
+  edit(id: string): void;
+  /** Delete a turn (a user turn with its reply). */
+  remove(id: string): void;
 }
 
 export function wireTranscriptActions(transcript: HTMLElement, handlers: TranscriptActionHandlers): void {
@@ -35,13 +39,19 @@ function onTranscriptClick(event: Event, handlers: TranscriptActionHandlers): vo
       return;
     }
     case 'copy-code': {
-      const code = control.parentElement?.querySelector('pre')?.textContent;
+      const code = control.closest('.code-block')?.querySelector('pre')?.textContent;
       if (code !== undefined && code !== null) handlers.post({ type: 'copy', text: code });
       return;
     }
     case 'regenerate':
     case 'retry':
       return handlers.regenerate(turnId);
+    case 'edit':
+      if (turnId) handlers.edit(turnId);
+      return;
+    case 'delete':
+      if (turnId) handlers.remove(turnId);
+      return;
     case 'remedy': {
       const remedy = control.dataset.remedy;
       if (remedy === 'setApiKey' || remedy === 'openSettings') handlers.post({ type: 'remedy', remedy });

@@ -3,8 +3,9 @@
 // window to find the chat as it was. The installed VSIX in code-server, Chromium, the emulator.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../emulator';
+import { FAIL_TRIGGER, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../emulator';
 import { openWorkbench, type Workbench } from './workbench';
 
 const HOSTILE =
@@ -280,6 +281,102 @@ describe('E2E: chat panel', function () {
     await waitForValue(async () => (await clipboard()) === 'Copy this:\n```js\nconst answer = 42;\n```');
   });
 
+  it('edits a failed message in place and resends it; deletes a reply, and a message with its reply', async () => {
+    await chat.locator('#clear').click();
+    const model = await chat.locator('#model').inputValue();
+    await chat.locator('#prompt').fill(`This must fail ${FAIL_TRIGGER}`);
+    await chat.locator('#prompt').press('Enter');
+    await assistant().locator('.error').waitFor({ timeout: 30_000 });
+    const failed = chat.locator('.turn.user').last();
+    await failed.getByRole('button', { name: 'Edit and Resend' }).click();
+    const editor = failed.locator('textarea.edit-input');
+    assert.strictEqual(await editor.inputValue(), `This must fail ${FAIL_TRIGGER}`, 'the editor holds the message as sent');
+    await editor.fill('This must work');
+    await failed.getByRole('button', { name: 'Save and Resend' }).click();
+    await chat.locator('.turn.assistant.streaming').waitFor({ state: 'detached', timeout: 30_000 });
+    await assistant().locator('.usage').waitFor({ timeout: 30_000 });
+    const turns = () => chat.locator('.turn').evaluateAll((els) => els.map((e) => `${e.querySelector('.role')!.textContent}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`));
+    assert.deepStrictEqual(await turns(), ['You · edited: This must work', `Assistant: Emulated answer from ${model} to: This must work`], 'the failure went, the edited message got its answer');
+    assert.deepStrictEqual((chatRequests().at(-1)?.body as { messages: unknown[] }).messages, [{ role: 'user', content: 'This must work' }], 'the edited text was sent, the failed one not');
+    await workbench.screenshot('e2e-chat-edited-turn');
+
+    await converse('A second question');
+    await assistant().getByRole('button', { name: 'Delete Reply' }).click();
+    assert.deepStrictEqual((await turns()).slice(1), [`Assistant: Emulated answer from ${model} to: This must work`, 'You: A second question']);
+    await chat.locator('.turn.user').first().getByRole('button', { name: 'Delete Message and Reply' }).click();
+    assert.deepStrictEqual(await turns(), ['You: A second question']);
+    await converse('A third question');
+    assert.deepStrictEqual(
+      (chatRequests().at(-1)?.body as { messages: { content: unknown }[] }).messages.map((m) => m.content),
+      ['A second question', 'A third question'],
+      'deleted turns are not sent',
+    );
+  });
+
+  it('asks before Open in Chat replaces the conversation, and Undo brings it back; so does Undo after Clear', async () => {
+    const { page } = workbench;
+    const request = { custom_id: 'open-1', method: 'POST', url: '/v1/chat/completions', body: { model: await chat.locator('#model').inputValue(), messages: [{ role: 'user', content: 'Summarize JSONL' }] } };
+    fs.writeFileSync(path.join(workbench.workspace, 'open-me.jsonl'), JSON.stringify(request) + '\n');
+    const turns = () => chat.locator('.turn .body').allInnerTexts();
+    const before = await turns();
+    assert.ok(before.length >= 2, 'the chat holds a conversation');
+    await workbench.openFile('open-me.jsonl');
+    await workbench.runCommand('kluster: Open Request in Chat');
+    await workbenchDialog().waitFor({ timeout: 15_000 });
+    assert.match(await workbenchDialog().innerText(), /Replace the conversation in the chat with open-1 from open-me\.jsonl:1\?/);
+    await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
+    await workbenchDialog().waitFor({ state: 'detached' });
+    await page.waitForTimeout(1000);
+    await page.locator('.tab', { hasText: 'kluster Chat' }).click();
+    await chat.locator('.turn').first().waitFor();
+    assert.deepStrictEqual(await turns(), before, 'Cancel kept the conversation');
+
+    await workbench.openFile('open-me.jsonl');
+    await workbench.runCommand('kluster: Open Request in Chat');
+    await workbenchDialog().getByRole('button', { name: 'Replace' }).click();
+    await chat.locator('.notice', { hasText: 'Loaded open-1 from open-me.jsonl:1.' }).waitFor({ timeout: 15_000 });
+    assert.strictEqual(await chat.locator('#prompt').inputValue(), 'Summarize JSONL');
+    assert.strictEqual(await chat.locator('.turn').count(), 0);
+    await chat.locator('.notice #undo').click();
+    await waitForValue(async () => (await chat.locator('.turn').count()) === before.length);
+    assert.deepStrictEqual(await turns(), before, 'Undo brought the conversation back');
+    assert.ok(await chat.locator('.notice').isHidden());
+
+    await chat.locator('#clear').click();
+    await chat.locator('.notice', { hasText: 'Conversation cleared.' }).waitFor();
+    assert.strictEqual(await chat.locator('.turn').count(), 0);
+    await chat.locator('.notice #undo').click();
+    await waitForValue(async () => (await chat.locator('.turn').count()) === before.length);
+    assert.deepStrictEqual(await turns(), before, 'Undo after Clear');
+    // The webview was rebuilt when the file hid it: later tests evaluate in the new frame.
+    frame = (await (await chat.locator('body').elementHandle())!.ownerFrame())!;
+  });
+
+  it('shows an image as a marked link, never a stray "!", and asks before opening a link to a local address', async () => {
+    await converse('Look: ![a cat](https://example.com/cat.png) and [the admin page](http://127.0.0.1:9/admin) and [lan](http://192.168.1.1/)');
+    const body = assistant().locator('.body');
+    const text = (await body.innerText()).trim();
+    assert.ok(text.endsWith('to: Look: Image: a cat and the admin page and lan'), text);
+    assert.ok(!text.includes('!'), `no stray "!": ${text}`);
+    assert.strictEqual(await body.locator('img').count(), 0, 'the image is not loaded');
+    assert.deepStrictEqual(await body.locator('.link').evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))), ['https://example.com/cat.png', 'http://127.0.0.1:9/admin', 'http://192.168.1.1/']);
+
+    for (const [name, href] of [
+      ['the admin page', 'http://127.0.0.1:9/admin'],
+      ['lan', 'http://192.168.1.1/'],
+    ] as const) {
+      await body.locator('.link', { hasText: name }).click();
+      await workbenchDialog().waitFor({ timeout: 15_000 });
+      const asked = await workbenchDialog().innerText();
+      assert.match(asked, /Open a link to this computer or your private network\?/);
+      assert.ok(asked.includes(href), asked);
+      if (name === 'lan') await workbench.screenshot('e2e-chat-local-link');
+      await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
+      await workbenchDialog().waitFor({ state: 'detached' });
+    }
+    assert.deepStrictEqual(dialogs, []);
+  });
+
   it('comes back after a window reload with the conversation, settings, model and draft', async () => {
     const { page } = workbench;
     await chat.locator('#clear').click();
@@ -291,11 +388,18 @@ describe('E2E: chat panel', function () {
     const options = await chat.locator('#model option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
     const model = options.find((id) => id !== '' && id !== options[0]) ?? options[0]!;
     await chat.locator('#model').selectOption(model);
-    await converse('Remember this across a reload');
+    await converse(['Remember this across a reload', ...Array.from({ length: 40 }, (_, i) => `line ${i + 1}`)].join('\n'));
     const sent = chatRequests().at(-1)?.body as Record<string, unknown>;
     assert.deepStrictEqual([sent.model, sent.temperature, sent.max_completion_tokens, sent.stop], [model, 0.3, 64, ['END']]);
     assert.deepStrictEqual((sent.messages as unknown[])[0], { role: 'system', content: 'You are terse.' });
     await chat.locator('#prompt').fill('an unsent draft');
+    // Scrolled to the middle of a transcript taller than the panel: that is where it reopens.
+    const scrolledTo = await frame.evaluate(() => {
+      const t = document.getElementById('transcript')!;
+      t.scrollTop = Math.round((t.scrollHeight - t.clientHeight) / 2);
+      return { top: t.scrollTop, range: t.scrollHeight - t.clientHeight };
+    });
+    assert.ok(scrolledTo.range > 200 && scrolledTo.top > 100, `the transcript scrolls: ${JSON.stringify(scrolledTo)}`);
     const turns = () => chat.locator('.turn').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`));
     const before = await turns();
     assert.strictEqual(before.length, 2);
@@ -313,6 +417,8 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await chat.locator('#stop').inputValue(), 'END');
     assert.strictEqual(await chat.locator('#model').inputValue(), model);
     assert.strictEqual(await chat.locator('#prompt').inputValue(), 'an unsent draft');
+    const scrollTop = () => frame.evaluate(() => document.getElementById('transcript')!.scrollTop);
+    await waitForValue(async () => Math.abs((await scrollTop()) - scrolledTo.top) <= 2, 10_000).catch(async () => assert.fail(`reopened at ${await scrollTop()}, not ${scrolledTo.top}`));
     await workbench.screenshot('e2e-chat-after-reload');
 
     // The restored panel is live: the new extension host streams the next reply with the same settings.
@@ -320,6 +426,55 @@ describe('E2E: chat panel', function () {
     assert.strictEqual((await assistant().locator('.body').innerText()).trim(), `Emulated answer from ${model} to: And after it`);
     const again = chatRequests().at(-1)?.body as Record<string, unknown>;
     assert.deepStrictEqual([again.model, again.temperature, (again.messages as unknown[]).length], [model, 0.3, 4]);
+    assert.deepStrictEqual(dialogs, []);
+  });
+  it('looks native in a dark, a light and a high-contrast theme: icon toolbars, code with its language, tables with borders', async () => {
+    const { page } = workbench;
+    const useTheme = async (theme: string, bodyClass: string) => {
+      // Not runCommand: its first match would be "Browse Color Themes in Marketplace".
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+      await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first());
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-widget input').fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await chat.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: 30_000 });
+    };
+    await useTheme('Dark Modern', 'vscode-dark');
+    await chat.locator('#clear').click();
+    await converse('Show a table and code:\n\n| model | tokens |\n| --- | --: |\n| llama | 1,024 |\n\n```js\nconst answer = 42;\n```');
+    const reply = assistant();
+    assert.strictEqual(await reply.locator('.code-block .code-language').innerText(), 'js', 'the code block keeps its language label');
+    const looks = await frame.evaluate(() => {
+      const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+      const cell = style('.turn.assistant:last-of-type td');
+      const copy = document.querySelector('.turn.assistant:last-of-type .footer button[data-action="copy"]')!;
+      return {
+        codicons: document.fonts.check('16px codicon'),
+        copyIcon: getComputedStyle(copy.querySelector('.codicon')!, '::before').fontFamily,
+        copyName: copy.getAttribute('aria-label'),
+        copyBackground: getComputedStyle(copy).backgroundColor,
+        cellBorder: [cell.borderTopStyle, cell.borderTopWidth, cell.borderTopColor],
+        background: getComputedStyle(document.body).backgroundColor,
+        send: style('#send').backgroundColor,
+        buttonBackground: getComputedStyle(document.documentElement).getPropertyValue('--vscode-button-background').trim(),
+      };
+    });
+    assert.ok(looks.codicons, 'the codicon font loaded under the CSP');
+    assert.match(looks.copyIcon, /codicon/);
+    assert.strictEqual(looks.copyName, 'Copy');
+    assert.strictEqual(looks.copyBackground, 'rgba(0, 0, 0, 0)', 'toolbar icons are flat, as in the workbench');
+    assert.deepStrictEqual(looks.cellBorder.slice(0, 2), ['solid', '1px']);
+    assert.notStrictEqual(looks.cellBorder[2], looks.background, 'the table border shows against the background');
+    assert.ok(looks.buttonBackground, 'the theme colours reach the webview');
+    await workbench.screenshot('e2e-chat-dark');
+
+    await useTheme('Light Modern', 'vscode-light');
+    await workbench.screenshot('e2e-chat-light');
+    await useTheme('Dark High Contrast', 'vscode-high-contrast');
+    await workbench.screenshot('e2e-chat-high-contrast');
+    await useTheme('Dark Modern', 'vscode-dark');
     assert.deepStrictEqual(dialogs, []);
   });
 });

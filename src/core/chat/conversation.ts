@@ -196,3 +196,68 @@ export function fromRequestLine(text: string): LoadedRequest {
 export function estimateTokens(text: string): number {
   return text ? Math.max(1, Math.round(text.length / 4)) : 0;
 }
+
+// ---- turn rules: what Edit, Delete and Retry do to the panel's turns, and which turns a request carries
+
+/** What the turn rules read of a panel turn (the panel's ChatTurn has more). */
+export interface TurnLike {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  /** Of assistant turns: 'error' when the request failed, 'streaming' while it runs. */
+  readonly status?: string;
+}
+
+const failedReply = (turn: TurnLike | undefined): boolean => turn?.role === 'assistant' && turn.status === 'error';
+
+/**
+ * The turns a new request is built from. A user message whose reply failed is left out together with the
+ * failure, so one bad message (or an outage) does not fail every later request; it stays on screen to be
+ * edited, retried or deleted. Unfinished, failed and empty replies are left out too.
+ */
+export function turnsForRequest<T extends TurnLike>(turns: readonly T[]): T[] {
+  return turns.filter((turn, index) => (turn.role === 'user' ? !failedReply(turns[index + 1]) : turn.status !== 'error' && turn.status !== 'streaming' && turn.text !== ''));
+}
+
+/** Raised when an edit, delete or retry does not apply to the turn (e.g. editing a reply); the message says why. */
+export class TurnRuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TurnRuleError';
+  }
+}
+
+function indexOfTurn(turns: readonly TurnLike[], id: string): number {
+  const index = turns.findIndex((t) => t.id === id);
+  if (index < 0) throw new TurnRuleError('That message is no longer in the conversation.');
+  return index;
+}
+
+/**
+ * Edit of a user turn, as the big chat UIs do it: the turn gets the new text and everything after it goes
+ * (the replies were to the old text); the caller then asks for a reply to the edited turn.
+ */
+export function editTurn<T extends TurnLike>(turns: readonly T[], id: string, text: string): T[] {
+  const index = indexOfTurn(turns, id);
+  const turn = turns[index]!;
+  if (turn.role !== 'user') throw new TurnRuleError('Only your own messages can be edited.');
+  return [...turns.slice(0, index), { ...turn, text }];
+}
+
+/** Delete: a reply goes alone; a user message goes with its reply (a reply to nothing would mislead). */
+export function deleteTurn<T extends TurnLike>(turns: readonly T[], id: string): T[] {
+  const index = indexOfTurn(turns, id);
+  const reply = turns[index + 1];
+  const count = turns[index]!.role === 'user' && reply?.role === 'assistant' ? 2 : 1;
+  return [...turns.slice(0, index), ...turns.slice(index + count)];
+}
+
+/**
+ * Retry (of a failure) and Regenerate (of a reply): only the last reply, which is dropped so the caller asks
+ * again with exactly the turns before it, the failed user message included.
+ */
+export function retryTurn<T extends TurnLike>(turns: readonly T[], id: string): T[] {
+  const index = indexOfTurn(turns, id);
+  if (turns[index]!.role !== 'assistant' || index !== turns.length - 1) throw new TurnRuleError('Only the last reply can be asked for again.');
+  return turns.slice(0, index);
+}

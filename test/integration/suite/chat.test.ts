@@ -11,7 +11,7 @@ import type { ChatTurn } from '../../../src/chat/protocol';
 import type { SavedRequest } from '../../../src/chat/saveRequest';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
-import { STREAM_USAGE_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from '../../emulator';
 import { MODEL, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const snapshot = async (): Promise<ChatSnapshot | undefined> => vscode.commands.executeCommand<ChatSnapshot>(Commands.chatSnapshot);
@@ -106,6 +106,60 @@ describe('Chat panel against the emulator', function () {
     const { snap, turn } = await settled('the retried reply', (t) => t.status === 'done');
     assert.ok(turn.text.endsWith('to: try again later'), turn.text);
     assert.strictEqual(snap.state.turns.length, turnsBefore, 'the failed reply was replaced, not kept');
+  });
+
+  it('does not let a failed message poison the conversation: the next one is sent without it, and Retry resends exactly the failed one', async () => {
+    await vscode.commands.executeCommand(Commands.chatSendSelection, `This must fail ${FAIL_TRIGGER}`);
+    const failed = await settled('the error', (t) => t.status === 'error');
+    const chatBodies = () => session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { messages: { role: string; content: unknown }[] });
+
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Hello once the server is fine');
+    const { snap, turn } = await settled('the second reply', (t) => t.id !== failed.turn.id && (t.status === 'done' || t.status === 'error'));
+    assert.strictEqual(turn.status, 'done', `the second message got its answer: ${turn.error?.message}`);
+    assert.deepStrictEqual(chatBodies().at(-1)?.messages, [{ role: 'user', content: 'Hello once the server is fine' }], 'the failed message was not resent');
+    assert.deepStrictEqual(
+      snap.state.turns.map((t) => [t.role, t.status ?? '']),
+      [
+        ['user', ''],
+        ['assistant', 'error'],
+        ['user', ''],
+        ['assistant', 'done'],
+      ],
+      'the failed exchange stays on screen, to edit, retry or delete',
+    );
+
+    // Regenerate (the same path as Retry) asks again with exactly the turns before the reply.
+    await vscode.commands.executeCommand(Commands.chatRegenerate);
+    await settled('the regenerated reply', (t) => t.status === 'done' && t.id !== turn.id);
+    assert.deepStrictEqual(chatBodies().at(-1)?.messages, [{ role: 'user', content: 'Hello once the server is fine' }]);
+
+    // A failure at the end: Retry resends the failed message with the good history before it.
+    session.emulator.faults.next({ kind: 'server_error', path: '/v1/chat/completions', times: 3 });
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'One more');
+    await settled('the third failure', (t) => t.status === 'error');
+    await vscode.commands.executeCommand(Commands.chatRegenerate);
+    const retried = await settled('the retried reply', (t) => t.status === 'done' || (t.status === 'error' && t.error?.transient === false));
+    assert.strictEqual(retried.turn.status, 'done', retried.turn.error?.message);
+    assert.deepStrictEqual(
+      chatBodies().at(-1)?.messages.map((m) => m.content),
+      ['Hello once the server is fine', (await snapshot())!.state.turns[3]!.text, 'One more'],
+      'the retry carries the good turns and the failed message, not the poisoned one',
+    );
+  });
+
+  it('gives the chat tab a light and a dark icon with fixed colours (a tab does not apply currentColor)', async () => {
+    const icon = (await snapshot())?.icon;
+    assert.ok(icon?.light && icon.dark, `a light/dark pair: ${JSON.stringify(icon)}`);
+    assert.notStrictEqual(icon.light, icon.dark);
+    const colours = async (file: string) => {
+      const svg = await fs.readFile(file, 'utf8');
+      assert.ok(!svg.includes('currentColor'), `${path.basename(file)} sets its colours`);
+      return new Set(svg.match(/#[0-9a-f]{6}/gi)?.map((c) => c.toLowerCase()));
+    };
+    const luminance = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).reduce((a, b) => a + b, 0) / 3;
+    const [light, dark] = [await colours(icon.light), await colours(icon.dark)];
+    assert.ok([...light].every((c) => luminance(c) < 100), `dark strokes on a light tab: ${[...light]}`);
+    assert.ok([...dark].every((c) => luminance(c) > 150), `light strokes on a dark tab: ${[...dark]}`);
   });
 
   it('opens a request line in chat (command and CodeLens), and saves the conversation as valid request lines', async () => {

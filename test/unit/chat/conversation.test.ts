@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { checkParams, customIdBase, fromRequestLine, isHttpUrl, RequestLineError, toRequestBody, toRequestLine, type Conversation } from '../../../src/core/chat/conversation';
+import { checkParams, customIdBase, deleteTurn, editTurn, fromRequestLine, isHttpUrl, RequestLineError, retryTurn, toRequestBody, toRequestLine, turnsForRequest, TurnRuleError, type Conversation, type TurnLike } from '../../../src/core/chat/conversation';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { conversationForSave, conversationOf, newestState, stateFromConversation, type ChatState } from '../../../src/chat/protocol';
@@ -117,17 +117,16 @@ describe('Chat panel state and conversations', () => {
     draftImageUrl: '',
   };
 
-  it('sends finished turns only: failed and streaming replies are left out, stopped ones kept', () => {
+  it('sends finished turns only: a message whose reply failed goes with its failure, streaming replies are left out, stopped ones kept', () => {
     assert.deepStrictEqual(conversationOf(state).messages, [
       { role: 'user', text: 'first' },
       { role: 'assistant', text: 'partial' },
-      { role: 'user', text: 'second' },
       { role: 'user', text: 'third' },
     ]);
   });
 
   it('saves the draft as the last user message when there is one', () => {
-    assert.strictEqual(conversationForSave(state).messages.length, 4, 'a blank draft is not saved');
+    assert.strictEqual(conversationForSave(state).messages.length, 3, 'a blank draft is not saved');
     const withDraft = conversationForSave({ ...state, draft: 'next question', draftImageUrl: 'https://example.com/i.png' });
     assert.deepStrictEqual(withDraft.messages.at(-1), { role: 'user', text: 'next question', imageUrl: 'https://example.com/i.png' });
   });
@@ -157,5 +156,47 @@ describe('Chat panel state and conversations', () => {
     assert.strictEqual(newestState(undefined, newer), newer);
     assert.strictEqual(newestState(undefined, undefined), undefined);
     assert.strictEqual(newestState(older, { ...older, draft: 'same time' }), older, 'a tie keeps the first (the workbench copy)');
+  });
+});
+
+describe('Chat turn rules: edit, delete, retry', () => {
+  const turns: TurnLike[] = [
+    { id: 'u1', role: 'user', text: 'This must fail [[fail]]' },
+    { id: 'a1', role: 'assistant', text: '', status: 'error' },
+    { id: 'u2', role: 'user', text: 'Hello' },
+    { id: 'a2', role: 'assistant', text: 'Hi', status: 'done' },
+  ];
+  const ids = (list: readonly TurnLike[]) => list.map((t) => t.id);
+
+  it('a failed message does not poison later requests: it and its failure are left out', () => {
+    assert.deepStrictEqual(ids(turnsForRequest(turns)), ['u2', 'a2']);
+    assert.deepStrictEqual(ids(turnsForRequest([...turns, { id: 'u3', role: 'user', text: 'next' }])), ['u2', 'a2', 'u3']);
+  });
+
+  it('Retry resends exactly the failed turn: the failure goes and the failed message is sent again', () => {
+    const failedLast: TurnLike[] = [...turns, { id: 'u3', role: 'user', text: 'again [[fail]]' }, { id: 'a3', role: 'assistant', text: '', status: 'error' }];
+    const retried = retryTurn(failedLast, 'a3');
+    assert.deepStrictEqual(ids(retried), ['u1', 'a1', 'u2', 'a2', 'u3']);
+    assert.deepStrictEqual(ids(turnsForRequest(retried)), ['u2', 'a2', 'u3'], 'the earlier failure stays out, the retried message goes');
+    assert.deepStrictEqual(ids(retryTurn(turns, 'a2')), ['u1', 'a1', 'u2'], 'Regenerate of a finished reply is the same rule');
+    assert.throws(() => retryTurn(turns, 'a1'), TurnRuleError, 'only the last reply');
+    assert.throws(() => retryTurn(turns, 'u2'), TurnRuleError, 'not a user message');
+  });
+
+  it('Edit of a user turn keeps the turns before it, gives it the new text and drops what came after', () => {
+    const edited = editTurn(turns, 'u1', 'This is fine');
+    assert.deepStrictEqual(edited, [{ id: 'u1', role: 'user', text: 'This is fine' }]);
+    assert.deepStrictEqual(ids(turnsForRequest(edited)), ['u1'], 'the edited message is sent (it has no failed reply any more)');
+    assert.deepStrictEqual(editTurn(turns, 'u2', 'Hello again').map((t) => t.text), ['This must fail [[fail]]', '', 'Hello again']);
+    assert.strictEqual(turns[0]!.text, 'This must fail [[fail]]', 'the input list is not changed');
+    assert.throws(() => editTurn(turns, 'a2', 'x'), /Only your own messages/);
+    assert.throws(() => editTurn(turns, 'gone', 'x'), /no longer in the conversation/);
+  });
+
+  it('Delete removes a reply alone, and a user message with its reply', () => {
+    assert.deepStrictEqual(ids(deleteTurn(turns, 'a2')), ['u1', 'a1', 'u2']);
+    assert.deepStrictEqual(ids(deleteTurn(turns, 'u1')), ['u2', 'a2']);
+    assert.deepStrictEqual(ids(deleteTurn(deleteTurn(turns, 'a2'), 'u2')), ['u1', 'a1'], 'a message without a reply goes alone');
+    assert.deepStrictEqual(ids(deleteTurn([{ id: 'u', role: 'user', text: 'a' }, { id: 'v', role: 'user', text: 'b' }], 'u')), ['v'], 'never the next user message');
   });
 });

@@ -34,7 +34,7 @@ describe('Chat markdown for untrusted output', () => {
     for (const tag of ['<script', '<img', '<svg', '<iframe', '<circle']) assert.ok(!html.includes(tag), `${tag} escaped in: ${html}`);
     assert.ok(html.includes('&lt;script&gt;window.pwned = 1&lt;/script&gt;'), 'script shown as text');
     const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
-    assert.deepStrictEqual(new Set(tags.map((t) => /^<(\w+)/.exec(t)![1])), new Set(['p', 'a']), 'only the renderer\'s own tags');
+    assert.deepStrictEqual(new Set(tags.map((t) => /^<(\w+)/.exec(t)![1])), new Set(['p', 'a', 'span']), 'only the renderer\'s own tags');
     for (const tag of tags) assert.ok(!/\s(on\w+|href|src|style)=/i.test(tag), `no handler, href, src or style attribute in ${tag}`);
     assert.deepStrictEqual(html.match(/data-href="[^"]*"/g), ['data-href="https://tracker.example/pixel.png"'], 'the only link is the http(s) one');
   });
@@ -52,6 +52,20 @@ describe('Chat markdown for untrusted output', () => {
     const html = renderMarkdown('![pixel](https://tracker.example/p.png)');
     assert.ok(!html.includes('<img'), html);
     assert.ok(html.includes('data-href="https://tracker.example/p.png"'), 'shown as a link instead');
+  });
+
+  it('shows an image as its alt text, marked as an image, linked to its URL; never a bare "!"', () => {
+    const text = (html: string) => html.replace(/<[^>]+>/g, '').trim();
+    const html = renderMarkdown('See ![a cat](https://example.com/cat.png) here');
+    assert.strictEqual(text(html), 'See Image: a cat here', html);
+    assert.ok(/<a data-href="https:\/\/example\.com\/cat\.png"[^>]*>a cat<\/a>/.test(html), html);
+    assert.strictEqual(text(renderMarkdown('![](https://example.com/cat.png)')), 'Image: https://example.com/cat.png', 'no alt text: the URL is the label');
+    const escaped = renderMarkdown('![<b onmouseover=x>](https://example.com/a.png)');
+    assert.ok(!escaped.includes('<b') && escaped.includes('&lt;b onmouseover=x&gt;'), escaped);
+    const linked = renderMarkdown('[![logo](https://example.com/logo.png)](https://example.com/home)');
+    assert.strictEqual((linked.match(/<a /g) ?? []).length, 1, `no link inside the link: ${linked}`);
+    assert.strictEqual(text(linked), 'Image: logo');
+    assert.strictEqual(text(renderMarkdown('![x](javascript:alert(1))')), '![x](javascript:alert(1))', 'a refused image stays as its text, whole');
   });
 
   it('renders code fences with an escaped language class and table alignment without inline style', () => {
