@@ -143,7 +143,7 @@ describe('E2E: batches tree and results beside', function () {
   it('notifies when the batch completes and opens the joined results beside the input', async () => {
     const { page } = workbench;
     await ensureSubmitted();
-    const toast = page.locator('.notification-toast', { hasText: 'Batch requests.jsonl completed' });
+    const toast = page.locator('.notification-toast', { hasText: 'Batch requests.jsonl completed · 5/5.' });
     await toast.waitFor({ timeout: 90_000 });
     await toast.locator('.monaco-button', { hasText: 'Open Results' }).click();
     await page.locator('.tab', { hasText: 'requests.results.jsonl' }).waitFor({ timeout: 30_000 });
@@ -329,8 +329,16 @@ describe('E2E: batches tree and results beside', function () {
       await seed(client, 'has-failures.jsonl', WITH_FAILURE);
       await workbench.runCommand('kluster: Refresh Batches');
     }
-    const toast = page.locator('.notification-toast', { hasText: /Batch has-failures\.jsonl completed: 4 succeeded, 1 failed of 5/ });
+    const toast = page.locator('.notification-toast', { hasText: 'Batch has-failures.jsonl completed · 1 failed of 5 (4 succeeded).' });
     await toast.waitFor({ timeout: 90_000 });
+    // In the tree too: the failures in the description, and a warning icon instead of the clean batches' check.
+    const partial = row('has-failures.jsonl').filter({ hasText: 'completed · 1 failed of 5' });
+    await partial.waitFor({ timeout: 15_000 });
+    assert.strictEqual(await partial.locator('.codicon-warning').count(), 1, 'a warning icon');
+    assert.strictEqual(await partial.locator('.codicon-pass').count(), 0, 'not the check of a clean batch');
+    await partial.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-batches-partial-failure')).size > 20_000);
     assert.strictEqual(await toast.locator('.monaco-button', { hasText: 'Open Results' }).count(), 1);
     await toast.locator('.monaco-button', { hasText: 'Show Errors' }).click();
     await page.locator('.tab', { hasText: /error/ }).first().waitFor({ timeout: 30_000 });

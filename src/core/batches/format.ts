@@ -76,10 +76,21 @@ export function batchLabel(batch: Batch, inputFileName?: string): string {
   return inputFileName || metadataInputFile(batch)?.split('/').pop() || batch.id;
 }
 
-/** `in progress · 3/10 · 5m ago`: completed counts successes and failures alike, as progress. */
+/** A batch that completed, but not every request in it succeeded. */
+export function completedWithFailures(batch: Batch): boolean {
+  return batch.status === 'completed' && requestCounts(batch).failed > 0;
+}
+
+/**
+ * `in progress · 3/10 · 5m ago`: done counts successes and failures alike, as progress; failures are named
+ * (`· 1 failed`), and a completed batch with failures reads `completed · 2 failed of 4`.
+ */
 export function batchDescription(batch: Batch, nowMs = Date.now()): string {
   const { total, completed, failed } = requestCounts(batch);
-  return `${statusText(batch.status)} · ${completed + failed}/${total} · ${formatAge(batch.created_at, nowMs)}`;
+  const age = formatAge(batch.created_at, nowMs);
+  if (completedWithFailures(batch)) return `completed · ${formatCount(failed)} failed of ${formatCount(total)} · ${age}`;
+  const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
+  return `${statusText(batch.status)} · ${completed + failed}/${total}${failures} · ${age}`;
 }
 
 /** Metadata key under which submissions name their workspace-relative input file. */
@@ -114,6 +125,28 @@ const RUNNING_ICONS: Record<string, string> = {
 export function statusIcon(status: string): StatusIcon {
   if (isTerminal(status)) return TERMINAL_ICONS[status] ?? { id: 'question' };
   return { id: `${RUNNING_ICONS[status] ?? 'sync'}~spin` };
+}
+
+/** The icon of one batch: its status's, except a warning for a batch that completed with failed requests. */
+export function batchIcon(batch: Batch): StatusIcon {
+  return completedWithFailures(batch) ? { id: 'warning', color: 'list.warningForeground' } : statusIcon(batch.status);
+}
+
+/** The status-bar text for running batches, `a.jsonl · 25% · 3 failed` or `2 batches · 25%`, and their failures. */
+export function runningSummary(running: readonly Batch[], labelOf: (batch: Batch) => string): { text: string; failed: number } {
+  let done = 0;
+  let total = 0;
+  let failed = 0;
+  for (const batch of running) {
+    const counts = requestCounts(batch);
+    done += counts.completed + counts.failed;
+    total += counts.total;
+    failed += counts.failed;
+  }
+  const what = running.length === 1 ? labelOf(running[0]!) : `${running.length} batches`;
+  const percent = total > 0 ? ` · ${Math.floor((done / total) * 100)}%` : '';
+  const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
+  return { text: `${what}${percent}${failures}`, failed };
 }
 
 /** A batch error entry as one line: `Line 3: body.model is required. (missing_required_parameter)`. */
@@ -189,10 +222,15 @@ export function fileTooltip(file: FileObject): string {
   return `**File ${escapeMarkdown(file.filename ?? file.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
 }
 
-/** One line for a finished batch: `requests.jsonl completed: 9 succeeded, 1 failed.` */
+/**
+ * One line for a finished batch, in the words of its tree description: `Batch a.jsonl completed · 1 failed of 10
+ * (9 succeeded).`, `Batch a.jsonl completed · 10/10.`
+ */
 export function completionMessage(batch: Batch, label: string): string {
   const { total, completed, failed } = requestCounts(batch);
-  const counts = total > 0 ? `: ${completed} succeeded, ${failed} failed of ${total}` : '';
+  let counts = '';
+  if (failed > 0) counts = ` · ${formatCount(failed)} failed of ${formatCount(total)} (${formatCount(completed)} succeeded)`;
+  else if (total > 0) counts = ` · ${formatCount(completed)}/${formatCount(total)}`;
   const errors = batch.errors?.data?.length ? ` (${batch.errors.data.length} validation error${batch.errors.data.length === 1 ? '' : 's'})` : '';
   return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
 }

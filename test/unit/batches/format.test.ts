@@ -5,6 +5,7 @@ import {
   batchLabel,
   batchTooltip,
   completionMessage,
+  batchIcon,
   describeBatchError,
   fileDescription,
   formatAge,
@@ -13,6 +14,7 @@ import {
   progressOf,
   resultsMessage,
   resultsPathFor,
+  runningSummary,
   statusIcon,
   unmatchedText,
 } from '../../../src/core/batches/format';
@@ -48,10 +50,34 @@ describe('batch formatting', () => {
 
   it('describes a batch as status · done/total · age, counting failures as done', () => {
     const b = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
-    assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 5m ago');
+    assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 1 failed · 5m ago');
     assert.strictEqual(progressOf(b), 0.3);
     assert.strictEqual(batchDescription(batch({ status: 'validating', request_counts: null }), NOW_MS), 'validating · 0/0 · 5m ago');
     assert.strictEqual(progressOf(batch({ request_counts: null })), undefined);
+  });
+
+  it('says how many requests failed in a completed batch, with a warning icon instead of the check', () => {
+    const partial = batch({ status: 'completed', request_counts: { total: 4, completed: 2, failed: 2 } });
+    assert.strictEqual(batchDescription(partial, NOW_MS), 'completed · 2 failed of 4 · 5m ago');
+    assert.deepStrictEqual(batchIcon(partial), { id: 'warning', color: 'list.warningForeground' });
+    const clean = batch({ status: 'completed', request_counts: { total: 4, completed: 4, failed: 0 } });
+    assert.strictEqual(batchDescription(clean, NOW_MS), 'completed · 4/4 · 5m ago');
+    assert.deepStrictEqual(batchIcon(clean), statusIcon('completed'));
+    const running = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
+    assert.strictEqual(batchDescription(running, NOW_MS), 'in progress · 3/10 · 1 failed · 5m ago');
+    assert.deepStrictEqual(batchIcon(running), statusIcon('in_progress'), 'a running batch keeps its spinning icon');
+    const expired = batch({ status: 'expired', request_counts: { total: 5, completed: 2, failed: 1 } });
+    assert.strictEqual(batchDescription(expired, NOW_MS), 'expired · 3/5 · 1 failed · 5m ago');
+  });
+
+  it('sums up running batches for the status bar, failures included', () => {
+    const label = (b: Batch) => (b.id === 'b_1' ? 'a.jsonl' : 'b.jsonl');
+    const one = batch({ id: 'b_1', request_counts: { total: 20_000, completed: 4_000, failed: 1_000 } });
+    assert.deepStrictEqual(runningSummary([one], label), { text: 'a.jsonl · 25% · 1,000 failed', failed: 1000 });
+    const two = batch({ id: 'b_2', request_counts: { total: 20_000, completed: 5_000, failed: 0 } });
+    assert.deepStrictEqual(runningSummary([one, two], label), { text: '2 batches · 25% · 1,000 failed', failed: 1000 });
+    assert.deepStrictEqual(runningSummary([two], label), { text: 'b.jsonl · 25%', failed: 0 });
+    assert.deepStrictEqual(runningSummary([batch({ id: 'b_2', status: 'validating', request_counts: null })], label), { text: 'b.jsonl', failed: 0 });
   });
 
   it('labels a batch by local file, then metadata file, then id', () => {
@@ -102,7 +128,9 @@ describe('batch formatting', () => {
   it('describes files and finished batches', () => {
     assert.strictEqual(fileDescription({ id: 'f', bytes: 2048, purpose: 'batch', created_at: NOW }), '2 KB · batch · 2025-01-10');
     const done = batch({ status: 'completed', request_counts: { total: 10, completed: 9, failed: 1 } });
-    assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed: 9 succeeded, 1 failed of 10.');
+    assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed · 1 failed of 10 (9 succeeded).');
+    const clean = batch({ status: 'completed', request_counts: { total: 12_000, completed: 12_000, failed: 0 } });
+    assert.strictEqual(completionMessage(clean, 'a.jsonl'), 'Batch a.jsonl completed · 12,000/12,000.');
     const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
     assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
   });
