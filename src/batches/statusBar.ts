@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { batchDescription, progressOf, runningSummary } from '../core/batches/format';
+import { batchDescription, formatCount, progressOf, runningSummary } from '../core/batches/format';
 import { Views } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { BatchesModel } from './batchesModel';
@@ -37,14 +37,14 @@ export class BatchStatusBar extends Disposable {
     this.item.text = `$(sync~spin) ${summary.text}`;
     // A failure while the batch still runs is worth a glance: the warning colours, as VS Code's own items use.
     this.item.backgroundColor = summary.failed > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const tooltip = new vscode.MarkdownString(`**kluster.ai: ${running.length} running**\n\n`);
+    const tooltip = new vscode.MarkdownString(`**kluster.ai: ${formatCount(running.length)} running**\n\n`);
     for (const batch of running) {
       const progress = progressOf(batch);
       tooltip.appendText(`${this.labelOf(batch.id)}: ${batchDescription(batch)}${progress !== undefined ? ` (${Math.floor(progress * 100)}%)` : ''}`);
       tooltip.appendMarkdown('\n\n');
     }
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length === 1 ? '1 batch' : `${running.length} batches`} running, ${summary.text.replace(/ · /g, ', ')}` };
+    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length === 1 ? '1 batch' : `${formatCount(running.length)} batches`} running, ${summary.text.replace(/ · /g, ', ')}` };
     this.item.show();
     this.shown = true;
   }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
+import { plural } from '../core/batches/format';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
 import { Codes } from '../core/jsonl';
@@ -57,7 +58,7 @@ async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm
   const first = summary.validation.diagnostics.find((d) => d.severity === 'error');
   const name = path.basename(uri.fsPath);
   const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
-  const message = `${name} has ${summary.errors} error${summary.errors === 1 ? '' : 's'}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
+  const message = `${name} has ${plural(summary.errors, 'error')}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
   // Opening the file lets the validator put its diagnostics into the Problems view.
   await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm });
   showErrorWithProblems(message);
@@ -79,7 +80,7 @@ async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm
 }
 
 async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
-  const warnings = summary.warnings ? ` · ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}` : '';
+  const warnings = summary.warnings ? ` · ${plural(summary.warnings, 'warning')}` : '';
   const items = COMPLETION_WINDOWS.map((window) => ({
     label: window,
     description: `${WINDOW_LABELS[window]}${window === fallback ? ' (default)' : ''}`,
@@ -181,8 +182,8 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     await feature.links.set(batch.id, uri, stamp);
     feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
     feature.added(batch);
-    c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
-    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
+    c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${plural(summary.requests, 'request')})`);
+    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${plural(summary.requests, 'request')}, ${window} window).`);
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
     void showApiError(c.log, `Submitting ${name}`, error, retry);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plural } from '../core/batches/format';
 import { summarizeLine } from '../core/jsonl';
 import type { DocumentSession } from './documentSession';
 
@@ -15,10 +16,10 @@ export class RequestLineHover implements vscode.HoverProvider {
     const parts = [
       summary.customId !== undefined ? `**${escape(summary.customId)}**` : undefined,
       summary.model !== undefined ? `model \`${escape(summary.model)}\`` : 'no model',
-      `${summary.messageCount} message${summary.messageCount === 1 ? '' : 's'}`,
-      summary.imageCount > 0 ? `${summary.imageCount} image${summary.imageCount === 1 ? '' : 's'}` : undefined,
-      `≈ ${summary.estimatedTokens.toLocaleString('en-US')} prompt tokens`,
-      summary.maxCompletionTokens !== undefined ? `≤ ${summary.maxCompletionTokens.toLocaleString('en-US')} completion tokens` : undefined,
+      plural(summary.messageCount, 'message'),
+      summary.imageCount > 0 ? plural(summary.imageCount, 'image') : undefined,
+      `≈ ${plural(summary.estimatedTokens, 'prompt token')}`,
+      summary.maxCompletionTokens !== undefined ? `≤ ${plural(summary.maxCompletionTokens, 'completion token')}` : undefined,
     ].filter((p): p is string => p !== undefined);
     const markdown = new vscode.MarkdownString(parts.join(' · '));
     markdown.appendMarkdown('\n\n_Token estimate: characters of text ÷ 4._');

@@ -241,7 +241,7 @@ describe('E2E: batches tree and results beside', function () {
 
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
     await changed.waitFor({ timeout: 15_000 });
-    assert.match(await changed.innerText(), /It is \d+ bytes now, \d+ when submitted\./);
+    assert.match(await changed.innerText(), /It is [\d,]+ bytes now, [\d,]+ when submitted\./);
     assert.ok(fs.statSync(await workbench.screenshot('e2e-results-input-changed')).size > 20_000);
     await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog().waitFor({ state: 'detached', timeout: 15_000 });

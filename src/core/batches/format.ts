@@ -49,9 +49,14 @@ export function formatSize(bytes: number | null | undefined): string {
   return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${SIZE_UNITS[unit]}`;
 }
 
-/** `12,345`. Fixed locale so output is the same everywhere. */
+/** `12,345`. Fixed locale so output is the same everywhere: every count the extension shows goes through here. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** `1 request`, `12,345 requests`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export interface RequestCounts {
@@ -90,7 +95,7 @@ export function batchDescription(batch: Batch, nowMs = Date.now()): string {
   const age = formatAge(batch.created_at, nowMs);
   if (completedWithFailures(batch)) return `completed · ${formatCount(failed)} failed of ${formatCount(total)} · ${age}`;
   const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
-  return `${statusText(batch.status)} · ${completed + failed}/${total}${failures} · ${age}`;
+  return `${statusText(batch.status)} · ${formatCount(completed + failed)}/${formatCount(total)}${failures} · ${age}`;
 }
 
 /** Metadata key under which submissions name their workspace-relative input file. */
@@ -143,7 +148,7 @@ export function runningSummary(running: readonly Batch[], labelOf: (batch: Batch
     total += counts.total;
     failed += counts.failed;
   }
-  const what = running.length === 1 ? labelOf(running[0]!) : `${running.length} batches`;
+  const what = running.length === 1 ? labelOf(running[0]!) : `${formatCount(running.length)} batches`;
   const percent = total > 0 ? ` · ${Math.floor((done / total) * 100)}%` : '';
   const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
   return { text: `${what}${percent}${failures}`, failed };
@@ -185,13 +190,13 @@ export function batchTooltip(batch: Batch, localFile?: string): string {
   ];
   if (localFile) rows.push(['local input', localFile]);
   const { total, completed, failed } = requestCounts(batch);
-  rows.push(['requests', `${completed} completed, ${failed} failed, ${total} total`]);
+  rows.push(['requests', `${formatCount(completed)} completed, ${formatCount(failed)} failed, ${formatCount(total)} total`]);
   for (const field of TIMESTAMP_FIELDS) {
     const value = batch[field];
     if (value != null) rows.push([field.replace(/_/g, ' '), formatDateTime(value)]);
   }
   const errors = batch.errors?.data ?? [];
-  if (errors.length) rows.push(['errors', String(errors.length)]);
+  if (errors.length) rows.push(['errors', formatCount(errors.length)]);
   for (const [key, value] of Object.entries(batch.metadata ?? {})) {
     rows.push([`metadata.${key}`, typeof value === 'string' ? value : JSON.stringify(value)]);
   }
@@ -231,7 +236,7 @@ export function completionMessage(batch: Batch, label: string): string {
   let counts = '';
   if (failed > 0) counts = ` · ${formatCount(failed)} failed of ${formatCount(total)} (${formatCount(completed)} succeeded)`;
   else if (total > 0) counts = ` · ${formatCount(completed)}/${formatCount(total)}`;
-  const errors = batch.errors?.data?.length ? ` (${batch.errors.data.length} validation error${batch.errors.data.length === 1 ? '' : 's'})` : '';
+  const errors = batch.errors?.data?.length ? ` (${plural(batch.errors.data.length, 'validation error')})` : '';
   return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
 }
 

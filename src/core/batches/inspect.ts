@@ -1,7 +1,7 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
 import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../jsonl';
-import { formatCount } from './format';
+import { formatCount, plural } from './format';
 
 export interface BatchFileSummary {
   readonly validation: ValidationResult;
@@ -65,7 +65,6 @@ export async function inspectBatchFile(file: string, options: ValidationOptions,
 
 /** `10 requests · 2 models · ~1,234 input tokens`. */
 export function summaryHeadline(summary: BatchFileSummary): string {
-  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(summary.requests, 'request')} · ${plural(summary.models.size, 'model')} · ~${formatCount(summary.estimatedInputTokens)} input tokens`;
 }
 
@@ -73,6 +72,6 @@ export function summaryHeadline(summary: BatchFileSummary): string {
 export function modelsLine(summary: BatchFileSummary, shown = 4): string {
   const entries = [...summary.models];
   const listed = entries.slice(0, shown).map(([model, n]) => `${model} (${formatCount(n)})`);
-  if (entries.length > shown) listed.push(`and ${entries.length - shown} more`);
+  if (entries.length > shown) listed.push(`and ${formatCount(entries.length - shown)} more`);
   return listed.join(', ') || 'no model named';
 }

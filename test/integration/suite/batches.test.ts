@@ -143,7 +143,7 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(written.status, 'written', JSON.stringify(written));
     if (written.status !== 'written') return;
     assert.strictEqual(written.warnings.length, 1);
-    assert.match(written.warnings[0]!, /^edited\.jsonl changed since batch .* was submitted \(it is \d+ bytes now, \d+ when submitted\)/);
+    assert.match(written.warnings[0]!, /^edited\.jsonl changed since batch .* was submitted \(it is [\d,]+ bytes now, [\d,]+ when submitted\)/);
     const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(
       joined.map((r) => [r.custom_id, r.status, r.input_line]),

@@ -11,6 +11,7 @@ import {
   formatAge,
   formatSize,
   isTerminal,
+  plural,
   progressOf,
   resultsMessage,
   resultsPathFor,
@@ -68,6 +69,17 @@ describe('batch formatting', () => {
     assert.deepStrictEqual(batchIcon(running), statusIcon('in_progress'), 'a running batch keeps its spinning icon');
     const expired = batch({ status: 'expired', request_counts: { total: 5, completed: 2, failed: 1 } });
     assert.strictEqual(batchDescription(expired, NOW_MS), 'expired · 3/5 · 1 failed · 5m ago');
+  });
+
+  it('writes every count one way, with thousands separators (description, tooltip, messages)', () => {
+    const big = batch({ status: 'completed', request_counts: { total: 50_000, completed: 50_000, failed: 0 }, errors: { data: Array.from({ length: 1200 }, () => ({ message: 'x' })) } });
+    assert.strictEqual(batchDescription(big, NOW_MS), 'completed · 50,000/50,000 · 5m ago');
+    const tip = batchTooltip(big);
+    assert.ok(tip.includes('50,000 completed, 0 failed, 50,000 total'), tip);
+    assert.ok(tip.includes('| errors | 1,200 |'), tip);
+    assert.strictEqual(completionMessage(big, 'a.jsonl'), 'Batch a.jsonl completed · 50,000/50,000 (1,200 validation errors).');
+    assert.strictEqual(plural(1, 'request'), '1 request');
+    assert.strictEqual(plural(12_345, 'request'), '12,345 requests');
   });
 
   it('sums up running batches for the status bar, failures included', () => {
