@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../commands';
 import type { Batch } from '../core/api';
-import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/format';
+import { batchDescription, batchLabel, completionMessage, ownerFromFileName, requestCounts, type FileOwner } from '../core/batches/format';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
@@ -52,6 +52,7 @@ export class BatchesFeature extends Disposable {
         void this.notifyFinished(batch);
       }),
     );
+    this._register(files.tree.useOwners((file) => this.ownerOf(file.id, file.filename), this.model.onDidChange));
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
     for (const registration of registerCommands(c, batchCommands(this))) this._register(registration);
@@ -87,6 +88,16 @@ export class BatchesFeature extends Disposable {
   /** The input file that is actually there, trying every workspace folder the metadata may mean. */
   locateInputFile(batch: Batch): Promise<vscode.Uri | undefined> {
     return this.links.locate(batch);
+  }
+
+  /** The batch whose output or error file this is, when it is loaded: by file id, else by the service's file name. */
+  private ownerOf(fileId: string, filename: string | null | undefined): FileOwner | undefined {
+    for (const batch of this.model.all) {
+      if (batch.output_file_id === fileId) return { role: 'output', batchLabel: this.labelOf(batch.id) };
+      if (batch.error_file_id === fileId) return { role: 'error', batchLabel: this.labelOf(batch.id) };
+    }
+    const named = ownerFromFileName(filename);
+    return named && this.model.get(named.batchId) ? { role: named.role, batchLabel: this.labelOf(named.batchId) } : undefined;
   }
 
   labelOf(batchId: string): string {

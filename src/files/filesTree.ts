@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
 import { KlusterError, type FileObject } from '../core/api';
-import { fileDescription, fileTooltip } from '../core/batches/format';
+import { fileDescription, fileLabel, fileTooltip, ownerFromFileName, type FileOwner } from '../core/batches/format';
 import { Commands, ContextKeys } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
@@ -9,6 +9,9 @@ import type { ItemSnapshot } from '../batches/batchesTree';
 import { snapshotOf } from '../batches/batchesTree';
 
 export const FILE_PAGE_SIZE = 20;
+
+/** Which batch made a file, when the Batches view knows; see `useOwners`. */
+export type FileOwnerLookup = (file: FileObject) => FileOwner | undefined;
 
 export type FileNode =
   | { readonly kind: 'file'; readonly file: FileObject }
@@ -26,12 +29,21 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   private loading: Promise<void> | undefined;
   private generation = 0;
   private empty: boolean | undefined;
+  private ownerOf: FileOwnerLookup = () => undefined;
 
   constructor(
     private readonly clients: ClientProvider,
     private readonly log: Logger,
   ) {
     super();
+  }
+
+  /** Names output and error files after their batch (`output of requests.jsonl`), redrawn when `changed` fires. */
+  useOwners(lookup: FileOwnerLookup, changed: vscode.Event<void>): vscode.Disposable {
+    this.ownerOf = lookup;
+    return changed(() => {
+      if (this.loaded) this.changed.fire();
+    });
   }
 
   get(id: string): FileObject | undefined {
@@ -128,11 +140,14 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
       return item;
     }
     const { file } = node;
-    const item = new vscode.TreeItem(file.filename || file.id);
+    const owner = this.ownerOf(file);
+    const item = new vscode.TreeItem(fileLabel(file, owner));
     item.id = `file:${file.id}`;
     item.description = fileDescription(file);
     item.tooltip = new vscode.MarkdownString(fileTooltip(file));
-    item.iconPath = new vscode.ThemeIcon(file.purpose === 'batch_output' ? 'output' : file.purpose === 'fine-tune' ? 'mortar-board' : 'file');
+    const role = owner?.role ?? ownerFromFileName(file.filename)?.role;
+    const icon = role === 'error' ? 'bracket-error' : role === 'output' || file.purpose === 'batch_output' ? 'output' : file.purpose === 'fine-tune' ? 'mortar-board' : 'file';
+    item.iconPath = new vscode.ThemeIcon(icon);
     item.contextValue = `file:${file.purpose ?? 'unknown'}`;
     item.command = { command: Commands.openRemoteFile, title: 'Open Remote File', arguments: [file.id] };
     return item;

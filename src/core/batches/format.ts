@@ -207,6 +207,31 @@ export function batchTooltip(batch: Batch, localFile?: string): string {
   return `**Batch ${escapeMarkdown(batch.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
 }
 
+/** Which batch made an output or error file, as the Files view names it. */
+export interface FileOwner {
+  readonly role: 'output' | 'error';
+  /** The batch's label: its input file's name, else its id. */
+  readonly batchLabel: string;
+}
+
+/** The batch and role a service-made file name states: `batch_<id>_output.jsonl`, `batch_<id>_error.jsonl`. */
+export function ownerFromFileName(filename: string | null | undefined): { batchId: string; role: FileOwner['role'] } | undefined {
+  const match = /^batch_(.+)_(output|error)\.jsonl$/.exec(filename ?? '');
+  return match ? { batchId: match[1]!, role: match[2] as FileOwner['role'] } : undefined;
+}
+
+/**
+ * The Files view's label: `output of requests.jsonl` / `errors of requests.jsonl` for a batch's files (their
+ * service-made names differ only near the end, so a narrow side bar cut both to the same text), else the file name.
+ */
+export function fileLabel(file: FileObject, owner?: FileOwner): string {
+  const parsed = owner ? undefined : ownerFromFileName(file.filename);
+  const role = owner?.role ?? parsed?.role;
+  if (!role) return file.filename || file.id;
+  const batch = owner?.batchLabel ?? `batch ${parsed!.batchId}`;
+  return `${role === 'output' ? 'output' : 'errors'} of ${batch}`;
+}
+
 /** `1.5 KB · batch · 2025-01-03`. */
 export function fileDescription(file: FileObject): string {
   return `${formatSize(file.bytes)} · ${file.purpose ?? 'unknown purpose'} · ${formatDate(file.created_at)}`;

@@ -8,6 +8,7 @@ import {
   batchIcon,
   describeBatchError,
   fileDescription,
+  fileLabel,
   formatAge,
   formatSize,
   isTerminal,
@@ -145,6 +146,16 @@ describe('batch formatting', () => {
     assert.strictEqual(completionMessage(clean, 'a.jsonl'), 'Batch a.jsonl completed · 12,000/12,000.');
     const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
     assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
+  });
+
+  it('labels output and error files by their batch, not by names that differ only at the end', () => {
+    const output = { id: 'file_1', filename: 'batch_b_9f3_output.jsonl', purpose: 'batch_output' };
+    const error = { id: 'file_2', filename: 'batch_b_9f3_error.jsonl', purpose: 'batch_output' };
+    assert.strictEqual(fileLabel(output, { role: 'output', batchLabel: 'batch.jsonl' }), 'output of batch.jsonl');
+    assert.strictEqual(fileLabel(error, { role: 'error', batchLabel: 'batch.jsonl' }), 'errors of batch.jsonl');
+    assert.strictEqual(fileLabel(output), 'output of batch b_9f3', 'the batch is not loaded: its id from the name');
+    assert.strictEqual(fileLabel({ id: 'file_3', filename: 'my_requests.jsonl', purpose: 'batch' }), 'my_requests.jsonl');
+    assert.strictEqual(fileLabel({ id: 'file_4', filename: null }), 'file_4');
   });
 
   it('names the results file beside the input and sums up the join', () => {

@@ -1,0 +1,57 @@
+// The rough edges of the Batches and Files views a demanding user hit (issue 12, items 8–16).
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { FAIL_TRIGGER } from '../../emulator';
+import { Commands } from '../../../src/constants';
+import type { ItemSnapshot } from '../../../src/batches/batchesTree';
+import type { SubmitOutcome } from '../../../src/batches/submit';
+import { batchItem, requestLine, useEmulator, waitFor, writeWorkspaceFile } from '../batchesFixture';
+
+const TIMING = { validatingMs: 200, inProgressMs: 1200, finalizingMs: 200, cancellingMs: 200 };
+
+describe('Batches: labels, ages, messages', function () {
+  this.timeout(120_000);
+  let session: Awaited<ReturnType<typeof useEmulator>>;
+
+  before(async () => {
+    session = await useEmulator({ timing: TIMING });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.dispose();
+  });
+
+  const submit = (uri: vscode.Uri, options: object = {}) =>
+    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
+  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+
+  /** Submits `name` with one good and one failing request and waits until it completed. */
+  async function completedWithFailure(name: string): Promise<string> {
+    const uri = await writeWorkspaceFile(name, [requestLine('good-1', 'hello'), requestLine('bad-1', `please ${FAIL_TRIGGER}`)]);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') throw new Error('not submitted');
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    return outcome.batchId;
+  }
+
+  it('names output and error files after their batch in the Files view, so a narrow side bar tells them apart', async () => {
+    const batchId = await completedWithFailure('labels.jsonl');
+    const stored = session.emulator.state.batch(batchId)!;
+    const listed = await waitFor('the output and error files', async () => {
+      await vscode.commands.executeCommand(Commands.refreshFiles);
+      const items = await files();
+      const output = items.find((i) => i.id === `file:${stored.outputFileId}`);
+      const error = items.find((i) => i.id === `file:${stored.errorFileId}`);
+      return output && error ? { output, error } : undefined;
+    });
+    assert.strictEqual(listed.output.label, 'output of labels.jsonl');
+    assert.strictEqual(listed.error.label, 'errors of labels.jsonl');
+    assert.notStrictEqual(listed.output.label.slice(0, 6), listed.error.label.slice(0, 6), 'they differ from the first word on');
+    assert.strictEqual(listed.output.icon, 'output');
+    assert.strictEqual(listed.error.icon, 'bracket-error');
+    assert.ok(listed.output.tooltip?.replace(/\\/g, '').includes(`batch_${batchId}_output.jsonl`), 'the service\'s file name is in the tooltip');
+    const input = (await files()).find((i) => i.id === `file:${stored.inputFileId}`);
+    assert.strictEqual(input?.label, 'labels.jsonl', 'an input file keeps its own name');
+  });
+});
