@@ -147,6 +147,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       items: await feature.tree.snapshot(),
       statusBar: feature.statusBar.text,
       polling: feature.poller.isActive,
+      agesRedrawn: feature.agesRedrawn,
       empty: feature.tree.emptyContext,
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../commands';
 import type { Batch } from '../core/api';
-import { batchDescription, batchLabel, completionMessage, ownerFromFileName, requestCounts, type FileOwner } from '../core/batches/format';
+import { ageRefreshDelayMs, batchDescription, batchLabel, completionMessage, ownerFromFileName, requestCounts, type FileOwner } from '../core/batches/format';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
@@ -68,16 +68,33 @@ export class BatchesFeature extends Disposable {
     this._register(vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)));
   }
 
-  /** While the view is visible, "5m ago" moves on once a minute, from memory, without requests. */
+  private ageRedraws = 0;
+  /** Redraws of the tree made only so the ages move on (for tests). */
+  get agesRedrawn(): number {
+    return this.ageRedraws;
+  }
+
+  /**
+   * While the view is visible, ages move on from memory, without requests: every 5 s while a batch is under a
+   * minute old ("42s ago"), else once a minute.
+   */
   private keepAgesCurrent(): void {
     let timer: NodeJS.Timeout | undefined;
-    const update = () => {
-      clearInterval(timer);
-      timer = this.view.visible ? setInterval(() => this.tree.redraw(), 60_000) : undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (!this.view.visible) return;
+      timer = setTimeout(() => {
+        this.ageRedraws++;
+        this.tree.redraw();
+        schedule();
+      }, ageRefreshDelayMs(this.model.all.map((b) => b.created_at)));
     };
-    this._register(this.view.onDidChangeVisibility(update));
-    this._register({ dispose: () => clearInterval(timer) });
-    update();
+    this._register(this.view.onDidChangeVisibility(schedule));
+    // Any change redraws the tree anyway; the next beat counts from there, at the pace the new list needs.
+    this._register(this.model.onDidChange(schedule));
+    this._register({ dispose: () => clearTimeout(timer) });
+    schedule();
   }
 
   /** The input file as far as known, without touching the disk (labels, messages). */

@@ -23,6 +23,15 @@ export function formatAge(seconds: number | null | undefined, nowMs = Date.now()
   return formatDate(seconds);
 }
 
+/**
+ * How long the ages of these batches (unix seconds) read the same, give or take: 5 s while one is under a
+ * minute old (`42s ago` counts in seconds), else a minute. The views redraw on this beat while visible.
+ */
+export function ageRefreshDelayMs(createdAt: readonly (number | null | undefined)[], nowMs = Date.now()): number {
+  const youngest = Math.min(...createdAt.map((s) => (s == null || !Number.isFinite(s) ? Infinity : nowMs / 1000 - s)));
+  return youngest < 60 ? 5_000 : 60_000;
+}
+
 /** `2025-01-03` (UTC), stable across machines. */
 export function formatDate(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds)) return 'unknown date';

@@ -5,7 +5,7 @@ import { FAIL_TRIGGER } from '../../emulator';
 import { Commands } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { SubmitOutcome } from '../../../src/batches/submit';
-import { batchItem, requestLine, useEmulator, waitFor, writeWorkspaceFile } from '../batchesFixture';
+import { batchItem, requestLine, snapshot, useEmulator, waitFor, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 1200, finalizingMs: 200, cancellingMs: 200 };
 
@@ -53,5 +53,19 @@ describe('Batches: labels, ages, messages', function () {
     assert.ok(listed.output.tooltip?.replace(/\\/g, '').includes(`batch_${batchId}_output.jsonl`), 'the service\'s file name is in the tooltip');
     const input = (await files()).find((i) => i.id === `file:${stored.inputFileId}`);
     assert.strictEqual(input?.label, 'labels.jsonl', 'an input file keeps its own name');
+  });
+
+  it('moves young ages on while the view is visible, redrawing from memory without a request', async () => {
+    const batchId = await completedWithFailure('ages.jsonl');
+    await vscode.commands.executeCommand('kluster.batches.focus');
+    await waitFor('the view to be visible and idle', async () => !(await snapshot()).polling);
+    const before = await snapshot();
+    // The Files view, shown beside, may still load the files the batch made; the Batches view must ask nothing.
+    const batchCalls = () => session.emulator.state.requests.filter((r) => r.path.startsWith('/v1/batches')).map((r) => `${r.method} ${r.path}`);
+    const requests = batchCalls().length;
+    // Under a minute old: the ages count seconds, so the tree is redrawn within about 5 s, not a minute.
+    await waitFor('a redraw for the ages', async () => (await snapshot()).agesRedrawn > before.agesRedrawn, 8_000);
+    assert.deepStrictEqual(batchCalls().slice(requests), [], 'no request was made for it');
+    assert.match((await batchItem(batchId))!.description!, / · (\d+s ago|just now)$/);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { BatchSchema, type Batch } from '../../../src/core/api/schemas';
 import {
+  ageRefreshDelayMs,
   batchDescription,
   batchLabel,
   batchTooltip,
@@ -37,6 +38,13 @@ describe('batch formatting', () => {
     assert.strictEqual(formatAge(NOW - 2 * 86_400, NOW_MS), '2d ago');
     assert.strictEqual(formatAge(NOW - 60 * 86_400, NOW_MS), '2024-11-11');
     assert.strictEqual(formatAge(undefined, NOW_MS), 'unknown age');
+  });
+
+  it('redraws ages every 5 s while a batch is under a minute old, else once a minute', () => {
+    assert.strictEqual(ageRefreshDelayMs([NOW - 3600, NOW - 30], NOW_MS), 5_000);
+    assert.strictEqual(ageRefreshDelayMs([NOW - 3600, NOW - 61], NOW_MS), 60_000);
+    assert.strictEqual(ageRefreshDelayMs([], NOW_MS), 60_000);
+    assert.strictEqual(ageRefreshDelayMs([null, undefined], NOW_MS), 60_000);
   });
 
   it('formats sizes in powers of 1024', () => {
