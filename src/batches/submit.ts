@@ -5,7 +5,7 @@ import { showApiError } from '../api/showError';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { plural } from '../core/batches/format';
 import { stampOf } from '../core/batches/inputStamp';
-import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
+import { inspectBatchFile, modelRows, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
 import { Codes } from '../core/jsonl';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { Commands } from '../constants';
@@ -81,21 +81,27 @@ async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm
 
 async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
   const warnings = summary.warnings ? ` · ${plural(summary.warnings, 'warning')}` : '';
-  const items = COMPLETION_WINDOWS.map((window) => ({
+  type Row = vscode.QuickPickItem & { window?: CompletionWindow };
+  const windows: Row[] = COMPLETION_WINDOWS.map((window) => ({
     label: window,
     description: `${WINDOW_LABELS[window]}${window === fallback ? ' (default)' : ''}`,
     window,
   }));
+  // The models as rows of their own under the windows: in the placeholder a line of long names was cut off.
+  const models: Row[] = modelRows(summary).map((row) => ({ ...row, iconPath: new vscode.ThemeIcon('symbol-constant') }));
+  const items: Row[] = [...windows, { label: 'Models in this file', kind: vscode.QuickPickItemKind.Separator }, ...models];
   const picked = await new Promise<CompletionWindow | undefined>((resolve) => {
-    const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();
+    const quickPick = vscode.window.createQuickPick<Row>();
     quickPick.title = `Submit ${name}: ${summaryHeadline(summary)}${warnings}`;
-    quickPick.placeholder = `Models: ${modelsLine(summary)}. Pick a completion window to submit, or Escape to cancel.`;
+    quickPick.placeholder = 'Pick a completion window to submit, or Escape to cancel.';
     quickPick.items = items;
-    quickPick.activeItems = items.filter((i) => i.window === fallback);
+    quickPick.activeItems = windows.filter((i) => i.window === fallback);
     quickPick.ignoreFocusOut = true;
     let chosen: CompletionWindow | undefined;
     quickPick.onDidAccept(() => {
-      chosen = quickPick.selectedItems[0]?.window ?? quickPick.activeItems[0]?.window;
+      const window = (quickPick.selectedItems[0] ?? quickPick.activeItems[0])?.window;
+      if (!window) return; // a model row is there to read, not to pick
+      chosen = window;
       quickPick.hide();
     });
     quickPick.onDidHide(() => {

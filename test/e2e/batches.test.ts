@@ -54,6 +54,14 @@ describe('E2E: batches tree and results beside', function () {
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.filter({ hasText: '5 requests · 1 model' }).waitFor({ timeout: 30_000 });
     assert.match(await title.innerText(), /Submit requests\.jsonl: 5 requests · 1 model · ~\d+ input tokens/);
+    // The models are rows of their own, their full names readable (a placeholder cut them off).
+    const modelRow = page.locator('.quick-input-list .monaco-list-row', { hasText: TEST_MODEL }).filter({ hasText: '5 requests' });
+    await modelRow.waitFor({ timeout: 15_000 });
+    const name = modelRow.locator('.label-name').first();
+    assert.strictEqual(await name.innerText(), TEST_MODEL);
+    assert.ok(await name.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the model name is not cut off');
+    assert.ok(!(await page.locator('.quick-input-widget input').getAttribute('placeholder'))?.includes('Models'), 'not in the placeholder');
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-submit-confirm')).size > 20_000);
     await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
     const created = await waitUntil('the submitted batch in the emulator', () => emulator.state.batches.list().find((b) => !before.has(b.id)), 30_000);
     submittedId = created.id;
