@@ -148,6 +148,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       statusBar: feature.statusBar.text,
       polling: feature.poller.isActive,
       agesRedrawn: feature.agesRedrawn,
+      blockedNotice: feature.blocked.text,
       empty: feature.tree.emptyContext,
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),

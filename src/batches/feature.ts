@@ -13,6 +13,7 @@ import { BatchesModel } from './batchesModel';
 import { BatchesTreeProvider } from './batchesTree';
 import { batchCommands } from './commands';
 import { BatchPoller } from './poller';
+import { SubmitBlockedNotice } from './blockedNotice';
 import { BatchStatusBar } from './statusBar';
 
 const WITH_RESULTS = new Set(['completed', 'expired', 'cancelled']);
@@ -25,6 +26,8 @@ export class BatchesFeature extends Disposable {
   readonly poller: BatchPoller;
   readonly statusBar: BatchStatusBar;
   readonly view: vscode.TreeView<BatchNode>;
+  /** Why the last submit of a file was blocked, until that is stale. */
+  readonly blocked = this._register(new SubmitBlockedNotice());
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 

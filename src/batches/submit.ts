@@ -47,25 +47,28 @@ async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> 
   return document.save();
 }
 
-/** An error message whose **Show Problems** button opens the Problems view, where the file's findings are. */
-function showErrorWithProblems(message: string): void {
-  void vscode.window.showErrorMessage(message, 'Show Problems').then((pick) => {
-    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-  });
+/**
+ * Says why the file was not submitted where it goes away once stale (the notice in the status bar; a toast stayed
+ * up after the file was fixed), and shows the Problems view, where the file's findings are.
+ */
+async function showBlocked(feature: BatchesFeature, uri: vscode.Uri, what: string, message: string, confirm: boolean): Promise<void> {
+  feature.blocked.show(uri, what, message);
+  if (confirm) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
-async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportInvalid(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
   const first = summary.validation.diagnostics.find((d) => d.severity === 'error');
   const name = path.basename(uri.fsPath);
   const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
   const message = `${name} has ${plural(summary.errors, 'error')}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
   // Opening the file lets the validator put its diagnostics into the Problems view.
-  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm });
-  showErrorWithProblems(message);
+  const selection = first && new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
+  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
+  await showBlocked(feature, uri, plural(summary.errors, 'error'), message, confirm);
   return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
 }
 
-async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportRefused(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
   const first = summary.refused[0]!;
   const message = `${path.basename(uri.fsPath)} was not submitted: kluster.ai would refuse it. ${first.message}`;
   // The free-tier warning is in Problems once the file is open; a file over 100 MB is too large for the editor to help.
@@ -74,7 +77,7 @@ async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm
   } else {
     const selection = new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
     await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
-    showErrorWithProblems(message);
+    await showBlocked(feature, uri, 'kluster.ai would refuse it', message, confirm);
   }
   return { status: 'refused', code: first.code, line: first.line + 1, message };
 }
@@ -157,14 +160,14 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
       inspectBatchFile(uri.fsPath, c.validation.options),
     );
-    if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
+    if (summary.errors > 0) return reportInvalid(feature, uri, summary, confirm);
     if (summary.validation.kind !== 'batch') {
       const what = summary.validation.kind === 'empty' ? 'is empty' : `holds ${summary.validation.kind === 'results' ? 'batch results' : summary.validation.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
       const message = `${name} ${what}; a batch file has one {"custom_id", "method", "url", "body"} request per line.`;
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }
-    if (summary.refused.length > 0) return reportRefused(uri, summary, confirm);
+    if (summary.refused.length > 0) return reportRefused(feature, uri, summary, confirm);
 
     const fallback = options.completionWindow ?? c.config.completionWindow;
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
@@ -187,6 +190,7 @@ export async function submitBatch(c: Container, feature: BatchesFeature, arg: un
     }
     await feature.links.set(batch.id, uri, stamp);
     feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
+    feature.blocked.clear(uri);
     feature.added(batch);
     c.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${plural(summary.requests, 'request')})`);
     void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${plural(summary.requests, 'request')}, ${window} window).`);

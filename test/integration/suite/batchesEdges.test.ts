@@ -68,4 +68,29 @@ describe('Batches: labels, ages, messages', function () {
     assert.deepStrictEqual(batchCalls().slice(requests), [], 'no request was made for it');
     assert.match((await batchItem(batchId))!.description!, / · (\d+s ago|just now)$/);
   });
+
+  it('says why a submit was blocked until the file is edited or submitted, never after', async () => {
+    const broken = [requestLine('x-1', 'fine'), '{"custom_id": "x-2", "method": "POST"', '{"custom_id": "x-3"', requestLine('x-1', 'again')];
+    const uri = await writeWorkspaceFile('blocked.jsonl', broken);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'invalid', JSON.stringify(outcome));
+    assert.match((await snapshot()).blockedNotice ?? '', /^\$\(error\) blocked\.jsonl: 3 errors, not submitted$/);
+
+    // Fixing the file in the editor: the count is stale, so the notice goes.
+    const editor = await vscode.window.showTextDocument(uri);
+    const fixed = [requestLine('x-1', 'fine'), requestLine('x-2', 'two'), requestLine('x-3', 'three')].join('\n') + '\n';
+    const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    assert.ok(await editor.edit((edit) => edit.replace(whole, fixed)));
+    await waitFor('the notice to go after the edit', async () => (await snapshot()).blockedNotice === undefined, 5_000);
+
+    // Blocked again, then saved fixed and submitted: nothing about the old errors is left.
+    assert.ok(await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), broken.join('\n') + '\n')));
+    await editor.document.save();
+    assert.strictEqual((await submit(uri)).status, 'invalid');
+    assert.ok((await snapshot()).blockedNotice, 'shown again');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await writeWorkspaceFile('blocked.jsonl', fixed.trim().split('\n'));
+    assert.strictEqual((await submit(uri)).status, 'submitted');
+    assert.strictEqual((await snapshot()).blockedNotice, undefined);
+  });
 });
