@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import type { CommandFactories } from '../commands';
-import { formatSize } from '../core/batches/format';
+import { downloadedMessage, formatSize } from '../core/batches/format';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
@@ -97,8 +97,17 @@ async function downloadFile(c: Container, arg: unknown, options: DownloadOptions
       },
     );
     c.log.info('files', `downloaded ${id} to ${target.fsPath}`);
-    void vscode.window.showInformationMessage(`Downloaded ${name} to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((pick) => {
+    const folder = path.dirname(target.fsPath);
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(target);
+    const inWorkspace = workspaceFolder !== undefined;
+    // `my-ws/data` inside the workspace (`my-ws` for its root), else the folder's full path.
+    const relative = workspaceFolder && path.relative(workspaceFolder.uri.fsPath, folder);
+    const where = workspaceFolder ? [workspaceFolder.name, relative].filter(Boolean).join('/') : folder;
+    const message = downloadedMessage(name, file.bytes, where, path.basename(target.fsPath));
+    void vscode.window.showInformationMessage(message, 'Open', 'Reveal').then((pick) => {
       if (pick === 'Open') void vscode.window.showTextDocument(target);
+      // Inside the workspace: in the Explorer; outside it, in the system's file manager.
+      if (pick === 'Reveal') void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', target);
     });
     return target.fsPath;
   } catch (error) {

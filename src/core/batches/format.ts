@@ -274,6 +274,15 @@ export function completionMessage(batch: Batch, label: string): string {
   return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
 }
 
+/**
+ * Where a download went: `Downloaded out.jsonl (2 KB) to my-ws/data.`, plus ` as renamed.jsonl` when saved under
+ * another name. `folder` is the destination's folder as the person knows it (workspace-relative, else absolute).
+ */
+export function downloadedMessage(remoteName: string, bytes: number | null | undefined, folder: string, savedAs: string): string {
+  const size = bytes != null ? ` (${formatSize(bytes)})` : '';
+  return `Downloaded ${remoteName}${size} to ${folder}${savedAs === remoteName ? '' : ` as ${savedAs}`}.`;
+}
+
 /** `requests.jsonl` → `requests.results.jsonl`, in the same folder; other names get the suffix appended. */
 export function resultsPathFor(input: string): string {
   const ext = path.extname(input);

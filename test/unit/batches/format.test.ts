@@ -8,6 +8,7 @@ import {
   completionMessage,
   batchIcon,
   describeBatchError,
+  downloadedMessage,
   fileDescription,
   fileLabel,
   formatAge,
@@ -164,6 +165,12 @@ describe('batch formatting', () => {
     assert.strictEqual(fileLabel(output), 'output of batch b_9f3', 'the batch is not loaded: its id from the name');
     assert.strictEqual(fileLabel({ id: 'file_3', filename: 'my_requests.jsonl', purpose: 'batch' }), 'my_requests.jsonl');
     assert.strictEqual(fileLabel({ id: 'file_4', filename: null }), 'file_4');
+  });
+
+  it('says where a download went, and under which name when it differs', () => {
+    assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws', 'out.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws.');
+    assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws/data', 'mine.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws/data as mine.jsonl.');
+    assert.strictEqual(downloadedMessage('out.jsonl', null, '/tmp/x', 'out.jsonl'), 'Downloaded out.jsonl to /tmp/x.');
   });
 
   it('names the results file beside the input and sums up the join', () => {
