@@ -5,6 +5,7 @@ import { describeBatchError, isTerminal, statusText } from '../core/batches/form
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
+import { failureDiagnostics, loadFailures, pickFailure } from './failedRequests';
 import { batchIdOf, openResultsBeside, type ResultsOptions } from './results';
 import { submitBatch, type SubmitOptions } from './submit';
 
@@ -37,8 +38,16 @@ async function cancelBatch(c: Container, feature: BatchesFeature, arg: unknown, 
   }
 }
 
-/** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
-async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unknown): Promise<string> {
+export interface ShowErrorsOptions {
+  /** false: no quick pick of the failed requests (scripts, tests). Default true. */
+  readonly pick?: boolean;
+}
+
+/**
+ * Puts errors.data on the input file as problems; else each failed request on its input line (and in a quick
+ * pick); else opens the error file (the input is not here), else reveals the batch.
+ */
+async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unknown, options: ShowErrorsOptions = {}): Promise<string> {
   const id = batchIdOf(arg);
   if (!id) return 'none';
   try {
@@ -58,6 +67,21 @@ async function showBatchErrors(c: Container, feature: BatchesFeature, arg: unkno
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return 'problems';
+    }
+    if (batch.error_file_id && input) {
+      const label = feature.labelOf(id);
+      const failures = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the errors of ${label}` }, async () =>
+        loadFailures(await c.clients.get(), batch, input),
+      );
+      if (failures.length) {
+        const document = await vscode.workspace.openTextDocument(input);
+        feature.diagnostics.set(input, failureDiagnostics(document, batch, label, failures));
+        const first = document.lineAt(failures[0]!.inputLine - 1).range;
+        await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Selection(first.start, first.end) });
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        if (options.pick !== false) await pickFailure(document, label, failures);
+        return 'requests';
+      }
     }
     if (batch.error_file_id) {
       await vscode.commands.executeCommand(Commands.openRemoteFile, batch.error_file_id);
@@ -115,7 +139,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
     [Commands.submitBatch]: (c) => (arg?: unknown, options?: SubmitOptions) => submitBatch(c, feature, arg, options),
     [Commands.openResults]: (c) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(c, feature, arg, options),
     [Commands.cancelBatch]: (c) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(c, feature, arg, options),
-    [Commands.showBatchErrors]: (c) => (arg?: unknown) => showBatchErrors(c, feature, arg),
+    [Commands.showBatchErrors]: (c) => (arg?: unknown, options?: ShowErrorsOptions) => showBatchErrors(c, feature, arg, options),
     [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
     [Commands.revealInputFile]: (c) => (arg?: unknown) => revealInputFile(c, feature, arg),
     [Commands.copyBatchId]: () => async (arg?: unknown) => {

@@ -83,7 +83,7 @@ describe('E2E: batches tree and results beside', function () {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       // The web workbench saves after a delay by default; off, so an edit stays unsaved until submitted.
       settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '24h', 'files.autoSave': 'off' },
-      files: { 'requests.jsonl': REQUESTS, 'product-reviews.jsonl': REQUESTS, 'broken-upstream.jsonl': BROKEN },
+      files: { 'requests.jsonl': REQUESTS, 'product-reviews.jsonl': REQUESTS, 'broken-upstream.jsonl': BROKEN, 'has-failures.jsonl': WITH_FAILURE },
     });
   });
   after(async () => {
@@ -330,7 +330,7 @@ describe('E2E: batches tree and results beside', function () {
     for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
   });
 
-  it('offers Show Errors when a batch ends with failed requests, and opens its error file', async () => {
+  it('offers Show Errors when a batch ends with failed requests, and puts each failure on its input line', async () => {
     const { page } = workbench;
     // Seeded by the cancel test so that it finishes meanwhile; seeded here when this test runs on its own.
     if (!seededBatch('has-failures.jsonl')) {
@@ -349,10 +349,22 @@ describe('E2E: batches tree and results beside', function () {
     assert.ok(fs.statSync(await workbench.screenshot('e2e-batches-partial-failure')).size > 20_000);
     assert.strictEqual(await toast.locator('.monaco-button', { hasText: 'Open Results' }).count(), 1);
     await toast.locator('.monaco-button', { hasText: 'Show Errors' }).click();
-    await page.locator('.tab', { hasText: /error/ }).first().waitFor({ timeout: 30_000 });
-    await page.locator('.monaco-editor .view-lines', { hasText: 'mixed-3' }).first().waitFor({ timeout: 15_000 });
-    const shot = await workbench.screenshot('e2e-show-errors');
-    assert.ok(fs.statSync(shot).size > 20_000);
+    // A quick pick lists the failed requests with the service's message...
+    const failure = page.locator('.quick-input-list .monaco-list-row', { hasText: 'mixed-3' });
+    await failure.waitFor({ timeout: 30_000 });
+    assert.match(await failure.innerText(), /line 3[\s\S]*The model failed while processing this request/);
+    assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /1 failed request in batch has-failures\.jsonl/);
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-failed-requests-pick')).size > 20_000);
+    await workbench.pickRow(failure);
+    // ...and each is a problem on its own input line, there in the editor and in the Problems view.
+    await page.locator('.tab.active', { hasText: 'has-failures.jsonl' }).waitFor({ timeout: 15_000 });
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Request mixed-3 failed in batch has-failures.jsonl' });
+    await problem.first().waitFor({ timeout: 15_000 });
+    assert.match(await problem.first().innerText(), /kluster\.ai[\s\S]*\[Ln 3, Col 1\]/);
+    const squiggle = page.locator('.monaco-editor .squiggly-error');
+    await squiggle.first().waitFor({ timeout: 15_000 });
+    await page.mouse.move(0, 0);
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-failed-requests-diagnostics')).size > 20_000);
   });
 
   it('asks to save unsaved edits before submitting, and submits what was saved', async () => {

@@ -1,11 +1,12 @@
 // The rough edges of the Batches and Files views a demanding user hit (issue 12, items 8–16).
 import * as assert from 'assert';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { FAIL_TRIGGER } from '../../emulator';
 import { Commands } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { SubmitOutcome } from '../../../src/batches/submit';
-import { batchItem, requestLine, snapshot, useEmulator, waitFor, writeWorkspaceFile } from '../batchesFixture';
+import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 1200, finalizingMs: 200, cancellingMs: 200 };
 
@@ -92,5 +93,39 @@ describe('Batches: labels, ages, messages', function () {
     await writeWorkspaceFile('blocked.jsonl', fixed.trim().split('\n'));
     assert.strictEqual((await submit(uri)).status, 'submitted');
     assert.strictEqual((await snapshot()).blockedNotice, undefined);
+  });
+
+  it('puts each failed request on its input line as a problem with the service\'s message, until the file is edited or submitted', async () => {
+    const batchId = await completedWithFailure('mapped.jsonl');
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'mapped.jsonl'));
+    const shown = await vscode.commands.executeCommand<string>(Commands.showBatchErrors, batchId, { pick: false });
+    assert.strictEqual(shown, 'requests');
+    const failed = () => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'kluster.requestFailed');
+    const [problem, ...others] = failed();
+    assert.ok(problem, 'a problem for the failed request');
+    assert.deepStrictEqual(others, [], 'only the failed request; good-1 succeeded');
+    assert.strictEqual(problem.source, 'kluster.ai');
+    assert.strictEqual(problem.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(problem.range.start.line, 1, 'on line 2, where bad-1 is');
+    assert.strictEqual(problem.range.start.character, 0);
+    assert.match(problem.message, /^Request bad-1 failed in batch mapped\.jsonl: The model failed while processing this request .*\(server_error\)$/);
+    const related = problem.relatedInformation?.[0];
+    assert.strictEqual(related?.location.uri.scheme, 'kluster-file', 'related information opens the error file');
+    assert.strictEqual(related?.location.uri.path.split('/')[1], session.emulator.state.batch(batchId)!.errorFileId);
+    assert.strictEqual(related?.location.range.start.line, 0);
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(editor.document.uri.fsPath, uri.fsPath, 'the input file is shown');
+    assert.strictEqual(editor.selection.start.line, 1, 'at the first failed request');
+
+    // Edited: the line numbers may no longer hold.
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), ' ')));
+    await waitFor('the problems to go after the edit', () => failed().length === 0, 5_000);
+
+    // Shown again, then submitted again: the old batch's failures no longer apply.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.strictEqual(await vscode.commands.executeCommand<string>(Commands.showBatchErrors, batchId, { pick: false }), 'requests');
+    assert.strictEqual(failed().length, 1);
+    assert.strictEqual((await submit(uri)).status, 'submitted');
+    assert.deepStrictEqual(failed(), []);
   });
 });
