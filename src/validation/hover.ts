@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { plural } from '../core/batches/format';
 import { summarizeLine } from '../core/jsonl';
+import { codeSpan } from '../core/util/markdown';
 import type { DocumentSession } from './documentSession';
 
 /** Hovering a request line shows what it asks: model, message count and an estimate of its prompt tokens. */
@@ -15,7 +16,7 @@ export class RequestLineHover implements vscode.HoverProvider {
     if (!summary) return undefined;
     const parts = [
       summary.customId !== undefined ? `**${escape(summary.customId)}**` : undefined,
-      summary.model !== undefined ? `model \`${escape(summary.model)}\`` : 'no model',
+      summary.model !== undefined ? `model ${codeSpan(summary.model)}` : 'no model',
       plural(summary.messageCount, 'message'),
       summary.imageCount > 0 ? plural(summary.imageCount, 'image') : undefined,
       `≈ ${plural(summary.estimatedTokens, 'prompt token')}`,
