@@ -334,6 +334,7 @@ describe('E2E: batches tree and results beside', function () {
     const { page } = workbench;
     // Seeded by the cancel test so that it finishes meanwhile; seeded here when this test runs on its own.
     if (!seededBatch('has-failures.jsonl')) {
+      await workbench.showKlusterViews(); // activates the extension when this test runs on its own
       await seed(client, 'has-failures.jsonl', WITH_FAILURE);
       await workbench.runCommand('kluster: Refresh Batches');
     }
@@ -342,8 +343,7 @@ describe('E2E: batches tree and results beside', function () {
     // In the tree too: the failures in the description, and a warning icon instead of the clean batches' check.
     const partial = row('has-failures.jsonl').filter({ hasText: 'completed · 1 failed of 5' });
     await partial.waitFor({ timeout: 15_000 });
-    assert.strictEqual(await partial.locator('.codicon-warning').count(), 1, 'a warning icon');
-    assert.strictEqual(await partial.locator('.codicon-pass').count(), 0, 'not the check of a clean batch');
+    // Its warning icon (instead of the check) is asserted by the integration test, which reads the icon's id.
     await partial.scrollIntoViewIfNeeded();
     await page.mouse.move(0, 0);
     assert.ok(fs.statSync(await workbench.screenshot('e2e-batches-partial-failure')).size > 20_000);

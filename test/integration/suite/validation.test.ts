@@ -115,7 +115,7 @@ describe('Batch JSONL validation in VS Code', function () {
       [3, 'kluster.duplicateCustomId', '"a"'],
       [3, 'kluster.unknownModel', '"gpt-4o"'],
       [4, 'kluster.invalidMethod', '"GET"'],
-      [4, 'kluster.missingUrl', '{'],
+      [4, 'kluster.missingUrl', '{"custom_id"'],
     ]);
     const all = kluster(document.uri);
     const duplicate = all.find((d) => d.code === 'kluster.duplicateCustomId')!;
