@@ -5,12 +5,12 @@ import * as vscode from 'vscode';
 import type { Batch, BatchError } from '../core/api';
 import {
   batchDescription,
+  batchIcon,
   batchLabel,
   batchTooltip,
   describeBatchError,
   formatCount,
   requestCounts,
-  statusIcon,
 } from '../core/batches/displayText';
 import { Commands } from '../constants';
 import { messageItem, type MessageNode } from '../views/messageNode';
@@ -34,8 +34,8 @@ export interface ItemContext {
 
 const ROLE_LABELS: Record<FileRole, string> = { input: 'Input file', output: 'Output file', error: 'Error file' };
 
-function themeIcon(status: string): vscode.ThemeIcon {
-  const icon = statusIcon(status);
+function themeIcon(batch: Batch): vscode.ThemeIcon {
+  const icon = batchIcon(batch);
   return new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
 }
 
@@ -58,7 +58,7 @@ export function batchItem(batch: Batch, ctx: ItemContext): vscode.TreeItem {
   const item = new vscode.TreeItem(batchLabel(batch, local && path.posix.basename(local.path)), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `batch:${batch.id}`;
   item.description = batchDescription(batch);
-  item.iconPath = themeIcon(batch.status);
+  item.iconPath = themeIcon(batch);
   const tooltip = new vscode.MarkdownString(batchTooltip(batch, local?.fsPath));
   tooltip.supportHtml = false;
   item.tooltip = tooltip;

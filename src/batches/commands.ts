@@ -7,6 +7,7 @@ import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
 import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
+import { failureDiagnostics, loadFailures, pickFailure } from './failedRequests';
 import { openResultsBeside, type ResultsOptions } from './results';
 import { submitBatch, type SubmitOptions } from './submit';
 
@@ -17,7 +18,7 @@ async function batchOf(container: Container, feature: BatchesFeature, id: string
 /** `requested`: the service took the request; `batchStatus` is what it answered (usually `cancelling`). */
 export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly batchStatus: string }>;
 /** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
-export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'errorFile' | 'tree' | 'none' }>;
+export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'requests' | 'errorFile' | 'tree' | 'none' }>;
 
 async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<CancelOutcome> {
   const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
@@ -44,8 +45,16 @@ async function cancelBatch(container: Container, feature: BatchesFeature, arg: u
   }
 }
 
-/** Puts errors.data on the input file as problems, else opens the error file, else reveals the batch. */
-async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown): Promise<ErrorsOutcome> {
+export interface ShowErrorsOptions {
+  /** false: no quick pick of the failed requests (scripts, tests). Default true. */
+  readonly pick?: boolean;
+}
+
+/**
+ * Puts errors.data on the input file as problems; else each failed request on its input line (and in a quick
+ * pick); else opens the error file (the input is not here), else reveals the batch.
+ */
+async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown, options: ShowErrorsOptions = {}): Promise<ErrorsOutcome> {
   const id = batchIdOf(arg);
   if (!id) return { status: 'none' };
   try {
@@ -65,6 +74,21 @@ async function showBatchErrors(container: Container, feature: BatchesFeature, ar
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return { status: 'problems' };
+    }
+    if (batch.error_file_id && input) {
+      const label = feature.labelOf(id);
+      const failures = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the errors of ${label}` }, async () =>
+        loadFailures(await container.clients.get(), batch, input),
+      );
+      if (failures.length) {
+        const document = await vscode.workspace.openTextDocument(input);
+        feature.diagnostics.set(input, failureDiagnostics(document, batch, label, failures));
+        const first = document.lineAt(failures[0]!.inputLine - 1).range;
+        await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Selection(first.start, first.end) });
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        if (options.pick !== false) await pickFailure(document, label, failures);
+        return { status: 'requests' };
+      }
     }
     if (batch.error_file_id) {
       await vscode.commands.executeCommand(Commands.openRemoteFile, batch.error_file_id);
@@ -122,7 +146,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
     [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
     [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
     [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(container, feature, arg, options),
-    [Commands.showBatchErrors]: (container) => (arg?: unknown) => showBatchErrors(container, feature, arg),
+    [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) => showBatchErrors(container, feature, arg, options),
     [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
     [Commands.revealInputFile]: (container) => (arg?: unknown) => revealInputFile(container, feature, arg),
     [Commands.copyBatchId]: () => async (arg?: unknown) => {
@@ -154,6 +178,8 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       items: await feature.tree.snapshot(),
       statusBar: feature.statusBar.text,
       polling: feature.poller.isActive,
+      agesRedrawn: feature.agesRedrawn,
+      blockedNotice: feature.blocked.text,
       empty: getContext(ContextKeys.batchesEmpty),
       inputFiles: Object.fromEntries(feature.model.all.map((b) => [b.id, feature.inputFile(b)?.fsPath ?? null])),
     }),

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch } from '../core/api';
-import { batchDescription, batchLabel, completionMessage, requestCounts } from '../core/batches/displayText';
+import { ageRefreshDelayMs, batchDescription, batchLabel, completionMessage, ownerFromFileName, requestCounts, type FileOwner } from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
@@ -13,6 +13,7 @@ import { BatchesModel } from './batchesModel';
 import { BatchesTreeProvider } from './batchesTree';
 import { batchCommands } from './commands';
 import { BatchPoller } from './poller';
+import { SubmitBlockedNotice } from './blockedNotice';
 import { BatchStatusBar } from './statusBar';
 
 /** The Batches view with its poller, status-bar item, notifications and commands. */
@@ -24,6 +25,8 @@ export class BatchesFeature extends Disposable {
   readonly statusBar: BatchStatusBar;
   readonly view: vscode.TreeView<BatchNode>;
   readonly commands: CommandFactories = batchCommands(this);
+  /** Why the last submit of a file was blocked, until that is stale. */
+  readonly blocked = this._register(new SubmitBlockedNotice());
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
 
@@ -51,6 +54,7 @@ export class BatchesFeature extends Disposable {
         void this.notifyFinished(batch);
       }),
     );
+    this._register(files.tree.useOwners((file) => this.ownerOf(file.id, file.filename), this.model.onDidChange));
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
   }
@@ -65,16 +69,33 @@ export class BatchesFeature extends Disposable {
     this._register(vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)));
   }
 
-  /** While the view is visible, "5m ago" moves on once a minute, from memory, without requests. */
+  private ageRedraws = 0;
+  /** Redraws of the tree made only so the ages move on (for tests). */
+  get agesRedrawn(): number {
+    return this.ageRedraws;
+  }
+
+  /**
+   * While the view is visible, ages move on from memory, without requests: every 5 s while a batch is under a
+   * minute old ("42s ago"), else once a minute.
+   */
   private keepAgesCurrent(): void {
     let timer: NodeJS.Timeout | undefined;
-    const update = () => {
-      clearInterval(timer);
-      timer = this.view.visible ? setInterval(() => this.tree.redraw(), 60_000) : undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (!this.view.visible) return;
+      timer = setTimeout(() => {
+        this.ageRedraws++;
+        this.tree.redraw();
+        schedule();
+      }, ageRefreshDelayMs(this.model.all.map((b) => b.created_at)));
     };
-    this._register(this.view.onDidChangeVisibility(update));
-    this._register({ dispose: () => clearInterval(timer) });
-    update();
+    this._register(this.view.onDidChangeVisibility(schedule));
+    // Any change redraws the tree anyway; the next beat counts from there, at the pace the new list needs.
+    this._register(this.model.onDidChange(schedule));
+    this._register({ dispose: () => clearTimeout(timer) });
+    schedule();
   }
 
   /** The input file as far as known, without touching the disk (labels, messages). */
@@ -85,6 +106,16 @@ export class BatchesFeature extends Disposable {
   /** The input file that is actually there, trying every workspace folder the metadata may mean. */
   locateInputFile(batch: Batch): Promise<vscode.Uri | undefined> {
     return this.links.locate(batch);
+  }
+
+  /** The batch whose output or error file this is, when it is loaded: by file id, else by the service's file name. */
+  private ownerOf(fileId: string, filename: string | null | undefined): FileOwner | undefined {
+    for (const batch of this.model.all) {
+      if (batch.output_file_id === fileId) return { role: 'output', batchLabel: this.labelOf(batch.id) };
+      if (batch.error_file_id === fileId) return { role: 'error', batchLabel: this.labelOf(batch.id) };
+    }
+    const named = ownerFromFileName(filename);
+    return named && this.model.get(named.batchId) ? { role: named.role, batchLabel: this.labelOf(named.batchId) } : undefined;
   }
 
   labelOf(batchId: string): string {

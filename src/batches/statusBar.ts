@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { batchDescription, progressOf, requestCounts } from '../core/batches/displayText';
+import { batchDescription, formatCount, progressOf, runningSummary } from '../core/batches/displayText';
 import { Views } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { BatchesModel } from './batchesModel';
@@ -33,24 +33,18 @@ export class BatchStatusBar extends Disposable {
       this.shown = false;
       return;
     }
-    let done = 0;
-    let total = 0;
-    for (const batch of running) {
-      const counts = requestCounts(batch);
-      done += counts.completed + counts.failed;
-      total += counts.total;
-    }
-    const percent = total > 0 ? ` · ${Math.floor((done / total) * 100)}%` : '';
-    const what = running.length === 1 ? this.labelOf(running[0]!.id) : `${running.length} batches`;
-    this.item.text = `$(sync~spin) ${what}${percent}`;
-    const tooltip = new vscode.MarkdownString(`**kluster.ai: ${running.length} running**\n\n`);
+    const summary = runningSummary(running, (batch) => this.labelOf(batch.id));
+    this.item.text = `$(sync~spin) ${summary.text}`;
+    // A failure while the batch still runs is worth a glance: the warning colours, as VS Code's own items use.
+    this.item.backgroundColor = summary.failed > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const tooltip = new vscode.MarkdownString(`**kluster.ai: ${formatCount(running.length)} running**\n\n`);
     for (const batch of running) {
       const progress = progressOf(batch);
       tooltip.appendText(`${this.labelOf(batch.id)}: ${batchDescription(batch)}${progress !== undefined ? ` (${Math.floor(progress * 100)}%)` : ''}`);
       tooltip.appendMarkdown('\n\n');
     }
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length} batches running${percent.replace(' · ', ', ')}` };
+    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length === 1 ? '1 batch' : `${formatCount(running.length)} batches`} running, ${summary.text.replace(/ · /g, ', ')}` };
     this.item.show();
     this.shown = true;
   }

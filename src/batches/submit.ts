@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
+import { plural } from '../core/batches/displayText';
 import { stampOf } from '../core/batches/inputStamp';
-import { inspectBatchFile, modelsLine, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
+import { inspectBatchFile, modelRows, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
 import { Codes } from '../core/jsonl';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { Commands } from '../constants';
@@ -41,25 +42,28 @@ async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> 
   return document.save();
 }
 
-/** An error message whose **Show Problems** button opens the Problems view, where the file's findings are. */
-function showErrorWithProblems(message: string): void {
-  void vscode.window.showErrorMessage(message, 'Show Problems').then((pick) => {
-    if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-  });
+/**
+ * Says why the file was not submitted where it goes away once stale (the notice in the status bar; a toast stayed
+ * up after the file was fixed), and shows the Problems view, where the file's findings are.
+ */
+async function showBlocked(feature: BatchesFeature, uri: vscode.Uri, what: string, message: string, confirm: boolean): Promise<void> {
+  feature.blocked.show(uri, what, message);
+  if (confirm) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
-async function reportInvalid(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportInvalid(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
   const first = summary.firstError;
   const name = path.basename(uri.fsPath);
   const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
-  const message = `${name} has ${summary.errors} error${summary.errors === 1 ? '' : 's'}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
+  const message = `${name} has ${plural(summary.errors, 'error')}; nothing was submitted. Fix ${summary.errors === 1 ? 'it' : 'them'} first.${firstText}`;
   // Opening the file lets the validator put its diagnostics into the Problems view.
-  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm });
-  showErrorWithProblems(message);
+  const selection = first && new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
+  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
+  await showBlocked(feature, uri, plural(summary.errors, 'error'), message, confirm);
   return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
 }
 
-async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportRefused(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
   const first = summary.refused[0]!;
   const message = `${path.basename(uri.fsPath)} was not submitted: kluster.ai would refuse it. ${first.message}`;
   // The free-tier warning is in Problems once the file is open; a file over 100 MB is too large for the editor to help.
@@ -68,28 +72,34 @@ async function reportRefused(uri: vscode.Uri, summary: BatchFileSummary, confirm
   } else {
     const selection = new vscode.Range(first.line, first.startColumn, first.line, first.endColumn);
     await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: !confirm, selection });
-    showErrorWithProblems(message);
+    await showBlocked(feature, uri, 'kluster.ai would refuse it', message, confirm);
   }
   return { status: 'refused', code: first.code, line: first.line + 1, message };
 }
 
 async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
-  const warnings = summary.warnings ? ` · ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}` : '';
-  const items = COMPLETION_WINDOWS.map((window) => ({
+  const warnings = summary.warnings ? ` · ${plural(summary.warnings, 'warning')}` : '';
+  type Row = vscode.QuickPickItem & { window?: CompletionWindow };
+  const windows: Row[] = COMPLETION_WINDOWS.map((window) => ({
     label: window,
     description: `${WINDOW_LABELS[window]}${window === fallback ? ' (default)' : ''}`,
     window,
   }));
+  // The models as rows of their own under the windows: in the placeholder a line of long names was cut off.
+  const models: Row[] = modelRows(summary).map((row) => ({ ...row, iconPath: new vscode.ThemeIcon('symbol-constant') }));
+  const items: Row[] = [...windows, { label: 'Models in this file', kind: vscode.QuickPickItemKind.Separator }, ...models];
   const picked = await new Promise<CompletionWindow | undefined>((resolve) => {
-    const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();
+    const quickPick = vscode.window.createQuickPick<Row>();
     quickPick.title = `Submit ${name}: ${summaryHeadline(summary)}${warnings}`;
-    quickPick.placeholder = `Models: ${modelsLine(summary)}. Pick a completion window to submit, or Escape to cancel.`;
+    quickPick.placeholder = 'Pick a completion window to submit, or Escape to cancel.';
     quickPick.items = items;
-    quickPick.activeItems = items.filter((i) => i.window === fallback);
+    quickPick.activeItems = windows.filter((i) => i.window === fallback);
     quickPick.ignoreFocusOut = true;
     let chosen: CompletionWindow | undefined;
     quickPick.onDidAccept(() => {
-      chosen = quickPick.selectedItems[0]?.window ?? quickPick.activeItems[0]?.window;
+      const window = (quickPick.selectedItems[0] ?? quickPick.activeItems[0])?.window;
+      if (!window) return; // a model row is there to read, not to pick
+      chosen = window;
       quickPick.hide();
     });
     quickPick.onDidHide(() => {
@@ -145,14 +155,14 @@ export async function submitBatch(container: Container, feature: BatchesFeature,
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
       inspectBatchFile(uri.fsPath, container.validation.options),
     );
-    if (summary.errors > 0) return reportInvalid(uri, summary, confirm);
+    if (summary.errors > 0) return reportInvalid(feature, uri, summary, confirm);
     if (summary.kind !== 'batch') {
       const what = summary.kind === 'empty' ? 'is empty' : `holds ${summary.kind === 'results' ? 'batch results' : summary.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
       const message = `${name} ${what}; a batch file has one {"custom_id", "method", "url", "body"} request per line.`;
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }
-    if (summary.refused.length > 0) return reportRefused(uri, summary, confirm);
+    if (summary.refused.length > 0) return reportRefused(feature, uri, summary, confirm);
 
     const fallback = options.completionWindow ?? container.config.completionWindow;
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
@@ -175,9 +185,10 @@ export async function submitBatch(container: Container, feature: BatchesFeature,
     }
     await feature.links.set(batch.id, uri, stamp);
     feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
+    feature.blocked.clear(uri);
     feature.added(batch);
-    container.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${summary.requests} requests)`);
-    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${summary.requests} requests, ${window} window).`);
+    container.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${plural(summary.requests, 'request')})`);
+    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${plural(summary.requests, 'request')}, ${window} window).`);
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
     void showApiError(container.log, `Submitting ${name}`, error, retry);

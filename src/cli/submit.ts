@@ -4,6 +4,7 @@ import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, 
 import { sleep } from '../core/api/transfer';
 import { PollBackoff, type BackoffOptions } from '../core/batches/backoff';
 import { checkResultsDestination, type JoinSummary } from '../core/results/join';
+import { cliInputMetadata } from '../core/batches/inputPath';
 import { apiCommand, describeCounts } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
@@ -124,7 +125,8 @@ export const submitCommand = apiCommand(
 
     const file = await client.uploadFile(input, { signal: ctx.signal, onProgress: progressPrinter(ctx, `uploading ${input}`) });
     if (!ctx.json) ctx.io.err(`uploaded ${input} as file ${file.id}`);
-    const created = await client.createBatch({ inputFileId: file.id, completionWindow: window }, { signal: ctx.signal });
+    const metadata = { ...cliInputMetadata(input, process.cwd()), source: 'cli' };
+    const created = await client.createBatch({ inputFileId: file.id, completionWindow: window, metadata }, { signal: ctx.signal });
     if (!ctx.json) {
       ctx.io.err(`batch ${created.id} created (${created.status})`);
       ctx.io.out(created.id);

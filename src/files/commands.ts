@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { fileIdOf } from '../commandArgs';
 import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
-import { formatSize } from '../core/batches/displayText';
+import { downloadedMessage, formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
@@ -91,8 +91,17 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
       },
     );
     container.log.info('files', `downloaded ${id} to ${target.fsPath}`);
-    void vscode.window.showInformationMessage(`Downloaded ${name} to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then((pick) => {
+    const folder = path.dirname(target.fsPath);
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(target);
+    const inWorkspace = workspaceFolder !== undefined;
+    // `my-ws/data` inside the workspace (`my-ws` for its root), else the folder's full path.
+    const relative = workspaceFolder && path.relative(workspaceFolder.uri.fsPath, folder);
+    const where = workspaceFolder ? [workspaceFolder.name, relative].filter(Boolean).join('/') : folder;
+    const message = downloadedMessage(name, file.bytes, where, path.basename(target.fsPath));
+    void vscode.window.showInformationMessage(message, 'Open', 'Reveal').then((pick) => {
       if (pick === 'Open') void vscode.window.showTextDocument(target);
+      // Inside the workspace: in the Explorer; outside it, in the system's file manager.
+      if (pick === 'Reveal') void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', target);
     });
     return { status: 'downloaded', path: target.fsPath };
   } catch (error) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
 import type { FileObject } from '../core/api';
-import { fileDescription, fileTooltip } from '../core/batches/displayText';
+import { fileDescription, fileLabel, fileTooltip, ownerFromFileName, type FileOwner } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
@@ -14,6 +14,9 @@ import { snapshotOf } from '../batches/batchesTree';
 
 export const FILE_PAGE_SIZE = 20;
 
+/** Which batch made a file, when the Batches view knows; see `useOwners`. */
+export type FileOwnerLookup = (file: FileObject) => FileOwner | undefined;
+
 export type FileNode =
   | { readonly kind: 'file'; readonly file: FileObject }
   | { readonly kind: 'loadMore' }
@@ -25,6 +28,7 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   readonly onDidChangeTreeData = this.changed.event;
   private readonly list = this._register(new PagedList<FileObject>((client, limit, after) => client.listFiles({ limit, after }), FILE_PAGE_SIZE));
   private loadError: unknown;
+  private ownerOf: FileOwnerLookup = () => undefined;
 
   constructor(
     private readonly clients: ClientProvider,
@@ -32,6 +36,14 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
   ) {
     super();
     this._register(this.list.onDidChange(() => this.changed.fire()));
+  }
+
+  /** Names output and error files after their batch (`output of requests.jsonl`), redrawn when `changed` fires. */
+  useOwners(lookup: FileOwnerLookup, changed: vscode.Event<void>): vscode.Disposable {
+    this.ownerOf = lookup;
+    return changed(() => {
+      if (this.list.isLoaded) this.changed.fire();
+    });
   }
 
   get(id: string): FileObject | undefined {
@@ -96,11 +108,14 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
     }
     if (node.kind === 'message') return messageItem(node);
     const { file } = node;
-    const item = new vscode.TreeItem(file.filename || file.id);
+    const owner = this.ownerOf(file);
+    const item = new vscode.TreeItem(fileLabel(file, owner));
     item.id = `file:${file.id}`;
     item.description = fileDescription(file);
     item.tooltip = new vscode.MarkdownString(fileTooltip(file));
-    item.iconPath = new vscode.ThemeIcon(file.purpose === 'batch_output' ? 'output' : file.purpose === 'fine-tune' ? 'mortar-board' : 'file');
+    const role = owner?.role ?? ownerFromFileName(file.filename)?.role;
+    const icon = role === 'error' ? 'bracket-error' : role === 'output' || file.purpose === 'batch_output' ? 'output' : file.purpose === 'fine-tune' ? 'mortar-board' : 'file';
+    item.iconPath = new vscode.ThemeIcon(icon);
     item.contextValue = `file:${file.purpose ?? 'unknown'}`;
     item.command = { command: Commands.openRemoteFile, title: 'Open Remote File', arguments: [file.id] };
     return item;

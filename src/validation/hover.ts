@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { plural } from '../core/batches/displayText';
 import { summarizeLine } from '../core/jsonl';
+import { codeSpan } from '../core/util/markdown';
 import type { DocumentSession } from './documentSession';
 
 /** Hovering a request line shows what it asks: model, message count and an estimate of its prompt tokens. */
@@ -14,11 +16,11 @@ export class RequestLineHover implements vscode.HoverProvider {
     if (!summary) return undefined;
     const parts = [
       summary.customId !== undefined ? `**${escape(summary.customId)}**` : undefined,
-      summary.model !== undefined ? `model \`${escape(summary.model)}\`` : 'no model',
-      `${summary.messageCount} message${summary.messageCount === 1 ? '' : 's'}`,
-      summary.imageCount > 0 ? `${summary.imageCount} image${summary.imageCount === 1 ? '' : 's'}` : undefined,
-      `≈ ${summary.estimatedTokens.toLocaleString('en-US')} prompt tokens`,
-      summary.maxCompletionTokens !== undefined ? `≤ ${summary.maxCompletionTokens.toLocaleString('en-US')} completion tokens` : undefined,
+      summary.model !== undefined ? `model ${codeSpan(summary.model)}` : 'no model',
+      plural(summary.messageCount, 'message'),
+      summary.imageCount > 0 ? plural(summary.imageCount, 'image') : undefined,
+      `≈ ${plural(summary.estimatedTokens, 'prompt token')}`,
+      summary.maxCompletionTokens !== undefined ? `≤ ${plural(summary.maxCompletionTokens, 'completion token')}` : undefined,
     ].filter((p): p is string => p !== undefined);
     const markdown = new vscode.MarkdownString(parts.join(' · '));
     markdown.appendMarkdown('\n\n_Token estimate: characters of text ÷ 4._');

@@ -12,6 +12,10 @@ export interface BatchesSnapshot {
   readonly items: ItemSnapshot[];
   readonly statusBar?: string;
   readonly polling: boolean;
+  /** Redraws made only so the ages move on. */
+  readonly agesRedrawn: number;
+  /** The status-bar notice of a blocked submit, if shown. */
+  readonly blockedNotice?: string;
   /** What the Batches view last set `kluster.batchesEmpty` to. */
   readonly empty?: boolean;
   readonly inputFiles: Record<string, string | null>;

@@ -23,6 +23,15 @@ export function formatAge(seconds: number | null | undefined, nowMs = Date.now()
   return formatDate(seconds);
 }
 
+/**
+ * How long the ages of these batches (unix seconds) read the same, give or take: 5 s while one is under a
+ * minute old (`42s ago` counts in seconds), else a minute. The views redraw on this beat while visible.
+ */
+export function ageRefreshDelayMs(createdAt: readonly (number | null | undefined)[], nowMs = Date.now()): number {
+  const youngest = Math.min(...createdAt.map((s) => (s == null || !Number.isFinite(s) ? Infinity : nowMs / 1000 - s)));
+  return youngest < 60 ? 5_000 : 60_000;
+}
+
 /** `2025-01-03` (UTC), stable across machines. */
 export function formatDate(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds)) return 'unknown date';
@@ -49,9 +58,14 @@ export function formatSize(bytes: number | null | undefined): string {
   return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${SIZE_UNITS[unit]}`;
 }
 
-/** `12,345`. Fixed locale so output is the same everywhere. */
+/** `12,345`. Fixed locale so output is the same everywhere: every count the extension shows goes through here. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** `1 request`, `12,345 requests`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export interface RequestCounts {
@@ -76,10 +90,21 @@ export function batchLabel(batch: Batch, inputFileName?: string): string {
   return inputFileName || metadataInputFile(batch)?.split('/').pop() || batch.id;
 }
 
-/** `in progress · 3/10 · 5m ago`: completed counts successes and failures alike, as progress. */
+/** A batch that completed, but not every request in it succeeded. */
+export function completedWithFailures(batch: Batch): boolean {
+  return batch.status === 'completed' && requestCounts(batch).failed > 0;
+}
+
+/**
+ * `in progress · 3/10 · 5m ago`: done counts successes and failures alike, as progress; failures are named
+ * (`· 1 failed`), and a completed batch with failures reads `completed · 2 failed of 4`.
+ */
 export function batchDescription(batch: Batch, nowMs = Date.now()): string {
   const { total, completed, failed } = requestCounts(batch);
-  return `${statusText(batch.status)} · ${completed + failed}/${total} · ${formatAge(batch.created_at, nowMs)}`;
+  const age = formatAge(batch.created_at, nowMs);
+  if (completedWithFailures(batch)) return `completed · ${formatCount(failed)} failed of ${formatCount(total)} · ${age}`;
+  const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
+  return `${statusText(batch.status)} · ${formatCount(completed + failed)}/${formatCount(total)}${failures} · ${age}`;
 }
 
 /** Metadata key under which submissions name their workspace-relative input file. */
@@ -114,6 +139,28 @@ const RUNNING_ICONS: Record<string, string> = {
 export function statusIcon(status: string): StatusIcon {
   if (isTerminal(status)) return TERMINAL_ICONS[status] ?? { id: 'question' };
   return { id: `${RUNNING_ICONS[status] ?? 'sync'}~spin` };
+}
+
+/** The icon of one batch: its status's, except a warning for a batch that completed with failed requests. */
+export function batchIcon(batch: Batch): StatusIcon {
+  return completedWithFailures(batch) ? { id: 'warning', color: 'list.warningForeground' } : statusIcon(batch.status);
+}
+
+/** The status-bar text for running batches, `a.jsonl · 25% · 3 failed` or `2 batches · 25%`, and their failures. */
+export function runningSummary(running: readonly Batch[], labelOf: (batch: Batch) => string): { text: string; failed: number } {
+  let done = 0;
+  let total = 0;
+  let failed = 0;
+  for (const batch of running) {
+    const counts = requestCounts(batch);
+    done += counts.completed + counts.failed;
+    total += counts.total;
+    failed += counts.failed;
+  }
+  const what = running.length === 1 ? labelOf(running[0]!) : `${formatCount(running.length)} batches`;
+  const percent = total > 0 ? ` · ${Math.floor((done / total) * 100)}%` : '';
+  const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
+  return { text: `${what}${percent}${failures}`, failed };
 }
 
 /** A batch error entry as one line: `Line 3: body.model is required. (missing_required_parameter)`. */
@@ -152,13 +199,13 @@ export function batchTooltip(batch: Batch, localFile?: string): string {
   ];
   if (localFile) rows.push(['local input', localFile]);
   const { total, completed, failed } = requestCounts(batch);
-  rows.push(['requests', `${completed} completed, ${failed} failed, ${total} total`]);
+  rows.push(['requests', `${formatCount(completed)} completed, ${formatCount(failed)} failed, ${formatCount(total)} total`]);
   for (const field of TIMESTAMP_FIELDS) {
     const value = batch[field];
     if (value != null) rows.push([field.replace(/_/g, ' '), formatDateTime(value)]);
   }
   const errors = batch.errors?.data ?? [];
-  if (errors.length) rows.push(['errors', String(errors.length)]);
+  if (errors.length) rows.push(['errors', formatCount(errors.length)]);
   for (const [key, value] of Object.entries(batch.metadata ?? {})) {
     rows.push([`metadata.${key}`, typeof value === 'string' ? value : JSON.stringify(value)]);
   }
@@ -167,6 +214,31 @@ export function batchTooltip(batch: Batch, localFile?: string): string {
     .map(([key, value]) => `| ${escapeMarkdown(key)} | ${escapeMarkdown(value)} |`)
     .join('\n');
   return `**Batch ${escapeMarkdown(batch.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
+}
+
+/** Which batch made an output or error file, as the Files view names it. */
+export interface FileOwner {
+  readonly role: 'output' | 'error';
+  /** The batch's label: its input file's name, else its id. */
+  readonly batchLabel: string;
+}
+
+/** The batch and role a service-made file name states: `batch_<id>_output.jsonl`, `batch_<id>_error.jsonl`. */
+export function ownerFromFileName(filename: string | null | undefined): { batchId: string; role: FileOwner['role'] } | undefined {
+  const match = /^batch_(.+)_(output|error)\.jsonl$/.exec(filename ?? '');
+  return match ? { batchId: match[1]!, role: match[2] as FileOwner['role'] } : undefined;
+}
+
+/**
+ * The Files view's label: `output of requests.jsonl` / `errors of requests.jsonl` for a batch's files (their
+ * service-made names differ only near the end, so a narrow side bar cut both to the same text), else the file name.
+ */
+export function fileLabel(file: FileObject, owner?: FileOwner): string {
+  const parsed = owner ? undefined : ownerFromFileName(file.filename);
+  const role = owner?.role ?? parsed?.role;
+  if (!role) return file.filename || file.id;
+  const batch = owner?.batchLabel ?? `batch ${parsed!.batchId}`;
+  return `${role === 'output' ? 'output' : 'errors'} of ${batch}`;
 }
 
 /** `1.5 KB · batch · 2025-01-03`. */
@@ -189,12 +261,26 @@ export function fileTooltip(file: FileObject): string {
   return `**File ${escapeMarkdown(file.filename ?? file.id)}**\n\n| field | value |\n| --- | --- |\n${table}`;
 }
 
-/** One line for a finished batch: `requests.jsonl completed: 9 succeeded, 1 failed.` */
+/**
+ * One line for a finished batch, in the words of its tree description: `Batch a.jsonl completed · 1 failed of 10
+ * (9 succeeded).`, `Batch a.jsonl completed · 10/10.`
+ */
 export function completionMessage(batch: Batch, label: string): string {
   const { total, completed, failed } = requestCounts(batch);
-  const counts = total > 0 ? `: ${completed} succeeded, ${failed} failed of ${total}` : '';
-  const errors = batch.errors?.data?.length ? ` (${batch.errors.data.length} validation error${batch.errors.data.length === 1 ? '' : 's'})` : '';
+  let counts = '';
+  if (failed > 0) counts = ` · ${formatCount(failed)} failed of ${formatCount(total)} (${formatCount(completed)} succeeded)`;
+  else if (total > 0) counts = ` · ${formatCount(completed)}/${formatCount(total)}`;
+  const errors = batch.errors?.data?.length ? ` (${plural(batch.errors.data.length, 'validation error')})` : '';
   return `Batch ${label} ${statusText(batch.status)}${counts}${errors}.`;
+}
+
+/**
+ * Where a download went: `Downloaded out.jsonl (2 KB) to my-ws/data.`, plus ` as renamed.jsonl` when saved under
+ * another name. `folder` is the destination's folder as the person knows it (workspace-relative, else absolute).
+ */
+export function downloadedMessage(remoteName: string, bytes: number | null | undefined, folder: string, savedAs: string): string {
+  const size = bytes != null ? ` (${formatSize(bytes)})` : '';
+  return `Downloaded ${remoteName}${size} to ${folder}${savedAs === remoteName ? '' : ` as ${savedAs}`}.`;
 }
 
 /** `requests.jsonl` → `requests.results.jsonl`, in the same folder; other names get the suffix appended. */

@@ -29,6 +29,14 @@ export function inputFileCandidates(relative: string | undefined, folderName: st
   return ordered.map((f) => path.join(f.path, ...segments));
 }
 
+/**
+ * What the CLI records, the same fields as the editor: the current directory stands for the workspace folder (a
+ * person runs it in the project they open in VS Code), so the Batches view finds the file again.
+ */
+export function cliInputMetadata(file: string, cwd: string): { input_file: string; input_folder?: string } {
+  return inputFileMetadata(path.resolve(cwd, file), [{ name: path.basename(cwd), path: cwd }]);
+}
+
 /** What to record for a file: its folder's name and the path inside it, or just the name outside every folder. */
 export function inputFileMetadata(filePath: string, folders: readonly FolderRef[]): { input_file: string; input_folder?: string } {
   // The innermost folder wins when folders nest.

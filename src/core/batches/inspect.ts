@@ -1,7 +1,7 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
 import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type FileKind, type JsonlDiagnostic, type ValidationOptions } from '../jsonl';
-import { formatCount } from './displayText';
+import { formatCount, plural } from './displayText';
 
 export interface BatchFileSummary {
   readonly kind: FileKind;
@@ -81,14 +81,17 @@ export async function inspectBatchFile(file: string, options: ValidationOptions,
 
 /** `10 requests · 2 models · ~1,234 input tokens`. */
 export function summaryHeadline(summary: BatchFileSummary): string {
-  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(summary.requests, 'request')} · ${plural(summary.models.size, 'model')} · ~${formatCount(summary.estimatedInputTokens)} input tokens`;
 }
 
-/** `klusterai/Meta-Llama-3.3-70B-Instruct-Turbo (8), deepseek-ai/DeepSeek-R1 (2)`, the first few. */
-export function modelsLine(summary: BatchFileSummary, shown = 4): string {
-  const entries = [...summary.models];
-  const listed = entries.slice(0, shown).map(([model, n]) => `${model} (${formatCount(n)})`);
-  if (entries.length > shown) listed.push(`and ${entries.length - shown} more`);
-  return listed.join(', ') || 'no model named';
+/**
+ * The models a file asks for, one row each, most requests first (`deepseek-ai/DeepSeek-R1`, `8 requests`), the
+ * first few and then `and 3 more models`: shown as rows, because a line of long model names gets cut off.
+ */
+export function modelRows(summary: BatchFileSummary, shown = 8): { label: string; description: string }[] {
+  const entries = [...summary.models].sort((a, b) => b[1] - a[1]);
+  const rows = entries.slice(0, shown).map(([model, n]) => ({ label: model, description: plural(n, 'request') }));
+  const rest = entries.slice(shown);
+  if (rest.length) rows.push({ label: `and ${plural(rest.length, 'more model')}`, description: plural(rest.reduce((sum, [, n]) => sum + n, 0), 'request') });
+  return rows;
 }

@@ -197,7 +197,8 @@ export class LineTree {
 
   /**
    * Where to report a property missing from the object at `parentPath`: the parent's own key when it has
-   * one (`"body"`), else its opening brace.
+   * one (`"body"`), else the object's opening up to its first key (`{"method"`, or all of `{}`): a squiggle
+   * under the brace alone was too small to see or hover.
    */
   missing(parentPath: readonly Segment[]): Span {
     const root = this.tree;
@@ -205,7 +206,8 @@ export class LineTree {
     if (!node) return this.lineSpan();
     const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     if (keyNode) return { start: keyNode.offset, end: keyNode.offset + keyNode.length };
-    return { start: node.offset, end: node.offset + 1 };
+    const firstKey = node.type === 'object' ? node.children?.[0]?.children?.[0] : undefined;
+    return { start: node.offset, end: firstKey ? firstKey.offset + firstKey.length : node.offset + node.length };
   }
 
   /** Best span for `path`: the value, else the closest existing ancestor's key. */

@@ -14,6 +14,8 @@ export interface JoinedResult {
   readonly status: JoinedStatus;
   /** The result as one JSON line (no newline): custom_id, input_line, status, id, response, error. */
   readonly json: string;
+  /** Where the result came from: the output or error file, and its 1-based line there (absent for missing). */
+  readonly from?: { readonly file: 'output' | 'error'; readonly line: number };
 }
 
 export interface JoinSummary {
@@ -360,7 +362,7 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
         response === undefined
           ? JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null })
           : `{"custom_id":${JSON.stringify(customId)},"input_line":${line.number},"status":"${result}","id":${JSON.stringify(record.id ?? null)},"response":${response},"error":null}`;
-      yield { inputLine: line.number, customId, status: result, json };
+      yield { inputLine: line.number, customId, status: result, json, from: { file: SOURCE_NAMES[location.source], line: location.line } };
     }
     // In file order, output file first, so the leftovers read like the service wrote them.
     const unused: Location[] = [...extra];

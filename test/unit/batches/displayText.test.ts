@@ -1,18 +1,24 @@
 import * as assert from 'assert';
 import { BatchSchema, type Batch } from '../../../src/core/api/schemas';
 import {
+  ageRefreshDelayMs,
   batchDescription,
   batchLabel,
   batchTooltip,
   completionMessage,
+  batchIcon,
   describeBatchError,
+  downloadedMessage,
   fileDescription,
+  fileLabel,
   formatAge,
   formatSize,
   isTerminal,
+  plural,
   progressOf,
   resultsMessage,
   resultsPathFor,
+  runningSummary,
   statusIcon,
   unmatchedText,
 } from '../../../src/core/batches/displayText';
@@ -35,6 +41,13 @@ describe('batch formatting', () => {
     assert.strictEqual(formatAge(undefined, NOW_MS), 'unknown age');
   });
 
+  it('redraws ages every 5 s while a batch is under a minute old, else once a minute', () => {
+    assert.strictEqual(ageRefreshDelayMs([NOW - 3600, NOW - 30], NOW_MS), 5_000);
+    assert.strictEqual(ageRefreshDelayMs([NOW - 3600, NOW - 61], NOW_MS), 60_000);
+    assert.strictEqual(ageRefreshDelayMs([], NOW_MS), 60_000);
+    assert.strictEqual(ageRefreshDelayMs([null, undefined], NOW_MS), 60_000);
+  });
+
   it('formats sizes in powers of 1024', () => {
     assert.strictEqual(formatSize(0), '0 B');
     assert.strictEqual(formatSize(1023), '1023 B');
@@ -48,10 +61,45 @@ describe('batch formatting', () => {
 
   it('describes a batch as status · done/total · age, counting failures as done', () => {
     const b = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
-    assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 5m ago');
+    assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 1 failed · 5m ago');
     assert.strictEqual(progressOf(b), 0.3);
     assert.strictEqual(batchDescription(batch({ status: 'validating', request_counts: null }), NOW_MS), 'validating · 0/0 · 5m ago');
     assert.strictEqual(progressOf(batch({ request_counts: null })), undefined);
+  });
+
+  it('says how many requests failed in a completed batch, with a warning icon instead of the check', () => {
+    const partial = batch({ status: 'completed', request_counts: { total: 4, completed: 2, failed: 2 } });
+    assert.strictEqual(batchDescription(partial, NOW_MS), 'completed · 2 failed of 4 · 5m ago');
+    assert.deepStrictEqual(batchIcon(partial), { id: 'warning', color: 'list.warningForeground' });
+    const clean = batch({ status: 'completed', request_counts: { total: 4, completed: 4, failed: 0 } });
+    assert.strictEqual(batchDescription(clean, NOW_MS), 'completed · 4/4 · 5m ago');
+    assert.deepStrictEqual(batchIcon(clean), statusIcon('completed'));
+    const running = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
+    assert.strictEqual(batchDescription(running, NOW_MS), 'in progress · 3/10 · 1 failed · 5m ago');
+    assert.deepStrictEqual(batchIcon(running), statusIcon('in_progress'), 'a running batch keeps its spinning icon');
+    const expired = batch({ status: 'expired', request_counts: { total: 5, completed: 2, failed: 1 } });
+    assert.strictEqual(batchDescription(expired, NOW_MS), 'expired · 3/5 · 1 failed · 5m ago');
+  });
+
+  it('writes every count one way, with thousands separators (description, tooltip, messages)', () => {
+    const big = batch({ status: 'completed', request_counts: { total: 50_000, completed: 50_000, failed: 0 }, errors: { data: Array.from({ length: 1200 }, () => ({ message: 'x' })) } });
+    assert.strictEqual(batchDescription(big, NOW_MS), 'completed · 50,000/50,000 · 5m ago');
+    const tip = batchTooltip(big);
+    assert.ok(tip.includes('50,000 completed, 0 failed, 50,000 total'), tip);
+    assert.ok(tip.includes('| errors | 1,200 |'), tip);
+    assert.strictEqual(completionMessage(big, 'a.jsonl'), 'Batch a.jsonl completed · 50,000/50,000 (1,200 validation errors).');
+    assert.strictEqual(plural(1, 'request'), '1 request');
+    assert.strictEqual(plural(12_345, 'request'), '12,345 requests');
+  });
+
+  it('sums up running batches for the status bar, failures included', () => {
+    const label = (b: Batch) => (b.id === 'b_1' ? 'a.jsonl' : 'b.jsonl');
+    const one = batch({ id: 'b_1', request_counts: { total: 20_000, completed: 4_000, failed: 1_000 } });
+    assert.deepStrictEqual(runningSummary([one], label), { text: 'a.jsonl · 25% · 1,000 failed', failed: 1000 });
+    const two = batch({ id: 'b_2', request_counts: { total: 20_000, completed: 5_000, failed: 0 } });
+    assert.deepStrictEqual(runningSummary([one, two], label), { text: '2 batches · 25% · 1,000 failed', failed: 1000 });
+    assert.deepStrictEqual(runningSummary([two], label), { text: 'b.jsonl · 25%', failed: 0 });
+    assert.deepStrictEqual(runningSummary([batch({ id: 'b_2', status: 'validating', request_counts: null })], label), { text: 'b.jsonl', failed: 0 });
   });
 
   it('labels a batch by local file, then metadata file, then id', () => {
@@ -102,9 +150,27 @@ describe('batch formatting', () => {
   it('describes files and finished batches', () => {
     assert.strictEqual(fileDescription({ id: 'f', bytes: 2048, purpose: 'batch', created_at: NOW }), '2 KB · batch · 2025-01-10');
     const done = batch({ status: 'completed', request_counts: { total: 10, completed: 9, failed: 1 } });
-    assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed: 9 succeeded, 1 failed of 10.');
+    assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed · 1 failed of 10 (9 succeeded).');
+    const clean = batch({ status: 'completed', request_counts: { total: 12_000, completed: 12_000, failed: 0 } });
+    assert.strictEqual(completionMessage(clean, 'a.jsonl'), 'Batch a.jsonl completed · 12,000/12,000.');
     const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
     assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
+  });
+
+  it('labels output and error files by their batch, not by names that differ only at the end', () => {
+    const output = { id: 'file_1', filename: 'batch_b_9f3_output.jsonl', purpose: 'batch_output' };
+    const error = { id: 'file_2', filename: 'batch_b_9f3_error.jsonl', purpose: 'batch_output' };
+    assert.strictEqual(fileLabel(output, { role: 'output', batchLabel: 'batch.jsonl' }), 'output of batch.jsonl');
+    assert.strictEqual(fileLabel(error, { role: 'error', batchLabel: 'batch.jsonl' }), 'errors of batch.jsonl');
+    assert.strictEqual(fileLabel(output), 'output of batch b_9f3', 'the batch is not loaded: its id from the name');
+    assert.strictEqual(fileLabel({ id: 'file_3', filename: 'my_requests.jsonl', purpose: 'batch' }), 'my_requests.jsonl');
+    assert.strictEqual(fileLabel({ id: 'file_4', filename: null }), 'file_4');
+  });
+
+  it('says where a download went, and under which name when it differs', () => {
+    assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws', 'out.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws.');
+    assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws/data', 'mine.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws/data as mine.jsonl.');
+    assert.strictEqual(downloadedMessage('out.jsonl', null, '/tmp/x', 'out.jsonl'), 'Downloaded out.jsonl to /tmp/x.');
   });
 
   it('names the results file beside the input and sums up the join', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { inputFileCandidates, inputFileMetadata } from '../../../src/core/batches/inputPath';
+import { cliInputMetadata, inputFileCandidates, inputFileMetadata } from '../../../src/core/batches/inputPath';
 
 const root = path.resolve('/work/ws');
 const api = { name: 'api', path: path.join(root, 'api') };
@@ -10,6 +10,12 @@ const nested = { name: 'prompts', path: path.join(root, 'web', 'prompts') };
 describe('input file paths in batch metadata', () => {
   it('records the folder name and the path inside it', () => {
     assert.deepStrictEqual(inputFileMetadata(path.join(web.path, 'sub', 'a.jsonl'), [api, web]), { input_file: 'sub/a.jsonl', input_folder: 'web' });
+  });
+
+  it('records for the CLI what the editor records, the current directory standing for the workspace folder', () => {
+    assert.deepStrictEqual(cliInputMetadata('sub/a.jsonl', web.path), { input_file: 'sub/a.jsonl', input_folder: 'web' });
+    assert.deepStrictEqual(cliInputMetadata(path.join(web.path, 'a.jsonl'), web.path), { input_file: 'a.jsonl', input_folder: 'web' });
+    assert.deepStrictEqual(cliInputMetadata('../api/b.jsonl', web.path), { input_file: 'b.jsonl' }, 'outside it: the name only');
   });
 
   it('records the innermost folder when folders nest', () => {

@@ -34,4 +34,8 @@ describe('input stamp', () => {
     assert.strictEqual(await stampOf(path.join(dir, 'missing.jsonl')), undefined);
     assert.strictEqual(inputChange({ size: 1, mtimeMs: 1 }, undefined), undefined);
   });
+
+  it('writes sizes as every other count is written, with thousands separators', () => {
+    assert.strictEqual(inputChange({ size: 98_765, mtimeMs: 1 }, { size: 1_234_567, mtimeMs: 1 }), 'it is 1,234,567 bytes now, 98,765 when submitted');
+  });
 });

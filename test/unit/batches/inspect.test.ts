@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { inspectBatchFile, modelsLine, summaryHeadline } from '../../../src/core/batches/inspect';
+import { inspectBatchFile, modelRows, summaryHeadline } from '../../../src/core/batches/inspect';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { requestLine } from '../../fixtures/requests';
 
@@ -32,7 +32,14 @@ describe('inspectBatchFile', () => {
     assert.deepStrictEqual([...summary.models], [[A, 2], [B, 1]]);
     assert.strictEqual(summary.estimatedInputTokens, 10 + 2 + 2);
     assert.strictEqual(summaryHeadline(summary), '3 requests · 2 models · ~14 input tokens');
-    assert.strictEqual(modelsLine(summary, 1), `${A} (2), and 1 more`);
+    assert.deepStrictEqual(modelRows(summary), [
+      { label: A, description: '2 requests' },
+      { label: B, description: '1 request' },
+    ]);
+    assert.deepStrictEqual(modelRows(summary, 1), [
+      { label: A, description: '2 requests' },
+      { label: 'and 1 more model', description: '1 request' },
+    ]);
   });
 
   it('reports the validator errors with their lines', async () => {

@@ -45,6 +45,20 @@ describe('CLI against the emulator', () => {
     assert.match(shown.out, /5 total, 5 completed, 0 failed/);
   });
 
+  it('submit records the input file in the batch metadata as the editor does, so the Batches view names it', async () => {
+    await fs.mkdir(path.join(f.dir, 'prompts'), { recursive: true });
+    await writeLines(f.dir, 'prompts/named.jsonl', [requestLine('n-1', 'hello')]);
+    const run = await new Promise<Run>((resolve) => {
+      const env = { PATH: process.env.PATH, KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url };
+      execFile(process.execPath, [CLI, 'submit', 'prompts/named.jsonl'], { cwd: f.dir, env, timeout: 20000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? -1 : 0, out: stdout, err: stderr }),
+      );
+    });
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    const stored = f.emulator.state.batch(run.out.trim())!;
+    assert.deepStrictEqual(stored.metadata, { input_file: 'prompts/named.jsonl', input_folder: path.basename(f.dir), source: 'cli' });
+  });
+
   it('submit reports failed requests with exit code 1 and --json output', async () => {
     const input = await writeLines(f.dir, 'mixed.jsonl', [requestLine('ok', 'fine'), requestLine('bad', FAIL_TRIGGER)]);
     const out = path.join(f.dir, 'mixed-results.jsonl');

@@ -152,7 +152,7 @@ describe('CLI validate', () => {
       if (format === 'json') {
         const [report] = JSON.parse(out) as JsonFileReport[];
         assert.deepStrictEqual([report!.file, report!.kind, report!.diagnostics.length], [fifo, 'batch', 15000]);
-        assert.deepStrictEqual(report!.diagnostics[0], { line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'error', code: 'kluster.missingBody', message: 'Missing `body`: expected an object with the chat completion request.' });
+        assert.deepStrictEqual(report!.diagnostics[0], { line: 1, column: 1, endLine: 1, endColumn: 13, severity: 'error', code: 'kluster.missingBody', message: 'Missing `body`: expected an object with the chat completion request.' });
       } else {
         const lines = out.trimEnd().split('\n');
         assert.strictEqual(lines.length, 15001);

@@ -6,9 +6,10 @@ describe('request line: custom_id, method, url, body', () => {
     assert.deepStrictEqual(diagnose(request()), []);
   });
 
-  it('reports a missing custom_id at the opening brace', () => {
+  it('reports a missing custom_id from the opening brace to the first key, wide enough to see and hover', () => {
     const line = request({}, { custom_id: undefined });
-    assert.deepStrictEqual(diagnose(line), [['kluster.missingCustomId', '{', 0, 1, 'error']]);
+    assert.deepStrictEqual(diagnose(line), [['kluster.missingCustomId', '{"method"', 0, 9, 'error']]);
+    assert.deepStrictEqual(diagnose('{ }').filter((d) => d[0] === 'kluster.missingCustomId'), [['kluster.missingCustomId', '{ }', 0, 3, 'error']]);
   });
 
   it('rejects an empty or non-string custom_id at its value', () => {
@@ -20,17 +21,17 @@ describe('request line: custom_id, method, url, body', () => {
   it('requires method POST', () => {
     assert.deepStrictEqual(codesAndText(request({}, { method: 'GET' })), [['kluster.invalidMethod', '"GET"']]);
     assert.deepStrictEqual(codesAndText(request({}, { method: 'post' })), [['kluster.invalidMethod', '"post"']]);
-    assert.deepStrictEqual(codesAndText(request({}, { method: undefined })), [['kluster.missingMethod', '{']]);
+    assert.deepStrictEqual(codesAndText(request({}, { method: undefined })), [['kluster.missingMethod', '{"custom_id"']]);
   });
 
   it('requires url /v1/chat/completions', () => {
     assert.deepStrictEqual(codesAndText(request({}, { url: '/v1/completions' })), [['kluster.invalidUrl', '"/v1/completions"']]);
     assert.deepStrictEqual(codesAndText(request({}, { url: 'v1/chat/completions' })), [['kluster.invalidUrl', '"v1/chat/completions"']]);
-    assert.deepStrictEqual(codesAndText(request({}, { url: undefined })), [['kluster.missingUrl', '{']]);
+    assert.deepStrictEqual(codesAndText(request({}, { url: undefined })), [['kluster.missingUrl', '{"custom_id"']]);
   });
 
   it('requires body to be an object', () => {
-    assert.deepStrictEqual(codesAndText(request({}, { body: undefined })), [['kluster.missingBody', '{']]);
+    assert.deepStrictEqual(codesAndText(request({}, { body: undefined })), [['kluster.missingBody', '{"custom_id"']]);
     assert.deepStrictEqual(codesAndText(request({}, { body: '{}' })), [['kluster.invalidBody', '"{}"']]);
     assert.deepStrictEqual(codesAndText(request({}, { body: [] })), [['kluster.invalidBody', '[]']]);
   });
@@ -50,7 +51,7 @@ describe('request line: custom_id, method, url, body', () => {
   it('reports every problem of a line, each at its own place', () => {
     const line = '{"method":"GET","url":"/x","body":{"model":5,"messages":[]}}';
     assert.deepStrictEqual(diagnose(line), [
-      ['kluster.missingCustomId', '{', 0, 1, 'error'],
+      ['kluster.missingCustomId', '{"method"', 0, 9, 'error'],
       ['kluster.invalidMethod', '"GET"', 10, 15, 'error'],
       ['kluster.invalidUrl', '"/x"', 22, 26, 'error'],
       ['kluster.invalidModel', '5', 43, 44, 'error'],
@@ -95,16 +96,16 @@ describe('request line: model and messages', () => {
   it('rejects other roles and messages that are not objects', () => {
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'tool', content: 'x' }] })), [['kluster.invalidRole', '"tool"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'developer', content: 'x' }] })), [['kluster.invalidRole', '"developer"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ content: 'x' }] })), [['kluster.invalidRole', '{']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ content: 'x' }] })), [['kluster.invalidRole', '{"content"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: ['hello'] })), [['kluster.invalidMessage', '"hello"']]);
   });
 
   it('checks content: a string or an array of text / image_url parts', () => {
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user' }] })), [['kluster.missingContent', '{']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user' }] })), [['kluster.missingContent', '{"role"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: 5 }] })), [['kluster.invalidContent', '5']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: { text: 'x' } }] })), [['kluster.invalidContent', '{"text":"x"}']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'audio', text: 'x' }] }] })), [['kluster.invalidContentPart', '"audio"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'text' }] }] })), [['kluster.invalidContentPart', '{']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'text' }] }] })), [['kluster.invalidContentPart', '{"type"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'u' }] }] })), [['kluster.invalidContentPart', '"u"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: ['plain'] }] })), [['kluster.invalidContentPart', '"plain"']]);
   });

@@ -1,0 +1,131 @@
+// The rough edges of the Batches and Files views a demanding user hit (issue 12, items 8–16).
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { FAIL_TRIGGER } from '../../emulator';
+import { Commands } from '../../../src/constants';
+import type { ItemSnapshot } from '../../../src/batches/batchesTree';
+import type { SubmitOutcome } from '../../../src/batches/submit';
+import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+
+const TIMING = { validatingMs: 200, inProgressMs: 1200, finalizingMs: 200, cancellingMs: 200 };
+
+describe('Batches: labels, ages, messages', function () {
+  this.timeout(120_000);
+  let session: Awaited<ReturnType<typeof useEmulator>>;
+
+  before(async () => {
+    session = await useEmulator({ timing: TIMING });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.dispose();
+  });
+
+  const submit = (uri: vscode.Uri, options: object = {}) =>
+    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
+  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+
+  /** Submits `name` with one good and one failing request and waits until it completed. */
+  async function completedWithFailure(name: string): Promise<string> {
+    const uri = await writeWorkspaceFile(name, [requestLine('good-1', 'hello'), requestLine('bad-1', `please ${FAIL_TRIGGER}`)]);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') throw new Error('not submitted');
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    return outcome.batchId;
+  }
+
+  it('names output and error files after their batch in the Files view, so a narrow side bar tells them apart', async () => {
+    const batchId = await completedWithFailure('labels.jsonl');
+    const stored = session.emulator.state.batch(batchId)!;
+    const listed = await waitFor('the output and error files', async () => {
+      await vscode.commands.executeCommand(Commands.refreshFiles);
+      const items = await files();
+      const output = items.find((i) => i.id === `file:${stored.outputFileId}`);
+      const error = items.find((i) => i.id === `file:${stored.errorFileId}`);
+      return output && error ? { output, error } : undefined;
+    });
+    assert.strictEqual(listed.output.label, 'output of labels.jsonl');
+    assert.strictEqual(listed.error.label, 'errors of labels.jsonl');
+    assert.notStrictEqual(listed.output.label.slice(0, 6), listed.error.label.slice(0, 6), 'they differ from the first word on');
+    assert.strictEqual(listed.output.icon, 'output');
+    assert.strictEqual(listed.error.icon, 'bracket-error');
+    assert.ok(listed.output.tooltip?.replace(/\\/g, '').includes(`batch_${batchId}_output.jsonl`), 'the service\'s file name is in the tooltip');
+    const input = (await files()).find((i) => i.id === `file:${stored.inputFileId}`);
+    assert.strictEqual(input?.label, 'labels.jsonl', 'an input file keeps its own name');
+  });
+
+  it('moves young ages on while the view is visible, redrawing from memory without a request', async () => {
+    const batchId = await completedWithFailure('ages.jsonl');
+    await vscode.commands.executeCommand('kluster.batches.focus');
+    await waitFor('the view to be visible and idle', async () => !(await snapshot()).polling);
+    const before = await snapshot();
+    // The Files view, shown beside, may still load the files the batch made; the Batches view must ask nothing.
+    const batchCalls = () => session.emulator.state.requests.filter((r) => r.path.startsWith('/v1/batches')).map((r) => `${r.method} ${r.path}`);
+    const requests = batchCalls().length;
+    // Under a minute old: the ages count seconds, so the tree is redrawn within about 5 s, not a minute.
+    await waitFor('a redraw for the ages', async () => (await snapshot()).agesRedrawn > before.agesRedrawn, 8_000);
+    assert.deepStrictEqual(batchCalls().slice(requests), [], 'no request was made for it');
+    assert.match((await batchItem(batchId))!.description!, / · (\d+s ago|just now)$/);
+  });
+
+  it('says why a submit was blocked until the file is edited or submitted, never after', async () => {
+    const broken = [requestLine('x-1', 'fine'), '{"custom_id": "x-2", "method": "POST"', '{"custom_id": "x-3"', requestLine('x-1', 'again')];
+    const uri = await writeWorkspaceFile('blocked.jsonl', broken);
+    const outcome = await submit(uri);
+    assert.strictEqual(outcome.status, 'invalid', JSON.stringify(outcome));
+    assert.match((await snapshot()).blockedNotice ?? '', /^\$\(error\) blocked\.jsonl: 3 errors, not submitted$/);
+
+    // Fixing the file in the editor: the count is stale, so the notice goes.
+    const editor = await vscode.window.showTextDocument(uri);
+    const fixed = [requestLine('x-1', 'fine'), requestLine('x-2', 'two'), requestLine('x-3', 'three')].join('\n') + '\n';
+    const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    assert.ok(await editor.edit((edit) => edit.replace(whole, fixed)));
+    await waitFor('the notice to go after the edit', async () => (await snapshot()).blockedNotice === undefined, 5_000);
+
+    // Blocked again, then saved fixed and submitted: nothing about the old errors is left.
+    assert.ok(await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), broken.join('\n') + '\n')));
+    await editor.document.save();
+    assert.strictEqual((await submit(uri)).status, 'invalid');
+    assert.ok((await snapshot()).blockedNotice, 'shown again');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await writeWorkspaceFile('blocked.jsonl', fixed.trim().split('\n'));
+    assert.strictEqual((await submit(uri)).status, 'submitted');
+    assert.strictEqual((await snapshot()).blockedNotice, undefined);
+  });
+
+  it('puts each failed request on its input line as a problem with the service\'s message, until the file is edited or submitted', async () => {
+    const batchId = await completedWithFailure('mapped.jsonl');
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'mapped.jsonl'));
+    const shown = await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false });
+    assert.deepStrictEqual(shown, { status: 'requests' });
+    const failed = () => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'kluster.requestFailed');
+    const [problem, ...others] = failed();
+    assert.ok(problem, 'a problem for the failed request');
+    assert.deepStrictEqual(others, [], 'only the failed request; good-1 succeeded');
+    assert.strictEqual(problem.source, 'kluster.ai');
+    assert.strictEqual(problem.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(problem.range.start.line, 1, 'on line 2, where bad-1 is');
+    assert.strictEqual(problem.range.start.character, 0);
+    assert.match(problem.message, /^Request bad-1 failed in batch mapped\.jsonl: The model failed while processing this request .*\(server_error\)$/);
+    const related = problem.relatedInformation?.[0];
+    assert.strictEqual(related?.location.uri.scheme, 'kluster-file', 'related information opens the error file');
+    assert.strictEqual(related?.location.uri.path.split('/')[1], session.emulator.state.batch(batchId)!.errorFileId);
+    assert.strictEqual(related?.location.range.start.line, 0);
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(editor.document.uri.fsPath, uri.fsPath, 'the input file is shown');
+    assert.strictEqual(editor.selection.start.line, 1, 'at the first failed request');
+
+    // Edited: the line numbers may no longer hold.
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), ' ')));
+    await waitFor('the problems to go after the edit', () => failed().length === 0, 5_000);
+
+    // Shown again, then submitted again: the old batch's failures no longer apply.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false }), { status: 'requests' });
+    assert.strictEqual(failed().length, 1);
+    assert.strictEqual((await submit(uri)).status, 'submitted');
+    assert.deepStrictEqual(failed(), []);
+  });
+});

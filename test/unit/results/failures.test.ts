@@ -1,0 +1,42 @@
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { failedRequests, failureMessage } from '../../../src/core/results/failures';
+
+describe('failed requests on their input lines', () => {
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'failures-'));
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const write = async (name: string, lines: unknown[]) => {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    return file;
+  };
+
+  it('maps each failure in the error file back to its input line, in input order, with the service\'s message', async () => {
+    const input = await write('in.jsonl', [{ custom_id: 'a' }, '', { custom_id: 'b' }, { custom_id: 'c' }, { custom_id: 'd' }]);
+    const errorPath = await write('error.jsonl', [
+      { id: 'r-d', custom_id: 'd', response: { status_code: 404, body: { error: { message: 'Model not found.', code: 'model_not_found' } } }, error: null },
+      { id: 'r-b', custom_id: 'b', response: null, error: { code: 'server_error', message: 'The model failed.' } },
+    ]);
+    const outputPath = await write('output.jsonl', [{ id: 'r-a', custom_id: 'a', response: { status_code: 200, body: {} }, error: null }]);
+    assert.deepStrictEqual(await failedRequests(input, { outputPath, errorPath }), [
+      { inputLine: 3, customId: 'b', message: 'The model failed. (server_error)', resultFile: 'error', resultLine: 2 },
+      { inputLine: 5, customId: 'd', message: 'HTTP 404: Model not found. (model_not_found)', resultFile: 'error', resultLine: 1 },
+    ]);
+    assert.deepStrictEqual(await failedRequests(input, {}), [], 'no result files: nothing failed');
+  });
+
+  it('words a failure from error, else the response body, else the status', () => {
+    assert.strictEqual(failureMessage({ error: { message: ' Too long. ' } }), 'Too long.');
+    assert.strictEqual(failureMessage({ error: { code: 'rate_limited' } }), 'rate_limited');
+    assert.strictEqual(failureMessage({ response: { status_code: 500, body: null } }), 'HTTP 500 without an error message.');
+    assert.strictEqual(failureMessage({}), 'Failed without an error message.');
+  });
+});
