@@ -1,5 +1,6 @@
 import { Codes, type FileKind, type LineDiagnostic } from './diagnostics';
 import { escaped, quoted } from './excerpt';
+import { finalAssistantDiagnostic } from './finetune';
 import { mapIssues } from './issues';
 import { isBlank } from './lines';
 import { LineTree, locateSyntaxError } from './locate';
@@ -88,7 +89,7 @@ export function checkLine(text: string, kind: FileKind, options: LineCheckOption
     case 'results':
       return checkWith(resultLineSchema, text, value, vote);
     case 'finetune':
-      return checkWith(finetuneLineSchema, text, value, vote);
+      return checkExample(text, value, vote);
     default:
       return { vote, diagnostics: NONE };
   }
@@ -120,6 +121,13 @@ function checkWith(schema: typeof resultLineSchema | typeof finetuneLineSchema, 
   const out: LineDiagnostic[] = [];
   mapIssues(parsed.error.issues, value, new LineTree(text), out);
   return { vote, diagnostics: out };
+}
+
+function checkExample(text: string, value: unknown, vote: LineVote): LineCheck {
+  const check = checkWith(finetuneLineSchema, text, value, vote);
+  if (!isObject(value)) return check;
+  const final = finalAssistantDiagnostic(text, value);
+  return final ? { vote, diagnostics: [...check.diagnostics, final] } : check;
 }
 
 function checkRequest(text: string, value: unknown, vote: LineVote, options: LineCheckOptions): LineCheck {

@@ -7,6 +7,8 @@ import {
   freeTierCapDiagnostic,
   KIND_WINDOW,
   MAX_BATCH_FILE_BYTES,
+  FINETUNE_MIN_EXAMPLES,
+  tooFewExamplesDiagnostic,
 } from './fileRules';
 import { customIdSpan, duplicateCustomIdMessage } from './customId';
 import { quoted } from './excerpt';
@@ -27,6 +29,7 @@ export class JsonlStreamValidator {
   private requests = 0;
   private bytes = 0;
   private capLine: { line: number; text: string } | undefined;
+  private firstLine: { line: number; text: string } | undefined;
   private sizeLine: { line: number; text: string } | undefined;
   private lastText = '';
   private readonly maxFileBytes: number;
@@ -72,6 +75,9 @@ export class JsonlStreamValidator {
         this.diagnostics.push(fileTooLargeDiagnostic(at.line, at.text, total, this.maxFileBytes));
       }
     }
+    if (kind === 'finetune' && this.firstLine && this.requests < FINETUNE_MIN_EXAMPLES) {
+      this.diagnostics.push(tooFewExamplesDiagnostic(this.firstLine.line, this.firstLine.text, this.requests));
+    }
     return { kind, diagnostics: this.diagnostics.sort(compareDiagnostics) };
   }
 
@@ -88,6 +94,7 @@ export class JsonlStreamValidator {
     for (const d of check.diagnostics) this.diagnostics.push(atLine(line, d));
     if (check.vote !== 'blank') {
       this.requests++;
+      this.firstLine ??= { line, text };
       if (this.requests === FREE_TIER_MAX_BATCH_LINES) this.capLine = { line, text };
     }
     const id = check.customId;
