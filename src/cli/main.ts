@@ -4,6 +4,7 @@ import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { resultsCommand } from './results';
 import { submitCommand } from './submit';
+import { fineTuningCancelCommand, fineTuningCreateCommand, fineTuningGetCommand, fineTuningListCommand } from './fineTuning';
 import { escapeControls } from '../core/util/printable';
 import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
 
@@ -22,6 +23,10 @@ const COMMANDS: CliCommand[] = [
   experimentBuildCommand,
   experimentScoreCommand,
   experimentJudgeCommand,
+  fineTuningListCommand,
+  fineTuningGetCommand,
+  fineTuningCancelCommand,
+  fineTuningCreateCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];
