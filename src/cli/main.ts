@@ -4,6 +4,7 @@ import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { resultsCommand } from './results';
 import { submitCommand } from './submit';
+import { chatCommand } from './chat';
 import { fineTuningCancelCommand, fineTuningCreateCommand, fineTuningGetCommand, fineTuningListCommand } from './fineTuning';
 import { escapeControls } from '../core/util/printable';
 import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
@@ -27,6 +28,7 @@ const COMMANDS: CliCommand[] = [
   fineTuningGetCommand,
   fineTuningCancelCommand,
   fineTuningCreateCommand,
+  chatCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];

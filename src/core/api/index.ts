@@ -8,3 +8,4 @@ export { failureMessage, isCancellation, KlusterError, toKlusterError, parseRetr
 export type { KlusterErrorKind } from './errors';
 export * from './schemas';
 export type { ProgressCallback } from './transfer';
+export { asyncBatchIdOf } from './async';
