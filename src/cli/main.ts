@@ -53,7 +53,7 @@ function usage(): string {
     'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
     'A request fails after --timeout seconds without progress (KLUSTER_TIMEOUT, default 60); a retry waits at most',
     '--max-retry-wait seconds (KLUSTER_MAX_RETRY_WAIT, default 60), whatever Retry-After asks.',
-    'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
+    'Exit codes: 0 ok, 1 findings (validation errors, failed batch or fine-tuning job), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
   ].join('\n');
 }
 
