@@ -4,6 +4,8 @@ import { validateCommand } from './validate';
 import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
 import { resultsCommand } from './results';
 import { submitCommand } from './submit';
+import { chatCommand } from './chat';
+import { fineTuningCancelCommand, fineTuningCreateCommand, fineTuningGetCommand, fineTuningListCommand } from './fineTuning';
 import { escapeControls } from '../core/util/printable';
 import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
 import { resultsMergeCommand, resultsSummaryCommand, retryCommand } from './resultsFile';
@@ -26,6 +28,11 @@ const COMMANDS: CliCommand[] = [
   retryCommand,
   resultsMergeCommand,
   resultsSummaryCommand,
+  fineTuningListCommand,
+  fineTuningGetCommand,
+  fineTuningCancelCommand,
+  fineTuningCreateCommand,
+  chatCommand,
 ];
 
 const GLOBAL_VALUE_OPTIONS = ['base-url', 'api-key', 'timeout', 'max-retry-wait'];
@@ -50,7 +57,7 @@ function usage(): string {
     'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
     'A request fails after --timeout seconds without progress (KLUSTER_TIMEOUT, default 60); a retry waits at most',
     '--max-retry-wait seconds (KLUSTER_MAX_RETRY_WAIT, default 60), whatever Retry-After asks.',
-    'Exit codes: 0 ok, 1 findings (validation errors, failed batch), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
+    'Exit codes: 0 ok, 1 findings (validation errors, failed batch or fine-tuning job), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
   ].join('\n');
 }
 

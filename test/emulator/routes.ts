@@ -1,5 +1,6 @@
 // The documented endpoints, answered in kluster.ai's shapes.
 import { promises as fs } from 'fs';
+import { FINETUNE_MIN_EXAMPLES } from '../../src/core/jsonl/fileRules';
 import { DOCUMENTED_MODELS } from '../../src/core/models';
 import { Batches, SUPPORTED_ENDPOINT, WINDOWS, batchCreateError } from './batches';
 import { FAIL_TRIGGER, checkChatBody, completionFor, errorBody, mentionsFailTrigger, streamChunksFor } from './chat';
@@ -161,7 +162,10 @@ export function routes(store: Store, batches: Batches): [string, RegExp, Handler
     }
     const validation = typeof body.validation_file === 'string' ? fileById(body.validation_file).id : null;
     const hyper = body.hyperparameters && typeof body.hyperparameters === 'object' ? (body.hyperparameters as Record<string, unknown>) : {};
-    await ex.json(200, fineTuningJobJson(store.createFineTuningJob(body.model, training, validation, hyper)));
+    const examples = (await fs.readFile(training.path, 'utf8')).split('\n').filter((line) => line.trim() !== '').length;
+    // The tutorial: "kluster.ai requires a minimum of 10 examples"; the job fails while training, as the service's would.
+    const failure = examples < FINETUNE_MIN_EXAMPLES ? `The training file has ${examples} examples; at least ${FINETUNE_MIN_EXAMPLES} are required.` : undefined;
+    await ex.json(200, fineTuningJobJson(store.createFineTuningJob(body.model, training, validation, hyper, failure)));
   };
 
   const jobById = (id: string) => {

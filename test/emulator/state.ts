@@ -60,6 +60,8 @@ export interface FineTuningJob {
   status: string;
   finishedAt: number | null;
   fineTunedModel: string | null;
+  /** Why the job failed (set when it does). */
+  error: { code: string; message: string; param: string | null } | null;
   timer?: NodeJS.Timeout;
 }
 
@@ -144,7 +146,8 @@ export class Store {
 
   // ---- fine-tuning
 
-  createFineTuningJob(model: string, training: StoredFile, validationFile: string | null, hyperparameters: Record<string, unknown>): FineTuningJob {
+  /** queued → running → succeeded, or failed after running when `failure` says why (e.g. too few examples). */
+  createFineTuningJob(model: string, training: StoredFile, validationFile: string | null, hyperparameters: Record<string, unknown>, failure?: string): FineTuningJob {
     const job: FineTuningJob = {
       id: this.newId(),
       model,
@@ -156,13 +159,20 @@ export class Store {
       status: 'queued',
       finishedAt: null,
       fineTunedModel: null,
+      error: null,
     };
     this.fineTuningJobs.set(job.id, job);
     job.timer = this.later(this.timing.fineTuningPhaseMs, () => {
       job.status = 'running';
       job.timer = this.later(this.timing.fineTuningPhaseMs, () => {
-        job.status = 'succeeded';
         job.finishedAt = nowSeconds();
+        job.timer = undefined;
+        if (failure !== undefined) {
+          job.status = 'failed';
+          job.error = { code: 'invalid_training_file', message: failure, param: 'training_file' };
+          return;
+        }
+        job.status = 'succeeded';
         job.fineTunedModel = `ft:${model.split('/').pop()}:personal:${job.id.slice(-8)}`;
         job.timer = undefined;
       });
@@ -211,7 +221,7 @@ export function fineTuningJobJson(job: FineTuningJob): Record<string, unknown> {
     trained_tokens: job.status === 'succeeded' ? job.trainedTokens : null,
     integrations: [],
     metrics: {},
-    error: null,
+    error: job.error,
   };
 }
 

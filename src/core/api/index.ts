@@ -8,3 +8,4 @@ export { failureMessage, isCancellation, KlusterError, MissingApiKeyError, remed
 export type { KlusterErrorKind, Remedy } from './errors';
 export * from './schemas';
 export type { ProgressCallback } from './transfer';
+export { asyncBatchIdOf } from './async';

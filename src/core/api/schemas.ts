@@ -171,8 +171,10 @@ export const ChatCompletionChunkSchema = z.looseObject({
 });
 export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunkSchema>;
 
+/** Statuses the docs and the tutorial show (`validating_files` appears in the tutorial's polling output). */
 export const KNOWN_FINE_TUNING_STATUSES = [
   'pending',
+  'validating_files',
   'queued',
   'running',
   'succeeded',
@@ -181,21 +183,66 @@ export const KNOWN_FINE_TUNING_STATUSES = [
   'cancelled',
 ] as const;
 
+/** Statuses after which a fine-tuning job never changes again (the tutorial's polling loop stops on these). */
+export const TERMINAL_FINE_TUNING_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** `batch_size`, `learning_rate_multiplier`, `n_epochs`; numbers, or "auto"-style strings passed through. */
+const HyperparametersSchema = z.looseObject({
+  batch_size: z.union([numeric, z.string()]).nullish(),
+  learning_rate_multiplier: z.union([numeric, z.string()]).nullish(),
+  n_epochs: z.union([numeric, z.string()]).nullish(),
+});
+export type FineTuningHyperparameters = z.infer<typeof HyperparametersSchema>;
+
+/**
+ * `method.supervised` holds the hyperparameters directly (API reference) and, in the tutorial's output, also a
+ * `hyperparameters: null` field; `method.dpo` is null there.
+ */
+const FineTuningMethodSchema = z.looseObject({
+  type: z.string().nullish(),
+  supervised: HyperparametersSchema.extend({ hyperparameters: HyperparametersSchema.nullish() }).nullish(),
+  dpo: z.unknown().optional(),
+});
+
+const FineTuningErrorSchema = z.looseObject({
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  param: z.string().nullish(),
+});
+
 export const FineTuningJobSchema = z.looseObject({
   id: z.string(),
   object: z.string().optional(),
   model: z.string().nullish(),
   created_at: optionalTimestamp,
   finished_at: optionalTimestamp,
+  estimated_finish: optionalTimestamp,
   fine_tuned_model: z.string().nullish(),
+  /** File ids; kept loose because the docs only ever show an empty list. */
   result_files: z.array(z.unknown()).nullish(),
   status: z.string(),
   training_file: z.string().nullish(),
   validation_file: z.string().nullish(),
-  hyperparameters: z.record(z.string(), z.unknown()).nullish(),
-  trained_tokens: z.number().nullish(),
+  hyperparameters: HyperparametersSchema.nullish(),
+  method: FineTuningMethodSchema.nullish(),
+  trained_tokens: optionalCount,
+  integrations: z.array(z.unknown()).nullish(),
+  /** `{}` in the docs' cancel response. */
+  metrics: z.record(z.string(), z.unknown()).nullish(),
+  /** null, or the reason a job failed (`{}` is treated as no error by the UI). */
+  error: FineTuningErrorSchema.nullish(),
+  seed: numeric.nullish(),
+  organization_id: z.string().nullish(),
 });
 export type FineTuningJob = z.infer<typeof FineTuningJobSchema>;
+
+/** The job's hyperparameters: the top-level object, else `method.supervised` (or its nested `hyperparameters`). */
+export function fineTuningHyperparameters(job: FineTuningJob): FineTuningHyperparameters {
+  const supervised = job.method?.supervised;
+  const pick = (key: 'batch_size' | 'learning_rate_multiplier' | 'n_epochs') =>
+    job.hyperparameters?.[key] ?? supervised?.[key] ?? supervised?.hyperparameters?.[key] ?? undefined;
+  return { batch_size: pick('batch_size'), learning_rate_multiplier: pick('learning_rate_multiplier'), n_epochs: pick('n_epochs') };
+}
 
 export const FineTuningJobListSchema = listOf(FineTuningJobSchema);
 export type FineTuningJobList = z.infer<typeof FineTuningJobListSchema>;

@@ -1,5 +1,6 @@
 import { Codes, type FileKind, type LineDiagnostic } from './diagnostics';
 import { escaped, quoted } from './excerpt';
+import { finalAssistantDiagnostic } from './finetune';
 import { mapIssues } from './issues';
 import { isBlank } from './lines';
 import { LineTree, locateSyntaxError } from './locate';
@@ -101,7 +102,7 @@ function checkValue(text: string, value: unknown, vote: LineVote, kind: FileKind
     case 'results':
       return checkWith(resultLineSchema, text, value, vote, tree);
     case 'finetune':
-      return checkWith(finetuneLineSchema, text, value, vote, tree);
+      return checkExample(text, value, vote, tree);
     default:
       return { vote, diagnostics: NONE };
   }
@@ -154,6 +155,13 @@ function checkWith(schema: typeof resultLineSchema | typeof finetuneLineSchema, 
   const out: LineDiagnostic[] = [];
   mapIssues(parsed.error.issues, value, shared ?? new LineTree(text), out);
   return { vote, diagnostics: out };
+}
+
+function checkExample(text: string, value: unknown, vote: LineVote, shared?: LineTree): LineCheck {
+  const check = checkWith(finetuneLineSchema, text, value, vote, shared);
+  if (!isObject(value)) return check;
+  const final = finalAssistantDiagnostic(text, value);
+  return final ? { vote, diagnostics: [...check.diagnostics, final] } : check;
 }
 
 function checkRequest(text: string, value: unknown, vote: LineVote, options: LineCheckOptions, shared?: LineTree): LineCheck {

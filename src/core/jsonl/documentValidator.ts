@@ -8,6 +8,8 @@ import {
   freeTierCapDiagnostic,
   KIND_WINDOW,
   MAX_BATCH_FILE_BYTES,
+  FINETUNE_MIN_EXAMPLES,
+  tooFewExamplesDiagnostic,
 } from './fileRules';
 import { isBlank } from './lines';
 import { customIdSpan, duplicateCustomIdMessage } from './customId';
@@ -175,6 +177,15 @@ export class JsonlDocumentValidator {
     }
     for (const id of this.duplicates) this.visitDuplicates(id, visit);
     if (this.currentKind === 'batch') this.visitCaps(visit);
+    if (this.currentKind === 'finetune' && this.nonBlankLines < FINETUNE_MIN_EXAMPLES) this.visitTooFewExamples(visit);
+  }
+
+  /** Fewer than 10 non-blank lines, so this walk is short unless the file is mostly blank lines. */
+  private visitTooFewExamples(visit: DiagnosticVisitor): void {
+    const first = this.records.find((record) => !record.blank);
+    if (!first) return;
+    const { line, ...d } = tooFewExamplesDiagnostic(first.index, first.text, this.nonBlankLines);
+    visit(line, d);
   }
 
   private visitDuplicates(id: string, visit: DiagnosticVisitor): void {

@@ -53,6 +53,23 @@ export function fileTooLargeDiagnostic(line: number, lineText: string, totalByte
   };
 }
 
+/** The fine-tuning tutorial: "kluster.ai requires a minimum of 10 examples". */
+export const FINETUNE_MIN_EXAMPLES = 10;
+
+/** On the first example: the dataset holds fewer than the minimum. A warning while typing; it blocks an upload. */
+export function tooFewExamplesDiagnostic(line: number, lineText: string, examples: number): JsonlDiagnostic {
+  const start = lineText.length - lineText.trimStart().length;
+  const more = FINETUNE_MIN_EXAMPLES - examples;
+  return {
+    line,
+    startColumn: start,
+    endColumn: Math.max(start, lineText.trimEnd().length),
+    severity: 'warning',
+    code: Codes.finetuneTooFewExamples,
+    message: `kluster.ai fine-tuning needs at least ${FINETUNE_MIN_EXAMPLES} examples; this dataset has ${examples}. Add ${more} more.`,
+  };
+}
+
 export { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES };
 
 /**

@@ -8,6 +8,8 @@ import {
   freeTierCapDiagnostic,
   KIND_WINDOW,
   MAX_BATCH_FILE_BYTES,
+  FINETUNE_MIN_EXAMPLES,
+  tooFewExamplesDiagnostic,
 } from './fileRules';
 import { customIdSpan, duplicateCustomIdMessage } from './customId';
 import { FirstUseIndex } from './firstUse';
@@ -31,6 +33,7 @@ export class JsonlStreamValidator {
   private requests = 0;
   private bytes = 0;
   private capLine: { line: number; text: string } | undefined;
+  private firstLine: { line: number; text: string } | undefined;
   private sizeLine: { line: number; text: string } | undefined;
   private lastText = '';
   private readonly maxFileBytes: number;
@@ -89,6 +92,9 @@ export class JsonlStreamValidator {
         this.emit(fileTooLargeDiagnostic(at.line, at.text, total, this.maxFileBytes));
       }
     }
+    if (kind === 'finetune' && this.firstLine && this.requests < FINETUNE_MIN_EXAMPLES) {
+      this.emit(tooFewExamplesDiagnostic(this.firstLine.line, this.firstLine.text, this.requests));
+    }
     return { kind, diagnostics: this.diagnostics.sort(compareDiagnostics) };
   }
 
@@ -104,6 +110,7 @@ export class JsonlStreamValidator {
     const check = checkLine(text, this.kind!, this.options);
     if (check.vote !== 'blank') {
       this.requests++;
+      this.firstLine ??= { line, text };
       if (this.requests === FREE_TIER_MAX_BATCH_LINES) this.capLine = { line, text };
     }
     const duplicate = this.duplicateOf(text, line, check.customId, check.repeatsKeys);

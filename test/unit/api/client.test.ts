@@ -215,7 +215,8 @@ describe('KlusterClient against the emulator', () => {
   describe('fine-tuning', () => {
     it('creates, lists, retrieves, finishes and cancels jobs', async () => {
       const client = f.client();
-      const train = await client.uploadFile(await writeLines(f.dir, 'ft.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })]), { purpose: 'fine-tune' });
+      const example = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+      const train = await client.uploadFile(await writeLines(f.dir, 'ft.jsonl', Array<string>(10).fill(example)), { purpose: 'fine-tune' });
       const job = await client.createFineTuningJob({ trainingFile: train.id, model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo', hyperparameters: { n_epochs: 2 } });
       assert.strictEqual(job.status, 'queued');
       assert.strictEqual(job.hyperparameters!['n_epochs'], 2);
@@ -235,6 +236,21 @@ describe('KlusterClient against the emulator', () => {
       assert.ok(current.fine_tuned_model);
       assert.ok((await client.listModels()).some((m) => m.id === current.fine_tuned_model), 'the tuned model is listed');
       assert.strictEqual((await client.getFineTuningJob(other.id)).status, 'cancelled');
+
+      const tooSmall = await client.uploadFile(await writeLines(f.dir, 'ft-9.jsonl', Array<string>(9).fill(example)), { purpose: 'fine-tune' });
+      let failed = await client.createFineTuningJob({ trainingFile: tooSmall.id, model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo' });
+      assert.strictEqual(failed.status, 'queued');
+      const seen = new Set<string>();
+      while (failed.status !== 'failed' && Date.now() < deadline + 5000) {
+        seen.add(failed.status);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        failed = await client.getFineTuningJob(failed.id);
+      }
+      assert.ok(seen.has('running'), `went through running: ${[...seen].join(', ')}`);
+      assert.strictEqual(failed.status, 'failed');
+      assert.strictEqual(failed.fine_tuned_model, null);
+      assert.ok(failed.finished_at);
+      assert.deepStrictEqual(failed.error, { code: 'invalid_training_file', message: 'The training file has 9 examples; at least 10 are required.', param: 'training_file' });
 
       const wrongPurpose = await rejects(client.createFineTuningJob({ trainingFile: train.id, model: 'google/gemma-3-27b-it' }));
       assert.ok(wrongPurpose instanceof KlusterError && wrongPurpose.kind === 'bad_request');

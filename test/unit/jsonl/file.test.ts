@@ -54,7 +54,10 @@ describe('file kinds', () => {
     const text = lines(convo, convo, JSON.stringify({ messages: [{ role: 'bot', content: 'x' }] }));
     const found = validateText(text, OPTIONS);
     assert.strictEqual(found.kind, 'finetune');
-    assert.deepStrictEqual(seen(text, found.diagnostics), [['kluster.invalidRole', '"bot"', 21, 26, 'error']]);
+    assert.deepStrictEqual(seen(text, found.diagnostics), [
+      ['kluster.finetuneTooFewExamples', convo, 0, convo.length, 'warning'],
+      ['kluster.invalidRole', '"bot"', 21, 26, 'error'],
+    ]);
   });
 
   it('checks only syntax in JSONL of an unknown kind', () => {

@@ -1,0 +1,81 @@
+// `fine-tuning list|get|cancel|create` against the emulator, in-process.
+import * as assert from 'assert';
+import { ExitCode } from '../../../src/cli/command';
+import { useEmulator, writeLines } from '../api/helpers';
+import { runCaptured } from './helpers';
+
+const BASE = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';
+const example = (i: number) => JSON.stringify({ messages: [{ role: 'system', content: 'Label it.' }, { role: 'user', content: `text ${i}` }, { role: 'assistant', content: 'neutral' }] });
+const examples = (n: number) => Array.from({ length: n }, (_, i) => example(i));
+
+describe('CLI fine-tuning', () => {
+  const f = useEmulator();
+  const cli = (args: string[]) => runCaptured(args, { KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url });
+
+  it('create --wait: checks and uploads the dataset with purpose fine-tune, prints the fine-tuned model', async () => {
+    const dataset = await writeLines(f.dir, 'train.jsonl', examples(10));
+    const run = await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE, '--n-epochs', '2', '--batch-size', '8', '--learning-rate-multiplier', '0.5', '--wait']);
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    const tuned = run.out.trim();
+    assert.match(tuned, /^ft:/);
+    assert.match(run.err, /uploaded .*train\.jsonl as file [0-9a-f]{24}/);
+    assert.match(run.err, /fine-tuning job [0-9a-f]{24} created \(queued\)\n[\s\S]*: succeeded\n/);
+
+    const listed = await cli(['--json', 'fine-tuning', 'list', '--limit', '5']);
+    const job = JSON.parse(listed.out).data[0];
+    assert.strictEqual(job.fine_tuned_model, tuned);
+    assert.deepStrictEqual(job.hyperparameters, { batch_size: 8, learning_rate_multiplier: 0.5, n_epochs: 2 });
+    const uploaded = JSON.parse((await cli(['--json', 'files', 'list', '--purpose', 'fine-tune'])).out).data;
+    assert.ok(uploaded.some((file: { id: string }) => file.id === job.training_file), 'the training file was uploaded with purpose fine-tune');
+
+    const shown = await cli(['fine-tuning', 'get', job.id]);
+    assert.strictEqual(shown.code, ExitCode.ok);
+    assert.match(shown.out, /status: +succeeded/);
+    assert.match(shown.out, /fine-tuned model: ft:/);
+    assert.match(shown.out, /hyperparameters: +epochs 2, batch 8, lr× 0\.5/);
+    const table = await cli(['fine-tuning', 'list']);
+    assert.match(table.out, new RegExp(`${job.id} +succeeded +${BASE.replace(/[/.]/g, '\\$&')} +${tuned}`));
+  });
+
+  it('create refuses a dataset under the minimum before uploading anything (exit 1, file:line:col)', async () => {
+    const before = f.emulator.state.requests.filter((r) => r.method === 'POST').length;
+    const dataset = await writeLines(f.dir, 'small.jsonl', examples(3));
+    const run = await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE]);
+    assert.strictEqual(run.code, ExitCode.findings);
+    assert.match(run.err, /small\.jsonl:1:1: warning kluster\.finetuneTooFewExamples: kluster\.ai fine-tuning needs at least 10 examples; this dataset has 3\. Add 7 more\./);
+    assert.match(run.err, /was not uploaded: it has 1 problem\./);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was sent');
+  });
+
+  it('create with an uploaded file id: a job that fails ends with exit 1 and the service’s error', async () => {
+    const small = await writeLines(f.dir, 'nine.jsonl', examples(9));
+    const id = (await cli(['files', 'upload', small, '--purpose', 'fine-tune'])).out.trim();
+    const run = await cli(['fine-tuning', 'create', '--training-file', id, '--model', BASE, '--wait']);
+    assert.strictEqual(run.code, ExitCode.findings);
+    assert.match(run.err, /failed: The training file has 9 examples; at least 10 are required\./);
+    assert.strictEqual(run.out, '');
+  });
+
+  it('cancel: a running job goes to cancelling, --json prints the job', async () => {
+    const dataset = await writeLines(f.dir, 'cancel.jsonl', examples(10));
+    const id = (await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE])).out.trim();
+    const run = await cli(['--json', 'fine-tuning', 'cancel', id]);
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    assert.strictEqual(JSON.parse(run.out).status, 'cancelling');
+    const again = await cli(['fine-tuning', 'get', 'nosuchjob']);
+    assert.strictEqual(again.code, ExitCode.api);
+  });
+
+  it('bad usage exits 2 and sends nothing', async () => {
+    for (const [args, message] of [
+      [['fine-tuning', 'create', '--model', BASE], /missing --training-file/],
+      [['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--n-epochs', '0'], /--n-epochs must be a whole number from 1 up, not '0'/],
+      [['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--learning-rate-multiplier', 'fast'], /--learning-rate-multiplier must be a number above 0, not 'fast'/],
+      [['fine-tuning', 'get'], /missing job ID/],
+    ] as const) {
+      const run = await cli([...args]);
+      assert.strictEqual(run.code, ExitCode.usage, `${args.join(' ')}: ${run.err}`);
+      assert.match(run.err, message);
+    }
+  });
+});
