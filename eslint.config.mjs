@@ -2,7 +2,13 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const PURE_HOST_MODULES = ['src/chat/protocol.ts', 'src/chat/chatSession.ts', 'src/chat/csp.ts', 'src/chat/stateWriter.ts', 'src/views/errorNode.ts'];
+const PURE_HOST_MODULES = [
+  'src/chat/protocol.ts',
+  'src/chat/chatSession.ts',
+  'src/chat/csp.ts',
+  'src/chat/stateWriter.ts',
+  'src/views/errorNode.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },
@@ -28,7 +34,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -10,7 +10,8 @@ export type CommandHandler = (...args: any[]) => unknown;
  * What a command that can fail in expected ways resolves to, so callers and tests can tell the cases apart: its
  * own results, `cancelled` (the person said no or dismissed a prompt), or `failed` (already shown to them).
  */
-export type Outcome<Done extends { readonly status: string }> = Done | { readonly status: 'cancelled' } | { readonly status: 'failed'; readonly message: string };
+export type Outcome<Done extends { readonly status: string }> =
+  Done | { readonly status: 'cancelled' } | { readonly status: 'failed'; readonly message: string };
 
 export const CANCELLED = { status: 'cancelled' } as const;
 

@@ -15,7 +15,13 @@ const stages = [
   // The integration suites run on the newest VS Code and on the oldest that engines.vscode claims
   // (test/vscode/versions.json); the UI tests on the newest.
   { name: 'integration', cmd: 'node', args: ['out/test/vscode/runIntegration.js', '--vscode', 'stable'], needs: 'build', runtime: true },
-  { name: 'integration-oldest', cmd: 'node', args: ['out/test/vscode/runIntegration.js', '--vscode', 'oldest'], needs: 'build', runtime: true },
+  {
+    name: 'integration-oldest',
+    cmd: 'node',
+    args: ['out/test/vscode/runIntegration.js', '--vscode', 'oldest'],
+    needs: 'build',
+    runtime: true,
+  },
   { name: 'e2e', cmd: 'node', args: ['out/test/vscode/runE2e.js'], needs: 'build', runtime: true },
 ];
 const only = process.argv.slice(2);

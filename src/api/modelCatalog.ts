@@ -98,7 +98,13 @@ export class ModelCatalog extends Disposable {
       if (this.isDisposed) return this.list;
       if (ids.length === 0) {
         this.log.warn('models', `${client.baseUrl} listed no models`);
-        if (client.baseUrl === this.baseUrl) this.set(this.build('The service listed no models: showing the documented ones.', 'The service listed no models: showing the ones it listed before.'));
+        if (client.baseUrl === this.baseUrl)
+          this.set(
+            this.build(
+              'The service listed no models: showing the documented ones.',
+              'The service listed no models: showing the ones it listed before.',
+            ),
+          );
         return this.list;
       }
       const fetchedAt = Date.now();
@@ -113,7 +119,12 @@ export class ModelCatalog extends Disposable {
       const reason = error instanceof Error ? error.message : String(error);
       this.log.warn('models', `model list of ${client.baseUrl} unavailable: ${reason}`);
       if (client.baseUrl === this.baseUrl) {
-        this.set(this.build(`Could not load the models list (${reason}); showing the documented models.`, `Could not load the models list (${reason}); showing the ones listed before.`));
+        this.set(
+          this.build(
+            `Could not load the models list (${reason}); showing the documented models.`,
+            `Could not load the models list (${reason}); showing the ones listed before.`,
+          ),
+        );
       }
     }
     return this.list;

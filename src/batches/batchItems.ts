@@ -81,7 +81,10 @@ function fileItem(node: Extract<BatchNode, { kind: 'file' }>, batch: Batch | und
 
 function countsItem(batch: Batch): vscode.TreeItem {
   const { total, completed, failed } = requestCounts(batch);
-  const item = new vscode.TreeItem(`Requests: ${formatCount(completed)} completed, ${formatCount(failed)} failed`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    `Requests: ${formatCount(completed)} completed, ${formatCount(failed)} failed`,
+    vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `batch:${batch.id}/counts`;
   item.description = `of ${formatCount(total)}`;
   item.iconPath = new vscode.ThemeIcon('graph');

@@ -65,7 +65,9 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 function folders(): FolderRef[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => ({ name: f.name, path: f.uri.fsPath }));
 }
 
 function metadataCandidates(batch: Batch): string[] {

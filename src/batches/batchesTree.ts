@@ -120,7 +120,10 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
     return Promise.all(
       roots.map(async (node) => {
         const children = node.kind === 'batch' ? await this.getChildren(node) : undefined;
-        return { ...snapshotOf(this.getTreeItem(node)), ...(children ? { children: children.map((c) => snapshotOf(this.getTreeItem(c))) } : {}) };
+        return {
+          ...snapshotOf(this.getTreeItem(node)),
+          ...(children ? { children: children.map((c) => snapshotOf(this.getTreeItem(c))) } : {}),
+        };
       }),
     );
   }

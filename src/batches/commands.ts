@@ -20,7 +20,12 @@ export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly bat
 /** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
 export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'requests' | 'errorFile' | 'tree' | 'none' }>;
 
-async function cancelBatch(container: Container, feature: BatchesFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<CancelOutcome> {
+async function cancelBatch(
+  container: Container,
+  feature: BatchesFeature,
+  arg: unknown,
+  options: { confirm?: boolean } = {},
+): Promise<CancelOutcome> {
   const id = batchIdOf(arg) ?? (await feature.pickBatch('Cancel which batch?', (b) => !isTerminal(b.status)));
   if (!id) return CANCELLED;
   const label = feature.labelOf(id);
@@ -54,7 +59,12 @@ export interface ShowErrorsOptions {
  * Puts errors.data on the input file as problems; else each failed request on its input line (and in a quick
  * pick); else opens the error file (the input is not here), else reveals the batch.
  */
-async function showBatchErrors(container: Container, feature: BatchesFeature, arg: unknown, options: ShowErrorsOptions = {}): Promise<ErrorsOutcome> {
+async function showBatchErrors(
+  container: Container,
+  feature: BatchesFeature,
+  arg: unknown,
+  options: ShowErrorsOptions = {},
+): Promise<ErrorsOutcome> {
   const id = batchIdOf(arg);
   if (!id) return { status: 'none' };
   try {
@@ -66,7 +76,11 @@ async function showBatchErrors(container: Container, feature: BatchesFeature, ar
       const last = Math.max(0, document.lineCount - 1);
       const diagnostics = errors.map((error) => {
         const line = Math.min(last, Math.max(0, (error.line ?? 1) - 1));
-        const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, `Batch ${id}: ${describeBatchError(error)}`, vscode.DiagnosticSeverity.Error);
+        const diagnostic = new vscode.Diagnostic(
+          document.lineAt(line).range,
+          `Batch ${id}: ${describeBatchError(error)}`,
+          vscode.DiagnosticSeverity.Error,
+        );
         diagnostic.source = 'kluster.ai batch';
         return diagnostic;
       });
@@ -77,8 +91,9 @@ async function showBatchErrors(container: Container, feature: BatchesFeature, ar
     }
     if (batch.error_file_id && input) {
       const label = feature.labelOf(id);
-      const failures = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the errors of ${label}` }, async () =>
-        loadFailures(await container.clients.get(), batch, input),
+      const failures = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Reading the errors of ${label}` },
+        async () => loadFailures(await container.clients.get(), batch, input),
       );
       if (failures.length) {
         const document = await vscode.workspace.openTextDocument(input);
@@ -133,7 +148,8 @@ async function revealInputFile(container: Container, feature: BatchesFeature, ar
       `The local input file of batch ${feature.labelOf(id)} is not known in this workspace. Open the copy stored at kluster.ai instead?`,
       'Open Remote Input',
     );
-    if (pick === 'Open Remote Input' && batch.input_file_id) await vscode.commands.executeCommand(Commands.openRemoteFile, batch.input_file_id);
+    if (pick === 'Open Remote Input' && batch.input_file_id)
+      await vscode.commands.executeCommand(Commands.openRemoteFile, batch.input_file_id);
     return undefined;
   }
   await vscode.window.showTextDocument(input, { preview: false });
@@ -145,8 +161,10 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
   return {
     [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
     [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
-    [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => cancelBatch(container, feature, arg, options),
-    [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) => showBatchErrors(container, feature, arg, options),
+    [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) =>
+      cancelBatch(container, feature, arg, options),
+    [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) =>
+      showBatchErrors(container, feature, arg, options),
     [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
     [Commands.revealInputFile]: (container) => (arg?: unknown) => revealInputFile(container, feature, arg),
     [Commands.copyBatchId]: () => async (arg?: unknown) => {

@@ -27,18 +27,29 @@ export async function loadFailures(client: KlusterClient, batch: Batch, input: v
 }
 
 /** One problem per failed request, on the request's line, pointing at the error file's line. */
-export function failureDiagnostics(document: vscode.TextDocument, batch: Batch, label: string, failures: readonly FailedRequest[]): vscode.Diagnostic[] {
+export function failureDiagnostics(
+  document: vscode.TextDocument,
+  batch: Batch,
+  label: string,
+  failures: readonly FailedRequest[],
+): vscode.Diagnostic[] {
   const errorFile = remoteFileUri(batch.error_file_id ?? '', `batch_${batch.id}_error.jsonl`);
   return failures
     .filter((f) => f.inputLine <= document.lineCount)
     .map((failure) => {
       const line = document.lineAt(failure.inputLine - 1);
       const range = new vscode.Range(failure.inputLine - 1, line.firstNonWhitespaceCharacterIndex, failure.inputLine - 1, line.text.length);
-      const diagnostic = new vscode.Diagnostic(range, `Request ${failure.customId} failed in batch ${label}: ${failure.message}`, vscode.DiagnosticSeverity.Error);
+      const diagnostic = new vscode.Diagnostic(
+        range,
+        `Request ${failure.customId} failed in batch ${label}: ${failure.message}`,
+        vscode.DiagnosticSeverity.Error,
+      );
       diagnostic.source = 'kluster.ai';
       diagnostic.code = REQUEST_FAILED_CODE;
       const where = new vscode.Location(errorFile, new vscode.Position(failure.resultLine - 1, 0));
-      diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(where, `Reported on line ${failure.resultLine} of the ${failure.resultFile} file.`)];
+      diagnostic.relatedInformation = [
+        new vscode.DiagnosticRelatedInformation(where, `Reported on line ${failure.resultLine} of the ${failure.resultFile} file.`),
+      ];
       return diagnostic;
     });
 }

@@ -2,7 +2,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch } from '../core/api';
-import { ageRefreshDelayMs, batchDescription, batchLabel, completionMessage, ownerFromFileName, requestCounts, type FileOwner } from '../core/batches/displayText';
+import {
+  ageRefreshDelayMs,
+  batchDescription,
+  batchLabel,
+  completionMessage,
+  ownerFromFileName,
+  requestCounts,
+  type FileOwner,
+} from '../core/batches/displayText';
 import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
@@ -85,11 +93,14 @@ export class BatchesFeature extends Disposable {
       clearTimeout(timer);
       timer = undefined;
       if (!this.view.visible) return;
-      timer = setTimeout(() => {
-        this.ageRedraws++;
-        this.tree.redraw();
-        schedule();
-      }, ageRefreshDelayMs(this.model.all.map((b) => b.created_at)));
+      timer = setTimeout(
+        () => {
+          this.ageRedraws++;
+          this.tree.redraw();
+          schedule();
+        },
+        ageRefreshDelayMs(this.model.all.map((b) => b.created_at)),
+      );
     };
     this._register(this.view.onDidChangeVisibility(schedule));
     // Any change redraws the tree anyway; the next beat counts from there, at the pace the new list needs.
@@ -144,7 +155,9 @@ export class BatchesFeature extends Disposable {
   /** Makes sure the list is loaded, then asks which batch; undefined when dismissed. */
   async pickBatch(prompt: string, filter: (b: Batch) => boolean = () => true): Promise<string | undefined> {
     if (!this.model.isLoaded) await this.tree.refresh();
-    const items = this.model.all.filter(filter).map((b) => ({ label: this.labelOf(b.id), description: batchDescription(b), detail: b.id, id: b.id }));
+    const items = this.model.all
+      .filter(filter)
+      .map((b) => ({ label: this.labelOf(b.id), description: batchDescription(b), detail: b.id, id: b.id }));
     if (items.length === 0) {
       void vscode.window.showInformationMessage('No batch fits. Refresh the Batches view, or submit a .jsonl file first.');
       return undefined;

@@ -24,7 +24,13 @@ export interface ResultsOptions {
 }
 
 export type ResultsOutcome =
-  | { readonly status: 'written'; readonly path: string; readonly summary: JoinSummary; readonly message: string; readonly warnings: string[] }
+  | {
+      readonly status: 'written';
+      readonly path: string;
+      readonly summary: JoinSummary;
+      readonly message: string;
+      readonly warnings: string[];
+    }
   | { readonly status: 'exists'; readonly path: string }
   | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
 
@@ -45,12 +51,18 @@ async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boole
     'Choose Input File…',
   );
   if (pick !== 'Choose Input File…') return undefined;
-  const [chosen] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSONL: ['jsonl'] }, title: 'Input file of the batch' })) ?? [];
+  const [chosen] =
+    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSONL: ['jsonl'] }, title: 'Input file of the batch' })) ?? [];
   if (chosen) await feature.links.set(batch.id, chosen);
   return chosen;
 }
 
-async function download(client: KlusterClient, batch: Batch, dir: string, signal: AbortSignal): Promise<{ output?: string; error?: string }> {
+async function download(
+  client: KlusterClient,
+  batch: Batch,
+  dir: string,
+  signal: AbortSignal,
+): Promise<{ output?: string; error?: string }> {
   const fetch = async (fileId: string | null | undefined, name: string) => {
     if (!fileId) return undefined;
     const dest = path.join(dir, name);
@@ -62,7 +74,9 @@ async function download(client: KlusterClient, batch: Batch, dir: string, signal
 }
 
 const tabColumn = (uri: vscode.Uri): vscode.ViewColumn | undefined =>
-  vscode.window.tabGroups.all.find((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()))?.viewColumn;
+  vscode.window.tabGroups.all.find((group) =>
+    group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()),
+  )?.viewColumn;
 
 /** Shows the results in the tab they already have, else in the group right of the input's, with what is on disk now. */
 async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void> {
@@ -76,9 +90,15 @@ async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void
   if (wasOpen && !document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
 }
 
-export async function openResultsBeside(container: Container, feature: BatchesFeature, arg: unknown, options: ResultsOptions = {}): Promise<ResultsOutcome> {
+export async function openResultsBeside(
+  container: Container,
+  feature: BatchesFeature,
+  arg: unknown,
+  options: ResultsOptions = {},
+): Promise<ResultsOutcome> {
   const confirm = options.confirm !== false;
-  const batchId = batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status)));
+  const batchId =
+    batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status)));
   if (!batchId) return { status: 'cancelled' };
   const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
   try {
@@ -108,7 +128,10 @@ export async function openResultsBeside(container: Container, feature: BatchesFe
       if (confirm) {
         const pick = await vscode.window.showWarningMessage(
           `${name} changed since batch ${label} was submitted.`,
-          { modal: true, detail: `${change[0]!.toUpperCase()}${change.slice(1)}. Results are joined by custom_id to the lines as they are now; edited lines may get results of what was sent before.` },
+          {
+            modal: true,
+            detail: `${change[0]!.toUpperCase()}${change.slice(1)}. Results are joined by custom_id to the lines as they are now; edited lines may get results of what was sent before.`,
+          },
           'Join Anyway',
         );
         if (pick !== 'Join Anyway') return { status: 'cancelled', message: warning };
@@ -119,7 +142,11 @@ export async function openResultsBeside(container: Container, feature: BatchesFe
     let overwrite = options.overwrite ?? false;
     if (!overwrite && (await fileExists(dest))) {
       if (!confirm) return { status: 'exists', path: dest };
-      const pick = await vscode.window.showWarningMessage(`${path.basename(dest)} already exists. Replace it with the results of batch ${label}?`, { modal: true }, 'Replace');
+      const pick = await vscode.window.showWarningMessage(
+        `${path.basename(dest)} already exists. Replace it with the results of batch ${label}?`,
+        { modal: true },
+        'Replace',
+      );
       if (pick !== 'Replace') return { status: 'exists', path: dest };
       overwrite = true;
     }
@@ -131,7 +158,13 @@ export async function openResultsBeside(container: Container, feature: BatchesFe
           return await abortOnCancel(token, async (signal) => {
             const files = await download(client, batch, dir, signal);
             return writeJoinedResults(
-              { inputPath: input.fsPath, outputPath: files.output, errorPath: files.error, missingReason: MISSING_REASONS[batch.status], signal },
+              {
+                inputPath: input.fsPath,
+                outputPath: files.output,
+                errorPath: files.error,
+                missingReason: MISSING_REASONS[batch.status],
+                signal,
+              },
               dest,
               { overwrite },
             );

@@ -40,11 +40,15 @@ export class BatchStatusBar extends Disposable {
     const tooltip = new vscode.MarkdownString(`**kluster.ai: ${formatCount(running.length)} running**\n\n`);
     for (const batch of running) {
       const progress = progressOf(batch);
-      tooltip.appendText(`${this.labelOf(batch.id)}: ${batchDescription(batch)}${progress !== undefined ? ` (${Math.floor(progress * 100)}%)` : ''}`);
+      tooltip.appendText(
+        `${this.labelOf(batch.id)}: ${batchDescription(batch)}${progress !== undefined ? ` (${Math.floor(progress * 100)}%)` : ''}`,
+      );
       tooltip.appendMarkdown('\n\n');
     }
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `kluster.ai: ${running.length === 1 ? '1 batch' : `${formatCount(running.length)} batches`} running, ${summary.text.replace(/ · /g, ', ')}` };
+    this.item.accessibilityInformation = {
+      label: `kluster.ai: ${running.length === 1 ? '1 batch' : `${formatCount(running.length)} batches`} running, ${summary.text.replace(/ · /g, ', ')}`,
+    };
     this.item.show();
     this.shown = true;
   }

@@ -22,21 +22,37 @@ export interface SubmitOptions {
 }
 
 export type SubmitOutcome =
-  | { readonly status: 'submitted'; readonly batchId: string; readonly inputFileId: string; readonly completionWindow: CompletionWindow; readonly warnings: number }
+  | {
+      readonly status: 'submitted';
+      readonly batchId: string;
+      readonly inputFileId: string;
+      readonly completionWindow: CompletionWindow;
+      readonly warnings: number;
+    }
   | { readonly status: 'invalid'; readonly errors: number; readonly firstError?: { line: number; message: string } }
   /** Valid requests, but the service would refuse the file (too large, over the free-tier cap); nothing was uploaded. */
   | { readonly status: 'refused'; readonly code: string; readonly line: number; readonly message: string }
   | { readonly status: 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
 
-const WINDOW_LABELS: Record<CompletionWindow, string> = { '1h': '1 hour', '3h': '3 hours', '6h': '6 hours', '12h': '12 hours', '24h': '24 hours' };
+const WINDOW_LABELS: Record<CompletionWindow, string> = {
+  '1h': '1 hour',
+  '3h': '3 hours',
+  '6h': '6 hours',
+  '12h': '12 hours',
+  '24h': '24 hours',
+};
 
 /** Saves unsaved edits first: the file on disk is what gets uploaded. */
 async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!document?.isDirty) return true;
   if (confirm) {
-    const pick = await vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has unsaved changes.`, { modal: true, detail: 'The file on disk is what gets submitted.' }, 'Save and Submit');
+    const pick = await vscode.window.showWarningMessage(
+      `${path.basename(uri.fsPath)} has unsaved changes.`,
+      { modal: true, detail: 'The file on disk is what gets submitted.' },
+      'Save and Submit',
+    );
     if (pick !== 'Save and Submit') return false;
   }
   return document.save();
@@ -51,7 +67,12 @@ async function showBlocked(feature: BatchesFeature, uri: vscode.Uri, what: strin
   if (confirm) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
-async function reportInvalid(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportInvalid(
+  feature: BatchesFeature,
+  uri: vscode.Uri,
+  summary: BatchFileSummary,
+  confirm: boolean,
+): Promise<SubmitOutcome> {
   const first = summary.firstError;
   const name = path.basename(uri.fsPath);
   const firstText = first ? ` First, on line ${first.line + 1}: ${first.message}` : '';
@@ -63,7 +84,12 @@ async function reportInvalid(feature: BatchesFeature, uri: vscode.Uri, summary: 
   return { status: 'invalid', errors: summary.errors, firstError: first && { line: first.line + 1, message: first.message } };
 }
 
-async function reportRefused(feature: BatchesFeature, uri: vscode.Uri, summary: BatchFileSummary, confirm: boolean): Promise<SubmitOutcome> {
+async function reportRefused(
+  feature: BatchesFeature,
+  uri: vscode.Uri,
+  summary: BatchFileSummary,
+  confirm: boolean,
+): Promise<SubmitOutcome> {
   const first = summary.refused[0]!;
   const message = `${path.basename(uri.fsPath)} was not submitted: kluster.ai would refuse it. ${first.message}`;
   // The free-tier warning is in Problems once the file is open; a file over 100 MB is too large for the editor to help.
@@ -138,11 +164,18 @@ async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Pr
   );
 }
 
-export async function submitBatch(container: Container, feature: BatchesFeature, arg: unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+export async function submitBatch(
+  container: Container,
+  feature: BatchesFeature,
+  arg: unknown,
+  options: SubmitOptions = {},
+): Promise<SubmitOutcome> {
   const confirm = options.confirm !== false;
   const uri = uriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== 'file') {
-    const message = uri ? 'Only files saved on disk can be submitted.' : 'Open a .jsonl batch file, or pick one in the Explorer, to submit it.';
+    const message = uri
+      ? 'Only files saved on disk can be submitted.'
+      : 'Open a .jsonl batch file, or pick one in the Explorer, to submit it.';
     void vscode.window.showErrorMessage(message);
     return { status: 'failed', message };
   }
@@ -157,7 +190,10 @@ export async function submitBatch(container: Container, feature: BatchesFeature,
     );
     if (summary.errors > 0) return reportInvalid(feature, uri, summary, confirm);
     if (summary.kind !== 'batch') {
-      const what = summary.kind === 'empty' ? 'is empty' : `holds ${summary.kind === 'results' ? 'batch results' : summary.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
+      const what =
+        summary.kind === 'empty'
+          ? 'is empty'
+          : `holds ${summary.kind === 'results' ? 'batch results' : summary.kind === 'finetune' ? 'fine-tuning data' : 'no batch requests'}`;
       const message = `${name} ${what}; a batch file has one {"custom_id", "method", "url", "body"} request per line.`;
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
@@ -187,8 +223,13 @@ export async function submitBatch(container: Container, feature: BatchesFeature,
     feature.diagnostics.delete(uri); // errors of an earlier batch of this file no longer apply
     feature.blocked.clear(uri);
     feature.added(batch);
-    container.log.info('batches', `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${plural(summary.requests, 'request')})`);
-    void vscode.window.showInformationMessage(`Submitted ${name} as batch ${batch.id} (${plural(summary.requests, 'request')}, ${window} window).`);
+    container.log.info(
+      'batches',
+      `submitted ${vscode.workspace.asRelativePath(uri)} as ${batch.id} (${window}, ${plural(summary.requests, 'request')})`,
+    );
+    void vscode.window.showInformationMessage(
+      `Submitted ${name} as batch ${batch.id} (${plural(summary.requests, 'request')}, ${window} window).`,
+    );
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
     void showApiError(container.log, `Submitting ${name}`, error, retry);

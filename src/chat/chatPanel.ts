@@ -14,7 +14,16 @@ import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
 import type { ModelList } from '../api/modelCatalog';
 import { runRemedy } from '../api/showError';
-import { emptyState, isChatState, isWebviewMessage, newestState, type ChatState, type HostMessage, type PanelAction, type WebviewMessage } from './protocol';
+import {
+  emptyState,
+  isChatState,
+  isWebviewMessage,
+  newestState,
+  type ChatState,
+  type HostMessage,
+  type PanelAction,
+  type WebviewMessage,
+} from './protocol';
 
 /** The extension's copy of the panel state, kept as the webview reports it. */
 export function savedChatState(storage: Storage<WorkspaceStorage>): ChatState | undefined {
@@ -36,7 +45,10 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): str
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicon.css'));
-  const styles = [codicons, ...['chat.css', 'markdown.css'].map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)))];
+  const styles = [
+    codicons,
+    ...['chat.css', 'markdown.css'].map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name))),
+  ];
   const csp = chatCsp(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -204,7 +216,13 @@ export class ChatPanel extends Disposable {
     if (newer) post({ type: 'load', state: newer });
     const { live, deliverMissed } = this.session.connect(post);
     const shown = this.container.models.current;
-    post({ type: 'init', models: shown.options, modelsError: shown.error, lastModel: this.container.globalState.get('kluster.chat.lastModel'), live });
+    post({
+      type: 'init',
+      models: shown.options,
+      modelsError: shown.error,
+      lastModel: this.container.globalState.get('kluster.chat.lastModel'),
+      live,
+    });
     deliverMissed();
     this.ready = true;
     const queued = this.queued;
@@ -215,13 +233,15 @@ export class ChatPanel extends Disposable {
   }
 
   private postModels(list: ModelList): void {
-    if (this.ready) void this.panel.webview.postMessage({ type: 'models', models: list.options, modelsError: list.error } satisfies HostMessage);
+    if (this.ready)
+      void this.panel.webview.postMessage({ type: 'models', models: list.options, modelsError: list.error } satisfies HostMessage);
   }
 
   private async send(id: string, conversation: Conversation): Promise<void> {
     const problems = checkParams(conversation.settings.params);
     // Checked again here, as for links: only http(s) image URLs leave for the service.
-    if (conversation.messages.some((m) => m.imageUrl !== undefined && !isHttpUrl(m.imageUrl))) problems.push('The image URL must start with https:// or http://.');
+    if (conversation.messages.some((m) => m.imageUrl !== undefined && !isHttpUrl(m.imageUrl)))
+      problems.push('The image URL must start with https:// or http://.');
     if (problems.length) {
       this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
       return;
@@ -237,7 +257,8 @@ export class ChatPanel extends Disposable {
 
   /** The model a new chat starts with. */
   private async rememberModel(model: string): Promise<void> {
-    if (model && this.container.globalState.get('kluster.chat.lastModel') !== model) await this.container.globalState.update('kluster.chat.lastModel', model);
+    if (model && this.container.globalState.get('kluster.chat.lastModel') !== model)
+      await this.container.globalState.update('kluster.chat.lastModel', model);
   }
 
   private async openLink(href: string): Promise<void> {
@@ -250,7 +271,10 @@ export class ChatPanel extends Disposable {
       // VS Code opens local addresses without its own prompt; a reply must not reach a local service unasked.
       const pick = await vscode.window.showWarningMessage(
         'Open a link to this computer or your private network?',
-        { modal: true, detail: `${href}\n\nThe link comes from a model's reply. Links to local addresses can reach services on your machine or network (a dev server, a router's admin page).` },
+        {
+          modal: true,
+          detail: `${href}\n\nThe link comes from a model's reply. Links to local addresses can reach services on your machine or network (a dev server, a router's admin page).`,
+        },
         'Open Link',
       );
       if (pick !== 'Open Link') return;

@@ -51,26 +51,30 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */
-    [Commands.chatSaveAsRequest]: (container) => async (target?: unknown): Promise<SavedRequest | undefined> => {
-      const panel = chat.panel;
-      if (!panel) throw new Error('Open a chat first: "kluster: Open Chat".');
-      const conversation = conversationForSave(panel.conversationState);
-      if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
-      const uri = uriOf(target) ?? (await pickRequestFile());
-      if (!uri) return undefined;
-      const saved = await appendRequest(uri, conversation, container.validation.options);
-      container.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
-      if (target === undefined) {
-        void vscode.window.showInformationMessage(`Saved request ${saved.customId} to ${path.basename(uri.path)}.`, 'Open File').then(async (choice) => {
-          if (!choice) return;
-          const editor = await vscode.window.showTextDocument(uri);
-          const position = new vscode.Position(saved.line, 0);
-          editor.selection = new vscode.Selection(position, position);
-          editor.revealRange(new vscode.Range(position, position));
-        });
-      }
-      return saved;
-    },
+    [Commands.chatSaveAsRequest]:
+      (container) =>
+      async (target?: unknown): Promise<SavedRequest | undefined> => {
+        const panel = chat.panel;
+        if (!panel) throw new Error('Open a chat first: "kluster: Open Chat".');
+        const conversation = conversationForSave(panel.conversationState);
+        if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
+        const uri = uriOf(target) ?? (await pickRequestFile());
+        if (!uri) return undefined;
+        const saved = await appendRequest(uri, conversation, container.validation.options);
+        container.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
+        if (target === undefined) {
+          void vscode.window
+            .showInformationMessage(`Saved request ${saved.customId} to ${path.basename(uri.path)}.`, 'Open File')
+            .then(async (choice) => {
+              if (!choice) return;
+              const editor = await vscode.window.showTextDocument(uri);
+              const position = new vscode.Position(saved.line, 0);
+              editor.selection = new vscode.Selection(position, position);
+              editor.revealRange(new vscode.Range(position, position));
+            });
+        }
+        return saved;
+      },
 
     /** Sends the editor selection (or a string argument) as a chat message. */
     [Commands.chatSendSelection]: () => (text?: unknown) => {

@@ -23,7 +23,9 @@ export class ChatFeature extends Disposable {
         },
       }),
     );
-    this._register(vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()));
+    this._register(
+      vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()),
+    );
   }
 
   /** The open chat panel, if any. */

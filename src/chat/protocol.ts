@@ -108,7 +108,17 @@ const hasType = (value: unknown): value is { type: unknown } => typeof value ===
 const isString = (value: unknown): value is string => typeof value === 'string';
 /** Every webview message type: `satisfies` fails the build when one is added to the union but not here. */
 const WEBVIEW_TYPES: ReadonlySet<string> = new Set(
-  Object.keys({ ready: 0, send: 0, cancel: 0, state: 0, openLink: 0, copy: 0, saveAsRequest: 0, refreshModels: 0, remedy: 0 } satisfies Record<WebviewMessage['type'], 0>),
+  Object.keys({
+    ready: 0,
+    send: 0,
+    cancel: 0,
+    state: 0,
+    openLink: 0,
+    copy: 0,
+    saveAsRequest: 0,
+    refreshModels: 0,
+    remedy: 0,
+  } satisfies Record<WebviewMessage['type'], 0>),
 );
 
 /**
@@ -141,14 +151,26 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
 const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const isCount = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isModelList = (value: unknown) => Array.isArray(value) && value.every((m) => isObject(m) && isString(m.id) && isOptional(m.vision, (v) => typeof v === 'boolean'));
+const isModelList = (value: unknown) =>
+  Array.isArray(value) && value.every((m) => isObject(m) && isString(m.id) && isOptional(m.vision, (v) => typeof v === 'boolean'));
 
 function isUsage(value: unknown): value is TokenUsage {
-  return isObject(value) && isCount(value.completion) && isOptional(value.prompt, isCount) && isOptional(value.total, isCount) && typeof value.estimated === 'boolean';
+  return (
+    isObject(value) &&
+    isCount(value.completion) &&
+    isOptional(value.prompt, isCount) &&
+    isOptional(value.total, isCount) &&
+    typeof value.estimated === 'boolean'
+  );
 }
 
 function isErrorInfo(value: unknown): value is ChatErrorInfo {
-  return isObject(value) && isString(value.message) && typeof value.transient === 'boolean' && isOptional(value.remedy, (r) => r === 'setApiKey' || r === 'openSettings');
+  return (
+    isObject(value) &&
+    isString(value.message) &&
+    typeof value.transient === 'boolean' &&
+    isOptional(value.remedy, (r) => r === 'setApiKey' || r === 'openSettings')
+  );
 }
 
 /**
@@ -161,7 +183,13 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
   const m = value as Record<string, unknown>;
   switch (value.type) {
     case 'init':
-      return isModelList(m.models) && isOptional(m.modelsError, isString) && isOptional(m.lastModel, isString) && Array.isArray(m.live) && m.live.every((s) => isObject(s) && isString(s.id) && isString(s.text));
+      return (
+        isModelList(m.models) &&
+        isOptional(m.modelsError, isString) &&
+        isOptional(m.lastModel, isString) &&
+        Array.isArray(m.live) &&
+        m.live.every((s) => isObject(s) && isString(s.id) && isString(s.text))
+      );
     case 'models':
       return isModelList(m.models) && isOptional(m.modelsError, isString);
     case 'load':
@@ -214,8 +242,9 @@ export function isChatState(value: unknown): value is ChatState {
 
 /** The conversation a turn list stands for (see turnsForRequest), in order, without ids or status. */
 export function conversationOf(state: Pick<ChatState, 'settings' | 'turns'>): Conversation {
-  const messages: ConversationMessage[] = turnsForRequest(state.turns)
-    .map((t) => (t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text }));
+  const messages: ConversationMessage[] = turnsForRequest(state.turns).map((t) =>
+    t.imageUrl ? { role: t.role, text: t.text, imageUrl: t.imageUrl } : { role: t.role, text: t.text },
+  );
   return { settings: state.settings, messages };
 }
 
@@ -234,7 +263,11 @@ export function stateFromConversation(conversation: Conversation): ChatState {
   const messages = [...conversation.messages];
   const last = messages.at(-1);
   const draft = last?.role === 'user' ? messages.pop()! : undefined;
-  const turns: ChatTurn[] = messages.map((m, index) => ({ ...m, id: `r-${index}`, ...(m.role === 'assistant' ? { status: 'done' as const } : {}) }));
+  const turns: ChatTurn[] = messages.map((m, index) => ({
+    ...m,
+    id: `r-${index}`,
+    ...(m.role === 'assistant' ? { status: 'done' as const } : {}),
+  }));
   return { version: 1, settings: conversation.settings, turns, draft: draft?.text ?? '', draftImageUrl: draft?.imageUrl ?? '' };
 }
 

@@ -22,15 +22,31 @@ export async function pickRequestFile(): Promise<vscode.Uri | undefined> {
     { label: '$(folder-opened) Choose a file…', pick: 'open' },
     ...files
       .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri.with({ path: path.posix.dirname(uri.path) })), uri })),
+      .map((uri) => ({
+        label: path.basename(uri.fsPath),
+        description: vscode.workspace.asRelativePath(uri.with({ path: path.posix.dirname(uri.path) })),
+        uri,
+      })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Save as Batch Request', placeHolder: 'Append the request to which JSONL file?' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Save as Batch Request',
+    placeHolder: 'Append the request to which JSONL file?',
+  });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   if (picked.pick === 'new') {
-    return vscode.window.showSaveDialog({ title: 'New batch request file', filters: { 'JSON Lines': ['jsonl'] }, saveLabel: 'Append Request' });
+    return vscode.window.showSaveDialog({
+      title: 'New batch request file',
+      filters: { 'JSON Lines': ['jsonl'] },
+      saveLabel: 'Append Request',
+    });
   }
-  const chosen = await vscode.window.showOpenDialog({ title: 'Batch request file', filters: { 'JSON Lines': ['jsonl'] }, canSelectMany: false, openLabel: 'Append Request' });
+  const chosen = await vscode.window.showOpenDialog({
+    title: 'Batch request file',
+    filters: { 'JSON Lines': ['jsonl'] },
+    canSelectMany: false,
+    openLabel: 'Append Request',
+  });
   return chosen?.[0];
 }
 
@@ -57,7 +73,9 @@ export async function appendRequest(uri: vscode.Uri, conversation: Conversation,
   const file = readRequestFile(text);
   const name = path.basename(uri.path);
   if (file.kind === 'results' || file.kind === 'finetune') {
-    throw new Error(`${name} looks like a ${file.kind === 'results' ? 'batch results' : 'fine-tuning'} file, not a batch input file; pick another file.`);
+    throw new Error(
+      `${name} looks like a ${file.kind === 'results' ? 'batch results' : 'fine-tuning'} file, not a batch input file; pick another file.`,
+    );
   }
   const customId = uniqueCustomId(customIdBase(new Date()), (id) => file.takenIds.has(id));
   const line = toRequestLine(conversation, customId);

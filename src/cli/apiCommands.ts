@@ -43,26 +43,57 @@ export const modelsCommand = apiCommand({ name: 'models', usage: 'models', summa
   none(ctx);
   const models = await clientFor(ctx).listModels({ signal: ctx.signal });
   if (ctx.json) printJson(ctx, models);
-  else ctx.io.out(table(['ID', 'OWNED BY', 'CREATED'], models.map((m) => [m.id, m.owned_by ?? '-', time(m.created)])));
+  else
+    ctx.io.out(
+      table(
+        ['ID', 'OWNED BY', 'CREATED'],
+        models.map((m) => [m.id, m.owned_by ?? '-', time(m.created)]),
+      ),
+    );
   return ExitCode.ok;
 });
 
 export const filesListCommand = apiCommand(
-  { name: 'files list', usage: 'files list [--purpose batch|fine-tune] [--limit N] [--after ID]', summary: 'List uploaded files', valueOptions: ['purpose', 'limit', 'after'] },
+  {
+    name: 'files list',
+    usage: 'files list [--purpose batch|fine-tune] [--limit N] [--after ID]',
+    summary: 'List uploaded files',
+    valueOptions: ['purpose', 'limit', 'after'],
+  },
   async (ctx) => {
     none(ctx);
-    const list = await clientFor(ctx).listFiles({ signal: ctx.signal, purpose: purposeOf(ctx, false), limit: limitOf(ctx), after: ctx.args.options.get('after') });
+    const list = await clientFor(ctx).listFiles({
+      signal: ctx.signal,
+      purpose: purposeOf(ctx, false),
+      limit: limitOf(ctx),
+      after: ctx.args.options.get('after'),
+    });
     if (ctx.json) printJson(ctx, list);
-    else ctx.io.out(table(['ID', 'PURPOSE', 'BYTES', 'CREATED', 'FILENAME'], list.data.map((f) => [f.id, f.purpose ?? '-', String(f.bytes ?? '-'), time(f.created_at), f.filename ?? '-'])));
+    else
+      ctx.io.out(
+        table(
+          ['ID', 'PURPOSE', 'BYTES', 'CREATED', 'FILENAME'],
+          list.data.map((f) => [f.id, f.purpose ?? '-', String(f.bytes ?? '-'), time(f.created_at), f.filename ?? '-']),
+        ),
+      );
     return ExitCode.ok;
   },
 );
 
 export const filesUploadCommand = apiCommand(
-  { name: 'files upload', usage: 'files upload FILE [--purpose batch|fine-tune]', summary: 'Upload a JSONL file (streamed, up to 100 MB)', valueOptions: ['purpose'] },
+  {
+    name: 'files upload',
+    usage: 'files upload FILE [--purpose batch|fine-tune]',
+    summary: 'Upload a JSONL file (streamed, up to 100 MB)',
+    valueOptions: ['purpose'],
+  },
   async (ctx) => {
     const file = one(ctx, 'FILE');
-    const uploaded = await clientFor(ctx).uploadFile(file, { signal: ctx.signal, purpose: purposeOf(ctx, true), onProgress: progressPrinter(ctx, `uploading ${file}`) });
+    const uploaded = await clientFor(ctx).uploadFile(file, {
+      signal: ctx.signal,
+      purpose: purposeOf(ctx, true),
+      onProgress: progressPrinter(ctx, `uploading ${file}`),
+    });
     if (ctx.json) printJson(ctx, uploaded);
     else ctx.io.out(uploaded.id);
     return ExitCode.ok;
@@ -70,13 +101,23 @@ export const filesUploadCommand = apiCommand(
 );
 
 export const filesContentCommand = apiCommand(
-  { name: 'files content', usage: 'files content ID [--out FILE] [--force]', summary: "Download a file's content (to stdout, or to FILE)", valueOptions: ['out'], switches: ['force'] },
+  {
+    name: 'files content',
+    usage: 'files content ID [--out FILE] [--force]',
+    summary: "Download a file's content (to stdout, or to FILE)",
+    valueOptions: ['out'],
+    switches: ['force'],
+  },
   async (ctx) => {
     const id = one(ctx, 'file ID');
     const client = clientFor(ctx);
     const out = ctx.args.options.get('out');
     if (out) {
-      const bytes = await client.downloadFileContent(id, out, { signal: ctx.signal, overwrite: ctx.args.switches.has('force'), onProgress: progressPrinter(ctx, `downloading ${id}`) });
+      const bytes = await client.downloadFileContent(id, out, {
+        signal: ctx.signal,
+        overwrite: ctx.args.switches.has('force'),
+        onProgress: progressPrinter(ctx, `downloading ${id}`),
+      });
       if (ctx.json) printJson(ctx, { id, out, bytes });
       else ctx.io.err(`wrote ${bytes} bytes to ${out}`);
       return ExitCode.ok;
@@ -110,7 +151,12 @@ async function writeBytes(ctx: CliContext, source: AsyncIterable<Uint8Array>): P
 }
 
 export const batchesListCommand = apiCommand(
-  { name: 'batches list', usage: 'batches list [--limit N] [--after ID]', summary: 'List batches, newest first', valueOptions: ['limit', 'after'] },
+  {
+    name: 'batches list',
+    usage: 'batches list [--limit N] [--after ID]',
+    summary: 'List batches, newest first',
+    valueOptions: ['limit', 'after'],
+  },
   async (ctx) => {
     none(ctx);
     const list = await clientFor(ctx).listBatches({ signal: ctx.signal, limit: limitOf(ctx), after: ctx.args.options.get('after') });
@@ -118,7 +164,14 @@ export const batchesListCommand = apiCommand(
       printJson(ctx, list);
       return ExitCode.ok;
     }
-    const rows = list.data.map((b) => [b.id, b.status, describeCounts(b), String(b.request_counts?.failed ?? 0), time(b.created_at), b.completion_window ?? '-']);
+    const rows = list.data.map((b) => [
+      b.id,
+      b.status,
+      describeCounts(b),
+      String(b.request_counts?.failed ?? 0),
+      time(b.created_at),
+      b.completion_window ?? '-',
+    ]);
     ctx.io.out(table(['ID', 'STATUS', 'DONE', 'FAILED', 'CREATED', 'WINDOW'], rows));
     if (list.has_more && list.last_id) ctx.io.err(`more: kluster batches list --after ${list.last_id}`);
     return ExitCode.ok;
@@ -137,33 +190,51 @@ export function describeBatch(batch: Batch): string {
     `created:          ${time(batch.created_at)}`,
     `expires:          ${time(batch.expires_at)}`,
   ];
-  for (const stamp of ['in_progress_at', 'finalizing_at', 'completed_at', 'failed_at', 'expired_at', 'cancelling_at', 'cancelled_at'] as const) {
+  for (const stamp of [
+    'in_progress_at',
+    'finalizing_at',
+    'completed_at',
+    'failed_at',
+    'expired_at',
+    'cancelling_at',
+    'cancelled_at',
+  ] as const) {
     if (batch[stamp] != null) lines.push(`${(stamp.replace('_at', '') + ':').padEnd(18)}${time(batch[stamp])}`);
   }
   // The service's words, on one line each: a line break in them must not start a line of ours.
-  for (const error of batch.errors?.data ?? []) lines.push(`error: ${error.line != null ? `line ${error.line}: ` : ''}${escapeControls(error.message ?? error.code ?? 'unknown error')}`);
+  for (const error of batch.errors?.data ?? [])
+    lines.push(
+      `error: ${error.line != null ? `line ${error.line}: ` : ''}${escapeControls(error.message ?? error.code ?? 'unknown error')}`,
+    );
   return lines.join('\n');
 }
 
-export const batchesGetCommand = apiCommand({ name: 'batches get', usage: 'batches get ID', summary: "Show a batch's status and counts" }, async (ctx) => {
-  const batch = await clientFor(ctx).getBatch(one(ctx, 'batch ID'), { signal: ctx.signal });
-  if (ctx.json) printJson(ctx, batch);
-  else ctx.io.out(describeBatch(batch));
-  return ExitCode.ok;
-});
+export const batchesGetCommand = apiCommand(
+  { name: 'batches get', usage: 'batches get ID', summary: "Show a batch's status and counts" },
+  async (ctx) => {
+    const batch = await clientFor(ctx).getBatch(one(ctx, 'batch ID'), { signal: ctx.signal });
+    if (ctx.json) printJson(ctx, batch);
+    else ctx.io.out(describeBatch(batch));
+    return ExitCode.ok;
+  },
+);
 
-export const batchesCancelCommand = apiCommand({ name: 'batches cancel', usage: 'batches cancel ID', summary: 'Cancel a running batch' }, async (ctx) => {
-  const batch = await clientFor(ctx).cancelBatch(one(ctx, 'batch ID'), { signal: ctx.signal });
-  if (ctx.json) printJson(ctx, batch);
-  else ctx.io.out(`${batch.id}: ${batch.status}`);
-  return ExitCode.ok;
-});
+export const batchesCancelCommand = apiCommand(
+  { name: 'batches cancel', usage: 'batches cancel ID', summary: 'Cancel a running batch' },
+  async (ctx) => {
+    const batch = await clientFor(ctx).cancelBatch(one(ctx, 'batch ID'), { signal: ctx.signal });
+    if (ctx.json) printJson(ctx, batch);
+    else ctx.io.out(`${batch.id}: ${batch.status}`);
+    return ExitCode.ok;
+  },
+);
 
 function limitOf(ctx: CliContext): number | undefined {
   const text = ctx.args.options.get('limit');
   if (text === undefined) return undefined;
   const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError(`--limit must be a whole number from 1 to 100, not '${text}'`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new UsageError(`--limit must be a whole number from 1 to 100, not '${text}'`);
   return limit;
 }
 

@@ -46,7 +46,8 @@ export const chatCommand = apiCommand(
     if (message === undefined || message.trim() === '') throw new UsageError('missing --message TEXT');
     const isAsync = ctx.args.switches.has('async');
     const windowText = ctx.args.options.get('window');
-    if (!isAsync && (windowText !== undefined || ctx.args.switches.has('wait'))) throw new UsageError('--window and --wait go with --async');
+    if (!isAsync && (windowText !== undefined || ctx.args.switches.has('wait')))
+      throw new UsageError('--window and --wait go with --async');
     const window = windowText ?? '24h';
     if (!isCompletionWindow(window)) throw new UsageError(`--window must be one of 1h, 3h, 6h, 12h, 24h, not '${window}'`);
     const system = ctx.args.options.get('system');
@@ -56,7 +57,8 @@ export const chatCommand = apiCommand(
     if (isAsync) {
       const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal });
       const batchId = asyncBatchIdOf(ack);
-      if (!batchId) throw new KlusterError('invalid_response', `The service queued the request but its answer (id ${ack.id}) names no batch.`);
+      if (!batchId)
+        throw new KlusterError('invalid_response', `The service queued the request but its answer (id ${ack.id}) names no batch.`);
       if (!ctx.args.switches.has('wait')) {
         if (ctx.json) printJson(ctx, { batch_id: batchId, acknowledgement: ack });
         else {
@@ -67,7 +69,8 @@ export const chatCommand = apiCommand(
       }
       if (!ctx.json) ctx.io.err(`queued as batch ${batchId} (completion window ${window})`);
       const result = await asyncResult(ctx, client, batchId);
-      if (ctx.json) printJson(ctx, { batch_id: batchId, ...(result.body !== undefined ? { completion: result.body } : { error: result.error }) });
+      if (ctx.json)
+        printJson(ctx, { batch_id: batchId, ...(result.body !== undefined ? { completion: result.body } : { error: result.error }) });
       else if (result.body !== undefined) ctx.io.out(replyText(result.body));
       else ctx.io.err(`kluster: ${result.error}`);
       return result.body !== undefined ? ExitCode.ok : ExitCode.findings;

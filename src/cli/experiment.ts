@@ -1,7 +1,15 @@
 // `experiment build | score | judge`: an experiment file as one batch, scored by its assertions (same core as
 // the editor). Problems print as `file:line:col: severity code: message`, like `validate`.
 import * as path from 'path';
-import { buildBatch, buildJudgeBatch, formatProblem, loadExperiment, readJudgeVerdicts, scoreResults, type LoadedExperiment } from '../core/experiments';
+import {
+  buildBatch,
+  buildJudgeBatch,
+  formatProblem,
+  loadExperiment,
+  readJudgeVerdicts,
+  scoreResults,
+  type LoadedExperiment,
+} from '../core/experiments';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
@@ -72,7 +80,9 @@ export const experimentBuildCommand: CliCommand = {
     } else if (built.parts.length === 1) {
       ctx.io.out(`Wrote ${plural(built.lines, 'request')} to ${built.parts[0]!.path}`);
     } else {
-      ctx.io.out(`Wrote ${plural(built.lines, 'request')} in ${built.parts.length} parts (over ${tier === 'free' ? "the free tier's 999 requests" : '100 MB'} per file):`);
+      ctx.io.out(
+        `Wrote ${plural(built.lines, 'request')} in ${built.parts.length} parts (over ${tier === 'free' ? "the free tier's 999 requests" : '100 MB'} per file):`,
+      );
       for (const part of built.parts) ctx.io.out(`  ${part.path}  ${plural(part.lines, 'request')}`);
     }
     return ExitCode.ok;
@@ -88,7 +98,8 @@ export const experimentScoreCommand: CliCommand = {
     const [file, results] = positional(ctx, 2, 'EXP.yaml and RESULTS.jsonl');
     const failUnderText = ctx.args.options.get('fail-under');
     const failUnder = failUnderText === undefined ? undefined : Number(failUnderText);
-    if (failUnder !== undefined && !(failUnderText!.trim() !== '' && failUnder >= 0 && failUnder <= 1)) throw new UsageError(`--fail-under must be a pass rate from 0 to 1, not '${failUnderText}'`);
+    if (failUnder !== undefined && !(failUnderText!.trim() !== '' && failUnder >= 0 && failUnder <= 1))
+      throw new UsageError(`--fail-under must be a pass rate from 0 to 1, not '${failUnderText}'`);
     const loaded = await loadOrReport(ctx, file!);
     if (typeof loaded === 'number') return loaded;
     let scored;
@@ -101,12 +112,26 @@ export const experimentScoreCommand: CliCommand = {
     }
     const under = failUnder === undefined ? [] : scored.columns.filter((c) => c.passRate < failUnder);
     if (ctx.json) {
-      printJson(ctx, { columns: scored.columns, unmatched: scored.unmatched, ...(failUnder !== undefined && { failUnder, passed: under.length === 0 }) });
+      printJson(ctx, {
+        columns: scored.columns,
+        unmatched: scored.unmatched,
+        ...(failUnder !== undefined && { failUnder, passed: under.length === 0 }),
+      });
     } else {
       const percent = (n: number) => `${(n * 100).toFixed(1)}%`;
-      const rows = scored.columns.map((c) => [c.prompt, c.provider, String(c.passed), String(c.failed), String(c.errors), String(c.total), percent(c.passRate), c.judgeScore === null ? '-' : c.judgeScore.toFixed(2)]);
+      const rows = scored.columns.map((c) => [
+        c.prompt,
+        c.provider,
+        String(c.passed),
+        String(c.failed),
+        String(c.errors),
+        String(c.total),
+        percent(c.passRate),
+        c.judgeScore === null ? '-' : c.judgeScore.toFixed(2),
+      ]);
       ctx.io.out(table(['PROMPT', 'PROVIDER', 'PASSED', 'FAILED', 'ERRORS', 'TOTAL', 'PASS RATE', 'JUDGE'], rows));
-      if (scored.unmatched) ctx.io.err(`${plural(scored.unmatched, 'result line')} matched no request of this experiment (another experiment's results?).`);
+      if (scored.unmatched)
+        ctx.io.err(`${plural(scored.unmatched, 'result line')} matched no request of this experiment (another experiment's results?).`);
       for (const c of under) ctx.io.err(`${c.prompt} × ${c.provider}: pass rate ${percent(c.passRate)} is under ${percent(failUnder!)}`);
     }
     return under.length ? ExitCode.findings : ExitCode.ok;
@@ -127,7 +152,10 @@ export const experimentJudgeCommand: CliCommand = {
     if (typeof loaded === 'number') return loaded;
     let built;
     try {
-      built = await buildJudgeBatch(loaded.experiment!, loaded.tests, results!, out, { overwrite: ctx.args.switches.has('force'), signal: ctx.signal });
+      built = await buildJudgeBatch(loaded.experiment!, loaded.tests, results!, out, {
+        overwrite: ctx.args.switches.has('force'),
+        signal: ctx.signal,
+      });
     } catch (error) {
       return report(ctx, error);
     }
@@ -135,7 +163,8 @@ export const experimentJudgeCommand: CliCommand = {
     else {
       ctx.io.out(`Wrote ${plural(built.lines, 'judge request')} to ${out}`);
       if (built.skipped) ctx.io.err(`${plural(built.skipped, 'reply')} not judged: the request failed (they score as errors).`);
-      if (built.noJudgeModel) ctx.io.err(`${plural(built.noJudgeModel, 'llm-rubric assertion')} not judged: no judge model (set kluster.judge.model).`);
+      if (built.noJudgeModel)
+        ctx.io.err(`${plural(built.noJudgeModel, 'llm-rubric assertion')} not judged: no judge model (set kluster.judge.model).`);
     }
     return ExitCode.ok;
   },

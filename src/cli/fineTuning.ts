@@ -1,6 +1,12 @@
 // `fine-tuning list|get|cancel|create`: the fine-tuning jobs API, with the tutorial's loop in one command
 // (check the dataset, upload it with purpose=fine-tune, create the job, poll until it ends).
-import { fineTuningHyperparameters, KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type KlusterClient } from '../core/api';
+import {
+  fineTuningHyperparameters,
+  KlusterError,
+  TERMINAL_FINE_TUNING_STATUSES,
+  type FineTuningJob,
+  type KlusterClient,
+} from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
@@ -49,10 +55,19 @@ export function describeJob(job: FineTuningJob): string {
 }
 
 export const fineTuningListCommand = apiCommand(
-  { name: 'fine-tuning list', usage: 'fine-tuning list [--limit N] [--after ID]', summary: 'List fine-tuning jobs, newest first', valueOptions: ['limit', 'after'] },
+  {
+    name: 'fine-tuning list',
+    usage: 'fine-tuning list [--limit N] [--after ID]',
+    summary: 'List fine-tuning jobs, newest first',
+    valueOptions: ['limit', 'after'],
+  },
   async (ctx) => {
     if (ctx.args.positional.length) throw new UsageError(`unexpected argument '${ctx.args.positional[0]}'`);
-    const list = await clientFor(ctx).listFineTuningJobs({ signal: ctx.signal, limit: intOption(ctx, 'limit', 100), after: ctx.args.options.get('after') });
+    const list = await clientFor(ctx).listFineTuningJobs({
+      signal: ctx.signal,
+      limit: intOption(ctx, 'limit', 100),
+      after: ctx.args.options.get('after'),
+    });
     if (ctx.json) {
       printJson(ctx, list);
       return ExitCode.ok;
@@ -64,26 +79,33 @@ export const fineTuningListCommand = apiCommand(
   },
 );
 
-export const fineTuningGetCommand = apiCommand({ name: 'fine-tuning get', usage: 'fine-tuning get ID', summary: "Show a fine-tuning job's status, model and hyperparameters" }, async (ctx) => {
-  const job = await clientFor(ctx).getFineTuningJob(oneId(ctx), { signal: ctx.signal });
-  if (ctx.json) printJson(ctx, job);
-  else ctx.io.out(describeJob(job));
-  return ExitCode.ok;
-});
+export const fineTuningGetCommand = apiCommand(
+  { name: 'fine-tuning get', usage: 'fine-tuning get ID', summary: "Show a fine-tuning job's status, model and hyperparameters" },
+  async (ctx) => {
+    const job = await clientFor(ctx).getFineTuningJob(oneId(ctx), { signal: ctx.signal });
+    if (ctx.json) printJson(ctx, job);
+    else ctx.io.out(describeJob(job));
+    return ExitCode.ok;
+  },
+);
 
-export const fineTuningCancelCommand = apiCommand({ name: 'fine-tuning cancel', usage: 'fine-tuning cancel ID', summary: 'Cancel a queued or running fine-tuning job' }, async (ctx) => {
-  const job = await clientFor(ctx).cancelFineTuningJob(oneId(ctx), { signal: ctx.signal });
-  if (ctx.json) printJson(ctx, job);
-  else ctx.io.out(`${job.id}: ${job.status}`);
-  return ExitCode.ok;
-});
+export const fineTuningCancelCommand = apiCommand(
+  { name: 'fine-tuning cancel', usage: 'fine-tuning cancel ID', summary: 'Cancel a queued or running fine-tuning job' },
+  async (ctx) => {
+    const job = await clientFor(ctx).cancelFineTuningJob(oneId(ctx), { signal: ctx.signal });
+    if (ctx.json) printJson(ctx, job);
+    else ctx.io.out(`${job.id}: ${job.status}`);
+    return ExitCode.ok;
+  },
+);
 
 /** A whole number from 1 to `max`, or undefined when the option is absent. */
 function intOption(ctx: CliContext, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = ctx.args.options.get(name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`--${name} must be a whole number from 1${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, not '${text}'`);
+  if (!/^\d+$/.test(text) || value < 1 || value > max)
+    throw new UsageError(`--${name} must be a whole number from 1${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, not '${text}'`);
   return value;
 }
 
@@ -91,7 +113,8 @@ function positiveOption(ctx: CliContext, name: string): number | undefined {
   const text = ctx.args.options.get(name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} must be a number above 0, not '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${name} must be a number above 0, not '${text}'`);
   return value;
 }
 
@@ -105,12 +128,20 @@ async function fileIdFor(ctx: CliContext, client: KlusterClient, fileOrId: strin
   const blocking = result.diagnostics.filter(blocksSubmission);
   if (result.kind !== 'finetune' || blocking.length > 0) {
     for (const d of blocking.slice(0, SHOWN_ERRORS)) ctx.io.err(formatDiagnostic(fileOrId, d));
-    if (blocking.length > SHOWN_ERRORS) ctx.io.err(`... and ${blocking.length - SHOWN_ERRORS} more; 'kluster validate ${fileOrId}' lists them all`);
-    const why = result.kind !== 'finetune' ? `it is not a fine-tuning dataset (lines of {"messages": [...]}; it looks like ${result.kind})` : `it has ${plural(blocking.length, 'problem')}`;
+    if (blocking.length > SHOWN_ERRORS)
+      ctx.io.err(`... and ${blocking.length - SHOWN_ERRORS} more; 'kluster validate ${fileOrId}' lists them all`);
+    const why =
+      result.kind !== 'finetune'
+        ? `it is not a fine-tuning dataset (lines of {"messages": [...]}; it looks like ${result.kind})`
+        : `it has ${plural(blocking.length, 'problem')}`;
     ctx.io.err(`kluster: ${fileOrId} was not uploaded: ${why}.`);
     return undefined;
   }
-  const file = await client.uploadFile(fileOrId, { signal: ctx.signal, purpose: 'fine-tune', onProgress: progressPrinter(ctx, `uploading ${fileOrId}`) });
+  const file = await client.uploadFile(fileOrId, {
+    signal: ctx.signal,
+    purpose: 'fine-tune',
+    onProgress: progressPrinter(ctx, `uploading ${fileOrId}`),
+  });
   if (!ctx.json) ctx.io.err(`uploaded ${fileOrId} as file ${file.id}`);
   return file.id;
 }
@@ -135,7 +166,11 @@ export async function waitForJob(ctx: CliContext, client: KlusterClient, id: str
       if (TERMINAL_FINE_TUNING_STATUSES.has(job.status)) return job;
     }
     await sleep(backoff.next(), ctx.signal).catch((reason: unknown) => {
-      throw new KlusterError('aborted', `Stopped waiting. Job ${id} keeps running on kluster.ai; 'kluster fine-tuning cancel ${id}' stops it.`, { cause: reason });
+      throw new KlusterError(
+        'aborted',
+        `Stopped waiting. Job ${id} keeps running on kluster.ai; 'kluster fine-tuning cancel ${id}' stops it.`,
+        { cause: reason },
+      );
     });
   }
 }
@@ -143,7 +178,8 @@ export async function waitForJob(ctx: CliContext, client: KlusterClient, id: str
 export const fineTuningCreateCommand = apiCommand(
   {
     name: 'fine-tuning create',
-    usage: 'fine-tuning create --training-file FILE_OR_ID --model M [--validation-file FILE_OR_ID] [--n-epochs N] [--batch-size N] [--learning-rate-multiplier X] [--wait]',
+    usage:
+      'fine-tuning create --training-file FILE_OR_ID --model M [--validation-file FILE_OR_ID] [--n-epochs N] [--batch-size N] [--learning-rate-multiplier X] [--wait]',
     summary: 'Check and upload a dataset (or take an uploaded file id) and start a fine-tuning job; --wait polls until it ends',
     valueOptions: ['training-file', 'model', 'validation-file', 'n-epochs', 'batch-size', 'learning-rate-multiplier'],
     switches: ['wait'],
@@ -153,7 +189,8 @@ export const fineTuningCreateCommand = apiCommand(
     const training = ctx.args.options.get('training-file');
     if (!training) throw new UsageError('missing --training-file FILE_OR_ID');
     const model = ctx.args.options.get('model');
-    if (!model) throw new UsageError('missing --model M (klusterai/Meta-Llama-3.1-8B-Instruct-Turbo or klusterai/Meta-Llama-3.3-70B-Instruct-Turbo)');
+    if (!model)
+      throw new UsageError('missing --model M (klusterai/Meta-Llama-3.1-8B-Instruct-Turbo or klusterai/Meta-Llama-3.3-70B-Instruct-Turbo)');
     const hyper = {
       n_epochs: intOption(ctx, 'n-epochs'),
       batch_size: intOption(ctx, 'batch-size'),

@@ -1,7 +1,15 @@
 import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { ExitCode, type CliCommand, type CliIo } from './command';
 import { validateCommand } from './validate';
-import { batchesCancelCommand, batchesGetCommand, batchesListCommand, filesContentCommand, filesListCommand, filesUploadCommand, modelsCommand } from './apiCommands';
+import {
+  batchesCancelCommand,
+  batchesGetCommand,
+  batchesListCommand,
+  filesContentCommand,
+  filesListCommand,
+  filesUploadCommand,
+  modelsCommand,
+} from './apiCommands';
 import { resultsCommand } from './results';
 import { submitCommand } from './submit';
 import { chatCommand } from './chat';
@@ -145,7 +153,8 @@ export async function runCli(
     return usageError(error.message, commandUsage);
   }
   const words = found.command.name.split(' ');
-  if (words.some((word, i) => parsed.positional[i] !== word)) return usageError(`options go after the command name '${found.command.name}'`, commandUsage);
+  if (words.some((word, i) => parsed.positional[i] !== word))
+    return usageError(`options go after the command name '${found.command.name}'`, commandUsage);
   const args = { ...parsed, positional: parsed.positional.slice(words.length) };
   try {
     return await found.command.run({ args, json: parsed.switches.has('json'), io, env, signal });

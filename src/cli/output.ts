@@ -56,7 +56,11 @@ function printRetry(ctx: CliContext, notice: RetryNotice): void {
     return;
   }
   const { failure, waitMs, retry, maxRetries, message } = notice;
-  ctx.io.err(JSON.stringify({ retry: { kind: failure.kind, status: failure.status ?? null, seconds: waitMs / 1000, retry, of: maxRetries, message } }));
+  ctx.io.err(
+    JSON.stringify({
+      retry: { kind: failure.kind, status: failure.status ?? null, seconds: waitMs / 1000, retry, of: maxRetries, message },
+    }),
+  );
 }
 
 export function printJson(ctx: CliContext, value: unknown): void {
@@ -137,7 +141,9 @@ export function report(ctx: CliContext, error: unknown, batch?: BatchContext): E
   }
   if (batch) message = `${message} ${batch.hint}`;
   message = redact(message, [apiKeyOf(ctx)]).replace(/\s*\n\s*/g, ' ');
-  ctx.io.err(ctx.json ? JSON.stringify({ error: { kind, message, ...(batch ? { batch_id: batch.batchId } : {}) } }) : `kluster: ${message}`);
+  ctx.io.err(
+    ctx.json ? JSON.stringify({ error: { kind, message, ...(batch ? { batch_id: batch.batchId } : {}) } }) : `kluster: ${message}`,
+  );
   return code;
 }
 

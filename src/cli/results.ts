@@ -18,7 +18,14 @@ const MISSING_REASONS: Record<string, string> = {
 };
 
 /** Downloads the output and error files next to each other in a temp dir and joins them with the input. */
-export async function writeResults(ctx: CliContext, client: KlusterClient, batch: Batch, input: string, out: string, force: boolean): Promise<JoinSummary> {
+export async function writeResults(
+  ctx: CliContext,
+  client: KlusterClient,
+  batch: Batch,
+  input: string,
+  out: string,
+  force: boolean,
+): Promise<JoinSummary> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-results-'));
   try {
     const fetch = async (id: string | null | undefined, name: string) => {
@@ -30,7 +37,9 @@ export async function writeResults(ctx: CliContext, client: KlusterClient, batch
     const outputPath = await fetch(batch.output_file_id, 'output.jsonl');
     const errorPath = await fetch(batch.error_file_id, 'errors.jsonl');
     const missingReason = MISSING_REASONS[batch.status] ?? `No result for this request (batch status: ${batch.status}).`;
-    return await writeJoinedResults({ inputPath: input, outputPath, errorPath, missingReason, signal: ctx.signal }, out, { overwrite: force });
+    return await writeJoinedResults({ inputPath: input, outputPath, errorPath, missingReason, signal: ctx.signal }, out, {
+      overwrite: force,
+    });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -40,13 +49,18 @@ export async function writeResults(ctx: CliContext, client: KlusterClient, batch
 export function reportResults(ctx: CliContext, out: string, summary: JoinSummary): void {
   if (!ctx.json) {
     const tokens = `${summary.promptTokens} prompt + ${summary.completionTokens} completion tokens`;
-    ctx.io.err(`wrote ${summary.total + summary.unmatched} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing${unmatchedText(summary.unmatched)}; ${tokens}`);
+    ctx.io.err(
+      `wrote ${summary.total + summary.unmatched} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing${unmatchedText(summary.unmatched)}; ${tokens}`,
+    );
   }
 }
 
 /** Exit 0 only for a completed batch whose every request succeeded (and, with results, nothing missing or unmatched). */
 export function exitCodeOf(batch: Batch, summary?: JoinSummary): ExitCode {
-  const clean = batch.status === 'completed' && !batch.request_counts?.failed && (!summary || (summary.failed === 0 && summary.missing === 0 && summary.unmatched === 0));
+  const clean =
+    batch.status === 'completed' &&
+    !batch.request_counts?.failed &&
+    (!summary || (summary.failed === 0 && summary.missing === 0 && summary.unmatched === 0));
   return clean ? ExitCode.ok : ExitCode.findings;
 }
 
@@ -58,7 +72,17 @@ function shellWord(word: string): string {
 /** The exact command that joins a batch's results again, with the options that were given (never the key). */
 export function resultsCommandFor(ctx: CliContext, batchId: string, input: string, out: string, force: boolean): string {
   const baseUrl = ctx.args.options.get('base-url');
-  const words = ['kluster', ...(baseUrl ? ['--base-url', baseUrl] : []), 'results', batchId, '--input', input, '--out', out, ...(force ? ['--force'] : [])];
+  const words = [
+    'kluster',
+    ...(baseUrl ? ['--base-url', baseUrl] : []),
+    'results',
+    batchId,
+    '--input',
+    input,
+    '--out',
+    out,
+    ...(force ? ['--force'] : []),
+  ];
   return words.map(shellWord).join(' ');
 }
 

@@ -39,15 +39,38 @@ export const retryCommand = apiCommand(
     const input = required(ctx, 'input');
     const out = required(ctx, 'out');
     const only = ctx.args.options.get('only');
-    if (only !== undefined && only !== 'failed' && only !== 'missing') throw new UsageError(`--only must be failed or missing, not '${only}'`);
-    const s = await selectRetry({ resultsPath: results, inputPath: input, outPath: out, only, overwrite: ctx.args.switches.has('force'), signal: ctx.signal });
+    if (only !== undefined && only !== 'failed' && only !== 'missing')
+      throw new UsageError(`--only must be failed or missing, not '${only}'`);
+    const s = await selectRetry({
+      resultsPath: results,
+      inputPath: input,
+      outPath: out,
+      only,
+      overwrite: ctx.args.switches.has('force'),
+      signal: ctx.signal,
+    });
     const attention = s.skipped.length + s.notInInput.length;
     if (ctx.json) {
-      printJson(ctx, { file: s.fileWritten ? out : null, written: s.written, failed: s.failed, missing: s.missing, lines: s.lines, skipped: s.skipped, notInInput: s.notInInput });
+      printJson(ctx, {
+        file: s.fileWritten ? out : null,
+        written: s.written,
+        failed: s.failed,
+        missing: s.missing,
+        lines: s.lines,
+        skipped: s.skipped,
+        notInInput: s.notInInput,
+      });
     } else {
       for (const skip of s.skipped) ctx.io.err(`${input}:${skip.line}: not retried: ${skip.reason}`);
-      if (s.notInInput.length) ctx.io.err(`kluster: ${plural(s.notInInput.length, 'request')} of ${results} not found in ${input} (edited since?): ${s.notInInput.slice(0, 10).join(', ')}${s.notInInput.length > 10 ? ', …' : ''}`);
-      ctx.io.out(s.fileWritten ? `wrote ${plural(s.written, 'request')} to ${out} (${s.failed} failed, ${s.missing} missing)` : `nothing to retry; ${out} not written`);
+      if (s.notInInput.length)
+        ctx.io.err(
+          `kluster: ${plural(s.notInInput.length, 'request')} of ${results} not found in ${input} (edited since?): ${s.notInInput.slice(0, 10).join(', ')}${s.notInInput.length > 10 ? ', …' : ''}`,
+        );
+      ctx.io.out(
+        s.fileWritten
+          ? `wrote ${plural(s.written, 'request')} to ${out} (${s.failed} failed, ${s.missing} missing)`
+          : `nothing to retry; ${out} not written`,
+      );
     }
     return attention ? ExitCode.findings : ExitCode.ok;
   },
@@ -65,9 +88,18 @@ export const resultsMergeCommand = apiCommand(
     const [base, ...newer] = ctx.args.positional;
     if (!base || newer.length === 0) throw new UsageError('results merge needs BASE.jsonl and at least one NEWER.jsonl');
     const out = required(ctx, 'out');
-    const s = await mergeResults({ basePath: base, newer: newer.map((p) => ({ path: p, origin: path.basename(p) })), outPath: out, overwrite: ctx.args.switches.has('force'), signal: ctx.signal });
+    const s = await mergeResults({
+      basePath: base,
+      newer: newer.map((p) => ({ path: p, origin: path.basename(p) })),
+      outPath: out,
+      overwrite: ctx.args.switches.has('force'),
+      signal: ctx.signal,
+    });
     if (ctx.json) printJson(ctx, { file: out, ...s });
-    else ctx.io.out(`merged ${plural(newer.length, 'file')} into ${out}: ${s.recovered} recovered, ${s.failedAgain} failed again, ${s.unmatched} unmatched added; ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}`);
+    else
+      ctx.io.out(
+        `merged ${plural(newer.length, 'file')} into ${out}: ${s.recovered} recovered, ${s.failedAgain} failed again, ${s.unmatched} unmatched added; ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}`,
+      );
     return clean(s.byStatus) ? ExitCode.ok : ExitCode.findings;
   },
 );
@@ -86,12 +118,24 @@ export const resultsSummaryCommand = apiCommand(
     if (ctx.json) {
       printJson(ctx, { file, ...s });
     } else {
-      ctx.io.out(`${file}: ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}; ${s.promptTokens} prompt + ${s.completionTokens} completion tokens`);
+      ctx.io.out(
+        `${file}: ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}; ${s.promptTokens} prompt + ${s.completionTokens} completion tokens`,
+      );
       ctx.io.out('');
-      ctx.io.out(table(['MODEL', 'ROWS', 'SUCCEEDED', 'FAILED', 'PROMPT', 'COMPLETION'], s.byModel.map((m) => [m.model, m.rows, m.succeeded, m.failed, m.promptTokens, m.completionTokens].map(String))));
+      ctx.io.out(
+        table(
+          ['MODEL', 'ROWS', 'SUCCEEDED', 'FAILED', 'PROMPT', 'COMPLETION'],
+          s.byModel.map((m) => [m.model, m.rows, m.succeeded, m.failed, m.promptTokens, m.completionTokens].map(String)),
+        ),
+      );
       if (s.finishReasons.length) {
         ctx.io.out('');
-        ctx.io.out(table(['FINISH REASON', 'ROWS'], s.finishReasons.map((r) => [r.reason, String(r.rows)])));
+        ctx.io.out(
+          table(
+            ['FINISH REASON', 'ROWS'],
+            s.finishReasons.map((r) => [r.reason, String(r.rows)]),
+          ),
+        );
       }
     }
     return s.total > 0 && clean(s.byStatus) ? ExitCode.ok : ExitCode.findings;

@@ -63,18 +63,31 @@ export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: s
     } catch (error) {
       if (!(error instanceof KlusterError) || !error.transient) throw error;
       if (deadline !== undefined && now() > deadline) {
-        throw new KlusterError(error.kind, `${error.message} Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`, { cause: error });
+        throw new KlusterError(
+          error.kind,
+          `${error.message} Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`,
+          { cause: error },
+        );
       }
       // A Retry-After is honoured up to the outage schedule's ceiling: never more than a minute between polls.
       const asked = error.retryAfterSeconds === undefined ? undefined : Math.min(error.retryAfterSeconds * 1000, outage.maxMs);
       delay = outage.nextAfterFailure(asked);
       const message = `${error.kind === 'rate_limited' ? 'rate limited' : 'service unreachable'}, retrying in ${Math.ceil(delay / 1000)} s (${error.message})`;
       // The shape of the transport's retry notices, with no last retry: polling goes on until the window closes.
-      if (ctx.json) ctx.io.err(JSON.stringify({ retry: { kind: error.kind, status: error.status ?? null, seconds: delay / 1000, retry: null, of: null, message, batch_id: id } }));
+      if (ctx.json)
+        ctx.io.err(
+          JSON.stringify({
+            retry: { kind: error.kind, status: error.status ?? null, seconds: delay / 1000, retry: null, of: null, message, batch_id: id },
+          }),
+        );
       else ctx.io.err(`batch ${id}: ${message}`);
     }
     await sleep(delay, ctx.signal).catch((reason: unknown) => {
-      throw new KlusterError('aborted', `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`, { cause: reason });
+      throw new KlusterError(
+        'aborted',
+        `Stopped waiting. Batch ${id} keeps running on kluster.ai; 'kluster batches cancel ${id}' stops it.`,
+        { cause: reason },
+      );
     });
   }
 }
@@ -95,7 +108,9 @@ async function passesValidation(ctx: CliContext, input: string, tier: 'free' | '
   const notBatch = kind !== 'batch';
   if (blocking === 0 && !notBatch) return true;
   if (blocking > SHOWN_ERRORS) ctx.io.err(`... and ${blocking - SHOWN_ERRORS} more; 'kluster validate ${input}' lists them all`);
-  const why = notBatch ? `it holds ${kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${kind})`}` : `it has ${allErrors ? plural(blocking, 'error') : `${plural(blocking, 'problem')} kluster.ai would refuse`}`;
+  const why = notBatch
+    ? `it holds ${kind === 'empty' ? 'no requests' : `no batch requests (it looks like ${kind})`}`
+    : `it has ${allErrors ? plural(blocking, 'error') : `${plural(blocking, 'problem')} kluster.ai would refuse`}`;
   ctx.io.err(`kluster: ${input} was not submitted: ${why}. Fix it, or pass --no-validate to submit anyway.`);
   return false;
 }

@@ -2,7 +2,14 @@ import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { once } from 'events';
-import { forEachFileLine, JsonlStreamValidator, type FileKind, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from '../core/jsonl';
+import {
+  forEachFileLine,
+  JsonlStreamValidator,
+  type FileKind,
+  type JsonlDiagnostic,
+  type ValidationOptions,
+  type ValidationResult,
+} from '../core/jsonl';
 import { FileReadError } from '../core/util/fileReadError';
 
 /** One file's entry in `--format json` output. Lines and columns are 1-based. */
@@ -43,10 +50,12 @@ export async function streamFile(
   afterChunk?: () => Promise<void> | void,
 ): Promise<FileKind> {
   const validator: JsonlStreamValidator = new JsonlStreamValidator(options, 1, (d) => onDiagnostic(d, validator.decidedKind!));
-  const size = await forEachFileLine(path, (line, extraBytes, bom) => validator.push(line, extraBytes, bom), signal, afterChunk).catch((error: unknown) => {
-    // A folder, a missing or unreadable file: named, with the reason in words (fs's EISDIR names no path).
-    throw typeof (error as NodeJS.ErrnoException).syscall === 'string' ? new FileReadError(path, error) : error;
-  });
+  const size = await forEachFileLine(path, (line, extraBytes, bom) => validator.push(line, extraBytes, bom), signal, afterChunk).catch(
+    (error: unknown) => {
+      // A folder, a missing or unreadable file: named, with the reason in words (fs's EISDIR names no path).
+      throw typeof (error as NodeJS.ErrnoException).syscall === 'string' ? new FileReadError(path, error) : error;
+    },
+  );
   return validator.finish(size).kind;
 }
 
@@ -69,7 +78,13 @@ function toJson(d: JsonlDiagnostic): JsonDiagnostic {
     code: d.code,
     message: d.message,
     ...(d.related && {
-      related: d.related.map((r) => ({ line: r.line + 1, column: r.startColumn + 1, endLine: r.line + 1, endColumn: r.endColumn + 1, message: r.message })),
+      related: d.related.map((r) => ({
+        line: r.line + 1,
+        column: r.startColumn + 1,
+        endLine: r.line + 1,
+        endColumn: r.endColumn + 1,
+        message: r.message,
+      })),
     }),
   };
 }
@@ -134,7 +149,9 @@ async function run(ctx: CliContext): Promise<ExitCode> {
     let count = 0;
     const open = (kind: FileKind) => {
       opened = true;
-      output.line(`${reports++ > 0 ? '  },\n' : ''}  {\n    "file": ${JSON.stringify(file)},\n    "kind": ${JSON.stringify(kind)},\n    "diagnostics": [`);
+      output.line(
+        `${reports++ > 0 ? '  },\n' : ''}  {\n    "file": ${JSON.stringify(file)},\n    "kind": ${JSON.stringify(kind)},\n    "diagnostics": [`,
+      );
     };
     const onDiagnostic = (d: JsonlDiagnostic, kind: FileKind) => {
       if (d.severity === 'error') fileErrors++;
@@ -148,7 +165,8 @@ async function run(ctx: CliContext): Promise<ExitCode> {
       kind = await streamFile(file, options, onDiagnostic, ctx.signal, () => output.drain());
     } catch (error) {
       unreadable++;
-      const message = error instanceof FileReadError ? error.message : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+      const message =
+        error instanceof FileReadError ? error.message : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
       // A file whose object is already begun still closes it, saying why it stops.
       if (opened) output.line(`    ],\n    "error": ${JSON.stringify(message)}`);
       output.flush();

@@ -12,7 +12,9 @@ import type { FilesTreeProvider } from './filesTree';
 import { MAX_OPEN_BYTES, remoteFileUri } from './remoteFiles';
 
 async function askForFileId(): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: 'kluster.ai file id', prompt: 'The id of a file stored at kluster.ai', ignoreFocusOut: true }).then((v) => v?.trim() || undefined);
+  return vscode.window
+    .showInputBox({ title: 'kluster.ai file id', prompt: 'The id of a file stored at kluster.ai', ignoreFocusOut: true })
+    .then((v) => v?.trim() || undefined);
 }
 
 export interface DownloadOptions {
@@ -22,8 +24,12 @@ export interface DownloadOptions {
   readonly overwrite?: boolean;
 }
 
-export type OpenFileOutcome = Outcome<{ readonly status: 'opened'; readonly uri: string } | { readonly status: 'tooLarge'; readonly bytes: number }>;
-export type DownloadOutcome = Outcome<{ readonly status: 'downloaded'; readonly path: string } | { readonly status: 'exists'; readonly path: string }>;
+export type OpenFileOutcome = Outcome<
+  { readonly status: 'opened'; readonly uri: string } | { readonly status: 'tooLarge'; readonly bytes: number }
+>;
+export type DownloadOutcome = Outcome<
+  { readonly status: 'downloaded'; readonly path: string } | { readonly status: 'exists'; readonly path: string }
+>;
 export type DeleteOutcome = Outcome<{ readonly status: 'deleted'; readonly id: string }>;
 
 async function openRemoteFile(container: Container, arg: unknown): Promise<OpenFileOutcome> {
@@ -62,12 +68,20 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
       dest = typeof options.destination === 'string' ? vscode.Uri.file(options.destination) : options.destination;
     } else {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      dest = await vscode.window.showSaveDialog({ title: `Download ${name}`, defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { JSONL: ['jsonl'], 'All files': ['*'] } });
+      dest = await vscode.window.showSaveDialog({
+        title: `Download ${name}`,
+        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+        filters: { JSONL: ['jsonl'], 'All files': ['*'] },
+      });
       overwrite = true; // the save dialog already asked
     }
     if (!dest) return CANCELLED;
     if (!overwrite && (await fileExists(dest.fsPath))) {
-      const pick = await vscode.window.showWarningMessage(`${path.basename(dest.fsPath)} already exists. Replace it?`, { modal: true }, 'Replace');
+      const pick = await vscode.window.showWarningMessage(
+        `${path.basename(dest.fsPath)} already exists. Replace it?`,
+        { modal: true },
+        'Replace',
+      );
       if (pick !== 'Replace') return { status: 'exists', path: dest.fsPath };
       overwrite = true;
     }
@@ -114,14 +128,22 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
   }
 }
 
-async function deleteFile(container: Container, tree: FilesTreeProvider, arg: unknown, options: { confirm?: boolean } = {}): Promise<DeleteOutcome> {
+async function deleteFile(
+  container: Container,
+  tree: FilesTreeProvider,
+  arg: unknown,
+  options: { confirm?: boolean } = {},
+): Promise<DeleteOutcome> {
   const id = fileIdOf(arg);
   if (!id) return CANCELLED;
   const name = tree.get(id)?.filename ?? id;
   if (options.confirm !== false) {
     const pick = await vscode.window.showWarningMessage(
       `Delete ${name} from kluster.ai?`,
-      { modal: true, detail: `File ${id} is removed from your account. Batches that use it can no longer show or download it. Local copies are not touched.` },
+      {
+        modal: true,
+        detail: `File ${id} is removed from your account. Batches that use it can no longer show or download it. Local copies are not touched.`,
+      },
       'Delete',
     );
     if (pick !== 'Delete') return CANCELLED;

@@ -17,16 +17,15 @@ export const FILE_PAGE_SIZE = 20;
 /** Which batch made a file, when the Batches view knows; see `useOwners`. */
 export type FileOwnerLookup = (file: FileObject) => FileOwner | undefined;
 
-export type FileNode =
-  | { readonly kind: 'file'; readonly file: FileObject }
-  | { readonly kind: 'loadMore' }
-  | MessageNode;
+export type FileNode = { readonly kind: 'file'; readonly file: FileObject } | { readonly kind: 'loadMore' } | MessageNode;
 
 /** The Files view: every file in the account, newest first, a page at a time. Loaded when first shown. */
 export class FilesTreeProvider extends Disposable implements vscode.TreeDataProvider<FileNode> {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly list = this._register(new PagedList<FileObject>((client, limit, after) => client.listFiles({ limit, after }), FILE_PAGE_SIZE));
+  private readonly list = this._register(
+    new PagedList<FileObject>((client, limit, after) => client.listFiles({ limit, after }), FILE_PAGE_SIZE),
+  );
   private loadError: unknown;
   private ownerOf: FileOwnerLookup = () => undefined;
 
@@ -114,7 +113,14 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
     item.description = fileDescription(file);
     item.tooltip = new vscode.MarkdownString(fileTooltip(file));
     const role = owner?.role ?? ownerFromFileName(file.filename)?.role;
-    const icon = role === 'error' ? 'bracket-error' : role === 'output' || file.purpose === 'batch_output' ? 'output' : file.purpose === 'fine-tune' ? 'mortar-board' : 'file';
+    const icon =
+      role === 'error'
+        ? 'bracket-error'
+        : role === 'output' || file.purpose === 'batch_output'
+          ? 'output'
+          : file.purpose === 'fine-tune'
+            ? 'mortar-board'
+            : 'file';
     item.iconPath = new vscode.ThemeIcon(icon);
     item.contextValue = `file:${file.purpose ?? 'unknown'}`;
     item.command = { command: Commands.openRemoteFile, title: 'Open Remote File', arguments: [file.id] };

@@ -7,7 +7,8 @@ import { openRowInChat } from './resultsPanel';
 import type { ResultsFeature } from './feature';
 import type { ResultsSnapshot } from './resultsPanel';
 
-const uriOf = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : typeof value === 'string' && value ? vscode.Uri.file(value) : undefined);
+const uriOf = (value: unknown): vscode.Uri | undefined =>
+  value instanceof vscode.Uri ? value : typeof value === 'string' && value ? vscode.Uri.file(value) : undefined;
 
 export function resultsCommands(results: ResultsFeature): CommandFactories {
   const panel = () => {
@@ -63,7 +64,8 @@ export function resultsCommands(results: ResultsFeature): CommandFactories {
       if (target) await vscode.commands.executeCommand('vscode.openWith', target, 'default');
     },
     /** Writes the rows shown; a target path and a BOM flag skip the questions (automation). */
-    [Commands.resultsExportCsv]: () => async (target?: unknown, bom?: unknown) => panel().exportCsv(uriOf(target), typeof bom === 'boolean' ? bom : undefined),
+    [Commands.resultsExportCsv]: () => async (target?: unknown, bom?: unknown) =>
+      panel().exportCsv(uriOf(target), typeof bom === 'boolean' ? bom : undefined),
     [Commands.resultsRefresh]: () => async () => panel().document.reload(),
     /** For automation and tests: what the grid in front shows, as its webview reported it. */
     [Commands.resultsSnapshot]: () => (): ResultsSnapshot | undefined => results.active?.snapshot(),

@@ -22,11 +22,21 @@ async function pickBom(): Promise<boolean | undefined> {
 }
 
 /** Writes the CSV; `target` and `bom` skip the questions (automation). Resolves to the file written, if any. */
-export async function exportCsv(document: ResultsDocument, rows: readonly ResultRow[], columns: readonly ColumnId[], target?: vscode.Uri, bom?: boolean): Promise<vscode.Uri | undefined> {
+export async function exportCsv(
+  document: ResultsDocument,
+  rows: readonly ResultRow[],
+  columns: readonly ColumnId[],
+  target?: vscode.Uri,
+  bom?: boolean,
+): Promise<vscode.Uri | undefined> {
   let overwrite = false;
   if (target) {
     if (await fileExists(target.fsPath)) {
-      const pick = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} already exists. Replace it?`, { modal: true }, 'Replace');
+      const pick = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(target)} already exists. Replace it?`,
+        { modal: true },
+        'Replace',
+      );
       if (pick !== 'Replace') return undefined;
     }
   } else {

@@ -24,7 +24,12 @@ export class ResultsFeature extends Disposable implements vscode.CustomReadonlyE
     super();
     this.marks = this._register(new OutcomeMarks(container));
     for (const viewType of [RESULTS_VIEW_TYPE, RAW_RESULTS_VIEW_TYPE]) {
-      this._register(vscode.window.registerCustomEditorProvider(viewType, this, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));
+      this._register(
+        vscode.window.registerCustomEditorProvider(viewType, this, {
+          supportsMultipleEditorsPerDocument: true,
+          webviewOptions: { retainContextWhenHidden: false },
+        }),
+      );
     }
   }
 

@@ -24,10 +24,23 @@ interface Loaded {
 
 type MarkKind = RowStatus | 'stale';
 const MARK_KINDS: MarkKind[] = ['succeeded', 'failed', 'missing', 'stale'];
-const RULER: Record<MarkKind, string> = { succeeded: 'testing.iconPassed', failed: 'testing.iconFailed', missing: 'editorWarning.foreground', unmatched: 'descriptionForeground', stale: 'descriptionForeground' };
-const LABEL: Record<MarkKind, string> = { succeeded: '✓ succeeded', failed: '✗ failed', missing: '⊘ missing', unmatched: 'unmatched', stale: 'stale' };
+const RULER: Record<MarkKind, string> = {
+  succeeded: 'testing.iconPassed',
+  failed: 'testing.iconFailed',
+  missing: 'editorWarning.foreground',
+  unmatched: 'descriptionForeground',
+  stale: 'descriptionForeground',
+};
+const LABEL: Record<MarkKind, string> = {
+  succeeded: '✓ succeeded',
+  failed: '✗ failed',
+  missing: '⊘ missing',
+  unmatched: 'unmatched',
+  stale: 'stale',
+};
 
-const isInputFile = (document: vscode.TextDocument) => document.uri.scheme === 'file' && /\.jsonl$/i.test(document.fileName) && !/\.results\.jsonl$/i.test(document.fileName);
+const isInputFile = (document: vscode.TextDocument) =>
+  document.uri.scheme === 'file' && /\.jsonl$/i.test(document.fileName) && !/\.results\.jsonl$/i.test(document.fileName);
 
 export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
   private readonly types: Record<MarkKind, vscode.TextEditorDecorationType>;
@@ -39,9 +52,20 @@ export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
 
   constructor(private readonly container: Container) {
     super();
-    const icon = (kind: MarkKind) => vscode.Uri.joinPath(container.context.extensionUri, 'media', `result-${kind === 'unmatched' ? 'stale' : kind}.svg`);
+    const icon = (kind: MarkKind) =>
+      vscode.Uri.joinPath(container.context.extensionUri, 'media', `result-${kind === 'unmatched' ? 'stale' : kind}.svg`);
     this.types = Object.fromEntries(
-      MARK_KINDS.map((kind) => [kind, this._register(vscode.window.createTextEditorDecorationType({ gutterIconPath: icon(kind), gutterIconSize: '70%', overviewRulerColor: new vscode.ThemeColor(RULER[kind]), overviewRulerLane: vscode.OverviewRulerLane.Left }))]),
+      MARK_KINDS.map((kind) => [
+        kind,
+        this._register(
+          vscode.window.createTextEditorDecorationType({
+            gutterIconPath: icon(kind),
+            gutterIconSize: '70%',
+            overviewRulerColor: new vscode.ThemeColor(RULER[kind]),
+            overviewRulerLane: vscode.OverviewRulerLane.Left,
+          }),
+        ),
+      ]),
     ) as Record<MarkKind, vscode.TextEditorDecorationType>;
     this._register(vscode.languages.registerHoverProvider([{ scheme: 'file', pattern: '**/*.jsonl' }], this));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()));
@@ -65,7 +89,10 @@ export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
 
   private schedule(delay = 150): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.render().catch((error: unknown) => this.container.log.error('results', 'drawing result marks failed', error)), delay);
+    this.timer = setTimeout(
+      () => void this.render().catch((error: unknown) => this.container.log.error('results', 'drawing result marks failed', error)),
+      delay,
+    );
   }
 
   private load(inputPath: string): Promise<Loaded | undefined> {
@@ -120,13 +147,18 @@ export class OutcomeMarks extends Disposable implements vscode.HoverProvider {
     const parsed = safeParse(text);
     const reply = contentText(parsed?.response?.body?.choices?.[0]?.message?.content);
     const error = parsed?.error ? JSON.stringify(parsed.error) : row.error;
-    const tokens = row.promptTokens !== null || row.completionTokens !== null ? ` · ${row.promptTokens ?? 0} prompt + ${row.completionTokens ?? 0} completion tokens` : '';
+    const tokens =
+      row.promptTokens !== null || row.completionTokens !== null
+        ? ` · ${row.promptTokens ?? 0} prompt + ${row.completionTokens ?? 0} completion tokens`
+        : '';
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.resultsOpenAt, Commands.resultsOpenInChat] };
     md.appendMarkdown(`**kluster result: ${LABEL[row.status]}**`);
     md.appendText(`${row.attempts > 1 ? ` after ${row.attempts} attempts` : ''}${row.model ? ` · ${row.model}` : ''}${tokens}`);
-    if (mark.stale) md.appendMarkdown('\n\n$(warning) ').appendText('This line changed since it was submitted: the result is of the text it had then.');
-    else if (loaded.inputNewer) md.appendMarkdown('\n\n$(info) ').appendText(`${path.basename(document.fileName)} was saved after the results were written.`);
+    if (mark.stale)
+      md.appendMarkdown('\n\n$(warning) ').appendText('This line changed since it was submitted: the result is of the text it had then.');
+    else if (loaded.inputNewer)
+      md.appendMarkdown('\n\n$(info) ').appendText(`${path.basename(document.fileName)} was saved after the results were written.`);
     const body = reply || error;
     // Model output goes in a code block: shown as text, no link or command in it can run.
     if (body) md.appendCodeblock(firstLines(body), 'text');

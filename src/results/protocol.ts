@@ -56,16 +56,31 @@ export type HostMessage =
       readonly notice?: string;
     }
   /** Indexing moved on (or finished): how many rows so far, and their summary. */
-  | { readonly type: 'progress'; readonly indexed: number; readonly complete: boolean; readonly summary: ResultsSummary; readonly columns: readonly ColumnId[]; readonly notice?: string }
+  | {
+      readonly type: 'progress';
+      readonly indexed: number;
+      readonly complete: boolean;
+      readonly summary: ResultsSummary;
+      readonly columns: readonly ColumnId[];
+      readonly notice?: string;
+    }
   /** The rows a query shows: `viewId` names it in later page requests. */
-  | { readonly type: 'view'; readonly viewId: number; readonly count: number; /** The `seq` of the query it answers. */ readonly seq?: number }
+  | {
+      readonly type: 'view';
+      readonly viewId: number;
+      readonly count: number;
+      /** The `seq` of the query it answers. */ readonly seq?: number;
+    }
   | { readonly type: 'rows'; readonly viewId: number; readonly start: number; readonly rows: readonly ResultRow[] }
   | { readonly type: 'detail'; readonly row: ResultRow; readonly detail: RowDetail }
   /** The file changed on disk and is read again: pages cached so far are stale. */
   | { readonly type: 'reset'; readonly notice?: string }
   /** Automation and tests: apply this query as if typed. */
-  | { readonly type: 'setQuery'; readonly query: RowQuery; /** Then focus (and expand) this row of the new view. */ readonly focus?: { readonly position: number; readonly expand: boolean } }
-  ;
+  | {
+      readonly type: 'setQuery';
+      readonly query: RowQuery;
+      /** Then focus (and expand) this row of the new view. */ readonly focus?: { readonly position: number; readonly expand: boolean };
+    };
 
 // ---- webview -> host
 
@@ -179,13 +194,30 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
   if (!isObject(value) || !isString(value.type) || (type !== undefined && value.type !== type)) return false;
   switch (value.type) {
     case 'init':
-      return isString(value.file) && (value.state === null || isGridState(value.state)) && typeof value.inputKnown === 'boolean' && isOptional(value.notice, isString);
+      return (
+        isString(value.file) &&
+        (value.state === null || isGridState(value.state)) &&
+        typeof value.inputKnown === 'boolean' &&
+        isOptional(value.notice, isString)
+      );
     case 'progress':
-      return isIndex(value.indexed) && typeof value.complete === 'boolean' && isObject(value.summary) && Array.isArray(value.columns) && value.columns.every(isColumn) && isOptional(value.notice, isString);
+      return (
+        isIndex(value.indexed) &&
+        typeof value.complete === 'boolean' &&
+        isObject(value.summary) &&
+        Array.isArray(value.columns) &&
+        value.columns.every(isColumn) &&
+        isOptional(value.notice, isString)
+      );
     case 'view':
       return isIndex(value.viewId) && isIndex(value.count) && isOptional(value.seq, isIndex);
     case 'rows':
-      return isIndex(value.viewId) && isIndex(value.start) && Array.isArray(value.rows) && value.rows.every((r) => isObject(r) && isIndex(r.index));
+      return (
+        isIndex(value.viewId) &&
+        isIndex(value.start) &&
+        Array.isArray(value.rows) &&
+        value.rows.every((r) => isObject(r) && isIndex(r.index))
+      );
     case 'detail':
       return isObject(value.row) && isIndex(value.row.index) && isObject(value.detail) && value.detail.index === value.row.index;
     case 'reset':

@@ -39,7 +39,10 @@ function requestDetail(text: string): RequestDetail | undefined {
   const { messages, ...params } = body;
   const list = Array.isArray(messages) ? messages : [];
   return {
-    messages: list.map((m) => ({ role: isObject(m) && typeof m.role === 'string' ? m.role : '?', text: isObject(m) ? contentText(m.content) : '' })),
+    messages: list.map((m) => ({
+      role: isObject(m) && typeof m.role === 'string' ? m.role : '?',
+      text: isObject(m) ? contentText(m.content) : '',
+    })),
     params: JSON.stringify(params, null, 2),
   };
 }
@@ -125,7 +128,10 @@ export class ResultsDocument implements vscode.CustomDocument {
       const notResults = this.rows.length > 0 && this.rows.every((r) => r.status === 'failed' && r.error === null);
       this.notice = notResults
         ? `${this.name} does not look like batch results: no line has a response or an error. Reopen it as text to edit it.`
-        : (result.inputError ?? (result.inputMismatches ? `${result.inputMismatches} row(s) point at input lines that now hold another request (the input was edited); their request is not shown.` : undefined));
+        : (result.inputError ??
+          (result.inputMismatches
+            ? `${result.inputMismatches} row(s) point at input lines that now hold another request (the input was edited); their request is not shown.`
+            : undefined));
     } catch (error) {
       if (generation !== this.generation || abort.signal.aborted) return;
       this.notice = `${this.name} could not be read: ${error instanceof Error ? error.message : String(error)}`;
@@ -158,7 +164,8 @@ export class ResultsDocument implements vscode.CustomDocument {
     const span = row.line !== null && this.inputPath ? this.indexer?.inputSpan(row.line) : undefined;
     if (span && this.inputPath && row.request !== '') request = requestDetail(await readSpan(this.inputPath, span));
     else if (row.line === null) requestNote = 'This result matches no input line.';
-    else if (!this.inputPath) requestNote = `The input file (${this.name.replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside the results, so the request is not shown.`;
+    else if (!this.inputPath)
+      requestNote = `The input file (${this.name.replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside the results, so the request is not shown.`;
     else requestNote = `Input line ${row.line} holds another request now (the input was edited), so it is not shown.`;
     return {
       index,

@@ -10,11 +10,20 @@ import { isHttpUrl } from '../core/chat/conversation';
 import { COLUMNS, queryRows, type ColumnId, type RowQuery } from '../core/results/query';
 import { Disposable } from '../lifecycle';
 import { exportCsv } from './exportCsv';
-import { emptyGridState, isGridState, isWebviewMessage, PAGE_ROWS, type GridState, type HostMessage, type RenderReport, type RowAction, type WebviewMessage } from './protocol';
+import {
+  emptyGridState,
+  isGridState,
+  isWebviewMessage,
+  PAGE_ROWS,
+  type GridState,
+  type HostMessage,
+  type RenderReport,
+  type RowAction,
+  type WebviewMessage,
+} from './protocol';
 import type { ResultsDocument } from './resultsDocument';
 import type { ChatFeature } from '../chat/feature';
 import { stateFromConversation } from '../chat/protocol';
-
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
@@ -29,7 +38,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 function gridHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'results.js'));
-  const styles = [vscode.Uri.joinPath(extensionUri, 'dist', 'results-style.css'), vscode.Uri.joinPath(extensionUri, 'media', 'markdown.css')].map((uri) => webview.asWebviewUri(uri));
+  const styles = [
+    vscode.Uri.joinPath(extensionUri, 'dist', 'results-style.css'),
+    vscode.Uri.joinPath(extensionUri, 'media', 'markdown.css'),
+  ].map((uri) => webview.asWebviewUri(uri));
   const escapedTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -59,7 +71,8 @@ export interface ResultsSnapshot {
   readonly timings: { readonly firstRowsMs: number; readonly indexMs: number };
 }
 
-const isIdentity = (query: RowQuery) => !query.sort && !query.statuses?.length && !query.models?.length && !query.finishReasons?.length && !query.text?.trim();
+const isIdentity = (query: RowQuery) =>
+  !query.sort && !query.statuses?.length && !query.models?.length && !query.finishReasons?.length && !query.text?.trim();
 
 export class ResultsPanel extends Disposable {
   private ready = false;
@@ -130,7 +143,9 @@ export class ResultsPanel extends Disposable {
 
   private visibleColumns(): ColumnId[] {
     const rows = this.document.rows;
-    return COLUMNS.filter((c) => (c !== 'attempts' && c !== 'origin') || rows.some((r) => (c === 'attempts' ? r.attempts > 1 : r.origin !== null)));
+    return COLUMNS.filter(
+      (c) => (c !== 'attempts' && c !== 'origin') || rows.some((r) => (c === 'attempts' ? r.attempts > 1 : r.origin !== null)),
+    );
   }
 
   private rowsInView() {
@@ -144,7 +159,14 @@ export class ResultsPanel extends Disposable {
 
   private onProgress(complete: boolean): void {
     if (!this.ready) return;
-    this.post({ type: 'progress', indexed: this.document.rows.length, complete, summary: this.document.summary(), columns: this.visibleColumns(), notice: complete ? this.document.notice : undefined });
+    this.post({
+      type: 'progress',
+      indexed: this.document.rows.length,
+      complete,
+      summary: this.document.summary(),
+      columns: this.visibleColumns(),
+      notice: complete ? this.document.notice : undefined,
+    });
     // Rows in file order only grow while indexing: the same view, longer. Any other view is computed again.
     if (isIdentity(this.query)) this.post({ type: 'view', viewId: this.viewId, count: this.document.rows.length });
     else if (complete) this.runQuery(++this.viewId, this.query);
@@ -168,7 +190,13 @@ export class ResultsPanel extends Disposable {
         this.ready = true;
         const state = message.state ?? this.state;
         this.state = state;
-        this.post({ type: 'init', file: this.document.name, state, inputKnown: this.document.inputPath !== undefined, notice: this.document.notice });
+        this.post({
+          type: 'init',
+          file: this.document.name,
+          state,
+          inputKnown: this.document.inputPath !== undefined,
+          notice: this.document.notice,
+        });
         this.onProgress(this.document.complete);
         return;
       }
@@ -223,11 +251,16 @@ export class ResultsPanel extends Disposable {
     switch (action) {
       case 'openInput': {
         if (!input || row.line === null) {
-          void vscode.window.showWarningMessage(row.line === null ? 'This result matches no input line.' : `The input file of ${this.document.name} is not beside it.`);
+          void vscode.window.showWarningMessage(
+            row.line === null ? 'This result matches no input line.' : `The input file of ${this.document.name} is not beside it.`,
+          );
           return;
         }
         const position = new vscode.Position(row.line - 1, 0);
-        await vscode.window.showTextDocument(vscode.Uri.file(input), { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position) });
+        await vscode.window.showTextDocument(vscode.Uri.file(input), {
+          viewColumn: vscode.ViewColumn.Beside,
+          selection: new vscode.Range(position, position),
+        });
         return;
       }
       case 'copyReply': {
@@ -247,12 +280,19 @@ export async function openRowInChat(document: ResultsDocument, index: number, ch
   const row = document.rows[index];
   const text = row && row.line !== null && row.request !== '' ? await document.inputLine(row.line) : undefined;
   if (!row || !text) {
-    void vscode.window.showWarningMessage('The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.');
+    void vscode.window.showWarningMessage(
+      'The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.',
+    );
     return;
   }
   const loaded = fromRequestLine(text);
   const reply = (await document.detail(index))?.reply;
   if (reply) loaded.conversation.messages.push({ role: 'assistant', text: reply });
   const where = `${path.basename(document.inputPath!)}:${row.line}`;
-  chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${row.customId ?? 'the request'} from ${where}${reply ? ' with its reply' : ''}.`);
+  chat
+    .open()
+    .load(
+      stateFromConversation(loaded.conversation),
+      `Loaded ${row.customId ?? 'the request'} from ${where}${reply ? ' with its reply' : ''}.`,
+    );
 }

@@ -59,7 +59,14 @@ export class DetailPane {
           'div',
           { class: 'part request' },
           h('h3', {}, 'Request'),
-          ...detail.request.messages.map((m) => h('div', { class: `message role-${m.role.replace(/[^a-z]/g, '')}` }, h('span', { class: 'role' }, m.role), h('div', { class: 'text' }, m.text))),
+          ...detail.request.messages.map((m) =>
+            h(
+              'div',
+              { class: `message role-${m.role.replace(/[^a-z]/g, '')}` },
+              h('span', { class: 'role' }, m.role),
+              h('div', { class: 'text' }, m.text),
+            ),
+          ),
           h('details', {}, h('summary', {}, 'Parameters'), h('pre', {}, detail.request.params)),
         ),
       );
@@ -77,11 +84,20 @@ export class DetailPane {
 
   private heading(row: ResultRow): HTMLElement {
     const action = (label: string, icon: string, name: RowAction, enabled: boolean) => {
-      const b = h('button', { type: 'button', class: 'icon-action', title: label, 'aria-label': label, disabled: enabled ? undefined : '' }, h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }), ` ${label}`);
+      const b = h(
+        'button',
+        { type: 'button', class: 'icon-action', title: label, 'aria-label': label, disabled: enabled ? undefined : '' },
+        h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+        ` ${label}`,
+      );
       b.addEventListener('click', () => this.callbacks.act(name, row.index));
       return b;
     };
-    const close = h('button', { type: 'button', class: 'icon-action close', title: 'Close details (Escape)', 'aria-label': 'Close details' }, h('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
+    const close = h(
+      'button',
+      { type: 'button', class: 'icon-action close', title: 'Close details (Escape)', 'aria-label': 'Close details' },
+      h('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }),
+    );
     close.addEventListener('click', () => this.callbacks.close());
     const facts = [
       row.line !== null ? `input line ${row.line}` : 'no input line',

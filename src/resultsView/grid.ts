@@ -28,10 +28,20 @@ export const DEFAULT_WIDTHS: Record<ColumnId, number> = {
 const MIN_WIDTH = 40;
 const NUMERIC: ReadonlySet<ColumnId> = new Set(['line', 'promptTokens', 'completionTokens', 'attempts']);
 
-export const STATUS_ICONS: Record<RowStatus, string> = { succeeded: 'pass', failed: 'error', missing: 'circle-slash', unmatched: 'question' };
+export const STATUS_ICONS: Record<RowStatus, string> = {
+  succeeded: 'pass',
+  failed: 'error',
+  missing: 'circle-slash',
+  unmatched: 'question',
+};
 
 export function statusBadge(status: RowStatus): HTMLElement {
-  return h('span', { class: `status status-${status}` }, h('span', { class: `codicon codicon-${STATUS_ICONS[status]}`, 'aria-hidden': 'true' }), ` ${status}`);
+  return h(
+    'span',
+    { class: `status status-${status}` },
+    h('span', { class: `codicon codicon-${STATUS_ICONS[status]}`, 'aria-hidden': 'true' }),
+    ` ${status}`,
+  );
 }
 
 export interface GridCallbacks {
@@ -67,7 +77,11 @@ export class Grid {
     this.header = h('div', { class: 'row header', role: 'row', 'aria-rowindex': '1' });
     this.body = h('div', { class: 'body', role: 'rowgroup' });
     this.viewport = h('div', { class: 'viewport' }, h('div', { class: 'head', role: 'rowgroup' }, this.header), this.body);
-    this.element = h('div', { class: 'grid', role: 'grid', tabindex: '0', 'aria-label': 'Results', 'aria-multiselectable': 'false' }, this.viewport);
+    this.element = h(
+      'div',
+      { class: 'grid', role: 'grid', tabindex: '0', 'aria-label': 'Results', 'aria-multiselectable': 'false' },
+      this.viewport,
+    );
     this.viewport.addEventListener('scroll', () => {
       this.schedule();
       this.callbacks.scrolled(this.viewport.scrollTop);
@@ -170,16 +184,31 @@ export class Grid {
 
   private headerCell(column: ColumnId, i: number): HTMLElement {
     const sorted = this.sort?.column === column ? (this.sort.descending ? 'descending' : 'ascending') : 'none';
-    const icon = sorted === 'none' ? undefined : h('span', { class: `codicon codicon-arrow-${sorted === 'ascending' ? 'up' : 'down'}`, 'aria-hidden': 'true' });
+    const icon =
+      sorted === 'none'
+        ? undefined
+        : h('span', { class: `codicon codicon-arrow-${sorted === 'ascending' ? 'up' : 'down'}`, 'aria-hidden': 'true' });
     const label = h('button', { type: 'button', class: 'sort', title: `Sort by ${COLUMN_TITLES[column]}` }, COLUMN_TITLES[column], icon);
     label.addEventListener('click', () => {
       // Ascending, then descending, then the file's order.
-      const next: RowSort | undefined = sorted === 'none' ? { column, descending: false } : sorted === 'ascending' ? { column, descending: true } : undefined;
+      const next: RowSort | undefined =
+        sorted === 'none' ? { column, descending: false } : sorted === 'ascending' ? { column, descending: true } : undefined;
       this.callbacks.sortChanged(next);
     });
     const handle = h('span', { class: 'resize', 'aria-hidden': 'true', title: 'Drag to resize' });
     handle.addEventListener('pointerdown', (event) => this.startResize(event, column, handle));
-    return h('div', { class: `cell${NUMERIC.has(column) ? ' numeric' : ''}`, role: 'columnheader', 'aria-colindex': String(i + 1), 'aria-sort': sorted, 'data-column': column }, label, handle);
+    return h(
+      'div',
+      {
+        class: `cell${NUMERIC.has(column) ? ' numeric' : ''}`,
+        role: 'columnheader',
+        'aria-colindex': String(i + 1),
+        'aria-sort': sorted,
+        'data-column': column,
+      },
+      label,
+      handle,
+    );
   }
 
   private startResize(event: PointerEvent, column: ColumnId, handle: HTMLElement): void {
@@ -234,7 +263,13 @@ export class Grid {
     }
     for (let position = first; position <= last; position++) {
       if (this.mounted.has(position)) continue;
-      const element = h('div', { class: 'row', role: 'row', id: `row-${position}`, 'aria-rowindex': String(position + 2), 'data-position': String(position) });
+      const element = h('div', {
+        class: 'row',
+        role: 'row',
+        id: `row-${position}`,
+        'aria-rowindex': String(position + 2),
+        'data-position': String(position),
+      });
       element.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
       this.fill(element, position, this.rowAt(position));
       this.body.append(element);
@@ -261,7 +296,20 @@ export class Grid {
     }
     element.removeAttribute('aria-busy');
     element.classList.add(`is-${row.status}`);
-    element.replaceChildren(...this.columns.map((column, i) => h('div', { class: `cell${NUMERIC.has(column) ? ' numeric' : ''}`, role: 'gridcell', 'aria-colindex': String(i + 1), title: titleOf(row, column) }, cellContent(row, column))));
+    element.replaceChildren(
+      ...this.columns.map((column, i) =>
+        h(
+          'div',
+          {
+            class: `cell${NUMERIC.has(column) ? ' numeric' : ''}`,
+            role: 'gridcell',
+            'aria-colindex': String(i + 1),
+            title: titleOf(row, column),
+          },
+          cellContent(row, column),
+        ),
+      ),
+    );
   }
 
   private updateActive(): void {

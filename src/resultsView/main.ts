@@ -33,7 +33,10 @@ class ResultsApp {
   /** A row to focus once the view of query `seq` is here (Open in Results). */
   private pendingFocus: { seq: number; position: number; expand: boolean } | undefined;
 
-  constructor(private readonly api: GridApi, root: HTMLElement) {
+  constructor(
+    private readonly api: GridApi,
+    root: HTMLElement,
+  ) {
     const saved = api.getState();
     this.state = isGridState(saved) ? saved : emptyGridState();
     this.grid = new Grid({
@@ -66,7 +69,13 @@ class ResultsApp {
       openLink: (href) => api.postMessage({ type: 'openLink', href }),
       close: () => this.closeDetail(),
     });
-    this.filter = h('input', { type: 'search', class: 'filter', placeholder: 'Filter rows: custom_id, model, request, reply, error  ( / )', 'aria-label': 'Filter rows', spellcheck: 'false' });
+    this.filter = h('input', {
+      type: 'search',
+      class: 'filter',
+      placeholder: 'Filter rows: custom_id, model, request, reply, error  ( / )',
+      'aria-label': 'Filter rows',
+      spellcheck: 'false',
+    });
     this.filter.addEventListener('input', () => {
       clearTimeout(this.filterTimer);
       this.filterTimer = setTimeout(() => this.setQuery({ ...this.state.query, text: this.filter.value || undefined }), FILTER_DELAY_MS);
@@ -79,7 +88,12 @@ class ResultsApp {
     });
     this.count = h('span', { class: 'count', role: 'status', 'aria-live': 'polite' });
     const tool = (label: string, icon: string, onClick: () => void) => {
-      const b = h('button', { type: 'button', class: 'icon-action', title: label }, h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }), ` ${label}`);
+      const b = h(
+        'button',
+        { type: 'button', class: 'icon-action', title: label },
+        h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+        ` ${label}`,
+      );
       b.addEventListener('click', onClick);
       return b;
     };
@@ -247,7 +261,14 @@ class ResultsApp {
       const shown = this.grid.rowsShown();
       this.api.postMessage({
         type: 'rendered',
-        report: { viewId: this.viewId, count: this.grid.rowCount, first: this.grid.firstInDom, rowsInDom: this.grid.rowsInDom, customIds: shown.map((r) => r?.customId ?? null), detail: this.pane.shown },
+        report: {
+          viewId: this.viewId,
+          count: this.grid.rowCount,
+          first: this.grid.firstInDom,
+          rowsInDom: this.grid.rowsInDom,
+          customIds: shown.map((r) => r?.customId ?? null),
+          detail: this.pane.shown,
+        },
       });
     }, 30);
   }

@@ -27,7 +27,14 @@ export class SummaryBars {
       (meter.firstChild as HTMLElement).style.width = `${Math.max(count > 0 ? 2 : 0, Math.round((count / total) * 100))}%`;
       const button = h(
         'button',
-        { type: 'button', class: 'bar', 'aria-pressed': String(pressed(kind, value)), title: `${count} of ${summary.total} rows; click to filter`, 'data-kind': kind, 'data-value': value },
+        {
+          type: 'button',
+          class: 'bar',
+          'aria-pressed': String(pressed(kind, value)),
+          title: `${count} of ${summary.total} rows; click to filter`,
+          'data-kind': kind,
+          'data-value': value,
+        },
         h('span', { class: 'bar-label' }, label),
         meter,
         h('span', { class: 'bar-count' }, count.toLocaleString('en-US')),
@@ -35,9 +42,22 @@ export class SummaryBars {
       button.addEventListener('click', () => this.toggle(kind, value));
       return button;
     };
-    const group = (title: string, bars: HTMLElement[], more?: string) => h('div', { class: 'group', role: 'group', 'aria-label': title }, h('h2', {}, title), ...bars, more ? h('span', { class: 'more' }, more) : null);
+    const group = (title: string, bars: HTMLElement[], more?: string) =>
+      h(
+        'div',
+        { class: 'group', role: 'group', 'aria-label': title },
+        h('h2', {}, title),
+        ...bars,
+        more ? h('span', { class: 'more' }, more) : null,
+      );
     const statusBars = ROW_STATUSES.filter((s) => summary.byStatus[s] > 0 || s === 'succeeded' || s === 'failed').map((s: RowStatus) =>
-      bar('statuses', s, summary.byStatus[s], h('span', {}, h('span', { class: `codicon codicon-${STATUS_ICONS[s]} status-${s}`, 'aria-hidden': 'true' }), ` ${s}`), `fill-${s}`),
+      bar(
+        'statuses',
+        s,
+        summary.byStatus[s],
+        h('span', {}, h('span', { class: `codicon codicon-${STATUS_ICONS[s]} status-${s}`, 'aria-hidden': 'true' }), ` ${s}`),
+        `fill-${s}`,
+      ),
     );
     const models = summary.byModel.slice(0, MAX_BARS).map((m) => bar('models', m.model, m.rows, m.model, 'fill-model'));
     const reasons = summary.finishReasons.slice(0, MAX_BARS).map((r) => bar('finishReasons', r.reason, r.rows, r.reason, 'fill-reason'));
@@ -48,7 +68,11 @@ export class SummaryBars {
       h('h2', {}, 'Tokens'),
       h('span', {}, `${summary.promptTokens.toLocaleString('en-US')} prompt`),
       h('span', {}, `${summary.completionTokens.toLocaleString('en-US')} completion`),
-      h('span', { class: 'more' }, complete ? `${indexed.toLocaleString('en-US')} rows` : `reading… ${indexed.toLocaleString('en-US')} rows so far`),
+      h(
+        'span',
+        { class: 'more' },
+        complete ? `${indexed.toLocaleString('en-US')} rows` : `reading… ${indexed.toLocaleString('en-US')} rows so far`,
+      ),
     );
     this.element.replaceChildren(
       group('Status', statusBars),

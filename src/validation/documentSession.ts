@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { Codes, JsonlDocumentValidator, type LineDiagnostic, type RelatedLocation, type Severity, type ValidationOptions } from '../core/jsonl';
+import {
+  Codes,
+  JsonlDocumentValidator,
+  type LineDiagnostic,
+  type RelatedLocation,
+  type Severity,
+  type ValidationOptions,
+} from '../core/jsonl';
 
 /** Lines checked per slice before yielding to the extension host (~10–20 ms of work). */
 const SLICE_LINES = 2000;
@@ -167,7 +174,11 @@ export function toDiagnostic(uri: vscode.Uri, line: number, d: LineDiagnostic, r
   diagnostic.source = DIAGNOSTIC_SOURCE;
   if (related) {
     diagnostic.relatedInformation = related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.line, r.startColumn, r.line, r.endColumn)), r.message),
+      (r) =>
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(uri, new vscode.Range(r.line, r.startColumn, r.line, r.endColumn)),
+          r.message,
+        ),
     );
   }
   return diagnostic;

@@ -12,7 +12,8 @@ export function errorNode(error: unknown, what: string, retry: CommandId): Messa
   if (remedyFor(error).includes('setApiKey')) {
     return {
       kind: 'message',
-      text: error instanceof MissingApiKeyError ? 'No API key is set. Click to set one.' : 'The API key was refused. Click to set a new one.',
+      text:
+        error instanceof MissingApiKeyError ? 'No API key is set. Click to set one.' : 'The API key was refused. Click to set a new one.',
       detail,
       command: { command: Commands.setApiKey, title: 'Set API Key' },
     };

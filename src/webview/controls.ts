@@ -79,9 +79,19 @@ export class Controls {
     );
     this.element = h('header', { class: 'controls' }, toolbar, settings, this.problems);
 
-    this.input = h('textarea', { id: 'prompt', rows: '3', placeholder: 'Message (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' });
+    this.input = h('textarea', {
+      id: 'prompt',
+      rows: '3',
+      placeholder: 'Message (Enter to send, Shift+Enter for a new line)',
+      'aria-label': 'Message',
+    });
     this.imageUrl = h('input', { type: 'url', id: 'image-url', placeholder: 'https://… image URL for vision models' });
-    this.imageRow = h('div', { class: 'image-row', hidden: '' }, this.imageUrl, iconButton('close', 'Remove Image', { id: 'remove-image' }));
+    this.imageRow = h(
+      'div',
+      { class: 'image-row', hidden: '' },
+      this.imageUrl,
+      iconButton('close', 'Remove Image', { id: 'remove-image' }),
+    );
     this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send' }, 'Send');
     this.stopButton = h('button', { type: 'button', class: 'primary', id: 'stop-button', hidden: '' }, 'Stop');
     this.composer = h(
@@ -89,7 +99,14 @@ export class Controls {
       { class: 'composer' },
       this.imageRow,
       this.input,
-      h('div', { class: 'composer-actions' }, iconButton('file-media', 'Attach Image URL', { id: 'attach-image' }), h('span', { class: 'spacer' }), this.stopButton, this.sendButton),
+      h(
+        'div',
+        { class: 'composer-actions' },
+        iconButton('file-media', 'Attach Image URL', { id: 'attach-image' }),
+        h('span', { class: 'spacer' }),
+        this.stopButton,
+        this.sendButton,
+      ),
     );
     this.wire(toolbar, params);
   }
@@ -149,7 +166,8 @@ export class Controls {
     const ids = new Set(models.map((m) => m.id));
     const options = models.map((m) => h('option', { value: m.id }, m.id));
     // A model from a loaded request or an older list stays selectable.
-    if (this.settings.model && !ids.has(this.settings.model)) options.unshift(h('option', { value: this.settings.model }, `${this.settings.model} (not listed)`));
+    if (this.settings.model && !ids.has(this.settings.model))
+      options.unshift(h('option', { value: this.settings.model }, `${this.settings.model} (not listed)`));
     this.model.replaceChildren(...options);
     this.model.value = this.settings.model;
     this.modelsError = note;

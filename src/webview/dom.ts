@@ -30,5 +30,9 @@ export function button(label: string, action: string, extra: Record<string, stri
 
 /** A toolbar-style button showing a codicon; `label` is its accessible name and tooltip. */
 export function iconButton(icon: string, label: string, extra: Record<string, string | undefined> = {}): HTMLButtonElement {
-  return h('button', { type: 'button', class: 'icon', title: label, 'aria-label': label, ...extra }, h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }));
+  return h(
+    'button',
+    { type: 'button', class: 'icon', title: label, 'aria-label': label, ...extra },
+    h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+  );
 }

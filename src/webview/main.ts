@@ -1,7 +1,17 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
 import { checkParams, deleteTurn, editTurn, isHttpUrl, retryTurn } from '../core/chat/conversation';
-import { conversationOf, isHostMessage, type ChatErrorInfo, type ChatState, type ChatTurn, type HostMessage, type LiveStream, type ModelOption, type TokenUsage } from '../chat/protocol';
+import {
+  conversationOf,
+  isHostMessage,
+  type ChatErrorInfo,
+  type ChatState,
+  type ChatTurn,
+  type HostMessage,
+  type LiveStream,
+  type ModelOption,
+  type TokenUsage,
+} from '../chat/protocol';
 import { Controls } from './controls';
 import { h } from './dom';
 import { TranscriptView } from './render';
@@ -31,7 +41,10 @@ class ChatApp {
   private restoreFrames = 0;
   private streaming: { id: string; pending: string[]; timer?: ReturnType<typeof setTimeout>; lastRender: number } | undefined;
 
-  constructor(private readonly api: VsCodeApi, root: HTMLElement) {
+  constructor(
+    private readonly api: VsCodeApi,
+    root: HTMLElement,
+  ) {
     this.state = restoredState(api);
     this.saver = new StateSaver(api, () => this.snapshot());
     this.controls = new Controls({
@@ -71,7 +84,8 @@ class ChatApp {
     this.restoreScroll();
     this.transcript.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
     new ResizeObserver(() => this.applyScroll()).observe(this.transcript);
-    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) this.transcript.addEventListener(type, () => this.pendingScroll !== undefined && this.endRestore(), { passive: true });
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const)
+      this.transcript.addEventListener(type, () => this.pendingScroll !== undefined && this.endRestore(), { passive: true });
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.onHostMessage(event.data));
     api.postMessage({ type: 'ready', state: this.state });
     this.controls.focusInput();
@@ -92,7 +106,10 @@ class ChatApp {
 
   private onHostMessage(data: unknown): void {
     if (!isHostMessage(data)) {
-      console.warn('kluster chat: ignored a malformed message from the extension', typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : typeof data);
+      console.warn(
+        'kluster chat: ignored a malformed message from the extension',
+        typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : typeof data,
+      );
       return;
     }
     const message: HostMessage = data;
@@ -106,7 +123,11 @@ class ChatApp {
       case 'chunk':
         return this.chunk(message.id, message.delta);
       case 'done':
-        return this.end(message.id, { status: message.stopped ? 'stopped' : 'done', usage: message.usage, finishReason: message.finishReason });
+        return this.end(message.id, {
+          status: message.stopped ? 'stopped' : 'done',
+          usage: message.usage,
+          finishReason: message.finishReason,
+        });
       case 'error':
         return this.end(message.id, { status: 'error', error: message.error });
       case 'prompt':
@@ -120,7 +141,12 @@ class ChatApp {
     }
   }
 
-  private init(models: readonly ModelOption[], modelsError: string | undefined, lastModel: string | undefined, live: readonly LiveStream[]): void {
+  private init(
+    models: readonly ModelOption[],
+    modelsError: string | undefined,
+    lastModel: string | undefined,
+    live: readonly LiveStream[],
+  ): void {
     if (!this.state.settings.model) {
       this.state.settings = { ...this.state.settings, model: lastModel ?? models[0]?.id ?? '' };
       this.controls.setSettings(this.state.settings);
@@ -187,7 +213,9 @@ class ChatApp {
   /** Top of a turn in the transcript's scroll coordinates. */
   private turnTop(id: string): number | undefined {
     const element = this.transcript.querySelector<HTMLElement>(`[data-turn="${CSS.escape(id)}"]`);
-    return element ? element.getBoundingClientRect().top - this.transcript.getBoundingClientRect().top + this.transcript.scrollTop : undefined;
+    return element
+      ? element.getBoundingClientRect().top - this.transcript.getBoundingClientRect().top + this.transcript.scrollTop
+      : undefined;
   }
 
   /**
@@ -386,7 +414,9 @@ class ChatApp {
   /** The notice bar; with `undo`, an Undo button brings that state back (until the next message is sent). */
   private showNotice(text: string, undo?: ChatState): void {
     const worthUndoing = undo && (undo.turns.length > 0 || undo.draft.trim() !== '');
-    const undoButton = worthUndoing ? h('button', { type: 'button', class: 'action', id: 'undo', title: 'Bring the previous conversation back' }, 'Undo') : null;
+    const undoButton = worthUndoing
+      ? h('button', { type: 'button', class: 'action', id: 'undo', title: 'Bring the previous conversation back' }, 'Undo')
+      : null;
     undoButton?.addEventListener('click', () => this.undo(undo!));
     this.notice.replaceChildren(h('span', {}, text), ...(undoButton ? [undoButton] : []));
     this.notice.hidden = !text;

@@ -18,7 +18,8 @@ md.renderer.rules.image = (tokens, index) => {
   const alt = md.utils.escapeHtml(token.content || src);
   const href = md.utils.escapeHtml(src);
   // Inside a link (`[![alt](img)](page)`) the label alone: a link in a link is not valid HTML.
-  const inLink = tokens.slice(0, index).reduce((depth, t) => depth + (t.type === 'link_open' ? 1 : t.type === 'link_close' ? -1 : 0), 0) > 0;
+  const inLink =
+    tokens.slice(0, index).reduce((depth, t) => depth + (t.type === 'link_open' ? 1 : t.type === 'link_close' ? -1 : 0), 0) > 0;
   if (inLink) return `<span class="image-ref" title="Image not loaded: ${href}"><span class="image-label">Image:</span> ${alt}</span>`;
   return `<span class="image-ref" title="Image not loaded: ${href}"><span class="image-label">Image:</span> <a data-href="${href}" class="link" role="link" tabindex="0">${alt}</a></span>`;
 };

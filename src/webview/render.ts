@@ -98,9 +98,17 @@ export class TranscriptView {
   beginEdit(turn: ChatTurn, done: (text: string | undefined) => void): void {
     const elements = this.turns.get(turn.id);
     if (!elements) return;
-    const input = h('textarea', { class: 'edit-input', rows: String(Math.min(12, turn.text.split('\n').length + 1)), 'aria-label': 'Edit your message' });
+    const input = h('textarea', {
+      class: 'edit-input',
+      rows: String(Math.min(12, turn.text.split('\n').length + 1)),
+      'aria-label': 'Edit your message',
+    });
     input.value = turn.text;
-    const save = h('button', { type: 'button', class: 'primary', title: 'Send the edited message; the replies after it go' }, 'Save and Resend');
+    const save = h(
+      'button',
+      { type: 'button', class: 'primary', title: 'Send the edited message; the replies after it go' },
+      'Save and Resend',
+    );
     const cancel = h('button', { type: 'button', class: 'action' }, 'Cancel');
     const finish = (text: string | undefined) => {
       if (text !== undefined && !text.trim() && !turn.imageUrl) return; // an empty message cannot be sent
@@ -127,11 +135,15 @@ export class TranscriptView {
     elements.root.classList.remove('streaming', 'editing');
     elements.footer.hidden = false;
     elements.root.removeAttribute('aria-busy');
-    elements.role.replaceChildren(turn.role === 'user' ? 'You' : 'Assistant', turn.edited ? h('span', { class: 'edited' }, ' · edited') : '');
+    elements.role.replaceChildren(
+      turn.role === 'user' ? 'You' : 'Assistant',
+      turn.edited ? h('span', { class: 'edited' }, ' · edited') : '',
+    );
     if (turn.role === 'user') {
       // A person's own text is shown as typed, not as markdown.
       elements.body.replaceChildren(h('div', { class: 'plain' }, turn.text));
-      if (turn.imageUrl) elements.body.append(h('div', { class: 'attachment', title: 'Image URL sent as an image_url part' }, `Image: ${turn.imageUrl}`));
+      if (turn.imageUrl)
+        elements.body.append(h('div', { class: 'attachment', title: 'Image URL sent as an image_url part' }, `Image: ${turn.imageUrl}`));
     } else {
       renderMarkdownInto(elements.body, turn.text);
     }
@@ -152,7 +164,12 @@ export class TranscriptView {
     }
     if (turn.role === 'user') items.push(iconButton('edit', 'Edit and Resend', { 'data-action': 'edit', 'data-turn': id }));
     if (turn.status !== 'streaming') {
-      items.push(iconButton('trash', turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', { 'data-action': 'delete', 'data-turn': id }));
+      items.push(
+        iconButton('trash', turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', {
+          'data-action': 'delete',
+          'data-turn': id,
+        }),
+      );
     }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];
     if (turn.status === 'error' && turn.error) {

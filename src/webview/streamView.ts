@@ -11,7 +11,12 @@ function languageOf(code: Element | null): string | undefined {
 
 /** The bar above a code block: its language (when the fence names one) and a copy button. */
 function codeHeader(language: string | undefined): HTMLElement {
-  return h('div', { class: 'code-header' }, h('span', { class: 'code-language' }, language ?? ''), iconButton('copy', 'Copy Code', { class: 'icon copy-code', 'data-action': 'copy-code' }));
+  return h(
+    'div',
+    { class: 'code-header' },
+    h('span', { class: 'code-language' }, language ?? ''),
+    iconButton('copy', 'Copy Code', { class: 'icon copy-code', 'data-action': 'copy-code' }),
+  );
 }
 
 /** Adds the language label and a copy button to each code block of a freshly rendered fragment. */
@@ -51,7 +56,10 @@ export class StreamView {
   private textTarget: Text | undefined;
   private inFence = false;
 
-  constructor(private readonly body: HTMLElement, initialText = '') {
+  constructor(
+    private readonly body: HTMLElement,
+    initialText = '',
+  ) {
     this.tailElement = h('div', { class: 'tail' });
     body.replaceChildren(this.tailElement);
     if (initialText) this.append(initialText);

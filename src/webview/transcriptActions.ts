@@ -17,7 +17,8 @@ export function wireTranscriptActions(transcript: HTMLElement, handlers: Transcr
   transcript.addEventListener('click', (event) => onTranscriptClick(event, handlers));
   transcript.addEventListener('keydown', (event) => {
     // Links are focusable spans (role=link): Enter opens them as a click would.
-    if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.dataset.href !== undefined) onTranscriptClick(event, handlers);
+    if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.dataset.href !== undefined)
+      onTranscriptClick(event, handlers);
   });
 }
 

@@ -21,7 +21,8 @@ const BATCH_EVERY_MS = 5;
 
 /** A long, realistic reply: paragraphs, headings, lists, code blocks, a table. Deterministic. */
 function reply(tokens: number): string[] {
-  const words = 'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(' ');
+  const words =
+    'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(' ');
   const blocks: string[] = [];
   let count = 0;
   for (let i = 0; count < tokens; i++) {
@@ -32,16 +33,23 @@ function reply(tokens: number): string[] {
         break;
       case 1:
       case 4:
-        block = Array.from({ length: 70 }, (_, k) => (k % 17 === 5 ? `**${words[(i + k) % words.length]}**` : k % 23 === 7 ? '`code`' : words[(i + k) % words.length])).join(' ') + '.\n\n';
+        block =
+          Array.from({ length: 70 }, (_, k) =>
+            k % 17 === 5 ? `**${words[(i + k) % words.length]}**` : k % 23 === 7 ? '`code`' : words[(i + k) % words.length],
+          ).join(' ') + '.\n\n';
         break;
       case 2:
         block = Array.from({ length: 8 }, (_, k) => `- item ${k}: ${words.slice(k, k + 6).join(' ')}`).join('\n') + '\n\n';
         break;
       case 3:
-        block = '```ts\n' + Array.from({ length: 14 }, (_, k) => `const value${k} = await client.chat({ model: "m", messages: [] }); // ${k}`).join('\n') + '\n```\n\n';
+        block =
+          '```ts\n' +
+          Array.from({ length: 14 }, (_, k) => `const value${k} = await client.chat({ model: "m", messages: [] }); // ${k}`).join('\n') +
+          '\n```\n\n';
         break;
       default:
-        block = '| field | meaning |\n|---|---:|\n' + Array.from({ length: 5 }, (_, k) => `| ${words[k]} | ${k * 10} |`).join('\n') + '\n\n';
+        block =
+          '| field | meaning |\n|---|---:|\n' + Array.from({ length: 5 }, (_, k) => `| ${words[k]} | ${k * 10} |`).join('\n') + '\n\n';
     }
     const pieces = block.match(/\S+\s*|\s+/g) ?? [];
     blocks.push(...pieces);
@@ -66,7 +74,9 @@ function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge lin
 function pageHtml(): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = chatCsp('file:', nonce);
-  const css = ['chat.css', 'markdown.css'].map((name) => `<link rel="stylesheet" href="file://${path.join(ROOT, 'media', name)}">`).join('');
+  const css = ['chat.css', 'markdown.css']
+    .map((name) => `<link rel="stylesheet" href="file://${path.join(ROOT, 'media', name)}">`)
+    .join('');
   const js = 'file://' + path.join(ROOT, 'dist', 'webview.js');
   return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">${css}</head><body><script nonce="${nonce}" src="${js}"></script></body></html>`;
 }
@@ -114,7 +124,8 @@ async function streamReply(page: Page, pieces: string[], preload: ChatState | un
       const began = performance.now();
       for (let i = 0; i < pieces.length; i += perBatch) {
         const start = performance.now();
-        for (const delta of pieces.slice(i, i + perBatch)) w.dispatchEvent(new w.MessageEvent('message', { data: { type: 'chunk', id, delta } }));
+        for (const delta of pieces.slice(i, i + perBatch))
+          w.dispatchEvent(new w.MessageEvent('message', { data: { type: 'chunk', id, delta } }));
         handler += performance.now() - start;
         progress.push([performance.now(), Math.min(pieces.length, i + perBatch)]);
         await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -126,7 +137,11 @@ async function streamReply(page: Page, pieces: string[], preload: ChatState | un
         const sent = progress.filter(([at]) => at <= measure.startTime).at(-1)?.[1] ?? 0;
         return { tokens: sent, ms: measure.duration, chunks: (measure.detail as { chunks: number }).chunks };
       });
-      w.dispatchEvent(new w.MessageEvent('message', { data: { type: 'done', id, usage: { completion: pieces.length, estimated: false }, stopped: false } }));
+      w.dispatchEvent(
+        new w.MessageEvent('message', {
+          data: { type: 'done', id, usage: { completion: pieces.length, estimated: false }, stopped: false },
+        }),
+      );
       return { frames, handlerMsPerChunk: handler / pieces.length, chunksPerSecond: (pieces.length * 1000) / elapsedMs };
     },
     { id: id as unknown as string, pieces, perBatch: CHUNKS_PER_BATCH, everyMs: BATCH_EVERY_MS },
@@ -138,13 +153,20 @@ function window_(frames: Frame[], from: number, to: number): { frames: number; m
   const times = picked.map((f) => f.ms).sort((a, b) => a - b);
   const sum = times.reduce((a, b) => a + b, 0);
   const chunks = picked.reduce((a, f) => a + f.chunks, 0);
-  return { frames: picked.length, meanMs: sum / Math.max(1, picked.length), p95Ms: times[Math.floor(times.length * 0.95)] ?? 0, perChunkMs: sum / Math.max(1, chunks) };
+  return {
+    frames: picked.length,
+    meanMs: sum / Math.max(1, picked.length),
+    p95Ms: times[Math.floor(times.length * 0.95)] ?? 0,
+    perChunkMs: sum / Math.max(1, chunks),
+  };
 }
 
 function longTranscript(turns: number): ChatState {
   const text = reply(600).join('');
   const state = emptyState('bench-model');
-  state.turns = Array.from({ length: turns }, (_, i): ChatTurn => (i % 2 ? { id: `a${i}`, role: 'assistant', text, status: 'done' } : { id: `u${i}`, role: 'user', text: 'question ' + i }));
+  state.turns = Array.from({ length: turns }, (_, i): ChatTurn =>
+    i % 2 ? { id: `a${i}`, role: 'assistant', text, status: 'done' } : { id: `u${i}`, role: 'user', text: 'question ' + i },
+  );
   return state;
 }
 
@@ -163,7 +185,11 @@ async function main(): Promise<void> {
       const w = globalThis as unknown as PageGlobals;
       w.posted = [];
       let saved: unknown;
-      w.acquireVsCodeApi = () => ({ postMessage: (m: { type: string }) => w.posted.push(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: { type: string }) => w.posted.push(m),
+        getState: () => saved,
+        setState: (s: unknown) => (saved = s),
+      });
     });
 
     const pieces = reply(TOKENS);
@@ -190,8 +216,12 @@ async function main(): Promise<void> {
     };
     const row = (label: string, w: ReturnType<typeof window_>) =>
       `${label.padEnd(44)} ${String(w.frames).padStart(6)} ${w.meanMs.toFixed(2).padStart(9)} ${w.p95Ms.toFixed(2).padStart(8)} ${(w.perChunkMs * 1000).toFixed(1).padStart(12)}`;
-    console.log(`chat webview render (Chromium ${browser.version()}): ${TOKENS} chunks streamed at ${Math.round(fresh.chunksPerSecond)} chunks/s, rendered every >= 50 ms`);
-    console.log(`${'window'.padEnd(44)} ${'frames'.padStart(6)} ${'mean ms'.padStart(9)} ${'p95 ms'.padStart(8)} ${'µs / chunk'.padStart(12)}`);
+    console.log(
+      `chat webview render (Chromium ${browser.version()}): ${TOKENS} chunks streamed at ${Math.round(fresh.chunksPerSecond)} chunks/s, rendered every >= 50 ms`,
+    );
+    console.log(
+      `${'window'.padEnd(44)} ${'frames'.padStart(6)} ${'mean ms'.padStart(9)} ${'p95 ms'.padStart(8)} ${'µs / chunk'.padStart(12)}`,
+    );
     for (const [label, run] of runs) {
       console.log(`-- ${label}`);
       console.log(row('  at 1k tokens (0-1k)', window_(run.frames, 0, 1000)));
@@ -208,7 +238,9 @@ async function main(): Promise<void> {
       );
     }
     console.log(`long transcript/fresh per frame: ${(inLong.meanMs / at1k.meanMs).toFixed(2)}`);
-    console.log(`for scale, one full markdown parse of the mixed reply (node, no DOM): 1k ${fullParse(1000).toFixed(2)} ms, 20k ${fullParse(20_000).toFixed(2)} ms`);
+    console.log(
+      `for scale, one full markdown parse of the mixed reply (node, no DOM): 1k ${fullParse(1000).toFixed(2)} ms, 20k ${fullParse(20_000).toFixed(2)} ms`,
+    );
   } finally {
     await browser.close();
   }

@@ -42,7 +42,10 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'experiment-bench-'));
   try {
-    const rows = Array.from({ length: ROWS }, (_, i) => `"Review ${i}: the film was, as they say, ""${LABELS[i % 3]}"" — and long.",${LABELS[i % 3]},`);
+    const rows = Array.from(
+      { length: ROWS },
+      (_, i) => `"Review ${i}: the film was, as they say, ""${LABELS[i % 3]}"" — and long.",${LABELS[i % 3]},`,
+    );
     fs.writeFileSync(path.join(dir, 'reviews.csv'), `review,label,__expected\n${rows.join('\n')}\n`);
     const file = path.join(dir, 'bench.experiment.yaml');
     fs.writeFileSync(file, EXPERIMENT);
@@ -53,7 +56,11 @@ async function main(): Promise<void> {
       const started = performance.now();
       const loaded = await loadExperiment(file, { knownModels: DOCUMENTED_MODEL_IDS });
       if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-      const built = await buildBatch(loaded.experiment!, loaded.tests, path.join(dir, 'batch.jsonl'), { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard', overwrite: true });
+      const built = await buildBatch(loaded.experiment!, loaded.tests, path.join(dir, 'batch.jsonl'), {
+        knownModels: DOCUMENTED_MODEL_IDS,
+        tier: 'standard',
+        overwrite: true,
+      });
       builds.push(performance.now() - started);
       lines = built.lines;
     }
@@ -63,7 +70,23 @@ async function main(): Promise<void> {
     const results = batch.map((line, i) => {
       const { custom_id } = JSON.parse(line) as { custom_id: string };
       const content = `${LABELS[Math.floor(i / 6) % 3]}${i % 7 === 0 ? ' sorry' : ''}`;
-      return JSON.stringify({ custom_id, input_line: i + 1, status: 'succeeded', id: `r${i}`, response: { status_code: 200, request_id: `q${i}`, body: { id: `c${i}`, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 40, completion_tokens: 2, total_tokens: 42 } } }, error: null });
+      return JSON.stringify({
+        custom_id,
+        input_line: i + 1,
+        status: 'succeeded',
+        id: `r${i}`,
+        response: {
+          status_code: 200,
+          request_id: `q${i}`,
+          body: {
+            id: `c${i}`,
+            object: 'chat.completion',
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 40, completion_tokens: 2, total_tokens: 42 },
+          },
+        },
+        error: null,
+      });
     });
     const resultsPath = path.join(dir, 'results.jsonl');
     fs.writeFileSync(resultsPath, results.join('\n') + '\n');
@@ -90,8 +113,12 @@ async function main(): Promise<void> {
     const score = median(scores);
     const buildRatio = build / MAX_BUILD_MS;
     const scoreRatio = score / floor;
-    console.log(`experiment build: ${lines.toLocaleString('en-US')} requests in ${build.toFixed(0)} ms; ratio to the 3 s budget ${buildRatio.toFixed(2)} (limit 1.00)`);
-    console.log(`experiment score: ${results.length.toLocaleString('en-US')} results in ${score.toFixed(0)} ms vs read+parse ${floor.toFixed(0)} ms; ratio ${scoreRatio.toFixed(2)} (limit ${MAX_SCORE_RATIO.toFixed(2)})`);
+    console.log(
+      `experiment build: ${lines.toLocaleString('en-US')} requests in ${build.toFixed(0)} ms; ratio to the 3 s budget ${buildRatio.toFixed(2)} (limit 1.00)`,
+    );
+    console.log(
+      `experiment score: ${results.length.toLocaleString('en-US')} results in ${score.toFixed(0)} ms vs read+parse ${floor.toFixed(0)} ms; ratio ${scoreRatio.toFixed(2)} (limit ${MAX_SCORE_RATIO.toFixed(2)})`,
+    );
     console.log(`pass rates: ${passRates}`);
     if (buildRatio > 1 || scoreRatio > MAX_SCORE_RATIO) process.exitCode = 1;
   } finally {

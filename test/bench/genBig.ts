@@ -48,7 +48,13 @@ function* shortLines(targetBytes: number): Generator<string> {
   let i = 0;
   while (bytes < targetBytes) {
     const text = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
-    const line = JSON.stringify({ custom_id: `req-${i++}`, method: 'POST', url: '/v1/chat/completions', body: { model: BENCH_MODELS[i % 3], messages: [{ role: 'user', content: text }] } }) + '\n';
+    const line =
+      JSON.stringify({
+        custom_id: `req-${i++}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: BENCH_MODELS[i % 3], messages: [{ role: 'user', content: text }] },
+      }) + '\n';
     bytes += Buffer.byteLength(line);
     yield line;
   }

@@ -7,7 +7,16 @@ const WORDS = 'the film follows a detective through rain soaked streets where ev
 function resultLine(index: number, model: string, rnd: () => number): { line: string; failed: boolean } {
   const customId = `req-${index}`;
   if (index % 97 === 13) {
-    return { failed: true, line: JSON.stringify({ id: `batch-req-${index}`, custom_id: customId, response: null, error: { code: 'server_error', message: 'The model failed while processing this request.' } }) + '\n' };
+    return {
+      failed: true,
+      line:
+        JSON.stringify({
+          id: `batch-req-${index}`,
+          custom_id: customId,
+          response: null,
+          error: { code: 'server_error', message: 'The model failed while processing this request.' },
+        }) + '\n',
+    };
   }
   const content = Array.from({ length: 140 + Math.floor(rnd() * 60) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
   const body = {
@@ -15,15 +24,31 @@ function resultLine(index: number, model: string, rnd: () => number): { line: st
     object: 'chat.completion',
     created: 1733000000 + index,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, tool_calls: [] }, logprobs: null, finish_reason: 'stop', stop_reason: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, tool_calls: [] }, logprobs: null, finish_reason: 'stop', stop_reason: null },
+    ],
     usage: { prompt_tokens: 180, total_tokens: 180 + Math.floor(content.length / 4), completion_tokens: Math.floor(content.length / 4) },
     prompt_logprobs: null,
   };
-  return { failed: false, line: JSON.stringify({ id: `batch-req-${index}`, custom_id: customId, response: { status_code: 200, request_id: `req-${index.toString(16)}`, body }, error: null }) + '\n' };
+  return {
+    failed: false,
+    line:
+      JSON.stringify({
+        id: `batch-req-${index}`,
+        custom_id: customId,
+        response: { status_code: 200, request_id: `req-${index.toString(16)}`, body },
+        error: null,
+      }) + '\n',
+  };
 }
 
 /** Writes the output and error files for `count` requests `req-0`…; models as genBig assigns them. */
-export function writeBatchOutput(outputPath: string, errorPath: string, count: number, models: readonly string[]): { outputBytes: number; errorBytes: number } {
+export function writeBatchOutput(
+  outputPath: string,
+  errorPath: string,
+  count: number,
+  models: readonly string[],
+): { outputBytes: number; errorBytes: number } {
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   // A stride coprime with count visits every request once, far from input order.

@@ -17,7 +17,12 @@ const INPUT_MB = 64;
 
 async function main(): Promise<void> {
   console.log('== join.bench ==');
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
   const dir = path.join(os.tmpdir(), 'kluster-bench');
   fs.mkdirSync(dir, { recursive: true });
   const input = path.join(dir, `join-input-${INPUT_MB}.jsonl`);
@@ -45,10 +50,16 @@ async function main(): Promise<void> {
   const cpuRatio = median(join.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs));
   const rssRatio = peakRss / sizes[1]!;
   console.log(`json-parse floor:   ${floor.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${floorMs.toFixed(0)} ms (all three files)`);
-  console.log(`join:               ${join.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${joinMs.toFixed(0)} ms, results ${mb(fs.statSync(dest).size)}`);
-  console.log(`join time ratio:    ${timeRatio.toFixed(2)}× the floor (target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeRatio <= MAX_TIME_RATIO)}`);
+  console.log(
+    `join:               ${join.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${joinMs.toFixed(0)} ms, results ${mb(fs.statSync(dest).size)}`,
+  );
+  console.log(
+    `join time ratio:    ${timeRatio.toFixed(2)}× the floor (target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeRatio <= MAX_TIME_RATIO)}`,
+  );
   console.log(`join CPU ratio:     ${cpuRatio.toFixed(2)}× the floor's CPU time (user + system; for a busy machine, not judged)`);
-  console.log(`join peak RSS:      ${mb(peakRss)} = ${rssRatio.toFixed(2)}× the output file (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`);
+  console.log(
+    `join peak RSS:      ${mb(peakRss)} = ${rssRatio.toFixed(2)}× the output file (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`,
+  );
   fs.rmSync(dest, { force: true });
   if (timeRatio > MAX_TIME_RATIO || rssRatio > MAX_RSS_RATIO) process.exitCode = 1;
 }

@@ -20,7 +20,9 @@ import { CHROME_ARGS } from '../vscode/browser';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const ROWS = 100_000;
-const WORDS = 'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(' ');
+const WORDS = 'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(
+  ' ',
+);
 
 function writeFiles(dir: string): { input: string; results: string } {
   const input = path.join(dir, 'bench.jsonl');
@@ -30,16 +32,41 @@ function writeFiles(dir: string): { input: string; results: string } {
   for (let i = 1; i <= ROWS; i++) {
     const words = (n: number) => Array.from({ length: n }, (_, k) => WORDS[(i * 7 + k) % WORDS.length]).join(' ');
     const model = ['deepseek-ai/DeepSeek-V3', 'google/gemma-3-27b-it', 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo'][i % 3]!;
-    inputLines.push(JSON.stringify({ custom_id: `req-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: words(30) }] } }));
+    inputLines.push(
+      JSON.stringify({
+        custom_id: `req-${i}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model, messages: [{ role: 'user', content: words(30) }] },
+      }),
+    );
     resultLines.push(
       i % 50 === 0
-        ? JSON.stringify({ custom_id: `req-${i}`, input_line: i, status: 'failed', id: `r-${i}`, response: null, error: { code: 'server_error', message: 'The model is overloaded.' } })
+        ? JSON.stringify({
+            custom_id: `req-${i}`,
+            input_line: i,
+            status: 'failed',
+            id: `r-${i}`,
+            response: null,
+            error: { code: 'server_error', message: 'The model is overloaded.' },
+          })
         : JSON.stringify({
             custom_id: `req-${i}`,
             input_line: i,
             status: 'succeeded',
             id: `batch_req_${i}`,
-            response: { status_code: 200, request_id: `q-${i}`, body: { id: `chatcmpl-${i}`, object: 'chat.completion', created: 1733000000, model, choices: [{ index: 0, message: { role: 'assistant', content: words(105) }, finish_reason: 'stop' }], usage: { prompt_tokens: 40, completion_tokens: 140, total_tokens: 180 } } },
+            response: {
+              status_code: 200,
+              request_id: `q-${i}`,
+              body: {
+                id: `chatcmpl-${i}`,
+                object: 'chat.completion',
+                created: 1733000000,
+                model,
+                choices: [{ index: 0, message: { role: 'assistant', content: words(105) }, finish_reason: 'stop' }],
+                usage: { prompt_tokens: 40, completion_tokens: 140, total_tokens: 180 },
+              },
+            },
             error: null,
           }),
     );
@@ -57,7 +84,9 @@ async function floorMs(files: string[]): Promise<number> {
 
 function pageHtml(): string {
   const nonce = randomBytes(16).toString('base64');
-  const css = [path.join(ROOT, 'dist', 'results-style.css'), path.join(ROOT, 'media', 'markdown.css')].map((f) => `<link rel="stylesheet" href="file://${f}">`).join('');
+  const css = [path.join(ROOT, 'dist', 'results-style.css'), path.join(ROOT, 'media', 'markdown.css')]
+    .map((f) => `<link rel="stylesheet" href="file://${f}">`)
+    .join('');
   return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${chatCsp('file:', nonce)}">${css}</head><body><script nonce="${nonce}" src="file://${path.join(ROOT, 'dist', 'results.js')}"></script></body></html>`;
 }
 
@@ -96,18 +125,29 @@ async function main(): Promise<void> {
     await page.addInitScript(() => {
       const w = globalThis as unknown as PageGlobals;
       let saved: unknown;
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.hostReceive(m), getState: () => saved, setState: (s: unknown) => (saved = s) });
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => w.hostReceive(m),
+        getState: () => saved,
+        setState: (s: unknown) => (saved = s),
+      });
     });
 
     // The stand-in host: what ResultsPanel does, on the real core, answering the page's messages.
     const rows: ResultRow[] = [];
     let complete = false;
     let viewId = 0;
-    const send = (message: unknown) => void page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message).catch(() => undefined);
+    const send = (message: unknown) =>
+      void page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message).catch(() => undefined);
     let ready = false;
     const progress = () => {
       if (!ready) return;
-      send({ type: 'progress', indexed: rows.length, complete, summary: summarize(rows), columns: ['line', 'customId', 'status', 'model', 'request', 'reply', 'finishReason', 'promptTokens', 'completionTokens', 'error'] });
+      send({
+        type: 'progress',
+        indexed: rows.length,
+        complete,
+        summary: summarize(rows),
+        columns: ['line', 'customId', 'status', 'model', 'request', 'reply', 'finishReason', 'promptTokens', 'completionTokens', 'error'],
+      });
       send({ type: 'view', viewId, count: rows.length });
     };
     await page.exposeFunction('hostReceive', (message: WebviewMessage) => {
@@ -138,23 +178,41 @@ async function main(): Promise<void> {
     const indexMs = performance.now() - started;
     complete = true;
     progress();
-    await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelector('.grid')?.getAttribute('aria-rowcount') === String(n + 1), ROWS);
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as PageGlobals).document.querySelector('.grid')?.getAttribute('aria-rowcount') === String(n + 1),
+      ROWS,
+    );
 
     let maxRows = 0;
     for (const fraction of [0.1, 0.25, 0.5, 0.75, 0.99, 0.3, 0]) {
-      await page.evaluate((top) => {
-        const viewport = (globalThis as unknown as PageGlobals).document.querySelector('.viewport')!;
-        viewport.scrollTop = top;
-      }, Math.floor(fraction * ROWS) * 24);
+      await page.evaluate(
+        (top) => {
+          const viewport = (globalThis as unknown as PageGlobals).document.querySelector('.viewport')!;
+          viewport.scrollTop = top;
+        },
+        Math.floor(fraction * ROWS) * 24,
+      );
       const wanted = `req-${Math.floor(fraction * ROWS) + 1}`;
-      await page.waitForFunction((id) => [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row:not(.placeholder)')].some((r) => r.textContent?.includes(id)), wanted, { timeout: 30_000 });
-      maxRows = Math.max(maxRows, await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row').length));
+      await page.waitForFunction(
+        (id) =>
+          [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row:not(.placeholder)')].some((r) =>
+            r.textContent?.includes(id),
+          ),
+        wanted,
+        { timeout: 30_000 },
+      );
+      maxRows = Math.max(
+        maxRows,
+        await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.body .row').length),
+      );
     }
     if (errors.length) throw new Error(`webview errors: ${errors.join(' | ')}`);
     console.log(`results grid (Chromium ${browser.version()}): ${ROWS} rows, results file ${mb} MB, with its input`);
     console.log(`  first rows on screen:   ${firstRowsMs.toFixed(0)} ms from opening`);
     console.log(`  fully indexed:          ${indexMs.toFixed(0)} ms`);
-    console.log(`  floor (read + JSON.parse of results and input): ${floor.toFixed(0)} ms; index/floor ratio ${(indexMs / floor).toFixed(2)}`);
+    console.log(
+      `  floor (read + JSON.parse of results and input): ${floor.toFixed(0)} ms; index/floor ratio ${(indexMs / floor).toFixed(2)}`,
+    );
     console.log(`  rows in the DOM while scrolling: at most ${maxRows}`);
   } finally {
     await browser.close();

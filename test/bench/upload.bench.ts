@@ -62,11 +62,19 @@ async function main(): Promise<void> {
     });
     const mbps = (ms: number) => (bytes / MB / (ms / 1000)).toFixed(0);
     console.log(`upload benchmark: ${lines} lines, ${(bytes / MB).toFixed(1)} MiB (${uploaded} bytes reported by progress)`);
-    console.log(`  floor (stream the file from disk): ${floor.ms.toFixed(0)} ms, ${mbps(floor.ms)} MiB/s, peak RSS growth ${(floor.growthBytes / MB).toFixed(1)} MiB`);
-    console.log(`  upload to the emulator:            ${upload.ms.toFixed(0)} ms, ${mbps(upload.ms)} MiB/s, peak RSS growth ${(upload.growthBytes / MB).toFixed(1)} MiB`);
-    console.log(`  ratio to floor: time ${(upload.ms / floor.ms).toFixed(1)}x, RSS growth ${(upload.growthBytes / Math.max(1, floor.growthBytes)).toFixed(1)}x (garbage not yet collected counts too)`);
+    console.log(
+      `  floor (stream the file from disk): ${floor.ms.toFixed(0)} ms, ${mbps(floor.ms)} MiB/s, peak RSS growth ${(floor.growthBytes / MB).toFixed(1)} MiB`,
+    );
+    console.log(
+      `  upload to the emulator:            ${upload.ms.toFixed(0)} ms, ${mbps(upload.ms)} MiB/s, peak RSS growth ${(upload.growthBytes / MB).toFixed(1)} MiB`,
+    );
+    console.log(
+      `  ratio to floor: time ${(upload.ms / floor.ms).toFixed(1)}x, RSS growth ${(upload.growthBytes / Math.max(1, floor.growthBytes)).toFixed(1)}x (garbage not yet collected counts too)`,
+    );
     if (upload.growthBytes > MAX_GROWTH_MB * MB) {
-      console.error(`FAIL: peak RSS grew by ${(upload.growthBytes / MB).toFixed(1)} MiB (limit ${MAX_GROWTH_MB} MiB): the upload is buffering the file`);
+      console.error(
+        `FAIL: peak RSS grew by ${(upload.growthBytes / MB).toFixed(1)} MiB (limit ${MAX_GROWTH_MB} MiB): the upload is buffering the file`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -46,13 +46,19 @@ async function cliBenchmark(shape: BenchShape): Promise<boolean> {
   const peakRss = Math.max(...validate.map((r) => r.rssBytes));
   const timeRatio = validateMs / floorMs;
   const rssRatio = peakRss / size;
-  console.log(`json-parse floor:   ${floor.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${floorMs.toFixed(0)} ms, peak RSS ${mb(Math.max(...floor.map((r) => r.rssBytes)))}`);
+  console.log(
+    `json-parse floor:   ${floor.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${floorMs.toFixed(0)} ms, peak RSS ${mb(Math.max(...floor.map((r) => r.rssBytes)))}`,
+  );
   console.log(`cli validate:       ${validate.map((r) => r.ms.toFixed(0)).join(', ')} ms → median ${validateMs.toFixed(0)} ms`);
   // The time target is for ~1 KB lines; on short lines the per-line schema check outweighs JSON.parse, so that
   // ratio is printed but not judged.
   const timeOk = shape === 'short' || timeRatio <= MAX_TIME_RATIO;
-  console.log(`time ratio:         ${timeRatio.toFixed(2)}× the floor ${shape === 'short' ? '(not judged for short lines)' : `(target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeOk)}`}`);
-  console.log(`validate peak RSS:  ${mb(peakRss)} for a ${mb(size)} file = ${rssRatio.toFixed(2)}× the file size (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`);
+  console.log(
+    `time ratio:         ${timeRatio.toFixed(2)}× the floor ${shape === 'short' ? '(not judged for short lines)' : `(target ≤ ${MAX_TIME_RATIO}×) ${verdict(timeOk)}`}`,
+  );
+  console.log(
+    `validate peak RSS:  ${mb(peakRss)} for a ${mb(size)} file = ${rssRatio.toFixed(2)}× the file size (target ≤ ${MAX_RSS_RATIO}×) ${verdict(rssRatio <= MAX_RSS_RATIO)}`,
+  );
   return timeOk && rssRatio <= MAX_RSS_RATIO;
 }
 
@@ -128,7 +134,12 @@ async function incrementalBenchmark(): Promise<boolean> {
 
 async function main(): Promise<void> {
   console.log('== validate.bench ==');
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
   // BENCH_ONLY=incremental skips the 100 MB CLI runs.
   const cliOk = process.env.BENCH_ONLY === 'incremental' ? true : [await cliBenchmark('long'), await cliBenchmark('short')].every(Boolean);
   const editOk = await incrementalBenchmark();

@@ -54,13 +54,24 @@ describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
     emulator = await startEmulator({ timing: FAST_TIMING });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-env-key-'));
     const input = path.join(dir, 'from-env.jsonl');
-    fs.writeFileSync(input, JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'hi' }] } }) + '\n');
+    fs.writeFileSync(
+      input,
+      JSON.stringify({
+        custom_id: 'a',
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'hi' }] },
+      }) + '\n',
+    );
     const client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey });
     const file = await client.uploadFile(input);
     await client.createBatch({ inputFileId: file.id, metadata: { input_file: 'from-env.jsonl' } });
     fs.rmSync(dir, { recursive: true, force: true });
     // No key in secret storage: only the environment has one.
-    workbench = await openWorkbench('env-key', { env: { KLUSTER_API_KEY: emulator.apiKey }, settings: { 'kluster.baseUrl': emulator.url } });
+    workbench = await openWorkbench('env-key', {
+      env: { KLUSTER_API_KEY: emulator.apiKey },
+      settings: { 'kluster.baseUrl': emulator.url },
+    });
   });
   after(async () => {
     await workbench?.close();
@@ -79,7 +90,10 @@ describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
     await workbench.runCommand('kluster: Set API Key');
     await page.locator('.quick-input-widget input[type="password"]').fill('a-wrong-key-1234567');
     await page.keyboard.press('Enter');
-    await page.locator('.monaco-list-row', { hasText: /refused/i }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-list-row', { hasText: /refused/i })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const content = await page.content();
     assert.ok(!content.includes('a-wrong-key-1234567'), 'the stored key is never on screen');
     assert.ok(!content.includes(emulator.apiKey), 'nor the environment key');

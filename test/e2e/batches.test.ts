@@ -8,10 +8,20 @@ import { KlusterClient } from '../../src/core/api';
 import { requestLine, TEST_MODEL } from '../fixtures/requests';
 import { openWorkbench, waitUntil, type Workbench } from './workbench';
 
-const questions = ['What is a batch API?', 'Summarise JSONL in one line.', 'Name three prime numbers.', 'Translate "hello" to French.', 'What is 12 * 12?'];
+const questions = [
+  'What is a batch API?',
+  'Summarise JSONL in one line.',
+  'Name three prime numbers.',
+  'Translate "hello" to French.',
+  'What is 12 * 12?',
+];
 const REQUESTS = questions.map((q, i) => requestLine(`question-${i + 1}`, q)).join('\n') + '\n';
 const WITH_FAILURE = questions.map((q, i) => requestLine(`mixed-${i + 1}`, i === 2 ? `${q} ${FAIL_TRIGGER}` : q)).join('\n') + '\n';
-const BROKEN = [requestLine('ok-1', 'fine'), JSON.stringify({ custom_id: 'get-1', method: 'GET', url: '/v1/chat/completions', body: { model: TEST_MODEL, messages: [] } })].join('\n') + '\n';
+const BROKEN =
+  [
+    requestLine('ok-1', 'fine'),
+    JSON.stringify({ custom_id: 'get-1', method: 'GET', url: '/v1/chat/completions', body: { model: TEST_MODEL, messages: [] } }),
+  ].join('\n') + '\n';
 
 describe('E2E: batches tree and results beside', function () {
   this.timeout(240_000);
@@ -30,7 +40,8 @@ describe('E2E: batches tree and results beside', function () {
     return (await client.createBatch({ inputFileId: uploaded.id, metadata: { input_file: name } })).id;
   }
 
-  const seededBatch = (name: string) => emulator.state.batches.list().find((b) => b.metadata.input_file === name && b.metadata.source !== 'vscode');
+  const seededBatch = (name: string) =>
+    emulator.state.batches.list().find((b) => b.metadata.input_file === name && b.metadata.source !== 'vscode');
 
   /** The account of other tools' batches the tree tests look at: completed, failed, cancelled and expired. */
   async function ensureAccountSeeded(): Promise<void> {
@@ -63,7 +74,11 @@ describe('E2E: batches tree and results beside', function () {
     assert.ok(!(await page.locator('.quick-input-widget input').getAttribute('placeholder'))?.includes('Models'), 'not in the placeholder');
     assert.ok(fs.statSync(await workbench.screenshot('e2e-submit-confirm')).size > 20_000);
     await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
-    const created = await waitUntil('the submitted batch in the emulator', () => emulator.state.batches.list().find((b) => !before.has(b.id)), 30_000);
+    const created = await waitUntil(
+      'the submitted batch in the emulator',
+      () => emulator.state.batches.list().find((b) => !before.has(b.id)),
+      30_000,
+    );
     submittedId = created.id;
     return created.id;
   }
@@ -83,7 +98,12 @@ describe('E2E: batches tree and results beside', function () {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       // The web workbench saves after a delay by default; off, so an edit stays unsaved until submitted.
       settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '24h', 'files.autoSave': 'off' },
-      files: { 'requests.jsonl': REQUESTS, 'product-reviews.jsonl': REQUESTS, 'broken-upstream.jsonl': BROKEN, 'has-failures.jsonl': WITH_FAILURE },
+      files: {
+        'requests.jsonl': REQUESTS,
+        'product-reviews.jsonl': REQUESTS,
+        'broken-upstream.jsonl': BROKEN,
+        'has-failures.jsonl': WITH_FAILURE,
+      },
     });
   });
   after(async () => {
@@ -132,9 +152,13 @@ describe('E2E: batches tree and results beside', function () {
 
     const batchId = await submitFromPalette();
 
-    await row('requests.jsonl').filter({ hasText: /validating|in progress/ }).waitFor({ timeout: 30_000 });
+    await row('requests.jsonl')
+      .filter({ hasText: /validating|in progress/ })
+      .waitFor({ timeout: 30_000 });
     await row('product-reviews.jsonl').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
-    await row('requests.jsonl').filter({ hasText: /in progress · [1-4]\/5/ }).waitFor({ timeout: 30_000 });
+    await row('requests.jsonl')
+      .filter({ hasText: /in progress · [1-4]\/5/ })
+      .waitFor({ timeout: 30_000 });
     await row('broken-upstream.jsonl').filter({ hasText: 'failed' }).click();
     await page.keyboard.press('ArrowRight'); // expand: its errors.data entries
     await row('Line 2:').waitFor({ timeout: 15_000 });
@@ -144,7 +168,11 @@ describe('E2E: batches tree and results beside', function () {
     const shot = await workbench.screenshot('e2e-batches-tree');
     assert.ok(fs.statSync(shot).size > 20_000);
     const stored = emulator.state.batch(batchId)!;
-    assert.deepStrictEqual(stored.metadata, { input_file: 'requests.jsonl', input_folder: path.basename(workbench.workspace), source: 'vscode' });
+    assert.deepStrictEqual(stored.metadata, {
+      input_file: 'requests.jsonl',
+      input_folder: path.basename(workbench.workspace),
+      source: 'vscode',
+    });
     assert.strictEqual(stored.completionWindow, '1h');
   });
 
@@ -158,15 +186,23 @@ describe('E2E: batches tree and results beside', function () {
     await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).waitFor({ timeout: 15_000 });
     const groups = page.locator('.editor-group-container');
     assert.strictEqual(await groups.count(), 2, 'results open in a second editor group, beside the input');
-    const results = fs.readFileSync(path.join(workbench.workspace, 'requests.results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(results.map((r) => r.custom_id), questions.map((_, i) => `question-${i + 1}`));
+    const results = fs
+      .readFileSync(path.join(workbench.workspace, 'requests.results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      results.map((r) => r.custom_id),
+      questions.map((_, i) => `question-${i + 1}`),
+    );
     await page.mouse.move(0, 0);
     const shot = await workbench.screenshot('e2e-results-beside');
     assert.ok(fs.statSync(shot).size > 20_000);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-batches-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed')
+      await workbench?.screenshot(`failed-batches-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
   });
 
   const dialog = () => workbench.page.locator('.monaco-dialog-box');
@@ -202,16 +238,26 @@ describe('E2E: batches tree and results beside', function () {
     await page.locator('.tab', { hasText: 'requests.results.jsonl' }).waitFor({ timeout: 30_000 });
     assert.strictEqual(await dialog().count(), 0, 'nobody was asked for the input file');
     const results = fs.readFileSync(resultsPath, 'utf8').trim().split('\n');
-    assert.deepStrictEqual(results.map((l) => JSON.parse(l).custom_id), questions.map((_, i) => `question-${i + 1}`));
+    assert.deepStrictEqual(
+      results.map((l) => JSON.parse(l).custom_id),
+      questions.map((_, i) => `question-${i + 1}`),
+    );
   });
 
   it('asks before replacing an existing results file: Cancel keeps it, Replace writes the results', async () => {
     const { page } = workbench;
     const submitted = await ensureSubmitted();
-    await waitUntil('the submitted batch to complete', () => emulator.state.batch(submitted)?.status === 'completed', 90_000, () => emulator.state.batch(submitted)?.status);
+    await waitUntil(
+      'the submitted batch to complete',
+      () => emulator.state.batch(submitted)?.status === 'completed',
+      90_000,
+      () => emulator.state.batch(submitted)?.status,
+    );
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
     fs.writeFileSync(resultsPath, 'my notes\n');
-    const replaceDialog = dialog().filter({ hasText: 'requests.results.jsonl already exists. Replace it with the results of batch requests.jsonl?' });
+    const replaceDialog = dialog().filter({
+      hasText: 'requests.results.jsonl already exists. Replace it with the results of batch requests.jsonl?',
+    });
 
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
     await replaceDialog.waitFor({ timeout: 15_000 });
@@ -228,19 +274,42 @@ describe('E2E: batches tree and results beside', function () {
     await dialog().waitFor({ state: 'detached', timeout: 15_000 });
     // The summary toast of the earlier open may still show, so wait on the file itself.
     await waitUntil('the results to replace the notes', () => fs.readFileSync(resultsPath, 'utf8') !== 'my notes\n', 30_000);
-    await page.locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' }).first().waitFor({ timeout: 30_000 });
-    const replaced = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(replaced.map((r) => [r.custom_id, r.status]), questions.map((_, i) => [`question-${i + 1}`, 'succeeded']));
+    await page
+      .locator('.notification-toast', { hasText: 'requests.results.jsonl: 5 succeeded, 0 failed' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const replaced = fs
+      .readFileSync(resultsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      replaced.map((r) => [r.custom_id, r.status]),
+      questions.map((_, i) => [`question-${i + 1}`, 'succeeded']),
+    );
     // The editor shows what was written, not the notes it had open before.
     await page.locator('.monaco-editor .view-lines', { hasText: '"input_line"' }).first().waitFor({ timeout: 15_000 });
-    assert.strictEqual(await page.locator('.monaco-editor .view-lines', { hasText: 'my notes' }).count(), 0, 'no editor still shows the replaced notes');
-    assert.strictEqual(await page.locator('.tab', { hasText: 'requests.results.jsonl' }).count(), 1, 'opened again in its own tab, not in a new group');
+    assert.strictEqual(
+      await page.locator('.monaco-editor .view-lines', { hasText: 'my notes' }).count(),
+      0,
+      'no editor still shows the replaced notes',
+    );
+    assert.strictEqual(
+      await page.locator('.tab', { hasText: 'requests.results.jsonl' }).count(),
+      1,
+      'opened again in its own tab, not in a new group',
+    );
   });
 
   it('asks before joining results to an input saved again since it was submitted: Cancel writes nothing, Join Anyway joins', async () => {
     const { page } = workbench;
     const submitted = await ensureSubmitted();
-    await waitUntil('the submitted batch to complete', () => emulator.state.batch(submitted)?.status === 'completed', 90_000, () => emulator.state.batch(submitted)?.status);
+    await waitUntil(
+      'the submitted batch to complete',
+      () => emulator.state.batch(submitted)?.status === 'completed',
+      90_000,
+      () => emulator.state.batch(submitted)?.status,
+    );
     const inputPath = path.join(workbench.workspace, 'requests.jsonl');
     const resultsPath = path.join(workbench.workspace, 'requests.results.jsonl');
     fs.rmSync(resultsPath, { force: true });
@@ -259,8 +328,17 @@ describe('E2E: batches tree and results beside', function () {
     await pickBatchFor('kluster: Open Results Beside', 'requests.jsonl');
     await changed.waitFor({ timeout: 15_000 });
     await dialog().getByRole('button', { name: 'Join Anyway' }).click();
-    await page.locator('.notification-toast', { hasText: /requests\.jsonl changed since batch requests\.jsonl was submitted .*joined by custom_id/ }).first().waitFor({ timeout: 30_000 });
-    const joined = fs.readFileSync(resultsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    await page
+      .locator('.notification-toast', {
+        hasText: /requests\.jsonl changed since batch requests\.jsonl was submitted .*joined by custom_id/,
+      })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const joined = fs
+      .readFileSync(resultsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepStrictEqual(
       joined.map((r) => [r.custom_id, r.status]),
       [...questions.map((_, i) => [`question-${i + 1}`, 'succeeded']), ['question-6', 'missing']],
@@ -289,7 +367,9 @@ describe('E2E: batches tree and results beside', function () {
     await pickBatchFor('kluster: Cancel Batch', 'to-cancel.jsonl');
     await dialog().getByRole('button', { name: 'Cancel Batch' }).click();
     await page.locator('.notification-toast', { hasText: 'Batch to-cancel.jsonl is cancelling' }).waitFor({ timeout: 15_000 });
-    await row('to-cancel.jsonl').filter({ hasText: /cancelling|cancelled/ }).waitFor({ timeout: 15_000 });
+    await row('to-cancel.jsonl')
+      .filter({ hasText: /cancelling|cancelled/ })
+      .waitFor({ timeout: 15_000 });
     assert.ok(['cancelling', 'cancelled'].includes(emulator.state.batch(target)!.status));
   });
 
@@ -307,7 +387,12 @@ describe('E2E: batches tree and results beside', function () {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // The dialog fills in its starting folder itself; type over it only once it has.
-    await waitUntil('the file dialog to fill in its folder', async () => (await input.inputValue()).startsWith('/'), 10_000, () => input.inputValue());
+    await waitUntil(
+      'the file dialog to fill in its folder',
+      async () => (await input.inputValue()).startsWith('/'),
+      10_000,
+      () => input.inputValue(),
+    );
     // The dialog reads a folder's children asynchronously and may rewrite the typed path when a late read lands, so
     // go to the folder (typing it again until the file is listed, as a person would) and click the file: the dialog
     // accepts a clicked file by its own URI, whatever the path box says at that moment.
@@ -325,8 +410,15 @@ describe('E2E: batches tree and results beside', function () {
     }
     await row.click();
     await page.locator('.tab', { hasText: 'prompts-copy.results.jsonl' }).waitFor({ timeout: 30_000 });
-    const joined = fs.readFileSync(path.join(path.dirname(copy), 'prompts-copy.results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(joined.map((r) => r.custom_id), questions.map((_, i) => `question-${i + 1}`));
+    const joined = fs
+      .readFileSync(path.join(path.dirname(copy), 'prompts-copy.results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      joined.map((r) => r.custom_id),
+      questions.map((_, i) => `question-${i + 1}`),
+    );
     for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
   });
 
@@ -384,18 +476,26 @@ describe('E2E: batches tree and results beside', function () {
     await dialog().filter({ hasText: 'product-reviews.jsonl has unsaved changes.' }).waitFor({ timeout: 15_000 });
     await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog().waitFor({ state: 'detached', timeout: 15_000 });
-    assert.strictEqual(fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8'), REQUESTS, 'not saved after Cancel');
+    assert.strictEqual(
+      fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8'),
+      REQUESTS,
+      'not saved after Cancel',
+    );
 
     await workbench.runCommand('kluster: Submit File as Batch');
     await dialog().getByRole('button', { name: 'Save and Submit' }).click();
     const title = page.locator('.quick-input-widget .quick-input-title');
     await title.filter({ hasText: /Submit product-reviews\.jsonl: 4 requests/ }).waitFor({ timeout: 30_000 });
     await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }));
-    await page.locator('.notification-toast', { hasText: /Submitted product-reviews\.jsonl as batch .* \(4 requests, 1h window\)/ }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.notification-toast', { hasText: /Submitted product-reviews\.jsonl as batch .* \(4 requests, 1h window\)/ })
+      .waitFor({ timeout: 30_000 });
     assert.strictEqual(uploads(), before + 1, 'one upload, after the save; none after Cancel');
     const saved = fs.readFileSync(path.join(workbench.workspace, 'product-reviews.jsonl'), 'utf8');
     assert.strictEqual(saved.trim().split('\n').length, 4);
-    const newest = emulator.state.batches.list().find((b) => b.metadata.input_file === 'product-reviews.jsonl' && b.metadata.source === 'vscode')!;
+    const newest = emulator.state.batches
+      .list()
+      .find((b) => b.metadata.input_file === 'product-reviews.jsonl' && b.metadata.source === 'vscode')!;
     const uploaded = emulator.state.store.files.get(newest.inputFileId)!;
     assert.strictEqual(fs.readFileSync(uploaded.path, 'utf8'), saved, 'the saved text is what was uploaded');
   });

@@ -28,7 +28,15 @@ describe('E2E: chat panel', function () {
    * webview host frame's `__vscode_post_message__`; VS Code hides `window.parent` from the page itself).
    */
   const postAsWebview = (message: unknown) =>
-    frame.parentFrame()!.evaluate((m) => (window as unknown as { __vscode_post_message__(c: string, d: unknown): void }).__vscode_post_message__('onmessage', { message: m }), message);
+    frame
+      .parentFrame()!
+      .evaluate(
+        (m) =>
+          (window as unknown as { __vscode_post_message__(c: string, d: unknown): void }).__vscode_post_message__('onmessage', {
+            message: m,
+          }),
+        message,
+      );
   /** Types a prompt, sends it with Enter and waits for the whole reply. */
   const converse = async (text: string) => {
     const asked = await chat.locator('.turn.user').count();
@@ -87,7 +95,10 @@ describe('E2E: chat panel', function () {
     const later = await waitForText(body, (t) => t.length > early.length);
     assert.ok(later.startsWith(early.trim()), 'the reply grows as chunks arrive');
     await assistant().locator('.usage').waitFor({ timeout: 30_000 });
-    assert.strictEqual((await body.innerText()).trim(), `Emulated answer from ${model} to: Explain batch inference in one short line please`);
+    assert.strictEqual(
+      (await body.innerText()).trim(),
+      `Emulated answer from ${model} to: Explain batch inference in one short line please`,
+    );
     assert.match(await assistant().locator('.usage').innerText(), /tokens/);
     await chat.locator('#send').waitFor({ state: 'visible' });
     const shot = await workbench.screenshot('e2e-chat');
@@ -117,7 +128,11 @@ describe('E2E: chat panel', function () {
     const reply = await assistant().locator('.body').innerText();
     assert.ok(reply.includes('<script>window.pwned=1</script>'), `the tags are shown as text: ${reply}`);
     assert.ok(reply.includes('[x](javascript:window.pwned=5)'), 'the javascript: link is left as text');
-    const injected = await chat.locator('.transcript script, .transcript img, .transcript svg, .transcript iframe, .transcript [href], .transcript [onerror], .transcript [onload]').count();
+    const injected = await chat
+      .locator(
+        '.transcript script, .transcript img, .transcript svg, .transcript iframe, .transcript [href], .transcript [onerror], .transcript [onload]',
+      )
+      .count();
     assert.strictEqual(injected, 0, 'no element of the reply was created');
     // Clicking where the link would be does nothing either.
     await assistant().locator('.body').click();
@@ -128,15 +143,35 @@ describe('E2E: chat panel', function () {
   });
 
   it('runs under a strict CSP: an inline script or handler injected into the page does not run', async () => {
-    const csp = await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
-    assert.deepStrictEqual([...directives.keys()], ['default-src', 'img-src', 'style-src', 'font-src', 'script-src', 'base-uri', 'form-action'], csp);
-    assert.deepStrictEqual([directives.get('default-src'), directives.get('base-uri'), directives.get('form-action')], [["'none'"], ["'none'"], ["'none'"]]);
+    const csp = await frame.evaluate(
+      () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+    );
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
+    assert.deepStrictEqual(
+      [...directives.keys()],
+      ['default-src', 'img-src', 'style-src', 'font-src', 'script-src', 'base-uri', 'form-action'],
+      csp,
+    );
+    assert.deepStrictEqual(
+      [directives.get('default-src'), directives.get('base-uri'), directives.get('form-action')],
+      [["'none'"], ["'none'"], ["'none'"]],
+    );
     const scriptSrc = directives.get('script-src')!;
-    assert.ok(scriptSrc.length === 1 && /^'nonce-[A-Za-z0-9+/=]{16,}'$/.test(scriptSrc[0]!), `only a nonce may run scripts: ${scriptSrc.join(' ')}`);
+    assert.ok(
+      scriptSrc.length === 1 && /^'nonce-[A-Za-z0-9+/=]{16,}'$/.test(scriptSrc[0]!),
+      `only a nonce may run scripts: ${scriptSrc.join(' ')}`,
+    );
     // The webview's resource origin (VS Code's cspSource: 'self' and its CDN host), the same for all three.
     const resources = directives.get('img-src')!;
-    assert.ok(resources.length > 0 && resources.every((source) => /^('self'|https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?)$/.test(source)), `own origins only: ${resources.join(' ')}`);
+    assert.ok(
+      resources.length > 0 && resources.every((source) => /^('self'|https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?)$/.test(source)),
+      `own origins only: ${resources.join(' ')}`,
+    );
     assert.deepStrictEqual([directives.get('style-src'), directives.get('font-src')], [resources, resources]);
     const sandbox = await (await frame.frameElement()).getAttribute('sandbox');
     assert.ok(sandbox?.includes('allow-scripts') && !sandbox.includes('allow-forms'), `forms are off in the sandbox: ${sandbox}`);
@@ -181,15 +216,23 @@ describe('E2E: chat panel', function () {
     await error.waitFor({ timeout: 60_000 });
     assert.match(await error.locator('.message').innerText(), /server error \(500/);
     assert.strictEqual(chatRequests().length - before, 3, 'three attempts reached the service');
-    const overflow = await chat.locator('.transcript').evaluate((t) => ({ scrolls: t.scrollHeight > t.clientHeight, hiddenBelow: t.scrollHeight - t.scrollTop - t.clientHeight }));
+    const overflow = await chat
+      .locator('.transcript')
+      .evaluate((t) => ({ scrolls: t.scrollHeight > t.clientHeight, hiddenBelow: t.scrollHeight - t.scrollTop - t.clientHeight }));
     assert.ok(overflow.scrolls, 'the transcript is long enough to scroll');
-    assert.ok(overflow.hiddenBelow <= 1, `the transcript stays scrolled to its end, the error in full view (${overflow.hiddenBelow}px hidden below)`);
+    assert.ok(
+      overflow.hiddenBelow <= 1,
+      `the transcript stays scrolled to its end, the error in full view (${overflow.hiddenBelow}px hidden below)`,
+    );
     await workbench.screenshot('e2e-chat-error-retry');
     await error.getByRole('button', { name: 'Retry' }).click();
     await assistant().locator('.usage').waitFor({ timeout: 30_000 });
     assert.strictEqual(await chat.locator('.error').count(), 0, 'the failed reply was replaced');
     const model = await chat.locator('#model').inputValue();
-    assert.strictEqual((await assistant().locator('.body').innerText()).trim(), `Emulated answer from ${model} to: Please answer after a failure`);
+    assert.strictEqual(
+      (await assistant().locator('.body').innerText()).trim(),
+      `Emulated answer from ${model} to: Please answer after a failure`,
+    );
     assert.strictEqual(chatRequests().at(-1)?.status, 200);
   });
 
@@ -226,7 +269,11 @@ describe('E2E: chat panel', function () {
 
     // The extension checks again: a forged send with a file: image never reaches the service.
     const settings = { model: await chat.locator('#model').inputValue(), system: '', params: {} };
-    const forged = (url: string) => ({ type: 'send', id: `forged-${url.length}`, conversation: { settings, messages: [{ role: 'user', text: 'look', imageUrl: url }] } });
+    const forged = (url: string) => ({
+      type: 'send',
+      id: `forged-${url.length}`,
+      conversation: { settings, messages: [{ role: 'user', text: 'look', imageUrl: url }] },
+    });
     const count = chatRequests().length;
     await postAsWebview(forged('file:///etc/passwd'));
     await postAsWebview(forged('https://example.com/control.png'));
@@ -238,7 +285,11 @@ describe('E2E: chat panel', function () {
   it('opens an http(s) link of a reply through the extension (VS Code asks first); other schemes do nothing', async () => {
     await converse('Read [the batch guide](https://docs.kluster.ai/guide) and [local](file:///etc/passwd) and [d](data:text/html,hi)');
     const links = assistant().locator('.link');
-    assert.deepStrictEqual(await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))), ['https://docs.kluster.ai/guide'], 'only the https link is a link');
+    assert.deepStrictEqual(
+      await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))),
+      ['https://docs.kluster.ai/guide'],
+      'only the https link is a link',
+    );
     assert.strictEqual(await assistant().locator('[href]').count(), 0, 'nothing in the webview can navigate by itself');
     await links.first().click();
     await workbenchDialog().waitFor({ timeout: 15_000 });
@@ -248,7 +299,12 @@ describe('E2E: chat panel', function () {
     await workbenchDialog().waitFor({ state: 'detached' });
 
     // A compromised webview asking for hostile schemes: the extension refuses them, no dialog, nothing opens.
-    for (const href of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'command:workbench.action.quit']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'command:workbench.action.quit',
+    ]) {
       await postAsWebview({ type: 'openLink', href });
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -295,14 +351,30 @@ describe('E2E: chat panel', function () {
     await failed.getByRole('button', { name: 'Save and Resend' }).click();
     await chat.locator('.turn.assistant.streaming').waitFor({ state: 'detached', timeout: 30_000 });
     await assistant().locator('.usage').waitFor({ timeout: 30_000 });
-    const turns = () => chat.locator('.turn').evaluateAll((els) => els.map((e) => `${e.querySelector('.role')!.textContent}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`));
-    assert.deepStrictEqual(await turns(), ['You · edited: This must work', `Assistant: Emulated answer from ${model} to: This must work`], 'the failure went, the edited message got its answer');
-    assert.deepStrictEqual((chatRequests().at(-1)?.body as { messages: unknown[] }).messages, [{ role: 'user', content: 'This must work' }], 'the edited text was sent, the failed one not');
+    const turns = () =>
+      chat
+        .locator('.turn')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.querySelector('.role')!.textContent}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`),
+        );
+    assert.deepStrictEqual(
+      await turns(),
+      ['You · edited: This must work', `Assistant: Emulated answer from ${model} to: This must work`],
+      'the failure went, the edited message got its answer',
+    );
+    assert.deepStrictEqual(
+      (chatRequests().at(-1)?.body as { messages: unknown[] }).messages,
+      [{ role: 'user', content: 'This must work' }],
+      'the edited text was sent, the failed one not',
+    );
     await workbench.screenshot('e2e-chat-edited-turn');
 
     await converse('A second question');
     await assistant().getByRole('button', { name: 'Delete Reply' }).click();
-    assert.deepStrictEqual((await turns()).slice(1), [`Assistant: Emulated answer from ${model} to: This must work`, 'You: A second question']);
+    assert.deepStrictEqual((await turns()).slice(1), [
+      `Assistant: Emulated answer from ${model} to: This must work`,
+      'You: A second question',
+    ]);
     await chat.locator('.turn.user').first().getByRole('button', { name: 'Delete Message and Reply' }).click();
     assert.deepStrictEqual(await turns(), ['You: A second question']);
     await converse('A third question');
@@ -315,7 +387,12 @@ describe('E2E: chat panel', function () {
 
   it('asks before Open in Chat replaces the conversation, and Undo brings it back; so does Undo after Clear', async () => {
     const { page } = workbench;
-    const request = { custom_id: 'open-1', method: 'POST', url: '/v1/chat/completions', body: { model: await chat.locator('#model').inputValue(), messages: [{ role: 'user', content: 'Summarize JSONL' }] } };
+    const request = {
+      custom_id: 'open-1',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: await chat.locator('#model').inputValue(), messages: [{ role: 'user', content: 'Summarize JSONL' }] },
+    };
     fs.writeFileSync(path.join(workbench.workspace, 'open-me.jsonl'), JSON.stringify(request) + '\n');
     const turns = () => chat.locator('.turn .body').allInnerTexts();
     const before = await turns();
@@ -353,13 +430,19 @@ describe('E2E: chat panel', function () {
   });
 
   it('shows an image as a marked link, never a stray "!", and asks before opening a link to a local address', async () => {
-    await converse('Look: ![a cat](https://example.com/cat.png) and [the admin page](http://127.0.0.1:9/admin) and [lan](http://192.168.1.1/)');
+    await converse(
+      'Look: ![a cat](https://example.com/cat.png) and [the admin page](http://127.0.0.1:9/admin) and [lan](http://192.168.1.1/)',
+    );
     const body = assistant().locator('.body');
     const text = (await body.innerText()).trim();
     assert.ok(text.endsWith('to: Look: Image: a cat and the admin page and lan'), text);
     assert.ok(!text.includes('!'), `no stray "!": ${text}`);
     assert.strictEqual(await body.locator('img').count(), 0, 'the image is not loaded');
-    assert.deepStrictEqual(await body.locator('.link').evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))), ['https://example.com/cat.png', 'http://127.0.0.1:9/admin', 'http://192.168.1.1/']);
+    assert.deepStrictEqual(await body.locator('.link').evaluateAll((els) => els.map((e) => e.getAttribute('data-href'))), [
+      'https://example.com/cat.png',
+      'http://127.0.0.1:9/admin',
+      'http://192.168.1.1/',
+    ]);
 
     for (const [name, href] of [
       ['the admin page', 'http://127.0.0.1:9/admin'],
@@ -400,7 +483,12 @@ describe('E2E: chat panel', function () {
       return { top: t.scrollTop, range: t.scrollHeight - t.clientHeight };
     });
     assert.ok(scrolledTo.range > 200 && scrolledTo.top > 100, `the transcript scrolls: ${JSON.stringify(scrolledTo)}`);
-    const turns = () => chat.locator('.turn').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`));
+    const turns = () =>
+      chat
+        .locator('.turn')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute('aria-label')}: ${(e.querySelector('.body') as HTMLElement).innerText.trim()}`),
+        );
     const before = await turns();
     assert.strictEqual(before.length, 2);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
@@ -418,7 +506,9 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await chat.locator('#model').inputValue(), model);
     assert.strictEqual(await chat.locator('#prompt').inputValue(), 'an unsent draft');
     const scrollTop = () => frame.evaluate(() => document.getElementById('transcript')!.scrollTop);
-    await waitForValue(async () => Math.abs((await scrollTop()) - scrolledTo.top) <= 2, 10_000).catch(async () => assert.fail(`reopened at ${await scrollTop()}, not ${scrolledTo.top}`));
+    await waitForValue(async () => Math.abs((await scrollTop()) - scrolledTo.top) <= 2, 10_000).catch(async () =>
+      assert.fail(`reopened at ${await scrollTop()}, not ${scrolledTo.top}`),
+    );
     await workbench.screenshot('e2e-chat-after-reload');
 
     // The restored panel is live: the new extension host streams the next reply with the same settings.
@@ -487,7 +577,11 @@ async function waitForValue(accept: () => boolean | Promise<boolean>, timeoutMs 
   }
 }
 
-async function waitForText(locator: ReturnType<FrameLocator['locator']>, accept: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+async function waitForText(
+  locator: ReturnType<FrameLocator['locator']>,
+  accept: (text: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = await locator.innerText().catch(() => '');

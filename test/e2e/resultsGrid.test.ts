@@ -18,12 +18,40 @@ function files(): Record<string, string> {
   const results: string[] = [];
   for (let i = 1; i <= ROWS; i++) {
     const model = models[i % models.length]!;
-    input.push(JSON.stringify({ custom_id: id(i), method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: `Question number ${i}` }] } }));
+    input.push(
+      JSON.stringify({
+        custom_id: id(i),
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model, messages: [{ role: 'user', content: `Question number ${i}` }] },
+      }),
+    );
     const reply = i === HOSTILE_ROW ? HOSTILE : `Answer number ${i}: *done*`;
     results.push(
       i % 97 === 0
-        ? JSON.stringify({ custom_id: id(i), input_line: i, status: 'failed', id: `r${i}`, response: null, error: { code: 'server_error', message: `Failure ${i}` } })
-        : JSON.stringify({ custom_id: id(i), input_line: i, status: 'succeeded', id: `r${i}`, response: { status_code: 200, body: { model, choices: [{ message: { role: 'assistant', content: reply }, finish_reason: i % 10 ? 'stop' : 'length' }], usage: { prompt_tokens: 10, completion_tokens: i % 50 } } }, error: null }),
+        ? JSON.stringify({
+            custom_id: id(i),
+            input_line: i,
+            status: 'failed',
+            id: `r${i}`,
+            response: null,
+            error: { code: 'server_error', message: `Failure ${i}` },
+          })
+        : JSON.stringify({
+            custom_id: id(i),
+            input_line: i,
+            status: 'succeeded',
+            id: `r${i}`,
+            response: {
+              status_code: 200,
+              body: {
+                model,
+                choices: [{ message: { role: 'assistant', content: reply }, finish_reason: i % 10 ? 'stop' : 'length' }],
+                usage: { prompt_tokens: 10, completion_tokens: i % 50 },
+              },
+            },
+            error: null,
+          }),
     );
   }
   return { 'big.jsonl': input.join('\n') + '\n', 'big.results.jsonl': results.join('\n') + '\n' };
@@ -43,7 +71,10 @@ describe('E2E: results grid', function () {
   /** Picks a colour theme as a person does: Ctrl+K Ctrl+T, its name, Enter; then waits for the webview to take it. */
   const setTheme = async (label: string, webviewClass: string) => {
     const { page } = workbench;
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 5, y: 5 } })
+      .catch(() => undefined);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
     const input = page.locator('.quick-input-widget input');
@@ -64,7 +95,9 @@ describe('E2E: results grid', function () {
   it('opens the 50k-row file as a grid, scrolls with only the rows on screen in the DOM, and expands a row', async () => {
     await workbench.openFile('big.results.jsonl');
     await openGrid();
-    await grid.locator('.summary .bar[data-value="failed"] .bar-count', { hasText: String(Math.floor(ROWS / 97)) }).waitFor({ timeout: 60_000 });
+    await grid
+      .locator('.summary .bar[data-value="failed"] .bar-count', { hasText: String(Math.floor(ROWS / 97)) })
+      .waitFor({ timeout: 60_000 });
     assert.strictEqual(await grid.locator('.body .row').first().locator('[role="gridcell"]').nth(1).innerText(), id(1));
     assert.ok((await rowsInDom()) < 120, `only the rows on screen are in the DOM: ${await rowsInDom()}`);
     assert.strictEqual(await grid.locator('[role="grid"]').getAttribute('aria-rowcount'), String(ROWS + 1));

@@ -9,16 +9,24 @@ const request = (id: string, body: Record<string, unknown> = {}, top: Record<str
     custom_id: id,
     method: 'POST',
     url: '/v1/chat/completions',
-    body: { model: MODEL, messages: [{ role: 'system', content: 'Classify the genre.' }, { role: 'user', content: 'A heist goes wrong.' }], ...body },
+    body: {
+      model: MODEL,
+      messages: [
+        { role: 'system', content: 'Classify the genre.' },
+        { role: 'user', content: 'A heist goes wrong.' },
+      ],
+      ...body,
+    },
     ...top,
   });
-const BROKEN = [
-  request('movie-1'),
-  request('movie-2', { temperature: 3 }),
-  '{"custom_id": "movie-3", "method": "POST",}',
-  request('movie-1', { max_tokens: 100 }),
-  request('movie-5', { model: 'gpt-4o', n: 2 }, { method: 'GET' }),
-].join('\n') + '\n';
+const BROKEN =
+  [
+    request('movie-1'),
+    request('movie-2', { temperature: 3 }),
+    '{"custom_id": "movie-3", "method": "POST",}',
+    request('movie-1', { max_tokens: 100 }),
+    request('movie-5', { model: 'gpt-4o', n: 2 }, { method: 'GET' }),
+  ].join('\n') + '\n';
 
 describe('E2E: batch file validation', function () {
   this.timeout(180_000);
@@ -42,7 +50,14 @@ describe('E2E: batch file validation', function () {
     await page.keyboard.press('Control+Shift+M'); // View: Problems
     const problems = page.locator('.markers-panel');
     await problems.waitFor({ timeout: 15_000 });
-    for (const text of ['Duplicate custom_id "movie-1"', '`temperature` must be a number from 0 to 2', 'Invalid JSON: trailing comma', '`method` must be "POST"', '`max_tokens` is deprecated', 'kluster.ai does not support `n`']) {
+    for (const text of [
+      'Duplicate custom_id "movie-1"',
+      '`temperature` must be a number from 0 to 2',
+      'Invalid JSON: trailing comma',
+      '`method` must be "POST"',
+      '`max_tokens` is deprecated',
+      'kluster.ai does not support `n`',
+    ]) {
       await problems.locator('.monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15_000 });
     }
     // The duplicate's related information: a child row pointing at the first use.
@@ -54,14 +69,18 @@ describe('E2E: batch file validation', function () {
     const texts = await problems.locator('.monaco-list-row').allInnerTexts();
     // Each row reads "message  kluster(kluster.code)  [Ln, Col]"; messages may mention "kluster.ai" too.
     const codes = texts.flatMap((t) => (t.match(/kluster\.[A-Za-z]+/g) ?? []).filter((c) => c !== 'kluster.ai')).sort();
-    assert.deepStrictEqual(codes, [
-      'kluster.deprecatedMaxTokens',
-      'kluster.duplicateCustomId',
-      'kluster.invalidJson',
-      'kluster.invalidMethod',
-      'kluster.temperatureRange',
-      'kluster.unknownModel',
-      'kluster.unsupportedParameter',
-    ], JSON.stringify(texts));
+    assert.deepStrictEqual(
+      codes,
+      [
+        'kluster.deprecatedMaxTokens',
+        'kluster.duplicateCustomId',
+        'kluster.invalidJson',
+        'kluster.invalidMethod',
+        'kluster.temperatureRange',
+        'kluster.unknownModel',
+        'kluster.unsupportedParameter',
+      ],
+      JSON.stringify(texts),
+    );
   });
 });

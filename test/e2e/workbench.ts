@@ -23,7 +23,8 @@ export async function waitUntil<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; last saw ${JSON.stringify(await have())}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; last saw ${JSON.stringify(await have())}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -102,7 +103,8 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         // The list wraps around, so at most one lap of ArrowDown reaches any row.
         for (let i = 0; i <= rows && (await focused.getAttribute('aria-label')) !== wanted; i++) await page.keyboard.press('ArrowDown');
         const reached = await focused.getAttribute('aria-label');
-        if (reached !== wanted) throw new Error(`the quick pick never focused ${JSON.stringify(wanted)}; last focused ${JSON.stringify(reached)}`);
+        if (reached !== wanted)
+          throw new Error(`the quick pick never focused ${JSON.stringify(wanted)}; last focused ${JSON.stringify(reached)}`);
         await page.keyboard.press('Enter');
       },
       async openFile(name) {

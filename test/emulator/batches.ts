@@ -31,7 +31,9 @@ export interface StoredBatch {
   readonly createdAt: number;
   readonly expiresAt: number;
   status: string;
-  stamps: Partial<Record<'in_progress_at' | 'finalizing_at' | 'completed_at' | 'failed_at' | 'expired_at' | 'cancelling_at' | 'cancelled_at', number>>;
+  stamps: Partial<
+    Record<'in_progress_at' | 'finalizing_at' | 'completed_at' | 'failed_at' | 'expired_at' | 'cancelling_at' | 'cancelled_at', number>
+  >;
   errors: LineError[] | null;
   outcomes: Outcome[];
   /** When in_progress began (ms), to move request_counts. */
@@ -144,17 +146,22 @@ export class Batches {
       }
       const customId = request.custom_id;
       const body = request.body as Record<string, unknown> | undefined;
-      if (typeof customId !== 'string' || !customId) problem('missing_required_parameter', '`custom_id` must be a non-empty string.', 'custom_id');
+      if (typeof customId !== 'string' || !customId)
+        problem('missing_required_parameter', '`custom_id` must be a non-empty string.', 'custom_id');
       else if (seen.has(customId)) problem('duplicate_custom_id', `the custom_id \`${customId}\` is used more than once.`, 'custom_id');
       if (request.method !== 'POST') problem('invalid_value', '`method` must be "POST".', 'method');
       if (request.url !== batch.endpoint) problem('invalid_value', `\`url\` must be "${batch.endpoint}", the batch's endpoint.`, 'url');
-      if (!body || typeof body !== 'object' || Array.isArray(body)) problem('missing_required_parameter', '`body` must be an object.', 'body');
-      else if (typeof body.model !== 'string' || !body.model) problem('missing_required_parameter', '`body.model` is required.', 'body.model');
-      else if (!Array.isArray(body.messages) || body.messages.length === 0) problem('missing_required_parameter', '`body.messages` must be a non-empty array.', 'body.messages');
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        problem('missing_required_parameter', '`body` must be an object.', 'body');
+      else if (typeof body.model !== 'string' || !body.model)
+        problem('missing_required_parameter', '`body.model` is required.', 'body.model');
+      else if (!Array.isArray(body.messages) || body.messages.length === 0)
+        problem('missing_required_parameter', '`body.messages` must be a non-empty array.', 'body.messages');
       if (typeof customId === 'string') seen.add(customId);
       if (errors.length === 0) outcomes.push(this.run(String(customId), body!));
     }
-    if (lineNumber === 0 || (errors.length === 0 && outcomes.length === 0)) errors.push({ code: 'empty_file', message: 'The input file has no requests.', param: null, line: null });
+    if (lineNumber === 0 || (errors.length === 0 && outcomes.length === 0))
+      errors.push({ code: 'empty_file', message: 'The input file has no requests.', param: null, line: null });
     if (batch.status !== 'validating') return; // cancelled meanwhile
     if (errors.length) {
       batch.errors = errors;
@@ -184,13 +191,31 @@ export class Batches {
     const requestId = `req-${hashOf([body, customId], 16)}`;
     const refused = checkChatBody(body, this.store.undocumentedModelIds());
     if (refused) {
-      return { customId, ok: false, record: { id, custom_id: customId, response: { status_code: refused.status, request_id: requestId, body: refused.body }, error: null } };
+      return {
+        customId,
+        ok: false,
+        record: {
+          id,
+          custom_id: customId,
+          response: { status_code: refused.status, request_id: requestId, body: refused.body },
+          error: null,
+        },
+      };
     }
     if (mentionsFailTrigger(body)) {
       const error = { code: 'server_error', message: 'The model failed while processing this request (emulated by [[fail]]).' };
       return { customId, ok: false, record: { id, custom_id: customId, response: null, error } };
     }
-    return { customId, ok: true, record: { id, custom_id: customId, response: { status_code: 200, request_id: requestId, body: completionFor(body, nowSeconds()) }, error: null } };
+    return {
+      customId,
+      ok: true,
+      record: {
+        id,
+        custom_id: customId,
+        response: { status_code: 200, request_id: requestId, body: completionFor(body, nowSeconds()) },
+        error: null,
+      },
+    };
   }
 
   /** Writes results of the processed requests, shuffled deterministically (not in input order). */
@@ -202,8 +227,14 @@ export class Batches {
       const file = await this.store.writeFile(`batch_${batch.id}_${kind}.jsonl`, 'batch_output', content);
       return file.id;
     };
-    batch.outputFileId = await write(done.filter((o) => o.ok), 'output');
-    batch.errorFileId = await write(done.filter((o) => !o.ok), 'error');
+    batch.outputFileId = await write(
+      done.filter((o) => o.ok),
+      'output',
+    );
+    batch.errorFileId = await write(
+      done.filter((o) => !o.ok),
+      'error',
+    );
   }
 
   /** The batch object. `stringTimes` renders timestamps as numeric strings, as the docs show for retrieve and list. */

@@ -21,7 +21,11 @@ interface Message {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join(' ');
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
+      .join(' ');
   }
   return '';
 }
@@ -70,7 +74,12 @@ function judgeAnswer(messages: readonly Message[]): string | undefined {
 }
 
 /** The emulator's answer: a directed one (above), else it quotes the last user message, so it is easy to recognise. */
-export function answerFor(body: Record<string, unknown>): { content: string; finishReason: string; promptTokens: number; completionTokens: number } {
+export function answerFor(body: Record<string, unknown>): {
+  content: string;
+  finishReason: string;
+  promptTokens: number;
+  completionTokens: number;
+} {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   const question = textOf(lastUser?.content).trim().slice(0, 200);
@@ -79,7 +88,12 @@ export function answerFor(body: Record<string, unknown>): { content: string; fin
   const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
   const kept = Number.isFinite(limit) && limit > 0 && limit < words.length ? words.slice(0, limit) : words;
   const promptTokens = messages.reduce((n, m) => n + estimateTokens(textOf(m.content)) + 4, 0);
-  return { content: kept.join(' '), finishReason: kept.length < words.length ? 'length' : 'stop', promptTokens, completionTokens: kept.length };
+  return {
+    content: kept.join(' '),
+    finishReason: kept.length < words.length ? 'length' : 'stop',
+    promptTokens,
+    completionTokens: kept.length,
+  };
 }
 
 export function errorBody(message: string, type: string, code: string | null, param: string | null = null) {
@@ -93,13 +107,25 @@ export function checkChatBody(body: unknown, extraModels: ReadonlySet<string> = 
   }
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || !b.model) {
-    return { ok: false, status: 400, body: errorBody('`model` is required.', 'invalid_request_error', 'missing_required_parameter', 'model') };
+    return {
+      ok: false,
+      status: 400,
+      body: errorBody('`model` is required.', 'invalid_request_error', 'missing_required_parameter', 'model'),
+    };
   }
   if (!Array.isArray(b.messages) || b.messages.length === 0) {
-    return { ok: false, status: 400, body: errorBody('`messages` must be a non-empty array.', 'invalid_request_error', 'missing_required_parameter', 'messages') };
+    return {
+      ok: false,
+      status: 400,
+      body: errorBody('`messages` must be a non-empty array.', 'invalid_request_error', 'missing_required_parameter', 'messages'),
+    };
   }
   if (!DOCUMENTED_MODEL_IDS.has(b.model) && !extraModels.has(b.model)) {
-    return { ok: false, status: 404, body: errorBody(`The model \`${b.model}\` does not exist.`, 'invalid_request_error', 'model_not_found', 'model') };
+    return {
+      ok: false,
+      status: 404,
+      body: errorBody(`The model \`${b.model}\` does not exist.`, 'invalid_request_error', 'model_not_found', 'model'),
+    };
   }
   return undefined;
 }
@@ -139,15 +165,26 @@ export function streamChunksFor(body: Record<string, unknown>, created: number):
   const answer = answerFor(body);
   const id = `chat-${hashOf(body, 32)}`;
   const base = { id, object: 'chat.completion.chunk', created, model: body.model };
-  const chunks: Record<string, unknown>[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  const chunks: Record<string, unknown>[] = [
+    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+  ];
   answer.content.split(' ').forEach((word, i) => {
     chunks.push({ ...base, choices: [{ index: 0, delta: { content: (i ? ' ' : '') + word }, finish_reason: null }] });
   });
   chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: answer.finishReason }] });
   const options = body.stream_options as { include_usage?: unknown } | undefined;
-  const unasked = Array.isArray(body.messages) && (body.messages as Message[]).some((m) => textOf(m.content).includes(STREAM_USAGE_TRIGGER));
+  const unasked =
+    Array.isArray(body.messages) && (body.messages as Message[]).some((m) => textOf(m.content).includes(STREAM_USAGE_TRIGGER));
   if (options?.include_usage || unasked) {
-    chunks.push({ ...base, choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.completionTokens, total_tokens: answer.promptTokens + answer.completionTokens } });
+    chunks.push({
+      ...base,
+      choices: [],
+      usage: {
+        prompt_tokens: answer.promptTokens,
+        completion_tokens: answer.completionTokens,
+        total_tokens: answer.promptTokens + answer.completionTokens,
+      },
+    });
   }
   return chunks;
 }

@@ -115,7 +115,10 @@ export class Exchange {
     let size = 0;
     for await (const chunk of this.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > 10 * 1024 * 1024) throw new HttpError(413, { error: { message: 'Request body too large.', type: 'invalid_request_error', code: 'request_too_large', param: null } });
+      if (size > 10 * 1024 * 1024)
+        throw new HttpError(413, {
+          error: { message: 'Request body too large.', type: 'invalid_request_error', code: 'request_too_large', param: null },
+        });
       chunks.push(chunk);
     }
     const text = Buffer.concat(chunks).toString('utf8');
@@ -123,7 +126,9 @@ export class Exchange {
     try {
       return JSON.parse(text);
     } catch {
-      throw new HttpError(400, { error: { message: 'The request body is not valid JSON.', type: 'invalid_request_error', code: 'invalid_json', param: null } });
+      throw new HttpError(400, {
+        error: { message: 'The request body is not valid JSON.', type: 'invalid_request_error', code: 'invalid_json', param: null },
+      });
     }
   }
 

@@ -55,7 +55,12 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const apiKey = options.apiKey ?? DEFAULT_EMULATOR_KEY;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-emulator-'));
-  const store = new Store(dir, { ...HUMAN_TIMING, ...options.timing }, { ...DOCUMENTED_LIMITS, ...options.limits }, options.tier ?? 'standard');
+  const store = new Store(
+    dir,
+    { ...HUMAN_TIMING, ...options.timing },
+    { ...DOCUMENTED_LIMITS, ...options.limits },
+    options.tier ?? 'standard',
+  );
   store.extraModels.push(...(options.extraModels ?? []));
   const batches = new Batches(store);
   const faults = new FaultInjector();
@@ -99,22 +104,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await ex.drain();
       const seconds = fault.retryAfterSeconds === undefined ? 1 : fault.retryAfterSeconds;
       const headers: Record<string, string> = seconds === null ? {} : { 'retry-after': String(seconds) };
-      return ex.error(429, errorBody('Rate limit reached for requests. Please slow down.', 'rate_limit_error', 'rate_limit_exceeded'), { ...headers, ...fault.headers });
+      return ex.error(429, errorBody('Rate limit reached for requests. Please slow down.', 'rate_limit_error', 'rate_limit_exceeded'), {
+        ...headers,
+        ...fault.headers,
+      });
     }
     if (fault?.kind === 'server_error') {
       await ex.drain();
-      return ex.error(fault.status ?? 500, errorBody('The server had an error while processing your request (emulated).', 'server_error', null), fault.headers);
+      return ex.error(
+        fault.status ?? 500,
+        errorBody('The server had an error while processing your request (emulated).', 'server_error', null),
+        fault.headers,
+      );
     }
     if (ex.req.headers.authorization !== `Bearer ${apiKey}`) {
       await ex.drain();
-      return ex.error(401, errorBody('Invalid API key. Check the key you set, or create one in the kluster.ai platform.', 'invalid_request_error', 'invalid_api_key'));
+      return ex.error(
+        401,
+        errorBody(
+          'Invalid API key. Check the key you set, or create one in the kluster.ai platform.',
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
+      );
     }
     const methodMatches = table.filter(([, pattern]) => pattern.test(pathname));
     const route = methodMatches.find(([m]) => m === method);
     if (!route) {
       await ex.drain();
       const status = methodMatches.length ? 405 : 404;
-      return ex.error(status, errorBody(`${method} ${pathname} is not an endpoint of the kluster.ai API.`, 'invalid_request_error', status === 405 ? 'method_not_allowed' : 'unknown_url'));
+      return ex.error(
+        status,
+        errorBody(
+          `${method} ${pathname} is not an endpoint of the kluster.ai API.`,
+          'invalid_request_error',
+          status === 405 ? 'method_not_allowed' : 'unknown_url',
+        ),
+      );
     }
     const params = route[1].exec(pathname)!.slice(1).map(decodeURIComponent);
     await route[2](ex, params);

@@ -105,7 +105,13 @@ export async function parseMultipart(
         const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
         part = { name, filename, text: [] };
         if (filename !== undefined) {
-          const file: MultipartFile = { filename: path.basename(filename), path: path.join(dir, nextFileName()), bytes: 0, lines: 0, tooLarge: false };
+          const file: MultipartFile = {
+            filename: path.basename(filename),
+            path: path.join(dir, nextFileName()),
+            bytes: 0,
+            lines: 0,
+            tooLarge: false,
+          };
           part.file = file;
           part.out = createWriteStream(file.path);
         }

@@ -16,9 +16,21 @@ export interface EmulatorTiming {
 }
 
 /** Slow enough to watch a batch move in the editor. */
-export const HUMAN_TIMING: EmulatorTiming = { validatingMs: 2000, inProgressMs: 6000, finalizingMs: 1500, cancellingMs: 2000, fineTuningPhaseMs: 4000 };
+export const HUMAN_TIMING: EmulatorTiming = {
+  validatingMs: 2000,
+  inProgressMs: 6000,
+  finalizingMs: 1500,
+  cancellingMs: 2000,
+  fineTuningPhaseMs: 4000,
+};
 /** For tests: a batch completes in well under a second. */
-export const FAST_TIMING: EmulatorTiming = { validatingMs: 100, inProgressMs: 250, finalizingMs: 100, cancellingMs: 100, fineTuningPhaseMs: 100 };
+export const FAST_TIMING: EmulatorTiming = {
+  validatingMs: 100,
+  inProgressMs: 250,
+  finalizingMs: 100,
+  cancellingMs: 100,
+  fineTuningPhaseMs: 100,
+};
 
 export interface EmulatorLimits {
   /** Upload size limit (413 above it). */
@@ -147,7 +159,13 @@ export class Store {
   // ---- fine-tuning
 
   /** queued → running → succeeded, or failed after running when `failure` says why (e.g. too few examples). */
-  createFineTuningJob(model: string, training: StoredFile, validationFile: string | null, hyperparameters: Record<string, unknown>, failure?: string): FineTuningJob {
+  createFineTuningJob(
+    model: string,
+    training: StoredFile,
+    validationFile: string | null,
+    hyperparameters: Record<string, unknown>,
+    failure?: string,
+  ): FineTuningJob {
     const job: FineTuningJob = {
       id: this.newId(),
       model,
@@ -227,5 +245,12 @@ export function fineTuningJobJson(job: FineTuningJob): Record<string, unknown> {
 
 export function fileJson(file: StoredFile): Record<string, unknown> {
   // The docs show the file's created_at as a numeric string.
-  return { id: file.id, bytes: file.bytes, created_at: String(file.createdAt), filename: file.filename, object: 'file', purpose: file.purpose };
+  return {
+    id: file.id,
+    bytes: file.bytes,
+    created_at: String(file.createdAt),
+    filename: file.filename,
+    object: 'file',
+    purpose: file.purpose,
+  };
 }

@@ -47,19 +47,23 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; have ${JSON.stringify(have())}` : ''}`);
+    if (Date.now() > deadline)
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; have ${JSON.stringify(have())}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
 
-export const snapshot = async (): Promise<BatchesSnapshot> => (await vscode.commands.executeCommand<BatchesSnapshot>(Commands.batchesSnapshot))!;
+export const snapshot = async (): Promise<BatchesSnapshot> =>
+  (await vscode.commands.executeCommand<BatchesSnapshot>(Commands.batchesSnapshot))!;
 
 export async function batchItem(batchId: string): Promise<ItemSnapshot | undefined> {
   return (await snapshot()).items.find((item) => item.id === `batch:${batchId}`);
 }
 
 /** Starts an emulator, points `kluster.baseUrl` at it and stores its key; `dispose` puts everything back. */
-export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emulator: Emulator; client: KlusterClient; dispose(): Promise<void> }> {
+export async function useEmulator(
+  options: EmulatorOptions = {},
+): Promise<{ emulator: Emulator; client: KlusterClient; dispose(): Promise<void> }> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension);
   await extension.activate();

@@ -56,7 +56,9 @@ describe('package.json contributions', () => {
 
   it('finds context keys in a when clause without quoted strings, regexes or view ids', () => {
     assert.deepStrictEqual(
-      contextKeysIn("view == kluster.batches && viewItem =~ /^kluster.x/ && activeWebviewPanelId == 'kluster.chat' && !kluster.chatStreaming"),
+      contextKeysIn(
+        "view == kluster.batches && viewItem =~ /^kluster.x/ && activeWebviewPanelId == 'kluster.chat' && !kluster.chatStreaming",
+      ),
       ['kluster.chatStreaming'],
     );
   });
@@ -66,7 +68,11 @@ describe('package.json contributions', () => {
     assert.ok(entries.length > 0);
     for (const entry of entries) {
       const pattern = new RegExp(/viewItem =~ \/(.*?)\/(?:\s|$)/.exec(entry.when!)![1]!);
-      assert.deepStrictEqual(sorted(KNOWN_BATCH_STATUSES.filter((status) => pattern.test(`batch:${status}`))), sorted(BATCH_STATUSES_WITH_RESULTS), entry.when);
+      assert.deepStrictEqual(
+        sorted(KNOWN_BATCH_STATUSES.filter((status) => pattern.test(`batch:${status}`))),
+        sorted(BATCH_STATUSES_WITH_RESULTS),
+        entry.when,
+      );
     }
   });
 });

@@ -19,6 +19,9 @@ describe('redact', () => {
     const key = 'sk-Live/Key+1234"x\\y';
     const json = JSON.stringify(key).slice(1, -1);
     const text = `url ?key=${encodeURIComponent(key)} lower-hex ${encodeURIComponent(key).toLowerCase()} json {"k":"${json}"} slash ${json.replace(/\//g, '\\/')} upper ${key.toUpperCase()} lower ${key.toLowerCase()}`;
-    assert.strictEqual(redact(text, [key]), 'url ?key=[redacted] lower-hex [redacted] json {"k":"[redacted]"} slash [redacted] upper [redacted] lower [redacted]');
+    assert.strictEqual(
+      redact(text, [key]),
+      'url ?key=[redacted] lower-hex [redacted] json {"k":"[redacted]"} slash [redacted] upper [redacted] lower [redacted]',
+    );
   });
 });

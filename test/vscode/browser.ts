@@ -11,8 +11,16 @@ export interface Browser {
 }
 
 // Without the background-networking flags Chromium keeps dialling hosts this network refuses.
-export const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROME_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export async function launchBrowser(runtime: Runtime, runDir: string): Promise<Browser> {
   const profile = path.join(runDir, 'chrome-profile');

@@ -82,8 +82,15 @@ function prepareDirs(dir: string, settings: Record<string, unknown> = {}): void 
 }
 
 function baseArgs(dir: string): string[] {
-  return ['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', path.join(dir, 'ud'), '--extensions-dir', path.join(dir, 'ext')];
+  return [
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    path.join(dir, 'ud'),
+    '--extensions-dir',
+    path.join(dir, 'ext'),
+  ];
 }
 
 /** Installs a VSIX into the instance's extensions folder, as `code --install-extension` does. */

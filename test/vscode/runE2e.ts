@@ -32,7 +32,14 @@ async function main(): Promise<number> {
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
     // The first attempt's error is the real cause: a stateful test's retry often fails differently.
-    runner.on('retry', (test: Mocha.Test, error: Error) => retried.push(`${test.fullTitle()}\n    first attempt: ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n    ')}`));
+    runner.on('retry', (test: Mocha.Test, error: Error) =>
+      retried.push(
+        `${test.fullTitle()}\n    first attempt: ${String(error?.stack ?? error)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      ),
+    );
   });
   for (const title of retried) console.log(`retried once: ${title}`);
   return failures > 0 ? 1 : 0;

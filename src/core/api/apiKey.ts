@@ -7,7 +7,16 @@ export function apiKeyProblem(key: string): string | undefined {
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
     if (code > 0x20 && code < 0x7f) continue;
-    const what = code === 10 || code === 13 ? 'a line break' : code === 32 ? 'a space' : code === 9 ? 'a tab' : code < 32 || code === 127 ? 'a control character' : 'a non-ASCII character';
+    const what =
+      code === 10 || code === 13
+        ? 'a line break'
+        : code === 32
+          ? 'a space'
+          : code === 9
+            ? 'a tab'
+            : code < 32 || code === 127
+              ? 'a control character'
+              : 'a non-ASCII character';
     return `it contains ${what} (character ${i + 1} of ${key.length})`;
   }
   return undefined;

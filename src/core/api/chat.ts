@@ -13,7 +13,8 @@ export async function* chatStream(t: Transport, request: S.ChatRequest, options:
   // One stall timer per try: a wait between retries is not a stall.
   let stall: StallTimer | undefined;
   const fail = (error: unknown): KlusterError => {
-    if (stall?.stalled) return new KlusterError('timeout', `The stream stalled: no data for ${waitText(t.timeoutMs / 1000)}. Try again.`, { cause: error });
+    if (stall?.stalled)
+      return new KlusterError('timeout', `The stream stalled: no data for ${waitText(t.timeoutMs / 1000)}. Try again.`, { cause: error });
     return toKlusterError(error, t.errorContext(options.signal));
   };
   const body = { ...request, stream: true } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
@@ -46,7 +47,10 @@ export async function* chatStream(t: Transport, request: S.ChatRequest, options:
 }
 
 /** The body of an async chat request: `metadata["@kluster.ai"] = {async: true, completion_window}`. */
-export function asyncChatBody(request: S.ChatRequest, completionWindow: S.CompletionWindow): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+export function asyncChatBody(
+  request: S.ChatRequest,
+  completionWindow: S.CompletionWindow,
+): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
   const metadata = (request.metadata ?? {}) as Record<string, unknown>;
   const kluster = (metadata['@kluster.ai'] ?? {}) as Record<string, unknown>;
   return {

@@ -80,7 +80,9 @@ export class KlusterClient {
       completion_window: params.completionWindow ?? '24h',
       ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
     };
-    return this.t.call('the new batch', S.BatchSchema, options, (o) => this.t.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, o));
+    return this.t.call('the new batch', S.BatchSchema, options, (o) =>
+      this.t.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, o),
+    );
   }
 
   getBatch(id: string, options: CallOptions = {}): Promise<S.Batch> {
@@ -124,7 +126,11 @@ export class KlusterClient {
   }
 
   /** Queues a chat request as an async job (it then appears as a batch). Returns the service's acknowledgement. */
-  submitAsyncChat(request: S.ChatRequest, completionWindow: S.CompletionWindow = '24h', options: CallOptions = {}): Promise<S.ChatCompletion> {
+  submitAsyncChat(
+    request: S.ChatRequest,
+    completionWindow: S.CompletionWindow = '24h',
+    options: CallOptions = {},
+  ): Promise<S.ChatCompletion> {
     const body = asyncChatBody(request, completionWindow);
     return this.t.call('the async request', S.ChatCompletionSchema, options, (o) => this.t.sdk.chat.completions.create(body, o));
   }
@@ -139,7 +145,9 @@ export class KlusterClient {
       ...(params.hyperparameters != null ? { hyperparameters: params.hyperparameters } : {}),
       ...(params.nickname != null ? { nickname: params.nickname } : {}),
     };
-    return this.t.call('the new fine-tuning job', S.FineTuningJobSchema, options, (o) => this.t.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, o));
+    return this.t.call('the new fine-tuning job', S.FineTuningJobSchema, options, (o) =>
+      this.t.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, o),
+    );
   }
 
   getFineTuningJob(id: string, options: CallOptions = {}): Promise<S.FineTuningJob> {

@@ -177,10 +177,16 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     const within = context.timeoutMs ? `: no answer within ${waitText(context.timeoutMs / 1000)}` : '';
-    return new KlusterError('timeout', `The request to ${host} timed out${within}. The service may be busy; try again later.`, { cause: error });
+    return new KlusterError('timeout', `The request to ${host} timed out${within}. The service may be busy; try again later.`, {
+      cause: error,
+    });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new KlusterError('network', `Could not reach ${host}: ${clean(causeText(error.cause ?? error))}. Check your network connection and the base URL.`, { cause: error });
+    return new KlusterError(
+      'network',
+      `Could not reach ${host}: ${clean(causeText(error.cause ?? error))}. Check your network connection and the base URL.`,
+      { cause: error },
+    );
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status;
@@ -189,21 +195,40 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
     const details = { status, requestId, cause: error };
     switch (true) {
       case status === 401 || status === 403:
-        return new KlusterError('unauthorized', `The API key was refused (${status}: ${said}). Check that the key is right and still active.`, details);
+        return new KlusterError(
+          'unauthorized',
+          `The API key was refused (${status}: ${said}). Check that the key is right and still active.`,
+          details,
+        );
       case status === 404:
-        return new KlusterError('not_found', `Not found (404): ${said}. Check the ID; it may belong to another account or have been deleted.`, details);
+        return new KlusterError(
+          'not_found',
+          `Not found (404): ${said}. Check the ID; it may belong to another account or have been deleted.`,
+          details,
+        );
       case status === 413: {
         // Our documented limit only when the service states none: two different numbers explain nothing.
         const limit = /\d/.test(said) ? ' S' : ' kluster.ai accepts files up to 100 MB; s';
-        return new KlusterError('payload_too_large', `The file is too large (413): ${said}.${limit}plit the file into smaller batches.`, details);
+        return new KlusterError(
+          'payload_too_large',
+          `The file is too large (413): ${said}.${limit}plit the file into smaller batches.`,
+          details,
+        );
       }
       case status === 429: {
         const retryAfterSeconds = retryAfterOf(error.headers);
         const wait = retryAfterSeconds === undefined ? 'a while' : waitText(retryAfterSeconds);
-        return new KlusterError('rate_limited', `Rate limited by kluster.ai (429: ${said}), still after retrying. Wait ${wait} and try again, or send fewer requests at once.`, { ...details, retryAfterSeconds });
+        return new KlusterError(
+          'rate_limited',
+          `Rate limited by kluster.ai (429: ${said}), still after retrying. Wait ${wait} and try again, or send fewer requests at once.`,
+          { ...details, retryAfterSeconds },
+        );
       }
       case status !== undefined && status >= 500:
-        return new KlusterError('server', `kluster.ai had a server error (${status}: ${said}) and retries did not help. Try again later.`, { ...details, retryAfterSeconds: retryAfterOf(error.headers) });
+        return new KlusterError('server', `kluster.ai had a server error (${status}: ${said}) and retries did not help. Try again later.`, {
+          ...details,
+          retryAfterSeconds: retryAfterOf(error.headers),
+        });
       case status === undefined:
         // An error event inside an otherwise successful stream.
         return new KlusterError('server', `kluster.ai reported an error: ${said}.`, details);
@@ -216,7 +241,9 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
   }
   // Body reads that fail after the headers arrived: undici's "terminated", ECONNRESET, "other side closed".
   if (error instanceof Error) {
-    return new KlusterError('network', `The connection to ${host} broke: ${clean(causeText(error))}. Check your network and try again.`, { cause: error });
+    return new KlusterError('network', `The connection to ${host} broke: ${clean(causeText(error))}. Check your network and try again.`, {
+      cause: error,
+    });
   }
   return new KlusterError('network', `Request to ${host} failed: ${clean(String(error))}.`, { cause: error });
 }

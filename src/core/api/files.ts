@@ -68,7 +68,12 @@ export async function uploadFile(t: Transport, file: string, options: UploadOpti
         .asResponse();
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (stall.stalled) throw new KlusterError('timeout', `The upload of ${name} stalled: nothing was accepted or answered for ${waitText(t.timeoutMs / 1000)}. The service may be busy; try again later.`, { cause: error });
+      if (stall.stalled)
+        throw new KlusterError(
+          'timeout',
+          `The upload of ${name} stalled: nothing was accepted or answered for ${waitText(t.timeoutMs / 1000)}. The service may be busy; try again later.`,
+          { cause: error },
+        );
       // fetch reports a failed read of its body as a connection error; it was the disk.
       if (readFailure) throw new FileReadError(file, readFailure);
       throw error;

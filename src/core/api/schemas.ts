@@ -121,9 +121,7 @@ export const BatchSchema = z.looseObject({
   expired_at: optionalTimestamp,
   cancelling_at: optionalTimestamp,
   cancelled_at: optionalTimestamp,
-  request_counts: z
-    .looseObject({ total: optionalCount, completed: optionalCount, failed: optionalCount })
-    .nullish(),
+  request_counts: z.looseObject({ total: optionalCount, completed: optionalCount, failed: optionalCount }).nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 export type Batch = z.infer<typeof BatchSchema>;

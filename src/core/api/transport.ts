@@ -57,17 +57,31 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
 /** The SDK's policy: 408, 409, 429, 5xx and connection failures are worth another try; a timeout is not here. */
 function isRetryable(failure: KlusterError): boolean {
-  return failure.kind === 'rate_limited' || failure.kind === 'server' || failure.kind === 'network' || failure.status === 408 || failure.status === 409;
+  return (
+    failure.kind === 'rate_limited' ||
+    failure.kind === 'server' ||
+    failure.kind === 'network' ||
+    failure.status === 408 ||
+    failure.status === 409
+  );
 }
 
 /** The wait before retry `retry` (0 for the first): Retry-After when given, else 0.5 s doubling up to 8 s, with jitter; at most `maxWaitMs`. */
 export function retryWaitMs(failure: KlusterError, retry: number, maxWaitMs: number, random: () => number = Math.random): number {
-  const ms = failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : Math.min(500 * 2 ** retry, 8000) * (1 - random() * 0.25);
+  const ms =
+    failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : Math.min(500 * 2 ** retry, 8000) * (1 - random() * 0.25);
   return Math.min(ms, maxWaitMs);
 }
 
 function retryMessage(failure: KlusterError, waitMs: number, retry: number, maxRetries: number, askedMs: number | undefined): string {
-  const why = failure.kind === 'rate_limited' ? 'rate limited' : failure.kind === 'server' ? `server error ${failure.status}` : failure.kind === 'network' ? 'connection failed' : `error ${failure.status}`;
+  const why =
+    failure.kind === 'rate_limited'
+      ? 'rate limited'
+      : failure.kind === 'server'
+        ? `server error ${failure.status}`
+        : failure.kind === 'network'
+          ? 'connection failed'
+          : `error ${failure.status}`;
   const asked = askedMs === undefined ? '' : `; the service asked for ${waitText(askedMs / 1000)}`;
   return `${why}; retrying in ${waitText(waitMs / 1000)} (retry ${retry} of ${maxRetries}${asked})`;
 }
@@ -120,7 +134,10 @@ export class Transport {
       json = JSON.parse(text);
     } catch {
       const type = response.headers.get('content-type') ?? 'no content type';
-      throw new KlusterError('invalid_response', `Unexpected response for ${what}: not JSON (${type}). Is the base URL ${this.baseUrl} a kluster.ai API?`);
+      throw new KlusterError(
+        'invalid_response',
+        `Unexpected response for ${what}: not JSON (${type}). Is the base URL ${this.baseUrl} a kluster.ai API?`,
+      );
     }
     return this.parse(what, schema, json);
   }
@@ -135,7 +152,8 @@ export class Transport {
    */
   async retrying<T>(signal: AbortSignal | undefined, attempt: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     const keyProblem = apiKeyProblem(this.apiKey);
-    if (keyProblem) throw new KlusterError('unauthorized', `The API key is malformed: ${keyProblem}. Check that only the key was copied, whole.`);
+    if (keyProblem)
+      throw new KlusterError('unauthorized', `The API key is malformed: ${keyProblem}. Check that only the key was copied, whole.`);
     for (let retry = 0; ; retry++) {
       // The SDK never removes the abort listener it adds to a signal, so each try gets its own
       // dependent signal; otherwise a long `--wait` piles listeners onto the caller's signal.
@@ -163,7 +181,14 @@ export class Transport {
     const waitMs = retryWaitMs(failure, retry, this.maxRetryWaitMs);
     const asked = failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000;
     const askedMs = asked !== undefined && asked > waitMs ? asked : undefined;
-    this.onRetry?.({ failure, retry: retry + 1, maxRetries: this.maxRetries, waitMs, askedMs, message: retryMessage(failure, waitMs, retry + 1, this.maxRetries, askedMs) });
+    this.onRetry?.({
+      failure,
+      retry: retry + 1,
+      maxRetries: this.maxRetries,
+      waitMs,
+      askedMs,
+      message: retryMessage(failure, waitMs, retry + 1, this.maxRetries, askedMs),
+    });
     try {
       await sleep(waitMs, signal);
     } catch (error) {

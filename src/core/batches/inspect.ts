@@ -1,6 +1,14 @@
 // One streaming pass over a batch input file before it is submitted: the validator's verdict and the
 // summary a person confirms (requests, models, estimated input tokens). Memory stays near one read buffer.
-import { blocksSubmission, forEachFileLine, JsonlStreamValidator, summarizeLine, type FileKind, type JsonlDiagnostic, type ValidationOptions } from '../jsonl';
+import {
+  blocksSubmission,
+  forEachFileLine,
+  JsonlStreamValidator,
+  summarizeLine,
+  type FileKind,
+  type JsonlDiagnostic,
+  type ValidationOptions,
+} from '../jsonl';
 import { formatCount, plural } from './displayText';
 
 export interface BatchFileSummary {
@@ -92,6 +100,13 @@ export function modelRows(summary: BatchFileSummary, shown = 8): { label: string
   const entries = [...summary.models].sort((a, b) => b[1] - a[1]);
   const rows = entries.slice(0, shown).map(([model, n]) => ({ label: model, description: plural(n, 'request') }));
   const rest = entries.slice(shown);
-  if (rest.length) rows.push({ label: `and ${plural(rest.length, 'more model')}`, description: plural(rest.reduce((sum, [, n]) => sum + n, 0), 'request') });
+  if (rest.length)
+    rows.push({
+      label: `and ${plural(rest.length, 'more model')}`,
+      description: plural(
+        rest.reduce((sum, [, n]) => sum + n, 0),
+        'request',
+      ),
+    });
   return rows;
 }

@@ -134,7 +134,8 @@ export class BatchPollLoop {
       if (failure instanceof KlusterError && failure.kind === 'unauthorized') return; // polling again would not help
     }
     if (this.host.running().length === 0) return;
-    const retryAfter = failure instanceof KlusterError && failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined;
+    const retryAfter =
+      failure instanceof KlusterError && failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined;
     this.schedule(failure !== undefined ? this.backoff.nextAfterFailure(retryAfter) : this.backoff.next());
   }
 

@@ -134,7 +134,8 @@ function messageFrom(value: unknown, index: number): { role: string; text: strin
   for (const part of content) {
     if (isObject(part) && part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
     else if (isObject(part) && part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') {
-      if (imageUrl !== undefined) throw new RequestLineError(`messages[${index}] has more than one image; the chat panel takes one per message.`);
+      if (imageUrl !== undefined)
+        throw new RequestLineError(`messages[${index}] has more than one image; the chat panel takes one per message.`);
       imageUrl = part.image_url.url;
     } else throw new RequestLineError(`messages[${index}] has a content part that is neither text nor image_url.`);
   }
@@ -166,12 +167,21 @@ export function fromRequestLine(text: string): LoadedRequest {
   body.messages.forEach((raw, index) => {
     const message = messageFrom(raw, index);
     if (message.role === 'system') {
-      if (messages.length > 0) throw new RequestLineError(`messages[${index}] is a system message after the conversation started; the chat panel keeps one system prompt at the top.`);
+      if (messages.length > 0)
+        throw new RequestLineError(
+          `messages[${index}] is a system message after the conversation started; the chat panel keeps one system prompt at the top.`,
+        );
       systems.push(message.text);
     } else if (message.role === 'user' || message.role === 'assistant') {
-      messages.push(message.imageUrl ? { role: message.role, text: message.text, imageUrl: message.imageUrl } : { role: message.role, text: message.text });
+      messages.push(
+        message.imageUrl
+          ? { role: message.role, text: message.text, imageUrl: message.imageUrl }
+          : { role: message.role, text: message.text },
+      );
     } else {
-      throw new RequestLineError(`messages[${index}] has role "${message.role}"; the chat panel holds system, user and assistant messages.`);
+      throw new RequestLineError(
+        `messages[${index}] has role "${message.role}"; the chat panel holds system, user and assistant messages.`,
+      );
     }
   });
 
@@ -216,7 +226,9 @@ const failedReply = (turn: TurnLike | undefined): boolean => turn?.role === 'ass
  * edited, retried or deleted. Unfinished, failed and empty replies are left out too.
  */
 export function turnsForRequest<T extends TurnLike>(turns: readonly T[]): T[] {
-  return turns.filter((turn, index) => (turn.role === 'user' ? !failedReply(turns[index + 1]) : turn.status !== 'error' && turn.status !== 'streaming' && turn.text !== ''));
+  return turns.filter((turn, index) =>
+    turn.role === 'user' ? !failedReply(turns[index + 1]) : turn.status !== 'error' && turn.status !== 'streaming' && turn.text !== '',
+  );
 }
 
 /** Raised when an edit, delete or retry does not apply to the turn (e.g. editing a reply); the message says why. */
@@ -258,6 +270,7 @@ export function deleteTurn<T extends TurnLike>(turns: readonly T[], id: string):
  */
 export function retryTurn<T extends TurnLike>(turns: readonly T[], id: string): T[] {
   const index = indexOfTurn(turns, id);
-  if (turns[index]!.role !== 'assistant' || index !== turns.length - 1) throw new TurnRuleError('Only the last reply can be asked for again.');
+  if (turns[index]!.role !== 'assistant' || index !== turns.length - 1)
+    throw new TurnRuleError('Only the last reply can be asked for again.');
   return turns.slice(0, index);
 }

@@ -2,7 +2,16 @@
 // (judge.ts), everything else here, without running any code from the experiment.
 import { schemaViolation } from './jsonSchema';
 
-export const ASSERTION_TYPES = ['equals', 'contains', 'icontains', 'starts-with', 'regex', 'is-json', 'contains-json', 'llm-rubric'] as const;
+export const ASSERTION_TYPES = [
+  'equals',
+  'contains',
+  'icontains',
+  'starts-with',
+  'regex',
+  'is-json',
+  'contains-json',
+  'llm-rubric',
+] as const;
 export type AssertionType = (typeof ASSERTION_TYPES)[number];
 
 export const ALL_ASSERTION_NAMES: readonly string[] = [...ASSERTION_TYPES, ...ASSERTION_TYPES.map((t) => `not-${t}`)];
@@ -61,7 +70,9 @@ export function* embeddedJson(text: string): Generator<unknown> {
 function checkJson(value: unknown, schema: Record<string, unknown> | undefined): Verdict {
   if (!schema) return { pass: true, reason: 'The reply is JSON.' };
   const violation = schemaViolation(value, schema);
-  return violation ? { pass: false, reason: `The JSON does not match the schema: ${violation}.` } : { pass: true, reason: 'The JSON matches the schema.' };
+  return violation
+    ? { pass: false, reason: `The JSON does not match the schema: ${violation}.` }
+    : { pass: true, reason: 'The JSON matches the schema.' };
 }
 
 function positive(assertion: ResolvedAssertion, reply: string): Verdict {
@@ -70,18 +81,26 @@ function positive(assertion: ResolvedAssertion, reply: string): Verdict {
   switch (assertion.type) {
     case 'equals': {
       const actual = assertion.trim ? reply.trim() : reply;
-      return actual === text ? { pass: true, reason: `The reply equals ${shown}.` } : { pass: false, reason: `The reply does not equal ${shown}.` };
+      return actual === text
+        ? { pass: true, reason: `The reply equals ${shown}.` }
+        : { pass: false, reason: `The reply does not equal ${shown}.` };
     }
     case 'contains':
-      return reply.includes(text) ? { pass: true, reason: `The reply contains ${shown}.` } : { pass: false, reason: `The reply does not contain ${shown}.` };
+      return reply.includes(text)
+        ? { pass: true, reason: `The reply contains ${shown}.` }
+        : { pass: false, reason: `The reply does not contain ${shown}.` };
     case 'icontains':
       return reply.toLowerCase().includes(text.toLowerCase())
         ? { pass: true, reason: `The reply contains ${shown} (ignoring case).` }
         : { pass: false, reason: `The reply does not contain ${shown} (ignoring case).` };
     case 'starts-with':
-      return reply.startsWith(text) ? { pass: true, reason: `The reply starts with ${shown}.` } : { pass: false, reason: `The reply does not start with ${shown}.` };
+      return reply.startsWith(text)
+        ? { pass: true, reason: `The reply starts with ${shown}.` }
+        : { pass: false, reason: `The reply does not start with ${shown}.` };
     case 'regex':
-      return new RegExp(text).test(reply) ? { pass: true, reason: `The reply matches /${text}/.` } : { pass: false, reason: `The reply does not match /${text}/.` };
+      return new RegExp(text).test(reply)
+        ? { pass: true, reason: `The reply matches /${text}/.` }
+        : { pass: false, reason: `The reply does not match /${text}/.` };
     case 'is-json': {
       const parsed = parseJson(reply.trim());
       return parsed.ok ? checkJson(parsed.value, assertion.schema) : { pass: false, reason: 'The reply is not valid JSON.' };

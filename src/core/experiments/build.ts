@@ -21,7 +21,10 @@ export const BATCH_URL = '/v1/chat/completions';
 export function* requestLines(experiment: Experiment, tests: readonly TestCase[]): Generator<string> {
   const providers = experiment.providers.map((provider) => {
     const config = JSON.stringify(provider.config).slice(1, -1);
-    return { head: `,"method":"POST","url":"${BATCH_URL}","body":{"model":${JSON.stringify(provider.id)},"messages":`, tail: `${config ? `,${config}` : ''}}}` };
+    return {
+      head: `,"method":"POST","url":"${BATCH_URL}","body":{"model":${JSON.stringify(provider.id)},"messages":`,
+      tail: `${config ? `,${config}` : ''}}}`,
+    };
   });
   for (const test of tests) {
     for (let p = 0; p < experiment.prompts.length; p++) {
@@ -80,7 +83,11 @@ class PartWriter {
     options: BuildOptions,
   ) {
     // Parts are split at the caps already; the validator checks each line as a batch file does.
-    this.validator = new JsonlStreamValidator({ knownModels: options.knownModels, tier: 'standard', maxFileBytes: Number.MAX_SAFE_INTEGER });
+    this.validator = new JsonlStreamValidator({
+      knownModels: options.knownModels,
+      tier: 'standard',
+      maxFileBytes: Number.MAX_SAFE_INTEGER,
+    });
   }
 
   static async open(temp: string, dest: string, options: BuildOptions): Promise<PartWriter> {
@@ -114,7 +121,7 @@ class PartWriter {
     const data = Buffer.from(this.pending);
     this.pending = '';
     try {
-      for (let done = 0; done < data.length; ) done += (await this.file.write(data, done, data.length - done)).bytesWritten;
+      for (let done = 0; done < data.length;) done += (await this.file.write(data, done, data.length - done)).bytesWritten;
     } catch (error) {
       throw new DestinationError(this.dest, error as NodeJS.ErrnoException);
     }
@@ -125,7 +132,12 @@ class PartWriter {
  * Writes the batch to `dest`, or to `dest`'s `.part-N` files when split. Temp files are renamed into place
  * only when every line is valid and (without `overwrite`) no destination exists.
  */
-export async function buildBatch(experiment: Experiment, tests: readonly TestCase[], dest: string, options: BuildOptions): Promise<BuildResult> {
+export async function buildBatch(
+  experiment: Experiment,
+  tests: readonly TestCase[],
+  dest: string,
+  options: BuildOptions,
+): Promise<BuildResult> {
   const maxBytes = options.maxBytes ?? MAX_BATCH_FILE_BYTES;
   const maxLines = options.maxLines ?? (options.tier === 'free' ? FREE_TIER_MAX_BATCH_LINES - 1 : Infinity);
   const stamp = randomBytes(4).toString('hex');
@@ -147,7 +159,9 @@ export async function buildBatch(experiment: Experiment, tests: readonly TestCas
     }
     await current?.close();
     const finals = parts.length === 1 ? [dest] : parts.map((_, i) => partPath(dest, i + 1));
-    const diagnostics = parts.flatMap((part, i) => part.validator.finish().diagnostics.map((diagnostic) => ({ file: finals[i]!, diagnostic })));
+    const diagnostics = parts.flatMap((part, i) =>
+      part.validator.finish().diagnostics.map((diagnostic) => ({ file: finals[i]!, diagnostic })),
+    );
     if (diagnostics.some((d) => d.diagnostic.severity === 'error')) {
       await removeAll(parts);
       return { lines: total, parts: [], diagnostics };

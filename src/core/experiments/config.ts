@@ -9,13 +9,26 @@ import { ExperimentCodes, type ExperimentProblem } from './problems';
 const RESERVED = new Set(['model', 'messages']);
 
 /** `at`: the provider's path; `idPath`: where its model id is written. */
-export function checkProviderConfig(model: string, config: Record<string, unknown>, at: Path, idPath: Path, locator: Locator, knownModels: ReadonlySet<string>): ExperimentProblem[] {
+export function checkProviderConfig(
+  model: string,
+  config: Record<string, unknown>,
+  at: Path,
+  idPath: Path,
+  locator: Locator,
+  knownModels: ReadonlySet<string>,
+): ExperimentProblem[] {
   const problems: ExperimentProblem[] = [];
   let text = `{"custom_id":"check","method":"POST","url":"/v1/chat/completions","body":{"model":${JSON.stringify(model)},"messages":[{"role":"user","content":"check"}]`;
   const spans: { key: string; start: number; end: number }[] = [];
   for (const [key, value] of Object.entries(config)) {
     if (RESERVED.has(key)) {
-      problems.push({ file: locator.file, range: locator.key([...at, 'config', key]), severity: 'error', code: ExperimentCodes.parameter, message: `\`${key}\` comes from the experiment (${key === 'model' ? 'the provider id' : 'the prompts'}); remove it from config.` });
+      problems.push({
+        file: locator.file,
+        range: locator.key([...at, 'config', key]),
+        severity: 'error',
+        code: ExperimentCodes.parameter,
+        message: `\`${key}\` comes from the experiment (${key === 'model' ? 'the provider id' : 'the prompts'}); remove it from config.`,
+      });
       continue;
     }
     if (value === undefined) continue;
@@ -27,7 +40,11 @@ export function checkProviderConfig(model: string, config: Record<string, unknow
   const check = checkLine(text, 'batch', { knownModels });
   for (const d of check.diagnostics) {
     const span = spans.find((s) => d.startColumn >= s.start && d.startColumn < s.end);
-    const onKey = d.code === Codes.unknownParameter || d.code === Codes.unsupportedParameter || d.code === Codes.deprecatedParameter || d.code === Codes.deprecatedMaxTokens;
+    const onKey =
+      d.code === Codes.unknownParameter ||
+      d.code === Codes.unsupportedParameter ||
+      d.code === Codes.deprecatedParameter ||
+      d.code === Codes.deprecatedMaxTokens;
     let range;
     if (span) range = onKey ? locator.key([...at, 'config', span.key]) : locator.value([...at, 'config', span.key]);
     else if (d.code === Codes.unknownModel) range = locator.value(idPath);

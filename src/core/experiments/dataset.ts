@@ -36,7 +36,15 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     return {
       tests: [],
       columns: [],
-      problems: [{ file: source.locator.file, range: source.locator.value(source.at), severity: 'error', code: ExperimentCodes.datasetNotFound, message: `The dataset ${shownPath} ${why} (paths are relative to the experiment file).` }],
+      problems: [
+        {
+          file: source.locator.file,
+          range: source.locator.value(source.at),
+          severity: 'error',
+          code: ExperimentCodes.datasetNotFound,
+          message: `The dataset ${shownPath} ${why} (paths are relative to the experiment file).`,
+        },
+      ],
     };
   }
   return source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
@@ -62,18 +70,43 @@ export function csvDataset(text: string, file: string): Dataset {
   const problems: ExperimentProblem[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as typeof records;
+    records = parseCsv(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+    }) as unknown as typeof records;
   } catch (error) {
     const line = Math.max(1, Number((error as { lines?: unknown }).lines) || 1);
-    problems.push({ file, range: at(line - 1).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `CSV: ${(error as Error).message}` });
+    problems.push({
+      file,
+      range: at(line - 1).value([]),
+      severity: 'error',
+      code: ExperimentCodes.datasetSyntax,
+      message: `CSV: ${(error as Error).message}`,
+    });
     return { tests: [], columns: [], problems };
   }
   const header = records[0]?.record ?? [];
   const columns = header.filter((name) => !EXPECTED.test(name));
   const seen = new Set<string>();
   header.forEach((name) => {
-    if (!name.trim()) problems.push({ file, range: at(0).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: 'CSV: a header cell is empty; every column needs a name.' });
-    else if (seen.has(name)) problems.push({ file, range: at(0).value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `CSV: the column ${JSON.stringify(name)} appears twice in the header.` });
+    if (!name.trim())
+      problems.push({
+        file,
+        range: at(0).value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: 'CSV: a header cell is empty; every column needs a name.',
+      });
+    else if (seen.has(name))
+      problems.push({
+        file,
+        range: at(0).value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: `CSV: the column ${JSON.stringify(name)} appears twice in the header.`,
+      });
     seen.add(name);
   });
   const tests: TestCase[] = [];
@@ -100,7 +133,12 @@ export function csvDataset(text: string, file: string): Dataset {
  * An `__expected` cell: `TYPE:VALUE` for a known assertion type (`icontains:positive`, `not-contains:sorry`),
  * otherwise `equals` on the trimmed reply; an empty cell adds none.
  */
-export function expectedAssertion(cell: string, origin: string, locator: Locator, problems: ExperimentProblem[]): AssertionSpec | undefined {
+export function expectedAssertion(
+  cell: string,
+  origin: string,
+  locator: Locator,
+  problems: ExperimentProblem[],
+): AssertionSpec | undefined {
   if (cell.trim() === '') return undefined;
   const colon = cell.indexOf(':');
   const name = colon > 0 ? cell.slice(0, colon).trim() : '';
@@ -114,7 +152,13 @@ export function expectedAssertion(cell: string, origin: string, locator: Locator
         try {
           value = JSON.parse(rest);
         } catch {
-          problems.push({ file: locator.file, range: locator.value([]), severity: 'error', code: ExperimentCodes.invalidSchema, message: `${origin}: after \`${name}:\` comes a JSON schema; ${JSON.stringify(rest)} is not JSON.` });
+          problems.push({
+            file: locator.file,
+            range: locator.value([]),
+            severity: 'error',
+            code: ExperimentCodes.invalidSchema,
+            message: `${origin}: after \`${name}:\` comes a JSON schema; ${JSON.stringify(rest)} is not JSON.`,
+          });
           return undefined;
         }
       }
@@ -137,11 +181,23 @@ export function jsonlDataset(text: string, file: string): Dataset {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      problems.push({ file, range: locator.value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `JSONL: line ${i + 1} is not valid JSON (${(error as Error).message}).` });
+      problems.push({
+        file,
+        range: locator.value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: `JSONL: line ${i + 1} is not valid JSON (${(error as Error).message}).`,
+      });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push({ file, range: locator.value([]), severity: 'error', code: ExperimentCodes.datasetSyntax, message: `JSONL: line ${i + 1} must be an object: a test {vars, assert?, description?} or the variables themselves.` });
+      problems.push({
+        file,
+        range: locator.value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: `JSONL: line ${i + 1} must be an object: a test {vars, assert?, description?} or the variables themselves.`,
+      });
       return;
     }
     const row = tests.length + 1;

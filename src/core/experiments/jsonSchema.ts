@@ -3,8 +3,23 @@
 // minLength, maxLength, pattern, minimum, maximum. Anything else is refused up front, not silently ignored.
 
 const KEYWORDS = new Set([
-  '$schema', 'title', 'description', 'type', 'enum', 'const', 'properties', 'required', 'additionalProperties',
-  'items', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum',
+  '$schema',
+  'title',
+  'description',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
 ]);
 const TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
 
@@ -16,13 +31,16 @@ const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== nul
 export function schemaProblem(schema: unknown, where = 'schema'): string | undefined {
   if (!isObject(schema)) return `${where} must be an object.`;
   for (const key of Object.keys(schema)) {
-    if (!KEYWORDS.has(key)) return `${where}: \`${key}\` is not supported (supported: ${[...KEYWORDS].filter((k) => !k.startsWith('$')).join(', ')}).`;
+    if (!KEYWORDS.has(key))
+      return `${where}: \`${key}\` is not supported (supported: ${[...KEYWORDS].filter((k) => !k.startsWith('$')).join(', ')}).`;
   }
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   for (const type of types) if (typeof type !== 'string' || !TYPES.has(type)) return `${where}: unknown type ${JSON.stringify(type)}.`;
   if (schema.enum !== undefined && !Array.isArray(schema.enum)) return `${where}: \`enum\` must be an array.`;
-  if (schema.required !== undefined && !(Array.isArray(schema.required) && schema.required.every((r) => typeof r === 'string'))) return `${where}: \`required\` must be an array of names.`;
-  if (schema.additionalProperties !== undefined && typeof schema.additionalProperties !== 'boolean') return `${where}: \`additionalProperties\` must be true or false.`;
+  if (schema.required !== undefined && !(Array.isArray(schema.required) && schema.required.every((r) => typeof r === 'string')))
+    return `${where}: \`required\` must be an array of names.`;
+  if (schema.additionalProperties !== undefined && typeof schema.additionalProperties !== 'boolean')
+    return `${where}: \`additionalProperties\` must be true or false.`;
   for (const key of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minimum', 'maximum']) {
     if (schema[key] !== undefined && typeof schema[key] !== 'number') return `${where}: \`${key}\` must be a number.`;
   }

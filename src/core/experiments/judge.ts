@@ -10,10 +10,12 @@ import type { Experiment, TestCase } from './spec';
 
 /** Starts every judge system prompt (the emulator recognises judge requests by it). */
 export const JUDGE_INSTRUCTIONS =
-  'You are grading an AI assistant\'s reply against a rubric. Answer with only a JSON object, no other text: ' +
+  "You are grading an AI assistant's reply against a rubric. Answer with only a JSON object, no other text: " +
   '{"pass": true or false, "score": a number from 0 to 1, "reason": "one sentence"}.';
 
-export type JudgeVerdict = { readonly ok: true; readonly pass: boolean; readonly score: number; readonly reason: string } | { readonly ok: false; readonly reason: string };
+export type JudgeVerdict =
+  | { readonly ok: true; readonly pass: boolean; readonly score: number; readonly reason: string }
+  | { readonly ok: false; readonly reason: string };
 
 /** Parses a judge's reply: the JSON object alone, or inside one ```json fence. */
 export function parseJudgeReply(text: string): JudgeVerdict {
@@ -26,10 +28,12 @@ export function parseJudgeReply(text: string): JudgeVerdict {
   } catch {
     return { ok: false, reason: `The judge did not answer JSON: ${JSON.stringify(text.slice(0, 80))}` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'The judge answered JSON that is not an object.' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'The judge answered JSON that is not an object.' };
   const { pass, score, reason } = value as Record<string, unknown>;
   if (typeof pass !== 'boolean') return { ok: false, reason: 'The judge\'s answer has no boolean "pass".' };
-  if (typeof score !== 'number' || !(score >= 0 && score <= 1)) return { ok: false, reason: 'The judge\'s "score" is not a number from 0 to 1.' };
+  if (typeof score !== 'number' || !(score >= 0 && score <= 1))
+    return { ok: false, reason: 'The judge\'s "score" is not a number from 0 to 1.' };
   if (reason !== undefined && typeof reason !== 'string') return { ok: false, reason: 'The judge\'s "reason" is not text.' };
   return { ok: true, pass, score, reason: reason ?? '' };
 }
@@ -49,7 +53,13 @@ export interface JudgeBuild {
 }
 
 /** Writes the judge batch for every succeeded reply with an llm-rubric assertion. Never overwrites unless asked. */
-export async function buildJudgeBatch(experiment: Experiment, tests: readonly TestCase[], resultsPath: string, dest: string, options: { overwrite?: boolean; signal?: AbortSignal } = {}): Promise<JudgeBuild> {
+export async function buildJudgeBatch(
+  experiment: Experiment,
+  tests: readonly TestCase[],
+  resultsPath: string,
+  dest: string,
+  options: { overwrite?: boolean; signal?: AbortSignal } = {},
+): Promise<JudgeBuild> {
   const byRow = new Map(tests.map((t) => [t.row, t]));
   const build = { lines: 0, skipped: 0, noJudgeModel: 0 };
   await writeAtomically(
@@ -64,7 +74,10 @@ export async function buildJudgeBatch(experiment: Experiment, tests: readonly Te
         if (!key || !test || !reply) continue;
         const assertions = rowAssertions(experiment, test);
         const messages = renderPrompt(experiment, key.prompt - 1, test);
-        const question = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n');
+        const question = messages
+          .filter((m) => m.role === 'user')
+          .map((m) => m.content)
+          .join('\n\n');
         for (let a = 0; a < assertions.length; a++) {
           const assertion = assertions[a]!;
           if (assertion.type !== 'llm-rubric') continue;
@@ -100,7 +113,10 @@ export async function readJudgeVerdicts(judgeResultsPath: string, signal?: Abort
   for await (const line of readLines(judgeResultsPath, signal)) {
     const reply = readReply(line.text);
     if (!reply?.customId) continue;
-    verdicts.set(reply.customId, reply.ok ? parseJudgeReply(reply.text) : { ok: false, reason: `The judge request failed: ${reply.reason}` });
+    verdicts.set(
+      reply.customId,
+      reply.ok ? parseJudgeReply(reply.text) : { ok: false, reason: `The judge request failed: ${reply.reason}` },
+    );
   }
   return verdicts;
 }

@@ -33,7 +33,10 @@ const experimentSchema = z.strictObject({
   description: z.string().optional(),
   prompts: z.array(prompt).min(1),
   providers: z.array(provider).min(1),
-  tests: z.union([z.string().regex(/^file:\/\/.+\.(csv|jsonl)$/i, 'a file://NAME.csv or file://NAME.jsonl path'), z.array(testSchema).min(1)]),
+  tests: z.union([
+    z.string().regex(/^file:\/\/.+\.(csv|jsonl)$/i, 'a file://NAME.csv or file://NAME.jsonl path'),
+    z.array(testSchema).min(1),
+  ]),
   defaultTest: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
   kluster: z
     .strictObject({
@@ -68,7 +71,9 @@ function flatten(issues: readonly Issue[], prefix: Path = []): Issue[] {
   for (const issue of issues) {
     const at = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'invalid_union' && issue.errors.length) {
-      const chosen = issue.errors.find((branch) => !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type')) ?? issue.errors[issue.errors.length - 1]!;
+      const chosen =
+        issue.errors.find((branch) => !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type')) ??
+        issue.errors[issue.errors.length - 1]!;
       out.push(...flatten(chosen, at));
       continue;
     }
@@ -88,7 +93,10 @@ function valueAt(root: unknown, at: Path): unknown {
 
 /** closestName for camelCase keys (`defaultTets` → `defaultTest`). */
 function closestKey(key: string, valid: readonly string[]): string | undefined {
-  const lower = closestName(key, valid.map((v) => v.toLowerCase()));
+  const lower = closestName(
+    key,
+    valid.map((v) => v.toLowerCase()),
+  );
   return lower && valid.find((v) => v.toLowerCase() === lower);
 }
 
@@ -129,13 +137,25 @@ export function issueProblems(issues: readonly Issue[], root: unknown, locator: 
 export function templateField(source: string, at: Path, locator: Locator, problems: ExperimentProblem[]): TemplateField {
   const template = parseTemplate(source);
   for (const bad of template.malformed) {
-    problems.push({ file: locator.file, range: locator.inside(at, source.slice(bad.start, bad.end), 0), severity: 'error', code: ExperimentCodes.templateSyntax, message: bad.message });
+    problems.push({
+      file: locator.file,
+      range: locator.inside(at, source.slice(bad.start, bad.end), 0),
+      severity: 'error',
+      code: ExperimentCodes.templateSyntax,
+      message: bad.message,
+    });
   }
   return { template, locator, path: at };
 }
 
 /** One assertion object (already shape-checked by `assertionSchema`). */
-export function parseAssertion(raw: z.infer<typeof assertionSchema>, at: Path, locator: Locator, origin: string, problems: ExperimentProblem[]): AssertionSpec | undefined {
+export function parseAssertion(
+  raw: z.infer<typeof assertionSchema>,
+  at: Path,
+  locator: Locator,
+  origin: string,
+  problems: ExperimentProblem[],
+): AssertionSpec | undefined {
   const kind = splitAssertionName(raw.type);
   if (!kind) {
     const hint = closestName(raw.type, ALL_ASSERTION_NAMES);
@@ -154,20 +174,38 @@ export function parseAssertion(raw: z.infer<typeof assertionSchema>, at: Path, l
     if (value === undefined || value === null) return base;
     const problem = schemaProblem(value);
     if (problem) {
-      problems.push({ file: locator.file, range: locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidSchema, message: `${raw.type}: the value is a JSON schema; ${problem}` });
+      problems.push({
+        file: locator.file,
+        range: locator.value([...at, 'value']),
+        severity: 'error',
+        code: ExperimentCodes.invalidSchema,
+        message: `${raw.type}: the value is a JSON schema; ${problem}`,
+      });
       return undefined;
     }
     return { ...base, schema: value as Record<string, unknown> };
   }
   if (NEEDS_TEXT.has(kind.type) && (value === undefined || value === null || typeof value === 'object')) {
-    problems.push({ file: locator.file, range: value === undefined ? locator.key(at.length ? [...at, 'type'] : at) : locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidValue, message: `${raw.type} needs a text \`value\`${kind.type === 'llm-rubric' ? ' (the rubric)' : ''}.` });
+    problems.push({
+      file: locator.file,
+      range: value === undefined ? locator.key(at.length ? [...at, 'type'] : at) : locator.value([...at, 'value']),
+      severity: 'error',
+      code: ExperimentCodes.invalidValue,
+      message: `${raw.type} needs a text \`value\`${kind.type === 'llm-rubric' ? ' (the rubric)' : ''}.`,
+    });
     return undefined;
   }
   const text = templateField(String(value), [...at, 'value'], locator, problems);
   if (kind.type === 'regex' && text.template.variables.length === 0) {
     const problem = regexProblem(text.template.source);
     if (problem) {
-      problems.push({ file: locator.file, range: locator.value([...at, 'value']), severity: 'error', code: ExperimentCodes.invalidRegex, message: problem });
+      problems.push({
+        file: locator.file,
+        range: locator.value([...at, 'value']),
+        severity: 'error',
+        code: ExperimentCodes.invalidRegex,
+        message: problem,
+      });
       return undefined;
     }
   }
@@ -183,7 +221,14 @@ export function regexProblem(source: string): string | undefined {
   }
 }
 
-export function parseTestCase(raw: z.infer<typeof testSchema>, row: number, at: Path, locator: Locator, origin: string, problems: ExperimentProblem[]): TestCase {
+export function parseTestCase(
+  raw: z.infer<typeof testSchema>,
+  row: number,
+  at: Path,
+  locator: Locator,
+  origin: string,
+  problems: ExperimentProblem[],
+): TestCase {
   const assert: AssertionSpec[] = [];
   (raw.assert ?? []).forEach((a, i) => {
     const spec = parseAssertion(a, [...at, 'assert', i], locator, `${origin} assert[${i}]`, problems);
@@ -229,13 +274,23 @@ export function parseExperiment(text: string, file: string, options: ParseOption
 
   const prompts: ExperimentPrompt[] = raw.prompts.map((p, i) => {
     const at: Path = ['prompts', i];
-    if (typeof p === 'string') return { label: `prompt-${i + 1}`, messages: [{ role: 'user' as const, content: templateField(p, at, locator, problems) }] };
+    if (typeof p === 'string')
+      return { label: `prompt-${i + 1}`, messages: [{ role: 'user' as const, content: templateField(p, at, locator, problems) }] };
     return {
       label: p.label ?? `prompt-${i + 1}`,
-      messages: p.messages.map((m, j) => ({ role: m.role, content: templateField(m.content, [...at, 'messages', j, 'content'], locator, problems) })),
+      messages: p.messages.map((m, j) => ({
+        role: m.role,
+        content: templateField(m.content, [...at, 'messages', j, 'content'], locator, problems),
+      })),
     };
   });
-  duplicateLabels(prompts.map((p) => p.label), (i) => locator.value(['prompts', i]), 'prompt', file, problems);
+  duplicateLabels(
+    prompts.map((p) => p.label),
+    (i) => locator.value(['prompts', i]),
+    'prompt',
+    file,
+    problems,
+  );
 
   const providers: ExperimentProvider[] = raw.providers.map((p, i) => {
     const at: Path = ['providers', i];
@@ -244,7 +299,13 @@ export function parseExperiment(text: string, file: string, options: ParseOption
     problems.push(...checkProviderConfig(object.id, object.config ?? {}, at, idPath, locator, options.knownModels));
     return { id: object.id, label: object.label ?? object.id, config: object.config ?? {}, range: locator.value(at) };
   });
-  duplicateLabels(providers.map((p) => p.label), (i) => locator.value(['providers', i]), 'provider', file, problems);
+  duplicateLabels(
+    providers.map((p) => p.label),
+    (i) => locator.value(['providers', i]),
+    'provider',
+    file,
+    problems,
+  );
 
   let tests: TestsSource;
   if (typeof raw.tests === 'string') {
@@ -263,13 +324,25 @@ export function parseExperiment(text: string, file: string, options: ParseOption
 
   const judgeModel = raw.kluster?.judge?.model;
   if (judgeModel !== undefined && !options.knownModels.has(judgeModel)) {
-    problems.push({ file, range: locator.value(['kluster', 'judge', 'model']), severity: 'warning', code: ExperimentCodes.unknownModel, message: `Model ${JSON.stringify(judgeModel)} is not in the kluster.ai model list.` });
+    problems.push({
+      file,
+      range: locator.value(['kluster', 'judge', 'model']),
+      severity: 'warning',
+      code: ExperimentCodes.unknownModel,
+      message: `Model ${JSON.stringify(judgeModel)} is not in the kluster.ai model list.`,
+    });
   }
   if (judgeModel === undefined) {
     const rubrics = [...defaultAssert, ...(tests.kind === 'inline' ? tests.tests.flatMap((t) => t.assert) : [])];
     for (const spec of rubrics) {
       if (spec.type !== 'llm-rubric' || spec.provider !== undefined || !spec.text) continue;
-      problems.push({ file, range: spec.text.locator.value(spec.text.path), severity: 'error', code: ExperimentCodes.noJudgeModel, message: 'llm-rubric needs a judge model: set `kluster.judge.model`, or `provider` on this assertion.' });
+      problems.push({
+        file,
+        range: spec.text.locator.value(spec.text.path),
+        severity: 'error',
+        code: ExperimentCodes.noJudgeModel,
+        message: 'llm-rubric needs a judge model: set `kluster.judge.model`, or `provider` on this assertion.',
+      });
     }
   }
   const experiment: Experiment = {
@@ -286,11 +359,24 @@ export function parseExperiment(text: string, file: string, options: ParseOption
   return { experiment, problems, locator };
 }
 
-function duplicateLabels(labels: readonly string[], rangeOf: (i: number) => ExperimentProblem['range'], what: string, file: string, problems: ExperimentProblem[]): void {
+function duplicateLabels(
+  labels: readonly string[],
+  rangeOf: (i: number) => ExperimentProblem['range'],
+  what: string,
+  file: string,
+  problems: ExperimentProblem[],
+): void {
   const seen = new Map<string, number>();
   labels.forEach((label, i) => {
     const first = seen.get(label);
     if (first === undefined) seen.set(label, i);
-    else problems.push({ file, range: rangeOf(i), severity: 'error', code: ExperimentCodes.invalidValue, message: `Two ${what}s are labelled ${JSON.stringify(label)} (also ${what}s[${first}]); give each a distinct label so its column can be told apart.` });
+    else
+      problems.push({
+        file,
+        range: rangeOf(i),
+        severity: 'error',
+        code: ExperimentCodes.invalidValue,
+        message: `Two ${what}s are labelled ${JSON.stringify(label)} (also ${what}s[${first}]); give each a distinct label so its column can be told apart.`,
+      });
   });
 }

@@ -68,20 +68,42 @@ function judged(verdict: JudgeVerdict | undefined, assertion: RowAssertion): Ass
 }
 
 function checked(verdict: Verdict, assertion: RowAssertion): AssertionVerdict {
-  return { origin: assertion.origin, type: `${assertion.negate ? 'not-' : ''}${assertion.type}`, outcome: verdict.pass ? 'pass' : 'fail', reason: verdict.reason };
+  return {
+    origin: assertion.origin,
+    type: `${assertion.negate ? 'not-' : ''}${assertion.type}`,
+    outcome: verdict.pass ? 'pass' : 'fail',
+    reason: verdict.reason,
+  };
 }
 
 export function emptyColumns(experiment: Experiment): ColumnScore[] {
   const columns: ColumnScore[] = [];
   for (const prompt of experiment.prompts) {
     for (const provider of experiment.providers) {
-      columns.push({ prompt: prompt.label, provider: provider.label, passed: 0, failed: 0, errors: 0, total: 0, passRate: 0, judgeScore: null, judged: 0, promptTokens: 0, completionTokens: 0 });
+      columns.push({
+        prompt: prompt.label,
+        provider: provider.label,
+        passed: 0,
+        failed: 0,
+        errors: 0,
+        total: 0,
+        passRate: 0,
+        judgeScore: null,
+        judged: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+      });
     }
   }
   return columns;
 }
 
-export async function scoreResults(experiment: Experiment, tests: readonly TestCase[], resultsPath: string, options: ScoreOptions = {}): Promise<ScoreReport> {
+export async function scoreResults(
+  experiment: Experiment,
+  tests: readonly TestCase[],
+  resultsPath: string,
+  options: ScoreOptions = {},
+): Promise<ScoreReport> {
   const columns = emptyColumns(experiment);
   const P = experiment.prompts.length;
   const M = experiment.providers.length;
@@ -158,7 +180,11 @@ export async function scoreResults(experiment: Experiment, tests: readonly TestC
       }
       return verdict;
     });
-    const outcome: CellOutcome = verdicts.some((v) => v.outcome === 'fail') ? 'fail' : verdicts.some((v) => v.outcome === 'error') ? 'error' : 'pass';
+    const outcome: CellOutcome = verdicts.some((v) => v.outcome === 'fail')
+      ? 'fail'
+      : verdicts.some((v) => v.outcome === 'error')
+        ? 'error'
+        : 'pass';
     record({ ...where, outcome, reply: reply.text, assertions: verdicts }, column);
   }
 
@@ -166,7 +192,10 @@ export async function scoreResults(experiment: Experiment, tests: readonly TestC
     for (let p = 0; p < P; p++) {
       for (let m = 0; m < M; m++) {
         if (seen[(i * P + p) * M + m]) continue;
-        record({ row: tests[i]!.row, prompt: p + 1, provider: m + 1, outcome: 'error', reason: 'No result for this request.', assertions: [] }, columns[p * M + m]!);
+        record(
+          { row: tests[i]!.row, prompt: p + 1, provider: m + 1, outcome: 'error', reason: 'No result for this request.', assertions: [] },
+          columns[p * M + m]!,
+        );
       }
     }
   }

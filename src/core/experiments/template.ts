@@ -39,7 +39,11 @@ export function parseTemplate(source: string): ParsedTemplate {
     const inner = source.slice(open + 2, close).trim();
     const end = close + 2;
     if (!NAME.test(inner)) {
-      malformed.push({ start: open, end, message: `\`${source.slice(open, end)}\` is not a variable: write {{name}} or {{name.field}} (no spaces, logic or filters inside the braces).` });
+      malformed.push({
+        start: open,
+        end,
+        message: `\`${source.slice(open, end)}\` is not a variable: write {{name}} or {{name.field}} (no spaces, logic or filters inside the braces).`,
+      });
       text += source.slice(i, end);
       i = end;
       continue;

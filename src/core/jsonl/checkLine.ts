@@ -95,7 +95,14 @@ export function checkLine(text: string, kind: FileKind, options: LineCheckOption
   return { ...check, repeatsKeys: true, diagnostics: [...repeatedKeyDiagnostics(tree), ...check.diagnostics] };
 }
 
-function checkValue(text: string, value: unknown, vote: LineVote, kind: FileKind, options: LineCheckOptions, tree: LineTree | undefined): LineCheck {
+function checkValue(
+  text: string,
+  value: unknown,
+  vote: LineVote,
+  kind: FileKind,
+  options: LineCheckOptions,
+  tree: LineTree | undefined,
+): LineCheck {
   switch (kind) {
     case 'batch':
       return checkRequest(text, value, vote, options, tree);
@@ -113,7 +120,14 @@ function repeatedKeyDiagnostics(tree: LineTree): LineDiagnostic[] {
   const warning = { severity: 'warning', code: Codes.duplicateKey } as const;
   if (!tree.hasTree) {
     const span = tree.lineSpan();
-    return [{ ...warning, startColumn: span.start, endColumn: span.end, message: 'A key is repeated inside one object; only the last occurrence of each counts.' }];
+    return [
+      {
+        ...warning,
+        startColumn: span.start,
+        endColumn: span.end,
+        message: 'A key is repeated inside one object; only the last occurrence of each counts.',
+      },
+    ];
   }
   const out: LineDiagnostic[] = [];
   for (const { key, ignored, counted } of tree.repeatedKeys()) {
@@ -144,11 +158,25 @@ function notAnObject(text: string, value: unknown, vote: LineVote, tree = new Li
   const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
   return {
     vote,
-    diagnostics: [{ startColumn: span.start, endColumn: span.end, severity: 'error', code: Codes.notAnObject, message: `Each line must be a JSON object, not ${what}.` }],
+    diagnostics: [
+      {
+        startColumn: span.start,
+        endColumn: span.end,
+        severity: 'error',
+        code: Codes.notAnObject,
+        message: `Each line must be a JSON object, not ${what}.`,
+      },
+    ],
   };
 }
 
-function checkWith(schema: typeof resultLineSchema | typeof finetuneLineSchema, text: string, value: unknown, vote: LineVote, shared?: LineTree): LineCheck {
+function checkWith(
+  schema: typeof resultLineSchema | typeof finetuneLineSchema,
+  text: string,
+  value: unknown,
+  vote: LineVote,
+  shared?: LineTree,
+): LineCheck {
   if (!isObject(value)) return notAnObject(text, value, vote, shared);
   const parsed = schema.safeParse(value);
   if (parsed.success) return { vote, diagnostics: NONE };
@@ -212,7 +240,13 @@ function checkBody(text: string, body: Json, options: LineCheckOptions, report: 
     const literal = span && text.slice(span.start, span.end);
     if (!span || !literal || isIntegerLiteral(literal)) continue;
     const expect = FIELD_SPECS.get(`body.${key}`)!.expect;
-    r.out.push({ startColumn: span.start, endColumn: span.end, severity: 'error', code: Codes.invalidType, message: `\`${key}\` must be ${expect}, not ${literal}.` });
+    r.out.push({
+      startColumn: span.start,
+      endColumn: span.end,
+      severity: 'error',
+      code: Codes.invalidType,
+      message: `\`${key}\` must be ${expect}, not ${literal}.`,
+    });
   }
 
   for (const key in body) {
@@ -232,7 +266,12 @@ function checkBody(text: string, body: Json, options: LineCheckOptions, report: 
         fix: { kind: 'renameMaxTokens', alsoHasMaxCompletionTokens },
       });
     } else if (UNSUPPORTED_BODY_KEYS.has(key)) {
-      r.out.push({ ...at, severity: 'warning', code: Codes.unsupportedParameter, message: `kluster.ai does not support \`${key}\`; the request may fail or ignore it.` });
+      r.out.push({
+        ...at,
+        severity: 'warning',
+        code: Codes.unsupportedParameter,
+        message: `kluster.ai does not support \`${key}\`; the request may fail or ignore it.`,
+      });
     } else if (DEPRECATED_BODY_KEYS.has(key)) {
       r.out.push({ ...at, severity: 'warning', code: Codes.deprecatedParameter, message: `\`${key}\` is deprecated on kluster.ai.` });
     } else {
@@ -287,7 +326,9 @@ function checkBody(text: string, body: Json, options: LineCheckOptions, report: 
           endColumn: span.end,
           severity: 'warning',
           code: unsupported ? Codes.unsupportedParameter : Codes.deprecatedParameter,
-          message: unsupported ? `kluster.ai does not support \`messages[].${key}\`.` : `\`messages[].${key}\` is deprecated on kluster.ai.`,
+          message: unsupported
+            ? `kluster.ai does not support \`messages[].${key}\`.`
+            : `\`messages[].${key}\` is deprecated on kluster.ai.`,
         });
       }
     }

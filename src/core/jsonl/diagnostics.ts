@@ -58,7 +58,12 @@ export const Codes = {
 export type Code = (typeof Codes)[keyof typeof Codes];
 
 /** Warnings in the editor (each line is still a valid request), but the service refuses the whole upload. */
-const REFUSED_BY_SERVICE: ReadonlySet<Code> = new Set([Codes.fileTooLarge, Codes.freeTierLineCap, Codes.byteOrderMark, Codes.finetuneTooFewExamples]);
+const REFUSED_BY_SERVICE: ReadonlySet<Code> = new Set([
+  Codes.fileTooLarge,
+  Codes.freeTierLineCap,
+  Codes.byteOrderMark,
+  Codes.finetuneTooFewExamples,
+]);
 
 /** Whether a finding stops a submission: every error, and the warnings the service would refuse the file for. */
 export function blocksSubmission(d: { readonly severity: Severity; readonly code: Code }): boolean {

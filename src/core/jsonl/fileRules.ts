@@ -83,7 +83,8 @@ export function byteOrderMarkDiagnostic(firstLine: string): JsonlDiagnostic {
     endColumn: Math.min(1, firstLine.length),
     severity: 'warning',
     code: Codes.byteOrderMark,
-    message: 'The file starts with a UTF-8 byte order mark (BOM): kluster.ai would read it as part of line 1, which is then not valid JSON. Save the file as UTF-8 without BOM.',
+    message:
+      'The file starts with a UTF-8 byte order mark (BOM): kluster.ai would read it as part of line 1, which is then not valid JSON. Save the file as UTF-8 without BOM.',
     fix: { kind: 'removeByteOrderMark' },
   };
 }

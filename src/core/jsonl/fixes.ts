@@ -54,9 +54,7 @@ export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixCon
   switch (hint.kind) {
     case 'insertProperty': {
       const value =
-        hint.key === 'custom_id'
-          ? uniqueCustomId(`request-${context.line + 1}`, context.isCustomIdTaken)
-          : DEFAULT_VALUES[hint.key];
+        hint.key === 'custom_id' ? uniqueCustomId(`request-${context.line + 1}`, context.isCustomIdTaken) : DEFAULT_VALUES[hint.key];
       const after = INSERT_AFTER[hint.key].map((k) => property(root, k)).find((p) => p !== undefined);
       const title = `Add "${hint.key}": ${JSON.stringify(value)}`;
       if (after) {

@@ -71,7 +71,13 @@ function withFix(code: Code): { fix?: FixHint } {
 }
 
 /** Appends one diagnostic per zod issue of a line to `out`. */
-export function mapIssues(issues: readonly z.core.$ZodIssue[], root: unknown, tree: LineTree, out: LineDiagnostic[], prefix: Segment[] = []): void {
+export function mapIssues(
+  issues: readonly z.core.$ZodIssue[],
+  root: unknown,
+  tree: LineTree,
+  out: LineDiagnostic[],
+  prefix: Segment[] = [],
+): void {
   for (const issue of issues) {
     const path = [...prefix, ...toSegments(issue.path)];
     if (issue.code === 'invalid_union') {

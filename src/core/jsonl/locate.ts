@@ -1,12 +1,4 @@
-import {
-  parse,
-  parseTree,
-  printParseErrorCode,
-  type Node,
-  type ParseError,
-  type ParseErrorCode,
-  type Segment,
-} from 'jsonc-parser';
+import { parse, parseTree, printParseErrorCode, type Node, type ParseError, type ParseErrorCode, type Segment } from 'jsonc-parser';
 import { printable, quoted } from './excerpt';
 import { tooDeepForTree } from './structure';
 
@@ -158,7 +150,8 @@ export class LineTree {
           else byKey.set(key, [keyNode]);
         }
         for (const [key, keyNodes] of byKey) {
-          if (keyNodes.length > 1) out.push({ key, ignored: keyNodes.slice(0, -1).map(spanOf), counted: spanOf(keyNodes[keyNodes.length - 1]!) });
+          if (keyNodes.length > 1)
+            out.push({ key, ignored: keyNodes.slice(0, -1).map(spanOf), counted: spanOf(keyNodes[keyNodes.length - 1]!) });
         }
       }
       for (const child of node.children ?? []) stack.push(child);

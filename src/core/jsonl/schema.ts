@@ -65,7 +65,14 @@ export const MESSAGE_KEYS: ReadonlySet<string> = new Set(['role', 'content']);
 
 /** docs "OpenAI compatibility": request parameters kluster does not support. */
 export const UNSUPPORTED_BODY_KEYS: ReadonlySet<string> = new Set([
-  'store', 'n', 'modalities', 'response_format', 'service_tier', 'stream_options', 'tools', 'tool_choice',
+  'store',
+  'n',
+  'modalities',
+  'response_format',
+  'service_tier',
+  'stream_options',
+  'tools',
+  'tool_choice',
   'parallel_tool_calls',
 ]);
 export const UNSUPPORTED_MESSAGE_KEYS: ReadonlySet<string> = new Set(['name', 'refusal', 'audio', 'tool_calls']);
@@ -103,11 +110,23 @@ export const FIELD_SPECS: ReadonlyMap<string, FieldSpec> = new Map([
   ['body.messages', spec('messages', 'a non-empty array of messages', Codes.invalidMessages, { missing: Codes.missingMessages })],
   ['body.messages.*', spec('message', 'an object with role and content', Codes.invalidMessage)],
   ['body.messages.*.role', spec('role', '"system", "user" or "assistant"', Codes.invalidRole, { missing: Codes.invalidRole })],
-  ['body.messages.*.content', spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent })],
-  ['body.messages.*.content.*', spec('content part', 'a {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}} object', Codes.invalidContentPart)],
-  ['body.messages.*.content.*.type', spec('type', '"text" or "image_url"', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  [
+    'body.messages.*.content',
+    spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent }),
+  ],
+  [
+    'body.messages.*.content.*',
+    spec('content part', 'a {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}} object', Codes.invalidContentPart),
+  ],
+  [
+    'body.messages.*.content.*.type',
+    spec('type', '"text" or "image_url"', Codes.invalidContentPart, { missing: Codes.invalidContentPart }),
+  ],
   ['body.messages.*.content.*.text', spec('text', 'a string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
-  ['body.messages.*.content.*.image_url', spec('image_url', 'an object with a url string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
+  [
+    'body.messages.*.content.*.image_url',
+    spec('image_url', 'an object with a url string', Codes.invalidContentPart, { missing: Codes.invalidContentPart }),
+  ],
   ['body.messages.*.content.*.image_url.url', spec('url', 'a string', Codes.invalidContentPart, { missing: Codes.invalidContentPart })],
   ['body.temperature', spec('temperature', 'a number from 0 to 2', Codes.invalidType, { range: Codes.temperatureRange })],
   ['body.top_p', spec('top_p', 'a number from 0 to 1', Codes.invalidType, { range: Codes.topPRange })],
@@ -119,7 +138,10 @@ export const FIELD_SPECS: ReadonlyMap<string, FieldSpec> = new Map([
   ['body.logit_bias.*', spec('logit_bias value', 'a number from -100 to 100', Codes.invalidType, { range: Codes.logitBiasRange })],
   ['body.stop', spec('stop', 'a string or an array of at most 4 strings', Codes.invalidStop)],
   ['body.stop.*', spec('stop sequence', 'a string', Codes.invalidStop)],
-  ['body.max_completion_tokens', spec('max_completion_tokens', 'a positive integer', Codes.invalidType, { range: Codes.maxCompletionTokensRange })],
+  [
+    'body.max_completion_tokens',
+    spec('max_completion_tokens', 'a positive integer', Codes.invalidType, { range: Codes.maxCompletionTokensRange }),
+  ],
   ['body.max_tokens', spec('max_tokens', 'a positive integer', Codes.invalidType, { range: Codes.maxCompletionTokensRange })],
   ['body.seed', spec('seed', 'an integer', Codes.invalidType)],
   ['body.stream', spec('stream', 'a boolean', Codes.invalidType)],
@@ -128,7 +150,10 @@ export const FIELD_SPECS: ReadonlyMap<string, FieldSpec> = new Map([
   ['messages', spec('messages', 'a non-empty array of messages', Codes.invalidMessages, { missing: Codes.missingMessages })],
   ['messages.*', spec('message', 'an object with role and content', Codes.invalidMessage)],
   ['messages.*.role', spec('role', '"system", "user" or "assistant"', Codes.invalidRole, { missing: Codes.invalidRole })],
-  ['messages.*.content', spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent })],
+  [
+    'messages.*.content',
+    spec('content', 'a string or an array of text / image_url parts', Codes.invalidContent, { missing: Codes.missingContent }),
+  ],
   ['id', spec('id', 'a string', Codes.missingResultFields)],
   ['response', spec('response', 'an object with status_code and body, or null', Codes.missingResultFields)],
   ['response.status_code', spec('status_code', 'an integer', Codes.missingResultFields, { missing: Codes.missingResultFields })],

@@ -1,5 +1,13 @@
 import { checkLine, voteLine, type LineVote } from './checkLine';
-import { compareDiagnostics, Codes, atLine, type FileKind, type JsonlDiagnostic, type ValidationOptions, type ValidationResult } from './diagnostics';
+import {
+  compareDiagnostics,
+  Codes,
+  atLine,
+  type FileKind,
+  type JsonlDiagnostic,
+  type ValidationOptions,
+  type ValidationResult,
+} from './diagnostics';
 import {
   byteOrderMarkDiagnostic,
   decideKind,

@@ -29,7 +29,10 @@ function words(error: ErrorShape | null | undefined): string | undefined {
  * What the service said about a failed result line: `error`, else the error in the response body, else the HTTP
  * status (results carry a failure either way: `{"error": {...}}`, or a `response` with a non-2xx `status_code`).
  */
-export function failureMessage(result: { response?: { status_code?: unknown; body?: { error?: ErrorShape } | null } | null; error?: ErrorShape | null }): string {
+export function failureMessage(result: {
+  response?: { status_code?: unknown; body?: { error?: ErrorShape } | null } | null;
+  error?: ErrorShape | null;
+}): string {
   const status = Number(result.response?.status_code);
   const said = words(result.error) ?? words(result.response?.body?.error);
   if (said) return Number.isFinite(status) && status >= 300 ? `HTTP ${status}: ${said}` : said;
@@ -40,12 +43,22 @@ export function failureMessage(result: { response?: { status_code?: unknown; bod
  * The input file's failed requests, in input order, from the batch's result files (usually the error file alone:
  * requests in neither file simply did not fail). Streams both files, as the results join does.
  */
-export async function failedRequests(inputPath: string, files: { outputPath?: string; errorPath?: string }, signal?: AbortSignal): Promise<FailedRequest[]> {
+export async function failedRequests(
+  inputPath: string,
+  files: { outputPath?: string; errorPath?: string },
+  signal?: AbortSignal,
+): Promise<FailedRequest[]> {
   const failed: FailedRequest[] = [];
   for await (const result of joinResults({ inputPath, outputPath: files.outputPath, errorPath: files.errorPath, signal })) {
     if (result.status !== 'failed' || result.inputLine === null || result.customId === null || !result.from) continue;
     const record = JSON.parse(result.json) as Parameters<typeof failureMessage>[0];
-    failed.push({ inputLine: result.inputLine, customId: result.customId, message: failureMessage(record), resultFile: result.from.file, resultLine: result.from.line });
+    failed.push({
+      inputLine: result.inputLine,
+      customId: result.customId,
+      message: failureMessage(record),
+      resultFile: result.from.file,
+      resultLine: result.from.line,
+    });
   }
   return failed;
 }

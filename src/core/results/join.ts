@@ -107,7 +107,10 @@ async function* scanLines(file: string, signal?: AbortSignal): AsyncGenerator<Sc
       const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, keptOffset + kept);
       ended = bytesRead === 0;
       const filled = kept + bytesRead;
-      let start = keptOffset === 0 && number === 0 && filled >= UTF8_BOM.length && buffer.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
+      let start =
+        keptOffset === 0 && number === 0 && filled >= UTF8_BOM.length && buffer.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)
+          ? UTF8_BOM.length
+          : 0;
       // The next CR is looked up again only once passed: a file without CR is searched for one once per chunk.
       let cr = buffer.indexOf(CR, start);
       for (;;) {
@@ -145,7 +148,8 @@ async function* scanLines(file: string, signal?: AbortSignal): AsyncGenerator<Sc
 
 /** The lines of a file with their byte offsets and text (see scanLines for the rules). */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
-  for await (const line of scanLines(file, signal)) yield { number: line.number, offset: line.offset, length: line.length, text: line.text };
+  for await (const line of scanLines(file, signal))
+    yield { number: line.number, offset: line.offset, length: line.length, text: line.text };
 }
 
 function customIdOf(text: string): string | undefined {
@@ -236,7 +240,7 @@ class LineReader {
   text(location: Location): string {
     if (this.scratch.length < location.length) this.scratch = Buffer.allocUnsafe(location.length);
     const fd = this.fds[location.source]!;
-    for (let done = 0; done < location.length; ) {
+    for (let done = 0; done < location.length;) {
       const read = readSync(fd, this.scratch, done, location.length - done, location.offset + done);
       if (read === 0) break;
       done += read;
@@ -251,8 +255,28 @@ function unmatchedResult(location: Location, text: string): JoinedResult {
   const customId = typeof record?.custom_id === 'string' ? record.custom_id : null;
   const where = `line ${location.line} of the ${SOURCE_NAMES[location.source]} file`;
   const json = record
-    ? JSON.stringify({ custom_id: customId, input_line: null, status: 'unmatched', id: record.id ?? null, response: record.response ?? null, error: record.error ?? null, source: where })
-    : JSON.stringify({ custom_id: null, input_line: null, status: 'unmatched', id: null, response: null, error: { code: 'unreadable_result', message: `The service wrote ${where} as something other than a JSON object; it is kept as raw text.` }, raw: text, source: where });
+    ? JSON.stringify({
+        custom_id: customId,
+        input_line: null,
+        status: 'unmatched',
+        id: record.id ?? null,
+        response: record.response ?? null,
+        error: record.error ?? null,
+        source: where,
+      })
+    : JSON.stringify({
+        custom_id: null,
+        input_line: null,
+        status: 'unmatched',
+        id: null,
+        response: null,
+        error: {
+          code: 'unreadable_result',
+          message: `The service wrote ${where} as something other than a JSON object; it is kept as raw text.`,
+        },
+        raw: text,
+        source: where,
+      });
   return { inputLine: null, customId, status: 'unmatched', json };
 }
 
@@ -296,7 +320,11 @@ function rawResponse(text: string, record: ResultRecord): string | undefined {
 }
 
 /** The first line claiming `customId` that really is its result (a JSON object with that custom_id), marked used. */
-function takeResult(first: Location | undefined, customId: string, reader: LineReader): { location: Location; record: ResultRecord; text: string } | undefined {
+function takeResult(
+  first: Location | undefined,
+  customId: string,
+  reader: LineReader,
+): { location: Location; record: ResultRecord; text: string } | undefined {
   for (let location = first; location; location = location.next) {
     const text = reader.text(location);
     const record = recordOf(text);
@@ -327,7 +355,13 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
       const customId = (claimed !== undefined && locations.has(claimed) ? claimed : customIdOf(line.text)) ?? null;
       const missing = (code: string, message: string): JoinedResult => {
         summary.missing++;
-        const json = JSON.stringify({ custom_id: customId, input_line: line.number, status: 'missing', response: null, error: { code, message } });
+        const json = JSON.stringify({
+          custom_id: customId,
+          input_line: line.number,
+          status: 'missing',
+          response: null,
+          error: { code, message },
+        });
         return { inputLine: line.number, customId, status: 'missing', json };
       };
       if (customId === null) {
@@ -336,7 +370,10 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
       }
       const first = answeredOn.get(customId);
       if (first !== undefined) {
-        yield missing('duplicate_custom_id', `The custom_id "${customId}" was already used on input line ${first}; its result is reported there.`);
+        yield missing(
+          'duplicate_custom_id',
+          `The custom_id "${customId}" was already used on input line ${first}; its result is reported there.`,
+        );
         continue;
       }
       answeredOn.set(customId, line.number);
@@ -360,7 +397,14 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
       const response = rawResponse(text, record);
       const json =
         response === undefined
-          ? JSON.stringify({ custom_id: customId, input_line: line.number, status: result, id: record.id ?? null, response: record.response ?? null, error: record.error ?? null })
+          ? JSON.stringify({
+              custom_id: customId,
+              input_line: line.number,
+              status: result,
+              id: record.id ?? null,
+              response: record.response ?? null,
+              error: record.error ?? null,
+            })
           : `{"custom_id":${JSON.stringify(customId)},"input_line":${line.number},"status":"${result}","id":${JSON.stringify(record.id ?? null)},"response":${response},"error":null}`;
       yield { inputLine: line.number, customId, status: result, json, from: { file: SOURCE_NAMES[location.source], line: location.line } };
     }
@@ -378,9 +422,17 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
 }
 
 /** checkDestination, and the input file is never the destination (also not through a link). */
-export async function checkResultsDestination(inputPath: string, dest: string, options: { overwrite?: boolean } = {}): Promise<Destination> {
+export async function checkResultsDestination(
+  inputPath: string,
+  dest: string,
+  options: { overwrite?: boolean } = {},
+): Promise<Destination> {
   if (await isSameFile(inputPath, dest)) {
-    throw new DestinationError(dest, Object.assign(new Error('the input file'), { code: 'EINVAL' }), `Cannot write ${dest}: it is the input file ${inputPath}; results need a file of their own.`);
+    throw new DestinationError(
+      dest,
+      Object.assign(new Error('the input file'), { code: 'EINVAL' }),
+      `Cannot write ${dest}: it is the input file ${inputPath}; results need a file of their own.`,
+    );
   }
   return checkDestination(dest, options);
 }

@@ -80,7 +80,10 @@ export function applyNewer(base: Record_, baseStatus: RowStatus, newer: Candidat
 }
 
 /** The newer files' results by custom_id (first per file), and the lines no custom_id can place. */
-async function readNewer(newer: readonly NewerResults[], signal?: AbortSignal): Promise<{ byId: Map<string, Candidate[]>; extra: Record_[] }> {
+async function readNewer(
+  newer: readonly NewerResults[],
+  signal?: AbortSignal,
+): Promise<{ byId: Map<string, Candidate[]>; extra: Record_[] }> {
   const byId = new Map<string, Candidate[]>();
   const extra: Record_[] = [];
   for (const [fileIndex, file] of newer.entries()) {
@@ -104,13 +107,30 @@ async function readNewer(newer: readonly NewerResults[], signal?: AbortSignal): 
 }
 
 function unmatchedRecord(record: Record_ | undefined, text: string, origin: string): Record_ {
-  if (!record) return { custom_id: null, input_line: null, status: 'unmatched', id: null, response: null, error: { code: 'unreadable_result', message: 'This line of a merged file is not a JSON object; it is kept as raw text.' }, raw: text, origin };
+  if (!record)
+    return {
+      custom_id: null,
+      input_line: null,
+      status: 'unmatched',
+      id: null,
+      response: null,
+      error: { code: 'unreadable_result', message: 'This line of a merged file is not a JSON object; it is kept as raw text.' },
+      raw: text,
+      origin,
+    };
   return { ...record, input_line: null, status: 'unmatched', origin: typeof record.origin === 'string' ? record.origin : origin };
 }
 
 export async function mergeResults(options: MergeOptions): Promise<MergeSummary> {
   const { byId, extra } = await readNewer(options.newer, options.signal);
-  const summary: MergeSummary = { recovered: 0, failedAgain: 0, alreadySucceeded: 0, unmatched: 0, byStatus: { succeeded: 0, failed: 0, missing: 0, unmatched: 0 }, total: 0 };
+  const summary: MergeSummary = {
+    recovered: 0,
+    failedAgain: 0,
+    alreadySucceeded: 0,
+    unmatched: 0,
+    byStatus: { succeeded: 0, failed: 0, missing: 0, unmatched: 0 },
+    total: 0,
+  };
   const taken = new Set<string>();
   await writeAtomically(
     options.outPath,
@@ -128,7 +148,8 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
       for await (const line of readLines(options.basePath, options.signal)) {
         if (!line.text.trim()) continue;
         const parsed = parseResult(line.text);
-        const candidates = parsed.customId !== null && parsed.status !== 'unmatched' && !taken.has(parsed.customId) ? byId.get(parsed.customId) : undefined;
+        const candidates =
+          parsed.customId !== null && parsed.status !== 'unmatched' && !taken.has(parsed.customId) ? byId.get(parsed.customId) : undefined;
         const record = candidates && parseObject(line.text);
         if (!candidates || !record) {
           await emit(line.text, parsed.status);
@@ -145,7 +166,9 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
         }
         await emit(current.record === record ? line.text : JSON.stringify(current.record), current.status);
       }
-      const leftovers = [...byId].filter(([id]) => !taken.has(id)).flatMap(([, list]) => list.filter(Boolean).map((c) => unmatchedRecord(c.record, '', c.origin)));
+      const leftovers = [...byId]
+        .filter(([id]) => !taken.has(id))
+        .flatMap(([, list]) => list.filter(Boolean).map((c) => unmatchedRecord(c.record, '', c.origin)));
       for (const record of [...leftovers, ...extra]) {
         summary.unmatched++;
         await emit(JSON.stringify(record), 'unmatched');

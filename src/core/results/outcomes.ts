@@ -52,7 +52,11 @@ export function customIdOfLine(text: string): string | undefined {
  * The marks of a document's lines. `customIdOf` is given so callers can cache it per line text (an edit
  * changes a few lines, and parsing every line again on each keystroke would not keep up with big files).
  */
-export function markLines(lines: readonly string[], outcomes: ReadonlyMap<string, Outcome>, customIdOf: (text: string) => string | undefined = customIdOfLine): LineMark[] {
+export function markLines(
+  lines: readonly string[],
+  outcomes: ReadonlyMap<string, Outcome>,
+  customIdOf: (text: string) => string | undefined = customIdOfLine,
+): LineMark[] {
   const marks: LineMark[] = [];
   const seen = new Set<string>();
   lines.forEach((text, line) => {
@@ -68,7 +72,12 @@ export function markLines(lines: readonly string[], outcomes: ReadonlyMap<string
 
 /** The first `count` non-blank lines of `text`, at most `max` characters, for a hover. */
 export function firstLines(text: string, count = 4, max = 400): string {
-  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '').slice(0, count);
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, count);
   const joined = lines.join('\n');
-  return joined.length > max ? `${joined.slice(0, max)}…` : joined + (text.split(/\r\n|\r|\n/).filter((l) => l.trim()).length > count ? '\n…' : '');
+  return joined.length > max
+    ? `${joined.slice(0, max)}…`
+    : joined + (text.split(/\r\n|\r|\n/).filter((l) => l.trim()).length > count ? '\n…' : '');
 }

@@ -2,7 +2,20 @@
 import { NO_FINISH_REASON, UNKNOWN_MODEL } from './summary';
 import type { ResultRow, RowStatus } from './rows';
 
-export const COLUMNS = ['line', 'customId', 'status', 'model', 'request', 'reply', 'finishReason', 'promptTokens', 'completionTokens', 'error', 'attempts', 'origin'] as const;
+export const COLUMNS = [
+  'line',
+  'customId',
+  'status',
+  'model',
+  'request',
+  'reply',
+  'finishReason',
+  'promptTokens',
+  'completionTokens',
+  'error',
+  'attempts',
+  'origin',
+] as const;
 export type ColumnId = (typeof COLUMNS)[number];
 
 export const COLUMN_TITLES: Record<ColumnId, string> = {

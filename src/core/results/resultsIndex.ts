@@ -42,7 +42,10 @@ class InputCursor {
   private ended = false;
   private handle: fs.FileHandle | undefined;
 
-  constructor(private readonly path: string, signal?: AbortSignal) {
+  constructor(
+    private readonly path: string,
+    signal?: AbortSignal,
+  ) {
     this.lines = readLines(path, signal);
   }
 

@@ -59,7 +59,8 @@ async function outcomes(resultsPath: string, signal?: AbortSignal): Promise<Map<
     if (!result.customId || result.status === 'unmatched') continue;
     const before = byId.get(result.customId);
     if (before === 'succeeded') continue;
-    if (result.status === 'succeeded' || before === undefined || (before === 'missing' && result.status === 'failed')) byId.set(result.customId, result.status);
+    if (result.status === 'succeeded' || before === undefined || (before === 'missing' && result.status === 'failed'))
+      byId.set(result.customId, result.status);
   }
   return byId;
 }
@@ -79,7 +80,8 @@ export async function selectRetry(options: RetryOptions): Promise<RetrySelection
     if (!line.text.trim()) continue;
     const customId = customIdOf(line.text);
     if (!customId) {
-      if (wanted('missing')) skipped.push({ line: line.number, customId: null, reason: customId === null ? 'it has no custom_id' : 'it is not a JSON object' });
+      if (wanted('missing'))
+        skipped.push({ line: line.number, customId: null, reason: customId === null ? 'it has no custom_id' : 'it is not a JSON object' });
       continue;
     }
     if (seen.has(customId)) {

@@ -69,7 +69,13 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part) => (isObject(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : isObject(part) && part.type === 'image_url' ? '[image]' : ''))
+    .map((part) =>
+      isObject(part) && part.type === 'text' && typeof part.text === 'string'
+        ? part.text
+        : isObject(part) && part.type === 'image_url'
+          ? '[image]'
+          : '',
+    )
     .filter(Boolean)
     .join(' ');
 }
@@ -85,7 +91,11 @@ export function requestInfo(text: string): RequestInfo {
   const body = isObject(value) && isObject(value.body) ? value.body : undefined;
   const messages = Array.isArray(body?.messages) ? body.messages : [];
   const user = [...messages].reverse().find((m) => isObject(m) && m.role === 'user') as Json | undefined;
-  return { customId: isObject(value) ? stringOr(value.custom_id) : null, model: stringOr(body?.model), lastUser: excerpt(contentText(user?.content)) };
+  return {
+    customId: isObject(value) ? stringOr(value.custom_id) : null,
+    model: stringOr(body?.model),
+    lastUser: excerpt(contentText(user?.content)),
+  };
 }
 
 /** The fields of a results line the grid needs, before the input is known. */
@@ -130,7 +140,19 @@ export function parseResult(text: string): ParsedResult {
     value = undefined;
   }
   if (!isObject(value)) {
-    return { customId: null, inputLine: null, status: 'unmatched', model: null, reply: excerpt(text), finishReason: null, promptTokens: null, completionTokens: null, error: 'This line is not a JSON object.', attempts: 0, origin: null };
+    return {
+      customId: null,
+      inputLine: null,
+      status: 'unmatched',
+      model: null,
+      reply: excerpt(text),
+      finishReason: null,
+      promptTokens: null,
+      completionTokens: null,
+      error: 'This line is not a JSON object.',
+      attempts: 0,
+      origin: null,
+    };
   }
   const response = isObject(value.response) ? value.response : undefined;
   const statusCode = countOr(response?.status_code);
@@ -157,7 +179,11 @@ export function parseResult(text: string): ParsedResult {
 }
 
 /** A row from a parsed results line, where it is, and its request when the input is known. */
-export function toRow(parsed: ParsedResult, where: { index: number; fileLine: number; offset: number; length: number }, request?: RequestInfo): ResultRow {
+export function toRow(
+  parsed: ParsedResult,
+  where: { index: number; fileLine: number; offset: number; length: number },
+  request?: RequestInfo,
+): ResultRow {
   return {
     index: where.index,
     fileLine: where.fileLine,

@@ -27,7 +27,10 @@ export interface ResultsSummary {
   completionTokens: number;
 }
 
-const byCountThenName = <T>(count: (t: T) => number, name: (t: T) => string) => (a: T, b: T) => count(b) - count(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+const byCountThenName =
+  <T>(count: (t: T) => number, name: (t: T) => string) =>
+  (a: T, b: T) =>
+    count(b) - count(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
 
 export function summarize(rows: Iterable<ResultRow>): ResultsSummary {
   const byStatus = Object.fromEntries(ROW_STATUSES.map((s) => [s, 0])) as Record<RowStatus, number>;
@@ -57,8 +60,20 @@ export function summarize(rows: Iterable<ResultRow>): ResultsSummary {
   return {
     total,
     byStatus,
-    byModel: [...models.values()].sort(byCountThenName((m) => m.rows, (m) => m.model)),
-    finishReasons: [...reasons].map(([reason, n]) => ({ reason, rows: n })).sort(byCountThenName((r) => r.rows, (r) => r.reason)),
+    byModel: [...models.values()].sort(
+      byCountThenName(
+        (m) => m.rows,
+        (m) => m.model,
+      ),
+    ),
+    finishReasons: [...reasons]
+      .map(([reason, n]) => ({ reason, rows: n }))
+      .sort(
+        byCountThenName(
+          (r) => r.rows,
+          (r) => r.reason,
+        ),
+      ),
     promptTokens,
     completionTokens,
   };

@@ -53,7 +53,8 @@ function destinationMessage(dest: string, cause: NodeJS.ErrnoException): string 
   }
 }
 
-const refusal = (dest: string, code: string, why: string) => new DestinationError(dest, Object.assign(new Error(why), { code }), `Cannot write ${dest}: ${why}.`);
+const refusal = (dest: string, code: string, why: string) =>
+  new DestinationError(dest, Object.assign(new Error(why), { code }), `Cannot write ${dest}: ${why}.`);
 
 export async function fileExists(file: string): Promise<boolean> {
   try {
@@ -89,7 +90,8 @@ export interface Destination {
  * ending in a separator, a folder, a dangling symlink, or a missing or unwritable folder.
  */
 export async function checkDestination(dest: string, { overwrite = false }: { overwrite?: boolean } = {}): Promise<Destination> {
-  if (dest.endsWith('/') || dest.endsWith(path.sep)) throw refusal(dest, 'EISDIR', `the name ends in ${path.sep}, so it names a folder; give a file name`);
+  if (dest.endsWith('/') || dest.endsWith(path.sep))
+    throw refusal(dest, 'EISDIR', `the name ends in ${path.sep}, so it names a folder; give a file name`);
   let target = dest;
   let stats = await lstatOrUndefined(dest);
   if (stats?.isSymbolicLink()) {
@@ -107,7 +109,8 @@ export async function checkDestination(dest: string, { overwrite = false }: { ov
   // A missing or unwritable folder fails now, not after a download.
   const folder = path.dirname(target);
   try {
-    if (!(await fs.stat(folder)).isDirectory()) throw Object.assign(new Error(`${folder} is not a directory`), { code: 'ENOTDIR', syscall: 'stat' });
+    if (!(await fs.stat(folder)).isDirectory())
+      throw Object.assign(new Error(`${folder} is not a directory`), { code: 'ENOTDIR', syscall: 'stat' });
     await fs.access(folder, fsConstants.W_OK);
   } catch (error) {
     throw new DestinationError(dest, error as NodeJS.ErrnoException);
@@ -139,7 +142,11 @@ export interface TempFile {
  * onto `dest` in one step. Without `overwrite`, an existing `dest` is left alone and FileExistsError is thrown; see
  * checkDestination for what else is refused. The temp file is removed on any failure, also when aborted.
  */
-export async function writeAtomically<T>(dest: string, write: (temp: TempFile) => Promise<T>, { overwrite = false }: { overwrite?: boolean } = {}): Promise<T> {
+export async function writeAtomically<T>(
+  dest: string,
+  write: (temp: TempFile) => Promise<T>,
+  { overwrite = false }: { overwrite?: boolean } = {},
+): Promise<T> {
   const target = await checkDestination(dest, { overwrite });
   const temp = path.join(path.dirname(target.path), `.${path.basename(target.path)}.${randomBytes(8).toString('hex')}.tmp`);
   const failed = (error: unknown) => new DestinationError(dest, error as NodeJS.ErrnoException);
@@ -157,7 +164,7 @@ export async function writeAtomically<T>(dest: string, write: (temp: TempFile) =
       async write(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
         try {
-          for (let done = 0; done < bytes.length; ) {
+          for (let done = 0; done < bytes.length;) {
             const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position);
             done += bytesWritten;
             position += bytesWritten;
@@ -201,7 +208,8 @@ async function moveWithoutClobbering(temp: string, target: string, dest: string)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new FileExistsError(dest);
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw new DestinationError(dest, error as NodeJS.ErrnoException);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS')
+      throw new DestinationError(dest, error as NodeJS.ErrnoException);
   }
   if (await lstatOrUndefined(target)) throw new FileExistsError(dest);
   await fs.rename(temp, target).catch((error: unknown) => Promise.reject(new DestinationError(dest, error as NodeJS.ErrnoException)));

@@ -36,8 +36,7 @@ describe('Extension activation', () => {
 });
 
 describe('API key in SecretStorage', () => {
-  const status = async (): Promise<ApiKeyStatus> =>
-    (await vscode.commands.executeCommand<ApiKeyStatus>(Commands.apiKeyStatus))!;
+  const status = async (): Promise<ApiKeyStatus> => (await vscode.commands.executeCommand<ApiKeyStatus>(Commands.apiKeyStatus))!;
 
   before(activate);
   afterEach(async () => {

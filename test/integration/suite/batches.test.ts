@@ -48,7 +48,11 @@ describe('Batches: submit, track, results beside', function () {
     if (outcome.status !== 'submitted') return;
     const stored = session.emulator.state.batch(outcome.batchId)!;
     const folder = vscode.workspace.workspaceFolders![0]!.name;
-    assert.deepStrictEqual(stored.metadata, { input_file: 'sub/requests.jsonl', input_folder: folder, source: 'vscode' }, 'metadata names the folder and the file in it');
+    assert.deepStrictEqual(
+      stored.metadata,
+      { input_file: 'sub/requests.jsonl', input_folder: folder, source: 'vscode' },
+      'metadata names the folder and the file in it',
+    );
     assert.strictEqual(stored.completionWindow, '6h');
 
     const running = await snapshot();
@@ -75,8 +79,14 @@ describe('Batches: submit, track, results beside', function () {
       30_000,
       () => [...seen],
     );
-    assert.ok([...seen].some((s) => s !== 'batch:completed'), 'the tree showed it running before it completed');
-    assert.ok(session.emulator.state.requests.some((r) => r.method === 'GET' && r.path === `/v1/batches/${outcome.batchId}`), 'the poller fetched the batch');
+    assert.ok(
+      [...seen].some((s) => s !== 'batch:completed'),
+      'the tree showed it running before it completed',
+    );
+    assert.ok(
+      session.emulator.state.requests.some((r) => r.method === 'GET' && r.path === `/v1/batches/${outcome.batchId}`),
+      'the poller fetched the batch',
+    );
     // One request of seven failed: not the clean check of a batch where every request succeeded.
     assert.match(done.description!, /^completed · 1 failed of 7 · /);
     assert.strictEqual(done.icon, 'warning');
@@ -90,9 +100,19 @@ describe('Batches: submit, track, results beside', function () {
     if (written.status !== 'written') return;
     const resultsPath = path.join(workspaceDir(), 'sub', 'requests.results.jsonl');
     assert.strictEqual(written.path, resultsPath);
-    const joined = (await fs.readFile(resultsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(joined.map((r) => r.custom_id), ids, 'results are in input order');
-    assert.deepStrictEqual(joined.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded']);
+    const joined = (await fs.readFile(resultsPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      joined.map((r) => r.custom_id),
+      ids,
+      'results are in input order',
+    );
+    assert.deepStrictEqual(
+      joined.map((r) => r.status),
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded'],
+    );
     for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
     assert.ok(joined[0].response.body.choices[0].message.content, 'responses carry the completion');
     assert.deepStrictEqual([written.summary.succeeded, written.summary.failed, written.summary.missing], [6, 1, 0]);
@@ -100,8 +120,14 @@ describe('Batches: submit, track, results beside', function () {
 
     // The service wrote its output in another order: the join did the work.
     const outputFile = session.emulator.state.store.files.get(stored.outputFileId!)!;
-    const serviceOrder = (await fs.readFile(outputFile.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).custom_id);
-    assert.notDeepStrictEqual(serviceOrder, ids.filter((id) => id !== 'q-05'));
+    const serviceOrder = (await fs.readFile(outputFile.path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).custom_id);
+    assert.notDeepStrictEqual(
+      serviceOrder,
+      ids.filter((id) => id !== 'q-05'),
+    );
 
     const editors = vscode.window.visibleTextEditors;
     const resultsEditor = editors.find((e) => e.document.uri.fsPath === resultsPath);
@@ -126,7 +152,10 @@ describe('Batches: submit, track, results beside', function () {
   });
 
   it('warns when the input was edited after submission, and writes results that match no line after the others', async () => {
-    const uri = await writeWorkspaceFile('edited.jsonl', ['e1', 'e2', 'e3'].map((id) => requestLine(id, id)));
+    const uri = await writeWorkspaceFile(
+      'edited.jsonl',
+      ['e1', 'e2', 'e3'].map((id) => requestLine(id, id)),
+    );
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'submitted');
     if (outcome.status !== 'submitted') return;
@@ -143,11 +172,22 @@ describe('Batches: submit, track, results beside', function () {
     assert.strictEqual(written.status, 'written', JSON.stringify(written));
     if (written.status !== 'written') return;
     assert.strictEqual(written.warnings.length, 1);
-    assert.match(written.warnings[0]!, /^edited\.jsonl changed since batch .* was submitted \(it is [\d,]+ bytes now, [\d,]+ when submitted\)/);
-    const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.match(
+      written.warnings[0]!,
+      /^edited\.jsonl changed since batch .* was submitted \(it is [\d,]+ bytes now, [\d,]+ when submitted\)/,
+    );
+    const joined = (await fs.readFile(written.path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepStrictEqual(
       joined.map((r) => [r.custom_id, r.status, r.input_line]),
-      [['e1', 'succeeded', 1], ['e3', 'succeeded', 2], ['new', 'missing', 3], ['e2', 'unmatched', null]],
+      [
+        ['e1', 'succeeded', 1],
+        ['e3', 'succeeded', 2],
+        ['new', 'missing', 3],
+        ['e2', 'unmatched', null],
+      ],
     );
     assert.ok(joined[3].response.body.choices[0].message.content, 'the unmatched result is kept whole');
     assert.deepStrictEqual([written.summary.succeeded, written.summary.missing, written.summary.unmatched], [2, 1, 1]);
@@ -156,7 +196,10 @@ describe('Batches: submit, track, results beside', function () {
 
   it('cancels a running batch and still opens its partial results', async () => {
     const ids = Array.from({ length: 5 }, (_, i) => `c-${i}`);
-    const uri = await writeWorkspaceFile('cancel-me.jsonl', ids.map((id) => requestLine(id, id)));
+    const uri = await writeWorkspaceFile(
+      'cancel-me.jsonl',
+      ids.map((id) => requestLine(id, id)),
+    );
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'submitted');
     if (outcome.status !== 'submitted') return;
@@ -168,15 +211,25 @@ describe('Batches: submit, track, results beside', function () {
     const written = await results(outcome.batchId);
     assert.strictEqual(written.status, 'written');
     if (written.status !== 'written') return;
-    const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(joined.map((r) => r.custom_id), ids);
+    const joined = (await fs.readFile(written.path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      joined.map((r) => r.custom_id),
+      ids,
+    );
     for (const r of joined) assert.ok(r.response || r.error, `${r.custom_id} has a response or an error`);
     assert.strictEqual(written.summary.succeeded + written.summary.failed + written.summary.missing, 5);
   });
 
   it('blocks a file with validation errors, shows them as problems and sends nothing', async () => {
     const before = session.emulator.state.requests.filter((r) => r.method === 'POST').length;
-    const uri = await writeWorkspaceFile('broken.jsonl', [requestLine('a', 'fine'), '{"custom_id": "b", "method": "POST", "url": "/v1/chat/completions"', requestLine('a', 'again')]);
+    const uri = await writeWorkspaceFile('broken.jsonl', [
+      requestLine('a', 'fine'),
+      '{"custom_id": "b", "method": "POST", "url": "/v1/chat/completions"',
+      requestLine('a', 'again'),
+    ]);
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'invalid', JSON.stringify(outcome));
     if (outcome.status !== 'invalid') return;
@@ -231,7 +284,11 @@ describe('Batches: submit, track, results beside', function () {
       async () => {
         const s = await snapshot();
         last = { polling: s.polling, running: s.items.filter((i) => i.icon?.endsWith('~spin')).map((i) => [i.label, i.description]) };
-        return s.items.some((i) => i.id === `batch:${outcome.batchId}` && i.contextValue === 'batch:completed') && s.items.every((i) => !i.icon?.endsWith('~spin')) && !s.polling;
+        return (
+          s.items.some((i) => i.id === `batch:${outcome.batchId}` && i.contextValue === 'batch:completed') &&
+          s.items.every((i) => !i.icon?.endsWith('~spin')) &&
+          !s.polling
+        );
       },
       60_000,
       () => last,

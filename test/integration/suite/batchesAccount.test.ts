@@ -29,7 +29,15 @@ describe('Batches: errors from the service, pagination, files, failures', functi
 
   it('lists a batch the service failed, with its errors, and jumps to the line each names', async () => {
     // Submitted by another tool: the service rejects line 2, which names the workspace file in metadata.
-    const lines = [requestLine('ok', 'fine'), JSON.stringify({ custom_id: 'bad', method: 'GET', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'x' }] } })];
+    const lines = [
+      requestLine('ok', 'fine'),
+      JSON.stringify({
+        custom_id: 'bad',
+        method: 'GET',
+        url: '/v1/chat/completions',
+        body: { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      }),
+    ];
     await writeWorkspaceFile('other-tool.jsonl', lines);
     const upload = path.join(os.tmpdir(), `other-tool-${Date.now()}.jsonl`);
     await fs.writeFile(upload, lines.join('\n') + '\n');
@@ -56,7 +64,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
 
     assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), { status: 'problems' });
     const problems = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'kluster.ai batch');
-    assert.deepStrictEqual(problems.map((d) => d.range.start.line), [1]);
+    assert.deepStrictEqual(
+      problems.map((d) => d.range.start.line),
+      [1],
+    );
   });
 
   it('clears the errors "Show Errors" put in Problems when the file is edited or submitted again', async () => {
@@ -64,7 +75,18 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const good = [requestLine('one', 'fine'), requestLine('two', 'fixed')];
     const uri = await writeWorkspaceFile('fixed-later.jsonl', good);
     const upload = path.join(os.tmpdir(), `fixed-later-${Date.now()}.jsonl`);
-    await fs.writeFile(upload, [good[0], JSON.stringify({ custom_id: 'two', method: 'GET', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'x' }] } })].join('\n') + '\n');
+    await fs.writeFile(
+      upload,
+      [
+        good[0],
+        JSON.stringify({
+          custom_id: 'two',
+          method: 'GET',
+          url: '/v1/chat/completions',
+          body: { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+        }),
+      ].join('\n') + '\n',
+    );
     const file = await session.client.uploadFile(upload, { filename: 'fixed-later.jsonl' });
     const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'fixed-later.jsonl' } });
     assert.strictEqual(await refresh(), true);
@@ -72,7 +94,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const batchProblems = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster.ai batch');
 
     assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, created.id), { status: 'problems' });
-    assert.deepStrictEqual(batchProblems().map((d) => d.range.start.line), [1]);
+    assert.deepStrictEqual(
+      batchProblems().map((d) => d.range.start.line),
+      [1],
+    );
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(0, 0), ' ');
     assert.ok(await vscode.workspace.applyEdit(edit));
@@ -83,7 +108,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(batchProblems().length, 1, 'shown again');
     const resubmitted = await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false });
     assert.strictEqual(resubmitted?.status, 'submitted', JSON.stringify(resubmitted));
-    assert.deepStrictEqual(batchProblems(), [], 'submitting the file again clears the old batch\'s errors');
+    assert.deepStrictEqual(batchProblems(), [], "submitting the file again clears the old batch's errors");
   });
 
   it('shows files with size, purpose and date; opens one read-only, downloads and deletes it', async () => {
@@ -101,7 +126,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.match(document.getText(), /"custom_id":"bad"/);
 
     const dest = path.join(workspaceDir(), 'downloaded.jsonl');
-    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), { status: 'downloaded', path: dest });
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.downloadFile, fileId, { destination: dest }), {
+      status: 'downloaded',
+      path: dest,
+    });
     assert.strictEqual(await fs.readFile(dest, 'utf8'), document.getText());
     // No silent overwrite: it asks (the test workbench refuses the dialog, so the command fails) and keeps the file.
     await fs.writeFile(dest, 'mine');
@@ -109,7 +137,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.ok(again.status === 'failed' && /downloaded\.jsonl already exists\. Replace it\?/.test(again.message), JSON.stringify(again));
     assert.strictEqual(await fs.readFile(dest, 'utf8'), 'mine');
 
-    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.deleteFile, fileId, { confirm: false }), { status: 'deleted', id: fileId });
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.deleteFile, fileId, { confirm: false }), {
+      status: 'deleted',
+      id: fileId,
+    });
     assert.ok(!session.emulator.state.store.files.has(fileId));
     assert.ok(!(await files()).some((i) => i.command?.arguments?.[0] === fileId));
   });
@@ -153,7 +184,9 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.ok(shown.length > 20, 'pages brought in with "Load more…" are shown');
     const filesShown = (await files()).map((i) => i.label);
     const accountRequests = () =>
-      session.emulator.state.requests.filter((r) => r.method === 'GET' && ['/v1/batches', '/v1/files', '/v1/models'].includes(r.path)).map((r) => r.path);
+      session.emulator.state.requests
+        .filter((r) => r.method === 'GET' && ['/v1/batches', '/v1/files', '/v1/models'].includes(r.path))
+        .map((r) => r.path);
     const before = accountRequests().length;
     const config = vscode.workspace.getConfiguration('kluster');
     try {
@@ -161,15 +194,24 @@ describe('Batches: errors from the service, pagination, files, failures', functi
       await config.update('validation.enabled', false, vscode.ConfigurationTarget.Global);
       await config.update('batch.completionWindow', '1h', vscode.ConfigurationTarget.Global);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.deepStrictEqual((await snapshot()).items.map((i) => i.id), shown, 'the paged-in batches stay');
-      assert.deepStrictEqual((await files()).map((i) => i.label), filesShown);
+      assert.deepStrictEqual(
+        (await snapshot()).items.map((i) => i.id),
+        shown,
+        'the paged-in batches stay',
+      );
+      assert.deepStrictEqual(
+        (await files()).map((i) => i.label),
+        filesShown,
+      );
       assert.deepStrictEqual(accountRequests().slice(before), [], 'no list request for batches, files or models reached the service');
     } finally {
-      for (const key of ['tier', 'validation.enabled', 'batch.completionWindow']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+      for (const key of ['tier', 'validation.enabled', 'batch.completionWindow'])
+        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
-  const submit = (uri: vscode.Uri) => vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
+  const submit = (uri: vscode.Uri) =>
+    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
 
   it('stops polling a running batch the service answers 404 for, and takes it out of the view', async () => {
     const outcome = await submit(await writeWorkspaceFile('vanishing.jsonl', [requestLine('v', 'vanish')]));
@@ -191,7 +233,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
   });
 
   it('says what to do when the file is too large, the service rate-limits or is offline', async () => {
-    const big = await writeWorkspaceFile('big.jsonl', Array.from({ length: 400 }, (_, i) => requestLine(`b${i}`, 'x'.repeat(200))));
+    const big = await writeWorkspaceFile(
+      'big.jsonl',
+      Array.from({ length: 400 }, (_, i) => requestLine(`b${i}`, 'x'.repeat(200))),
+    );
     const tooLarge = await submit(big);
     assert.strictEqual(tooLarge.status, 'failed');
     // This emulator's limit is 64 KB: the message gives the service's number, not a second one of ours.
@@ -230,7 +275,10 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.strictEqual(await refresh(), false);
     assert.strictEqual(await vscode.commands.executeCommand<boolean>(Commands.refreshFiles), false);
     // Both views build the node from the same remedy: Set API Key, not Retry.
-    for (const [view, items] of [['Batches', (await snapshot()).items], ['Files', await files()]] as const) {
+    for (const [view, items] of [
+      ['Batches', (await snapshot()).items],
+      ['Files', await files()],
+    ] as const) {
       assert.strictEqual(items.length, 1, view);
       assert.strictEqual(items[0]?.label, 'The API key was refused. Click to set a new one.', view);
       assert.strictEqual(items[0]?.command?.command, Commands.setApiKey, view);

@@ -51,7 +51,10 @@ describe('Batches: labels, ages, messages', function () {
     assert.notStrictEqual(listed.output.label.slice(0, 6), listed.error.label.slice(0, 6), 'they differ from the first word on');
     assert.strictEqual(listed.output.icon, 'output');
     assert.strictEqual(listed.error.icon, 'bracket-error');
-    assert.ok(listed.output.tooltip?.replace(/\\/g, '').includes(`batch_${batchId}_output.jsonl`), 'the service\'s file name is in the tooltip');
+    assert.ok(
+      listed.output.tooltip?.replace(/\\/g, '').includes(`batch_${batchId}_output.jsonl`),
+      "the service's file name is in the tooltip",
+    );
     const input = (await files()).find((i) => i.id === `file:${stored.inputFileId}`);
     assert.strictEqual(input?.label, 'labels.jsonl', 'an input file keeps its own name');
   });
@@ -62,7 +65,8 @@ describe('Batches: labels, ages, messages', function () {
     await waitFor('the view to be visible and idle', async () => !(await snapshot()).polling);
     const before = await snapshot();
     // The Files view, shown beside, may still load the files the batch made; the Batches view must ask nothing.
-    const batchCalls = () => session.emulator.state.requests.filter((r) => r.path.startsWith('/v1/batches')).map((r) => `${r.method} ${r.path}`);
+    const batchCalls = () =>
+      session.emulator.state.requests.filter((r) => r.path.startsWith('/v1/batches')).map((r) => `${r.method} ${r.path}`);
     const requests = batchCalls().length;
     // Under a minute old: the ages count seconds, so the tree is redrawn within about 5 s, not a minute.
     await waitFor('a redraw for the ages', async () => (await snapshot()).agesRedrawn > before.agesRedrawn, 8_000);
@@ -71,7 +75,12 @@ describe('Batches: labels, ages, messages', function () {
   });
 
   it('says why a submit was blocked until the file is edited or submitted, never after', async () => {
-    const broken = [requestLine('x-1', 'fine'), '{"custom_id": "x-2", "method": "POST"', '{"custom_id": "x-3"', requestLine('x-1', 'again')];
+    const broken = [
+      requestLine('x-1', 'fine'),
+      '{"custom_id": "x-2", "method": "POST"',
+      '{"custom_id": "x-3"',
+      requestLine('x-1', 'again'),
+    ];
     const uri = await writeWorkspaceFile('blocked.jsonl', broken);
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'invalid', JSON.stringify(outcome));
@@ -95,7 +104,7 @@ describe('Batches: labels, ages, messages', function () {
     assert.strictEqual((await snapshot()).blockedNotice, undefined);
   });
 
-  it('puts each failed request on its input line as a problem with the service\'s message, until the file is edited or submitted', async () => {
+  it("puts each failed request on its input line as a problem with the service's message, until the file is edited or submitted", async () => {
     const batchId = await completedWithFailure('mapped.jsonl');
     const uri = vscode.Uri.file(path.join(workspaceDir(), 'mapped.jsonl'));
     const shown = await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false });
@@ -108,7 +117,10 @@ describe('Batches: labels, ages, messages', function () {
     assert.strictEqual(problem.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(problem.range.start.line, 1, 'on line 2, where bad-1 is');
     assert.strictEqual(problem.range.start.character, 0);
-    assert.match(problem.message, /^Request bad-1 failed in batch mapped\.jsonl: The model failed while processing this request .*\(server_error\)$/);
+    assert.match(
+      problem.message,
+      /^Request bad-1 failed in batch mapped\.jsonl: The model failed while processing this request .*\(server_error\)$/,
+    );
     const related = problem.relatedInformation?.[0];
     assert.strictEqual(related?.location.uri.scheme, 'kluster-file', 'related information opens the error file');
     assert.strictEqual(related?.location.uri.path.split('/')[1], session.emulator.state.batch(batchId)!.errorFileId);
@@ -123,7 +135,9 @@ describe('Batches: labels, ages, messages', function () {
 
     // Shown again, then submitted again: the old batch's failures no longer apply.
     await vscode.commands.executeCommand('workbench.action.files.revert');
-    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false }), { status: 'requests' });
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false }), {
+      status: 'requests',
+    });
     assert.strictEqual(failed().length, 1);
     assert.strictEqual((await submit(uri)).status, 'submitted');
     assert.deepStrictEqual(failed(), []);

@@ -31,7 +31,8 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
   });
 
   const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
-  const waitTerminal = (id: string) => waitFor(`batch ${id} to end`, () => ['completed', 'failed', 'cancelled', 'expired'].includes(session.emulator.state.batch(id)!.status));
+  const waitTerminal = (id: string) =>
+    waitFor(`batch ${id} to end`, () => ['completed', 'failed', 'cancelled', 'expired'].includes(session.emulator.state.batch(id)!.status));
 
   it('asks nothing while hidden, lists once shown, and shows the empty-account welcome', async () => {
     await sleep(4000);
@@ -45,8 +46,19 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     assert.deepStrictEqual(await files(), []);
 
     // The welcome the context key switches on is the empty-account one, with a Submit button.
-    const welcome = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.viewsWelcome as { view: string; contents: string; when: string }[];
-    const shown = welcome.filter((w) => w.view === Views.batches && w.when.split('&&').map((t) => t.trim()).includes(ContextKeys.batchesEmpty));
+    const welcome = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.viewsWelcome as {
+      view: string;
+      contents: string;
+      when: string;
+    }[];
+    const shown = welcome.filter(
+      (w) =>
+        w.view === Views.batches &&
+        w.when
+          .split('&&')
+          .map((t) => t.trim())
+          .includes(ContextKeys.batchesEmpty),
+    );
     assert.strictEqual(shown.length, 1);
     assert.match(shown[0]!.contents, /No batches in this kluster\.ai account yet/);
     assert.ok(shown[0]!.contents.includes(`(command:${Commands.submitBatch})`));
@@ -72,7 +84,10 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
   it('finds the input in the folder the metadata names, falls back to the open folders, and never leaves them', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!;
     const ids = ['m-1', 'm-2', 'm-3'];
-    const uri = await writeWorkspaceFile('multi/x.jsonl', ids.map((id) => requestLine(id, id)));
+    const uri = await writeWorkspaceFile(
+      'multi/x.jsonl',
+      ids.map((id) => requestLine(id, id)),
+    );
     const file = await session.client.uploadFile(uri.fsPath);
     const create = (metadata: Record<string, string>) => session.client.createBatch({ inputFileId: file.id, metadata }).then((b) => b.id);
     const named = await create({ input_file: 'multi/x.jsonl', input_folder: folder.name });
@@ -90,7 +105,10 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     assert.strictEqual(written.status, 'written', JSON.stringify(written));
     if (written.status !== 'written') return;
     assert.strictEqual(written.path, path.join(workspaceDir(), 'multi', 'x.results.jsonl'));
-    const joined = (await fs.readFile(written.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).custom_id);
+    const joined = (await fs.readFile(written.path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).custom_id);
     assert.deepStrictEqual(joined, ids);
     const refused = (await vscode.commands.executeCommand<ResultsOutcome>(Commands.openResults, escaping, { confirm: false }))!;
     assert.strictEqual(refused.status, 'noInput');

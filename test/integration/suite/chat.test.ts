@@ -17,7 +17,11 @@ import { MODEL, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '.
 const snapshot = async (): Promise<ChatSnapshot | undefined> => vscode.commands.executeCommand<ChatSnapshot>(Commands.chatSnapshot);
 const lastTurn = (s: ChatSnapshot | undefined): ChatTurn | undefined => s?.state.turns.at(-1);
 
-async function settled(what: string, accept: (turn: ChatTurn) => boolean, timeoutMs = 30_000): Promise<{ snap: ChatSnapshot; turn: ChatTurn }> {
+async function settled(
+  what: string,
+  accept: (turn: ChatTurn) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ snap: ChatSnapshot; turn: ChatTurn }> {
   return waitFor(
     what,
     async () => {
@@ -111,12 +115,22 @@ describe('Chat panel against the emulator', function () {
   it('does not let a failed message poison the conversation: the next one is sent without it, and Retry resends exactly the failed one', async () => {
     await vscode.commands.executeCommand(Commands.chatSendSelection, `This must fail ${FAIL_TRIGGER}`);
     const failed = await settled('the error', (t) => t.status === 'error');
-    const chatBodies = () => session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { messages: { role: string; content: unknown }[] });
+    const chatBodies = () =>
+      session.emulator.state.requests
+        .filter((r) => r.path === '/v1/chat/completions')
+        .map((r) => r.body as { messages: { role: string; content: unknown }[] });
 
     await vscode.commands.executeCommand(Commands.chatSendSelection, 'Hello once the server is fine');
-    const { snap, turn } = await settled('the second reply', (t) => t.id !== failed.turn.id && (t.status === 'done' || t.status === 'error'));
+    const { snap, turn } = await settled(
+      'the second reply',
+      (t) => t.id !== failed.turn.id && (t.status === 'done' || t.status === 'error'),
+    );
     assert.strictEqual(turn.status, 'done', `the second message got its answer: ${turn.error?.message}`);
-    assert.deepStrictEqual(chatBodies().at(-1)?.messages, [{ role: 'user', content: 'Hello once the server is fine' }], 'the failed message was not resent');
+    assert.deepStrictEqual(
+      chatBodies().at(-1)?.messages,
+      [{ role: 'user', content: 'Hello once the server is fine' }],
+      'the failed message was not resent',
+    );
     assert.deepStrictEqual(
       snap.state.turns.map((t) => [t.role, t.status ?? '']),
       [
@@ -138,10 +152,15 @@ describe('Chat panel against the emulator', function () {
     await vscode.commands.executeCommand(Commands.chatSendSelection, 'One more');
     await settled('the third failure', (t) => t.status === 'error');
     await vscode.commands.executeCommand(Commands.chatRegenerate);
-    const retried = await settled('the retried reply', (t) => t.status === 'done' || (t.status === 'error' && t.error?.transient === false));
+    const retried = await settled(
+      'the retried reply',
+      (t) => t.status === 'done' || (t.status === 'error' && t.error?.transient === false),
+    );
     assert.strictEqual(retried.turn.status, 'done', retried.turn.error?.message);
     assert.deepStrictEqual(
-      chatBodies().at(-1)?.messages.map((m) => m.content),
+      chatBodies()
+        .at(-1)
+        ?.messages.map((m) => m.content),
       ['Hello once the server is fine', (await snapshot())!.state.turns[3]!.text, 'One more'],
       'the retry carries the good turns and the failed message, not the poisoned one',
     );
@@ -158,8 +177,14 @@ describe('Chat panel against the emulator', function () {
     };
     const luminance = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).reduce((a, b) => a + b, 0) / 3;
     const [light, dark] = [await colours(icon.light), await colours(icon.dark)];
-    assert.ok([...light].every((c) => luminance(c) < 100), `dark strokes on a light tab: ${[...light]}`);
-    assert.ok([...dark].every((c) => luminance(c) > 150), `light strokes on a dark tab: ${[...dark]}`);
+    assert.ok(
+      [...light].every((c) => luminance(c) < 100),
+      `dark strokes on a light tab: ${[...light]}`,
+    );
+    assert.ok(
+      [...dark].every((c) => luminance(c) > 150),
+      `light strokes on a dark tab: ${[...dark]}`,
+    );
   });
 
   it('opens a request line in chat (command and CodeLens), and saves the conversation as valid request lines', async () => {
@@ -167,7 +192,17 @@ describe('Chat panel against the emulator', function () {
       custom_id: 'source-1',
       method: 'POST',
       url: '/v1/chat/completions',
-      body: { model: MODEL, temperature: 0.2, max_completion_tokens: 64, stop: ['END'], seed: 7, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Summarize JSONL' }] },
+      body: {
+        model: MODEL,
+        temperature: 0.2,
+        max_completion_tokens: 64,
+        stop: ['END'],
+        seed: 7,
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user', content: 'Summarize JSONL' },
+        ],
+      },
     });
     const uri = await writeWorkspaceFile('chat/source.jsonl', ['{"not": "a request"}', source]);
     await vscode.window.showTextDocument(uri);
@@ -179,13 +214,20 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(lenses.length, 1, 'one lens, on the request line only');
     assert.strictEqual(lenses[0]!.range.start.line, 1);
 
-    const opened = await vscode.commands.executeCommand<{ customId: string; ignored: string[] }>(lenses[0]!.command!.command, ...lenses[0]!.command!.arguments!);
+    const opened = await vscode.commands.executeCommand<{ customId: string; ignored: string[] }>(
+      lenses[0]!.command!.command,
+      ...lenses[0]!.command!.arguments!,
+    );
     assert.deepStrictEqual(opened, { customId: 'source-1', ignored: ['seed'] });
     const loaded = await waitFor('the request in the panel', async () => {
       const snap = await snapshot();
       return snap?.state.draft === 'Summarize JSONL' ? snap : undefined;
     });
-    assert.deepStrictEqual(loaded.state.settings, { model: MODEL, system: 'You are terse.', params: { temperature: 0.2, max_completion_tokens: 64, stop: ['END'] } });
+    assert.deepStrictEqual(loaded.state.settings, {
+      model: MODEL,
+      system: 'You are terse.',
+      params: { temperature: 0.2, max_completion_tokens: 64, stop: ['END'] },
+    });
 
     await vscode.commands.executeCommand(Commands.chatSendSelection, 'Summarize JSONL');
     const { turn } = await settled('the reply', (t) => t.status === 'done');
@@ -240,7 +282,23 @@ describe('Chat panel against the emulator', function () {
 
   it('sends an attached http(s) image URL as an image_url part, and refuses to send a file: one', async () => {
     const line = (url: string) =>
-      JSON.stringify({ custom_id: 'img', method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe it' }, { type: 'image_url', image_url: { url } }] }] } });
+      JSON.stringify({
+        custom_id: 'img',
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: {
+          model: MODEL,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Describe it' },
+                { type: 'image_url', image_url: { url } },
+              ],
+            },
+          ],
+        },
+      });
     const uri = await writeWorkspaceFile('chat/images.jsonl', [line('file:///etc/passwd'), line('https://example.com/cat.png')]);
     const chatRequests = () => session.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
     const loadLine = async (index: number, url: string) => {
@@ -263,7 +321,13 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(snap.state.turns[0]?.imageUrl, 'https://example.com/cat.png');
     const body = chatRequests().at(-1)?.body as { messages: unknown[] };
     assert.deepStrictEqual(body.messages, [
-      { role: 'user', content: [{ type: 'text', text: 'Describe it' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Describe it' },
+          { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+        ],
+      },
     ]);
   });
 

@@ -39,7 +39,11 @@ describe('Log redaction', function () {
       const authorization = request.headers.authorization ?? '';
       authorizations.push(authorization);
       response.writeHead(401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: `Invalid API key provided: ${authorization.replace(/^Bearer /, '')}`, type: 'invalid_request_error' } }));
+      response.end(
+        JSON.stringify({
+          error: { message: `Invalid API key provided: ${authorization.replace(/^Bearer /, '')}`, type: 'invalid_request_error' },
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -57,7 +61,10 @@ describe('Log redaction', function () {
     await vscode.commands.executeCommand(Commands.setApiKey, key);
     // Something asks the API with the key (the model list does, on a key change); wait for the request and its log line.
     const userData = process.env.KLUSTER_TEST_USER_DATA!;
-    await waitFor('a request with the key and a 401 in the log', () => authorizations.includes(`Bearer ${key}`) && /\b401\b/.test(readLogs(userData)));
+    await waitFor(
+      'a request with the key and a 401 in the log',
+      () => authorizations.includes(`Bearer ${key}`) && /\b401\b/.test(readLogs(userData)),
+    );
     const logs = readLogs(userData);
     assert.ok(!logs.includes(key), 'the key is not in any log file');
     assert.ok(!logs.includes(key.slice(0, 20)), 'nor a long piece of it');

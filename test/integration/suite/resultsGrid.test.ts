@@ -11,10 +11,38 @@ import { RESULTS_VIEW_TYPE } from '../../../src/results/protocol';
 import type { ResultsSnapshot } from '../../../src/results/resultsPanel';
 import { waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
-const request = (id: string, text: string, model: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: text }] } });
+const request = (id: string, text: string, model: string) =>
+  JSON.stringify({
+    custom_id: id,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model, messages: [{ role: 'user', content: text }] },
+  });
 const success = (id: string, line: number, model: string, reply: string, completion: number) =>
-  JSON.stringify({ custom_id: id, input_line: line, status: 'succeeded', id: `req-${id}`, response: { status_code: 200, body: { model, choices: [{ message: { role: 'assistant', content: reply }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: completion } } }, error: null });
-const failure = (id: string, line: number, message: string) => JSON.stringify({ custom_id: id, input_line: line, status: 'failed', id: `req-${id}`, response: null, error: { code: 'server_error', message } });
+  JSON.stringify({
+    custom_id: id,
+    input_line: line,
+    status: 'succeeded',
+    id: `req-${id}`,
+    response: {
+      status_code: 200,
+      body: {
+        model,
+        choices: [{ message: { role: 'assistant', content: reply }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: completion },
+      },
+    },
+    error: null,
+  });
+const failure = (id: string, line: number, message: string) =>
+  JSON.stringify({
+    custom_id: id,
+    input_line: line,
+    status: 'failed',
+    id: `req-${id}`,
+    response: null,
+    error: { code: 'server_error', message },
+  });
 
 const snapshot = async () => vscode.commands.executeCommand<ResultsSnapshot | undefined>(Commands.resultsSnapshot);
 
@@ -26,7 +54,9 @@ async function shows(what: string, ids: string[], count = ids.length): Promise<R
     async () => {
       last = await snapshot();
       const report = last?.report;
-      return report && report.count === count && JSON.stringify(report.customIds.slice(0, ids.length)) === JSON.stringify(ids) ? last : undefined;
+      return report && report.count === count && JSON.stringify(report.customIds.slice(0, ids.length)) === JSON.stringify(ids)
+        ? last
+        : undefined;
     },
     30_000,
     () => last?.report,
@@ -79,7 +109,10 @@ describe('Results grid', function () {
     await apply({ statuses: ['succeeded'], sort: { column: 'customId', descending: true } });
     await shows('successes by custom_id, descending', ['r4', 'r3', 'r1']);
     const expected = JSON.stringify({ statuses: ['succeeded'], sort: { column: 'customId', descending: true } });
-    await waitFor('the grid to keep the query in its state (for hiding and reloads)', async () => JSON.stringify((await snapshot())?.state.query) === expected);
+    await waitFor(
+      'the grid to keep the query in its state (for hiding and reloads)',
+      async () => JSON.stringify((await snapshot())?.state.query) === expected,
+    );
   });
 
   it('exports the rows shown as CSV, in the order shown, with a BOM when asked', async () => {
@@ -89,7 +122,14 @@ describe('Results grid', function () {
     assert.strictEqual(written?.fsPath, target);
     const csv = await fs.readFile(target, 'utf8');
     assert.ok(csv.startsWith('\ufeffLine,custom_id,Status,Model,Last user message,Reply,'), csv.slice(0, 80));
-    assert.deepStrictEqual(csv.trim().split('\r\n').slice(1).map((line) => line.split(',')[1]), ['r4', 'r3', 'r1']);
+    assert.deepStrictEqual(
+      csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',')[1]),
+      ['r4', 'r3', 'r1'],
+    );
     assert.match(csv, /\r\n3,r3,succeeded,model-a,count to three,"One, two, three\.",stop,5,7,\r\n/);
   });
 
@@ -130,8 +170,22 @@ describe('Result marks on the input file', function () {
   let results: vscode.Uri;
 
   before(async () => {
-    input = await writeWorkspaceFile('marks/in.jsonl', [request('m1', 'first', 'model-a'), request('m2', 'second', 'model-a'), request('m3', 'third', 'model-b')]);
-    results = await writeWorkspaceFile('marks/in.results.jsonl', [success('m1', 1, 'model-a', 'Reply one\nsecond line', 9), failure('m2', 2, 'the model is overloaded'), JSON.stringify({ custom_id: 'm3', input_line: 3, status: 'missing', response: null, error: { code: 'missing', message: 'The batch expired.' } })]);
+    input = await writeWorkspaceFile('marks/in.jsonl', [
+      request('m1', 'first', 'model-a'),
+      request('m2', 'second', 'model-a'),
+      request('m3', 'third', 'model-b'),
+    ]);
+    results = await writeWorkspaceFile('marks/in.results.jsonl', [
+      success('m1', 1, 'model-a', 'Reply one\nsecond line', 9),
+      failure('m2', 2, 'the model is overloaded'),
+      JSON.stringify({
+        custom_id: 'm3',
+        input_line: 3,
+        status: 'missing',
+        response: null,
+        error: { code: 'missing', message: 'The batch expired.' },
+      }),
+    ]);
   });
   after(async () => {
     await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', undefined, vscode.ConfigurationTarget.Global);
@@ -141,7 +195,15 @@ describe('Result marks on the input file', function () {
 
   it('marks each request line with its outcome, shows it on hover, shifts with edits and goes stale when the line changes', async () => {
     const editor = await vscode.window.showTextDocument(input);
-    await expectMarks(input, [[0, 'succeeded', false], [1, 'failed', false], [2, 'missing', false]], 'a mark per request line');
+    await expectMarks(
+      input,
+      [
+        [0, 'succeeded', false],
+        [1, 'failed', false],
+        [2, 'missing', false],
+      ],
+      'a mark per request line',
+    );
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', input, new vscode.Position(1, 3));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
@@ -151,15 +213,39 @@ describe('Result marks on the input file', function () {
     assert.match(text, /\[Open in Chat\]\(command:kluster\.results\.openInChat\?/);
 
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '\n\n'));
-    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', false], [4, 'missing', false]], 'the marks to move down two lines');
+    await expectMarks(
+      input,
+      [
+        [2, 'succeeded', false],
+        [3, 'failed', false],
+        [4, 'missing', false],
+      ],
+      'the marks to move down two lines',
+    );
     const line = editor.document.lineAt(3);
     await editor.edit((edit) => edit.replace(line.range, request('m2', 'second, edited', 'model-a')));
-    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', true], [4, 'missing', false]], 'the edited line to be stale');
+    await expectMarks(
+      input,
+      [
+        [2, 'succeeded', false],
+        [3, 'failed', true],
+        [4, 'missing', false],
+      ],
+      'the edited line to be stale',
+    );
 
     await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', false, vscode.ConfigurationTarget.Global);
     await expectMarks(input, [], 'no marks with the setting off');
     await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', true, vscode.ConfigurationTarget.Global);
-    await expectMarks(input, [[2, 'succeeded', false], [3, 'failed', true], [4, 'missing', false]], 'the marks back with the setting on');
+    await expectMarks(
+      input,
+      [
+        [2, 'succeeded', false],
+        [3, 'failed', true],
+        [4, 'missing', false],
+      ],
+      'the marks back with the setting on',
+    );
   });
 
   it('Open in Results shows the grid at that row, expanded', async () => {

@@ -10,7 +10,13 @@ import { waitFor } from '../batchesFixture';
 
 const MODEL = 'deepseek-ai/DeepSeek-V3';
 const req = (id: string, body: Record<string, unknown> = {}, top: Record<string, unknown> = {}): string =>
-  JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content: 'Hi' }], ...body }, ...top });
+  JSON.stringify({
+    custom_id: id,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: MODEL, messages: [{ role: 'user', content: 'Hi' }], ...body },
+    ...top,
+  });
 
 let dir: string;
 let counter = 0;
@@ -71,7 +77,12 @@ function firstPublication(n: number): Promise<vscode.Uri> {
 }
 
 async function quickFixesAt(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    document.uri,
+    range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   return actions ?? [];
 }
 
@@ -80,7 +91,11 @@ async function applyFix(document: vscode.TextDocument, code: string, line: numbe
   const diagnostic = kluster(document.uri).find((d) => d.code === code && d.range.start.line === line);
   assert.ok(diagnostic, `${code} on line ${line}`);
   const actions = await quickFixesAt(document, diagnostic.range);
-  assert.deepStrictEqual(actions.map((a) => a.title), [title], `quick fixes for ${code}`);
+  assert.deepStrictEqual(
+    actions.map((a) => a.title),
+    [title],
+    `quick fixes for ${code}`,
+  );
   assert.ok(actions[0]!.edit, 'the fix carries an edit');
   assert.ok(await vscode.workspace.applyEdit(actions[0]!.edit));
   return document.lineAt(line).text;
@@ -121,7 +136,11 @@ describe('Batch JSONL validation in VS Code', function () {
     const duplicate = all.find((d) => d.code === 'kluster.duplicateCustomId')!;
     assert.strictEqual(duplicate.severity, vscode.DiagnosticSeverity.Error);
     assert.deepStrictEqual(
-      duplicate.relatedInformation?.map((r) => [r.location.uri.toString(), r.location.range.start.line, document.getText(r.location.range)]),
+      duplicate.relatedInformation?.map((r) => [
+        r.location.uri.toString(),
+        r.location.range.start.line,
+        document.getText(r.location.range),
+      ]),
       [[document.uri.toString(), 0, '"a"']],
     );
     assert.strictEqual(all.find((d) => d.code === 'kluster.unknownModel')!.severity, vscode.DiagnosticSeverity.Warning);
@@ -139,7 +158,12 @@ describe('Batch JSONL validation in VS Code', function () {
     await vscode.workspace.applyEdit(edit);
     await waitForDiagnostics(
       document,
-      (s) => JSON.stringify(s) === JSON.stringify([[2, 'kluster.temperatureRange', '9'], [3, 'kluster.duplicateCustomId', '"x"']]),
+      (s) =>
+        JSON.stringify(s) ===
+        JSON.stringify([
+          [2, 'kluster.temperatureRange', '9'],
+          [3, 'kluster.duplicateCustomId', '"x"'],
+        ]),
       'shifted diagnostics',
     );
     // Fix the temperature by typing over the value.
@@ -148,7 +172,11 @@ describe('Batch JSONL validation in VS Code', function () {
     edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, new vscode.Range(2, at, 2, at + 1), '0.7');
     await vscode.workspace.applyEdit(edit);
-    await waitForDiagnostics(document, (s) => JSON.stringify(s) === JSON.stringify([[3, 'kluster.duplicateCustomId', '"x"']]), 'temperature fixed');
+    await waitForDiagnostics(
+      document,
+      (s) => JSON.stringify(s) === JSON.stringify([[3, 'kluster.duplicateCustomId', '"x"']]),
+      'temperature fixed',
+    );
     // Delete the first use of "x": the duplicate disappears.
     edit = new vscode.WorkspaceEdit();
     edit.delete(document.uri, new vscode.Range(1, 0, 2, 0));
@@ -174,7 +202,10 @@ describe('Batch JSONL validation in VS Code', function () {
   it('quick-fixes max_tokens to max_completion_tokens', async () => {
     const document = await openJsonl([req('m', { max_tokens: 300 })]);
     await waitForDiagnostics(document, (s) => s.length === 1, 'deprecatedMaxTokens');
-    assert.strictEqual(await applyFix(document, 'kluster.deprecatedMaxTokens', 0, 'Rename max_tokens to max_completion_tokens'), req('m', { max_completion_tokens: 300 }));
+    assert.strictEqual(
+      await applyFix(document, 'kluster.deprecatedMaxTokens', 0, 'Rename max_tokens to max_completion_tokens'),
+      req('m', { max_completion_tokens: 300 }),
+    );
     await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
@@ -188,9 +219,21 @@ describe('Batch JSONL validation in VS Code', function () {
   });
 
   it('shows a summary of the request line on hover', async () => {
-    const document = await openJsonl([req('h1', { messages: [{ role: 'system', content: 'x'.repeat(40) }, { role: 'user', content: 'y'.repeat(40) }], max_completion_tokens: 64 })]);
+    const document = await openJsonl([
+      req('h1', {
+        messages: [
+          { role: 'system', content: 'x'.repeat(40) },
+          { role: 'user', content: 'y'.repeat(40) },
+        ],
+        max_completion_tokens: 64,
+      }),
+    ]);
     await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 5));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(0, 5),
+    );
     const text = hovers
       .flatMap((h) => h.contents)
       .map((c) => (typeof c === 'string' ? c : c.value))
@@ -204,14 +247,33 @@ describe('Batch JSONL validation in VS Code', function () {
   });
 
   it('checks a results file with the results schema only: one bad line, one diagnostic', async () => {
-    const result = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 200, request_id: 'r', body: { choices: [] } }, error: null });
+    const result = (id: string) =>
+      JSON.stringify({
+        id: `batch-req-${id}`,
+        custom_id: id,
+        response: { status_code: 200, request_id: 'r', body: { choices: [] } },
+        error: null,
+      });
     const bad = '{"custom_id":"5","response":{"status_code":"200"}}';
     const published = firstPublication(counter + 1);
-    const document = await openJsonl([result('1'), result('2'), result('3'), '{"custom_id":"4","response":null,"error":{"code":"x","message":"failed"}}', bad]);
+    const document = await openJsonl([
+      result('1'),
+      result('2'),
+      result('3'),
+      '{"custom_id":"4","response":null,"error":{"code":"x","message":"failed"}}',
+      bad,
+    ]);
     assert.strictEqual((await published).toString(), document.uri.toString());
     const diagnostics = kluster(document.uri);
     assert.deepStrictEqual(
-      diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, document.getText(d.range)]),
+      diagnostics.map((d) => [
+        d.code,
+        d.range.start.line,
+        d.range.start.character,
+        d.range.end.line,
+        d.range.end.character,
+        document.getText(d.range),
+      ]),
       [['kluster.missingResultFields', 4, bad.indexOf('"200"'), 4, bad.indexOf('"200"') + 5, '"200"']],
     );
   });
@@ -223,7 +285,10 @@ describe('Batch JSONL validation in VS Code', function () {
     await config.update('tier', 'free', vscode.ConfigurationTarget.Global);
     try {
       const seen = await waitForDiagnostics(document, (s) => s.length === 1, 'free-tier cap');
-      assert.deepStrictEqual(seen.map(([line, code]) => [line, code]), [[999, 'kluster.freeTierLineCap']]);
+      assert.deepStrictEqual(
+        seen.map(([line, code]) => [line, code]),
+        [[999, 'kluster.freeTierLineCap']],
+      );
     } finally {
       await config.update('tier', undefined, vscode.ConfigurationTarget.Global);
     }

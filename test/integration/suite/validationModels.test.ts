@@ -54,7 +54,10 @@ describe('Model list for validation, kept per base URL', function () {
     assert.strictEqual(a.apiKey, b.apiKey, 'one key serves both, so only the base URL changes');
     const dir = fs.mkdtempSync(path.join(process.env.KLUSTER_TEST_WORKSPACE ?? os.tmpdir(), 'models-'));
     const file = path.join(dir, 'models.jsonl');
-    fs.writeFileSync(file, [requestTo('on-a', MODEL_A), requestTo('on-b', MODEL_B), requestTo('documented', 'deepseek-ai/DeepSeek-V3')].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      [requestTo('on-a', MODEL_A), requestTo('on-b', MODEL_B), requestTo('documented', 'deepseek-ai/DeepSeek-V3')].join('\n') + '\n',
+    );
     document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
   });
@@ -88,7 +91,11 @@ describe('Model list for validation, kept per base URL', function () {
     await setBaseUrl(a.url);
     await waitForUnknown(document, [1], 'back on emulator A');
     await waitFor('the catalog to ask A again (one try, two retries)', () => modelListRequests(a).length >= asked + 3, 20_000);
-    assert.ok(modelListRequests(a).slice(asked).every((r) => r.status === 500));
+    assert.ok(
+      modelListRequests(a)
+        .slice(asked)
+        .every((r) => r.status === 500),
+    );
     await new Promise((r) => setTimeout(r, 300));
     assert.deepStrictEqual(unknownModelLines(document), [1], 'the failure kept the cached list for A');
     a.faults.clear();

@@ -15,7 +15,10 @@ describe('KlusterClient against the emulator', () => {
   describe('models', () => {
     it('lists the documented models', async () => {
       const models = await f.client().listModels();
-      assert.deepStrictEqual(models.map((m) => m.id), DOCUMENTED_MODELS.map((m) => m.id));
+      assert.deepStrictEqual(
+        models.map((m) => m.id),
+        DOCUMENTED_MODELS.map((m) => m.id),
+      );
       assert.strictEqual(models[0]!.created, DOCUMENTED_MODELS[0]!.created);
     });
   });
@@ -32,13 +35,19 @@ describe('KlusterClient against the emulator', () => {
       const input = await writeLines(f.dir, 'files.jsonl', [requestLine('a', 'one'), requestLine('b', 'two')]);
       const { size } = await fs.stat(input);
       const progress: number[] = [];
-      const uploaded = await client.uploadFile(input, { onProgress: (done, total) => (assert.strictEqual(total, size), progress.push(done)) });
+      const uploaded = await client.uploadFile(input, {
+        onProgress: (done, total) => (assert.strictEqual(total, size), progress.push(done)),
+      });
       assert.strictEqual(uploaded.bytes, size);
       assert.strictEqual(uploaded.filename, 'files.jsonl');
       assert.strictEqual(uploaded.purpose, 'batch');
       assert.strictEqual(typeof uploaded.created_at, 'number', 'the numeric-string timestamp is normalised');
       assert.strictEqual(progress.at(-1), size);
-      assert.deepStrictEqual([...progress].sort((a, b) => a - b), progress, 'progress never goes back');
+      assert.deepStrictEqual(
+        [...progress].sort((a, b) => a - b),
+        progress,
+        'progress never goes back',
+      );
 
       assert.strictEqual((await client.getFile(uploaded.id)).bytes, size);
       const listed = await client.listFiles({ purpose: 'batch' });
@@ -59,7 +68,14 @@ describe('KlusterClient against the emulator', () => {
 
     it('uploads fine-tune files and filters the list by purpose', async () => {
       const client = f.client();
-      const train = await writeLines(f.dir, 'train.jsonl', [JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] })]);
+      const train = await writeLines(f.dir, 'train.jsonl', [
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'hello' },
+          ],
+        }),
+      ]);
       const uploaded = await client.uploadFile(train, { purpose: 'fine-tune' });
       const second = await client.uploadFile(train, { purpose: 'fine-tune', filename: 'train-2.jsonl' });
       assert.strictEqual(uploaded.purpose, 'fine-tune');
@@ -84,14 +100,22 @@ describe('KlusterClient against the emulator', () => {
       assert.strictEqual(await fs.readFile(dest, 'utf8'), 'precious');
       await client.downloadFileContent(uploaded.id, dest, { overwrite: true });
       assert.strictEqual(await fs.readFile(dest, 'utf8'), await fs.readFile(input, 'utf8'));
-      assert.deepStrictEqual((await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')), []);
+      assert.deepStrictEqual(
+        (await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
     });
   });
 
   describe('batches', () => {
     it('runs a batch through validating → in_progress → finalizing → completed with results and errors', async () => {
       const client = f.client();
-      const lines = [requestLine('r1', 'What is the capital of Argentina?'), requestLine('r2', `boom ${FAIL_TRIGGER}`), requestLine('r3', 'x', { model: 'no/such-model' }), requestLine('r4', 'Last one')];
+      const lines = [
+        requestLine('r1', 'What is the capital of Argentina?'),
+        requestLine('r2', `boom ${FAIL_TRIGGER}`),
+        requestLine('r3', 'x', { model: 'no/such-model' }),
+        requestLine('r4', 'Last one'),
+      ];
       const file = await client.uploadFile(await writeLines(f.dir, 'batch.jsonl', lines));
       const created = await client.createBatch({ inputFileId: file.id, completionWindow: '1h', metadata: { project: 'test' } });
       assert.strictEqual(created.status, 'validating');
@@ -109,8 +133,14 @@ describe('KlusterClient against the emulator', () => {
       const err = path.join(f.dir, 'err.jsonl');
       await client.downloadFileContent(done.output_file_id!, out);
       await client.downloadFileContent(done.error_file_id!, err);
-      const outLines = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      const errLines = (await fs.readFile(err, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      const outLines = (await fs.readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const errLines = (await fs.readFile(err, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.deepStrictEqual(outLines.map((l) => l.custom_id).sort(), ['r1', 'r4']);
       assert.match(outLines.find((l) => l.custom_id === 'r1').response.body.choices[0].message.content, /capital of Argentina/);
       assert.deepStrictEqual(errLines.map((l) => l.custom_id).sort(), ['r2', 'r3']);
@@ -120,13 +150,23 @@ describe('KlusterClient against the emulator', () => {
 
     it('fails a batch whose input has invalid lines, naming the line numbers', async () => {
       const client = f.client();
-      const bad = ['{"custom_id":"ok","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"x"}]}}', '{not json', '{"custom_id":"ok","method":"GET","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"x"}]}}'];
+      const bad = [
+        '{"custom_id":"ok","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"x"}]}}',
+        '{not json',
+        '{"custom_id":"ok","method":"GET","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"x"}]}}',
+      ];
       const file = await client.uploadFile(await writeLines(f.dir, 'bad.jsonl', bad));
       const batch = await client.createBatch({ inputFileId: file.id });
       const failed = await waitForBatch(client, batch.id, ['failed']);
       const errors = failed.errors!.data!;
-      assert.deepStrictEqual(errors.map((e) => e.line), [2, 3, 3]);
-      assert.deepStrictEqual(errors.map((e) => e.code), ['invalid_json_line', 'duplicate_custom_id', 'invalid_value']);
+      assert.deepStrictEqual(
+        errors.map((e) => e.line),
+        [2, 3, 3],
+      );
+      assert.deepStrictEqual(
+        errors.map((e) => e.code),
+        ['invalid_json_line', 'duplicate_custom_id', 'invalid_value'],
+      );
       assert.strictEqual(errors[2]!.param, 'method');
       assert.strictEqual(typeof failed.failed_at, 'number');
     });
@@ -162,7 +202,10 @@ describe('KlusterClient against the emulator', () => {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await client.createBatch({ inputFileId: file.id })).id);
       const first = await client.listBatches({ limit: 2 });
-      assert.deepStrictEqual(first.data.map((b) => b.id), [ids[2], ids[1]]);
+      assert.deepStrictEqual(
+        first.data.map((b) => b.id),
+        [ids[2], ids[1]],
+      );
       assert.strictEqual(first.has_more, true);
       assert.strictEqual(first.last_id, ids[1]);
       assert.strictEqual(first.count, 2);
@@ -182,7 +225,10 @@ describe('KlusterClient against the emulator', () => {
     it('returns a whole, deterministic completion', async () => {
       const first = await f.client().chat(request);
       const second = await f.client().chat(request);
-      assert.strictEqual(first.choices[0]!.message.content, 'Emulated answer from google/gemma-3-27b-it to: What is the capital of Argentina?');
+      assert.strictEqual(
+        first.choices[0]!.message.content,
+        'Emulated answer from google/gemma-3-27b-it to: What is the capital of Argentina?',
+      );
       assert.strictEqual(first.id, second.id);
       assert.strictEqual(first.usage!.total_tokens, first.usage!.prompt_tokens! + first.usage!.completion_tokens!);
     });
@@ -215,16 +261,28 @@ describe('KlusterClient against the emulator', () => {
   describe('fine-tuning', () => {
     it('creates, lists, retrieves, finishes and cancels jobs', async () => {
       const client = f.client();
-      const example = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+      const example = JSON.stringify({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      });
       const train = await client.uploadFile(await writeLines(f.dir, 'ft.jsonl', Array<string>(10).fill(example)), { purpose: 'fine-tune' });
-      const job = await client.createFineTuningJob({ trainingFile: train.id, model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo', hyperparameters: { n_epochs: 2 } });
+      const job = await client.createFineTuningJob({
+        trainingFile: train.id,
+        model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo',
+        hyperparameters: { n_epochs: 2 },
+      });
       assert.strictEqual(job.status, 'queued');
       assert.strictEqual(job.hyperparameters!['n_epochs'], 2);
       const other = await client.createFineTuningJob({ trainingFile: train.id, model: 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo' });
       assert.strictEqual((await client.cancelFineTuningJob(other.id)).status, 'cancelling');
 
       const listed = await client.listFineTuningJobs({ limit: 10 });
-      assert.deepStrictEqual(listed.data.slice(0, 2).map((j) => j.id), [other.id, job.id]);
+      assert.deepStrictEqual(
+        listed.data.slice(0, 2).map((j) => j.id),
+        [other.id, job.id],
+      );
 
       let current = job;
       const deadline = Date.now() + 5000;
@@ -234,10 +292,15 @@ describe('KlusterClient against the emulator', () => {
       }
       assert.strictEqual(current.status, 'succeeded');
       assert.ok(current.fine_tuned_model);
-      assert.ok((await client.listModels()).some((m) => m.id === current.fine_tuned_model), 'the tuned model is listed');
+      assert.ok(
+        (await client.listModels()).some((m) => m.id === current.fine_tuned_model),
+        'the tuned model is listed',
+      );
       assert.strictEqual((await client.getFineTuningJob(other.id)).status, 'cancelled');
 
-      const tooSmall = await client.uploadFile(await writeLines(f.dir, 'ft-9.jsonl', Array<string>(9).fill(example)), { purpose: 'fine-tune' });
+      const tooSmall = await client.uploadFile(await writeLines(f.dir, 'ft-9.jsonl', Array<string>(9).fill(example)), {
+        purpose: 'fine-tune',
+      });
       let failed = await client.createFineTuningJob({ trainingFile: tooSmall.id, model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo' });
       assert.strictEqual(failed.status, 'queued');
       const seen = new Set<string>();
@@ -250,7 +313,11 @@ describe('KlusterClient against the emulator', () => {
       assert.strictEqual(failed.status, 'failed');
       assert.strictEqual(failed.fine_tuned_model, null);
       assert.ok(failed.finished_at);
-      assert.deepStrictEqual(failed.error, { code: 'invalid_training_file', message: 'The training file has 9 examples; at least 10 are required.', param: 'training_file' });
+      assert.deepStrictEqual(failed.error, {
+        code: 'invalid_training_file',
+        message: 'The training file has 9 examples; at least 10 are required.',
+        param: 'training_file',
+      });
 
       const wrongPurpose = await rejects(client.createFineTuningJob({ trainingFile: train.id, model: 'google/gemma-3-27b-it' }));
       assert.ok(wrongPurpose instanceof KlusterError && wrongPurpose.kind === 'bad_request');

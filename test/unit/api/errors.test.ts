@@ -2,7 +2,15 @@
 import * as assert from 'assert';
 import { createReadStream } from 'fs';
 import * as vm from 'vm';
-import { isCancellation, KlusterError, MissingApiKeyError, remedyFor, toKlusterError, type KlusterErrorKind, type Remedy } from '../../../src/core/api';
+import {
+  isCancellation,
+  KlusterError,
+  MissingApiKeyError,
+  remedyFor,
+  toKlusterError,
+  type KlusterErrorKind,
+  type Remedy,
+} from '../../../src/core/api';
 import { describeChatError } from '../../../src/chat/chatSession';
 
 function streamAbortError(): Promise<unknown> {
@@ -56,8 +64,16 @@ describe('API errors', () => {
   });
 
   it('the chat offers the same fix beyond Retry as a notification: a timeout gets Open Settings too', () => {
-    assert.deepStrictEqual(describeChatError(new KlusterError('timeout', 'timed out')), { message: 'timed out', transient: true, remedy: 'openSettings' });
-    assert.deepStrictEqual(describeChatError(new MissingApiKeyError()), { message: new MissingApiKeyError().message, transient: false, remedy: 'setApiKey' });
+    assert.deepStrictEqual(describeChatError(new KlusterError('timeout', 'timed out')), {
+      message: 'timed out',
+      transient: true,
+      remedy: 'openSettings',
+    });
+    assert.deepStrictEqual(describeChatError(new MissingApiKeyError()), {
+      message: new MissingApiKeyError().message,
+      transient: false,
+      remedy: 'setApiKey',
+    });
     assert.deepStrictEqual(describeChatError(new KlusterError('bad_request', 'no')), { message: 'no', transient: false });
   });
 });

@@ -51,7 +51,10 @@ describe('KlusterClient failures', () => {
     const error = await failsWith(f.client().uploadFile(big), 'payload_too_large');
     assert.strictEqual(error.status, 413);
     // The service states its own limit (this emulator's is 4 KB): one number, not ours beside it.
-    assert.match(error.message, /^The file is too large \(413\): File too large: the limit is 0\.004 MB per file\. Split the file into smaller batches\.$/);
+    assert.match(
+      error.message,
+      /^The file is too large \(413\): File too large: the limit is 0\.004 MB per file\. Split the file into smaller batches\.$/,
+    );
   });
 
   it('refuses a file over 100 MB before sending a byte', async () => {
@@ -62,7 +65,10 @@ describe('KlusterClient failures', () => {
     const before = f.emulator.state.requests.length;
     const error = await failsWith(f.client().uploadFile(huge), 'payload_too_large');
     // Within 1 % of the limit, "100.0 MB; accepts up to 100 MB" would not explain anything: exact bytes.
-    assert.strictEqual(error.message, 'huge.jsonl is 104,857,601 bytes; kluster.ai accepts files up to 104,857,600 bytes (100 MB). Split it into smaller batches.');
+    assert.strictEqual(
+      error.message,
+      'huge.jsonl is 104,857,601 bytes; kluster.ai accepts files up to 104,857,600 bytes (100 MB). Split it into smaller batches.',
+    );
     assert.strictEqual(f.emulator.state.requests.length, before);
 
     const handle2 = await fs.open(huge, 'r+');
@@ -96,9 +102,15 @@ describe('KlusterClient failures', () => {
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 7, times: 1 });
     const seconds = await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited');
     assert.strictEqual(seconds.retryAfterSeconds, 7);
-    assert.match(seconds.message, /^Rate limited by kluster\.ai \(429: Rate limit reached for requests\. Please slow down\), still after retrying\. Wait 7 s and try again/);
+    assert.match(
+      seconds.message,
+      /^Rate limited by kluster\.ai \(429: Rate limit reached for requests\. Please slow down\), still after retrying\. Wait 7 s and try again/,
+    );
     // What showApiError puts in the VS Code notification.
-    assert.match(failureMessage('Listing batches', seconds), /^Listing batches failed: Rate limited by kluster\.ai .* Wait 7 s and try again/);
+    assert.match(
+      failureMessage('Listing batches', seconds),
+      /^Listing batches failed: Rate limited by kluster\.ai .* Wait 7 s and try again/,
+    );
 
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 300, times: 1 });
     assert.match((await failsWith(f.client({ maxRetries: 0 }).listBatches(), 'rate_limited')).message, /Wait 5 min and try again/);
@@ -116,14 +128,20 @@ describe('KlusterClient failures', () => {
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/files', method: 'POST', retryAfterSeconds: 0.05 });
     const uploaded = await f.client().uploadFile(input);
     assert.strictEqual(uploaded.bytes, (await fs.stat(input)).size);
-    assert.deepStrictEqual(requestsTo('/v1/files', start).map((r) => r.status), [429, 200]);
+    assert.deepStrictEqual(
+      requestsTo('/v1/files', start).map((r) => r.status),
+      [429, 200],
+    );
   });
 
   it('500: retried by the SDK and then successful', async () => {
     const start = Date.now();
     f.emulator.faults.next({ kind: 'server_error', path: '/v1/models' });
     await f.client({ maxRetries: 2 }).listModels();
-    assert.deepStrictEqual(requestsTo('/v1/models', start).map((r) => r.status), [500, 200]);
+    assert.deepStrictEqual(
+      requestsTo('/v1/models', start).map((r) => r.status),
+      [500, 200],
+    );
   });
 
   it('500: a server error once retries are exhausted', async () => {
@@ -131,7 +149,10 @@ describe('KlusterClient failures', () => {
     f.emulator.faults.next({ kind: 'server_error', path: '/v1/models', status: 503, times: 3 });
     const error = await failsWith(f.client({ maxRetries: 2 }).listModels(), 'server');
     assert.strictEqual(error.status, 503);
-    assert.deepStrictEqual(requestsTo('/v1/models', start).map((r) => r.status), [503, 503, 503]);
+    assert.deepStrictEqual(
+      requestsTo('/v1/models', start).map((r) => r.status),
+      [503, 503, 503],
+    );
   });
 
   it('a connection dropped before the answer is a network error, and retried by the SDK', async () => {
@@ -149,12 +170,17 @@ describe('KlusterClient failures', () => {
 
   it('a download dropped midway twice is a network error and leaves nothing at the destination', async () => {
     const client = f.client();
-    const uploaded = await client.uploadFile(await writeLines(f.dir, 'dl.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]));
+    const uploaded = await client.uploadFile(
+      await writeLines(f.dir, 'dl.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]),
+    );
     f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 100, times: 2 });
     const dest = path.join(f.dir, 'partial.jsonl');
     await failsWith(client.downloadFileContent(uploaded.id, dest), 'network');
     await assert.rejects(fs.access(dest));
-    assert.deepStrictEqual((await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepStrictEqual(
+      (await fs.readdir(f.dir)).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('a download dropped midway once is retried from the start: the file arrives whole', async () => {
@@ -165,7 +191,11 @@ describe('KlusterClient failures', () => {
     f.emulator.faults.next({ kind: 'drop', path: `/v1/files/${uploaded.id}/content`, afterBytes: 300 });
     const dest = path.join(f.dir, 'whole.jsonl');
     const bytes = await client.downloadFileContent(uploaded.id, dest);
-    assert.strictEqual(await fs.readFile(dest, 'utf8'), await fs.readFile(input, 'utf8'), 'not the 300 bytes of the first try followed by the whole file');
+    assert.strictEqual(
+      await fs.readFile(dest, 'utf8'),
+      await fs.readFile(input, 'utf8'),
+      'not the 300 bytes of the first try followed by the whole file',
+    );
     assert.strictEqual(bytes, (await fs.stat(input)).size);
     assert.strictEqual(requestsTo(`/v1/files/${uploaded.id}/content`, since).length, 2);
   });
@@ -232,14 +262,22 @@ describe('KlusterClient failures', () => {
   });
 
   it('an answer that does not match the schema names the field', async () => {
-    const fakeFetch: typeof fetch = async () => new Response(JSON.stringify({ object: 'list', data: [{ id: 5 }] }), { status: 200, headers: { 'content-type': 'application/json' } });
-    const error = await failsWith(new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).listModels(), 'invalid_response');
+    const fakeFetch: typeof fetch = async () =>
+      new Response(JSON.stringify({ object: 'list', data: [{ id: 5 }] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    const error = await failsWith(
+      new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).listModels(),
+      'invalid_response',
+    );
     assert.match(error.message, /data\[0\]\.id/);
   });
 
   it('an HTML page instead of JSON says so', async () => {
-    const fakeFetch: typeof fetch = async () => new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } });
-    const error = await failsWith(new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).getBatch('b'), 'invalid_response');
+    const fakeFetch: typeof fetch = async () =>
+      new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const error = await failsWith(
+      new KlusterClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: fakeFetch }).getBatch('b'),
+      'invalid_response',
+    );
     assert.match(error.message, /not JSON \(text\/html\)/);
   });
 });

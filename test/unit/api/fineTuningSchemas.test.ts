@@ -3,7 +3,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FineTuningJobListSchema, FineTuningJobSchema, fineTuningHyperparameters, TERMINAL_FINE_TUNING_STATUSES } from '../../../src/core/api';
+import {
+  FineTuningJobListSchema,
+  FineTuningJobSchema,
+  fineTuningHyperparameters,
+  TERMINAL_FINE_TUNING_STATUSES,
+} from '../../../src/core/api';
 
 const fixture = (name: string): unknown =>
   JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../test/fixtures/fine-tuning-docs', `${name}.json`), 'utf8'));
@@ -22,7 +27,10 @@ describe('Fine-tuning job schemas (the docs’ examples)', () => {
   it('parses the retrieve response and the paginated list', () => {
     assert.strictEqual(FineTuningJobSchema.parse(fixture('retrieve')).status, 'running');
     const list = FineTuningJobListSchema.parse(fixture('list'));
-    assert.deepStrictEqual(list.data.map((j) => j.status), ['running', 'cancelled']);
+    assert.deepStrictEqual(
+      list.data.map((j) => j.status),
+      ['running', 'cancelled'],
+    );
     assert.strictEqual(list.has_more, true);
     assert.strictEqual(list.last_id, '67abefddbee1f22fb0a742ef');
     assert.strictEqual(fineTuningHyperparameters(list.data[1]!).n_epochs, 10);
@@ -56,19 +64,32 @@ describe('Fine-tuning job schemas (the docs’ examples)', () => {
   });
 
   it('normalises numeric-string timestamps and counts, as the service sends them elsewhere', () => {
-    const job = FineTuningJobSchema.parse({ ...(fixture('object') as object), created_at: '1739405431', finished_at: '1739405521', trained_tokens: '3065' });
+    const job = FineTuningJobSchema.parse({
+      ...(fixture('object') as object),
+      created_at: '1739405431',
+      finished_at: '1739405521',
+      trained_tokens: '3065',
+    });
     assert.strictEqual(job.created_at, 1739405431);
     assert.strictEqual(job.finished_at, 1739405521);
     assert.strictEqual(job.trained_tokens, 3065);
   });
 
   it('takes the hyperparameters from method.supervised.hyperparameters when only that is set', () => {
-    const job = FineTuningJobSchema.parse({ id: 'j', status: 'queued', method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2, batch_size: 8 } } } });
+    const job = FineTuningJobSchema.parse({
+      id: 'j',
+      status: 'queued',
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2, batch_size: 8 } } },
+    });
     assert.deepStrictEqual(fineTuningHyperparameters(job), { batch_size: 8, learning_rate_multiplier: undefined, n_epochs: 2 });
   });
 
   it('keeps a failed job’s error and an unknown status', () => {
-    const failed = FineTuningJobSchema.parse({ id: 'j', status: 'failed', error: { code: 'invalid_training_file', message: 'too few examples', param: 'training_file' } });
+    const failed = FineTuningJobSchema.parse({
+      id: 'j',
+      status: 'failed',
+      error: { code: 'invalid_training_file', message: 'too few examples', param: 'training_file' },
+    });
     assert.strictEqual(failed.error?.message, 'too few examples');
     assert.strictEqual(FineTuningJobSchema.parse({ id: 'j', status: 'validating_files' }).status, 'validating_files');
   });

@@ -37,7 +37,13 @@ export async function writeLines(dir: string, name: string, lines: string[]): Pr
 }
 
 /** Polls a batch until it reaches one of `statuses`, recording every status seen. */
-export async function waitForBatch(client: KlusterClient, id: string, statuses: string[], seen: string[] = [], timeoutMs = 5000): Promise<Batch> {
+export async function waitForBatch(
+  client: KlusterClient,
+  id: string,
+  statuses: string[],
+  seen: string[] = [],
+  timeoutMs = 5000,
+): Promise<Batch> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const batch = await client.getBatch(id);

@@ -1,6 +1,13 @@
 // The schemas accept what the service really sends (examples copied from the kluster.ai API reference).
 import * as assert from 'assert';
-import { BatchListSchema, BatchSchema, FileObjectSchema, FineTuningJobListSchema, ChatCompletionSchema, describeZodError } from '../../../src/core/api';
+import {
+  BatchListSchema,
+  BatchSchema,
+  FileObjectSchema,
+  FineTuningJobListSchema,
+  ChatCompletionSchema,
+  describeZodError,
+} from '../../../src/core/api';
 
 const docsRetrievedBatch = `{
   "id": "mybatch-123", "object": "batch", "endpoint": "/v1/chat/completions", "errors": null,
@@ -21,7 +28,12 @@ describe('API schemas', () => {
   });
 
   it('accepts integer timestamps (the create response)', () => {
-    const batch = BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), status: 'validating', created_at: 1733832777, expires_at: 1733919177 });
+    const batch = BatchSchema.parse({
+      ...JSON.parse(docsRetrievedBatch),
+      status: 'validating',
+      created_at: 1733832777,
+      expires_at: 1733919177,
+    });
     assert.strictEqual(batch.expires_at, 1733919177);
   });
 
@@ -40,7 +52,10 @@ describe('API schemas', () => {
       status: 'failed',
       errors: [{ code: 'invalid_json_line', message: 'Line 2: not valid JSON', param: null, line: 2 }],
     });
-    assert.deepStrictEqual(bare.errors, { object: 'list', data: [{ code: 'invalid_json_line', message: 'Line 2: not valid JSON', param: null, line: 2 }] });
+    assert.deepStrictEqual(bare.errors, {
+      object: 'list',
+      data: [{ code: 'invalid_json_line', message: 'Line 2: not valid JSON', param: null, line: 2 }],
+    });
     assert.deepStrictEqual(BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), errors: [] }).errors, { object: 'list', data: [] });
     assert.strictEqual(BatchSchema.parse({ ...JSON.parse(docsRetrievedBatch), errors: null }).errors, null);
   });
@@ -80,11 +95,31 @@ describe('API schemas', () => {
   });
 
   it('parses the documented file object and fine-tuning list', () => {
-    const file = FileObjectSchema.parse({ id: 'myfile-123', bytes: 2797, created_at: '1733832768', filename: 'my_batch_request.jsonl', object: 'file', purpose: 'batch' });
+    const file = FileObjectSchema.parse({
+      id: 'myfile-123',
+      bytes: 2797,
+      created_at: '1733832768',
+      filename: 'my_batch_request.jsonl',
+      object: 'file',
+      purpose: 'batch',
+    });
     assert.strictEqual(file.created_at, 1733832768);
     const jobs = FineTuningJobListSchema.parse({
       object: 'list',
-      data: [{ object: 'fine_tuning.job', id: '67ae81b59b08392687ea5f69', model: 'meta-llama/Llama-3.1-8B-Instruct', created_at: 1739489717, result_files: [], status: 'running', training_file: '67ae81587772e8a89c8fd5cf', hyperparameters: { batch_size: 4, learning_rate_multiplier: 1, n_epochs: 3 }, method: { type: 'supervised' }, integrations: [] }],
+      data: [
+        {
+          object: 'fine_tuning.job',
+          id: '67ae81b59b08392687ea5f69',
+          model: 'meta-llama/Llama-3.1-8B-Instruct',
+          created_at: 1739489717,
+          result_files: [],
+          status: 'running',
+          training_file: '67ae81587772e8a89c8fd5cf',
+          hyperparameters: { batch_size: 4, learning_rate_multiplier: 1, n_epochs: 3 },
+          method: { type: 'supervised' },
+          integrations: [],
+        },
+      ],
       first_id: '67ae81b59b08392687ea5f69',
       last_id: '67abefddbee1f22fb0a742ef',
       has_more: true,
@@ -93,7 +128,13 @@ describe('API schemas', () => {
   });
 
   it('parses the documented async acknowledgement (no usage)', () => {
-    const ack = ChatCompletionSchema.parse({ id: '67783976bf636f79b49643ee_1743267849127', object: 'chat.completion', created: 1743267849, model: 'google/gemma-3-27b-it', choices: [{ index: 0, message: { role: 'assistant', content: 'Your request has been queued.' }, finish_reason: 'stop' }] });
+    const ack = ChatCompletionSchema.parse({
+      id: '67783976bf636f79b49643ee_1743267849127',
+      object: 'chat.completion',
+      created: 1743267849,
+      model: 'google/gemma-3-27b-it',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Your request has been queued.' }, finish_reason: 'stop' }],
+    });
     assert.strictEqual(ack.usage, undefined);
   });
 

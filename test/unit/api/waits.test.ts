@@ -67,7 +67,10 @@ describe('KlusterClient waits', () => {
     await f.client({ onRetry: (notice) => notices.push(notice.message) }).listModels();
     assert.strictEqual(notices.length, 2, notices.join('\n'));
     assert.match(notices[0]!, /^server error 503; retrying in 0\.[45] s \(retry 1 of 2\)$/);
-    assert.match(notices[1]!, /^connection failed; retrying in 0\.[89] s \(retry 2 of 2\)$|^connection failed; retrying in 1 s \(retry 2 of 2\)$/);
+    assert.match(
+      notices[1]!,
+      /^connection failed; retrying in 0\.[89] s \(retry 2 of 2\)$|^connection failed; retrying in 1 s \(retry 2 of 2\)$/,
+    );
   });
 
   it('a server that accepts and never answers fails after the timeout, without retrying', async () => {
@@ -87,7 +90,10 @@ describe('KlusterClient waits', () => {
     const start = Date.now();
     const error = await rejects(f.client({ timeoutMs: 400 }).uploadFile(input));
     assert.ok(error instanceof KlusterError && error.kind === 'timeout', String(error));
-    assert.strictEqual(error.message, 'The upload of stalled.jsonl stalled: nothing was accepted or answered for 0.4 s. The service may be busy; try again later.');
+    assert.strictEqual(
+      error.message,
+      'The upload of stalled.jsonl stalled: nothing was accepted or answered for 0.4 s. The service may be busy; try again later.',
+    );
     assert.ok(Date.now() - start < 3000, `failed after ${Date.now() - start} ms`);
   });
 

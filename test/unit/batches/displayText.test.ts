@@ -82,7 +82,11 @@ describe('batch formatting', () => {
   });
 
   it('writes every count one way, with thousands separators (description, tooltip, messages)', () => {
-    const big = batch({ status: 'completed', request_counts: { total: 50_000, completed: 50_000, failed: 0 }, errors: { data: Array.from({ length: 1200 }, () => ({ message: 'x' })) } });
+    const big = batch({
+      status: 'completed',
+      request_counts: { total: 50_000, completed: 50_000, failed: 0 },
+      errors: { data: Array.from({ length: 1200 }, () => ({ message: 'x' })) },
+    });
     assert.strictEqual(batchDescription(big, NOW_MS), 'completed · 50,000/50,000 · 5m ago');
     const tip = batchTooltip(big);
     assert.ok(tip.includes('50,000 completed, 0 failed, 50,000 total'), tip);
@@ -99,7 +103,10 @@ describe('batch formatting', () => {
     const two = batch({ id: 'b_2', request_counts: { total: 20_000, completed: 5_000, failed: 0 } });
     assert.deepStrictEqual(runningSummary([one, two], label), { text: '2 batches · 25% · 1,000 failed', failed: 1000 });
     assert.deepStrictEqual(runningSummary([two], label), { text: 'b.jsonl · 25%', failed: 0 });
-    assert.deepStrictEqual(runningSummary([batch({ id: 'b_2', status: 'validating', request_counts: null })], label), { text: 'b.jsonl', failed: 0 });
+    assert.deepStrictEqual(runningSummary([batch({ id: 'b_2', status: 'validating', request_counts: null })], label), {
+      text: 'b.jsonl',
+      failed: 0,
+    });
   });
 
   it('labels a batch by local file, then metadata file, then id', () => {
@@ -118,7 +125,9 @@ describe('batch formatting', () => {
       assert.ok(!statusIcon(status).id.includes('~spin'), status);
       assert.strictEqual(isTerminal(status), true);
     }
-    const ids = new Set(['validating', 'in_progress', 'finalizing', 'completed', 'failed', 'expired', 'cancelled'].map((s) => statusIcon(s).id));
+    const ids = new Set(
+      ['validating', 'in_progress', 'finalizing', 'completed', 'failed', 'expired', 'cancelled'].map((s) => statusIcon(s).id),
+    );
     assert.strictEqual(ids.size, 7, 'each status has its own icon');
     assert.strictEqual(statusIcon('brand_new_status').id, 'sync~spin', 'an unknown status is treated as running');
   });
@@ -135,14 +144,29 @@ describe('batch formatting', () => {
       metadata: { input_file: 'my_requests.jsonl', team: { a: 1 } },
     });
     const tip = batchTooltip(b, '/ws/my_requests.jsonl');
-    for (const text of ['b\\_123', 'file\\_in', 'file\\_out', '24h', '3 completed, 0 failed, 3 total', 'completed at', '2025-01-10 12:00 UTC', 'metadata.input\\_file', 'my\\_requests.jsonl', '{"a":1}', 'local input']) {
+    for (const text of [
+      'b\\_123',
+      'file\\_in',
+      'file\\_out',
+      '24h',
+      '3 completed, 0 failed, 3 total',
+      'completed at',
+      '2025-01-10 12:00 UTC',
+      'metadata.input\\_file',
+      'my\\_requests.jsonl',
+      '{"a":1}',
+      'local input',
+    ]) {
       assert.ok(tip.includes(text), `tooltip has ${text}:\n${tip}`);
     }
     assert.ok(!tip.includes('error file'), 'empty fields are left out');
   });
 
   it('writes batch errors as one line with the line number once', () => {
-    assert.strictEqual(describeBatchError({ code: 'invalid_value', message: 'Line 3: `method` must be "POST".', line: 3 }), 'Line 3: `method` must be "POST". (invalid_value)');
+    assert.strictEqual(
+      describeBatchError({ code: 'invalid_value', message: 'Line 3: `method` must be "POST".', line: 3 }),
+      'Line 3: `method` must be "POST". (invalid_value)',
+    );
     assert.strictEqual(describeBatchError({ code: null, message: 'bad model', line: 7 }), 'Line 7: bad model');
     assert.strictEqual(describeBatchError({ message: null }), 'No message.');
   });
@@ -153,7 +177,11 @@ describe('batch formatting', () => {
     assert.strictEqual(completionMessage(done, 'a.jsonl'), 'Batch a.jsonl completed · 1 failed of 10 (9 succeeded).');
     const clean = batch({ status: 'completed', request_counts: { total: 12_000, completed: 12_000, failed: 0 } });
     assert.strictEqual(completionMessage(clean, 'a.jsonl'), 'Batch a.jsonl completed · 12,000/12,000.');
-    const failed = batch({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 }, errors: { data: [{ message: 'x' }, { message: 'y' }] } });
+    const failed = batch({
+      status: 'failed',
+      request_counts: { total: 0, completed: 0, failed: 0 },
+      errors: { data: [{ message: 'x' }, { message: 'y' }] },
+    });
     assert.strictEqual(completionMessage(failed, 'a.jsonl'), 'Batch a.jsonl failed (2 validation errors).');
   });
 
@@ -169,7 +197,10 @@ describe('batch formatting', () => {
 
   it('says where a download went, and under which name when it differs', () => {
     assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws', 'out.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws.');
-    assert.strictEqual(downloadedMessage('out.jsonl', 2048, 'my-ws/data', 'mine.jsonl'), 'Downloaded out.jsonl (2 KB) to my-ws/data as mine.jsonl.');
+    assert.strictEqual(
+      downloadedMessage('out.jsonl', 2048, 'my-ws/data', 'mine.jsonl'),
+      'Downloaded out.jsonl (2 KB) to my-ws/data as mine.jsonl.',
+    );
     assert.strictEqual(downloadedMessage('out.jsonl', null, '/tmp/x', 'out.jsonl'), 'Downloaded out.jsonl to /tmp/x.');
   });
 

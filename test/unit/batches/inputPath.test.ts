@@ -9,7 +9,10 @@ const nested = { name: 'prompts', path: path.join(root, 'web', 'prompts') };
 
 describe('input file paths in batch metadata', () => {
   it('records the folder name and the path inside it', () => {
-    assert.deepStrictEqual(inputFileMetadata(path.join(web.path, 'sub', 'a.jsonl'), [api, web]), { input_file: 'sub/a.jsonl', input_folder: 'web' });
+    assert.deepStrictEqual(inputFileMetadata(path.join(web.path, 'sub', 'a.jsonl'), [api, web]), {
+      input_file: 'sub/a.jsonl',
+      input_folder: 'web',
+    });
   });
 
   it('records for the CLI what the editor records, the current directory standing for the workspace folder', () => {
@@ -19,16 +22,26 @@ describe('input file paths in batch metadata', () => {
   });
 
   it('records the innermost folder when folders nest', () => {
-    assert.deepStrictEqual(inputFileMetadata(path.join(nested.path, 'x.jsonl'), [web, nested]), { input_file: 'x.jsonl', input_folder: 'prompts' });
+    assert.deepStrictEqual(inputFileMetadata(path.join(nested.path, 'x.jsonl'), [web, nested]), {
+      input_file: 'x.jsonl',
+      input_folder: 'prompts',
+    });
   });
 
   it('records only the file name for a file outside every folder (no absolute paths sent)', () => {
     assert.deepStrictEqual(inputFileMetadata(path.resolve('/tmp/elsewhere/b.jsonl'), [api, web]), { input_file: 'b.jsonl' });
-    assert.deepStrictEqual(inputFileMetadata(path.join(root, 'api-old', 'c.jsonl'), [api]), { input_file: 'c.jsonl' }, 'a sibling with a common prefix is not inside');
+    assert.deepStrictEqual(
+      inputFileMetadata(path.join(root, 'api-old', 'c.jsonl'), [api]),
+      { input_file: 'c.jsonl' },
+      'a sibling with a common prefix is not inside',
+    );
   });
 
   it('resolves in the named folder first, then the others', () => {
-    assert.deepStrictEqual(inputFileCandidates('sub/a.jsonl', 'web', [api, web]), [path.join(web.path, 'sub', 'a.jsonl'), path.join(api.path, 'sub', 'a.jsonl')]);
+    assert.deepStrictEqual(inputFileCandidates('sub/a.jsonl', 'web', [api, web]), [
+      path.join(web.path, 'sub', 'a.jsonl'),
+      path.join(api.path, 'sub', 'a.jsonl'),
+    ]);
   });
 
   it('falls back to every folder in order when the named one is not open or none is named', () => {

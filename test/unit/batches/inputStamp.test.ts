@@ -36,6 +36,9 @@ describe('input stamp', () => {
   });
 
   it('writes sizes as every other count is written, with thousands separators', () => {
-    assert.strictEqual(inputChange({ size: 98_765, mtimeMs: 1 }, { size: 1_234_567, mtimeMs: 1 }), 'it is 1,234,567 bytes now, 98,765 when submitted');
+    assert.strictEqual(
+      inputChange({ size: 98_765, mtimeMs: 1 }, { size: 1_234_567, mtimeMs: 1 }),
+      'it is 1,234,567 bytes now, 98,765 when submitted',
+    );
   });
 });

@@ -23,13 +23,20 @@ describe('inspectBatchFile', () => {
 
   it('counts requests, models and estimated tokens of a valid file (CRLF, BOM)', async () => {
     const file = path.join(dir, 'ok.jsonl');
-    const text = '\uFEFF' + [request('a', A, 'x'.repeat(40)), request('b', A, 'y'.repeat(8)), request('c', B, 'hello')].join('\r\n') + '\r\n';
+    const text =
+      '\uFEFF' + [request('a', A, 'x'.repeat(40)), request('b', A, 'y'.repeat(8)), request('c', B, 'hello')].join('\r\n') + '\r\n';
     await fs.writeFile(file, text);
     const summary = await inspectBatchFile(file, OPTIONS);
     assert.strictEqual(summary.kind, 'batch');
     assert.strictEqual(summary.errors, 0);
     assert.strictEqual(summary.requests, 3);
-    assert.deepStrictEqual([...summary.models], [[A, 2], [B, 1]]);
+    assert.deepStrictEqual(
+      [...summary.models],
+      [
+        [A, 2],
+        [B, 1],
+      ],
+    );
     assert.strictEqual(summary.estimatedInputTokens, 10 + 2 + 2);
     assert.strictEqual(summaryHeadline(summary), '3 requests · 2 models · ~14 input tokens');
     assert.deepStrictEqual(modelRows(summary), [
@@ -59,10 +66,18 @@ describe('inspectBatchFile', () => {
     const text = lines.map((line, i) => line + (i < 1100 ? '\n' : '\r\n')).join('');
     await fs.writeFile(file, text);
     const size = (await fs.stat(file)).size;
-    const throughLine = (n: number) => Buffer.byteLength(lines.slice(0, n + 1).map((line, i) => line + (i < 1100 ? '\n' : '\r\n')).join(''));
+    const throughLine = (n: number) =>
+      Buffer.byteLength(
+        lines
+          .slice(0, n + 1)
+          .map((line, i) => line + (i < 1100 ? '\n' : '\r\n'))
+          .join(''),
+      );
     assert.ok(throughLine(1099) > 1 << 20, 'the LF part fills the first read chunk');
     const tooLarge = async (cap: number) =>
-      (await inspectBatchFile(file, { ...OPTIONS, maxFileBytes: cap })).refused.filter((d) => d.code === 'kluster.fileTooLarge').map((d) => d.line);
+      (await inspectBatchFile(file, { ...OPTIONS, maxFileBytes: cap })).refused
+        .filter((d) => d.code === 'kluster.fileTooLarge')
+        .map((d) => d.line);
     // 50 bytes short of line 1300's end: counting its 201 CRLF endings as one byte each would blame line 1301.
     assert.deepStrictEqual(await tooLarge(throughLine(1300) - 50), [1300]);
     assert.deepStrictEqual(await tooLarge(size), []);

@@ -19,7 +19,10 @@ describe('listing as many as were shown', () => {
   it('asks for one page of the wanted size when that is enough', async () => {
     const s = service(range(30));
     const { items, hasMore } = await listAtLeast(s.fetchPage, 22);
-    assert.deepStrictEqual(items.map((i) => i.id), range(22));
+    assert.deepStrictEqual(
+      items.map((i) => i.id),
+      range(22),
+    );
     assert.strictEqual(hasMore, true, '"Load more…" still follows');
     assert.deepStrictEqual(s.calls, [{ limit: 22, after: undefined }]);
   });
@@ -27,7 +30,10 @@ describe('listing as many as were shown', () => {
   it('pages past the API limit until enough are in', async () => {
     const s = service(range(250));
     const { items, hasMore } = await listAtLeast(s.fetchPage, 230);
-    assert.deepStrictEqual(items.map((i) => i.id), range(230));
+    assert.deepStrictEqual(
+      items.map((i) => i.id),
+      range(230),
+    );
     assert.strictEqual(hasMore, true);
     assert.deepStrictEqual(s.calls, [
       { limit: 100, after: undefined },

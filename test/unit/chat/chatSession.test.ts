@@ -7,7 +7,10 @@ import { STREAM_USAGE_TRIGGER } from '../../emulator';
 import { useEmulator } from '../api/helpers';
 
 const MODEL = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';
-const ask = (text: string): Conversation => ({ settings: { model: MODEL, system: 'Be brief.', params: {} }, messages: [{ role: 'user', text }] });
+const ask = (text: string): Conversation => ({
+  settings: { model: MODEL, system: 'Be brief.', params: {} },
+  messages: [{ role: 'user', text }],
+});
 const quiet = { info: () => undefined, error: () => undefined };
 
 function collect(): { messages: HostMessage[]; post: (m: HostMessage) => void; text: (id: string) => string } {
@@ -33,9 +36,20 @@ describe('ChatSession against the emulator', function () {
     const sink = collect();
     chat.connect(sink.post);
     await chat.start('a1', ask('What is a batch?'));
-    const expected = (await client.chat({ model: MODEL, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is a batch?' }] })).choices[0]!.message.content;
+    const expected = (
+      await client.chat({
+        model: MODEL,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'What is a batch?' },
+        ],
+      })
+    ).choices[0]!.message.content;
     assert.strictEqual(sink.text('a1'), expected);
-    assert.ok(sink.messages.some((m) => m.type === 'chunk'), 'streamed as chunks (deltas arriving together are merged)');
+    assert.ok(
+      sink.messages.some((m) => m.type === 'chunk'),
+      'streamed as chunks (deltas arriving together are merged)',
+    );
     const done = sink.messages.at(-1)!;
     assert.ok(done.type === 'done' && done.id === 'a1' && !done.stopped);
     assert.strictEqual(done.finishReason, 'stop');
@@ -47,12 +61,23 @@ describe('ChatSession against the emulator', function () {
     const chat = session();
     const sink = collect();
     chat.connect(sink.post);
-    const request = { model: MODEL, messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: `count me ${STREAM_USAGE_TRIGGER}` }] };
+    const request = {
+      model: MODEL,
+      messages: [
+        { role: 'system' as const, content: 'Be brief.' },
+        { role: 'user' as const, content: `count me ${STREAM_USAGE_TRIGGER}` },
+      ],
+    };
     const expected = (await client.chat(request)).usage!;
     await chat.start('u1', ask(`count me ${STREAM_USAGE_TRIGGER}`));
     const done = sink.messages.at(-1)!;
     assert.ok(done.type === 'done');
-    assert.deepStrictEqual(done.usage, { prompt: expected.prompt_tokens, completion: expected.completion_tokens, total: expected.total_tokens, estimated: false });
+    assert.deepStrictEqual(done.usage, {
+      prompt: expected.prompt_tokens,
+      completion: expected.completion_tokens,
+      total: expected.total_tokens,
+      estimated: false,
+    });
     const streamed = f.emulator.state.requests.at(-1)?.body as { stream?: unknown; stream_options?: unknown };
     assert.deepStrictEqual([streamed.stream, streamed.stream_options], [true, undefined], 'a stream that did not ask for usage');
 
@@ -109,7 +134,10 @@ describe('ChatSession against the emulator', function () {
   });
 
   it('a refused key gets the Set API Key remedy; a missing one too', async () => {
-    const wrong = new ChatSession({ client: async () => new KlusterClient({ baseUrl: f.emulator.url, apiKey: 'wrong', maxRetries: 0 }), log: quiet });
+    const wrong = new ChatSession({
+      client: async () => new KlusterClient({ baseUrl: f.emulator.url, apiKey: 'wrong', maxRetries: 0 }),
+      log: quiet,
+    });
     const sink = collect();
     wrong.connect(sink.post);
     await wrong.start('a6', ask('hi'));

@@ -1,5 +1,20 @@
 import * as assert from 'assert';
-import { checkParams, customIdBase, deleteTurn, editTurn, fromRequestLine, isHttpUrl, RequestLineError, retryTurn, toRequestBody, toRequestLine, turnsForRequest, TurnRuleError, type Conversation, type TurnLike } from '../../../src/core/chat/conversation';
+import {
+  checkParams,
+  customIdBase,
+  deleteTurn,
+  editTurn,
+  fromRequestLine,
+  isHttpUrl,
+  RequestLineError,
+  retryTurn,
+  toRequestBody,
+  toRequestLine,
+  turnsForRequest,
+  TurnRuleError,
+  type Conversation,
+  type TurnLike,
+} from '../../../src/core/chat/conversation';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { conversationForSave, conversationOf, newestState, stateFromConversation, type ChatState } from '../../../src/chat/protocol';
@@ -8,7 +23,12 @@ const MODEL = 'klusterai/Meta-Llama-3.3-70B-Instruct-Turbo';
 const VISION = 'google/gemma-3-27b-it';
 
 const conversation = (overrides: Partial<Conversation['settings']> = {}): Conversation => ({
-  settings: { model: MODEL, system: 'Be terse.', params: { temperature: 0.3, top_p: 0.9, max_completion_tokens: 200, stop: ['\n\n', 'END'] }, ...overrides },
+  settings: {
+    model: MODEL,
+    system: 'Be terse.',
+    params: { temperature: 0.3, top_p: 0.9, max_completion_tokens: 200, stop: ['\n\n', 'END'] },
+    ...overrides,
+  },
   messages: [
     { role: 'user', text: 'What is 2+2?' },
     { role: 'assistant', text: '4' },
@@ -25,7 +45,13 @@ describe('Chat conversation conversions', () => {
         { role: 'system', content: 'Be terse.' },
         { role: 'user', content: 'What is 2+2?' },
         { role: 'assistant', content: '4' },
-        { role: 'user', content: [{ type: 'text', text: 'And this image?' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'And this image?' },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+          ],
+        },
       ],
       temperature: 0.3,
       top_p: 0.9,
@@ -33,11 +59,16 @@ describe('Chat conversation conversions', () => {
       stop: ['\n\n', 'END'],
     });
     const bare = toRequestBody({ settings: { model: MODEL, system: '  ', params: {} }, messages: [{ role: 'user', text: 'hi' }] });
-    assert.deepStrictEqual(bare, { model: MODEL, messages: [{ role: 'user', content: 'hi' }] }, 'blank system prompt and unset parameters are left out');
+    assert.deepStrictEqual(
+      bare,
+      { model: MODEL, messages: [{ role: 'user', content: 'hi' }] },
+      'blank system prompt and unset parameters are left out',
+    );
   });
 
   it('writes a request line that the batch validator accepts without errors or warnings', () => {
-    const file = [toRequestLine(conversation(), 'chat-1'), toRequestLine(conversation({ model: VISION, params: {} }), 'chat-2')].join('\n') + '\n';
+    const file =
+      [toRequestLine(conversation(), 'chat-1'), toRequestLine(conversation({ model: VISION, params: {} }), 'chat-2')].join('\n') + '\n';
     const result = validateText(file, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' });
     assert.strictEqual(result.kind, 'batch');
     assert.deepStrictEqual(result.diagnostics, []);
@@ -60,10 +91,29 @@ describe('Chat conversation conversions', () => {
       custom_id: 'x',
       method: 'POST',
       url: '/v1/chat/completions',
-      body: { model: MODEL, max_tokens: 50, stop: 'STOP', seed: 3, logprobs: true, messages: [{ role: 'system', content: 'S' }, { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] },
+      body: {
+        model: MODEL,
+        max_tokens: 50,
+        stop: 'STOP',
+        seed: 3,
+        logprobs: true,
+        messages: [
+          { role: 'system', content: 'S' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
+      },
     });
     const loaded = fromRequestLine(line);
-    assert.deepStrictEqual(loaded.conversation, { settings: { model: MODEL, system: 'S', params: { max_completion_tokens: 50, stop: ['STOP'] } }, messages: [{ role: 'user', text: 'a\nb' }] });
+    assert.deepStrictEqual(loaded.conversation, {
+      settings: { model: MODEL, system: 'S', params: { max_completion_tokens: 50, stop: ['STOP'] } },
+      messages: [{ role: 'user', text: 'a\nb' }],
+    });
     assert.deepStrictEqual(loaded.ignored, ['seed', 'logprobs']);
   });
 
@@ -74,24 +124,52 @@ describe('Chat conversation conversions', () => {
       [JSON.stringify({ body: { messages: [{ role: 'user', content: 'x' }] } }), /no model/],
       [JSON.stringify({ body: { model: MODEL, messages: [] } }), /no messages/],
       [JSON.stringify({ body: { model: MODEL, messages: [{ role: 'tool', content: 'x' }] } }), /role "tool"/],
-      [JSON.stringify({ body: { model: MODEL, messages: [{ role: 'user', content: 'x' }, { role: 'system', content: 'late' }] } }), /system message after/],
-      [JSON.stringify({ body: { model: MODEL, temperature: 'hot', messages: [{ role: 'user', content: 'x' }] } }), /temperature must be a number/],
+      [
+        JSON.stringify({
+          body: {
+            model: MODEL,
+            messages: [
+              { role: 'user', content: 'x' },
+              { role: 'system', content: 'late' },
+            ],
+          },
+        }),
+        /system message after/,
+      ],
+      [
+        JSON.stringify({ body: { model: MODEL, temperature: 'hot', messages: [{ role: 'user', content: 'x' }] } }),
+        /temperature must be a number/,
+      ],
     ];
     for (const [line, message] of cases) {
-      assert.throws(() => fromRequestLine(line), (error: unknown) => error instanceof RequestLineError && message.test(error.message), line);
+      assert.throws(
+        () => fromRequestLine(line),
+        (error: unknown) => error instanceof RequestLineError && message.test(error.message),
+        line,
+      );
     }
   });
 
   it('checks parameters against the documented ranges', () => {
     assert.deepStrictEqual(checkParams({ temperature: 2, top_p: 0, max_completion_tokens: 1, stop: ['a', 'b', 'c', 'd'] }), []);
-    assert.strictEqual(checkParams({ temperature: 2.1, top_p: 1.5, max_completion_tokens: 0.5, stop: ['1', '2', '3', '4', '5'] }).length, 4);
+    assert.strictEqual(
+      checkParams({ temperature: 2.1, top_p: 1.5, max_completion_tokens: 0.5, stop: ['1', '2', '3', '4', '5'] }).length,
+      4,
+    );
     assert.strictEqual(checkParams({ temperature: Number.NaN }).length, 1);
   });
 
   it('accepts only http(s) URLs', () => {
     assert.ok(isHttpUrl('https://example.com/a.png'));
     assert.ok(isHttpUrl('http://localhost:8080/x'));
-    for (const bad of ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'file:///etc/passwd', 'vscode://x', 'not a url', ' JAVASCRIPT:alert(1)']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:image/svg+xml,<svg onload=alert(1)>',
+      'file:///etc/passwd',
+      'vscode://x',
+      'not a url',
+      ' JAVASCRIPT:alert(1)',
+    ]) {
       assert.ok(!isHttpUrl(bad), bad);
     }
   });
@@ -174,7 +252,11 @@ describe('Chat turn rules: edit, delete, retry', () => {
   });
 
   it('Retry resends exactly the failed turn: the failure goes and the failed message is sent again', () => {
-    const failedLast: TurnLike[] = [...turns, { id: 'u3', role: 'user', text: 'again [[fail]]' }, { id: 'a3', role: 'assistant', text: '', status: 'error' }];
+    const failedLast: TurnLike[] = [
+      ...turns,
+      { id: 'u3', role: 'user', text: 'again [[fail]]' },
+      { id: 'a3', role: 'assistant', text: '', status: 'error' },
+    ];
     const retried = retryTurn(failedLast, 'a3');
     assert.deepStrictEqual(ids(retried), ['u1', 'a1', 'u2', 'a2', 'u3']);
     assert.deepStrictEqual(ids(turnsForRequest(retried)), ['u2', 'a2', 'u3'], 'the earlier failure stays out, the retried message goes');
@@ -187,7 +269,10 @@ describe('Chat turn rules: edit, delete, retry', () => {
     const edited = editTurn(turns, 'u1', 'This is fine');
     assert.deepStrictEqual(edited, [{ id: 'u1', role: 'user', text: 'This is fine' }]);
     assert.deepStrictEqual(ids(turnsForRequest(edited)), ['u1'], 'the edited message is sent (it has no failed reply any more)');
-    assert.deepStrictEqual(editTurn(turns, 'u2', 'Hello again').map((t) => t.text), ['This must fail [[fail]]', '', 'Hello again']);
+    assert.deepStrictEqual(
+      editTurn(turns, 'u2', 'Hello again').map((t) => t.text),
+      ['This must fail [[fail]]', '', 'Hello again'],
+    );
     assert.strictEqual(turns[0]!.text, 'This must fail [[fail]]', 'the input list is not changed');
     assert.throws(() => editTurn(turns, 'a2', 'x'), /Only your own messages/);
     assert.throws(() => editTurn(turns, 'gone', 'x'), /no longer in the conversation/);
@@ -197,6 +282,18 @@ describe('Chat turn rules: edit, delete, retry', () => {
     assert.deepStrictEqual(ids(deleteTurn(turns, 'a2')), ['u1', 'a1', 'u2']);
     assert.deepStrictEqual(ids(deleteTurn(turns, 'u1')), ['u2', 'a2']);
     assert.deepStrictEqual(ids(deleteTurn(deleteTurn(turns, 'a2'), 'u2')), ['u1', 'a1'], 'a message without a reply goes alone');
-    assert.deepStrictEqual(ids(deleteTurn([{ id: 'u', role: 'user', text: 'a' }, { id: 'v', role: 'user', text: 'b' }], 'u')), ['v'], 'never the next user message');
+    assert.deepStrictEqual(
+      ids(
+        deleteTurn(
+          [
+            { id: 'u', role: 'user', text: 'a' },
+            { id: 'v', role: 'user', text: 'b' },
+          ],
+          'u',
+        ),
+      ),
+      ['v'],
+      'never the next user message',
+    );
   });
 });

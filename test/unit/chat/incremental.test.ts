@@ -14,7 +14,8 @@ const SHAPES: Record<string, (chars: number) => string> = {
   },
   'one long paragraph': (chars) => {
     let text = '';
-    for (let i = 0; text.length < chars; i++) text += `${word(i)} ${i % 9 === 0 ? '*' + word(i + 1) + '*' : word(i + 1)}${i % 11 === 10 ? '\n' : ' '}`;
+    for (let i = 0; text.length < chars; i++)
+      text += `${word(i)} ${i % 9 === 0 ? '*' + word(i + 1) + '*' : word(i + 1)}${i % 11 === 10 ? '\n' : ' '}`;
     return text;
   },
   'single huge line': (chars) => {
@@ -49,7 +50,11 @@ function stream(text: string, chunk: number, keep = true): Streamed {
   return { updates, incremental, parsed };
 }
 
-const visibleText = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+const visibleText = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const bodyRows = (html: string) => (html.match(/<tbody>([\s\S]*?)<\/tbody>/g) ?? []).join('').match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
 
 describe('Chat incremental markdown (a streamed reply of any shape)', () => {
@@ -79,7 +84,7 @@ describe('Chat incremental markdown (a streamed reply of any shape)', () => {
     });
   }
 
-  it('a long table streams in parts under its header: their rows, joined, are the one-shot table\'s rows', () => {
+  it("a long table streams in parts under its header: their rows, joined, are the one-shot table's rows", () => {
     const text = SHAPES['long table']!(20_000);
     const { updates } = stream(text, 17);
     const flat = updates.flat();
@@ -89,13 +94,19 @@ describe('Chat incremental markdown (a streamed reply of any shape)', () => {
     const tail = flat.filter((u) => u.kind === 'tail').at(-1) as Extract<StreamUpdate, { kind: 'tail' }>;
     const rows = [...commits.flatMap((c) => bodyRows(c.html)), ...bodyRows(tail.html)];
     assert.deepStrictEqual(rows, bodyRows(renderMarkdown(text)));
-    assert.ok(commits.every((c) => c.html.includes('<th class="align-right">#</th>')), 'each part renders under the header, alignment kept');
+    assert.ok(
+      commits.every((c) => c.html.includes('<th class="align-right">#</th>')),
+      'each part renders under the header, alignment kept',
+    );
   });
 
   it('one long paragraph shows the same words while streaming as in the one-shot render', () => {
     const text = SHAPES['one long paragraph']!(20_000);
     const flat = stream(text, 11).updates.flat();
-    const shown = [...flat.filter((u) => u.kind === 'commit').map((u) => (u as { html: string }).html), (flat.filter((u) => u.kind === 'tail').at(-1) as { html: string }).html];
+    const shown = [
+      ...flat.filter((u) => u.kind === 'commit').map((u) => (u as { html: string }).html),
+      (flat.filter((u) => u.kind === 'tail').at(-1) as { html: string }).html,
+    ];
     assert.strictEqual(visibleText(shown.join(' ')), visibleText(renderMarkdown(text)));
   });
 
@@ -106,7 +117,10 @@ describe('Chat incremental markdown (a streamed reply of any shape)', () => {
     const lastTail = flat.lastIndexOf(tails.at(-1)!);
     const appended = flat.slice(lastTail + 1);
     assert.ok(appended.length > 100 && appended.every((u) => u.kind === 'text'), 'only text after the last markdown render');
-    assert.ok(tails.every((t) => t.html.length < SOFT_CUT_CHARS * 2), 'no markdown render past the limit');
+    assert.ok(
+      tails.every((t) => t.html.length < SOFT_CUT_CHARS * 2),
+      'no markdown render past the limit',
+    );
     const rendered = visibleText(tails.at(-1)!.html);
     const rest = appended.map((u) => (u as { text: string }).text).join('');
     assert.ok(rest.length > 0 && text.endsWith(rest), 'the appended text is the rest of the line, as is');
@@ -118,7 +132,10 @@ describe('Chat incremental markdown (a streamed reply of any shape)', () => {
     const run = stream(text, 9);
     const flat = run.updates.flat();
     assert.strictEqual(flat.filter((u) => u.kind === 'fence').length, 1);
-    const code = flat.filter((u) => u.kind === 'text').map((u) => (u as { text: string }).text).join('');
+    const code = flat
+      .filter((u) => u.kind === 'text')
+      .map((u) => (u as { text: string }).text)
+      .join('');
     assert.ok(code.startsWith('const v0 = 0;\nconst v1') && code.includes('const v299 = 299;'), 'the code body streamed as text');
     assert.strictEqual(run.incremental.text, text);
     assert.strictEqual(run.incremental.approximate, false, 'cut only where a one-shot render cuts');

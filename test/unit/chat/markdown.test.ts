@@ -34,9 +34,13 @@ describe('Chat markdown for untrusted output', () => {
     for (const tag of ['<script', '<img', '<svg', '<iframe', '<circle']) assert.ok(!html.includes(tag), `${tag} escaped in: ${html}`);
     assert.ok(html.includes('&lt;script&gt;window.pwned = 1&lt;/script&gt;'), 'script shown as text');
     const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
-    assert.deepStrictEqual(new Set(tags.map((t) => /^<(\w+)/.exec(t)![1])), new Set(['p', 'a', 'span']), 'only the renderer\'s own tags');
+    assert.deepStrictEqual(new Set(tags.map((t) => /^<(\w+)/.exec(t)![1])), new Set(['p', 'a', 'span']), "only the renderer's own tags");
     for (const tag of tags) assert.ok(!/\s(on\w+|href|src|style)=/i.test(tag), `no handler, href, src or style attribute in ${tag}`);
-    assert.deepStrictEqual(html.match(/data-href="[^"]*"/g), ['data-href="https://tracker.example/pixel.png"'], 'the only link is the http(s) one');
+    assert.deepStrictEqual(
+      html.match(/data-href="[^"]*"/g),
+      ['data-href="https://tracker.example/pixel.png"'],
+      'the only link is the http(s) one',
+    );
   });
 
   it('keeps links only for http(s), as data-href that nothing can navigate', () => {
@@ -59,13 +63,21 @@ describe('Chat markdown for untrusted output', () => {
     const html = renderMarkdown('See ![a cat](https://example.com/cat.png) here');
     assert.strictEqual(text(html), 'See Image: a cat here', html);
     assert.ok(/<a data-href="https:\/\/example\.com\/cat\.png"[^>]*>a cat<\/a>/.test(html), html);
-    assert.strictEqual(text(renderMarkdown('![](https://example.com/cat.png)')), 'Image: https://example.com/cat.png', 'no alt text: the URL is the label');
+    assert.strictEqual(
+      text(renderMarkdown('![](https://example.com/cat.png)')),
+      'Image: https://example.com/cat.png',
+      'no alt text: the URL is the label',
+    );
     const escaped = renderMarkdown('![<b onmouseover=x>](https://example.com/a.png)');
     assert.ok(!escaped.includes('<b') && escaped.includes('&lt;b onmouseover=x&gt;'), escaped);
     const linked = renderMarkdown('[![logo](https://example.com/logo.png)](https://example.com/home)');
     assert.strictEqual((linked.match(/<a /g) ?? []).length, 1, `no link inside the link: ${linked}`);
     assert.strictEqual(text(linked), 'Image: logo');
-    assert.strictEqual(text(renderMarkdown('![x](javascript:alert(1))')), '![x](javascript:alert(1))', 'a refused image stays as its text, whole');
+    assert.strictEqual(
+      text(renderMarkdown('![x](javascript:alert(1))')),
+      '![x](javascript:alert(1))',
+      'a refused image stays as its text, whole',
+    );
   });
 
   it('renders code fences with an escaped language class and table alignment without inline style', () => {
@@ -82,12 +94,18 @@ describe('Chat block scanner (incremental rendering)', () => {
     const text = '# Title\nIntro line one\nline two\n\n```python\nx = 1\n\ny = 2\n```\nAfter the fence\n\n- a\n- b\n';
     const { pieces, tail } = stream(text);
     assert.strictEqual(pieces.join('') + tail, text, 'nothing lost or duplicated');
-    assert.deepStrictEqual(pieces, ['# Title\n', 'Intro line one\nline two\n\n', '```python\nx = 1\n\ny = 2\n```\n', 'After the fence\n\n']);
+    assert.deepStrictEqual(pieces, [
+      '# Title\n',
+      'Intro line one\nline two\n\n',
+      '```python\nx = 1\n\ny = 2\n```\n',
+      'After the fence\n\n',
+    ]);
     assert.strictEqual(tail, '- a\n- b\n');
   });
 
   it('rendering the pieces one by one gives the same HTML as rendering the whole text', () => {
-    const text = 'Para one **bold**.\n\n## Head\n\n```ts\nconst a = 1;\n\nconst b = 2;\n```\n\n> quote\n\n1. one\n2. two\n\nEnd [link](https://x.example).\n';
+    const text =
+      'Para one **bold**.\n\n## Head\n\n```ts\nconst a = 1;\n\nconst b = 2;\n```\n\n> quote\n\n1. one\n2. two\n\nEnd [link](https://x.example).\n';
     const { pieces, tail } = stream(text, 3);
     assert.strictEqual([...pieces, tail].map(renderMarkdown).join(''), renderMarkdown(text));
   });

@@ -25,7 +25,18 @@ describe('isPrivateAddressUrl (links confirmed before they open)', () => {
     'http://[::ffff:127.0.0.1]/',
     'http://[::ffff:192.168.0.1]/',
   ];
-  const publicUrls = ['https://docs.kluster.ai/guide', 'http://8.8.8.8/', 'http://172.32.0.1/', 'http://172.15.255.255/', 'http://192.169.0.1/', 'http://[2001:db8::1]/', 'http://[::ffff:8.8.8.8]/', 'https://localhost.example.com/', 'http://11.0.0.1/', 'not a url'];
+  const publicUrls = [
+    'https://docs.kluster.ai/guide',
+    'http://8.8.8.8/',
+    'http://172.32.0.1/',
+    'http://172.15.255.255/',
+    'http://192.169.0.1/',
+    'http://[2001:db8::1]/',
+    'http://[::ffff:8.8.8.8]/',
+    'https://localhost.example.com/',
+    'http://11.0.0.1/',
+    'not a url',
+  ];
 
   for (const url of local) it(`asks for ${url}`, () => assert.strictEqual(isPrivateAddressUrl(url), true));
   for (const url of publicUrls) it(`does not ask for ${url}`, () => assert.strictEqual(isPrivateAddressUrl(url), false));

@@ -2,7 +2,13 @@ import * as assert from 'assert';
 import { chatCsp } from '../../../src/chat/csp';
 import { emptyState, isHostMessage, isWebviewMessage } from '../../../src/chat/protocol';
 
-const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values.join(' ')]),
+  );
 
 describe('Chat webview security boundary', () => {
   describe('chatCsp', () => {
@@ -25,7 +31,17 @@ describe('Chat webview security boundary', () => {
     });
 
     it('allows no inline code, eval, other origins or wildcards', () => {
-      for (const banned of ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'strict-dynamic'", '*', 'data:', 'blob:', 'http:', 'https:']) {
+      for (const banned of [
+        "'unsafe-inline'",
+        "'unsafe-eval'",
+        "'unsafe-hashes'",
+        "'strict-dynamic'",
+        '*',
+        'data:',
+        'blob:',
+        'http:',
+        'https:',
+      ]) {
         assert.ok(!csp.split(/[\s;]+/).includes(banned), `no ${banned} in ${csp}`);
       }
       assert.ok(!/connect-src|frame-src|child-src|worker-src|object-src/.test(csp), 'those fall back to default-src none');
@@ -56,7 +72,10 @@ describe('Chat webview security boundary', () => {
       ['a prototype key as type', { type: 'constructor' }],
       ['send without id', { type: 'send', conversation: { settings, messages: [] } }],
       ['send with a system role message', { type: 'send', id: 'a', conversation: { settings, messages: [{ role: 'system', text: 'x' }] } }],
-      ['send with a non-string image URL', { type: 'send', id: 'a', conversation: { settings, messages: [{ role: 'user', text: 'x', imageUrl: { href: 'file:///' } }] } }],
+      [
+        'send with a non-string image URL',
+        { type: 'send', id: 'a', conversation: { settings, messages: [{ role: 'user', text: 'x', imageUrl: { href: 'file:///' } }] } },
+      ],
       ['send without settings', { type: 'send', id: 'a', conversation: { messages: [] } }],
       ['cancel with a numeric id', { type: 'cancel', id: 1 }],
       ['state of another version', { type: 'state', state: { ...emptyState(), version: 2 } }],

@@ -6,13 +6,16 @@ const request = (id: string) => requestLine(id, 'hi');
 
 describe('the file a request is saved to', () => {
   it('collects the custom_ids in use, also from broken lines and with a bad escape, without throwing', () => {
-    const text = [request('a'), '{"custom_id": "bad\\q", "method": "POST"', '{"custom_id": "esc\\u0041ped"', 'not json at all', request('a')].join('\n') + '\n';
+    const text =
+      [request('a'), '{"custom_id": "bad\\q", "method": "POST"', '{"custom_id": "esc\\u0041ped"', 'not json at all', request('a')].join(
+        '\n',
+      ) + '\n';
     const file = readRequestFile(text);
     assert.deepStrictEqual([...file.takenIds].sort(), ['a', 'bad\\q', 'escAped']);
     assert.strictEqual(file.kind, 'batch');
   });
 
-  it('puts the new line after the last one, ending an unfinished last line first, in the file\'s own line ending', () => {
+  it("puts the new line after the last one, ending an unfinished last line first, in the file's own line ending", () => {
     const cases: [string, number, string][] = [
       ['', 0, 'NEW\n'],
       [`${request('a')}\n`, 1, 'NEW\n'],

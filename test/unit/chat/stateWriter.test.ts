@@ -3,7 +3,11 @@ import { emptyState, type ChatState } from '../../../src/chat/protocol';
 import { StateWriter } from '../../../src/chat/stateWriter';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const withDraft = (draft: string, turns = 0): ChatState => ({ ...emptyState('m'), draft, turns: Array.from({ length: turns }, (_, i) => ({ id: `t${i}`, role: 'user' as const, text: `q${i}` })) });
+const withDraft = (draft: string, turns = 0): ChatState => ({
+  ...emptyState('m'),
+  draft,
+  turns: Array.from({ length: turns }, (_, i) => ({ id: `t${i}`, role: 'user' as const, text: `q${i}` })),
+});
 
 describe('Chat state writes to workspace storage', () => {
   function writer(delayMs = 60) {
@@ -14,7 +18,10 @@ describe('Chat state writes to workspace storage', () => {
   it('writes a conversation change at once', async () => {
     const { written, writer: w } = writer();
     await w.update(withDraft('', 2), false);
-    assert.deepStrictEqual(written.map((s) => s.turns.length), [2]);
+    assert.deepStrictEqual(
+      written.map((s) => s.turns.length),
+      [2],
+    );
   });
 
   it('writes the first draft pause at once, then merges the drafts of the interval into one write of the last', async () => {
@@ -23,9 +30,16 @@ describe('Chat state writes to workspace storage', () => {
       await w.update(withDraft(draft, 1), true);
       await sleep(10);
     }
-    assert.deepStrictEqual(written.map((s) => s.draft), ['h'], 'typing goes on: only the first pause so far');
+    assert.deepStrictEqual(
+      written.map((s) => s.draft),
+      ['h'],
+      'typing goes on: only the first pause so far',
+    );
     await sleep(120);
-    assert.deepStrictEqual(written.map((s) => s.draft), ['h', 'hello']);
+    assert.deepStrictEqual(
+      written.map((s) => s.draft),
+      ['h', 'hello'],
+    );
     await sleep(120);
     assert.strictEqual(written.length, 2, 'nothing more without a change');
   });
@@ -36,7 +50,13 @@ describe('Chat state writes to workspace storage', () => {
     await w.update(withDraft('typing', 1), true);
     await w.update(withDraft('', 2), false);
     await sleep(120);
-    assert.deepStrictEqual(written.map((s) => [s.draft, s.turns.length]), [['t', 1], ['', 2]]);
+    assert.deepStrictEqual(
+      written.map((s) => [s.draft, s.turns.length]),
+      [
+        ['t', 1],
+        ['', 2],
+      ],
+    );
   });
 
   it('flush writes a waiting draft now (the panel is hidden or closed), and nothing when none waits', async () => {
@@ -45,6 +65,9 @@ describe('Chat state writes to workspace storage', () => {
     await w.update(withDraft('unsent', 1), true);
     await w.flush();
     await w.flush();
-    assert.deepStrictEqual(written.map((s) => s.draft), ['first', 'unsent']);
+    assert.deepStrictEqual(
+      written.map((s) => s.draft),
+      ['first', 'unsent'],
+    );
   });
 });

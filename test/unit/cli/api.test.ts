@@ -8,7 +8,6 @@ import { FAIL_TRIGGER } from '../../emulator';
 import { requestLine, useEmulator, writeLines } from '../api/helpers';
 import { CLI, runCaptured, type CliRun as Run } from './helpers';
 
-
 describe('CLI against the emulator', () => {
   const f = useEmulator();
   const env = () => ({ KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url });
@@ -17,16 +16,25 @@ describe('CLI against the emulator', () => {
 
   function spawnCli(args: string[], environment: NodeJS.ProcessEnv): Promise<Run> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...environment }, timeout: 20000 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, out: stdout, err: stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { env: { PATH: process.env.PATH, ...environment }, timeout: 20000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          resolve({ code, out: stdout, err: stderr });
+        },
+      );
     });
   }
 
   it('submit --wait --out: a full round trip, results in input order', async () => {
     const ids = ['first', 'second', 'third', 'fourth', 'fifth'];
-    const input = await writeLines(f.dir, 'round.jsonl', ids.map((id) => requestLine(id, `question ${id}`)));
+    const input = await writeLines(
+      f.dir,
+      'round.jsonl',
+      ids.map((id) => requestLine(id, `question ${id}`)),
+    );
     const out = path.join(f.dir, 'round-results.jsonl');
     const run = await cli(['submit', input, '--window', '1h', '--wait', '--out', out]);
     assert.strictEqual(run.code, ExitCode.ok, run.err);
@@ -34,9 +42,18 @@ describe('CLI against the emulator', () => {
     assert.match(batchId, /^[0-9a-f]{24}$/);
     assert.match(run.err, /completed 5\/5/);
     assert.match(run.err, /wrote 5 results .* 5 succeeded, 0 failed, 0 missing/);
-    const results = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(results.map((r) => r.custom_id), ids);
-    assert.deepStrictEqual(results.map((r) => r.input_line), [1, 2, 3, 4, 5]);
+    const results = (await fs.readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      results.map((r) => r.custom_id),
+      ids,
+    );
+    assert.deepStrictEqual(
+      results.map((r) => r.input_line),
+      [1, 2, 3, 4, 5],
+    );
     assert.match(results[2].response.body.choices[0].message.content, /question third/);
 
     const shown = await cli(['batches', 'get', batchId]);
@@ -168,19 +185,36 @@ describe('CLI against the emulator', () => {
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/batches', retryAfterSeconds: 0.3, times: 10 });
     const run = await cli(['batches', 'list']);
     const tries = f.emulator.state.requests.filter((r) => r.path === '/v1/batches' && r.at >= start);
-    assert.deepStrictEqual(tries.map((r) => r.status), [429, 429, 429], 'the first try and two retries');
+    assert.deepStrictEqual(
+      tries.map((r) => r.status),
+      [429, 429, 429],
+      'the first try and two retries',
+    );
     assert.ok(tries[2]!.at - tries[0]!.at >= 500, 'the retries waited for Retry-After');
     assert.strictEqual(run.code, ExitCode.api);
     assert.strictEqual(run.out, '');
     const [first, second, last, ...rest] = run.err.split('\n');
-    assert.deepStrictEqual([first, second, rest], ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)', ['']], 'each wait is announced');
-    assert.match(last!, /^kluster: Rate limited by kluster\.ai \(429: .*\), still after retrying\. Wait 0\.3 s and try again, or send fewer requests at once\.$/);
+    assert.deepStrictEqual(
+      [first, second, rest],
+      ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)', ['']],
+      'each wait is announced',
+    );
+    assert.match(
+      last!,
+      /^kluster: Rate limited by kluster\.ai \(429: .*\), still after retrying\. Wait 0\.3 s and try again, or send fewer requests at once\.$/,
+    );
 
     f.emulator.faults.next({ kind: 'rate_limit', path: '/v1/models', retryAfterSeconds: 0.3, times: 10 });
     const json = await cli(['--json', 'models']);
     assert.strictEqual(json.code, ExitCode.api);
-    const lines = json.err.trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepStrictEqual(lines.slice(0, 2).map((line) => line.retry.message), ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)']);
+    const lines = json.err
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepStrictEqual(
+      lines.slice(0, 2).map((line) => line.retry.message),
+      ['rate limited; retrying in 0.3 s (retry 1 of 2)', 'rate limited; retrying in 0.3 s (retry 2 of 2)'],
+    );
     const error = lines[2].error;
     assert.strictEqual(error.kind, 'rate_limited');
     assert.match(error.message, /Wait 0\.3 s and try again/);
@@ -233,7 +267,11 @@ describe('CLI against the emulator', () => {
   });
 
   it('submit --tier free stops a file at the free-tier cap at the offline check (exit 1)', async () => {
-    const input = await writeLines(f.dir, 'free-cap.jsonl', Array.from({ length: 1000 }, (_, i) => requestLine(`r${i}`, 'x')));
+    const input = await writeLines(
+      f.dir,
+      'free-cap.jsonl',
+      Array.from({ length: 1000 }, (_, i) => requestLine(`r${i}`, 'x')),
+    );
     const uploadsBefore = f.emulator.state.requests.filter((r) => r.path === '/v1/files').length;
     const run = await cli(['submit', input, '--tier', 'free']);
     assert.strictEqual(run.code, ExitCode.findings, run.err);
@@ -244,7 +282,10 @@ describe('CLI against the emulator', () => {
   it('a 404 reads as sentences with single periods', async () => {
     const run = await cli(['batches', 'get', 'nope']);
     assert.strictEqual(run.code, ExitCode.api);
-    assert.strictEqual(run.err, "kluster: Not found (404): No batch found with id 'nope'. Check the ID; it may belong to another account or have been deleted.\n");
+    assert.strictEqual(
+      run.err,
+      "kluster: Not found (404): No batch found with id 'nope'. Check the ID; it may belong to another account or have been deleted.\n",
+    );
   });
 
   it('a missing input file is exit code 5 with the file named', async () => {
@@ -259,8 +300,17 @@ describe('CLI against the emulator', () => {
       const out = path.join(f.dir, 'child-results.jsonl');
       const run = await spawnCli(['submit', input, '--wait', '--out', out], env());
       assert.strictEqual(run.code, 0, run.err);
-      const results = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepStrictEqual(results.map((r) => [r.custom_id, r.status]), [['c1', 'succeeded'], ['c2', 'succeeded']]);
+      const results = (await fs.readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepStrictEqual(
+        results.map((r) => [r.custom_id, r.status]),
+        [
+          ['c1', 'succeeded'],
+          ['c2', 'succeeded'],
+        ],
+      );
     });
 
     it('a bad key is one line on stderr, exit code 3, no stack trace, no key', async () => {
@@ -283,7 +333,10 @@ describe('CLI against the emulator', () => {
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       assert.strictEqual(code, ExitCode.interrupted, err);
       assert.strictEqual(err, 'kluster: Cancelled.\n');
-      assert.ok(Date.now() - sent < 2500, `ended ${Date.now() - sent} ms after SIGINT (the 3 s fallback would mean something kept it alive)`);
+      assert.ok(
+        Date.now() - sent < 2500,
+        `ended ${Date.now() - sent} ms after SIGINT (the 3 s fallback would mean something kept it alive)`,
+      );
     });
 
     it('an unreachable API is one line on stderr after the announced retries, exit code 4', async () => {

@@ -61,7 +61,11 @@ describe('CLI options', () => {
   });
 
   it('parseArgs keeps values, switches and words after --', () => {
-    const parsed = parseArgs(['submit', '--out=r.jsonl', '--wait', '--', '--odd-name.jsonl'], { values: new Set(['out']), switches: new Set(['wait']) }, true);
+    const parsed = parseArgs(
+      ['submit', '--out=r.jsonl', '--wait', '--', '--odd-name.jsonl'],
+      { values: new Set(['out']), switches: new Set(['wait']) },
+      true,
+    );
     assert.deepStrictEqual(parsed.positional, ['submit', '--odd-name.jsonl']);
     assert.strictEqual(parsed.options.get('out'), 'r.jsonl');
     assert.ok(parsed.switches.has('wait'));

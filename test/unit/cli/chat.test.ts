@@ -14,15 +14,24 @@ describe('CLI chat', () => {
 
   it('streams the reply to stdout (the built CLI, a real process) and sends the system message first', async () => {
     const run = await new Promise<CliRun>((resolve) => {
-      execFile(process.execPath, [CLI, 'chat', '--model', MODEL, '--system', 'Be brief.', '--message', 'hello there'], { env: { PATH: process.env.PATH, ...env() }, timeout: 20000 }, (error, out, err) =>
-        resolve({ code: error ? Number(error.code ?? -1) : 0, out, err }),
+      execFile(
+        process.execPath,
+        [CLI, 'chat', '--model', MODEL, '--system', 'Be brief.', '--message', 'hello there'],
+        { env: { PATH: process.env.PATH, ...env() }, timeout: 20000 },
+        (error, out, err) => resolve({ code: error ? Number(error.code ?? -1) : 0, out, err }),
       );
     });
     assert.strictEqual(run.code, ExitCode.ok, run.err);
     assert.strictEqual(run.out, `Emulated answer from ${MODEL} to: hello there\n`);
-    const sent = f.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!.body as { stream: boolean; messages: unknown[] };
+    const sent = f.emulator.state.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!.body as {
+      stream: boolean;
+      messages: unknown[];
+    };
     assert.strictEqual(sent.stream, true);
-    assert.deepStrictEqual(sent.messages, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello there' }]);
+    assert.deepStrictEqual(sent.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'hello there' },
+    ]);
   });
 
   it('--async queues the request as a batch of one and prints the batch id', async () => {

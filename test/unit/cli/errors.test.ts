@@ -20,7 +20,12 @@ describe('CLI errors', () => {
   describe('local trouble is not the network', () => {
     it('files upload DIR, submit DIR (with or without --no-validate), validate DIR: exit 5 naming the folder, nothing sent', async () => {
       const before = uploads();
-      for (const args of [['files', 'upload', f.dir], ['submit', f.dir, '--no-validate'], ['submit', f.dir], ['validate', f.dir]]) {
+      for (const args of [
+        ['files', 'upload', f.dir],
+        ['submit', f.dir, '--no-validate'],
+        ['submit', f.dir],
+        ['validate', f.dir],
+      ]) {
         const run = await runCaptured(args, env());
         assert.strictEqual(run.code, ExitCode.io, `${args.join(' ')}: ${run.err}`);
         assert.strictEqual(run.err, `kluster: Cannot read ${f.dir}: it is a folder, not a file.\n`);
@@ -54,7 +59,10 @@ describe('CLI errors', () => {
     it('output that cannot be written (stdout on /dev/full) is one line and exit 5, no stack trace', async function () {
       if (!existsSync('/dev/full')) this.skip();
       const full = openSync('/dev/full', 'w');
-      const child = spawn(process.execPath, [CLI, 'models'], { env: { PATH: process.env.PATH, ...env() }, stdio: ['ignore', full, 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'models'], {
+        env: { PATH: process.env.PATH, ...env() },
+        stdio: ['ignore', full, 'pipe'],
+      });
       closeSync(full);
       let err = '';
       child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -87,7 +95,14 @@ describe('CLI errors', () => {
       const filler = '<p>Please try again in a few moments. If the problem persists, contact support.</p>\n'.repeat(800);
       const page = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body { font-family: sans-serif; color: #333 }</style><script>var x = "<b>";</script></head><body><h1>502 Bad&nbsp;Gateway</h1>\n${filler}</body></html>`;
       assert.ok(page.length > 64 * 1024);
-      f.emulator.faults.next({ kind: 'respond', path: '/v1/batches', status: 502, body: page, headers: { 'content-type': 'text/html', 'retry-after': '0' }, times: 3 });
+      f.emulator.faults.next({
+        kind: 'respond',
+        path: '/v1/batches',
+        status: 502,
+        body: page,
+        headers: { 'content-type': 'text/html', 'retry-after': '0' },
+        times: 3,
+      });
       const run = await runCaptured(['batches', 'list'], env());
       assert.strictEqual(run.code, ExitCode.network);
       const last = run.err.trim().split('\n').at(-1)!;
@@ -99,10 +114,18 @@ describe('CLI errors', () => {
 
     it('terminal control characters from the service are shown escaped, in errors and in output', async () => {
       const hostile = `${ESC}]0;owned${String.fromCharCode(7)}${ESC}[2Jcleared\rover\u009b31m`;
-      f.emulator.faults.next({ kind: 'respond', path: '/v1/batches', status: 400, body: JSON.stringify({ error: { message: `bad ${hostile}` } }) });
+      f.emulator.faults.next({
+        kind: 'respond',
+        path: '/v1/batches',
+        status: 400,
+        body: JSON.stringify({ error: { message: `bad ${hostile}` } }),
+      });
       const error = await runCaptured(['batches', 'list'], env());
       assert.strictEqual(error.code, ExitCode.api);
-      assert.strictEqual(error.err, 'kluster: The API rejected the request (400): bad \\u001b]0;owned\\u0007\\u001b[2Jcleared over\\u009b31m.\n');
+      assert.strictEqual(
+        error.err,
+        'kluster: The API rejected the request (400): bad \\u001b]0;owned\\u0007\\u001b[2Jcleared over\\u009b31m.\n',
+      );
 
       const input = await writeLines(f.dir, 'esc.jsonl', [requestLine('a', 'x')]);
       const file = await f.client().uploadFile(input);
@@ -114,7 +137,11 @@ describe('CLI errors', () => {
       assert.ok(!CONTROL.test(get.out), JSON.stringify(get.out));
       assert.match(get.out, /^error: line 1: line \\u001b\]0;owned\\u0007\\u001b\[2Jcleared\\u000dover\\u009b31m$/m);
 
-      const list = { object: 'list', data: [{ id: 'file-x', object: 'file', bytes: 1, created_at: 1, filename: `a${ESC}[31mred\nnext.jsonl`, purpose: 'batch' }], has_more: false };
+      const list = {
+        object: 'list',
+        data: [{ id: 'file-x', object: 'file', bytes: 1, created_at: 1, filename: `a${ESC}[31mred\nnext.jsonl`, purpose: 'batch' }],
+        has_more: false,
+      };
       f.emulator.faults.next({ kind: 'respond', path: '/v1/files', method: 'GET', body: JSON.stringify(list) });
       const files = await runCaptured(['files', 'list'], env());
       assert.strictEqual(files.out.split('\n')[1], 'file-x  batch    1      1970-01-01 00:00:01  a\\u001b[31mred\\u000anext.jsonl');
@@ -122,7 +149,11 @@ describe('CLI errors', () => {
       f.emulator.faults.next({ kind: 'respond', path: '/v1/files', method: 'GET', body: JSON.stringify(list) });
       const json = await runCaptured(['--json', 'files', 'list'], env());
       assert.ok(!CONTROL.test(json.out));
-      assert.strictEqual(JSON.parse(json.out).data[0].filename, list.data[0]!.filename, 'JSON output keeps the value, escaped the JSON way');
+      assert.strictEqual(
+        JSON.parse(json.out).data[0].filename,
+        list.data[0]!.filename,
+        'JSON output keeps the value, escaped the JSON way',
+      );
     });
 
     it("a 413 names one limit: the service's own when it states one", async () => {
@@ -150,7 +181,10 @@ describe('CLI errors', () => {
       for (const [key, problem] of cases) {
         const run = await runCaptured(['models'], env({ KLUSTER_API_KEY: key }));
         assert.strictEqual(run.code, ExitCode.usage, run.err);
-        assert.strictEqual(run.err, `kluster: the API key is malformed: ${problem}; check --api-key or KLUSTER_API_KEY\nusage: kluster models\n`);
+        assert.strictEqual(
+          run.err,
+          `kluster: the API key is malformed: ${problem}; check --api-key or KLUSTER_API_KEY\nusage: kluster models\n`,
+        );
       }
     });
 

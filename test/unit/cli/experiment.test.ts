@@ -66,7 +66,13 @@ describe('CLI experiment commands against the emulator', () => {
     assert.strictEqual(unjudged.code, ExitCode.ok, unjudged.err);
     const before = JSON.parse(unjudged.out) as { columns: { passed: number; failed: number; errors: number }[] };
     // Without the judge, llm-rubric is undecided: an error unless another assertion already failed.
-    assert.deepStrictEqual(before.columns.map((c) => [c.passed, c.failed, c.errors]), [[0, 0, 3], [0, 1, 2]]);
+    assert.deepStrictEqual(
+      before.columns.map((c) => [c.passed, c.failed, c.errors]),
+      [
+        [0, 0, 3],
+        [0, 1, 2],
+      ],
+    );
 
     const judge = path.join(f.dir, 'judge.jsonl');
     const judgeRun = await cli(['experiment', 'judge', exp, results, '--out', judge]);
@@ -88,17 +94,32 @@ describe('CLI experiment commands against the emulator', () => {
 
     const gate = await cli(['experiment', 'score', exp, results, '--judge', judgeResults, '--fail-under', '0.5']);
     assert.strictEqual(gate.code, ExitCode.findings);
-    assert.match(gate.out, /^PROMPT\s+PROVIDER\s+PASSED\s+FAILED\s+ERRORS\s+TOTAL\s+PASS RATE\s+JUDGE\nterse\s+deepseek-ai\/DeepSeek-V3\s+3\s+0\s+0\s+3\s+100\.0%\s+1\.00\n/);
+    assert.match(
+      gate.out,
+      /^PROMPT\s+PROVIDER\s+PASSED\s+FAILED\s+ERRORS\s+TOTAL\s+PASS RATE\s+JUDGE\nterse\s+deepseek-ai\/DeepSeek-V3\s+3\s+0\s+0\s+3\s+100\.0%\s+1\.00\n/,
+    );
     assert.match(gate.err, /terse × llama: pass rate 33\.3% is under 50\.0%/);
-    assert.strictEqual((await cli(['experiment', 'score', exp, results, '--judge', judgeResults, '--fail-under', '0.3'])).code, ExitCode.ok);
+    assert.strictEqual(
+      (await cli(['experiment', 'score', exp, results, '--judge', judgeResults, '--fail-under', '0.3'])).code,
+      ExitCode.ok,
+    );
   });
 
   it('build prints experiment errors as file:line:col and writes nothing', async () => {
-    await fs.writeFile(exp, EXPERIMENT.replace('content: "{{review}}"', 'content: "{{reveiw}}"').replace('type: icontains', 'type: icontain'));
+    await fs.writeFile(
+      exp,
+      EXPERIMENT.replace('content: "{{review}}"', 'content: "{{reveiw}}"').replace('type: icontains', 'type: icontain'),
+    );
     const before = await fs.readdir(f.dir);
     const run = await cli(['experiment', 'build', exp]);
     assert.strictEqual(run.code, ExitCode.findings);
-    assert.match(run.err, new RegExp(`^${exp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:32: error experiment.unknownVariable: No test row defines \`reveiw\`. Did you mean \`review\`\\?$`, 'm'));
+    assert.match(
+      run.err,
+      new RegExp(
+        `^${exp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:32: error experiment.unknownVariable: No test row defines \`reveiw\`. Did you mean \`review\`\\?$`,
+        'm',
+      ),
+    );
     assert.match(run.err, /:14:13: error experiment.assertionType: Unknown assertion type `icontain`. Did you mean `icontains`\?/);
     assert.match(run.err, /2 errors; nothing was written\./);
     assert.deepStrictEqual(await fs.readdir(f.dir), before);
@@ -112,10 +133,16 @@ describe('CLI experiment commands against the emulator', () => {
     assert.strictEqual(await fs.readFile(out, 'utf8'), 'keep');
     assert.strictEqual((await cli(['experiment', 'build', exp, '--out', out, '--force'])).code, ExitCode.ok);
 
-    await fs.writeFile(path.join(f.dir, 'reviews.csv'), ['review,label', ...Array.from({ length: 600 }, (_, i) => `r${i},positive`)].join('\n'));
+    await fs.writeFile(
+      path.join(f.dir, 'reviews.csv'),
+      ['review,label', ...Array.from({ length: 600 }, (_, i) => `r${i},positive`)].join('\n'),
+    );
     const split = await cli(['experiment', 'build', exp, '--out', path.join(f.dir, 'big.jsonl'), '--tier', 'free']);
     assert.strictEqual(split.code, ExitCode.ok, split.err);
-    assert.match(split.out, /^Wrote 1,?200 requests in 2 parts \(over the free tier's 999 requests per file\):\n {2}.*big\.part-1\.jsonl {2}999 requests\n {2}.*big\.part-2\.jsonl {2}201 requests\n$/);
+    assert.match(
+      split.out,
+      /^Wrote 1,?200 requests in 2 parts \(over the free tier's 999 requests per file\):\n {2}.*big\.part-1\.jsonl {2}999 requests\n {2}.*big\.part-2\.jsonl {2}201 requests\n$/,
+    );
   });
 
   it('score refuses a --fail-under that is not a rate', async () => {

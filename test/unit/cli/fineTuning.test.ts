@@ -5,7 +5,14 @@ import { useEmulator, writeLines } from '../api/helpers';
 import { runCaptured } from './helpers';
 
 const BASE = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';
-const example = (i: number) => JSON.stringify({ messages: [{ role: 'system', content: 'Label it.' }, { role: 'user', content: `text ${i}` }, { role: 'assistant', content: 'neutral' }] });
+const example = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'Label it.' },
+      { role: 'user', content: `text ${i}` },
+      { role: 'assistant', content: 'neutral' },
+    ],
+  });
 const examples = (n: number) => Array.from({ length: n }, (_, i) => example(i));
 
 describe('CLI fine-tuning', () => {
@@ -14,7 +21,21 @@ describe('CLI fine-tuning', () => {
 
   it('create --wait: checks and uploads the dataset with purpose fine-tune, prints the fine-tuned model', async () => {
     const dataset = await writeLines(f.dir, 'train.jsonl', examples(10));
-    const run = await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE, '--n-epochs', '2', '--batch-size', '8', '--learning-rate-multiplier', '0.5', '--wait']);
+    const run = await cli([
+      'fine-tuning',
+      'create',
+      '--training-file',
+      dataset,
+      '--model',
+      BASE,
+      '--n-epochs',
+      '2',
+      '--batch-size',
+      '8',
+      '--learning-rate-multiplier',
+      '0.5',
+      '--wait',
+    ]);
     assert.strictEqual(run.code, ExitCode.ok, run.err);
     const tuned = run.out.trim();
     assert.match(tuned, /^ft:/);
@@ -26,7 +47,10 @@ describe('CLI fine-tuning', () => {
     assert.strictEqual(job.fine_tuned_model, tuned);
     assert.deepStrictEqual(job.hyperparameters, { batch_size: 8, learning_rate_multiplier: 0.5, n_epochs: 2 });
     const uploaded = JSON.parse((await cli(['--json', 'files', 'list', '--purpose', 'fine-tune'])).out).data;
-    assert.ok(uploaded.some((file: { id: string }) => file.id === job.training_file), 'the training file was uploaded with purpose fine-tune');
+    assert.ok(
+      uploaded.some((file: { id: string }) => file.id === job.training_file),
+      'the training file was uploaded with purpose fine-tune',
+    );
 
     const shown = await cli(['fine-tuning', 'get', job.id]);
     assert.strictEqual(shown.code, ExitCode.ok);
@@ -42,7 +66,10 @@ describe('CLI fine-tuning', () => {
     const dataset = await writeLines(f.dir, 'small.jsonl', examples(3));
     const run = await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE]);
     assert.strictEqual(run.code, ExitCode.findings);
-    assert.match(run.err, /small\.jsonl:1:1: warning kluster\.finetuneTooFewExamples: kluster\.ai fine-tuning needs at least 10 examples; this dataset has 3\. Add 7 more\./);
+    assert.match(
+      run.err,
+      /small\.jsonl:1:1: warning kluster\.finetuneTooFewExamples: kluster\.ai fine-tuning needs at least 10 examples; this dataset has 3\. Add 7 more\./,
+    );
     assert.match(run.err, /was not uploaded: it has 1 problem\./);
     assert.strictEqual(f.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was sent');
   });
@@ -69,8 +96,14 @@ describe('CLI fine-tuning', () => {
   it('bad usage exits 2 and sends nothing', async () => {
     for (const [args, message] of [
       [['fine-tuning', 'create', '--model', BASE], /missing --training-file/],
-      [['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--n-epochs', '0'], /--n-epochs must be a whole number from 1 up, not '0'/],
-      [['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--learning-rate-multiplier', 'fast'], /--learning-rate-multiplier must be a number above 0, not 'fast'/],
+      [
+        ['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--n-epochs', '0'],
+        /--n-epochs must be a whole number from 1 up, not '0'/,
+      ],
+      [
+        ['fine-tuning', 'create', '--training-file', 'x', '--model', BASE, '--learning-rate-multiplier', 'fast'],
+        /--learning-rate-multiplier must be a number above 0, not 'fast'/,
+      ],
       [['fine-tuning', 'get'], /missing job ID/],
     ] as const) {
       const run = await cli([...args]);

@@ -9,7 +9,6 @@ import { ExitCode } from '../../../src/cli/command';
 import { requestLine, useEmulator } from '../api/helpers';
 import { CLI } from './helpers';
 
-
 /** Reads nothing for a second (the pipe fills up), then all of stdin; prints byte count and sha256. */
 const SLOW_READER = `
 const hash = require('crypto').createHash('sha256');
@@ -35,7 +34,10 @@ interface Piped {
 function pipeThroughSlowReader(args: string[], env: NodeJS.ProcessEnv): Promise<Piped> {
   return new Promise((resolve, reject) => {
     const reader = spawn(process.execPath, ['-e', SLOW_READER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const cli = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', reader.stdin, 'pipe'] });
+    const cli = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', reader.stdin, 'pipe'],
+    });
     // The CLI holds its own copy of the pipe's write end; the reader sees the end when the CLI exits.
     reader.stdin.destroy();
     let err = '';

@@ -26,12 +26,18 @@ describe('CLI results: never losing a batch', () => {
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : -2), out, err })));
+    const done = new Promise<CliRun>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : -2), out, err })),
+    );
     return { child, done };
   }
 
   async function completedBatch(name: string, ids: string[]): Promise<{ input: string; batchId: string }> {
-    const input = await writeLines(f.dir, `${name}.jsonl`, ids.map((id) => requestLine(id, `question ${id}`)));
+    const input = await writeLines(
+      f.dir,
+      `${name}.jsonl`,
+      ids.map((id) => requestLine(id, `question ${id}`)),
+    );
     const started = await cli(['submit', input]);
     assert.strictEqual(started.code, ExitCode.ok, started.err);
     const batchId = started.out.trim();
@@ -41,7 +47,11 @@ describe('CLI results: never losing a batch', () => {
 
   /** A batch cancelled before any request ran: every line of the input gets a "missing" result, no download. */
   async function cancelledBatch(name: string, count: number): Promise<{ input: string; batchId: string }> {
-    const input = await writeLines(f.dir, `${name}.jsonl`, Array.from({ length: count }, (_, i) => requestLine(`req-${i}`, `question ${i}`)));
+    const input = await writeLines(
+      f.dir,
+      `${name}.jsonl`,
+      Array.from({ length: count }, (_, i) => requestLine(`req-${i}`, `question ${i}`)),
+    );
     const client = f.client();
     const file = await client.uploadFile(input);
     const batch = await client.createBatch({ inputFileId: file.id, completionWindow: '1h' });
@@ -54,7 +64,11 @@ describe('CLI results: never losing a batch', () => {
 
   it('results joins an ended batch again: the same file submit --out writes', async () => {
     const ids = ['one', 'two', 'three'];
-    const input = await writeLines(f.dir, 'again.jsonl', ids.map((id) => requestLine(id, `question ${id}`)));
+    const input = await writeLines(
+      f.dir,
+      'again.jsonl',
+      ids.map((id) => requestLine(id, `question ${id}`)),
+    );
     const first = path.join(f.dir, 'again-first.jsonl');
     const submitted = await cli(['submit', input, '--out', first]);
     assert.strictEqual(submitted.code, ExitCode.ok, submitted.err);
@@ -67,7 +81,11 @@ describe('CLI results: never losing a batch', () => {
     assert.match(run.err, /wrote 3 results to .*again-second\.jsonl: 3 succeeded, 0 failed, 0 missing/);
     assert.strictEqual(await fs.readFile(again, 'utf8'), await fs.readFile(first, 'utf8'));
 
-    assert.strictEqual((await cli(['results', batchId, '--input', input, '--out', again])).code, ExitCode.io, 'no overwrite without --force');
+    assert.strictEqual(
+      (await cli(['results', batchId, '--input', input, '--out', again])).code,
+      ExitCode.io,
+      'no overwrite without --force',
+    );
     const forced = await cli(['--json', 'results', batchId, '--input', input, '--out', again, '--force']);
     assert.strictEqual(forced.code, ExitCode.ok, forced.err);
     const report = JSON.parse(forced.out);
@@ -80,15 +98,27 @@ describe('CLI results: never losing a batch', () => {
     const out = path.join(f.dir, 'cancelled-results.jsonl');
     const run = await cli(['results', batchId, '--input', input, '--out', out]);
     assert.strictEqual(run.code, ExitCode.findings, run.err);
-    const lines = (await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(lines.map((l) => [l.status, l.error.message]), Array(3).fill(['missing', 'The batch was cancelled before this request ran.']));
+    const lines = (await fs.readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      lines.map((l) => [l.status, l.error.message]),
+      Array(3).fill(['missing', 'The batch was cancelled before this request ran.']),
+    );
 
     const running = await cli(['submit', input]);
     const runningId = running.out.trim();
     const early = await cli(['results', runningId, '--input', input, '--out', path.join(f.dir, 'early.jsonl')]);
     assert.strictEqual(early.code, ExitCode.findings);
-    assert.match(early.err, new RegExp(`^kluster: Batch ${runningId} is (validating|in_progress); its results can be joined once it has ended`));
-    await fs.access(path.join(f.dir, 'early.jsonl')).then(() => assert.fail('written for a running batch'), () => undefined);
+    assert.match(
+      early.err,
+      new RegExp(`^kluster: Batch ${runningId} is (validating|in_progress); its results can be joined once it has ended`),
+    );
+    await fs.access(path.join(f.dir, 'early.jsonl')).then(
+      () => assert.fail('written for a running batch'),
+      () => undefined,
+    );
   });
 
   it('results needs a batch id, --input and --out (exit 2)', async () => {
@@ -110,11 +140,20 @@ describe('CLI results: never losing a batch', () => {
     assert.match(batchId, /^[0-9a-f]{24}$/, 'the id is on stdout as soon as the batch exists');
     const command = `kluster results ${batchId} --input ${input} --out '${out}'`;
     assert.ok(run.err.trimEnd().endsWith(`Batch ${batchId} was created; '${command}' writes its results once it has ended.`), run.err);
-    await fs.access(out).then(() => assert.fail('results written'), () => undefined);
+    await fs.access(out).then(
+      () => assert.fail('results written'),
+      () => undefined,
+    );
 
     const recovered = await cli(['results', batchId, '--input', input, '--out', out]);
     assert.strictEqual(recovered.code, ExitCode.ok, recovered.err);
-    assert.deepStrictEqual((await fs.readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).status), ['succeeded', 'succeeded']);
+    assert.deepStrictEqual(
+      (await fs.readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+      ['succeeded', 'succeeded'],
+    );
   });
 
   it('--json: the error object carries batch_id when waiting or the download fails after creation', async () => {
@@ -127,7 +166,10 @@ describe('CLI results: never losing a batch', () => {
     const { error } = JSON.parse(run.err);
     assert.match(error.batch_id, /^[0-9a-f]{24}$/);
     assert.strictEqual(error.kind, 'network');
-    assert.ok(error.message.includes(`'kluster results ${error.batch_id} --input ${input} --out ${out}' writes its results`), error.message);
+    assert.ok(
+      error.message.includes(`'kluster results ${error.batch_id} --input ${input} --out ${out}' writes its results`),
+      error.message,
+    );
 
     // A refusal while polling (here: the batch is gone) is just as definite an end, and names it too.
     f.emulator.faults.next({ kind: 'server_error', status: 404, path: /^\/v1\/batches\/[^/]+$/, method: 'GET', times: 5 });
@@ -198,8 +240,16 @@ describe('CLI results: never losing a batch', () => {
     const batch = await client.createBatch({ inputFileId: (await client.uploadFile(input)).id, completionWindow: '1h' });
     f.emulator.faults.next({ kind: 'server_error', status: 503, path: `/v1/batches/${batch.id}`, method: 'GET', times: 8 });
     let err = '';
-    const ctx = { json: false, io: { out: () => undefined, err: (t: string) => void (err += t + '\n') }, signal: new AbortController().signal } as unknown as CliContext;
-    const ended = await waitForBatch(ctx, client, batch.id, { created: batch, poll: { minMs: 5, maxMs: 20 }, outage: { minMs: 5, maxMs: 20 } });
+    const ctx = {
+      json: false,
+      io: { out: () => undefined, err: (t: string) => void (err += t + '\n') },
+      signal: new AbortController().signal,
+    } as unknown as CliContext;
+    const ended = await waitForBatch(ctx, client, batch.id, {
+      created: batch,
+      poll: { minMs: 5, maxMs: 20 },
+      outage: { minMs: 5, maxMs: 20 },
+    });
     assert.strictEqual(ended.status, 'completed');
     assert.strictEqual(f.emulator.faults.pending, 0, 'all eight failures were met');
     assert.strictEqual(err.match(/service unreachable, retrying in \d+ s \(kluster\.ai had a server error \(503/g)?.length, 8, err);
@@ -207,7 +257,11 @@ describe('CLI results: never losing a batch', () => {
     // With --json each retry is an object in the shape of the transport's retry notices, naming the batch.
     f.emulator.faults.next({ kind: 'server_error', status: 503, path: `/v1/batches/${batch.id}`, method: 'GET', times: 1 });
     const lines: string[] = [];
-    const jsonCtx = { json: true, io: { out: () => undefined, err: (t: string) => void lines.push(t) }, signal: new AbortController().signal } as unknown as CliContext;
+    const jsonCtx = {
+      json: true,
+      io: { out: () => undefined, err: (t: string) => void lines.push(t) },
+      signal: new AbortController().signal,
+    } as unknown as CliContext;
     await waitForBatch(jsonCtx, client, batch.id, { created: batch, poll: { minMs: 5, maxMs: 20 }, outage: { minMs: 5, maxMs: 20 } });
     assert.strictEqual(lines.length, 1, lines.join('\n'));
     const { retry } = JSON.parse(lines[0]!);
@@ -222,8 +276,16 @@ describe('CLI results: never losing a batch', () => {
     const deadline = giveUpAt(batch)!;
     assert.strictEqual(deadline, (batch.expires_at! + 30 * 60) * 1000, 'the window end (expires_at) plus 30 minutes');
     f.emulator.faults.next({ kind: 'server_error', status: 503, path: `/v1/batches/${batch.id}`, method: 'GET', times: 3 });
-    const ctx = { json: true, io: { out: () => undefined, err: () => undefined }, signal: new AbortController().signal } as unknown as CliContext;
-    const error = await waitForBatch(ctx, client, batch.id, { created: batch, outage: { minMs: 5, maxMs: 5 }, now: () => deadline + 1 }).then(
+    const ctx = {
+      json: true,
+      io: { out: () => undefined, err: () => undefined },
+      signal: new AbortController().signal,
+    } as unknown as CliContext;
+    const error = await waitForBatch(ctx, client, batch.id, {
+      created: batch,
+      outage: { minMs: 5, maxMs: 5 },
+      now: () => deadline + 1,
+    }).then(
       () => assert.fail('kept waiting'),
       (e: Error) => e,
     );
@@ -239,11 +301,15 @@ describe('CLI results: never losing a batch', () => {
       const out = path.join(f.dir, 'term-results.jsonl');
       f.emulator.faults.next({ kind: 'slow', path: /^\/v1\/files\/[^/]+\/content$/, delayMs: 10000 });
       const downloading = startCli(['submit', input, '--out', out], tmpdir);
-      while (!(await fs.readdir(tmpdir)).some((n) => n.startsWith('kluster-results-'))) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (!(await fs.readdir(tmpdir)).some((n) => n.startsWith('kluster-results-')))
+        await new Promise((resolve) => setTimeout(resolve, 5));
       downloading.child.kill('SIGTERM');
       const run = await downloading.done;
       assert.strictEqual(run.code, TERMINATED, run.err);
-      assert.match(run.err, /\nkluster: Cancelled\. Batch [0-9a-f]{24} was created; 'kluster results [0-9a-f]{24} --input .*' writes its results once it has ended\.\n$/);
+      assert.match(
+        run.err,
+        /\nkluster: Cancelled\. Batch [0-9a-f]{24} was created; 'kluster results [0-9a-f]{24} --input .*' writes its results once it has ended\.\n$/,
+      );
       assert.deepStrictEqual(await fs.readdir(tmpdir), [], 'the download folder is gone');
 
       // 60,000 requests without results: the join writes about 9 MB, long enough to be stopped halfway.

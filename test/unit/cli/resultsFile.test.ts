@@ -16,7 +16,11 @@ describe('CLI results commands', () => {
 
   it('retry writes the failed and missing requests; --only narrows it; exit 1 names what cannot be retried', async () => {
     const input = await writeLines(f.dir, 'r-in.jsonl', [request('a'), request('b'), request('c')]);
-    const results = await writeLines(f.dir, 'r-in.results.jsonl', [joined('a', 1, 'succeeded'), joined('b', 2, 'failed'), joined('c', 3, 'missing')]);
+    const results = await writeLines(f.dir, 'r-in.results.jsonl', [
+      joined('a', 1, 'succeeded'),
+      joined('b', 2, 'failed'),
+      joined('c', 3, 'missing'),
+    ]);
     const out = path.join(f.dir, 'r-retry.jsonl');
     const run = await runCaptured(['retry', results, '--input', input, '--out', out]);
     assert.deepStrictEqual([run.code, run.out, run.err], [ExitCode.ok, `wrote 2 requests to ${out} (1 failed, 1 missing)\n`, '']);
@@ -27,7 +31,15 @@ describe('CLI results commands', () => {
     assert.match(again.err, /already exists/);
     const forced = await runCaptured(['retry', results, '--input', input, '--out', out, '--only', 'missing', '--force', '--json']);
     assert.strictEqual(forced.code, ExitCode.ok);
-    assert.deepStrictEqual(JSON.parse(forced.out), { file: out, written: 1, failed: 0, missing: 1, lines: [3], skipped: [], notInInput: [] });
+    assert.deepStrictEqual(JSON.parse(forced.out), {
+      file: out,
+      written: 1,
+      failed: 0,
+      missing: 1,
+      lines: [3],
+      skipped: [],
+      notInInput: [],
+    });
 
     const edited = await writeLines(f.dir, 'r-edited.jsonl', [request('a'), '{"no":"id"}']);
     const partial = await runCaptured(['retry', results, '--input', edited, '--out', path.join(f.dir, 'r-none.jsonl')]);
@@ -39,11 +51,18 @@ describe('CLI results commands', () => {
     assert.strictEqual((await runCaptured(['retry', results, '--out', out])).code, ExitCode.usage);
     const badOnly = await runCaptured(['retry', results, '--input', input, '--out', out, '--only', 'all']);
     assert.deepStrictEqual([badOnly.code, /--only must be failed or missing/.test(badOnly.err)], [ExitCode.usage, true]);
-    assert.strictEqual((await runCaptured(['retry', path.join(f.dir, 'gone.jsonl'), '--input', input, '--out', path.join(f.dir, 'x.jsonl')])).code, ExitCode.io);
+    assert.strictEqual(
+      (await runCaptured(['retry', path.join(f.dir, 'gone.jsonl'), '--input', input, '--out', path.join(f.dir, 'x.jsonl')])).code,
+      ExitCode.io,
+    );
   });
 
   it('results summary prints counts, tokens by model and finish reasons; --json; exit 1 unless all succeeded', async () => {
-    const file = await writeLines(f.dir, 's.results.jsonl', [joined('a', 1, 'succeeded'), joined('b', 2, 'failed'), joined('c', 3, 'succeeded')]);
+    const file = await writeLines(f.dir, 's.results.jsonl', [
+      joined('a', 1, 'succeeded'),
+      joined('b', 2, 'failed'),
+      joined('c', 3, 'succeeded'),
+    ]);
     const run = await runCaptured(['results', 'summary', file]);
     assert.strictEqual(run.code, ExitCode.findings);
     assert.strictEqual(
@@ -76,7 +95,11 @@ describe('CLI results commands', () => {
 
   it('round trip: submit, retry the failed request, submit the retry, merge: it failed twice, two attempts, from the retry file', async () => {
     const env = { KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url };
-    const input = await writeLines(f.dir, 'trip.jsonl', [requestLine('ok-1', 'fine'), requestLine('bad-2', `please ${FAIL_TRIGGER}`), requestLine('ok-3', 'fine too')]);
+    const input = await writeLines(f.dir, 'trip.jsonl', [
+      requestLine('ok-1', 'fine'),
+      requestLine('bad-2', `please ${FAIL_TRIGGER}`),
+      requestLine('ok-3', 'fine too'),
+    ]);
     const results = path.join(f.dir, 'trip.results.jsonl');
     assert.strictEqual((await runCaptured(['submit', input, '--out', results], env)).code, ExitCode.findings);
     const retryFile = path.join(f.dir, 'trip.retry.jsonl');
@@ -89,12 +112,22 @@ describe('CLI results commands', () => {
     assert.strictEqual(merge.code, ExitCode.findings, merge.err);
     assert.match(merge.out, /0 recovered, 1 failed again, 0 unmatched added; 3 rows: 2 succeeded, 1 failed/);
     const rows = (await lines(merged)).map((l) => JSON.parse(l));
-    assert.deepStrictEqual(rows.map((r) => [r.custom_id, r.input_line, r.status, r.attempts ?? 1, r.origin ?? null]), [
-      ['ok-1', 1, 'succeeded', 1, null],
-      ['bad-2', 2, 'failed', 2, 'trip.retry.results.jsonl'],
-      ['ok-3', 3, 'succeeded', 1, null],
-    ]);
-    assert.strictEqual((await runCaptured(['results', 'merge', results, retryResults, '--out', merged])).code, ExitCode.io, 'no overwrite without --force');
-    assert.strictEqual((await runCaptured(['results', 'merge', results, retryResults, '--out', merged, '--force'])).code, ExitCode.findings);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.custom_id, r.input_line, r.status, r.attempts ?? 1, r.origin ?? null]),
+      [
+        ['ok-1', 1, 'succeeded', 1, null],
+        ['bad-2', 2, 'failed', 2, 'trip.retry.results.jsonl'],
+        ['ok-3', 3, 'succeeded', 1, null],
+      ],
+    );
+    assert.strictEqual(
+      (await runCaptured(['results', 'merge', results, retryResults, '--out', merged])).code,
+      ExitCode.io,
+      'no overwrite without --force',
+    );
+    assert.strictEqual(
+      (await runCaptured(['results', 'merge', results, retryResults, '--out', merged, '--force'])).code,
+      ExitCode.findings,
+    );
   });
 });

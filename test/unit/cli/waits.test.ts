@@ -11,9 +11,14 @@ describe('CLI waits', () => {
 
   function spawnCli(args: string[], environment: NodeJS.ProcessEnv): Promise<CliRun> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...environment }, timeout: 15000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: stdout, err: stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { env: { PATH: process.env.PATH, ...environment }, timeout: 15000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: stdout, err: stderr });
+        },
+      );
     });
   }
 
@@ -28,7 +33,9 @@ describe('CLI waits', () => {
     f.emulator.faults.next({ kind: 'server_error', path: '/v1/batches', status: 502 });
     const json = await runCaptured(['--json', 'batches', 'list'], env({ KLUSTER_MAX_RETRY_WAIT: '0.1' }));
     assert.strictEqual(json.code, ExitCode.ok, json.err);
-    assert.deepStrictEqual(JSON.parse(json.err), { retry: { kind: 'server', status: 502, seconds: 0.1, retry: 1, of: 2, message: 'server error 502; retrying in 0.1 s (retry 1 of 2)' } });
+    assert.deepStrictEqual(JSON.parse(json.err), {
+      retry: { kind: 'server', status: 502, seconds: 0.1, retry: 1, of: 2, message: 'server error 502; retrying in 0.1 s (retry 1 of 2)' },
+    });
     JSON.parse(json.out);
   });
 
@@ -37,7 +44,10 @@ describe('CLI waits', () => {
     const started = Date.now();
     const run = await runCaptured(['models', '--timeout', '0.3'], env());
     assert.strictEqual(run.code, ExitCode.network, run.err);
-    assert.match(run.err, /^kluster: The request to 127\.0\.0\.1:\d+ timed out: no answer within 0\.3 s\. .* Allow more time with --timeout SECONDS \(or KLUSTER_TIMEOUT\)\.\n$/);
+    assert.match(
+      run.err,
+      /^kluster: The request to 127\.0\.0\.1:\d+ timed out: no answer within 0\.3 s\. .* Allow more time with --timeout SECONDS \(or KLUSTER_TIMEOUT\)\.\n$/,
+    );
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
 
     f.emulator.faults.next({ kind: 'stall', path: '/v1/models' });
@@ -47,7 +57,12 @@ describe('CLI waits', () => {
   });
 
   it('refuses a --timeout or --max-retry-wait that is not a number of seconds', async () => {
-    for (const args of [['--timeout', '0'], ['--timeout', 'soon'], ['--timeout', '1e9'], ['--max-retry-wait', '-1']]) {
+    for (const args of [
+      ['--timeout', '0'],
+      ['--timeout', 'soon'],
+      ['--timeout', '1e9'],
+      ['--max-retry-wait', '-1'],
+    ]) {
       const run = await runCaptured(['models', ...args], env());
       assert.strictEqual(run.code, ExitCode.usage, args.join(' '));
       assert.match(run.err, new RegExp(`^kluster: ${args[0]} \\(or KLUSTER_\\w+\\) must be a number of seconds`), run.err);

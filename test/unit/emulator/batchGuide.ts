@@ -20,7 +20,11 @@ export interface GuideSnippet extends GuideScript {
   readonly documentedResponse?: string;
 }
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const quotes = (text: string) => (text.match(/'/g) ?? []).length;
 
 /** The bash quickstarts: from `#!/bin/bash` to the line that prints the output, titled by the line above. */

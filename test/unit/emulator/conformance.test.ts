@@ -10,11 +10,39 @@ import { FAST_TIMING, startEmulator, type Emulator, type RequestLogEntry } from 
 import { GUIDE, loadFixtures, loadGuide, type GuideSnippet } from './batchGuide';
 
 /** A batch input like the guide's. */
-const GUIDE_REQUESTS = ['request-1', 'request-2']
-  .map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: `Question ${id}` }], max_completion_tokens: 1000 } }))
-  .join('\n') + '\n';
-const QUICKSTARTS = ['deepseek-r1', 'deepseek-v3', 'deepseek-v3-0324', 'gemma-3-27b', 'llama-3-1-405b', 'llama-3-1-8b', 'llama-3-3-70b', 'qwen-2-5-7b'].map((n) => `quickstart-${n}.sh`).sort();
-const SNIPPETS = ['cancel-a-batch-job', 'list-all-batch-jobs', 'monitor-job-progress', 'retrieve-results', 'submit-a-batch-job', 'upload-batch-job-files'].map((n) => `snippet-${n}.sh`).sort();
+const GUIDE_REQUESTS =
+  ['request-1', 'request-2']
+    .map((id) =>
+      JSON.stringify({
+        custom_id: id,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: `Question ${id}` }], max_completion_tokens: 1000 },
+      }),
+    )
+    .join('\n') + '\n';
+const QUICKSTARTS = [
+  'deepseek-r1',
+  'deepseek-v3',
+  'deepseek-v3-0324',
+  'gemma-3-27b',
+  'llama-3-1-405b',
+  'llama-3-1-8b',
+  'llama-3-3-70b',
+  'qwen-2-5-7b',
+]
+  .map((n) => `quickstart-${n}.sh`)
+  .sort();
+const SNIPPETS = [
+  'cancel-a-batch-job',
+  'list-all-batch-jobs',
+  'monitor-job-progress',
+  'retrieve-results',
+  'submit-a-batch-job',
+  'upload-batch-job-files',
+]
+  .map((n) => `snippet-${n}.sh`)
+  .sort();
 /** The guide's placeholder ids: myfile-123, mybatch-123, kluster-output-file-123. */
 const EXAMPLE_ID = /\b[a-z][\w-]*-123\b/g;
 
@@ -61,11 +89,15 @@ function assertDocumentedShape(documented: string, actualText: string): void {
   assert.strictEqual(actual.object, /^"object": "(\w+)"/m.exec(documented)![1]);
   const status = /^"status": "(\w+)"/m.exec(documented)?.[1];
   if (status && 'status' in actual) assert.strictEqual(actual.status, status, 'the status the guide shows at this step');
-  for (const [, key, digits] of documented.matchAll(/^"(\w+)": (\d{16,})/gm)) assert.ok(actualText.includes(`"${key}":${digits}`), `${key} is ${digits}, verbatim`);
+  for (const [, key, digits] of documented.matchAll(/^"(\w+)": (\d{16,})/gm))
+    assert.ok(actualText.includes(`"${key}":${digits}`), `${key} is ${digits}, verbatim`);
   for (const [, key] of documented.matchAll(/^"(\w+)": "\d+",?$/gm)) {
     if (key === 'id' || !(key! in actual)) continue;
     const value = actual[key!];
-    assert.ok(value === null || typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)), `${key} is a timestamp: ${String(value)}`);
+    assert.ok(
+      value === null || typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)),
+      `${key} is a timestamp: ${String(value)}`,
+    );
   }
 }
 
@@ -89,7 +121,12 @@ describe('emulator conformance', () => {
 
   describe('with the official openai SDK', () => {
     it('uploads, runs a batch, pages the batch list and reads the output', async () => {
-      const line = JSON.stringify({ custom_id: 'sdk-1', method: 'POST', url: '/v1/chat/completions', body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'Hello SDK' }] } });
+      const line = JSON.stringify({
+        custom_id: 'sdk-1',
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'deepseek-ai/DeepSeek-V3', messages: [{ role: 'user', content: 'Hello SDK' }] },
+      });
       const file = await sdk.files.create({ file: await toFile(Buffer.from(line + '\n'), 'sdk.jsonl'), purpose: 'batch' });
       assert.strictEqual(file.filename, 'sdk.jsonl');
       const batch = await sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
@@ -116,7 +153,11 @@ describe('emulator conformance', () => {
       const messages = [{ role: 'user' as const, content: 'What is the capital of Argentina?' }];
       const whole = await sdk.chat.completions.create({ model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo', messages });
       let streamed = '';
-      for await (const chunk of await sdk.chat.completions.create({ model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo', messages, stream: true })) {
+      for await (const chunk of await sdk.chat.completions.create({
+        model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo',
+        messages,
+        stream: true,
+      })) {
         streamed += chunk.choices[0]?.delta?.content ?? '';
       }
       assert.strictEqual(streamed, whole.choices[0]!.message.content);
@@ -126,8 +167,15 @@ describe('emulator conformance', () => {
     });
 
     it('runs the fine-tuning calls from the docs', async () => {
-      const training = await sdk.files.create({ file: await toFile(Buffer.from('{"messages":[]}\n'), 'train.jsonl'), purpose: 'fine-tune' });
-      const job = await sdk.fineTuning.jobs.create({ training_file: training.id, model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', hyperparameters: { batch_size: 4, learning_rate_multiplier: 1, n_epochs: 3 } });
+      const training = await sdk.files.create({
+        file: await toFile(Buffer.from('{"messages":[]}\n'), 'train.jsonl'),
+        purpose: 'fine-tune',
+      });
+      const job = await sdk.fineTuning.jobs.create({
+        training_file: training.id,
+        model: 'meta-llama/Meta-Llama-3.1-8B-Instruct',
+        hyperparameters: { batch_size: 4, learning_rate_multiplier: 1, n_epochs: 3 },
+      });
       assert.strictEqual(job.object, 'fine_tuning.job');
       assert.strictEqual((await sdk.fineTuning.jobs.retrieve(job.id)).id, job.id);
       assert.strictEqual((await sdk.fineTuning.jobs.cancel(job.id)).status, 'cancelling');
@@ -154,13 +202,17 @@ describe('emulator conformance', () => {
     before(async function () {
       // The guide's scripts need curl, jq and bash. CI installs them, so there a missing tool is a failure, not a skip.
       const missing = ['curl', 'jq', 'bash'].filter((tool) => !has(tool));
-      if (missing.length && process.env.CI) assert.fail(`the batch guide's scripts need ${missing.join(', ')}; test/vscode/setup.sh installs them`);
+      if (missing.length && process.env.CI)
+        assert.fail(`the batch guide's scripts need ${missing.join(', ')}; test/vscode/setup.sh installs them`);
       if (missing.length) this.skip();
       fast = await startEmulator({ timing: FAST_TIMING });
       slow = await startEmulator();
       work = await fs.mkdtemp(path.join(os.tmpdir(), 'batch-guide-'));
       const client = new OpenAI({ baseURL: fast.url, apiKey: fast.apiKey, maxRetries: 0 });
-      const input = await client.files.create({ file: await toFile(Buffer.from(GUIDE_REQUESTS), 'my_batch_request.jsonl'), purpose: 'batch' });
+      const input = await client.files.create({
+        file: await toFile(Buffer.from(GUIDE_REQUESTS), 'my_batch_request.jsonl'),
+        purpose: 'batch',
+      });
       let batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
       for (let i = 0; i < 200 && batch.status !== 'completed'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -186,8 +238,11 @@ describe('emulator conformance', () => {
       const hosted = script.split('https://api.kluster.ai').join(new URL(emulator.url).origin);
       assert.ok(!hosted.includes('api.kluster.ai'), 'every URL points at the emulator');
       const result = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
-        execFile('bash', ['-c', hosted], { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, API_KEY: emulator.apiKey, ...env }, timeout: 20_000 }, (error, out, err) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+        execFile(
+          'bash',
+          ['-c', hosted],
+          { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, API_KEY: emulator.apiKey, ...env }, timeout: 20_000 },
+          (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
         );
       });
       return { ...result, cwd, requests: emulator.state.requests.slice(since) };
@@ -202,7 +257,11 @@ describe('emulator conformance', () => {
       if (!existsSync(GUIDE)) this.skip();
       const vendored = loadFixtures();
       const refresh = 'the guide changed: run `npm run build:tests && node out/test/unit/emulator/batchGuide.js --write`';
-      assert.deepStrictEqual(vendored.scripts.map((s) => [s.name, s.script]), guide.scripts.map((s) => [s.name, s.script]).sort(), refresh);
+      assert.deepStrictEqual(
+        vendored.scripts.map((s) => [s.name, s.script]),
+        guide.scripts.map((s) => [s.name, s.script]).sort(),
+        refresh,
+      );
       const snippets = (list: GuideSnippet[]) => list.map((s) => [s.name, s.script, s.documentedResponse]).sort();
       assert.deepStrictEqual(snippets(vendored.snippets), snippets(guide.snippets), refresh);
     });
@@ -215,14 +274,20 @@ describe('emulator conformance', () => {
         assert.match(result.out, /Batch job submitted, job ID: [0-9a-f]{24}\n/);
         const ids = [...quickstart.script.matchAll(/"custom_id": "([^"]+)"/g)].map((m) => m[1]);
         const model = /"model": "([^"]+)"/.exec(quickstart.script)![1];
-        const results = result.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+        const results = result.out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l));
         assert.deepStrictEqual(results.map((r) => r.custom_id).sort(), ids.sort());
         for (const r of results) {
           assert.strictEqual(r.response.status_code, 200);
           assert.strictEqual(r.response.body.model, model);
           assert.ok(r.response.body.choices[0].message.content.length > 0);
         }
-        assert.ok(result.requests.every((r) => r.status === 200), 'no request failed');
+        assert.ok(
+          result.requests.every((r) => r.status === 200),
+          'no request failed',
+        );
       });
     }
 
@@ -235,25 +300,41 @@ describe('emulator conformance', () => {
         if (snippet.script.includes('$BATCH_ID')) {
           const sdk = new OpenAI({ baseURL: slow.url, apiKey: slow.apiKey, maxRetries: 0 });
           const input = await sdk.files.create({ file: await toFile(Buffer.from(GUIDE_REQUESTS), 'to-cancel.jsonl'), purpose: 'batch' });
-          env.BATCH_ID = (await sdk.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id;
+          env.BATCH_ID = (
+            await sdk.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' })
+          ).id;
         }
         if (examples.length) {
           const asIs = await run(emulator, snippet.script, env);
           assert.strictEqual(asIs.code, 0, asIs.err);
-          assert.deepStrictEqual(asIs.requests.map((r) => r.status), [404], 'one request, answered 404');
+          assert.deepStrictEqual(
+            asIs.requests.map((r) => r.status),
+            [404],
+            'one request, answered 404',
+          );
           const error = JSON.parse(await responseText(snippet.script, asIs)).error;
           assert.strictEqual(typeof error.type, 'string');
-          assert.ok(examples.some((id) => error.message.includes(id)), `the message names the id: ${error.message}`);
+          assert.ok(
+            examples.some((id) => error.message.includes(id)),
+            `the message names the id: ${error.message}`,
+          );
         }
         const real = examples.reduce((script, id) => script.split(id).join(realIdFor(id, completed)), snippet.script);
         const result = await run(emulator, real, env);
         assert.strictEqual(result.code, 0, result.err);
-        assert.deepStrictEqual(result.requests.map((r) => r.status), [200], 'one request, answered 200');
+        assert.deepStrictEqual(
+          result.requests.map((r) => r.status),
+          [200],
+          'one request, answered 200',
+        );
         const text = await responseText(real, result);
         if (snippet.documentedResponse) assertDocumentedShape(snippet.documentedResponse, text);
         else {
           // "each line contains the custom_id from your input file request and the corresponding response"
-          const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+          const lines = text
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l));
           assert.deepStrictEqual(lines.map((l) => l.custom_id).sort(), ['request-1', 'request-2']);
           assert.ok(lines.every((l) => l.response.status_code === 200));
         }

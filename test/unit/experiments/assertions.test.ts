@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { evaluate, type ResolvedAssertion } from '../../../src/core/experiments/assertions';
 import { schemaProblem } from '../../../src/core/experiments/jsonSchema';
 
-const check = (a: Partial<ResolvedAssertion> & Pick<ResolvedAssertion, 'type'>, reply: string) => evaluate({ negate: false, ...a }, reply).pass;
+const check = (a: Partial<ResolvedAssertion> & Pick<ResolvedAssertion, 'type'>, reply: string) =>
+  evaluate({ negate: false, ...a }, reply).pass;
 /** Every case is checked as written and as its not- form, which must give the opposite verdict. */
 const both = (a: Partial<ResolvedAssertion> & Pick<ResolvedAssertion, 'type'>, reply: string, expected: boolean) => {
   assert.strictEqual(check(a, reply), expected, `${a.type} on ${JSON.stringify(reply)}`);
@@ -60,7 +61,10 @@ describe('experiment assertions', () => {
   });
 
   it('the schema subset refuses keywords it does not check instead of ignoring them', () => {
-    assert.strictEqual(schemaProblem({ type: 'object', properties: { a: { type: 'string', maxLength: 3 } }, additionalProperties: false }), undefined);
+    assert.strictEqual(
+      schemaProblem({ type: 'object', properties: { a: { type: 'string', maxLength: 3 } }, additionalProperties: false }),
+      undefined,
+    );
     assert.match(schemaProblem({ type: 'object', oneOf: [] })!, /`oneOf` is not supported/);
     assert.match(schemaProblem({ type: 'strin' })!, /unknown type "strin"/);
     assert.match(schemaProblem({ properties: { a: { pattern: '([' } } })!, /properties\.a: `pattern` is not a valid regular expression/);
@@ -74,10 +78,17 @@ describe('experiment assertions: the counting fast path', () => {
     const cases: [ResolvedAssertion, string][] = [];
     const replies = ['positive', ' Positive \n', 'no', '{"a":1}', 'x {"a":1}', '123'];
     const shapes: Omit<ResolvedAssertion, 'negate'>[] = [
-      { type: 'equals', text: 'positive' }, { type: 'equals', text: 'Positive', trim: true }, { type: 'contains', text: 'os' }, { type: 'icontains', text: 'POS' },
-      { type: 'starts-with', text: 'pos' }, { type: 'regex', text: '^\\d+$' }, { type: 'is-json' }, { type: 'contains-json', schema: { required: ['a'] } },
+      { type: 'equals', text: 'positive' },
+      { type: 'equals', text: 'Positive', trim: true },
+      { type: 'contains', text: 'os' },
+      { type: 'icontains', text: 'POS' },
+      { type: 'starts-with', text: 'pos' },
+      { type: 'regex', text: '^\\d+$' },
+      { type: 'is-json' },
+      { type: 'contains-json', schema: { required: ['a'] } },
     ];
     for (const shape of shapes) for (const negate of [false, true]) for (const reply of replies) cases.push([{ ...shape, negate }, reply]);
-    for (const [a, reply] of cases) assert.strictEqual(passes(a, reply), evaluate(a, reply).pass, `${a.negate ? 'not-' : ''}${a.type} ${JSON.stringify(reply)}`);
+    for (const [a, reply] of cases)
+      assert.strictEqual(passes(a, reply), evaluate(a, reply).pass, `${a.negate ? 'not-' : ''}${a.type} ${JSON.stringify(reply)}`);
   });
 });

@@ -9,22 +9,43 @@ describe('experiment datasets: CSV', () => {
   it('takes variable names from the header row', () => {
     const data = csvDataset('review,label\ngreat,positive\nbad,negative\n', 'd.csv');
     assert.deepStrictEqual(data.columns, ['review', 'label']);
-    assert.deepStrictEqual(data.tests.map((t) => [t.row, t.vars]), [[1, { review: 'great', label: 'positive' }], [2, { review: 'bad', label: 'negative' }]]);
+    assert.deepStrictEqual(
+      data.tests.map((t) => [t.row, t.vars]),
+      [
+        [1, { review: 'great', label: 'positive' }],
+        [2, { review: 'bad', label: 'negative' }],
+      ],
+    );
   });
 
   it('reads RFC 4180 quoting: commas, doubled quotes and newlines inside quotes', () => {
-    assert.deepStrictEqual(vars('a,b\n"x, y","say ""hi"""\n"line 1\nline 2",z\n'), [{ a: 'x, y', b: 'say "hi"' }, { a: 'line 1\nline 2', b: 'z' }]);
+    assert.deepStrictEqual(vars('a,b\n"x, y","say ""hi"""\n"line 1\nline 2",z\n'), [
+      { a: 'x, y', b: 'say "hi"' },
+      { a: 'line 1\nline 2', b: 'z' },
+    ]);
   });
 
   it('reads CRLF and LF alike, and a leading BOM is not part of the first column name', () => {
     const crlf = csvDataset('\ufeffa,b\r\n1,2\r\n3,4\r\n', 'd.csv');
     assert.deepStrictEqual(crlf.columns, ['a', 'b']);
-    assert.deepStrictEqual(crlf.tests.map((t) => t.vars), [{ a: '1', b: '2' }, { a: '3', b: '4' }]);
-    assert.deepStrictEqual(vars('a,b\n1,2\r\n3,4'), [{ a: '1', b: '2' }, { a: '3', b: '4' }]);
+    assert.deepStrictEqual(
+      crlf.tests.map((t) => t.vars),
+      [
+        { a: '1', b: '2' },
+        { a: '3', b: '4' },
+      ],
+    );
+    assert.deepStrictEqual(vars('a,b\n1,2\r\n3,4'), [
+      { a: '1', b: '2' },
+      { a: '3', b: '4' },
+    ]);
   });
 
   it('keeps empty fields as empty strings and skips blank lines', () => {
-    assert.deepStrictEqual(vars('a,b,c\n,,\n1,,3\n\n'), [{ a: '', b: '', c: '' }, { a: '1', b: '', c: '3' }]);
+    assert.deepStrictEqual(vars('a,b,c\n,,\n1,,3\n\n'), [
+      { a: '', b: '', c: '' },
+      { a: '1', b: '', c: '3' },
+    ]);
   });
 
   it('reads UTF-8 text: accents, CJK and emoji', () => {
@@ -48,7 +69,13 @@ describe('experiment datasets: CSV', () => {
     const data = csvDataset('review,__expected,__expected2\ngreat,positive,icontains:POS\nmeh,,\n', 'd.csv');
     assert.deepStrictEqual(data.columns, ['review']);
     assert.deepStrictEqual(data.tests[0]!.vars, { review: 'great' });
-    assert.deepStrictEqual(data.tests[0]!.assert.map((a) => [a.type, a.negate, a.text?.template.source, a.trim ?? false]), [['equals', false, 'positive', true], ['icontains', false, 'POS', false]]);
+    assert.deepStrictEqual(
+      data.tests[0]!.assert.map((a) => [a.type, a.negate, a.text?.template.source, a.trim ?? false]),
+      [
+        ['equals', false, 'positive', true],
+        ['icontains', false, 'POS', false],
+      ],
+    );
     assert.strictEqual(data.tests[1]!.assert.length, 0, 'empty cells add no assertion');
   });
 });
@@ -60,7 +87,10 @@ describe('experiment datasets: __expected cells', () => {
   };
 
   it('reads TYPE:VALUE for every type and its not- form, keeping the value after the first colon', () => {
-    assert.deepStrictEqual([parse('not-contains:sorry: no').spec].map((s) => [s?.type, s?.negate, s?.text?.template.source]), [['contains', true, 'sorry: no']]);
+    assert.deepStrictEqual(
+      [parse('not-contains:sorry: no').spec].map((s) => [s?.type, s?.negate, s?.text?.template.source]),
+      [['contains', true, 'sorry: no']],
+    );
     assert.strictEqual(parse('starts-with:Yes').spec?.type, 'starts-with');
     assert.deepStrictEqual(parse('is-json:{"type":"object"}').spec?.schema, { type: 'object' });
     assert.strictEqual(parse('contains-json:').spec?.schema, undefined);
@@ -88,15 +118,31 @@ describe('experiment datasets: __expected cells', () => {
 
 describe('experiment datasets: JSONL', () => {
   it('reads test objects and plain objects, and nested values stay objects', () => {
-    const data = jsonlDataset('{"vars":{"q":"a"},"description":"first","assert":[{"type":"contains","value":"x"}]}\n\n{"item":{"text":"hi"}}\n', 'd.jsonl');
+    const data = jsonlDataset(
+      '{"vars":{"q":"a"},"description":"first","assert":[{"type":"contains","value":"x"}]}\n\n{"item":{"text":"hi"}}\n',
+      'd.jsonl',
+    );
     assert.deepStrictEqual(data.problems, []);
-    assert.deepStrictEqual(data.tests.map((t) => [t.row, t.vars, t.description, t.assert.length]), [[1, { q: 'a' }, 'first', 1], [2, { item: { text: 'hi' } }, undefined, 0]]);
+    assert.deepStrictEqual(
+      data.tests.map((t) => [t.row, t.vars, t.description, t.assert.length]),
+      [
+        [1, { q: 'a' }, 'first', 1],
+        [2, { item: { text: 'hi' } }, undefined, 0],
+      ],
+    );
     assert.deepStrictEqual(data.columns, ['q', 'item']);
   });
 
   it('reports a broken line, a non-object line and an unknown test key at their lines', () => {
     const data = jsonlDataset('{"a":1}\n{oops\n[1]\n{"vars":{},"asert":[]}\n', 'd.jsonl');
-    assert.deepStrictEqual(data.problems.map((p) => [p.range.start.line, p.code]), [[1, 'experiment.datasetSyntax'], [2, 'experiment.datasetSyntax'], [3, 'experiment.unknownKey']]);
+    assert.deepStrictEqual(
+      data.problems.map((p) => [p.range.start.line, p.code]),
+      [
+        [1, 'experiment.datasetSyntax'],
+        [2, 'experiment.datasetSyntax'],
+        [3, 'experiment.unknownKey'],
+      ],
+    );
     assert.match(data.problems[2]!.message, /Did you mean `assert`/);
   });
 });

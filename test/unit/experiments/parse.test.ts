@@ -40,19 +40,33 @@ describe('experiment file parsing', () => {
     const parsed = parse(ISSUE_EXAMPLE);
     assert.deepStrictEqual(parsed.problems, []);
     const e = parsed.experiment!;
-    assert.deepStrictEqual(e.prompts.map((p) => p.label), ['terse']);
-    assert.deepStrictEqual(e.providers.map((p) => [p.id, p.label, p.config]), [
-      ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3', {}],
-      ['klusterai/Meta-Llama-3.3-70B-Instruct-Turbo', 'llama-70b', { temperature: 0, max_completion_tokens: 10 }],
-    ]);
+    assert.deepStrictEqual(
+      e.prompts.map((p) => p.label),
+      ['terse'],
+    );
+    assert.deepStrictEqual(
+      e.providers.map((p) => [p.id, p.label, p.config]),
+      [
+        ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3', {}],
+        ['klusterai/Meta-Llama-3.3-70B-Instruct-Turbo', 'llama-70b', { temperature: 0, max_completion_tokens: 10 }],
+      ],
+    );
     assert.deepStrictEqual(e.tests.kind === 'file' && [e.tests.path, e.tests.format], ['/x/reviews.csv', 'csv']);
     assert.strictEqual(e.defaultAssert[0]!.type, 'icontains');
     assert.strictEqual(e.completionWindow, '24h');
   });
 
   it('labels prompts without a label prompt-1, prompt-2 and a string prompt is one user message', () => {
-    const e = parse('prompts: ["Say {{x}}", {messages: [{role: user, content: hi}]}]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {x: 1}}]\n').experiment!;
-    assert.deepStrictEqual(e.prompts.map((p) => [p.label, p.messages.map((m) => [m.role, m.content.template.source])]), [['prompt-1', [['user', 'Say {{x}}']]], ['prompt-2', [['user', 'hi']]]]);
+    const e = parse(
+      'prompts: ["Say {{x}}", {messages: [{role: user, content: hi}]}]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {x: 1}}]\n',
+    ).experiment!;
+    assert.deepStrictEqual(
+      e.prompts.map((p) => [p.label, p.messages.map((m) => [m.role, m.content.template.source])]),
+      [
+        ['prompt-1', [['user', 'Say {{x}}']]],
+        ['prompt-2', [['user', 'hi']]],
+      ],
+    );
   });
 
   it('reports a YAML syntax error at its position', () => {
@@ -78,30 +92,57 @@ describe('experiment file parsing', () => {
   });
 
   it('reports an invalid regex and an unsupported schema at the value', () => {
-    const text = ISSUE_EXAMPLE.replace('type: icontains\n      value: "{{label}}"', 'type: not-regex\n      value: "([a-"\n    - type: is-json\n      value: {type: object, anyOf: []}');
-    assert.deepStrictEqual(where(text).map((w) => w.slice(0, 3)), [['experiment.invalidRegex', 18, 14], ['experiment.invalidSchema', 20, 14]]);
+    const text = ISSUE_EXAMPLE.replace(
+      'type: icontains\n      value: "{{label}}"',
+      'type: not-regex\n      value: "([a-"\n    - type: is-json\n      value: {type: object, anyOf: []}',
+    );
+    assert.deepStrictEqual(
+      where(text).map((w) => w.slice(0, 3)),
+      [
+        ['experiment.invalidRegex', 18, 14],
+        ['experiment.invalidSchema', 20, 14],
+      ],
+    );
   });
 
   it('checks config parameters with the batch validator, at the parameter', () => {
-    const text = ISSUE_EXAMPLE.replace('config: {temperature: 0, max_completion_tokens: 10}', 'config: {temperature: 3, max_completion_tokens: 10, top_k: 4, messages: []}');
+    const text = ISSUE_EXAMPLE.replace(
+      'config: {temperature: 0, max_completion_tokens: 10}',
+      'config: {temperature: 3, max_completion_tokens: 10, top_k: 4, messages: []}',
+    );
     const found = where(text);
-    assert.deepStrictEqual(found.map((w) => [w[0], w[1], w[3]]), [
-      ['experiment.parameter', 13, 'messages'],
-      ['kluster.temperatureRange', 13, '3'],
-      ['kluster.unknownParameter', 13, 'top_k'],
-    ]);
+    assert.deepStrictEqual(
+      found.map((w) => [w[0], w[1], w[3]]),
+      [
+        ['experiment.parameter', 13, 'messages'],
+        ['kluster.temperatureRange', 13, '3'],
+        ['kluster.unknownParameter', 13, 'top_k'],
+      ],
+    );
   });
 
   it('warns about a model the catalog does not know, at the model id', () => {
     const text = ISSUE_EXAMPLE.replace('  - deepseek-ai/DeepSeek-V3', '  - deepseek-ai/DeepSeek-V9');
     const found = parse(text).problems;
-    assert.deepStrictEqual(found.map((p) => [p.code, p.severity, p.range.start.line + 1, p.range.start.column + 1]), [['experiment.unknownModel', 'warning', 10, 5]]);
+    assert.deepStrictEqual(
+      found.map((p) => [p.code, p.severity, p.range.start.line + 1, p.range.start.column + 1]),
+      [['experiment.unknownModel', 'warning', 10, 5]],
+    );
   });
 
   it('reports a missing required key and a wrong type at the node', () => {
-    assert.deepStrictEqual(where('prompts: [hi]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 2)), [['experiment.missingKey', 1]]);
-    assert.deepStrictEqual(where('prompts: hi\nproviders: [m]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 4)), [['experiment.invalidValue', 1, 10, 'hi']]);
-    assert.deepStrictEqual(where('prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: reviews.csv\n').map((w) => w.slice(0, 4)), [['experiment.invalidValue', 3, 8, 'reviews.csv']]);
+    assert.deepStrictEqual(
+      where('prompts: [hi]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 2)),
+      [['experiment.missingKey', 1]],
+    );
+    assert.deepStrictEqual(
+      where('prompts: hi\nproviders: [m]\ntests: [{vars: {}}]\n').map((w) => w.slice(0, 4)),
+      [['experiment.invalidValue', 1, 10, 'hi']],
+    );
+    assert.deepStrictEqual(
+      where('prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: reviews.csv\n').map((w) => w.slice(0, 4)),
+      [['experiment.invalidValue', 3, 8, 'reviews.csv']],
+    );
   });
 
   it('reports a malformed {{…}} at the braces', () => {
@@ -110,14 +151,21 @@ describe('experiment file parsing', () => {
   });
 
   it('needs a judge model for llm-rubric, and accepts one on the assertion', () => {
-    const base = 'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\ndefaultTest:\n  assert:\n    - type: llm-rubric\n      value: is polite\n';
-    assert.deepStrictEqual(where(base).map((w) => w.slice(0, 2)), [['experiment.noJudgeModel', 7]]);
+    const base =
+      'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\ndefaultTest:\n  assert:\n    - type: llm-rubric\n      value: is polite\n';
+    assert.deepStrictEqual(
+      where(base).map((w) => w.slice(0, 2)),
+      [['experiment.noJudgeModel', 7]],
+    );
     assert.deepStrictEqual(where(base + '      provider: deepseek-ai/DeepSeek-V3\n'), []);
     assert.deepStrictEqual(where(base + 'kluster:\n  judge:\n    model: deepseek-ai/DeepSeek-V3\n'), []);
   });
 
   it('refuses two columns with the same label', () => {
     const text = 'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3, deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\n';
-    assert.deepStrictEqual(where(text).map((w) => w.slice(0, 2)), [['experiment.invalidValue', 2]]);
+    assert.deepStrictEqual(
+      where(text).map((w) => w.slice(0, 2)),
+      [['experiment.invalidValue', 2]],
+    );
   });
 });

@@ -3,7 +3,20 @@ import { execFileSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildBatch, buildJudgeBatch, judgeId, loadExperiment, parseJudgeId, parseJudgeReply, parseRequestId, partPath, readJudgeVerdicts, requestId, scoreResults, type ScoredCell } from '../../../src/core/experiments';
+import {
+  buildBatch,
+  buildJudgeBatch,
+  judgeId,
+  loadExperiment,
+  parseJudgeId,
+  parseJudgeReply,
+  parseRequestId,
+  partPath,
+  readJudgeVerdicts,
+  requestId,
+  scoreResults,
+  type ScoredCell,
+} from '../../../src/core/experiments';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { DestinationError, FileExistsError } from '../../../src/core/util/atomicFile';
@@ -36,8 +49,23 @@ const CSV = 'review,label,__expected\n"Loved it, ""great""",positive,\nMeh & <b>
 
 /** A joined result line (results/join.ts format) answering `id` with `content`. */
 const ok = (id: string, content: string, usage = { prompt_tokens: 10, completion_tokens: 2 }) =>
-  JSON.stringify({ custom_id: id, input_line: 1, status: 'succeeded', id: 'r', response: { status_code: 200, body: { choices: [{ message: { role: 'assistant', content } }], usage } }, error: null });
-const failed = (id: string) => JSON.stringify({ custom_id: id, input_line: 1, status: 'failed', id: 'r', response: null, error: { code: 'server_error', message: 'boom' } });
+  JSON.stringify({
+    custom_id: id,
+    input_line: 1,
+    status: 'succeeded',
+    id: 'r',
+    response: { status_code: 200, body: { choices: [{ message: { role: 'assistant', content } }], usage } },
+    error: null,
+  });
+const failed = (id: string) =>
+  JSON.stringify({
+    custom_id: id,
+    input_line: 1,
+    status: 'failed',
+    id: 'r',
+    response: null,
+    error: { code: 'server_error', message: 'boom' },
+  });
 
 describe('experiment pipeline: build, score, judge', () => {
   let dir: string;
@@ -84,7 +112,10 @@ describe('experiment pipeline: build, score, judge', () => {
   });
 
   it('custom_ids round-trip row, prompt and provider (and the judged assertion)', () => {
-    for (const key of [{ row: 1, prompt: 1, provider: 1 }, { row: 10000, prompt: 2, provider: 3 }]) {
+    for (const key of [
+      { row: 1, prompt: 1, provider: 1 },
+      { row: 10000, prompt: 2, provider: 3 },
+    ]) {
       assert.deepStrictEqual(parseRequestId(requestId(key)), key);
       assert.deepStrictEqual(parseJudgeId(judgeId({ ...key, assertion: 4 })), { ...key, assertion: 4 });
     }
@@ -98,17 +129,29 @@ describe('experiment pipeline: build, score, judge', () => {
     const out = path.join(dir, 'batch.jsonl');
     const built = await buildBatch(loaded.experiment!, loaded.tests, out, { ...OPTIONS, tier: 'standard' });
     assert.strictEqual(built.lines, 3 * 2 * 2);
-    assert.deepStrictEqual(built.parts.map((p) => [p.path, p.lines]), [[out, 12]]);
+    assert.deepStrictEqual(
+      built.parts.map((p) => [p.path, p.lines]),
+      [[out, 12]],
+    );
     const text = await fs.readFile(out, 'utf8');
     assert.deepStrictEqual(validateText(text, { ...OPTIONS, tier: 'standard' }).diagnostics, []);
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { custom_id: string; body: { model: string; temperature?: number; messages: { content: string }[] } });
-    assert.deepStrictEqual(lines.slice(0, 4).map((l) => [l.custom_id, l.body.model, l.body.temperature]), [
-      ['exp-r1-p1-m1', V3, undefined],
-      ['exp-r1-p1-m2', LLAMA, 0],
-      ['exp-r1-p2-m1', V3, undefined],
-      ['exp-r1-p2-m2', LLAMA, 0],
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { custom_id: string; body: { model: string; temperature?: number; messages: { content: string }[] } });
+    assert.deepStrictEqual(
+      lines.slice(0, 4).map((l) => [l.custom_id, l.body.model, l.body.temperature]),
+      [
+        ['exp-r1-p1-m1', V3, undefined],
+        ['exp-r1-p1-m2', LLAMA, 0],
+        ['exp-r1-p2-m1', V3, undefined],
+        ['exp-r1-p2-m2', LLAMA, 0],
+      ],
+    );
+    assert.deepStrictEqual(lines[0]!.body.messages, [
+      { role: 'system', content: 'One word.' },
+      { role: 'user', content: 'Loved it, "great"' },
     ]);
-    assert.deepStrictEqual(lines[0]!.body.messages, [{ role: 'system', content: 'One word.' }, { role: 'user', content: 'Loved it, "great"' }]);
     assert.strictEqual(lines[6]!.body.messages[0]!.content, 'Classify: Meh & <b>');
     assert.deepStrictEqual(new Set(lines.map((l) => l.custom_id)).size, 12);
   });
@@ -129,7 +172,14 @@ describe('experiment pipeline: build, score, judge', () => {
     const out = path.join(dir, 'batch.jsonl');
     const free = await buildBatch(loaded.experiment!, loaded.tests, out, { ...OPTIONS, tier: 'free' });
     assert.strictEqual(free.lines, 2000);
-    assert.deepStrictEqual(free.parts.map((p) => [path.basename(p.path), p.lines]), [['batch.part-1.jsonl', 999], ['batch.part-2.jsonl', 999], ['batch.part-3.jsonl', 2]]);
+    assert.deepStrictEqual(
+      free.parts.map((p) => [path.basename(p.path), p.lines]),
+      [
+        ['batch.part-1.jsonl', 999],
+        ['batch.part-2.jsonl', 999],
+        ['batch.part-3.jsonl', 2],
+      ],
+    );
     assert.strictEqual(partPath(out, 2), path.join(dir, 'batch.part-2.jsonl'));
     const ids = new Set<string>();
     for (const part of free.parts) {
@@ -140,10 +190,17 @@ describe('experiment pipeline: build, score, judge', () => {
     assert.strictEqual(ids.size, 2000, 'every request is in exactly one part');
 
     const lineBytes = (await fs.readFile(free.parts[0]!.path, 'utf8')).split('\n')[0]!.length + 1;
-    const capped = await buildBatch(loaded.experiment!, loaded.tests, path.join(dir, 'small.jsonl'), { ...OPTIONS, tier: 'standard', maxBytes: lineBytes * 3 + 10 });
+    const capped = await buildBatch(loaded.experiment!, loaded.tests, path.join(dir, 'small.jsonl'), {
+      ...OPTIONS,
+      tier: 'standard',
+      maxBytes: lineBytes * 3 + 10,
+    });
     assert.ok(capped.parts.length > 600, `${capped.parts.length} parts`);
     assert.ok(capped.parts.every((p) => p.bytes <= lineBytes * 3 + 10 && p.lines <= 3));
-    assert.strictEqual(capped.parts.reduce((n, p) => n + p.lines, 0), 2000);
+    assert.strictEqual(
+      capped.parts.reduce((n, p) => n + p.lines, 0),
+      2000,
+    );
   });
 
   it('reports a variable no row defines at its {{…}}, with the closest column', async () => {
@@ -160,10 +217,19 @@ describe('experiment pipeline: build, score, judge', () => {
     file = await write('e.experiment.yaml', `prompts: ["{{item.text}}"]\nproviders: [${V3}]\ntests: file://rows.jsonl\n`);
     await write('rows.jsonl', '{"item":{"text":"a"}}\n{"item":{}}\n{"vars":{"item":{"text":"c"}}}\n');
     const loaded = await loadExperiment(file, OPTIONS);
-    assert.deepStrictEqual(loaded.problems.map((p) => [p.code, p.message]), [['experiment.unknownVariable', '1 of 3 rows have no value for `item.text` (row 2).']]);
+    assert.deepStrictEqual(
+      loaded.problems.map((p) => [p.code, p.message]),
+      [['experiment.unknownVariable', '1 of 3 rows have no value for `item.text` (row 2).']],
+    );
 
-    const missing = await loadExperiment(await write('m.experiment.yaml', `prompts: [hi]\nproviders: [${V3}]\ntests: file://nope.csv\n`), OPTIONS);
-    assert.deepStrictEqual(missing.problems.map((p) => [p.code, p.range.start.line, p.message]), [['experiment.datasetNotFound', 2, 'The dataset nope.csv does not exist (paths are relative to the experiment file).']]);
+    const missing = await loadExperiment(
+      await write('m.experiment.yaml', `prompts: [hi]\nproviders: [${V3}]\ntests: file://nope.csv\n`),
+      OPTIONS,
+    );
+    assert.deepStrictEqual(
+      missing.problems.map((p) => [p.code, p.range.start.line, p.message]),
+      [['experiment.datasetNotFound', 2, 'The dataset nope.csv does not exist (paths are relative to the experiment file).']],
+    );
   });
 
   it('scores per prompt × provider; failed and missing requests are errors', async () => {
@@ -187,16 +253,25 @@ describe('experiment pipeline: build, score, judge', () => {
     const resultsPath = await write('results.jsonl', results.join('\n') + '\n');
     const cells: ScoredCell[] = [];
     const report = await scoreResults(e, loaded.tests, resultsPath, { onCell: (c) => cells.push(c) });
-    assert.deepStrictEqual(report.columns.map((c) => [c.prompt, c.provider, c.passed, c.failed, c.errors, c.total, c.passRate]), [
-      ['terse', V3, 2, 0, 1, 3, 2 / 3],
-      ['terse', 'llama', 0, 2, 1, 3, 0],
-      ['prompt-2', V3, 3, 0, 0, 3, 1],
-      ['prompt-2', 'llama', 2, 1, 0, 3, 2 / 3],
-    ]);
+    assert.deepStrictEqual(
+      report.columns.map((c) => [c.prompt, c.provider, c.passed, c.failed, c.errors, c.total, c.passRate]),
+      [
+        ['terse', V3, 2, 0, 1, 3, 2 / 3],
+        ['terse', 'llama', 0, 2, 1, 3, 0],
+        ['prompt-2', V3, 3, 0, 0, 3, 1],
+        ['prompt-2', 'llama', 2, 1, 0, 3, 2 / 3],
+      ],
+    );
     assert.strictEqual(report.unmatched, 1);
     assert.strictEqual(report.columns[0]!.promptTokens, 20);
     const r2 = cells.find((c) => c.row === 2 && c.prompt === 1 && c.provider === 2)!;
-    assert.deepStrictEqual(r2.assertions.map((a) => [a.type, a.outcome]), [['icontains', 'pass'], ['not-contains', 'fail']]);
+    assert.deepStrictEqual(
+      r2.assertions.map((a) => [a.type, a.outcome]),
+      [
+        ['icontains', 'pass'],
+        ['not-contains', 'fail'],
+      ],
+    );
     assert.strictEqual(cells.find((c) => c.row === 3 && c.prompt === 1 && c.provider === 2)!.reason, 'No result for this request.');
   });
 
@@ -205,7 +280,10 @@ describe('experiment pipeline: build, score, judge', () => {
     file = await write('j.experiment.yaml', text);
     const loaded = await loadExperiment(file, OPTIONS);
     assert.deepStrictEqual(loaded.problems, []);
-    const resultsPath = await write('results.jsonl', [ok('exp-r1-p1-m1', 'Dear one'), ok('exp-r2-p1-m1', 'two!'), ok('exp-r3-p1-m1', 'three'), failed('exp-r4-p1-m1')].join('\n'));
+    const resultsPath = await write(
+      'results.jsonl',
+      [ok('exp-r1-p1-m1', 'Dear one'), ok('exp-r2-p1-m1', 'two!'), ok('exp-r3-p1-m1', 'three'), failed('exp-r4-p1-m1')].join('\n'),
+    );
     const judgePath = path.join(dir, 'judge.jsonl');
     const build = await buildJudgeBatch(loaded.experiment!, loaded.tests, resultsPath, judgePath);
     assert.deepStrictEqual(build, { lines: 3, skipped: 1, noJudgeModel: 0 });
@@ -216,11 +294,14 @@ describe('experiment pipeline: build, score, judge', () => {
     assert.strictEqual(first.body.model, LLAMA);
     assert.match(first.body.messages[1]!.content, /<rubric>\nAnswers one politely\n<\/rubric>[\s\S]*<reply>\nDear one\n<\/reply>/);
 
-    const judgeResults = await write('judge-results.jsonl', [
-      ok('judge-r1-p1-m1-a1', '{"pass": true, "score": 0.9, "reason": "polite"}'),
-      ok('judge-r2-p1-m1-a1', '```json\n{"pass": false, "score": 0.2, "reason": "curt"}\n```'),
-      ok('judge-r3-p1-m1-a1', 'PASS! looks fine'),
-    ].join('\n'));
+    const judgeResults = await write(
+      'judge-results.jsonl',
+      [
+        ok('judge-r1-p1-m1-a1', '{"pass": true, "score": 0.9, "reason": "polite"}'),
+        ok('judge-r2-p1-m1-a1', '```json\n{"pass": false, "score": 0.2, "reason": "curt"}\n```'),
+        ok('judge-r3-p1-m1-a1', 'PASS! looks fine'),
+      ].join('\n'),
+    );
     const verdicts = await readJudgeVerdicts(judgeResults);
     const report = await scoreResults(loaded.experiment!, loaded.tests, resultsPath, { judge: verdicts });
     const c = report.columns[0]!;
@@ -232,9 +313,22 @@ describe('experiment pipeline: build, score, judge', () => {
   });
 
   it('parses judge replies strictly', () => {
-    assert.deepStrictEqual(parseJudgeReply(' {"pass": true, "score": 1, "reason": "ok"} '), { ok: true, pass: true, score: 1, reason: 'ok' });
+    assert.deepStrictEqual(parseJudgeReply(' {"pass": true, "score": 1, "reason": "ok"} '), {
+      ok: true,
+      pass: true,
+      score: 1,
+      reason: 'ok',
+    });
     assert.deepStrictEqual(parseJudgeReply('```\n{"pass": false, "score": 0}\n```'), { ok: true, pass: false, score: 0, reason: '' });
-    for (const bad of ['yes', '{"pass": "true", "score": 1}', '{"pass": true, "score": 1.5}', '{"pass": true}', '[true]', '{"pass": true, "score": 1, "reason": 3}', 'Sure: {"pass": true, "score": 1}']) {
+    for (const bad of [
+      'yes',
+      '{"pass": "true", "score": 1}',
+      '{"pass": true, "score": 1.5}',
+      '{"pass": true}',
+      '[true]',
+      '{"pass": true, "score": 1, "reason": 3}',
+      'Sure: {"pass": true, "score": 1}',
+    ]) {
       assert.strictEqual(parseJudgeReply(bad).ok, false, bad);
     }
   });

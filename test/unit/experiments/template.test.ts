@@ -26,7 +26,10 @@ describe('experiment templates', () => {
 
   it('throws MissingVariableError naming the variable a row lacks, with its offsets', () => {
     const template = parseTemplate('Hi {{ who }}!');
-    assert.throws(() => render(template, {}), (e: unknown) => e instanceof MissingVariableError && e.variable.path === 'who' && e.variable.start === 3 && e.variable.end === 12);
+    assert.throws(
+      () => render(template, {}),
+      (e: unknown) => e instanceof MissingVariableError && e.variable.path === 'who' && e.variable.start === 3 && e.variable.end === 12,
+    );
     assert.throws(() => render(parseTemplate('{{a.b}}'), { a: 'text' }), MissingVariableError);
   });
 
@@ -38,7 +41,13 @@ describe('experiment templates', () => {
   });
 
   it('reports braces that hold no variable name, and an unclosed {{', () => {
-    assert.deepStrictEqual(parseTemplate('a {{ }} b {{x y}} c').malformed.map((m) => [m.start, m.end]), [[2, 7], [10, 17]]);
+    assert.deepStrictEqual(
+      parseTemplate('a {{ }} b {{x y}} c').malformed.map((m) => [m.start, m.end]),
+      [
+        [2, 7],
+        [10, 17],
+      ],
+    );
     assert.strictEqual(parseTemplate('{{x').malformed[0]!.end, 3);
     assert.match(parseTemplate('{{ name | upper }}').malformed[0]!.message, /no spaces, logic or filters/);
   });

@@ -106,7 +106,7 @@ describe('test runtime setup (test/vscode/setup.sh) under npm', function () {
     assert.ok(fs.existsSync(path.join(env.nodeHome, 'bin', 'node')), env.nodeHome);
   });
 
-  it('names the packages whose install scripts run, and runs code-server\'s postinstall itself', () => {
+  it("names the packages whose install scripts run, and runs code-server's postinstall itself", () => {
     const run = runUnderNpm();
     assert.strictEqual(run.status, 0, run.stderr);
     const pkg = (dir: string) => JSON.parse(fs.readFileSync(path.join(run.runtimeDir, dir, 'package.json'), 'utf8'));
@@ -120,7 +120,10 @@ describe('test runtime setup (test/vscode/setup.sh) under npm', function () {
     // native modules allowed in lib/vscode's own package.json.
     const postinstall = run.log.split('\n').find((line) => line.startsWith('postinstall|'));
     assert.ok(postinstall, run.log);
-    assert.match(postinstall, new RegExp(`^postinstall\\|npm/11\\.0\\.0-stub node/${process.version.replace(/\./g, '\\.')} linux x64\\|true$`));
+    assert.match(
+      postinstall,
+      new RegExp(`^postinstall\\|npm/11\\.0\\.0-stub node/${process.version.replace(/\./g, '\\.')} linux x64\\|true$`),
+    );
     assert.match(run.log, /"node-pty": true/);
     assert.match(run.log, /"@vscode\/ripgrep": false/, 'a script that downloads from outside the registry is denied');
   });

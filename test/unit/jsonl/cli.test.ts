@@ -55,7 +55,17 @@ describe('CLI validate', () => {
       {
         file: bad,
         kind: 'batch',
-        diagnostics: [{ line: 2, column, endLine: 2, endColumn: column + 3, severity: 'error', code: 'kluster.temperatureRange', message: '`temperature` must be a number from 0 to 2, not 2.5.' }],
+        diagnostics: [
+          {
+            line: 2,
+            column,
+            endLine: 2,
+            endColumn: column + 3,
+            severity: 'error',
+            code: 'kluster.temperatureRange',
+            message: '`temperature` must be a number from 0 to 2, not 2.5.',
+          },
+        ],
       },
       { file: results, kind: 'results', diagnostics: [] },
     ]);
@@ -68,7 +78,10 @@ describe('CLI validate', () => {
     assert.deepStrictEqual((JSON.parse(standard.out) as JsonFileReport[])[0]!.diagnostics, []);
     const free = await cli('validate', file, '--tier', 'free', '--format', 'json');
     assert.strictEqual(free.code, 0, 'a warning, not an error');
-    assert.deepStrictEqual((JSON.parse(free.out) as JsonFileReport[])[0]!.diagnostics.map((d) => [d.line, d.code, d.severity]), [[1000, 'kluster.freeTierLineCap', 'warning']]);
+    assert.deepStrictEqual(
+      (JSON.parse(free.out) as JsonFileReport[])[0]!.diagnostics.map((d) => [d.line, d.code, d.severity]),
+      [[1000, 'kluster.freeTierLineCap', 'warning']],
+    );
   });
 
   it('reads CRLF files with a BOM, warns about the BOM and reports the same columns', async () => {
@@ -103,7 +116,10 @@ describe('CLI validate', () => {
     const firstColumn = first.indexOf('"dup"') + 1;
     const text = await cli('validate', file);
     assert.strictEqual(text.code, 1);
-    assert.strictEqual(text.out.split('\n')[0], `${file}:2:14: error kluster.duplicateCustomId: Duplicate custom_id "dup": first used on line 1, column ${firstColumn}. Each request needs its own.`);
+    assert.strictEqual(
+      text.out.split('\n')[0],
+      `${file}:2:14: error kluster.duplicateCustomId: Duplicate custom_id "dup": first used on line 1, column ${firstColumn}. Each request needs its own.`,
+    );
     const json = JSON.parse((await cli('validate', file, '--format', 'json')).out) as JsonFileReport[];
     assert.deepStrictEqual(json[0]!.diagnostics[0]!.related, [
       { line: 1, column: firstColumn, endLine: 1, endColumn: firstColumn + 5, message: 'First use of custom_id "dup"' },
@@ -139,7 +155,11 @@ describe('CLI validate', () => {
       const fifo = path.join(dir, `stream-${format}.jsonl`);
       execFileSync('mkfifo', [fifo]);
       let out = '';
-      const run = runCli(['validate', fifo, '--format', format], { out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`), err: () => undefined }, {});
+      const run = runCli(
+        ['validate', fifo, '--format', format],
+        { out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`), err: () => undefined },
+        {},
+      );
       const writer = fs.createWriteStream(fifo);
       const problems = Array.from({ length: 5000 }, (_, i) => `{"custom_id":"${i}"}`).join('\n');
       writer.write(`${problems}\n`);
@@ -152,7 +172,15 @@ describe('CLI validate', () => {
       if (format === 'json') {
         const [report] = JSON.parse(out) as JsonFileReport[];
         assert.deepStrictEqual([report!.file, report!.kind, report!.diagnostics.length], [fifo, 'batch', 15000]);
-        assert.deepStrictEqual(report!.diagnostics[0], { line: 1, column: 1, endLine: 1, endColumn: 13, severity: 'error', code: 'kluster.missingBody', message: 'Missing `body`: expected an object with the chat completion request.' });
+        assert.deepStrictEqual(report!.diagnostics[0], {
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 13,
+          severity: 'error',
+          code: 'kluster.missingBody',
+          message: 'Missing `body`: expected an object with the chat completion request.',
+        });
       } else {
         const lines = out.trimEnd().split('\n');
         assert.strictEqual(lines.length, 15001);
@@ -167,7 +195,13 @@ describe('CLI validate', () => {
     const { code, out } = await cli('validate', ok, path.join(dir, 'nope.jsonl'), bad, '--format', 'json');
     assert.strictEqual(code, 5);
     const reports = JSON.parse(out) as JsonFileReport[];
-    assert.deepStrictEqual(reports.map((r) => [r.file, r.diagnostics.map((d) => d.code)]), [[ok, []], [bad, ['kluster.invalidJson']]]);
+    assert.deepStrictEqual(
+      reports.map((r) => [r.file, r.diagnostics.map((d) => d.code)]),
+      [
+        [ok, []],
+        [bad, ['kluster.invalidJson']],
+      ],
+    );
   });
 
   it('rejects bad usage with exit 2', async () => {
@@ -186,20 +220,34 @@ describe('validateFile: the size cap counts the bytes on disk', () => {
 
   // Over 1 MiB of LF lines (more than the first read chunk), then CRLF lines: a guess from the first chunk
   // would count every CRLF as one byte.
-  const lines = Array.from({ length: 1400 }, (_, i) => request({ temperature: 0.5, messages: [{ role: 'user', content: `${'w '.repeat(400)}${i}` }] }, { custom_id: `r-${i}` }));
+  const lines = Array.from({ length: 1400 }, (_, i) =>
+    request({ temperature: 0.5, messages: [{ role: 'user', content: `${'w '.repeat(400)}${i}` }] }, { custom_id: `r-${i}` }),
+  );
   const firstCrlf = 1100;
   const text = lines.map((line, i) => line + (i < firstCrlf ? '\n' : '\r\n')).join('');
   /** Bytes on disk through the end of line `n` (0-based), its ending included. */
-  const through = (n: number): number => Buffer.byteLength(text.slice(0, text.split(/(?<=\n)/).slice(0, n + 1).join('').length));
+  const through = (n: number): number =>
+    Buffer.byteLength(
+      text.slice(
+        0,
+        text
+          .split(/(?<=\n)/)
+          .slice(0, n + 1)
+          .join('').length,
+      ),
+    );
   const tooLarge = async (file: string, cap: number) =>
-    (await validateFile(file, { ...OPTIONS, maxFileBytes: cap })).diagnostics.filter((d) => d.code === 'kluster.fileTooLarge').map((d) => [d.line, d.message]);
+    (await validateFile(file, { ...OPTIONS, maxFileBytes: cap })).diagnostics
+      .filter((d) => d.code === 'kluster.fileTooLarge')
+      .map((d) => [d.line, d.message]);
 
   it('finds the exact line that crosses the cap after the endings change', async () => {
     const file = path.join(dir, 'mixed.jsonl');
     fs.writeFileSync(file, text);
     assert.ok(through(firstCrlf - 1) > 1 << 20, 'the LF part must fill the first read chunk');
     const size = fs.statSync(file).size;
-    const message = (cap: number) => `The file is ${size.toLocaleString('en-US')} bytes; kluster.ai accepts batch files up to ${cap.toLocaleString('en-US')} bytes. This line crosses the limit; split the file.`;
+    const message = (cap: number) =>
+      `The file is ${size.toLocaleString('en-US')} bytes; kluster.ai accepts batch files up to ${cap.toLocaleString('en-US')} bytes. This line crosses the limit; split the file.`;
     // The cap ends exactly at line 1300's CRLF: line 1301 is the first over it.
     const cap = through(1300);
     assert.deepStrictEqual(await tooLarge(file, cap), [[1301, message(cap)]]);
@@ -216,9 +264,15 @@ describe('validateFile: the size cap counts the bytes on disk', () => {
     fs.writeFileSync(file, `\uFEFF${VALID}\r${request()}`);
     const size = fs.statSync(file).size;
     assert.strictEqual(size, 3 + Buffer.byteLength(VALID) + 1 + Buffer.byteLength(request()));
-    assert.deepStrictEqual((await tooLarge(file, size - 1)).map(([line]) => line), [1]);
+    assert.deepStrictEqual(
+      (await tooLarge(file, size - 1)).map(([line]) => line),
+      [1],
+    );
     assert.deepStrictEqual(await tooLarge(file, size), []);
     // Line 1 with its BOM and CR is 3 + length + 1 bytes: one byte less and line 1 crosses.
-    assert.deepStrictEqual((await tooLarge(file, 3 + Buffer.byteLength(VALID))).map(([line]) => line), [0]);
+    assert.deepStrictEqual(
+      (await tooLarge(file, 3 + Buffer.byteLength(VALID))).map(([line]) => line),
+      [0],
+    );
   });
 });

@@ -8,7 +8,11 @@ describe('custom_id location', () => {
   const lines = [
     request({}, { custom_id: 'plain' }),
     '{ "custom_id" :\t"spaced" , "method":"POST"}',
-    JSON.stringify({ method: 'POST', body: { custom_id: 'nested', messages: [{ role: 'user', content: '"custom_id": "in text"' }] }, custom_id: 'top' }),
+    JSON.stringify({
+      method: 'POST',
+      body: { custom_id: 'nested', messages: [{ role: 'user', content: '"custom_id": "in text"' }] },
+      custom_id: 'top',
+    }),
     JSON.stringify({ url: 'a\\"b\\\\', custom_id: 'after \\ escapes "quoted"' }),
     JSON.stringify({ list: ['custom_id', { custom_id: 'deep' }], custom_id: 'last' }),
     '{"custom\\u005fid":"escaped key"}',
@@ -17,7 +21,11 @@ describe('custom_id location', () => {
 
   it('finds the same span as the syntax tree the editor uses (the last of repeated keys, which counts)', () => {
     for (const line of lines) {
-      assert.deepStrictEqual(customIdSpan(line, repeatsKeys(line, JSON.parse(line))), new LineTree(line).valueOrNearest(['custom_id']), line);
+      assert.deepStrictEqual(
+        customIdSpan(line, repeatsKeys(line, JSON.parse(line))),
+        new LineTree(line).valueOrNearest(['custom_id']),
+        line,
+      );
     }
   });
 

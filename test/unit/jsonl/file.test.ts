@@ -6,7 +6,12 @@ const lines = (...items: string[]): string => items.join('\n') + '\n';
 
 describe('custom_id uniqueness', () => {
   it('reports every repeat at its value, each pointing at the first use', () => {
-    const text = lines(request({}, { custom_id: 'a' }), request({}, { custom_id: 'b' }), request({}, { custom_id: 'a' }), request({}, { custom_id: 'a' }));
+    const text = lines(
+      request({}, { custom_id: 'a' }),
+      request({}, { custom_id: 'b' }),
+      request({}, { custom_id: 'a' }),
+      request({}, { custom_id: 'a' }),
+    );
     const result = validateText(text, OPTIONS);
     assert.deepStrictEqual(
       result.diagnostics.map((d) => [d.line, d.code, d.startColumn, d.endColumn, d.message, d.related]),
@@ -22,7 +27,11 @@ describe('custom_id uniqueness', () => {
   });
 
   it('compares ids exactly: case and escapes matter as JSON values', () => {
-    const text = lines(request({}, { custom_id: 'A' }), request({}, { custom_id: 'a' }), '{"custom_id":"\\u0061","method":"POST","url":"/v1/chat/completions","body":{"model":"deepseek-ai/DeepSeek-V3","messages":[{"role":"user","content":"x"}]}}');
+    const text = lines(
+      request({}, { custom_id: 'A' }),
+      request({}, { custom_id: 'a' }),
+      '{"custom_id":"\\u0061","method":"POST","url":"/v1/chat/completions","body":{"model":"deepseek-ai/DeepSeek-V3","messages":[{"role":"user","content":"x"}]}}',
+    );
     const result = validateText(text, OPTIONS);
     assert.deepStrictEqual(seen(text, result.diagnostics), [['kluster.duplicateCustomId', '"\\u0061"', 13, 21, 'error']]);
   });
@@ -37,7 +46,11 @@ describe('file kinds', () => {
   };
 
   it('treats a results file with its own schema and never flags request fields', () => {
-    const text = lines(JSON.stringify(result), JSON.stringify({ ...result, custom_id: 'request-1' }), JSON.stringify({ custom_id: 'request-3', response: null, error: { code: 'x', message: 'failed' } }));
+    const text = lines(
+      JSON.stringify(result),
+      JSON.stringify({ ...result, custom_id: 'request-1' }),
+      JSON.stringify({ custom_id: 'request-3', response: null, error: { code: 'x', message: 'failed' } }),
+    );
     const found = validateText(text, OPTIONS);
     assert.strictEqual(found.kind, 'results');
     assert.deepStrictEqual(found.diagnostics, []);
@@ -50,7 +63,12 @@ describe('file kinds', () => {
   });
 
   it('treats messages-only lines as a fine-tuning dataset', () => {
-    const convo = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
+    const convo = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ],
+    });
     const text = lines(convo, convo, JSON.stringify({ messages: [{ role: 'bot', content: 'x' }] }));
     const found = validateText(text, OPTIONS);
     assert.strictEqual(found.kind, 'finetune');
@@ -64,7 +82,10 @@ describe('file kinds', () => {
     const text = lines('{"name":"a"}', '{"name":"b"}', '[1,2]', '{"name":');
     const found = validateText(text, OPTIONS);
     assert.strictEqual(found.kind, 'unknown');
-    assert.deepStrictEqual(found.diagnostics.map((d) => [d.line, d.code]), [[3, 'kluster.invalidJson']]);
+    assert.deepStrictEqual(
+      found.diagnostics.map((d) => [d.line, d.code]),
+      [[3, 'kluster.invalidJson']],
+    );
   });
 
   it('goes by the majority of the first lines, so one stray line in a batch file is checked as a request', () => {
@@ -72,20 +93,26 @@ describe('file kinds', () => {
     const text = lines(stray, VALID, request({}, { custom_id: 'b' }));
     const found = validateText(text, OPTIONS);
     assert.strictEqual(found.kind, 'batch');
-    assert.deepStrictEqual(seen(text, found.diagnostics).map((d) => d[0]), [
-      // Missing fields are all reported at the opening brace, then sorted by code.
-      'kluster.missingBody',
-      'kluster.missingCustomId',
-      'kluster.missingMethod',
-      'kluster.missingUrl',
-      'kluster.unknownField',
-    ]);
+    assert.deepStrictEqual(
+      seen(text, found.diagnostics).map((d) => d[0]),
+      [
+        // Missing fields are all reported at the opening brace, then sorted by code.
+        'kluster.missingBody',
+        'kluster.missingCustomId',
+        'kluster.missingMethod',
+        'kluster.missingUrl',
+        'kluster.unknownField',
+      ],
+    );
   });
 
   it('calls a file of broken lines a batch file, with only syntax errors', () => {
     const found = validateText(lines('{"custom_id":', '{"a"'), OPTIONS);
     assert.strictEqual(found.kind, 'batch');
-    assert.deepStrictEqual(found.diagnostics.map((d) => d.code), ['kluster.invalidJson', 'kluster.invalidJson']);
+    assert.deepStrictEqual(
+      found.diagnostics.map((d) => d.code),
+      ['kluster.invalidJson', 'kluster.invalidJson'],
+    );
   });
 });
 
@@ -101,7 +128,10 @@ describe('tier and size caps', () => {
   it('warns at request 1000 on the free tier, over that whole line', () => {
     const text = requests(1200);
     const found = validateText(text, { ...OPTIONS, tier: 'free' }).diagnostics;
-    assert.deepStrictEqual(found.map((d) => [d.line, d.code, d.severity, d.startColumn, d.endColumn]), [[999, 'kluster.freeTierLineCap', 'warning', 0, text.split('\n')[999]!.length]]);
+    assert.deepStrictEqual(
+      found.map((d) => [d.line, d.code, d.severity, d.startColumn, d.endColumn]),
+      [[999, 'kluster.freeTierLineCap', 'warning', 0, text.split('\n')[999]!.length]],
+    );
     assert.match(found[0]!.message, /fewer than 1000 requests; this is request 1000 of 1200/);
   });
 
@@ -115,7 +145,10 @@ describe('tier and size caps', () => {
     const text = [VALID, ...Array.from({ length: 101 }, () => pad)].join('\n');
     const found = validateText(text, OPTIONS).diagnostics.filter((d) => d.code === 'kluster.fileTooLarge');
     const expectedLine = 100; // VALID + 99 full MiB lines stay under; the 100th pad line crosses.
-    assert.deepStrictEqual(found.map((d) => [d.line, d.severity]), [[expectedLine, 'warning']]);
+    assert.deepStrictEqual(
+      found.map((d) => [d.line, d.severity]),
+      [[expectedLine, 'warning']],
+    );
     assert.match(found[0]!.message, /accepts batch files up to 100 MB \(104,857,600 bytes\)/);
   });
 });

@@ -1,12 +1,19 @@
 // What the fine-tuning docs and tutorial require of a dataset: the schema's roles, a final assistant message per
 // example, and at least 10 examples ("kluster.ai requires a minimum of 10 examples").
 import * as assert from 'assert';
-import { blocksSubmission, JsonlDocumentValidator, JsonlStreamValidator, validateText, type JsonlDiagnostic } from '../../../src/core/jsonl';
+import {
+  blocksSubmission,
+  JsonlDocumentValidator,
+  JsonlStreamValidator,
+  validateText,
+  type JsonlDiagnostic,
+} from '../../../src/core/jsonl';
 import { OPTIONS, seen } from './helpers';
 
 const SYSTEM = { role: 'system', content: 'Label the sentiment: positive, negative or neutral.' };
 const example = (...messages: object[]) => JSON.stringify({ messages });
-const tutorialExample = (text: string, label: string) => example(SYSTEM, { role: 'user', content: text }, { role: 'assistant', content: label });
+const tutorialExample = (text: string, label: string) =>
+  example(SYSTEM, { role: 'user', content: text }, { role: 'assistant', content: label });
 const dataset = (count: number) => Array.from({ length: count }, (_, i) => tutorialExample(`headline ${i}`, 'neutral'));
 const file = (lines: readonly string[]) => lines.join('\n') + '\n';
 
@@ -37,7 +44,10 @@ describe('fine-tuning dataset rules', () => {
 
   it('does not add the final-assistant error where the role itself is already reported', () => {
     const text = file([...dataset(9), example({ role: 'user', content: 'q' }, { role: 'bot', content: 'a' })]);
-    assert.deepStrictEqual(validateText(text, OPTIONS).diagnostics.map((d) => d.code), ['kluster.invalidRole']);
+    assert.deepStrictEqual(
+      validateText(text, OPTIONS).diagnostics.map((d) => d.code),
+      ['kluster.invalidRole'],
+    );
   });
 
   it('warns on the first example when there are fewer than 10, and the warning blocks an upload', () => {
@@ -59,7 +69,10 @@ describe('fine-tuning dataset rules', () => {
       const text = file(lines);
       assert.deepStrictEqual(stream(text), validateText(text, OPTIONS).diagnostics);
     }
-    assert.deepStrictEqual(stream(file(dataset(4))).map((d) => [d.line, d.code]), [[0, 'kluster.finetuneTooFewExamples']]);
+    assert.deepStrictEqual(
+      stream(file(dataset(4))).map((d) => [d.line, d.code]),
+      [[0, 'kluster.finetuneTooFewExamples']],
+    );
   });
 
   it('the editor’s validator drops the warning once an edit brings the tenth example', () => {

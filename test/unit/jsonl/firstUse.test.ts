@@ -5,7 +5,13 @@ describe('custom_id first-use index', () => {
   it('answers like a Map for 50,000 ids, through growth, probing and non-ASCII ids', () => {
     const index = new FirstUseIndex();
     const reference = new Map<string, { line: number; start: number; end: number }>();
-    const ids = ['', 'é', '😀', 'a'.repeat(5000), ...Array.from({ length: 50_000 }, (_, i) => `req-${i % 40_000}-${i % 7 === 0 ? 'ü' : ''}`)];
+    const ids = [
+      '',
+      'é',
+      '😀',
+      'a'.repeat(5000),
+      ...Array.from({ length: 50_000 }, (_, i) => `req-${i % 40_000}-${i % 7 === 0 ? 'ü' : ''}`),
+    ];
     ids.forEach((id, line) => {
       const place = { line, start: line % 97, end: (line % 97) + id.length + 2 };
       if (!reference.has(id)) reference.set(id, place);

@@ -24,7 +24,8 @@ function fixLine(line: string, code: string, taken: string[] = []): { title: str
 
 describe('quick fixes', () => {
   it('adds a missing custom_id named after the line', () => {
-    const line = '{"method":"POST","url":"/v1/chat/completions","body":{"model":"deepseek-ai/DeepSeek-V3","messages":[{"role":"user","content":"x"}]}}';
+    const line =
+      '{"method":"POST","url":"/v1/chat/completions","body":{"model":"deepseek-ai/DeepSeek-V3","messages":[{"role":"user","content":"x"}]}}';
     const { title, fixed, codes } = fixLine(line, 'kluster.missingCustomId');
     assert.strictEqual(title, 'Add "custom_id": "request-2"');
     assert.strictEqual(fixed, '{"custom_id":"request-2",' + line.slice(1));
@@ -32,7 +33,8 @@ describe('quick fixes', () => {
   });
 
   it('keeps the spacing style of the line', () => {
-    const line = '{"method": "POST", "url": "/v1/chat/completions", "body": {"model": "deepseek-ai/DeepSeek-V3", "messages": [{"role": "user", "content": "x"}]}}';
+    const line =
+      '{"method": "POST", "url": "/v1/chat/completions", "body": {"model": "deepseek-ai/DeepSeek-V3", "messages": [{"role": "user", "content": "x"}]}}';
     assert.strictEqual(fixLine(line, 'kluster.missingCustomId').fixed, '{"custom_id": "request-2", ' + line.slice(1));
   });
 
@@ -76,20 +78,52 @@ describe('quick fixes', () => {
   });
 
   it('adds a property to an empty object without a stray comma', () => {
-    const fix = fixFor('{}', { startColumn: 0, endColumn: 1, severity: 'error', code: 'kluster.missingCustomId', message: '', fix: { kind: 'insertProperty', key: 'custom_id' } }, { line: 0, isCustomIdTaken: () => false });
+    const fix = fixFor(
+      '{}',
+      {
+        startColumn: 0,
+        endColumn: 1,
+        severity: 'error',
+        code: 'kluster.missingCustomId',
+        message: '',
+        fix: { kind: 'insertProperty', key: 'custom_id' },
+      },
+      { line: 0, isCustomIdTaken: () => false },
+    );
     assert.strictEqual(apply('{}', fix!), '{"custom_id":"request-1"}');
   });
 
   it('numbers unique ids from 2', () => {
-    assert.strictEqual(uniqueCustomId('x', () => false), 'x');
-    assert.strictEqual(uniqueCustomId('x', () => false, true), 'x-2');
-    assert.strictEqual(uniqueCustomId('x', (id) => id === 'x' || id === 'x-2'), 'x-3');
+    assert.strictEqual(
+      uniqueCustomId('x', () => false),
+      'x',
+    );
+    assert.strictEqual(
+      uniqueCustomId('x', () => false, true),
+      'x-2',
+    );
+    assert.strictEqual(
+      uniqueCustomId('x', (id) => id === 'x' || id === 'x-2'),
+      'x-3',
+    );
   });
 });
 
 describe('line summary', () => {
   it('gives model, message count and an estimate of prompt tokens', () => {
-    const line = request({ messages: [{ role: 'system', content: 'a'.repeat(40) }, { role: 'user', content: [{ type: 'text', text: 'b'.repeat(21) }, { type: 'image_url', image_url: { url: 'u' } }] }], max_completion_tokens: 50 });
+    const line = request({
+      messages: [
+        { role: 'system', content: 'a'.repeat(40) },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'b'.repeat(21) },
+            { type: 'image_url', image_url: { url: 'u' } },
+          ],
+        },
+      ],
+      max_completion_tokens: 50,
+    });
     assert.deepStrictEqual(summarizeLine(line), {
       customId: 'req-1',
       model: 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo',

@@ -34,11 +34,17 @@ function tokens(line: string): [string, string][] {
 describe('JSONL injection grammar', () => {
   it('injects into the built-in JSON Lines grammar and names every included rule', () => {
     assert.strictEqual(grammar.injectionSelector, 'L:source.json.lines -string -comment');
-    assert.deepStrictEqual(grammar.patterns.map((p) => p.include).sort(), Object.keys(grammar.repository).map((k) => `#${k}`).sort());
+    assert.deepStrictEqual(
+      grammar.patterns.map((p) => p.include).sort(),
+      Object.keys(grammar.repository)
+        .map((k) => `#${k}`)
+        .sort(),
+    );
   });
 
   it('marks custom_id values, model names and roles in a request line', () => {
-    const line = '{"custom_id": "req-\\"1\\"", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "deepseek-ai/DeepSeek-V3", "messages": [{"role": "system", "content": "role: user"}, {"role":"user","content":"model"}]}}';
+    const line =
+      '{"custom_id": "req-\\"1\\"", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "deepseek-ai/DeepSeek-V3", "messages": [{"role": "system", "content": "role: user"}, {"role":"user","content":"model"}]}}';
     assert.deepStrictEqual(tokens(line), [
       ['entity.name.tag.custom-id.kluster', '"req-\\"1\\""'],
       ['entity.name.type.model.kluster', '"deepseek-ai/DeepSeek-V3"'],

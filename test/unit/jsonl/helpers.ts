@@ -37,7 +37,10 @@ export function seen(text: string, diagnostics: readonly JsonlDiagnostic[]): See
 export function diagnose(line: string, options: ValidationOptions = OPTIONS): Seen[] {
   const text = `${VALID}\n${line}\n`;
   const result = validateText(text, options);
-  return seen(text, result.diagnostics.filter((d) => d.line === 1));
+  return seen(
+    text,
+    result.diagnostics.filter((d) => d.line === 1),
+  );
 }
 
 /** Only the codes and covered text, for tests where columns follow from the text. */

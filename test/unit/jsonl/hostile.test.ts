@@ -23,7 +23,10 @@ describe('deeply nested lines', () => {
     it(`${name}: at most its own diagnostics, and the next line is still checked`, () => {
       const text = `${VALID}\n${line}\n${request({ temperature: 5 }, { custom_id: 'after' })}\n`;
       const result = validateText(text, OPTIONS);
-      assert.ok(result.diagnostics.every((d) => d.line === 1 || d.line === 2), JSON.stringify(result.diagnostics.map((d) => d.line)));
+      assert.ok(
+        result.diagnostics.every((d) => d.line === 1 || d.line === 2),
+        JSON.stringify(result.diagnostics.map((d) => d.line)),
+      );
       assert.deepStrictEqual(
         result.diagnostics.filter((d) => d.line === 2).map((d) => d.code),
         ['kluster.temperatureRange'],
@@ -39,7 +42,10 @@ describe('deeply nested lines', () => {
   });
 
   it('a deep value is not an object, with the squiggle on the line', () => {
-    assert.deepStrictEqual(diagnose(deepArray(DEEP)).map(([code, , start, end]) => [code, start, end]), [['kluster.notAnObject', 0, DEEP * 2]]);
+    assert.deepStrictEqual(
+      diagnose(deepArray(DEEP)).map(([code, , start, end]) => [code, start, end]),
+      [['kluster.notAnObject', 0, DEEP * 2]],
+    );
   });
 
   it('finds no quick fix in a deep duplicate instead of crashing', () => {
@@ -62,7 +68,10 @@ describe('integers beyond 2^53', () => {
   }
   for (const literal of ['12345678901234567.5', '1.00000000000000001', '100000000000000000000.5']) {
     it(`seed ${literal} is not, though its double is`, () => {
-      assert.deepStrictEqual(diagnose(raw(literal)).map(([code, covered]) => [code, covered]), [['kluster.invalidType', literal]]);
+      assert.deepStrictEqual(
+        diagnose(raw(literal)).map(([code, covered]) => [code, covered]),
+        [['kluster.invalidType', literal]],
+      );
       const messages = validateText(`${VALID}\n${raw(literal)}`, OPTIONS).diagnostics.map((d) => d.message);
       assert.deepStrictEqual(messages, [`\`seed\` must be an integer, not ${literal}.`]);
     });
@@ -101,7 +110,10 @@ describe('a key repeated inside one object', () => {
     const line = request().replace('"role":"user"', '"role":"user","r\\u006fle":"user"');
     assert.deepStrictEqual(codesAndText(line), [['kluster.duplicateKey', '"role"']]);
     const unknown = validateText('{"a":1,"a":2}\n', OPTIONS);
-    assert.deepStrictEqual(unknown.diagnostics.map((d) => [d.code, d.startColumn, d.endColumn]), [['kluster.duplicateKey', 1, 4]]);
+    assert.deepStrictEqual(
+      unknown.diagnostics.map((d) => [d.code, d.startColumn, d.endColumn]),
+      [['kluster.duplicateKey', 1, 4]],
+    );
   });
 
   it('leaves equal keys in different objects alone', () => {

@@ -1,5 +1,13 @@
 import * as assert from 'assert';
-import { compareDiagnostics, JsonlDocumentValidator, JsonlStreamValidator, LineSplitter, splitLines, validateText, type JsonlDiagnostic } from '../../../src/core/jsonl';
+import {
+  compareDiagnostics,
+  JsonlDocumentValidator,
+  JsonlStreamValidator,
+  LineSplitter,
+  splitLines,
+  validateText,
+  type JsonlDiagnostic,
+} from '../../../src/core/jsonl';
 import { OPTIONS, request } from './helpers';
 
 function collect(validator: JsonlDocumentValidator): JsonlDiagnostic[] {
@@ -86,19 +94,36 @@ describe('incremental validation', () => {
     const after = new Map<number, object>();
     validator.visit((line, d) => (line === 0 ? after.set(line, d) : undefined));
     assert.strictEqual(after.get(0), before.get(0), 'line 0 was not re-checked');
-    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.code]), [
-      [0, 'kluster.temperatureRange'],
-      [2, 'kluster.duplicateCustomId'],
-    ]);
+    assert.deepStrictEqual(
+      collect(validator).map((d) => [d.line, d.code]),
+      [
+        [0, 'kluster.temperatureRange'],
+        [2, 'kluster.duplicateCustomId'],
+      ],
+    );
   });
 
   it('moves a duplicate to the later line when the first use is deleted', () => {
     const validator = new JsonlDocumentValidator(OPTIONS);
-    validator.load([request({}, { custom_id: 'q' }), request({}, { custom_id: 'w' }), request({}, { custom_id: 'q' }), request({}, { custom_id: 'q' })]);
+    validator.load([
+      request({}, { custom_id: 'q' }),
+      request({}, { custom_id: 'w' }),
+      request({}, { custom_id: 'q' }),
+      request({}, { custom_id: 'q' }),
+    ]);
     validator.checkPending();
-    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.related?.[0]?.line]), [[2, 0], [3, 0]]);
+    assert.deepStrictEqual(
+      collect(validator).map((d) => [d.line, d.related?.[0]?.line]),
+      [
+        [2, 0],
+        [3, 0],
+      ],
+    );
     validator.applyEdit(0, 1, []);
-    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.related?.[0]?.line]), [[2, 1]]);
+    assert.deepStrictEqual(
+      collect(validator).map((d) => [d.line, d.related?.[0]?.line]),
+      [[2, 1]],
+    );
     validator.applyEdit(1, 1, [request({}, { custom_id: 'new' })]);
     assert.deepStrictEqual(collect(validator), []);
   });
@@ -125,7 +150,12 @@ describe('incremental validation', () => {
     assert.strictEqual(validator.applyEdit(0, 2, [request({}, { custom_id: '1' }), convo, request({}, { custom_id: '2' })]), true);
     assert.strictEqual(validator.kind, 'batch');
     validator.checkPending();
-    assert.deepStrictEqual(collect(validator).map((d) => [d.line, d.code]).slice(0, 1), [[1, 'kluster.missingBody']]);
+    assert.deepStrictEqual(
+      collect(validator)
+        .map((d) => [d.line, d.code])
+        .slice(0, 1),
+      [[1, 'kluster.missingBody']],
+    );
   });
 });
 
@@ -142,7 +172,11 @@ describe('streaming validation', () => {
       splitter.end();
       const result = validator.finish();
       assert.strictEqual(result.kind, validateText(text, OPTIONS).kind);
-      assert.deepStrictEqual(result.diagnostics.map(({ related: _related, ...d }) => d), expected, `chunk size ${size}`);
+      assert.deepStrictEqual(
+        result.diagnostics.map(({ related: _related, ...d }) => d),
+        expected,
+        `chunk size ${size}`,
+      );
     }
     assert.strictEqual(splitLines(text).length, 60);
   });

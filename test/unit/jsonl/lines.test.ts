@@ -36,7 +36,7 @@ describe('JSONL line splitting', () => {
     assert.deepStrictEqual(splitLines('\uFEFF\ra'), ['', 'a']);
   });
 
-  it('agrees with VS Code\'s line model on every mix of CR, LF and CRLF, streamed at any chunk boundary', () => {
+  it("agrees with VS Code's line model on every mix of CR, LF and CRLF, streamed at any chunk boundary", () => {
     // VS Code breaks lines at CRLF, CR and LF; a final line ending does not start a line here.
     const vscodeLines = (text: string): string[] => {
       const lines = text.split(/\r\n|\r|\n/);

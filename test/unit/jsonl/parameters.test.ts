@@ -6,14 +6,57 @@ type Case = [value: unknown, code: string | undefined];
 
 /** Each parameter with values on and just past its documented bounds, and wrong types. */
 const RANGES: Record<string, Case[]> = {
-  temperature: [[0, undefined], [2, undefined], [1.25, undefined], [null, undefined], [-0.01, 'kluster.temperatureRange'], [2.01, 'kluster.temperatureRange'], ['0.5', 'kluster.invalidType'], [true, 'kluster.invalidType']],
-  top_p: [[0, undefined], [1, undefined], [1.5, 'kluster.topPRange'], [-1, 'kluster.topPRange'], ['1', 'kluster.invalidType']],
-  frequency_penalty: [[-2, undefined], [2, undefined], [-2.5, 'kluster.frequencyPenaltyRange'], [3, 'kluster.frequencyPenaltyRange'], ['0', 'kluster.invalidType']],
-  presence_penalty: [[-2, undefined], [2, undefined], [-2.01, 'kluster.presencePenaltyRange'], [2.01, 'kluster.presencePenaltyRange'], [[1], 'kluster.invalidType']],
-  max_completion_tokens: [[1, undefined], [200, undefined], [0, 'kluster.maxCompletionTokensRange'], [1.5, 'kluster.invalidType'], ['200', 'kluster.invalidType']],
-  seed: [[42, undefined], [-1, undefined], [4.2, 'kluster.invalidType']],
-  stream: [[false, undefined], ['false', 'kluster.invalidType']],
-  logprobs: [[true, undefined], [1, 'kluster.invalidType']],
+  temperature: [
+    [0, undefined],
+    [2, undefined],
+    [1.25, undefined],
+    [null, undefined],
+    [-0.01, 'kluster.temperatureRange'],
+    [2.01, 'kluster.temperatureRange'],
+    ['0.5', 'kluster.invalidType'],
+    [true, 'kluster.invalidType'],
+  ],
+  top_p: [
+    [0, undefined],
+    [1, undefined],
+    [1.5, 'kluster.topPRange'],
+    [-1, 'kluster.topPRange'],
+    ['1', 'kluster.invalidType'],
+  ],
+  frequency_penalty: [
+    [-2, undefined],
+    [2, undefined],
+    [-2.5, 'kluster.frequencyPenaltyRange'],
+    [3, 'kluster.frequencyPenaltyRange'],
+    ['0', 'kluster.invalidType'],
+  ],
+  presence_penalty: [
+    [-2, undefined],
+    [2, undefined],
+    [-2.01, 'kluster.presencePenaltyRange'],
+    [2.01, 'kluster.presencePenaltyRange'],
+    [[1], 'kluster.invalidType'],
+  ],
+  max_completion_tokens: [
+    [1, undefined],
+    [200, undefined],
+    [0, 'kluster.maxCompletionTokensRange'],
+    [1.5, 'kluster.invalidType'],
+    ['200', 'kluster.invalidType'],
+  ],
+  seed: [
+    [42, undefined],
+    [-1, undefined],
+    [4.2, 'kluster.invalidType'],
+  ],
+  stream: [
+    [false, undefined],
+    ['false', 'kluster.invalidType'],
+  ],
+  logprobs: [
+    [true, undefined],
+    [1, 'kluster.invalidType'],
+  ],
 };
 
 describe('request line: documented parameter ranges', () => {
@@ -51,7 +94,9 @@ describe('request line: logprobs and logit_bias', () => {
 
   it('requires logprobs: true for top_logprobs, reported at the top_logprobs key', () => {
     assert.deepStrictEqual(codesAndText(request({ top_logprobs: 5 })), [['kluster.topLogprobsWithoutLogprobs', '"top_logprobs"']]);
-    assert.deepStrictEqual(codesAndText(request({ logprobs: false, top_logprobs: 5 })), [['kluster.topLogprobsWithoutLogprobs', '"top_logprobs"']]);
+    assert.deepStrictEqual(codesAndText(request({ logprobs: false, top_logprobs: 5 })), [
+      ['kluster.topLogprobsWithoutLogprobs', '"top_logprobs"'],
+    ]);
     assert.deepStrictEqual(diagnose(request({ top_logprobs: null })), []);
   });
 
@@ -88,17 +133,33 @@ describe('request line: stop', () => {
 });
 
 describe('request line: unsupported, deprecated and unknown parameters', () => {
-  for (const name of ['n', 'tools', 'tool_choice', 'response_format', 'store', 'modalities', 'service_tier', 'stream_options', 'parallel_tool_calls']) {
+  for (const name of [
+    'n',
+    'tools',
+    'tool_choice',
+    'response_format',
+    'store',
+    'modalities',
+    'service_tier',
+    'stream_options',
+    'parallel_tool_calls',
+  ]) {
     it(`warns that ${name} is unsupported, at its key`, () => {
       const found = diagnose(request({ [name]: 1 }));
-      assert.deepStrictEqual(found.map((d) => [d[0], d[1], d[4]]), [['kluster.unsupportedParameter', `"${name}"`, 'warning']]);
+      assert.deepStrictEqual(
+        found.map((d) => [d[0], d[1], d[4]]),
+        [['kluster.unsupportedParameter', `"${name}"`, 'warning']],
+      );
     });
   }
 
   for (const name of ['name', 'refusal', 'audio', 'tool_calls']) {
     it(`warns that messages[].${name} is unsupported`, () => {
       const found = diagnose(request({ messages: [{ role: 'assistant', content: 'x', [name]: 'y' }] }));
-      assert.deepStrictEqual(found.map((d) => [d[0], d[1], d[4]]), [['kluster.unsupportedParameter', `"${name}"`, 'warning']]);
+      assert.deepStrictEqual(
+        found.map((d) => [d[0], d[1], d[4]]),
+        [['kluster.unsupportedParameter', `"${name}"`, 'warning']],
+      );
     });
   }
 
@@ -107,12 +168,17 @@ describe('request line: unsupported, deprecated and unknown parameters', () => {
       ['kluster.deprecatedParameter', '"functions"'],
       ['kluster.deprecatedParameter', '"function_call"'],
     ]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'assistant', content: 'x', function_call: {} }] })), [['kluster.deprecatedParameter', '"function_call"']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'assistant', content: 'x', function_call: {} }] })), [
+      ['kluster.deprecatedParameter', '"function_call"'],
+    ]);
   });
 
   it('warns that max_tokens is deprecated, with a fix hint', () => {
     const found = diagnose(request({ max_tokens: 100 }));
-    assert.deepStrictEqual(found.map((d) => [d[0], d[1], d[4]]), [['kluster.deprecatedMaxTokens', '"max_tokens"', 'warning']]);
+    assert.deepStrictEqual(
+      found.map((d) => [d[0], d[1], d[4]]),
+      [['kluster.deprecatedMaxTokens', '"max_tokens"', 'warning']],
+    );
     assert.deepStrictEqual(codesAndText(request({ max_tokens: '100' })), [
       ['kluster.deprecatedMaxTokens', '"max_tokens"'],
       ['kluster.invalidType', '"100"'],
@@ -121,6 +187,9 @@ describe('request line: unsupported, deprecated and unknown parameters', () => {
 
   it('notes an undocumented parameter, suggesting the documented one it resembles', () => {
     const found = diagnose(request({ temprature: 0.3 }));
-    assert.deepStrictEqual(found.map((d) => [d[0], d[1], d[4]]), [['kluster.unknownParameter', '"temprature"', 'info']]);
+    assert.deepStrictEqual(
+      found.map((d) => [d[0], d[1], d[4]]),
+      [['kluster.unknownParameter', '"temprature"', 'info']],
+    );
   });
 });

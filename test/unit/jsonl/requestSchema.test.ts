@@ -9,7 +9,10 @@ describe('request line: custom_id, method, url, body', () => {
   it('reports a missing custom_id from the opening brace to the first key, wide enough to see and hover', () => {
     const line = request({}, { custom_id: undefined });
     assert.deepStrictEqual(diagnose(line), [['kluster.missingCustomId', '{"method"', 0, 9, 'error']]);
-    assert.deepStrictEqual(diagnose('{ }').filter((d) => d[0] === 'kluster.missingCustomId'), [['kluster.missingCustomId', '{ }', 0, 3, 'error']]);
+    assert.deepStrictEqual(
+      diagnose('{ }').filter((d) => d[0] === 'kluster.missingCustomId'),
+      [['kluster.missingCustomId', '{ }', 0, 3, 'error']],
+    );
   });
 
   it('rejects an empty or non-string custom_id at its value', () => {
@@ -68,7 +71,10 @@ describe('request line: model and messages', () => {
   });
 
   it('warns about a model kluster does not list, at the model value', () => {
-    assert.deepStrictEqual(diagnose(request({ model: 'gpt-4o' })).map((d) => [d[0], d[1], d[4]]), [['kluster.unknownModel', '"gpt-4o"', 'warning']]);
+    assert.deepStrictEqual(
+      diagnose(request({ model: 'gpt-4o' })).map((d) => [d[0], d[1], d[4]]),
+      [['kluster.unknownModel', '"gpt-4o"', 'warning']],
+    );
   });
 
   it('accepts a model when the live list has it', () => {
@@ -88,14 +94,22 @@ describe('request line: model and messages', () => {
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello.' },
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+        ],
+      },
     ];
     assert.deepStrictEqual(diagnose(request({ messages })), []);
   });
 
   it('rejects other roles and messages that are not objects', () => {
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'tool', content: 'x' }] })), [['kluster.invalidRole', '"tool"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'developer', content: 'x' }] })), [['kluster.invalidRole', '"developer"']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'developer', content: 'x' }] })), [
+      ['kluster.invalidRole', '"developer"'],
+    ]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ content: 'x' }] })), [['kluster.invalidRole', '{"content"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: ['hello'] })), [['kluster.invalidMessage', '"hello"']]);
   });
@@ -103,11 +117,21 @@ describe('request line: model and messages', () => {
   it('checks content: a string or an array of text / image_url parts', () => {
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user' }] })), [['kluster.missingContent', '{"role"']]);
     assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: 5 }] })), [['kluster.invalidContent', '5']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: { text: 'x' } }] })), [['kluster.invalidContent', '{"text":"x"}']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'audio', text: 'x' }] }] })), [['kluster.invalidContentPart', '"audio"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'text' }] }] })), [['kluster.invalidContentPart', '{"type"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'u' }] }] })), [['kluster.invalidContentPart', '"u"']]);
-    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: ['plain'] }] })), [['kluster.invalidContentPart', '"plain"']]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: { text: 'x' } }] })), [
+      ['kluster.invalidContent', '{"text":"x"}'],
+    ]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'audio', text: 'x' }] }] })), [
+      ['kluster.invalidContentPart', '"audio"'],
+    ]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'text' }] }] })), [
+      ['kluster.invalidContentPart', '{"type"'],
+    ]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'u' }] }] })), [
+      ['kluster.invalidContentPart', '"u"'],
+    ]);
+    assert.deepStrictEqual(codesAndText(request({ messages: [{ role: 'user', content: ['plain'] }] })), [
+      ['kluster.invalidContentPart', '"plain"'],
+    ]);
   });
 
   it('points at the failing message by index', () => {

@@ -19,10 +19,15 @@ describe('failed requests on their input lines', () => {
     return file;
   };
 
-  it('maps each failure in the error file back to its input line, in input order, with the service\'s message', async () => {
+  it("maps each failure in the error file back to its input line, in input order, with the service's message", async () => {
     const input = await write('in.jsonl', [{ custom_id: 'a' }, '', { custom_id: 'b' }, { custom_id: 'c' }, { custom_id: 'd' }]);
     const errorPath = await write('error.jsonl', [
-      { id: 'r-d', custom_id: 'd', response: { status_code: 404, body: { error: { message: 'Model not found.', code: 'model_not_found' } } }, error: null },
+      {
+        id: 'r-d',
+        custom_id: 'd',
+        response: { status_code: 404, body: { error: { message: 'Model not found.', code: 'model_not_found' } } },
+        error: null,
+      },
       { id: 'r-b', custom_id: 'b', response: null, error: { code: 'server_error', message: 'The model failed.' } },
     ]);
     const outputPath = await write('output.jsonl', [{ id: 'r-a', custom_id: 'a', response: { status_code: 200, body: {} }, error: null }]);

@@ -6,11 +6,33 @@ import { joinResults, readLines, writeJoinedResults, emptySummary } from '../../
 import { splitLines } from '../../../src/core/jsonl';
 import { FileExistsError } from '../../../src/core/util/atomicFile';
 
-const input = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: id }] } });
+const input = (id: string) =>
+  JSON.stringify({
+    custom_id: id,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'm', messages: [{ role: 'user', content: id }] },
+  });
 const success = (id: string, prompt = 3, completion = 4) =>
-  JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 200, request_id: 'r', body: { choices: [{ message: { content: `answer ${id}` } }], usage: { prompt_tokens: prompt, completion_tokens: completion } } }, error: null });
-const httpFailure = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: { status_code: 404, request_id: 'r', body: { error: { message: 'no model' } } }, error: null });
-const failure = (id: string) => JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: null, error: { code: 'server_error', message: 'boom' } });
+  JSON.stringify({
+    id: `batch-req-${id}`,
+    custom_id: id,
+    response: {
+      status_code: 200,
+      request_id: 'r',
+      body: { choices: [{ message: { content: `answer ${id}` } }], usage: { prompt_tokens: prompt, completion_tokens: completion } },
+    },
+    error: null,
+  });
+const httpFailure = (id: string) =>
+  JSON.stringify({
+    id: `batch-req-${id}`,
+    custom_id: id,
+    response: { status_code: 404, request_id: 'r', body: { error: { message: 'no model' } } },
+    error: null,
+  });
+const failure = (id: string) =>
+  JSON.stringify({ id: `batch-req-${id}`, custom_id: id, response: null, error: { code: 'server_error', message: 'boom' } });
 
 describe('results joiner', () => {
   let dir: string;
@@ -37,18 +59,45 @@ describe('results joiner', () => {
     const outputPath = await write('out.jsonl', [success('d', 10, 20), success('a', 1, 2)]);
     const errorPath = await write('err.jsonl', [failure('b'), httpFailure('zzz')]);
     const summary = emptySummary();
-    const results = await collect({ inputPath, outputPath, errorPath, missingReason: 'The batch was cancelled before this request ran.' }, summary);
-    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'failed', 2], ['c', 'missing', 4], ['d', 'succeeded', 5], ['zzz', 'unmatched', null]]);
+    const results = await collect(
+      { inputPath, outputPath, errorPath, missingReason: 'The batch was cancelled before this request ran.' },
+      summary,
+    );
+    assert.deepStrictEqual(
+      results.map((r) => [r.customId, r.status, r.inputLine]),
+      [
+        ['a', 'succeeded', 1],
+        ['b', 'failed', 2],
+        ['c', 'missing', 4],
+        ['d', 'succeeded', 5],
+        ['zzz', 'unmatched', null],
+      ],
+    );
     assert.strictEqual(results[4]!.parsed.response.status_code, 404, 'the unmatched result is written whole');
     assert.strictEqual(results[0]!.parsed.response.body.choices[0].message.content, 'answer a');
     assert.deepStrictEqual(results[1]!.parsed.error, { code: 'server_error', message: 'boom' });
     assert.deepStrictEqual(results[2]!.parsed.error, { code: 'missing', message: 'The batch was cancelled before this request ran.' });
-    assert.deepStrictEqual(summary, { total: 4, succeeded: 2, failed: 1, missing: 1, unmatched: 1, promptTokens: 11, completionTokens: 22 });
+    assert.deepStrictEqual(summary, {
+      total: 4,
+      succeeded: 2,
+      failed: 1,
+      missing: 1,
+      unmatched: 1,
+      promptTokens: 11,
+      completionTokens: 22,
+    });
   });
 
   it('loses no result: unknown custom_ids, second results and unreadable lines follow the input-order lines', async () => {
     const inputPath = await write('in.jsonl', [input('a'), input('b')]);
-    const outputPath = await write('out.jsonl', [success('old-1'), 'not json at all', success('a'), '[1,2]', success('a', 100, 100), '{"no_custom_id":true}']);
+    const outputPath = await write('out.jsonl', [
+      success('old-1'),
+      'not json at all',
+      success('a'),
+      '[1,2]',
+      success('a', 100, 100),
+      '{"no_custom_id":true}',
+    ]);
     const errorPath = await write('err.jsonl', [failure('b'), failure('a'), failure('old-2')]);
     const summary = emptySummary();
     const results = await collect({ inputPath, outputPath, errorPath }, summary);
@@ -72,7 +121,6 @@ describe('results joiner', () => {
     assert.strictEqual(results[5]!.parsed.response.body.usage.prompt_tokens, 100, 'a second result for a request is kept whole');
     assert.deepStrictEqual(results[8]!.parsed.error, { code: 'server_error', message: 'boom' });
     assert.deepStrictEqual(summary, { total: 2, succeeded: 1, failed: 1, missing: 0, unmatched: 7, promptTokens: 3, completionTokens: 4 });
-
   });
 
   it('reads each custom_id as JSON.parse does: keys in any order, escapes, duplicate keys, a line broken after its custom_id', async () => {
@@ -101,15 +149,29 @@ describe('results joiner', () => {
 
   it('copies a response as written, the same value JSON.stringify would give, in any spacing; other shapes are re-serialized', async () => {
     const inputPath = await write('in.jsonl', [input('compact'), input('spaced'), input('big'), input('extra')]);
-    const response = { status_code: 200, body: { choices: [{ message: { content: 'é "quoted" \\ \u2028' } }], usage: { prompt_tokens: 1, completion_tokens: 2 } } };
+    const response = {
+      status_code: 200,
+      body: { choices: [{ message: { content: 'é "quoted" \\ \u2028' } }], usage: { prompt_tokens: 1, completion_tokens: 2 } },
+    };
     const compact = JSON.stringify({ id: 'r1', custom_id: 'compact', response, error: null });
     const spaced = JSON.stringify({ id: 'r2', custom_id: 'spaced', response, error: null }, null, 1).replace(/\n/g, '');
     const big = '{"id":"r3","custom_id":"big","response":{"status_code":200,"body":{"seed":12345678901234567890}},"error":null}';
     const extra = JSON.stringify({ id: 'r4', custom_id: 'extra', response, error: null, note: 'kept out' });
     const outputPath = await write('out.jsonl', [compact, spaced, big, extra]);
     const results = await collect({ inputPath, outputPath });
-    assert.strictEqual(results[0]!.json, JSON.stringify({ custom_id: 'compact', input_line: 1, status: 'succeeded', id: 'r1', response, error: null }), 'byte for byte what the stringify path writes');
-    assert.deepStrictEqual(results[1]!.parsed, { custom_id: 'spaced', input_line: 2, status: 'succeeded', id: 'r2', response, error: null });
+    assert.strictEqual(
+      results[0]!.json,
+      JSON.stringify({ custom_id: 'compact', input_line: 1, status: 'succeeded', id: 'r1', response, error: null }),
+      'byte for byte what the stringify path writes',
+    );
+    assert.deepStrictEqual(results[1]!.parsed, {
+      custom_id: 'spaced',
+      input_line: 2,
+      status: 'succeeded',
+      id: 'r2',
+      response,
+      error: null,
+    });
     assert.match(results[2]!.json, /"seed":12345678901234567890\}/, 'an integer beyond 2^53 is copied exactly');
     assert.deepStrictEqual(results[3]!.parsed, { custom_id: 'extra', input_line: 4, status: 'succeeded', id: 'r4', response, error: null });
     assert.strictEqual(results.length, 4);
@@ -127,7 +189,14 @@ describe('results joiner', () => {
     const inputPath = await write('in.jsonl', [input('a'), '{broken', input('a')], '\r\n');
     const outputPath = await write('out.jsonl', [success('a')]);
     const results = await collect({ inputPath, outputPath });
-    assert.deepStrictEqual(results.map((r) => [r.status, r.parsed.error?.code ?? null]), [['succeeded', null], ['missing', 'invalid_input'], ['missing', 'duplicate_custom_id']]);
+    assert.deepStrictEqual(
+      results.map((r) => [r.status, r.parsed.error?.code ?? null]),
+      [
+        ['succeeded', null],
+        ['missing', 'invalid_input'],
+        ['missing', 'duplicate_custom_id'],
+      ],
+    );
     assert.match(results[2]!.parsed.error.message, /line 1/);
   });
 
@@ -137,7 +206,10 @@ describe('results joiner', () => {
     for await (const line of readLines(file)) lines.push(line);
     const bytes = await fs.readFile(file);
     for (const line of lines) assert.strictEqual(bytes.toString('utf8', line.offset, line.offset + line.length), line.text);
-    assert.deepStrictEqual(lines.map((l) => l.text), ['héllo', 'wörld ✓', 'last']);
+    assert.deepStrictEqual(
+      lines.map((l) => l.text),
+      ['héllo', 'wörld ✓', 'last'],
+    );
   });
 
   it('ends lines where the validator does: LF, CRLF and a lone CR, also when a chunk ends between CR and LF', async () => {
@@ -158,7 +230,11 @@ describe('results joiner', () => {
         splitLines(text),
         name,
       );
-      assert.deepStrictEqual(lines.map((l) => l.number), lines.map((_, i) => i + 1), name);
+      assert.deepStrictEqual(
+        lines.map((l) => l.number),
+        lines.map((_, i) => i + 1),
+        name,
+      );
       for (const line of lines) assert.strictEqual(text.slice(line.offset, line.offset + line.length), line.text, `${name}: offsets`);
     }
     // An input saved with lone CRs joins line by line.
@@ -166,7 +242,13 @@ describe('results joiner', () => {
     await fs.writeFile(inputPath, [input('a'), input('b')].join('\r') + '\r');
     const outputPath = await write('out.jsonl', [success('b'), success('a')]);
     const results = await collect({ inputPath, outputPath });
-    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'succeeded', 2]]);
+    assert.deepStrictEqual(
+      results.map((r) => [r.customId, r.status, r.inputLine]),
+      [
+        ['a', 'succeeded', 1],
+        ['b', 'succeeded', 2],
+      ],
+    );
   });
 
   it('leaves a BOM out of line 1, so its custom_id is found and its offsets point past the BOM', async () => {
@@ -175,22 +257,40 @@ describe('results joiner', () => {
     const lines = [];
     for await (const line of readLines(inputPath)) lines.push(line);
     const bytes = await fs.readFile(inputPath);
-    assert.deepStrictEqual(lines.map((l) => [l.number, l.offset]), [[1, 3], [2, 3 + Buffer.byteLength(input('a')) + 1]]);
+    assert.deepStrictEqual(
+      lines.map((l) => [l.number, l.offset]),
+      [
+        [1, 3],
+        [2, 3 + Buffer.byteLength(input('a')) + 1],
+      ],
+    );
     for (const line of lines) assert.strictEqual(bytes.toString('utf8', line.offset, line.offset + line.length), line.text);
 
     const outputPath = await write('out.jsonl', [success('b'), success('a')]);
     const results = await collect({ inputPath, outputPath });
-    assert.deepStrictEqual(results.map((r) => [r.customId, r.status, r.inputLine]), [['a', 'succeeded', 1], ['b', 'succeeded', 2]]);
+    assert.deepStrictEqual(
+      results.map((r) => [r.customId, r.status, r.inputLine]),
+      [
+        ['a', 'succeeded', 1],
+        ['b', 'succeeded', 2],
+      ],
+    );
   });
 
   it('joins 20,000 reversed results in input order', async () => {
     const ids = Array.from({ length: 20000 }, (_, i) => `req-${i}`);
     const inputPath = await write('in.jsonl', ids.map(input));
-    const outputPath = await write('out.jsonl', [...ids].reverse().map((id) => success(id)));
+    const outputPath = await write(
+      'out.jsonl',
+      [...ids].reverse().map((id) => success(id)),
+    );
     const dest = path.join(dir, 'results.jsonl');
     const summary = await writeJoinedResults({ inputPath, outputPath }, dest);
     assert.strictEqual(summary.succeeded, 20000);
-    const written = (await fs.readFile(dest, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).custom_id);
+    const written = (await fs.readFile(dest, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).custom_id);
     assert.deepStrictEqual(written, ids);
   });
 
@@ -202,6 +302,9 @@ describe('results joiner', () => {
     assert.strictEqual(await fs.readFile(dest, 'utf8'), 'keep me\n');
     await writeJoinedResults({ inputPath, outputPath }, dest, { overwrite: true });
     assert.strictEqual(JSON.parse((await fs.readFile(dest, 'utf8')).trim()).status, 'succeeded');
-    assert.deepStrictEqual((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepStrictEqual(
+      (await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
   });
 });

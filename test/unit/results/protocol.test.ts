@@ -3,7 +3,11 @@ import { emptyGridState, isGridState, isHostMessage, isRowQuery, isWebviewMessag
 
 describe('results grid protocol', () => {
   it('accepts the webview messages it defines', () => {
-    const state = { ...emptyGridState(), query: { statuses: ['failed' as const], text: 'x', sort: { column: 'reply' as const, descending: true } }, widths: { reply: 300 } };
+    const state = {
+      ...emptyGridState(),
+      query: { statuses: ['failed' as const], text: 'x', sort: { column: 'reply' as const, descending: true } },
+      widths: { reply: 300 },
+    };
     for (const message of [
       { type: 'ready', state: null },
       { type: 'ready', state },

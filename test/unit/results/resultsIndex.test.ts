@@ -12,32 +12,59 @@ describe('results indexer', () => {
     const lines = [joined('a', 1, 'succeeded'), joined('ü-b', 2, 'failed'), '', joined('c', 3, 'missing')];
     const file = await t.write('in.results.jsonl', lines, '\r\n');
     const { rows } = await indexResults({ resultsPath: file });
-    assert.deepStrictEqual(rows.map((r) => [r.index, r.fileLine, r.customId, r.status]), [[0, 1, 'a', 'succeeded'], [1, 2, 'ü-b', 'failed'], [2, 4, 'c', 'missing']]);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.index, r.fileLine, r.customId, r.status]),
+      [
+        [0, 1, 'a', 'succeeded'],
+        [1, 2, 'ü-b', 'failed'],
+        [2, 4, 'c', 'missing'],
+      ],
+    );
     for (const row of rows) assert.strictEqual(await readSpan(file, row), lines[row.fileLine - 1]);
   });
 
-  it('adds each request\'s last user message and model from the input, read in the same pass', async () => {
+  it("adds each request's last user message and model from the input, read in the same pass", async () => {
     const input = await t.write('in.jsonl', [request('a', 'first question'), request('b', 'second', 'm2'), request('c', 'third')]);
     const results = await t.write('in.results.jsonl', [joined('a', 1, 'succeeded'), joined('b', 2, 'failed'), joined('c', 3, 'missing')]);
     const indexer = new ResultsIndexer({ resultsPath: results, inputPath: input });
     const { rows, inputMismatches } = await indexer.run();
-    assert.deepStrictEqual(rows.map((r) => [r.request, r.model]), [['first question', 'm1'], ['second', 'm2'], ['third', 'm1']]);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.request, r.model]),
+      [
+        ['first question', 'm1'],
+        ['second', 'm2'],
+        ['third', 'm1'],
+      ],
+    );
     assert.strictEqual(inputMismatches, 0);
     assert.strictEqual(await readSpan(input, indexer.inputSpan(2)!), request('b', 'second', 'm2'));
   });
 
   it('reads an input line asked for out of order back from disk, and shows no request when the line holds another custom_id', async () => {
     const input = await t.write('in.jsonl', [request('a'), request('b'), request('c')]);
-    const results = await t.write('x.results.jsonl', [joined('c', 3, 'succeeded'), joined('a', 1, 'succeeded'), joined('zz', 2, 'failed'), joined('q', 9, 'failed')]);
+    const results = await t.write('x.results.jsonl', [
+      joined('c', 3, 'succeeded'),
+      joined('a', 1, 'succeeded'),
+      joined('zz', 2, 'failed'),
+      joined('q', 9, 'failed'),
+    ]);
     const { rows, inputMismatches } = await indexResults({ resultsPath: results, inputPath: input });
-    assert.deepStrictEqual(rows.map((r) => r.request), ['question c', 'question a', '', '']);
+    assert.deepStrictEqual(
+      rows.map((r) => r.request),
+      ['question c', 'question a', '', ''],
+    );
     assert.strictEqual(inputMismatches, 1, 'line 2 holds b, not zz');
   });
 
   it('hands rows over in batches as it reads, and says when the input cannot be read', async () => {
-    const results = await t.write('r.jsonl', Array.from({ length: 25 }, (_, i) => JSON.stringify(i % 2 ? rawFailure(`id${i}`) : rawSuccess(`id${i}`))));
+    const results = await t.write(
+      'r.jsonl',
+      Array.from({ length: 25 }, (_, i) => JSON.stringify(i % 2 ? rawFailure(`id${i}`) : rawSuccess(`id${i}`))),
+    );
     const batches: number[] = [];
-    const result = await new ResultsIndexer({ resultsPath: results, inputPath: `${t.dir}/gone.jsonl`, batchRows: 10 }).run((rows) => batches.push(rows.length));
+    const result = await new ResultsIndexer({ resultsPath: results, inputPath: `${t.dir}/gone.jsonl`, batchRows: 10 }).run((rows) =>
+      batches.push(rows.length),
+    );
     assert.deepStrictEqual(batches, [10, 10, 5]);
     assert.strictEqual(result.rows.length, 25);
     assert.match(result.inputError ?? '', /gone\.jsonl cannot be read \(ENOENT\)/);

@@ -12,13 +12,22 @@ describe('retry selection', () => {
   afterEach(() => t.remove());
 
   it('copies exactly the failed and missing requests from the input, byte for byte, in input order', async () => {
-    const odd = '{"custom_id":"b",  "method":"POST","url":"/v1/chat/completions","body":{"model":"m1","messages":[{"role":"user","content":"caf\\u00e9 ü"}]}}';
+    const odd =
+      '{"custom_id":"b",  "method":"POST","url":"/v1/chat/completions","body":{"model":"m1","messages":[{"role":"user","content":"caf\\u00e9 ü"}]}}';
     const input = await t.write('in.jsonl', [request('a'), odd, request('c'), '', request('d')], '\r\n');
-    const results = await t.write('in.results.jsonl', [joined('a', 1, 'succeeded'), joined('b', 2, 'failed'), joined('c', 3, 'succeeded'), joined('d', 5, 'missing')]);
+    const results = await t.write('in.results.jsonl', [
+      joined('a', 1, 'succeeded'),
+      joined('b', 2, 'failed'),
+      joined('c', 3, 'succeeded'),
+      joined('d', 5, 'missing'),
+    ]);
     const out = path.join(t.dir, 'retry.jsonl');
     const selection = await selectRetry({ resultsPath: results, inputPath: input, outPath: out });
     assert.strictEqual(await fs.readFile(out, 'utf8'), `${odd}\n${request('d')}\n`);
-    assert.deepStrictEqual([selection.written, selection.failed, selection.missing, selection.lines, selection.fileWritten], [2, 1, 1, [2, 5], true]);
+    assert.deepStrictEqual(
+      [selection.written, selection.failed, selection.missing, selection.lines, selection.fileWritten],
+      [2, 1, 1, [2, 5], true],
+    );
   });
 
   it('--only failed / missing, and raw output files: a request with no result at all is missing', async () => {
@@ -63,40 +72,76 @@ describe('results merge', () => {
   let t: Awaited<ReturnType<typeof tempDir>>;
   beforeEach(async () => (t = await tempDir()));
   afterEach(() => t.remove());
-  const read = async (file: string) => (await fs.readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const read = async (file: string) =>
+    (await fs.readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   // A retry's results are joined to the retry file, so their input_line is the retry file's, not the original's.
   const retryJoined = (id: string, line: number, status: 'succeeded' | 'failed' | 'missing') => joined(id, line, status);
 
   it('replaces rows that now succeeded, keeps the newer error of rows that failed again, counts attempts, records the batch', async () => {
-    const base = await t.write('base.jsonl', [joined('a', 1, 'succeeded'), joined('b', 2, 'failed'), joined('c', 3, 'missing'), joined('d', 4, 'failed')]);
+    const base = await t.write('base.jsonl', [
+      joined('a', 1, 'succeeded'),
+      joined('b', 2, 'failed'),
+      joined('c', 3, 'missing'),
+      joined('d', 4, 'failed'),
+    ]);
     const retry = await t.write('retry.jsonl', [
       retryJoined('b', 1, 'succeeded'),
-      JSON.stringify({ custom_id: 'c', input_line: 2, status: 'failed', id: 'x', response: null, error: { code: 'server_error', message: 'newer boom' } }),
+      JSON.stringify({
+        custom_id: 'c',
+        input_line: 2,
+        status: 'failed',
+        id: 'x',
+        response: null,
+        error: { code: 'server_error', message: 'newer boom' },
+      }),
       retryJoined('d', 3, 'missing'),
     ]);
     const out = path.join(t.dir, 'merged.jsonl');
     const summary = await mergeResults({ basePath: base, newer: [{ path: retry, origin: 'batch_retry1' }], outPath: out });
     const merged = await read(out);
-    assert.deepStrictEqual(merged.map((r) => [r.custom_id, r.input_line, r.status, r.attempts ?? null, r.origin ?? null]), [
-      ['a', 1, 'succeeded', null, null],
-      ['b', 2, 'succeeded', 2, 'batch_retry1'],
-      ['c', 3, 'failed', 1, 'batch_retry1'],
-      ['d', 4, 'failed', null, null],
-    ]);
+    assert.deepStrictEqual(
+      merged.map((r) => [r.custom_id, r.input_line, r.status, r.attempts ?? null, r.origin ?? null]),
+      [
+        ['a', 1, 'succeeded', null, null],
+        ['b', 2, 'succeeded', 2, 'batch_retry1'],
+        ['c', 3, 'failed', 1, 'batch_retry1'],
+        ['d', 4, 'failed', null, null],
+      ],
+    );
     assert.deepStrictEqual(merged[2]!.error, { code: 'server_error', message: 'newer boom' });
-    assert.strictEqual((await fs.readFile(out, 'utf8')).split('\n')[0], joined('a', 1, 'succeeded'), 'untouched rows are copied byte for byte');
+    assert.strictEqual(
+      (await fs.readFile(out, 'utf8')).split('\n')[0],
+      joined('a', 1, 'succeeded'),
+      'untouched rows are copied byte for byte',
+    );
     assert.deepStrictEqual([summary.recovered, summary.failedAgain, summary.unmatched, summary.total], [1, 1, 0, 4]);
     assert.deepStrictEqual(summary.byStatus, { succeeded: 2, failed: 2, missing: 0, unmatched: 0 });
   });
 
   it('a request that fails twice keeps the newest error and counts three attempts; a success is never lost', async () => {
     const base = await t.write('base.jsonl', [joined('a', 1, 'failed'), joined('s', 2, 'succeeded')]);
-    const r1 = await t.write('r1.jsonl', [JSON.stringify({ ...rawFailure('a', 'second boom'), input_line: 1, status: 'failed' }), JSON.stringify({ ...rawFailure('s', 'late'), input_line: 2, status: 'failed' })]);
+    const r1 = await t.write('r1.jsonl', [
+      JSON.stringify({ ...rawFailure('a', 'second boom'), input_line: 1, status: 'failed' }),
+      JSON.stringify({ ...rawFailure('s', 'late'), input_line: 2, status: 'failed' }),
+    ]);
     const r2 = await t.write('r2.jsonl', [JSON.stringify({ ...rawFailure('a', 'third boom'), input_line: 1, status: 'failed' })]);
     const out = path.join(t.dir, 'm.jsonl');
-    const summary = await mergeResults({ basePath: base, newer: [{ path: r1, origin: 'r1' }, { path: r2, origin: 'r2' }], outPath: out });
+    const summary = await mergeResults({
+      basePath: base,
+      newer: [
+        { path: r1, origin: 'r1' },
+        { path: r2, origin: 'r2' },
+      ],
+      outPath: out,
+    });
     const [a, s] = await read(out);
-    assert.deepStrictEqual([a!.status, (a!.error as { message: string }).message, a!.attempts, a!.origin], ['failed', 'third boom', 3, 'r2']);
+    assert.deepStrictEqual(
+      [a!.status, (a!.error as { message: string }).message, a!.attempts, a!.origin],
+      ['failed', 'third boom', 3, 'r2'],
+    );
     assert.deepStrictEqual([s!.status, s!.attempts ?? null], ['succeeded', null]);
     assert.deepStrictEqual([summary.failedAgain, summary.alreadySucceeded], [2, 1]);
   });
@@ -110,28 +155,49 @@ describe('results merge', () => {
     const once = path.join(t.dir, 'once.jsonl');
     await mergeResults({ basePath: base, newer: [{ path: r1, origin: 'batch_r1' }], outPath: step1 });
     await mergeResults({ basePath: step1, newer: [{ path: r2, origin: 'batch_r2' }], outPath: step2 });
-    await mergeResults({ basePath: base, newer: [{ path: r1, origin: 'batch_r1' }, { path: r2, origin: 'batch_r2' }], outPath: once });
+    await mergeResults({
+      basePath: base,
+      newer: [
+        { path: r1, origin: 'batch_r1' },
+        { path: r2, origin: 'batch_r2' },
+      ],
+      outPath: once,
+    });
     const rows = await read(step2);
-    assert.deepStrictEqual(rows.map((r) => [r.custom_id, r.input_line, r.status, r.attempts, r.origin]), [
-      ['a', 1, 'succeeded', 3, 'batch_r2'],
-      ['b', 2, 'succeeded', 2, 'batch_r1'],
-    ]);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.custom_id, r.input_line, r.status, r.attempts, r.origin]),
+      [
+        ['a', 1, 'succeeded', 3, 'batch_r2'],
+        ['b', 2, 'succeeded', 2, 'batch_r1'],
+      ],
+    );
     assert.deepStrictEqual(rows, await read(once));
   });
 
   it('keeps newer rows no base row takes as unmatched: another custom_id, a second result, an unreadable line; base unmatched rows stay', async () => {
-    const base = await t.write('base.jsonl', [joined('a', 1, 'failed'), JSON.stringify({ custom_id: 'old', input_line: null, status: 'unmatched', id: null, response: null, error: null })]);
-    const retry = await t.write('r.jsonl', [retryJoined('a', 1, 'succeeded'), retryJoined('a', 1, 'failed'), retryJoined('stranger', 2, 'succeeded'), 'garbage']);
+    const base = await t.write('base.jsonl', [
+      joined('a', 1, 'failed'),
+      JSON.stringify({ custom_id: 'old', input_line: null, status: 'unmatched', id: null, response: null, error: null }),
+    ]);
+    const retry = await t.write('r.jsonl', [
+      retryJoined('a', 1, 'succeeded'),
+      retryJoined('a', 1, 'failed'),
+      retryJoined('stranger', 2, 'succeeded'),
+      'garbage',
+    ]);
     const out = path.join(t.dir, 'm.jsonl');
     const summary = await mergeResults({ basePath: base, newer: [{ path: retry, origin: 'r.jsonl' }], outPath: out });
     const rows = await read(out);
-    assert.deepStrictEqual(rows.map((r) => [r.custom_id, r.status, r.input_line, r.origin ?? null]), [
-      ['a', 'succeeded', 1, 'r.jsonl'],
-      ['old', 'unmatched', null, null],
-      ['stranger', 'unmatched', null, 'r.jsonl'],
-      ['a', 'unmatched', null, 'r.jsonl'],
-      [null, 'unmatched', null, 'r.jsonl'],
-    ]);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.custom_id, r.status, r.input_line, r.origin ?? null]),
+      [
+        ['a', 'succeeded', 1, 'r.jsonl'],
+        ['old', 'unmatched', null, null],
+        ['stranger', 'unmatched', null, 'r.jsonl'],
+        ['a', 'unmatched', null, 'r.jsonl'],
+        [null, 'unmatched', null, 'r.jsonl'],
+      ],
+    );
     assert.strictEqual(rows[4]!.raw, 'garbage');
     assert.strictEqual(summary.unmatched, 3);
   });

@@ -5,14 +5,28 @@ import { joined, rawFailure, rawSuccess, request } from './fixtures';
 describe('results rows', () => {
   it('reads a joined success: status, model, reply, finish reason, tokens, one attempt', () => {
     const r = parseResult(joined('a', 3, 'succeeded'));
-    assert.deepStrictEqual(r, { customId: 'a', inputLine: 3, status: 'succeeded', model: 'm1', reply: 'answer a', finishReason: 'stop', promptTokens: 3, completionTokens: 4, error: null, attempts: 1, origin: null });
+    assert.deepStrictEqual(r, {
+      customId: 'a',
+      inputLine: 3,
+      status: 'succeeded',
+      model: 'm1',
+      reply: 'answer a',
+      finishReason: 'stop',
+      promptTokens: 3,
+      completionTokens: 4,
+      error: null,
+      attempts: 1,
+      origin: null,
+    });
   });
 
   it('derives the status of raw output and error lines from the response', () => {
     assert.strictEqual(parseResult(JSON.stringify(rawSuccess('a'))).status, 'succeeded');
     const failed = parseResult(JSON.stringify(rawFailure('b', 'model overloaded')));
     assert.deepStrictEqual([failed.status, failed.error, failed.inputLine], ['failed', 'model overloaded', null]);
-    const http = parseResult(JSON.stringify({ custom_id: 'c', response: { status_code: 404, body: { error: { message: 'no such model' } } }, error: null }));
+    const http = parseResult(
+      JSON.stringify({ custom_id: 'c', response: { status_code: 404, body: { error: { message: 'no such model' } } }, error: null }),
+    );
     assert.deepStrictEqual([http.status, http.error], ['failed', 'no such model']);
     const bare = parseResult(JSON.stringify({ custom_id: 'd', response: { status_code: 500, body: {} }, error: null }));
     assert.deepStrictEqual([bare.status, bare.error], ['failed', 'HTTP 500']);
@@ -38,7 +52,23 @@ describe('results rows', () => {
 
   it('takes the last user message of a request, text parts joined, images noted', () => {
     assert.deepStrictEqual(requestInfo(request('a', 'hello\nthere')), { customId: 'a', model: 'm1', lastUser: 'hello there' });
-    const parts = JSON.stringify({ custom_id: 'p', body: { model: 'v', messages: [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'x' }, { role: 'user', content: [{ type: 'text', text: 'what is' }, { type: 'image_url', image_url: { url: 'https://x' } }] }] } });
+    const parts = JSON.stringify({
+      custom_id: 'p',
+      body: {
+        model: 'v',
+        messages: [
+          { role: 'user', content: 'first' },
+          { role: 'assistant', content: 'x' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is' },
+              { type: 'image_url', image_url: { url: 'https://x' } },
+            ],
+          },
+        ],
+      },
+    });
     assert.strictEqual(requestInfo(parts).lastUser, 'what is [image]');
     assert.deepStrictEqual(requestInfo('not json'), { customId: null, model: null, lastUser: '' });
   });

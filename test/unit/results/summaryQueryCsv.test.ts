@@ -5,10 +5,15 @@ import { parseResult, toRow, type ResultRow } from '../../../src/core/results/ro
 import { summarize } from '../../../src/core/results/summary';
 import { joined, rawSuccess } from './fixtures';
 
-const rowOf = (text: string, index: number): ResultRow => toRow(parseResult(text), { index, fileLine: index + 1, offset: 0, length: text.length });
+const rowOf = (text: string, index: number): ResultRow =>
+  toRow(parseResult(text), { index, fileLine: index + 1, offset: 0, length: text.length });
 
 const rows = [
-  JSON.stringify({ ...rawSuccess('a', 'Paris is the capital', 'm1', { prompt_tokens: 10, completion_tokens: 5 }), input_line: 1, status: 'succeeded' }),
+  JSON.stringify({
+    ...rawSuccess('a', 'Paris is the capital', 'm1', { prompt_tokens: 10, completion_tokens: 5 }),
+    input_line: 1,
+    status: 'succeeded',
+  }),
   joined('b', 2, 'failed'),
   JSON.stringify({ ...rawSuccess('c', 'zebra', 'm2', { prompt_tokens: 1, completion_tokens: 50 }), input_line: 3, status: 'succeeded' }),
   joined('d', 4, 'missing'),
@@ -30,7 +35,13 @@ describe('results summary', () => {
       { model: 'm2', rows: 2, succeeded: 2, failed: 0, promptTokens: 3, completionTokens: 150 },
       { model: 'm1', rows: 1, succeeded: 1, failed: 0, promptTokens: 10, completionTokens: 5 },
     ]);
-    assert.deepStrictEqual(s.finishReasons, [{ reason: 'length', rows: 1 }, { reason: 'stop', rows: 2 }].sort((a, b) => b.rows - a.rows));
+    assert.deepStrictEqual(
+      s.finishReasons,
+      [
+        { reason: 'length', rows: 1 },
+        { reason: 'stop', rows: 2 },
+      ].sort((a, b) => b.rows - a.rows),
+    );
     assert.deepStrictEqual([s.promptTokens, s.completionTokens], [13, 155]);
   });
 });
@@ -48,8 +59,22 @@ describe('results filter and sort', () => {
     assert.deepStrictEqual(ids(queryRows(rows, { statuses: ['succeeded'], models: ['m2'], text: 'zeb' })), ['c']);
   });
   it('sorts by any column either way, rows without a value last, ties in file order', () => {
-    assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'completionTokens', descending: true } })), ['f', 'c', 'a', 'b', 'd', 'e']);
-    assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'completionTokens', descending: false } })), ['a', 'c', 'f', 'b', 'd', 'e']);
+    assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'completionTokens', descending: true } })), [
+      'f',
+      'c',
+      'a',
+      'b',
+      'd',
+      'e',
+    ]);
+    assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'completionTokens', descending: false } })), [
+      'a',
+      'c',
+      'f',
+      'b',
+      'd',
+      'e',
+    ]);
     assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'status', descending: false } })), ['b', 'd', 'e', 'a', 'c', 'f']);
     assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'reply', descending: false } })), ['f', 'a', 'c', 'b', 'd', 'e']);
     assert.deepStrictEqual(ids(queryRows(rows, { sort: { column: 'line', descending: true } })), ['f', 'd', 'c', 'b', 'a', 'e']);

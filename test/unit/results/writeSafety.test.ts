@@ -7,8 +7,20 @@ import * as path from 'path';
 import { writeJoinedResults } from '../../../src/core/results/join';
 import { DestinationError, FileExistsError } from '../../../src/core/util/atomicFile';
 
-const request = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: id }] } });
-const success = (id: string) => JSON.stringify({ id: `r-${id}`, custom_id: id, response: { status_code: 200, body: { choices: [{ message: { content: `answer ${id}` } }] } }, error: null });
+const request = (id: string) =>
+  JSON.stringify({
+    custom_id: id,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'm', messages: [{ role: 'user', content: id }] },
+  });
+const success = (id: string) =>
+  JSON.stringify({
+    id: `r-${id}`,
+    custom_id: id,
+    response: { status_code: 200, body: { choices: [{ message: { content: `answer ${id}` } }] } },
+    error: null,
+  });
 
 const isRoot = process.getuid?.() === 0;
 
@@ -100,7 +112,10 @@ describe('results write safety', () => {
     await assert.rejects(writeJoinedResults({ inputPath, outputPath }, link), FileExistsError);
     await assert.rejects(writeJoinedResults({ inputPath, outputPath }, link, { overwrite: true }), (error: unknown) => {
       assert.ok(error instanceof DestinationError);
-      assert.strictEqual(error.message, `Cannot write ${link}: it is a symbolic link to ${path.join(dir, 'gone', 'nowhere.jsonl')}, which does not exist.`);
+      assert.strictEqual(
+        error.message,
+        `Cannot write ${link}: it is a symbolic link to ${path.join(dir, 'gone', 'nowhere.jsonl')}, which does not exist.`,
+      );
       return true;
     });
     assert.ok((await fs.lstat(link)).isSymbolicLink(), 'the link is left alone');
