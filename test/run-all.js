@@ -10,6 +10,7 @@ const root = path.resolve(__dirname, '..');
 const stages = [
   { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  { name: 'format', cmd: 'npm', args: ['run', '--silent', 'format:check'] },
   { name: 'build', cmd: 'node', args: ['esbuild.js', '--tests'] },
   { name: 'unit', cmd: 'npx', args: ['mocha', '--config', 'test/unit/.mocharc.json'], needs: 'build' },
   // The integration suites run on the newest VS Code and on the oldest that engines.vscode claims
