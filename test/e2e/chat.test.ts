@@ -28,15 +28,13 @@ describe('E2E: chat panel', function () {
    * webview host frame's `__vscode_post_message__`; VS Code hides `window.parent` from the page itself).
    */
   const postAsWebview = (message: unknown) =>
-    frame
-      .parentFrame()!
-      .evaluate(
-        (m) =>
-          (window as unknown as { __vscode_post_message__(c: string, d: unknown): void }).__vscode_post_message__('onmessage', {
-            message: m,
-          }),
-        message,
-      );
+    frame.parentFrame()!.evaluate(
+      (m) =>
+        (window as unknown as { __vscode_post_message__(c: string, d: unknown): void }).__vscode_post_message__('onmessage', {
+          message: m,
+        }),
+      message,
+    );
   /** Types a prompt, sends it with Enter and waits for the whole reply. */
   const converse = async (text: string) => {
     const asked = await chat.locator('.turn.user').count();
