@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     // Code shared with the CLI and the webview, and the host modules unit-tested without VS Code, stays
     // free of the vscode API (types are erased, so type imports are fine). README "Code map" lists them.
-    files: ['src/core/**', 'src/webview/**', 'src/cli/**', 'src/cli.ts', ...PURE_HOST_MODULES],
+    files: ['src/core/**', 'src/webview/**', 'src/resultsView/**', 'src/cli/**', 'src/cli.ts', ...PURE_HOST_MODULES],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
