@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KlusterClient } from '../../src/core/api';
-import { FAST_TIMING, startEmulator, type Emulator } from '../emulator';
+import { FAST_TIMING, startEmulator, type Emulator } from '../../src/emulator';
 import { openWorkbench, type Workbench } from './workbench';
 
 describe('E2E: installed VSIX in the workbench', function () {

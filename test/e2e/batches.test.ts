@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FAIL_TRIGGER, startEmulator, type Emulator } from '../emulator';
+import { FAIL_TRIGGER, startEmulator, type Emulator } from '../../src/emulator';
 import { KlusterClient } from '../../src/core/api';
 import { requestLine, TEST_MODEL } from '../fixtures/requests';
 import { openWorkbench, waitUntil, type Workbench } from './workbench';

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { FAIL_TRIGGER, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../emulator';
+import { FAIL_TRIGGER, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../../src/emulator';
 import { openWorkbench, type Workbench } from './workbench';
 
 const HOSTILE =

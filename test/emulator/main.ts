@@ -1,5 +1,5 @@
 // `npm run emulator -- [--port N] [--api-key K] [--fast] [--tier free|standard] [--extra-models A,B]`: a local kluster.ai API.
-import { DEFAULT_EMULATOR_KEY, FAST_TIMING, startEmulator } from './index';
+import { DEFAULT_EMULATOR_KEY, FAST_TIMING, startEmulator } from '../../src/emulator';
 
 function option(name: string): string | undefined {
   const args = process.argv.slice(2);

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { KlusterClient } from '../../src/core/api';
 import { Commands, EXTENSION_ID } from '../../src/constants';
 import type { ItemSnapshot } from '../../src/batches/batchesTree';

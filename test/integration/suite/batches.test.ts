@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FAIL_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER } from '../../../src/emulator';
 import { Commands } from '../../../src/constants';
 import type { ResultsOutcome } from '../../../src/batches/results';
 import type { SubmitOutcome } from '../../../src/batches/submit';

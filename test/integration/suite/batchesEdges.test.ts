@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FAIL_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER } from '../../../src/emulator';
 import { Commands } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { SubmitOutcome } from '../../../src/batches/submit';

@@ -11,7 +11,7 @@ import type { ChatTurn } from '../../../src/chat/protocol';
 import type { SavedRequest } from '../../../src/chat/saveRequest';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
-import { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from '../../../src/emulator';
 import { MODEL, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const snapshot = async (): Promise<ChatSnapshot | undefined> => vscode.commands.executeCommand<ChatSnapshot>(Commands.chatSnapshot);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SubmitOutcome } from '../../../src/batches/submit';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
-import { startEmulator, type Emulator } from '../../emulator';
+import { startEmulator, type Emulator } from '../../../src/emulator';
 import { requestLine, waitFor } from '../batchesFixture';
 
 // The `unknownModel` warning follows the model list of the base URL in use: lists are cached per base URL, so an

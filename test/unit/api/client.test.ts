@@ -6,7 +6,7 @@ import * as path from 'path';
 import { KlusterError } from '../../../src/core/api';
 import { DOCUMENTED_MODELS } from '../../../src/core/models';
 import { FileExistsError } from '../../../src/core/util/atomicFile';
-import { FAIL_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER } from '../../../src/emulator';
 import { rejects, requestLine, useEmulator, waitForBatch, writeLines } from './helpers';
 
 describe('KlusterClient against the emulator', () => {

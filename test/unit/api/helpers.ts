@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KlusterClient, type Batch, type KlusterClientOptions } from '../../../src/core/api';
-import { FAST_TIMING, startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
+import { FAST_TIMING, startEmulator, type Emulator, type EmulatorOptions } from '../../../src/emulator';
 
 export { requestLine } from '../../fixtures/requests';
 

@@ -3,7 +3,7 @@ import { KlusterClient, MissingApiKeyError } from '../../../src/core/api';
 import type { Conversation } from '../../../src/core/chat/conversation';
 import { ChatSession } from '../../../src/chat/chatSession';
 import type { HostMessage } from '../../../src/chat/protocol';
-import { STREAM_USAGE_TRIGGER } from '../../emulator';
+import { STREAM_USAGE_TRIGGER } from '../../../src/emulator';
 import { useEmulator } from '../api/helpers';
 
 const MODEL = 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo';

@@ -157,7 +157,7 @@ describe('CLI errors', () => {
     });
 
     it("a 413 names one limit: the service's own when it states one", async () => {
-      const small = await import('../../emulator').then((m) => m.startEmulator({ limits: { maxFileBytes: 1_000_000 } }));
+      const small = await import('../../../src/emulator').then((m) => m.startEmulator({ limits: { maxFileBytes: 1_000_000 } }));
       try {
         const big = path.join(f.dir, 'over-limit.jsonl');
         await fs.writeFile(big, (requestLine('x', 'y'.repeat(1000)) + '\n').repeat(1100));

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { ExitCode } from '../../../src/cli/command';
-import { FAIL_TRIGGER } from '../../emulator';
+import { FAIL_TRIGGER } from '../../../src/emulator';
 import { requestLine, useEmulator, writeLines } from '../api/helpers';
 import { joined, request } from '../results/fixtures';
 import { runCaptured } from './helpers';

@@ -6,7 +6,7 @@ import { existsSync, promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import OpenAI, { toFile } from 'openai';
-import { FAST_TIMING, startEmulator, type Emulator, type RequestLogEntry } from '../../emulator';
+import { FAST_TIMING, startEmulator, type Emulator, type RequestLogEntry } from '../../../src/emulator';
 import { GUIDE, loadFixtures, loadGuide, type GuideSnippet } from './batchGuide';
 
 /** A batch input like the guide's. */

@@ -1,6 +1,6 @@
 // Deterministic chat completions derived from the request, so tests can predict every answer.
 import { createHash } from 'crypto';
-import { DOCUMENTED_MODEL_IDS } from '../../src/core/models';
+import { DOCUMENTED_MODEL_IDS } from '../core/models';
 
 /** Put this in a message to make the request fail at run time (batch error file, or a 500 in real time). */
 export const FAIL_TRIGGER = '[[fail]]';

@@ -1,7 +1,7 @@
 // In-memory state of the emulator: files (content on disk), batches, fine-tuning jobs, a request log.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { DOCUMENTED_MODELS, FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../../src/core/models';
+import { DOCUMENTED_MODELS, FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../core/models';
 
 export interface EmulatorTiming {
   /** How long a batch stays `validating`. */

@@ -1,7 +1,7 @@
 // The documented endpoints, answered in kluster.ai's shapes.
 import { promises as fs } from 'fs';
-import { FINETUNE_MIN_EXAMPLES } from '../../src/core/jsonl/fileRules';
-import { DOCUMENTED_MODELS } from '../../src/core/models';
+import { FINETUNE_MIN_EXAMPLES } from '../core/jsonl/fileRules';
+import { DOCUMENTED_MODELS } from '../core/models';
 import { Batches, SUPPORTED_ENDPOINT, WINDOWS, batchCreateError } from './batches';
 import { FAIL_TRIGGER, checkChatBody, completionFor, errorBody, mentionsFailTrigger, streamChunksFor } from './chat';
 import { Exchange, HttpError } from './http';
