@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, Views } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { ResultsOutcome } from '../../../src/batches/results';
+import type { RefreshOutcome } from '../../../src/commands';
 import { listingRequests, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 100, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
@@ -69,7 +70,7 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     const file = await session.client.uploadFile(uri.fsPath);
     const created = await session.client.createBatch({ inputFileId: file.id });
     await waitTerminal(created.id);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.refreshBatches), true);
+    assert.strictEqual((await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status, 'refreshed');
     const listed = await snapshot();
     assert.strictEqual(listed.items[0]?.id, `batch:${created.id}`);
     assert.strictEqual(listed.empty, false, 'the welcome goes once a batch exists');
@@ -94,7 +95,7 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     const otherFolder = await create({ input_file: 'multi/x.jsonl', input_folder: 'a-folder-not-open-here' });
     const escaping = await create({ input_file: '../x.jsonl', input_folder: folder.name });
     for (const id of [named, otherFolder, escaping]) await waitTerminal(id);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.refreshBatches), true);
+    assert.strictEqual((await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status, 'refreshed');
 
     const { inputFiles } = await snapshot();
     assert.strictEqual(inputFiles[named], uri.fsPath);
