@@ -1,4 +1,5 @@
-// The chat webview's Content Security Policy. No `vscode` import, so its exact directives are unit-tested.
+// The webviews' page (chat, results grid): its Content Security Policy and the HTML around the one script. No
+// `vscode` import, so the exact directives and markup are unit-tested.
 
 /**
  * Nothing loads or runs unless listed: the one script by nonce (no inline script, handler or eval), styles,
@@ -15,4 +16,38 @@ export function chatCsp(cspSource: string, nonce: string): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
+}
+
+export interface WebviewPage {
+  /** The webview's `cspSource`. */
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly title: string;
+  /** Stylesheet URLs, in cascade order. */
+  readonly styles: readonly string[];
+  readonly script: string;
+}
+
+/** A page's stylesheets (paths in the extension) in cascade order: the icon font, the shared base, its own, replies' markdown. */
+export function pageStyles(stylesheet: string): string[] {
+  return ['dist/codicon.css', 'media/webview.css', stylesheet, 'media/markdown.css'];
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page: the CSP above, the stylesheets, an empty body and the one script by nonce; nothing inline. */
+export function webviewHtml(page: WebviewPage): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${chatCsp(page.cspSource, page.nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${page.styles.map((style) => `<link rel="stylesheet" href="${escapeHtml(style)}">`).join('\n')}
+<title>${escapeHtml(page.title)}</title>
+</head>
+<body>
+<script nonce="${page.nonce}" src="${escapeHtml(page.script)}"></script>
+</body>
+</html>`;
 }

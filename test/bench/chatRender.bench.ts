@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
-import { chatCsp } from '../../src/chat/csp';
+import { pageStyles, webviewHtml } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { CHROME_ARGS } from '../vscode/browser';
@@ -71,14 +71,17 @@ function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge lin
   return pieces.slice(0, tokens);
 }
 
+/** The panel's page, with the extension's files as file: URLs. */
 function pageHtml(): string {
+  const url = (file: string) => `file://${path.join(ROOT, file)}`;
   const nonce = randomBytes(16).toString('base64');
-  const csp = chatCsp('file:', nonce);
-  const css = ['chat.css', 'markdown.css']
-    .map((name) => `<link rel="stylesheet" href="file://${path.join(ROOT, 'media', name)}">`)
-    .join('');
-  const js = 'file://' + path.join(ROOT, 'dist', 'webview.js');
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">${css}</head><body><script nonce="${nonce}" src="${js}"></script></body></html>`;
+  return webviewHtml({
+    cspSource: 'file:',
+    nonce,
+    title: 'bench',
+    styles: pageStyles('media/chat.css').map(url),
+    script: url('dist/webview.js'),
+  });
 }
 
 /** The page's globals used here (this file is typechecked without the DOM library). */

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-import { chatCsp } from '../../src/chat/csp';
+import { pageStyles, webviewHtml } from '../../src/chat/csp';
 import { readLines } from '../../src/core/results/join';
 import { ResultsIndexer } from '../../src/core/results/resultsIndex';
 import type { ResultRow } from '../../src/core/results/rows';
@@ -82,12 +82,17 @@ async function floorMs(files: string[]): Promise<number> {
   return performance.now() - start;
 }
 
+/** The grid's page, with the extension's files as file: URLs. */
 function pageHtml(): string {
+  const url = (file: string) => `file://${path.join(ROOT, file)}`;
   const nonce = randomBytes(16).toString('base64');
-  const css = [path.join(ROOT, 'dist', 'results-style.css'), path.join(ROOT, 'media', 'markdown.css')]
-    .map((f) => `<link rel="stylesheet" href="file://${f}">`)
-    .join('');
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${chatCsp('file:', nonce)}">${css}</head><body><script nonce="${nonce}" src="file://${path.join(ROOT, 'dist', 'results.js')}"></script></body></html>`;
+  return webviewHtml({
+    cspSource: 'file:',
+    nonce,
+    title: 'bench',
+    styles: pageStyles('dist/results-style.css').map(url),
+    script: url('dist/results.js'),
+  });
 }
 
 /** The page's DOM as used here (this file is typechecked without the DOM library). */
