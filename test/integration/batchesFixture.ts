@@ -36,22 +36,7 @@ export async function writeWorkspaceFile(name: string, lines: string[]): Promise
   return vscode.Uri.file(file);
 }
 
-/** Polls `probe` until it gives a value other than undefined or false; on timeout, `have` says what there was. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  have?: () => unknown,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; have ${JSON.stringify(have())}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+export { waitFor } from '../../src/core/util/waitFor';
 
 export const snapshot = async (): Promise<BatchesSnapshot> =>
   (await vscode.commands.executeCommand<BatchesSnapshot>(Commands.batchesSnapshot))!;
