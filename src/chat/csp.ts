@@ -23,31 +23,32 @@ export interface WebviewPage {
   readonly cspSource: string;
   readonly nonce: string;
   readonly title: string;
-  /** Stylesheet URLs, in cascade order. */
-  readonly styles: readonly string[];
+  /** The page's script and its own stylesheet, as paths in the extension (`dist/results.js`). */
   readonly script: string;
-}
-
-/** A page's stylesheets (paths in the extension) in cascade order: the icon font, the shared base, its own, replies' markdown. */
-export function pageStyles(stylesheet: string): string[] {
-  return ['dist/codicon.css', 'media/webview.css', stylesheet, 'media/markdown.css'];
+  readonly stylesheet: string;
+  /** The URL the webview loads a path in the extension from. */
+  readonly url: (file: string) => string;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The page: the CSP above, the stylesheets, an empty body and the one script by nonce; nothing inline. */
+/**
+ * The page: the CSP above; the icon font, the base both webviews share, the page's own stylesheet and the
+ * markdown styles of replies, in that cascade order; an empty body and the one script by nonce; nothing inline.
+ */
 export function webviewHtml(page: WebviewPage): string {
+  const styles = ['dist/codicon.css', 'media/webview.css', page.stylesheet, 'media/markdown.css'].map(page.url);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${chatCsp(page.cspSource, page.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${page.styles.map((style) => `<link rel="stylesheet" href="${escapeHtml(style)}">`).join('\n')}
+${styles.map((style) => `<link rel="stylesheet" href="${escapeHtml(style)}">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>
-<script nonce="${page.nonce}" src="${escapeHtml(page.script)}"></script>
+<script nonce="${page.nonce}" src="${escapeHtml(page.url(page.script))}"></script>
 </body>
 </html>`;
 }

@@ -1,7 +1,7 @@
 // What the chat panel and the results grid set up alike: the webview's options and its page.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { pageStyles, webviewHtml } from './csp';
+import { webviewHtml } from './csp';
 
 /** Scripts on, forms and command links off, files only from dist/ and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -13,18 +13,16 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** The page of a webview: `script` and its own `stylesheet` (paths in the extension), with the styles of pageStyles. */
+/** The page of a webview: `script` and its own `stylesheet` are paths in the extension (`dist/results.js`). */
 export function webviewPage(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   page: { readonly title: string; readonly script: string; readonly stylesheet: string },
 ): string {
-  const url = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...file.split('/'))).toString();
   return webviewHtml({
+    ...page,
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
-    title: page.title,
-    styles: pageStyles(page.stylesheet).map(url),
-    script: url(page.script),
+    url: (file) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...file.split('/'))).toString(),
   });
 }

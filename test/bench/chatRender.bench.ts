@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
-import { pageStyles, webviewHtml } from '../../src/chat/csp';
+import { webviewHtml } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { CHROME_ARGS } from '../vscode/browser';
@@ -74,13 +74,13 @@ function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge lin
 /** The panel's page, with the extension's files as file: URLs. */
 function pageHtml(): string {
   const url = (file: string) => `file://${path.join(ROOT, file)}`;
-  const nonce = randomBytes(16).toString('base64');
   return webviewHtml({
     cspSource: 'file:',
-    nonce,
+    nonce: randomBytes(16).toString('base64'),
     title: 'bench',
-    styles: pageStyles('media/chat.css').map(url),
-    script: url('dist/webview.js'),
+    script: 'dist/webview.js',
+    stylesheet: 'media/chat.css',
+    url,
   });
 }
 

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-import { pageStyles, webviewHtml } from '../../src/chat/csp';
+import { webviewHtml } from '../../src/chat/csp';
 import { readLines } from '../../src/core/results/join';
 import { ResultsIndexer } from '../../src/core/results/resultsIndex';
 import type { ResultRow } from '../../src/core/results/rows';
@@ -85,13 +85,13 @@ async function floorMs(files: string[]): Promise<number> {
 /** The grid's page, with the extension's files as file: URLs. */
 function pageHtml(): string {
   const url = (file: string) => `file://${path.join(ROOT, file)}`;
-  const nonce = randomBytes(16).toString('base64');
   return webviewHtml({
     cspSource: 'file:',
-    nonce,
+    nonce: randomBytes(16).toString('base64'),
     title: 'bench',
-    styles: pageStyles('dist/results-style.css').map(url),
-    script: url('dist/results.js'),
+    script: 'dist/results.js',
+    stylesheet: 'dist/results-style.css',
+    url,
   });
 }
 

@@ -4,30 +4,29 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { ErrorLineOutcome } from '../../../src/batches/commands';
 import type { SubmitOutcome } from '../../../src/batches/submit';
 import type { RefreshOutcome } from '../../../src/commands';
 import type { DownloadOutcome, OpenFileOutcome } from '../../../src/files/commands';
-import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import {
+  batchItem,
+  emulatorSuite,
+  files,
+  requestLine,
+  snapshot,
+  submit,
+  waitFor,
+  workspaceDir,
+  writeWorkspaceFile,
+} from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
 
 describe('Batches: errors from the service, pagination, files, failures', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
-
-  before(async () => {
-    session = await useEmulator({ timing: TIMING, limits: { maxFileBytes: 64 * 1024 } });
-  });
-  after(async () => {
-    session?.emulator.faults.clear();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
+  const session = emulatorSuite({ timing: TIMING, limits: { maxFileBytes: 64 * 1024 } });
 
   const refresh = async () => (await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status;
-  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
 
   it('lists a batch the service failed, with its errors, and jumps to the line each names', async () => {
     // Submitted by another tool: the service rejects line 2, which names the workspace file in metadata.
@@ -214,9 +213,6 @@ describe('Batches: errors from the service, pagination, files, failures', functi
         await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     }
   });
-
-  const submit = (uri: vscode.Uri) =>
-    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
 
   it('stops polling a running batch the service answers 404 for, and takes it out of the view', async () => {
     const outcome = await submit(await writeWorkspaceFile('vanishing.jsonl', [requestLine('v', 'vanish')]));

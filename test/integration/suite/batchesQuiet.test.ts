@@ -4,10 +4,9 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, Views } from '../../../src/constants';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { ResultsOutcome } from '../../../src/batches/results';
 import type { RefreshOutcome } from '../../../src/commands';
-import { listingRequests, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import { emulatorSuite, files, listingRequests, requestLine, snapshot, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 100, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,19 +18,8 @@ const hideViews = async () => {
 
 describe('Batches: an empty account, a hidden view, inputs across folders', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
-
-  before(async () => {
-    // Hidden before the key is set: a visible view would list as soon as the key changes.
-    await hideViews();
-    session = await useEmulator({ timing: TIMING });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
-
-  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+  // Hidden before the key is set: a visible view would list as soon as the key changes.
+  const session = emulatorSuite({ timing: TIMING }, hideViews);
   const waitTerminal = (id: string) =>
     waitFor(`batch ${id} to end`, () => ['completed', 'failed', 'cancelled', 'expired'].includes(session.emulator.state.batch(id)!.status));
 

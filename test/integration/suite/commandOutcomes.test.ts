@@ -4,29 +4,19 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { ErrorLineOutcome, RevealInputOutcome } from '../../../src/batches/commands';
 import type { CopyOutcome, LoadMoreOutcome, RefreshOutcome } from '../../../src/commands';
 import { Commands, EXTENSION_ID } from '../../../src/constants';
 import { REMOTE_FILE_SCHEME } from '../../../src/files/remoteFiles';
-import { batchItem, requestLine, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import { batchItem, emulatorSuite, files, requestLine, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 100, inProgressMs: 200, finalizingMs: 100, cancellingMs: 100 };
 
 describe('Command outcomes', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
-
-  before(async () => {
-    session = await useEmulator({ timing: TIMING });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
+  const session = emulatorSuite({ timing: TIMING });
 
   const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args).then((o) => o!);
-  const files = () => run<ItemSnapshot[]>(Commands.filesSnapshot);
 
   /** A batch made by another tool from `lines`; `inputFile` goes into its metadata as the editor would write it. */
   async function batchOf(lines: string[], inputFile?: string): Promise<string> {

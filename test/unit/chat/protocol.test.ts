@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { chatCsp, pageStyles, webviewHtml } from '../../../src/chat/csp';
+import { chatCsp, webviewHtml } from '../../../src/chat/csp';
 import { emptyState, isHostMessage, isWebviewMessage } from '../../../src/chat/protocol';
 
 const directives = (csp: string) =>
@@ -53,8 +53,9 @@ describe('Chat webview security boundary', () => {
       cspSource: 'https://abc.vscode-cdn.net',
       nonce: 'n0nce',
       title: 'a <b>&"c".results.jsonl',
-      styles: pageStyles('dist/results-style.css').map((file) => `https://abc.vscode-cdn.net/ext/${file}`),
-      script: 'https://abc.vscode-cdn.net/ext/dist/results.js?a=1&b="2"',
+      script: 'dist/results.js',
+      stylesheet: 'dist/results-style.css',
+      url: (file) => `https://abc.vscode-cdn.net/ext/${file}${file.endsWith('.js') ? '?a=1&b="2"' : ''}`,
     });
 
     it('carries the CSP, the styles in cascade order, and one script by nonce; nothing inline', () => {
