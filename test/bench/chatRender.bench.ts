@@ -3,17 +3,15 @@
 // markdown reply as `chunk` messages at ~2,000 tokens/s, and reads the webview's own `kluster.chat.render`
 // measures. The cost per chunk must not grow with the message (1k vs 20k tokens) or with the transcript.
 // usage: node esbuild.js --tests && node out/test/bench/chatRender.bench.js      (npm run bench:chat)
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
-import { webviewHtml } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { CHROME_ARGS } from '../vscode/browser';
+import { benchPage, ROOT } from './webviewPage';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TOKENS = 20_000;
 const CHUNKS_PER_BATCH = 10;
@@ -69,19 +67,6 @@ function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge lin
     else pieces.push(`${w(0)} `, i % 13 === 0 ? `**${w(2)}** ` : `${w(2)} `);
   }
   return pieces.slice(0, tokens);
-}
-
-/** The panel's page, with the extension's files as file: URLs. */
-function pageHtml(): string {
-  const url = (file: string) => `file://${path.join(ROOT, file)}`;
-  return webviewHtml({
-    cspSource: 'file:',
-    nonce: randomBytes(16).toString('base64'),
-    title: 'bench',
-    script: 'dist/webview.js',
-    stylesheet: 'media/chat.css',
-    url,
-  });
 }
 
 /** The page's globals used here (this file is typechecked without the DOM library). */
@@ -175,7 +160,7 @@ function longTranscript(turns: number): ChatState {
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/webview.js is missing: run `node esbuild.js` first');
-  fs.writeFileSync(path.join(os.tmpdir(), 'kluster-chat-bench.html'), pageHtml());
+  fs.writeFileSync(path.join(os.tmpdir(), 'kluster-chat-bench.html'), benchPage('dist/webview.js', 'media/chat.css'));
   const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: CHROME_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
