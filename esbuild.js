@@ -1,7 +1,7 @@
 // One build script, several contexts (as in vscode-eslint):
 //   extension  node/cjs, `vscode` external        -> dist/extension.js
 //   cli        node/cjs, same core                -> dist/cli.js
-//   webview    browser/iife                       -> dist/webview.js
+//   webviews   browser/iife                       -> dist/webview.js (chat), dist/results.js and dist/results-style.css (grid)
 //   codicons   the icon font's CSS and TTF        -> dist/codicon.css, dist/codicon.ttf
 //   tests      (--tests) unit, integration, e2e, harness, emulator -> out/test/**
 // Flags: --production (minify; source maps go to separate .map files, left out of the VSIX), --watch, --tests.
@@ -46,6 +46,7 @@ const nodeCommon = {
 const contexts = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The webviews, for the browser: the chat's script, the results grid's script and its stylesheet.
   {
     bundle: true,
     platform: 'browser',
@@ -56,24 +57,8 @@ const contexts = [
     minify: production,
     logLevel: 'silent',
     plugins: [problemMatcher],
-    entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
-  },
-  {
-    // The results grid's webview: its script, and its stylesheet with the codicon font beside it.
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    sourcemap: production ? 'external' : true,
-    sourcesContent: false,
-    minify: production,
-    logLevel: 'silent',
-    plugins: [problemMatcher],
-    entryPoints: { results: 'src/resultsView/main.ts', 'results-style': 'src/resultsView/results.css' },
+    entryPoints: { webview: 'src/webview/main.ts', results: 'src/resultsView/main.ts', 'results-style': 'src/resultsView/results.css' },
     outdir: 'dist',
-    loader: { '.ttf': 'file' },
-    assetNames: '[name]',
   },
   // The workbench's icon font for the webview's buttons: dist/codicon.css and dist/codicon.ttf.
   {

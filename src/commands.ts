@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { showApiError } from './api/showError';
 import type { CommandId } from './constants';
 import type { Container } from './container';
+import type { Logger } from './log';
 
 // Handlers receive whatever VS Code passes (tree items, URIs, strings), so arguments are checked inside.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,10 +15,59 @@ export type CommandHandler = (...args: any[]) => unknown;
 export type Outcome<Done extends { readonly status: string }> =
   Done | { readonly status: 'cancelled' } | { readonly status: 'failed'; readonly message: string };
 
+export type Failed = { readonly status: 'failed'; readonly message: string };
+
 export const CANCELLED = { status: 'cancelled' } as const;
 
-export function failed(error: unknown): { readonly status: 'failed'; readonly message: string } {
+export function failed(error: unknown): Failed {
   return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Shows an API failure with its remedies (Retry runs `retry`), logs it, and returns it as the `failed` outcome. */
+export function shownFailure(log: Logger, action: string, error: unknown, retry?: () => unknown): Failed {
+  void showApiError(log, action, error, retry);
+  return failed(error);
+}
+
+/** A view's Refresh: how many items it lists now, or `noKey` (no key is set: the view shows its welcome instead). */
+export type RefreshOutcome = Outcome<{ readonly status: 'refreshed'; readonly count: number } | { readonly status: 'noKey' }>;
+/** A view's Load More: how many new items came (0 at the end of the list). */
+export type LoadMoreOutcome = Outcome<{ readonly status: 'loaded'; readonly added: number }>;
+/** Copy Id: what went to the clipboard; `cancelled` when the argument named nothing. */
+export type CopyOutcome = Outcome<{ readonly status: 'copied'; readonly id: string }>;
+
+/** The Refresh command of a view whose `refresh` resolves with its item count (undefined without a key). */
+export function refreshCommand(log: Logger, what: string, self: CommandId, refresh: () => Promise<number | undefined>) {
+  return async (): Promise<RefreshOutcome> => {
+    try {
+      const count = await refresh();
+      return count === undefined ? { status: 'noKey' } : { status: 'refreshed', count };
+    } catch (error) {
+      return shownFailure(log, `Listing ${what}`, error, () => vscode.commands.executeCommand(self));
+    }
+  };
+}
+
+/** The Load More command of a view whose `loadMore` resolves with how many new items came. */
+export function loadMoreCommand(log: Logger, what: string, self: CommandId, loadMore: () => Promise<number>) {
+  return async (): Promise<LoadMoreOutcome> => {
+    try {
+      return { status: 'loaded', added: await loadMore() };
+    } catch (error) {
+      return shownFailure(log, `Loading more ${what}`, error, () => vscode.commands.executeCommand(self));
+    }
+  };
+}
+
+/** The Copy Id command of a view: `idOf` turns the argument (a node, a string) into the id. */
+export function copyIdCommand(what: string, idOf: (arg: unknown) => string | undefined) {
+  return async (arg?: unknown): Promise<CopyOutcome> => {
+    const id = idOf(arg);
+    if (!id) return CANCELLED;
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`Copied ${what} id ${id}`, 3000);
+    return { status: 'copied', id };
+  };
 }
 
 /** Each feature exposes a map of command factories; container.ts registers them all in one call (as rust-analyzer does). */

@@ -41,16 +41,17 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
     this._register(model.onDidChange(() => this.changed.fire(undefined)));
   }
 
-  /** Reloads from the service and redraws. Resolves when the new list is in. */
-  async refresh(): Promise<void> {
+  /** Reloads from the service and redraws. Resolves when the new list is in, with its length; undefined without a key. */
+  async refresh(): Promise<number | undefined> {
     this.loadError = undefined;
     const client = await this.clients.tryGet();
     if (!client) {
       this.changed.fire(undefined);
-      return;
+      return undefined;
     }
     try {
       await this.model.load(client);
+      return this.model.all.length;
     } catch (error) {
       this.loadError = error;
       this.log.error('batches', 'listing batches failed', error);

@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
-import { showApiError } from '../api/showError';
 import { batchIdOf } from '../commandArgs';
-import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
+import {
+  CANCELLED,
+  copyIdCommand,
+  failed,
+  loadMoreCommand,
+  refreshCommand,
+  shownFailure,
+  type CommandFactories,
+  type Outcome,
+} from '../commands';
 import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
@@ -19,6 +27,19 @@ async function batchOf(container: Container, feature: BatchesFeature, id: string
 export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly batchStatus: string }>;
 /** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
 export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'requests' | 'errorFile' | 'tree' | 'none' }>;
+/**
+ * `opened`: the input file at the error's line (1-based). `noLine`: the batch or its error is not known here, or
+ * the error names no line. `noInput`: the input file is not known here or is gone (`path`: where it was).
+ */
+export type ErrorLineOutcome = Outcome<
+  | { readonly status: 'opened'; readonly path: string; readonly line: number }
+  | { readonly status: 'noLine' }
+  | { readonly status: 'noInput'; readonly path?: string }
+>;
+/** `revealed`: the local input file, in the editor and the Explorer. `noInput`: not known here; `openedRemote` says whether the copy at kluster.ai was opened instead. */
+export type RevealInputOutcome = Outcome<
+  { readonly status: 'revealed'; readonly path: string } | { readonly status: 'noInput'; readonly openedRemote: boolean }
+>;
 
 async function cancelBatch(
   container: Container,
@@ -45,8 +66,7 @@ async function cancelBatch(
     void vscode.window.showInformationMessage(`Batch ${label} is ${statusText(batch.status)}.`);
     return { status: 'requested', batchStatus: batch.status };
   } catch (error) {
-    void showApiError(container.log, `Cancelling batch ${label}`, error, () => cancelBatch(container, feature, id, { confirm: false }));
-    return failed(error);
+    return shownFailure(container.log, `Cancelling batch ${label}`, error, () => cancelBatch(container, feature, id, { confirm: false }));
   }
 }
 
@@ -116,45 +136,69 @@ async function showBatchErrors(
     void vscode.window.showInformationMessage(`Batch ${feature.labelOf(id)} has no errors.`);
     return { status: 'none' };
   } catch (error) {
-    void showApiError(container.log, `Showing errors of batch ${id}`, error);
-    return failed(error);
+    return shownFailure(container.log, `Showing errors of batch ${id}`, error);
   }
 }
 
-async function openErrorLine(feature: BatchesFeature, batchId: string, index: number): Promise<boolean> {
-  const batch = feature.model.get(batchId);
-  const error = batch?.errors?.data?.[index];
-  if (!batch || !error || error.line == null) return false;
-  const input = await feature.locateInputFile(batch);
-  if (!input) {
-    const known = feature.inputFile(batch);
-    if (known) void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(known)} is not there any more.`);
-    return false;
+async function openErrorLine(feature: BatchesFeature, batchId: unknown, index: unknown): Promise<ErrorLineOutcome> {
+  const batch = typeof batchId === 'string' ? feature.model.get(batchId) : undefined;
+  const error = typeof index === 'number' ? batch?.errors?.data?.[index] : undefined;
+  if (!batch || !error || error.line == null) return { status: 'noLine' };
+  try {
+    const input = await feature.locateInputFile(batch);
+    if (!input) {
+      const known = feature.inputFile(batch);
+      const where = known && vscode.workspace.asRelativePath(known);
+      void vscode.window.showWarningMessage(
+        where ? `${where} is not there any more.` : `The input file of batch ${feature.labelOf(batch.id)} is not known in this workspace.`,
+      );
+      return { status: 'noInput', path: known?.fsPath };
+    }
+    const document = await vscode.workspace.openTextDocument(input);
+    const line = Math.min(document.lineCount - 1, Math.max(0, error.line - 1));
+    const range = document.lineAt(line).range;
+    await vscode.window.showTextDocument(document, { selection: new vscode.Selection(range.start, range.end), preview: true });
+    return { status: 'opened', path: input.fsPath, line: line + 1 };
+  } catch (failure) {
+    void vscode.window.showErrorMessage(`kluster: ${failure instanceof Error ? failure.message : String(failure)}`);
+    return failed(failure);
   }
-  const document = await vscode.workspace.openTextDocument(input);
-  const line = Math.min(document.lineCount - 1, Math.max(0, error.line - 1));
-  const range = document.lineAt(line).range;
-  await vscode.window.showTextDocument(document, { selection: new vscode.Selection(range.start, range.end), preview: true });
-  return true;
 }
 
-async function revealInputFile(container: Container, feature: BatchesFeature, arg: unknown): Promise<string | undefined> {
+/** Options for scripts and tests: `openRemote` answers the question whether to open the copy at kluster.ai. */
+export interface RevealInputOptions {
+  readonly openRemote?: boolean;
+}
+
+async function revealInputFile(
+  container: Container,
+  feature: BatchesFeature,
+  arg: unknown,
+  options: RevealInputOptions = {},
+): Promise<RevealInputOutcome> {
   const id = batchIdOf(arg);
-  if (!id) return undefined;
-  const batch = await batchOf(container, feature, id);
-  const input = await feature.locateInputFile(batch);
-  if (!input) {
-    const pick = await vscode.window.showWarningMessage(
-      `The local input file of batch ${feature.labelOf(id)} is not known in this workspace. Open the copy stored at kluster.ai instead?`,
-      'Open Remote Input',
-    );
-    if (pick === 'Open Remote Input' && batch.input_file_id)
-      await vscode.commands.executeCommand(Commands.openRemoteFile, batch.input_file_id);
-    return undefined;
+  if (!id) return CANCELLED; // only run from a batch's context menu, which always names one
+  try {
+    const batch = await batchOf(container, feature, id);
+    const input = await feature.locateInputFile(batch);
+    if (!input) {
+      const remote = batch.input_file_id;
+      const question = `The local input file of batch ${feature.labelOf(id)} is not known in this workspace.`;
+      const open =
+        options.openRemote ??
+        (remote
+          ? (await vscode.window.showWarningMessage(`${question} Open the copy stored at kluster.ai instead?`, 'Open Remote Input')) ===
+            'Open Remote Input'
+          : (void vscode.window.showWarningMessage(question), false));
+      if (open && remote) await vscode.commands.executeCommand(Commands.openRemoteFile, remote);
+      return { status: 'noInput', openedRemote: Boolean(open && remote) };
+    }
+    await vscode.window.showTextDocument(input, { preview: false });
+    await vscode.commands.executeCommand('revealInExplorer', input);
+    return { status: 'revealed', path: input.fsPath };
+  } catch (error) {
+    return shownFailure(container.log, `Revealing the input of batch ${feature.labelOf(id)}`, error);
   }
-  await vscode.window.showTextDocument(input, { preview: false });
-  await vscode.commands.executeCommand('revealInExplorer', input);
-  return input.fsPath;
 }
 
 export function batchCommands(feature: BatchesFeature): CommandFactories {
@@ -165,32 +209,16 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       cancelBatch(container, feature, arg, options),
     [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) =>
       showBatchErrors(container, feature, arg, options),
-    [Commands.openBatchErrorLine]: () => (batchId: string, index: number) => openErrorLine(feature, batchId, index),
-    [Commands.revealInputFile]: (container) => (arg?: unknown) => revealInputFile(container, feature, arg),
-    [Commands.copyBatchId]: () => async (arg?: unknown) => {
-      const id = batchIdOf(arg);
-      if (!id) return undefined;
-      await vscode.env.clipboard.writeText(id);
-      vscode.window.setStatusBarMessage(`Copied batch id ${id}`, 3000);
-      return id;
-    },
-    [Commands.refreshBatches]: (container) => async () => {
-      try {
-        await feature.tree.refresh();
-        return true;
-      } catch (error) {
-        void showApiError(container.log, 'Listing batches', error, () => vscode.commands.executeCommand(Commands.refreshBatches));
-        return false;
-      }
-    },
-    [Commands.loadMoreBatches]: (container) => async () => {
-      try {
-        return await feature.model.loadMore(await container.clients.get());
-      } catch (error) {
-        void showApiError(container.log, 'Loading more batches', error, () => vscode.commands.executeCommand(Commands.loadMoreBatches));
-        return 0;
-      }
-    },
+    [Commands.openBatchErrorLine]: () => (batchId?: unknown, index?: unknown) => openErrorLine(feature, batchId, index),
+    [Commands.revealInputFile]: (container) => (arg?: unknown, options?: RevealInputOptions) =>
+      revealInputFile(container, feature, arg, options),
+    [Commands.copyBatchId]: () => copyIdCommand('batch', batchIdOf),
+    [Commands.refreshBatches]: (container) =>
+      refreshCommand(container.log, 'batches', Commands.refreshBatches, () => feature.tree.refresh()),
+    [Commands.loadMoreBatches]: (container) =>
+      loadMoreCommand(container.log, 'batches', Commands.loadMoreBatches, async () =>
+        feature.model.loadMore(await container.clients.get()),
+      ),
     /** Hidden: the tree as data, plus the status bar and poller state, for tests. */
     [Commands.batchesSnapshot]: () => async () => ({
       items: await feature.tree.snapshot(),

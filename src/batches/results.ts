@@ -4,8 +4,8 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { showApiError } from '../api/showError';
 import { batchIdOf } from '../commandArgs';
+import { CANCELLED, shownFailure, type Outcome } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch, type KlusterClient } from '../core/api';
 import { resultsMessage, resultsPathFor, statusText } from '../core/batches/displayText';
 import { inputChange, stampOf } from '../core/batches/inputStamp';
@@ -23,7 +23,8 @@ export interface ResultsOptions {
   readonly confirm?: boolean;
 }
 
-export type ResultsOutcome =
+/** `notReady`: the batch has no results yet (or failed before any request ran); `noInput`: its input file is not known here. */
+export type ResultsOutcome = Outcome<
   | {
       readonly status: 'written';
       readonly path: string;
@@ -32,7 +33,8 @@ export type ResultsOutcome =
       readonly warnings: string[];
     }
   | { readonly status: 'exists'; readonly path: string }
-  | { readonly status: 'notReady' | 'noInput' | 'cancelled' | 'failed'; readonly message?: string };
+  | { readonly status: 'notReady' | 'noInput'; readonly message: string }
+>;
 
 const MISSING_REASONS: Record<string, string> = {
   cancelled: 'The batch was cancelled before this request ran.',
@@ -99,7 +101,7 @@ export async function openResultsBeside(
   const confirm = options.confirm !== false;
   const batchId =
     batchIdOf(arg) ?? (await feature.pickBatch('Open results of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status)));
-  if (!batchId) return { status: 'cancelled' };
+  if (!batchId) return CANCELLED;
   const retry = () => vscode.commands.executeCommand(Commands.openResults, batchId, options);
   try {
     const client = await container.clients.get();
@@ -134,7 +136,7 @@ export async function openResultsBeside(
           },
           'Join Anyway',
         );
-        if (pick !== 'Join Anyway') return { status: 'cancelled', message: warning };
+        if (pick !== 'Join Anyway') return CANCELLED;
       }
       warnings.push(warning);
     }
@@ -183,7 +185,6 @@ export async function openResultsBeside(
     return { status: 'written', path: dest, summary, message, warnings };
   } catch (error) {
     if (error instanceof FileExistsError) return { status: 'exists', path: error.path };
-    void showApiError(container.log, `Opening results of batch ${batchId}`, error, retry);
-    return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    return shownFailure(container.log, `Opening results of batch ${batchId}`, error, retry);
   }
 }

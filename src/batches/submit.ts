@@ -1,8 +1,8 @@
 // "kluster: Submit File as Batch": validate, confirm, upload, create, remember, reveal.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
+import { CANCELLED, shownFailure, type Outcome } from '../commands';
 import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
 import { plural } from '../core/batches/displayText';
 import { stampOf } from '../core/batches/inputStamp';
@@ -21,7 +21,7 @@ export interface SubmitOptions {
   readonly confirm?: boolean;
 }
 
-export type SubmitOutcome =
+export type SubmitOutcome = Outcome<
   | {
       readonly status: 'submitted';
       readonly batchId: string;
@@ -32,8 +32,7 @@ export type SubmitOutcome =
   | { readonly status: 'invalid'; readonly errors: number; readonly firstError?: { line: number; message: string } }
   /** Valid requests, but the service would refuse the file (too large, over the free-tier cap); nothing was uploaded. */
   | { readonly status: 'refused'; readonly code: string; readonly line: number; readonly message: string }
-  | { readonly status: 'cancelled' }
-  | { readonly status: 'failed'; readonly message: string };
+>;
 
 const WINDOW_LABELS: Record<CompletionWindow, string> = {
   '1h': '1 hour',
@@ -183,7 +182,7 @@ export async function submitBatch(
   const retry = () => vscode.commands.executeCommand(Commands.submitBatch, uri, options);
   try {
     const client = await container.clients.get(); // no key: say so before any work
-    if (!(await ensureSaved(uri, confirm))) return { status: 'cancelled' };
+    if (!(await ensureSaved(uri, confirm))) return CANCELLED;
 
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Validating ${name}` }, () =>
       inspectBatchFile(uri.fsPath, container.validation.options),
@@ -202,11 +201,11 @@ export async function submitBatch(
 
     const fallback = options.completionWindow ?? container.config.completionWindow;
     const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
-    if (!window || !isCompletionWindow(window)) return { status: 'cancelled' };
+    if (!window || !isCompletionWindow(window)) return CANCELLED;
 
     const stamp = await stampOf(uri.fsPath); // as uploaded: the results join checks the file is still so
     const inputFileId = await upload(client, uri, summary.bytes);
-    if (!inputFileId) return { status: 'cancelled' };
+    if (!inputFileId) return CANCELLED;
     let batch;
     try {
       batch = await client.createBatch({
@@ -232,7 +231,6 @@ export async function submitBatch(
     );
     return { status: 'submitted', batchId: batch.id, inputFileId, completionWindow: window, warnings: summary.warnings };
   } catch (error) {
-    void showApiError(container.log, `Submitting ${name}`, error, retry);
-    return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    return shownFailure(container.log, `Submitting ${name}`, error, retry);
   }
 }

@@ -1,6 +1,5 @@
 // The chat webview panel: strict CSP, state kept by the webview (restored after hiding and, through the
 // serializer, after a reload), and the host end of src/chat/protocol.ts.
-import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
@@ -9,7 +8,7 @@ import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversa
 import { isPrivateAddressUrl } from '../core/util/privateAddress';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
-import { chatCsp } from './csp';
+import { webviewOptions, webviewPage } from './webviewPage';
 import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
 import type { ModelList } from '../api/modelCatalog';
@@ -29,40 +28,6 @@ import {
 export function savedChatState(storage: Storage<WorkspaceStorage>): ChatState | undefined {
   const saved = storage.get('kluster.chat.savedState');
   return isChatState(saved) ? saved : undefined;
-}
-
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableForms: false,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
-/** The page: no inline script or style; the one script runs by nonce, and nothing may load from elsewhere. */
-export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicon.css'));
-  const styles = [
-    codicons,
-    ...['chat.css', 'markdown.css'].map((name) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name))),
-  ];
-  const csp = chatCsp(webview.cspSource, nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${styles.map((style) => `<link rel="stylesheet" href="${style.toString()}">`).join('\n')}
-<title>kluster Chat</title>
-</head>
-<body>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
 }
 
 export interface ChatSnapshot {
@@ -115,7 +80,11 @@ export class ChatPanel extends Disposable {
         this.dispose();
       }),
     );
-    panel.webview.html = chatHtml(panel.webview, container.context.extensionUri);
+    panel.webview.html = webviewPage(panel.webview, container.context.extensionUri, {
+      title: 'kluster Chat',
+      script: 'dist/webview.js',
+      stylesheet: 'media/chat.css',
+    });
   }
 
   snapshot(): ChatSnapshot {

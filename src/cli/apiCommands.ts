@@ -3,6 +3,7 @@ import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { StringDecoder } from 'string_decoder';
 import { FILE_PURPOSES, type Batch, type FilePurpose } from '../core/api';
+import { BATCH_STATE_TIMESTAMPS } from '../core/batches/displayText';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter, report, table, time } from './output';
@@ -190,15 +191,7 @@ export function describeBatch(batch: Batch): string {
     `created:          ${time(batch.created_at)}`,
     `expires:          ${time(batch.expires_at)}`,
   ];
-  for (const stamp of [
-    'in_progress_at',
-    'finalizing_at',
-    'completed_at',
-    'failed_at',
-    'expired_at',
-    'cancelling_at',
-    'cancelled_at',
-  ] as const) {
+  for (const stamp of BATCH_STATE_TIMESTAMPS) {
     if (batch[stamp] != null) lines.push(`${(stamp.replace('_at', '') + ':').padEnd(18)}${time(batch[stamp])}`);
   }
   // The service's words, on one line each: a line break in them must not start a line of ours.

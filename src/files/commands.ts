@@ -1,8 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { showApiError } from '../api/showError';
 import { fileIdOf } from '../commandArgs';
-import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
+import { CANCELLED, copyIdCommand, loadMoreCommand, refreshCommand, shownFailure, type CommandFactories, type Outcome } from '../commands';
 import { downloadedMessage, formatSize } from '../core/batches/displayText';
 import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
@@ -50,8 +49,7 @@ async function openRemoteFile(container: Container, arg: unknown): Promise<OpenF
     await vscode.window.showTextDocument(document, { preview: true });
     return { status: 'opened', uri: uri.toString() };
   } catch (error) {
-    void showApiError(container.log, `Opening file ${id}`, error, () => openRemoteFile(container, id));
-    return failed(error);
+    return shownFailure(container.log, `Opening file ${id}`, error, () => openRemoteFile(container, id));
   }
 }
 
@@ -123,8 +121,7 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
       void vscode.window.showWarningMessage(`${error.path} already exists; it was left as it is.`);
       return { status: 'exists', path: error.path };
     }
-    void showApiError(container.log, `Downloading file ${id}`, error, () => downloadFile(container, id, options));
-    return failed(error);
+    return shownFailure(container.log, `Downloading file ${id}`, error, () => downloadFile(container, id, options));
   }
 }
 
@@ -155,8 +152,7 @@ async function deleteFile(
     void vscode.window.showInformationMessage(`Deleted ${name} from kluster.ai.`);
     return { status: 'deleted', id };
   } catch (error) {
-    void showApiError(container.log, `Deleting ${name}`, error, () => deleteFile(container, tree, id, { confirm: false }));
-    return failed(error);
+    return shownFailure(container.log, `Deleting ${name}`, error, () => deleteFile(container, tree, id, { confirm: false }));
   }
 }
 
@@ -165,28 +161,9 @@ export function fileCommands(tree: FilesTreeProvider): CommandFactories {
     [Commands.openRemoteFile]: (container) => (arg?: unknown) => openRemoteFile(container, arg),
     [Commands.downloadFile]: (container) => (arg?: unknown, options?: DownloadOptions) => downloadFile(container, arg, options),
     [Commands.deleteFile]: (container) => (arg?: unknown, options?: { confirm?: boolean }) => deleteFile(container, tree, arg, options),
-    [Commands.copyFileId]: () => async (arg?: unknown) => {
-      const id = fileIdOf(arg);
-      if (id) await vscode.env.clipboard.writeText(id);
-      return id;
-    },
-    [Commands.refreshFiles]: (container) => async () => {
-      try {
-        await tree.refresh();
-        return true;
-      } catch (error) {
-        void showApiError(container.log, 'Listing files', error, () => vscode.commands.executeCommand(Commands.refreshFiles));
-        return false;
-      }
-    },
-    [Commands.loadMoreFiles]: (container) => async () => {
-      try {
-        return await tree.loadMore();
-      } catch (error) {
-        void showApiError(container.log, 'Loading more files', error, () => vscode.commands.executeCommand(Commands.loadMoreFiles));
-        return 0;
-      }
-    },
+    [Commands.copyFileId]: () => copyIdCommand('file', fileIdOf),
+    [Commands.refreshFiles]: (container) => refreshCommand(container.log, 'files', Commands.refreshFiles, () => tree.refresh()),
+    [Commands.loadMoreFiles]: (container) => loadMoreCommand(container.log, 'files', Commands.loadMoreFiles, () => tree.loadMore()),
     [Commands.filesSnapshot]: () => () => tree.snapshot(),
   };
 }

@@ -67,19 +67,23 @@ export class FilesTreeProvider extends Disposable implements vscode.TreeDataProv
     this.list.invalidate();
   }
 
-  /** Loads again from the top, keeping as many files as were paged in; rejects with the API error. */
-  async refresh(): Promise<void> {
+  /**
+   * Loads again from the top, keeping as many files as were paged in; resolves with how many are listed (undefined
+   * without a key, or when the key changed meanwhile), rejects with the API error.
+   */
+  async refresh(): Promise<number | undefined> {
     this.loadError = undefined;
     const client = await this.clients.tryGet();
     if (!client) {
       this.changed.fire();
-      return;
+      return undefined;
     }
     const generation = this.list.generation;
     try {
       await this.list.load(client);
+      return this.list.all.length;
     } catch (error) {
-      if (generation !== this.list.generation) return;
+      if (generation !== this.list.generation) return undefined;
       this.loadError = error;
       this.log.error('files', 'listing files failed', error);
       this.changed.fire();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import { Commands } from '../constants';
+import { waitFor } from '../core/util/waitFor';
 import { isRowQuery, RESULTS_VIEW_TYPE } from './protocol';
 import { ResultsDocument } from './resultsDocument';
 import { openRowInChat } from './resultsPanel';
@@ -16,24 +17,14 @@ export function resultsCommands(results: ResultsFeature): CommandFactories {
     if (!active) throw new Error('Open a results file in the kluster Results grid first.');
     return active;
   };
-  /** Waits for a condition a moment (a grid tab that is opening, a file being indexed). */
-  const until = async <T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
   return {
     /** From the input file's hover: the results grid, at the row of `customId`. */
     [Commands.resultsOpenAt]: () => async (resultsArg: unknown, customId: unknown) => {
       const uri = uriOf(resultsArg);
       if (!uri || typeof customId !== 'string') throw new Error('Open in Results needs a results file and a custom_id.');
       await vscode.commands.executeCommand('vscode.openWith', uri, RESULTS_VIEW_TYPE);
-      const grid = await until(() => results.panelFor(uri), 'the results grid');
-      await until(() => (grid.document.complete ? true : undefined), `${grid.document.name} to be read`, 120_000);
+      const grid = await waitFor('the results grid', () => results.panelFor(uri));
+      await waitFor(`${grid.document.name} to be read`, () => grid.document.complete, 120_000);
       if (!(await grid.reveal(customId))) throw new Error(`${grid.document.name} has no result for ${customId}.`);
       return true;
     },

@@ -1,9 +1,8 @@
 // The host end of one results grid tab: answers the webview's queries and page requests from the document's
 // rows, reads a row whole for its details, and carries out the row actions.
-import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { chatCsp } from '../chat/csp';
+import { webviewOptions, webviewPage } from '../chat/webviewPage';
 import type { Container } from '../container';
 import { fromRequestLine } from '../core/chat/conversation';
 import { isHttpUrl } from '../core/chat/conversation';
@@ -24,39 +23,6 @@ import {
 import type { ResultsDocument } from './resultsDocument';
 import type { ChatFeature } from '../chat/feature';
 import { stateFromConversation } from '../chat/protocol';
-
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableForms: false,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
-/** The page: the one script by nonce, styles from the extension's files, nothing inline, nothing from elsewhere. */
-function gridHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'results.js'));
-  const styles = [
-    vscode.Uri.joinPath(extensionUri, 'dist', 'results-style.css'),
-    vscode.Uri.joinPath(extensionUri, 'media', 'markdown.css'),
-  ].map((uri) => webview.asWebviewUri(uri));
-  const escapedTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${chatCsp(webview.cspSource, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${styles.map((style) => `<link rel="stylesheet" href="${style.toString()}">`).join('\n')}
-<title>${escapedTitle}</title>
-</head>
-<body>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-}
 
 /** What the grid shows, as the extension last heard it (kluster.results.snapshot). */
 export interface ResultsSnapshot {
@@ -106,7 +72,11 @@ export class ResultsPanel extends Disposable {
     this._register(document.onDidProgress((p) => this.onProgress(p.complete)));
     this._register(document.onDidReset(() => this.post({ type: 'reset', notice: `${document.name} changed on disk; reading it again.` })));
     this._register(panel.onDidChangeViewState(() => !panel.visible && (this.ready = false)));
-    panel.webview.html = gridHtml(panel.webview, container.context.extensionUri, document.name);
+    panel.webview.html = webviewPage(panel.webview, container.context.extensionUri, {
+      title: document.name,
+      script: 'dist/results.js',
+      stylesheet: 'dist/results-style.css',
+    });
   }
 
   snapshot(): ResultsSnapshot {

@@ -3,17 +3,15 @@
 // markdown reply as `chunk` messages at ~2,000 tokens/s, and reads the webview's own `kluster.chat.render`
 // measures. The cost per chunk must not grow with the message (1k vs 20k tokens) or with the transcript.
 // usage: node esbuild.js --tests && node out/test/bench/chatRender.bench.js      (npm run bench:chat)
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Page } from 'playwright-core';
-import { chatCsp } from '../../src/chat/csp';
 import { emptyState, type ChatState, type ChatTurn } from '../../src/chat/protocol';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { CHROME_ARGS } from '../vscode/browser';
+import { benchPage, ROOT } from './webviewPage';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TOKENS = 20_000;
 const CHUNKS_PER_BATCH = 10;
@@ -69,16 +67,6 @@ function hardShape(shape: 'long table' | 'one long paragraph' | 'single huge lin
     else pieces.push(`${w(0)} `, i % 13 === 0 ? `**${w(2)}** ` : `${w(2)} `);
   }
   return pieces.slice(0, tokens);
-}
-
-function pageHtml(): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = chatCsp('file:', nonce);
-  const css = ['chat.css', 'markdown.css']
-    .map((name) => `<link rel="stylesheet" href="file://${path.join(ROOT, 'media', name)}">`)
-    .join('');
-  const js = 'file://' + path.join(ROOT, 'dist', 'webview.js');
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">${css}</head><body><script nonce="${nonce}" src="${js}"></script></body></html>`;
 }
 
 /** The page's globals used here (this file is typechecked without the DOM library). */
@@ -172,7 +160,7 @@ function longTranscript(turns: number): ChatState {
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/webview.js is missing: run `node esbuild.js` first');
-  fs.writeFileSync(path.join(os.tmpdir(), 'kluster-chat-bench.html'), pageHtml());
+  fs.writeFileSync(path.join(os.tmpdir(), 'kluster-chat-bench.html'), benchPage('dist/webview.js', 'media/chat.css'));
   const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: CHROME_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });

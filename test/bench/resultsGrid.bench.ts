@@ -4,20 +4,18 @@
 // scrolling. The host side is the real core (ResultsIndexer, queryRows); the webview is dist/results.js
 // in real Chromium under the production CSP, answered by a stand-in host that speaks the same protocol.
 // usage: node esbuild.js --tests && node out/test/bench/resultsGrid.bench.js
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-import { chatCsp } from '../../src/chat/csp';
 import { readLines } from '../../src/core/results/join';
 import { ResultsIndexer } from '../../src/core/results/resultsIndex';
 import type { ResultRow } from '../../src/core/results/rows';
 import { summarize } from '../../src/core/results/summary';
 import { PAGE_ROWS, type WebviewMessage } from '../../src/results/protocol';
 import { CHROME_ARGS } from '../vscode/browser';
+import { benchPage, ROOT } from './webviewPage';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const ROWS = 100_000;
 const WORDS = 'the batch API accepts a JSONL file where every line is one request with a custom id and the body of a chat completion'.split(
@@ -82,14 +80,6 @@ async function floorMs(files: string[]): Promise<number> {
   return performance.now() - start;
 }
 
-function pageHtml(): string {
-  const nonce = randomBytes(16).toString('base64');
-  const css = [path.join(ROOT, 'dist', 'results-style.css'), path.join(ROOT, 'media', 'markdown.css')]
-    .map((f) => `<link rel="stylesheet" href="file://${f}">`)
-    .join('');
-  return `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${chatCsp('file:', nonce)}">${css}</head><body><script nonce="${nonce}" src="file://${path.join(ROOT, 'dist', 'results.js')}"></script></body></html>`;
-}
-
 /** The page's DOM as used here (this file is typechecked without the DOM library). */
 interface MiniElement {
   scrollTop: number;
@@ -117,7 +107,7 @@ async function main(): Promise<void> {
     const mb = (fs.statSync(files.results).size / 1048576).toFixed(1);
     await floorMs([files.input, files.results]); // warm-up: JIT, page cache
     const floor = await floorMs([files.input, files.results]);
-    fs.writeFileSync(path.join(dir, 'grid.html'), pageHtml());
+    fs.writeFileSync(path.join(dir, 'grid.html'), benchPage('dist/results.js', 'dist/results-style.css'));
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];

@@ -9,25 +9,8 @@ import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT } from '../vscod
 export const VSIX = path.join(PROJECT_ROOT, 'kluster-vscode.vsix');
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results');
 
-/**
- * Polls a condition outside the page (a file on disk, the emulator's state) until it holds. On timeout it fails
- * naming what it waited for and what it last saw, instead of letting a later step fail for a reason it hides.
- */
-export async function waitUntil<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  have?: () => unknown,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; last saw ${JSON.stringify(await have())}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls a condition outside the page (a file on disk, the emulator's state): the integration tests' waitFor. */
+export { waitFor as waitUntil } from '../../src/core/util/waitFor';
 
 export interface Workbench {
   readonly page: Page;

@@ -7,6 +7,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/em
 import { KlusterClient } from '../../src/core/api';
 import { Commands, EXTENSION_ID } from '../../src/constants';
 import type { ItemSnapshot } from '../../src/batches/batchesTree';
+import type { SubmitOutcome } from '../../src/batches/submit';
 
 export interface BatchesSnapshot {
   readonly items: ItemSnapshot[];
@@ -36,22 +37,7 @@ export async function writeWorkspaceFile(name: string, lines: string[]): Promise
   return vscode.Uri.file(file);
 }
 
-/** Polls `probe` until it gives a value other than undefined or false; on timeout, `have` says what there was. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  have?: () => unknown,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${have ? `; have ${JSON.stringify(have())}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+export { waitFor } from '../../src/core/util/waitFor';
 
 export const snapshot = async (): Promise<BatchesSnapshot> =>
   (await vscode.commands.executeCommand<BatchesSnapshot>(Commands.batchesSnapshot))!;
@@ -82,6 +68,33 @@ export async function useEmulator(
     },
   };
 }
+
+export type EmulatorSession = Awaited<ReturnType<typeof useEmulator>>;
+
+/**
+ * The emulator session of a suite: started before its first test (after `prepare`), and after its last test the
+ * editors closed and everything put back. The object's fields are filled in by then.
+ */
+export function emulatorSuite(options: EmulatorOptions = {}, prepare?: () => Promise<void>): EmulatorSession {
+  const session = {} as EmulatorSession;
+  before(async () => {
+    await prepare?.();
+    Object.assign(session, await useEmulator(options));
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    session.emulator?.faults.clear();
+    await session.dispose?.();
+  });
+  return session;
+}
+
+/** Submit File as Batch without questions. */
+export const submit = async (uri: vscode.Uri, options: object = {}): Promise<SubmitOutcome> =>
+  (await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }))!;
+
+/** The Files view's root items. */
+export const files = async (): Promise<ItemSnapshot[]> => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
 
 /** Requests to the batches or files endpoints the emulator has seen so far. */
 export function listingRequests(emulator: Emulator): string[] {

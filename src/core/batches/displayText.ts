@@ -174,8 +174,8 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|]/g, '\\$&');
 }
 
-const TIMESTAMP_FIELDS = [
-  'created_at',
+/** The time stamps a batch gets as it moves on, in that order; `created_at` and `expires_at` it has from the start. */
+export const BATCH_STATE_TIMESTAMPS = [
   'in_progress_at',
   'finalizing_at',
   'completed_at',
@@ -183,8 +183,9 @@ const TIMESTAMP_FIELDS = [
   'expired_at',
   'cancelling_at',
   'cancelled_at',
-  'expires_at',
 ] as const;
+
+const TIMESTAMP_FIELDS = ['created_at', ...BATCH_STATE_TIMESTAMPS, 'expires_at'] as const;
 
 /** A markdown tooltip with every field of the batch. */
 export function batchTooltip(batch: Batch, localFile?: string): string {

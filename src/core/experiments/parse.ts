@@ -91,15 +91,6 @@ function valueAt(root: unknown, at: Path): unknown {
   return value;
 }
 
-/** closestName for camelCase keys (`defaultTets` → `defaultTest`). */
-function closestKey(key: string, valid: readonly string[]): string | undefined {
-  const lower = closestName(
-    key,
-    valid.map((v) => v.toLowerCase()),
-  );
-  return lower && valid.find((v) => v.toLowerCase() === lower);
-}
-
 /** Turns zod issues into problems at the node they are about. */
 /** `within`: what the checked value is inside the experiment ('tests.*' for a test read from a JSONL line). */
 export function issueProblems(issues: readonly Issue[], root: unknown, locator: Locator, within = ''): ExperimentProblem[] {
@@ -111,7 +102,7 @@ export function issueProblems(issues: readonly Issue[], root: unknown, locator: 
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const valid = keysAt(at);
-        const hint = closestKey(key, valid ?? []);
+        const hint = closestName(key, valid ?? []);
         problems.push({
           file: locator.file,
           range: locator.key([...at, key]),

@@ -1,9 +1,10 @@
-/** The candidate within edit distance 2 of `name` (a likely typo), if any. */
+/** The candidate within edit distance 2 of `name` (a likely typo), case ignored, as the candidate spells it. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  const lower = name.toLowerCase();
   for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate);
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -99,19 +99,13 @@ export function requestInfo(text: string): RequestInfo {
 }
 
 /** The fields of a results line the grid needs, before the input is known. */
-export interface ParsedResult {
-  readonly customId: string | null;
+export type ParsedResult = Pick<
+  ResultRow,
+  'customId' | 'status' | 'model' | 'reply' | 'finishReason' | 'promptTokens' | 'completionTokens' | 'error' | 'attempts' | 'origin'
+> & {
+  /** The `input_line` the results line names (a joined results file), else null. */
   readonly inputLine: number | null;
-  readonly status: RowStatus;
-  readonly model: string | null;
-  readonly reply: string;
-  readonly finishReason: string | null;
-  readonly promptTokens: number | null;
-  readonly completionTokens: number | null;
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly origin: string | null;
-}
+};
 
 function errorMessage(record: Json, response: Json | undefined, statusCode: number | null): string | null {
   const error = record.error;

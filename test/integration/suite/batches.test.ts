@@ -5,25 +5,24 @@ import * as vscode from 'vscode';
 import { FAIL_TRIGGER } from '../../../src/emulator';
 import { Commands } from '../../../src/constants';
 import type { ResultsOutcome } from '../../../src/batches/results';
-import type { SubmitOutcome } from '../../../src/batches/submit';
-import { batchItem, batchRequests, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import {
+  batchItem,
+  batchRequests,
+  emulatorSuite,
+  requestLine,
+  snapshot,
+  submit,
+  waitFor,
+  workspaceDir,
+  writeWorkspaceFile,
+} from '../batchesFixture';
 
 const TIMING = { validatingMs: 300, inProgressMs: 2500, finalizingMs: 200, cancellingMs: 300 };
 
 describe('Batches: submit, track, results beside', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
+  const session = emulatorSuite({ timing: TIMING });
 
-  before(async () => {
-    session = await useEmulator({ timing: TIMING });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
-
-  const submit = (uri: vscode.Uri, options: object = {}) =>
-    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
   const results = (batchId: string, options: object = {}) =>
     vscode.commands.executeCommand<ResultsOutcome>(Commands.openResults, batchId, { confirm: false, ...options }).then((o) => o!);
   /** Waits until the tree shows the batch with `contextValue`; on timeout, says which state it showed last. */

@@ -4,28 +4,29 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
+import type { ErrorLineOutcome } from '../../../src/batches/commands';
 import type { SubmitOutcome } from '../../../src/batches/submit';
+import type { RefreshOutcome } from '../../../src/commands';
 import type { DownloadOutcome, OpenFileOutcome } from '../../../src/files/commands';
-import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import {
+  batchItem,
+  emulatorSuite,
+  files,
+  requestLine,
+  snapshot,
+  submit,
+  waitFor,
+  workspaceDir,
+  writeWorkspaceFile,
+} from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
 
 describe('Batches: errors from the service, pagination, files, failures', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
+  const session = emulatorSuite({ timing: TIMING, limits: { maxFileBytes: 64 * 1024 } });
 
-  before(async () => {
-    session = await useEmulator({ timing: TIMING, limits: { maxFileBytes: 64 * 1024 } });
-  });
-  after(async () => {
-    session?.emulator.faults.clear();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
-
-  const refresh = () => vscode.commands.executeCommand<boolean>(Commands.refreshBatches);
-  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+  const refresh = async () => (await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status;
 
   it('lists a batch the service failed, with its errors, and jumps to the line each names', async () => {
     // Submitted by another tool: the service rejects line 2, which names the workspace file in metadata.
@@ -43,7 +44,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     await fs.writeFile(upload, lines.join('\n') + '\n');
     const file = await session.client.uploadFile(upload, { filename: 'other-tool.jsonl' });
     const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'other-tool.jsonl' } });
-    assert.strictEqual(await refresh(), true);
+    assert.strictEqual(await refresh(), 'refreshed');
 
     const failed = await waitFor('the batch to fail', async () => {
       const item = await batchItem(created.id);
@@ -56,8 +57,11 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.match(entries[0]!.label, /^Line 2: .*method/);
     assert.strictEqual(entries[0]!.command?.command, Commands.openBatchErrorLine);
 
-    const jumped = await vscode.commands.executeCommand<boolean>(entries[0]!.command!.command, ...(entries[0]!.command!.arguments ?? []));
-    assert.strictEqual(jumped, true);
+    const jumped = await vscode.commands.executeCommand<ErrorLineOutcome>(
+      entries[0]!.command!.command,
+      ...(entries[0]!.command!.arguments ?? []),
+    );
+    assert.deepStrictEqual(jumped, { status: 'opened', path: path.join(workspaceDir(), 'other-tool.jsonl'), line: 2 });
     const editor = vscode.window.activeTextEditor!;
     assert.strictEqual(path.basename(editor.document.uri.fsPath), 'other-tool.jsonl');
     assert.strictEqual(editor.selection.start.line, 1, 'the cursor is on line 2');
@@ -89,7 +93,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     );
     const file = await session.client.uploadFile(upload, { filename: 'fixed-later.jsonl' });
     const created = await session.client.createBatch({ inputFileId: file.id, metadata: { input_file: 'fixed-later.jsonl' } });
-    assert.strictEqual(await refresh(), true);
+    assert.strictEqual(await refresh(), 'refreshed');
     await waitFor('the batch to fail', async () => (await batchItem(created.id))?.contextValue === 'batch:failed');
     const batchProblems = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kluster.ai batch');
 
@@ -150,7 +154,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     await fs.writeFile(upload, requestLine('p', 'page') + '\n');
     const file = await session.client.uploadFile(upload);
     for (let i = 0; i < 22; i++) await session.client.createBatch({ inputFileId: file.id });
-    assert.strictEqual(await refresh(), true);
+    assert.strictEqual(await refresh(), 'refreshed');
     const first = await snapshot();
     const total = session.emulator.state.batches.list().length;
     assert.ok(total > 20);
@@ -158,7 +162,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const more = first.items.at(-1)!;
     assert.strictEqual(more.label, 'Load more…');
     assert.strictEqual(more.command?.command, Commands.loadMoreBatches);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.loadMoreBatches), total - 20);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.loadMoreBatches), { status: 'loaded', added: total - 20 });
     const all = await snapshot();
     assert.strictEqual(all.items.filter((i) => i.contextValue?.startsWith('batch:')).length, total);
     assert.ok(!all.items.some((i) => i.label === 'Load more…'), 'no "Load more…" once has_more is false');
@@ -166,7 +170,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     // A refresh keeps what was paged in: as many as shown, with one made elsewhere meanwhile at the top.
     const newer = await session.client.createBatch({ inputFileId: file.id });
     const listsBefore = session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/batches').length;
-    assert.strictEqual(await refresh(), true);
+    assert.strictEqual(await refresh(), 'refreshed');
     const refreshed = await snapshot();
     const ids = refreshed.items.filter((i) => i.contextValue?.startsWith('batch:')).map((i) => i.id);
     assert.strictEqual(ids.length, total, 'the batches paged in are still there');
@@ -210,9 +214,6 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     }
   });
 
-  const submit = (uri: vscode.Uri) =>
-    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false }).then((o) => o!);
-
   it('stops polling a running batch the service answers 404 for, and takes it out of the view', async () => {
     const outcome = await submit(await writeWorkspaceFile('vanishing.jsonl', [requestLine('v', 'vanish')]));
     assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
@@ -252,7 +253,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     const config = vscode.workspace.getConfiguration('kluster');
     await config.update('baseUrl', 'http://127.0.0.1:9/v1', vscode.ConfigurationTarget.Global);
     try {
-      assert.strictEqual(await refresh(), false);
+      assert.strictEqual(await refresh(), 'failed');
       const offline = (await snapshot()).items;
       assert.strictEqual(offline.length, 1);
       assert.strictEqual(offline[0]!.label, 'Could not load batches. Click to retry.');
@@ -272,8 +273,8 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.deepStrictEqual(await files(), [], 'in the Files view too');
 
     await vscode.commands.executeCommand(Commands.setApiKey, 'wrong-key');
-    assert.strictEqual(await refresh(), false);
-    assert.strictEqual(await vscode.commands.executeCommand<boolean>(Commands.refreshFiles), false);
+    assert.strictEqual(await refresh(), 'failed');
+    assert.strictEqual((await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshFiles))?.status, 'failed');
     // Both views build the node from the same remedy: Set API Key, not Retry.
     for (const [view, items] of [
       ['Batches', (await snapshot()).items],
@@ -285,7 +286,7 @@ describe('Batches: errors from the service, pagination, files, failures', functi
       assert.match(items[0]?.tooltip ?? '', /API key was refused \(401/, view);
     }
     await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey);
-    assert.strictEqual(await refresh(), true);
+    assert.strictEqual(await refresh(), 'refreshed');
     assert.ok((await snapshot()).items.length > 0);
     assert.ok((await files()).length > 0, 'the Files view lists again');
   });

@@ -4,27 +4,23 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { FAIL_TRIGGER } from '../../../src/emulator';
 import { Commands } from '../../../src/constants';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
-import type { SubmitOutcome } from '../../../src/batches/submit';
-import { batchItem, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import {
+  batchItem,
+  emulatorSuite,
+  files,
+  requestLine,
+  snapshot,
+  submit,
+  waitFor,
+  workspaceDir,
+  writeWorkspaceFile,
+} from '../batchesFixture';
 
 const TIMING = { validatingMs: 200, inProgressMs: 1200, finalizingMs: 200, cancellingMs: 200 };
 
 describe('Batches: labels, ages, messages', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
-
-  before(async () => {
-    session = await useEmulator({ timing: TIMING });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
-
-  const submit = (uri: vscode.Uri, options: object = {}) =>
-    vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, uri, { confirm: false, ...options }).then((o) => o!);
-  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+  const session = emulatorSuite({ timing: TIMING });
 
   /** Submits `name` with one good and one failing request and waits until it completed. */
   async function completedWithFailure(name: string): Promise<string> {

@@ -4,9 +4,9 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, EXTENSION_ID, Views } from '../../../src/constants';
-import type { ItemSnapshot } from '../../../src/batches/batchesTree';
 import type { ResultsOutcome } from '../../../src/batches/results';
-import { listingRequests, requestLine, snapshot, useEmulator, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
+import type { RefreshOutcome } from '../../../src/commands';
+import { emulatorSuite, files, listingRequests, requestLine, snapshot, waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const TIMING = { validatingMs: 100, inProgressMs: 300, finalizingMs: 100, cancellingMs: 100 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,19 +18,8 @@ const hideViews = async () => {
 
 describe('Batches: an empty account, a hidden view, inputs across folders', function () {
   this.timeout(120_000);
-  let session: Awaited<ReturnType<typeof useEmulator>>;
-
-  before(async () => {
-    // Hidden before the key is set: a visible view would list as soon as the key changes.
-    await hideViews();
-    session = await useEmulator({ timing: TIMING });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await session?.dispose();
-  });
-
-  const files = async () => (await vscode.commands.executeCommand<ItemSnapshot[]>(Commands.filesSnapshot))!;
+  // Hidden before the key is set: a visible view would list as soon as the key changes.
+  const session = emulatorSuite({ timing: TIMING }, hideViews);
   const waitTerminal = (id: string) =>
     waitFor(`batch ${id} to end`, () => ['completed', 'failed', 'cancelled', 'expired'].includes(session.emulator.state.batch(id)!.status));
 
@@ -69,7 +58,7 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     const file = await session.client.uploadFile(uri.fsPath);
     const created = await session.client.createBatch({ inputFileId: file.id });
     await waitTerminal(created.id);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.refreshBatches), true);
+    assert.strictEqual((await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status, 'refreshed');
     const listed = await snapshot();
     assert.strictEqual(listed.items[0]?.id, `batch:${created.id}`);
     assert.strictEqual(listed.empty, false, 'the welcome goes once a batch exists');
@@ -94,7 +83,7 @@ describe('Batches: an empty account, a hidden view, inputs across folders', func
     const otherFolder = await create({ input_file: 'multi/x.jsonl', input_folder: 'a-folder-not-open-here' });
     const escaping = await create({ input_file: '../x.jsonl', input_folder: folder.name });
     for (const id of [named, otherFolder, escaping]) await waitTerminal(id);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.refreshBatches), true);
+    assert.strictEqual((await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches))?.status, 'refreshed');
 
     const { inputFiles } = await snapshot();
     assert.strictEqual(inputFiles[named], uri.fsPath);

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { chatCsp } from '../../../src/chat/csp';
+import { chatCsp, webviewHtml } from '../../../src/chat/csp';
 import { emptyState, isHostMessage, isWebviewMessage } from '../../../src/chat/protocol';
 
 const directives = (csp: string) =>
@@ -45,6 +45,37 @@ describe('Chat webview security boundary', () => {
         assert.ok(!csp.split(/[\s;]+/).includes(banned), `no ${banned} in ${csp}`);
       }
       assert.ok(!/connect-src|frame-src|child-src|worker-src|object-src/.test(csp), 'those fall back to default-src none');
+    });
+  });
+
+  describe('webviewHtml (the page of both webviews)', () => {
+    const html = webviewHtml({
+      cspSource: 'https://abc.vscode-cdn.net',
+      nonce: 'n0nce',
+      title: 'a <b>&"c".results.jsonl',
+      script: 'dist/results.js',
+      stylesheet: 'dist/results-style.css',
+      url: (file) => `https://abc.vscode-cdn.net/ext/${file}${file.endsWith('.js') ? '?a=1&b="2"' : ''}`,
+    });
+
+    it('carries the CSP, the styles in cascade order, and one script by nonce; nothing inline', () => {
+      assert.ok(html.includes(`content="${chatCsp('https://abc.vscode-cdn.net', 'n0nce')}"`));
+      assert.deepStrictEqual(
+        [...html.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]),
+        ['dist/codicon.css', 'media/webview.css', 'dist/results-style.css', 'media/markdown.css'].map(
+          (f) => `https://abc.vscode-cdn.net/ext/${f}`,
+        ),
+      );
+      assert.deepStrictEqual(
+        [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]),
+        ['<script nonce="n0nce" src="https://abc.vscode-cdn.net/ext/dist/results.js?a=1&#38;b=&#34;2&#34;">'],
+      );
+      assert.ok(!/<style|\son\w+=|style=/i.test(html), 'no inline style or handler');
+    });
+
+    it('escapes the title (a file name)', () => {
+      assert.ok(html.includes('<title>a &#60;b&#62;&#38;&#34;c&#34;.results.jsonl</title>'));
+      assert.ok(!html.includes('<b>'));
     });
   });
 

@@ -60,6 +60,11 @@ describe('CLI against the emulator', () => {
     assert.strictEqual(shown.code, 0);
     assert.match(shown.out, /status: +completed/);
     assert.match(shown.out, /5 total, 5 completed, 0 failed/);
+    // The time stamps the batch got as it moved on, in that order (the list the tooltip uses too).
+    assert.deepStrictEqual(
+      [...shown.out.matchAll(/^(\w+): +\S/gm)].map((m) => m[1]).filter((name) => ['in_progress', 'finalizing', 'completed'].includes(name)),
+      ['in_progress', 'finalizing', 'completed'],
+    );
   });
 
   it('submit records the input file in the batch metadata as the editor does, so the Batches view names it', async () => {

@@ -213,6 +213,13 @@ describe('experiment pipeline: build, score, judge', () => {
     assert.strictEqual(line.slice(problem.range.start.column, problem.range.end.column), '{{reveiw}}');
   });
 
+  it('names the closest column whatever its case', async () => {
+    const text = EXPERIMENT.replace('content: "{{review}}"', 'content: "{{reveiw}}"');
+    const loaded = await load(text, CSV.replace('review,label', 'Review,label'));
+    const problem = loaded.problems.find((p) => p.code === 'experiment.unknownVariable' && /reveiw/.test(p.message))!;
+    assert.match(problem.message, /No test row defines `reveiw`\. Did you mean `Review`\?/);
+  });
+
   it('reports rows that lack a variable other rows have, and a missing dataset at `tests`', async () => {
     file = await write('e.experiment.yaml', `prompts: ["{{item.text}}"]\nproviders: [${V3}]\ntests: file://rows.jsonl\n`);
     await write('rows.jsonl', '{"item":{"text":"a"}}\n{"item":{}}\n{"vars":{"item":{"text":"c"}}}\n');
