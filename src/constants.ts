@@ -47,6 +47,9 @@ export const Commands = {
   startDemoServer: 'kluster.startDemoServer',
   stopDemoServer: 'kluster.stopDemoServer',
   demoSnapshot: 'kluster.demo.snapshot',
+  // First run (src/firstRun)
+  newBatchFile: 'kluster.newBatchFile',
+  openSampleBatchFile: 'kluster.openSampleBatchFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

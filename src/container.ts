@@ -4,6 +4,7 @@ import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
 import { ChatFeature } from './chat/feature';
 import { FilesFeature } from './files/feature';
+import { newBatchFileCommands } from './firstRun/newBatchFile';
 import { ClientProvider } from './api/clientProvider';
 import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
@@ -43,7 +44,7 @@ export class Container extends Disposable {
     const chat = this._register(new ChatFeature(this));
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
-    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands, demo.commands));
+    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands, demo.commands, newBatchFileCommands));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }
