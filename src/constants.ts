@@ -43,6 +43,13 @@ export const Commands = {
   resultsOpenAt: 'kluster.results.openAt',
   resultsOpenInChat: 'kluster.results.openInChat',
   resultsMarksSnapshot: 'kluster.results.marksSnapshot',
+  // Demo server (src/demo)
+  startDemoServer: 'kluster.startDemoServer',
+  stopDemoServer: 'kluster.stopDemoServer',
+  demoSnapshot: 'kluster.demo.snapshot',
+  // First run (src/firstRun)
+  newBatchFile: 'kluster.newBatchFile',
+  openSampleBatchFile: 'kluster.openSampleBatchFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -51,6 +58,7 @@ export const ContextKeys = {
   batchesEmpty: 'kluster.batchesEmpty',
   filesEmpty: 'kluster.filesEmpty',
   chatStreaming: 'kluster.chatStreaming',
+  demoServerRunning: 'kluster.demoServerRunning',
 } as const;
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
 

@@ -4,10 +4,12 @@ import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
 import { ChatFeature } from './chat/feature';
 import { FilesFeature } from './files/feature';
+import { newBatchFileCommands } from './firstRun/newBatchFile';
 import { ClientProvider } from './api/clientProvider';
 import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
 import { Config } from './config';
+import { DemoServer } from './demo/demoServer';
 import { Disposable } from './lifecycle';
 import { Logger } from './log';
 import { ResultsFeature } from './results/feature';
@@ -41,7 +43,8 @@ export class Container extends Disposable {
     const batches = this._register(new BatchesFeature(this, files));
     const chat = this._register(new ChatFeature(this));
     const results = this._register(new ResultsFeature(this, chat));
-    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands));
+    const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
+    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands, demo.commands, newBatchFileCommands));
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

@@ -8,6 +8,7 @@ export interface ContextValues {
   [ContextKeys.batchesEmpty]: boolean;
   [ContextKeys.filesEmpty]: boolean;
   [ContextKeys.chatStreaming]: boolean;
+  [ContextKeys.demoServerRunning]: boolean;
 }
 
 // Every context key has a value type above: the build fails here otherwise.

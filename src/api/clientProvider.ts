@@ -5,14 +5,21 @@ import type { Config } from '../config';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 
+/** A base URL and key used instead of the settings and the stored key (the demo server). */
+export interface ConnectionOverride {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
 /**
  * Hands out a KlusterClient for the current base URL and key. The client is rebuilt only when either
- * changes, so features may ask for it on every call.
+ * changes, so features may ask for it on every call. An override (demo mode) wins over both while set.
  */
 export class ClientProvider extends Disposable {
   private cached: { client: KlusterClient; baseUrl: string; key: string } | undefined;
   /** The base URL and key the last change event was about; other settings changing is no change here. */
   private current: { baseUrl: string; key: string | undefined };
+  private override: ConnectionOverride | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the key or base URL actually changes: views refetch, panels reload their model lists. */
   readonly onDidChange = this.changed.event;
@@ -32,29 +39,38 @@ export class ClientProvider extends Disposable {
     if (baseUrl === this.current.baseUrl && key === this.current.key) return;
     this.current = { baseUrl, key };
     this.cached = undefined;
+    // Under an override the clients handed out stay the same.
+    if (!this.override) this.changed.fire();
+  }
+
+  /** Points every client at `override` until it is set back to undefined; settings and the stored key are untouched. */
+  setOverride(override: ConnectionOverride | undefined): void {
+    this.override = override;
+    this.cached = undefined;
     this.changed.fire();
   }
 
   /** The base URL clients are made for now. */
   get baseUrl(): string {
-    return this.current.baseUrl;
+    return this.override?.baseUrl ?? this.current.baseUrl;
   }
 
   /** The client, or MissingApiKeyError. */
   async get(): Promise<KlusterClient> {
-    const key = await this.apiKeys.get();
+    const override = this.override;
+    const key = override ? override.apiKey : (await this.apiKeys.get())?.value;
     if (!key) throw new MissingApiKeyError();
-    const baseUrl = this.config.baseUrl;
-    if (!this.cached || this.cached.baseUrl !== baseUrl || this.cached.key !== key.value) {
+    const baseUrl = override ? override.baseUrl : this.config.baseUrl;
+    if (!this.cached || this.cached.baseUrl !== baseUrl || this.cached.key !== key) {
       // Waits before a retry (capped at 60 s) go to the log, so a slow answer can be explained.
-      const client = new KlusterClient({ baseUrl, apiKey: key.value, onRetry: (notice) => this.log.info('api', notice.message) });
-      this.cached = { client, baseUrl, key: key.value };
+      const client = new KlusterClient({ baseUrl, apiKey: key, onRetry: (notice) => this.log.info('api', notice.message) });
+      this.cached = { client, baseUrl, key };
     }
     return this.cached.client;
   }
 
   /** The client when a key is available, else undefined (for background work that must not nag). */
   async tryGet(): Promise<KlusterClient | undefined> {
-    return (await this.apiKeys.get()) ? this.get() : undefined;
+    return this.override || (await this.apiKeys.get()) ? this.get() : undefined;
   }
 }
