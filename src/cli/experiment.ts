@@ -9,6 +9,7 @@ import {
   readJudgeVerdicts,
   scoreResults,
   type LoadedExperiment,
+  type ScoreReport,
 } from '../core/experiments';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { UsageError } from './args';
@@ -16,7 +17,7 @@ import { ExitCode, type CliCommand, type CliContext } from './command';
 import { printJson, report, table } from './output';
 import { formatDiagnostic, plural } from './validate';
 
-const OPTIONS = { knownModels: DOCUMENTED_MODEL_IDS };
+export const OPTIONS = { knownModels: DOCUMENTED_MODEL_IDS };
 
 /** `reviews.experiment.yaml` → `reviews.batch.jsonl` beside it. */
 export function defaultBatchPath(experimentFile: string, suffix = 'batch'): string {
@@ -25,7 +26,7 @@ export function defaultBatchPath(experimentFile: string, suffix = 'batch'): stri
 }
 
 /** Loads the experiment and prints its problems; undefined (with the exit code) when it cannot be used. */
-async function loadOrReport(ctx: CliContext, file: string): Promise<LoadedExperiment | ExitCode> {
+export async function loadOrReport(ctx: CliContext, file: string): Promise<LoadedExperiment | ExitCode> {
   let loaded: LoadedExperiment;
   try {
     loaded = await loadExperiment(file, OPTIONS);
@@ -41,16 +42,60 @@ async function loadOrReport(ctx: CliContext, file: string): Promise<LoadedExperi
   return loaded;
 }
 
-function positional(ctx: CliContext, count: number, usage: string): string[] {
+export function positional(ctx: CliContext, count: number, usage: string): string[] {
   const args = ctx.args.positional;
   if (args.length !== count) throw new UsageError(`expected ${usage}`);
   return args;
 }
 
-function tierOf(ctx: CliContext): 'free' | 'standard' {
+export function tierOf(ctx: CliContext): 'free' | 'standard' {
   const tier = ctx.args.options.get('tier') ?? 'standard';
   if (tier !== 'free' && tier !== 'standard') throw new UsageError(`--tier must be free or standard, not '${tier}'`);
   return tier;
+}
+
+/** `--fail-under RATE`, checked. */
+export function failUnderOf(ctx: CliContext): number | undefined {
+  const text = ctx.args.options.get('fail-under');
+  const rate = text === undefined ? undefined : Number(text);
+  if (rate !== undefined && !(text!.trim() !== '' && rate >= 0 && rate <= 1))
+    throw new UsageError(`--fail-under must be a pass rate from 0 to 1, not '${text}'`);
+  return rate;
+}
+
+/** The pass-rate table (or JSON) of `experiment score` and `experiment run`; exit 1 when a column is under `failUnder`. */
+export function printScores(
+  ctx: CliContext,
+  scored: ScoreReport,
+  failUnder: number | undefined,
+  extra: Record<string, unknown> = {},
+): ExitCode {
+  const under = failUnder === undefined ? [] : scored.columns.filter((c) => c.passRate < failUnder);
+  if (ctx.json) {
+    printJson(ctx, {
+      columns: scored.columns,
+      unmatched: scored.unmatched,
+      ...extra,
+      ...(failUnder !== undefined && { failUnder, passed: under.length === 0 }),
+    });
+  } else {
+    const percent = (n: number) => `${(n * 100).toFixed(1)}%`;
+    const rows = scored.columns.map((c) => [
+      c.prompt,
+      c.provider,
+      String(c.passed),
+      String(c.failed),
+      String(c.errors),
+      String(c.total),
+      percent(c.passRate),
+      c.judgeScore === null ? '-' : c.judgeScore.toFixed(2),
+    ]);
+    ctx.io.out(table(['PROMPT', 'PROVIDER', 'PASSED', 'FAILED', 'ERRORS', 'TOTAL', 'PASS RATE', 'JUDGE'], rows));
+    if (scored.unmatched)
+      ctx.io.err(`${plural(scored.unmatched, 'result line')} matched no request of this experiment (another experiment's results?).`);
+    for (const c of under) ctx.io.err(`${c.prompt} × ${c.provider}: pass rate ${percent(c.passRate)} is under ${percent(failUnder!)}`);
+  }
+  return under.length ? ExitCode.findings : ExitCode.ok;
 }
 
 export const experimentBuildCommand: CliCommand = {
@@ -96,10 +141,7 @@ export const experimentScoreCommand: CliCommand = {
   valueOptions: ['judge', 'fail-under'],
   async run(ctx) {
     const [file, results] = positional(ctx, 2, 'EXP.yaml and RESULTS.jsonl');
-    const failUnderText = ctx.args.options.get('fail-under');
-    const failUnder = failUnderText === undefined ? undefined : Number(failUnderText);
-    if (failUnder !== undefined && !(failUnderText!.trim() !== '' && failUnder >= 0 && failUnder <= 1))
-      throw new UsageError(`--fail-under must be a pass rate from 0 to 1, not '${failUnderText}'`);
+    const failUnder = failUnderOf(ctx);
     const loaded = await loadOrReport(ctx, file!);
     if (typeof loaded === 'number') return loaded;
     let scored;
@@ -110,31 +152,7 @@ export const experimentScoreCommand: CliCommand = {
     } catch (error) {
       return report(ctx, error);
     }
-    const under = failUnder === undefined ? [] : scored.columns.filter((c) => c.passRate < failUnder);
-    if (ctx.json) {
-      printJson(ctx, {
-        columns: scored.columns,
-        unmatched: scored.unmatched,
-        ...(failUnder !== undefined && { failUnder, passed: under.length === 0 }),
-      });
-    } else {
-      const percent = (n: number) => `${(n * 100).toFixed(1)}%`;
-      const rows = scored.columns.map((c) => [
-        c.prompt,
-        c.provider,
-        String(c.passed),
-        String(c.failed),
-        String(c.errors),
-        String(c.total),
-        percent(c.passRate),
-        c.judgeScore === null ? '-' : c.judgeScore.toFixed(2),
-      ]);
-      ctx.io.out(table(['PROMPT', 'PROVIDER', 'PASSED', 'FAILED', 'ERRORS', 'TOTAL', 'PASS RATE', 'JUDGE'], rows));
-      if (scored.unmatched)
-        ctx.io.err(`${plural(scored.unmatched, 'result line')} matched no request of this experiment (another experiment's results?).`);
-      for (const c of under) ctx.io.err(`${c.prompt} × ${c.provider}: pass rate ${percent(c.passRate)} is under ${percent(failUnder!)}`);
-    }
-    return under.length ? ExitCode.findings : ExitCode.ok;
+    return printScores(ctx, scored, failUnder);
   },
 };
 

@@ -16,6 +16,7 @@ import { chatCommand } from './chat';
 import { fineTuningCancelCommand, fineTuningCreateCommand, fineTuningGetCommand, fineTuningListCommand } from './fineTuning';
 import { escapeControls } from '../core/util/printable';
 import { experimentBuildCommand, experimentJudgeCommand, experimentScoreCommand } from './experiment';
+import { experimentRunCommand } from './experimentRun';
 import { resultsMergeCommand, resultsSummaryCommand, retryCommand } from './resultsFile';
 
 /** Every CLI command. Features add theirs here. */
@@ -33,6 +34,7 @@ const COMMANDS: CliCommand[] = [
   experimentBuildCommand,
   experimentScoreCommand,
   experimentJudgeCommand,
+  experimentRunCommand,
   retryCommand,
   resultsMergeCommand,
   resultsSummaryCommand,

@@ -9,3 +9,13 @@ export { requestId, parseRequestId, judgeId, parseJudgeId, type RequestKey, type
 export { scoreResults, type ColumnScore, type ScoreReport, type ScoredCell, type CellOutcome } from './score';
 export { buildJudgeBatch, parseJudgeReply, readJudgeVerdicts, JUDGE_INSTRUCTIONS, type JudgeVerdict } from './judge';
 export { loadExperiment, type LoadedExperiment } from './load';
+export {
+  previewExperiment,
+  ModelLimiter,
+  REALTIME_LIMITS,
+  DEFAULT_PREVIEW_ROWS,
+  type PreviewOptions,
+  type PreviewResult,
+  type RealtimeLimits,
+  type SendChat,
+} from './preview';
