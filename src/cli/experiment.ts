@@ -1,9 +1,9 @@
 // `experiment build | score | judge`: an experiment file as one batch, scored by its assertions (same core as
 // the editor). Problems print as `file:line:col: severity code: message`, like `validate`.
-import * as path from 'path';
 import {
   buildBatch,
   buildJudgeBatch,
+  experimentOutputPath,
   formatProblem,
   loadExperiment,
   readJudgeVerdicts,
@@ -21,8 +21,7 @@ export const OPTIONS = { knownModels: DOCUMENTED_MODEL_IDS };
 
 /** `reviews.experiment.yaml` → `reviews.batch.jsonl` beside it. */
 export function defaultBatchPath(experimentFile: string, suffix = 'batch'): string {
-  const base = path.basename(experimentFile).replace(/(\.experiment)?\.ya?ml$/i, '');
-  return path.join(path.dirname(experimentFile), `${base}.${suffix}.jsonl`);
+  return experimentOutputPath(experimentFile, suffix);
 }
 
 /** Loads the experiment and prints its problems; undefined (with the exit code) when it cannot be used. */

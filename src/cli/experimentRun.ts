@@ -1,19 +1,26 @@
 // `experiment run EXP.yaml [--preview N | --wait]`: the whole loop in one command. Build the batch, submit every
 // part, and with --wait poll, join the results in input order and score them; or --preview N: the first N rows
 // now, through real-time chat completions, scored the same way.
-import { createReadStream, promises as fs } from 'fs';
+import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isCompletionWindow, type Batch, type ChatRequest, type KlusterClient } from '../core/api';
 import { cliInputMetadata } from '../core/batches/inputPath';
-import { buildBatch, previewExperiment, REALTIME_LIMITS, scoreResults, type LoadedExperiment } from '../core/experiments';
-import { emptySummary, type JoinSummary } from '../core/results/join';
-import { checkDestination, writeAtomically } from '../core/util/atomicFile';
+import {
+  buildBatch,
+  previewExperiment,
+  REALTIME_LIMITS,
+  scoreResults,
+  writePartsResults,
+  type LoadedExperiment,
+} from '../core/experiments';
+import type { JoinSummary } from '../core/results/join';
+import { checkDestination } from '../core/util/atomicFile';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { defaultBatchPath, failUnderOf, loadOrReport, OPTIONS, positional, printScores, tierOf } from './experiment';
 import { clientFor, progressPrinter, report } from './output';
-import { reportResults, writeResults } from './results';
+import { MISSING_REASONS, reportResults } from './results';
 import { waitForBatch } from './submit';
 import { formatDiagnostic, plural } from './validate';
 
@@ -68,7 +75,7 @@ async function runPreview(ctx: CliContext, file: string, loaded: LoadedExperimen
   }
 }
 
-/** Joins each part's results and writes them one after another into `out`, part 1 first. */
+/** Downloads every part's output and error files and joins them into `out`, part 1 first. */
 async function joinParts(
   ctx: CliContext,
   client: KlusterClient,
@@ -76,25 +83,25 @@ async function joinParts(
   out: string,
   force: boolean,
 ): Promise<JoinSummary> {
-  if (parts.length === 1) return writeResults(ctx, client, parts[0]!.batch, parts[0]!.path, out, force);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-experiment-'));
   try {
-    const total = emptySummary();
-    const files: string[] = [];
-    for (const [i, part] of parts.entries()) {
-      const partOut = path.join(dir, `part-${i + 1}.jsonl`);
-      const summary = await writeResults(ctx, client, part.batch, part.path, partOut, false);
-      for (const key of Object.keys(total) as (keyof JoinSummary)[]) total[key] += summary[key];
-      files.push(partOut);
+    const inputs = [];
+    for (const [i, { path: input, batch }] of parts.entries()) {
+      const fetch = async (id: string | null | undefined, name: string) => {
+        if (!id) return null;
+        const file = path.join(dir, `${i + 1}.${name}`);
+        await client.downloadFileContent(id, file, { signal: ctx.signal, onProgress: progressPrinter(ctx, `downloading ${name}`) });
+        return file;
+      };
+      const missingReason = MISSING_REASONS[batch.status] ?? `No result for this request (batch status: ${batch.status}).`;
+      inputs.push({
+        inputPath: input,
+        outputPath: await fetch(batch.output_file_id, 'output.jsonl'),
+        errorPath: await fetch(batch.error_file_id, 'errors.jsonl'),
+        missingReason,
+      });
     }
-    await writeAtomically(
-      out,
-      async (temp) => {
-        for (const partFile of files) for await (const chunk of createReadStream(partFile)) await temp.write(chunk as Buffer);
-      },
-      { overwrite: force },
-    );
-    return total;
+    return await writePartsResults(inputs, out, { overwrite: force, signal: ctx.signal });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter } from './output';
 
-const MISSING_REASONS: Record<string, string> = {
+export const MISSING_REASONS: Record<string, string> = {
   cancelled: 'The batch was cancelled before this request ran.',
   expired: 'The batch expired before this request ran.',
   failed: 'The batch failed validation, so no request ran.',

@@ -19,3 +19,4 @@ export {
   type RealtimeLimits,
   type SendChat,
 } from './preview';
+export { experimentOutputPath, writePartsResults } from './outputs';
