@@ -50,6 +50,12 @@ export const Commands = {
   // First run (src/firstRun)
   newBatchFile: 'kluster.newBatchFile',
   openSampleBatchFile: 'kluster.openSampleBatchFile',
+  // Experiments editor (src/experiments)
+  experimentBuild: 'kluster.experiment.build',
+  experimentPreview: 'kluster.experiment.preview',
+  experimentSubmit: 'kluster.experiment.submit',
+  experimentOpenComparison: 'kluster.experiment.openComparison',
+  experimentFetchResults: 'kluster.experiment.fetchResults',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -3,6 +3,7 @@ import { apiKeyCommands } from './auth/commands';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { BatchesFeature } from './batches/feature';
 import { ChatFeature } from './chat/feature';
+import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
 import { ClientProvider } from './api/clientProvider';
@@ -44,7 +45,20 @@ export class Container extends Disposable {
     const chat = this._register(new ChatFeature(this));
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
-    this._register(registerCommands(this, apiKeyCommands, files.commands, batches.commands, chat.commands, results.commands, demo.commands, newBatchFileCommands));
+    const experiments = this._register(new ExperimentsFeature(this, batches));
+    this._register(
+      registerCommands(
+        this,
+        apiKeyCommands,
+        files.commands,
+        batches.commands,
+        chat.commands,
+        results.commands,
+        demo.commands,
+        newBatchFileCommands,
+        experiments.commands,
+      ),
+    );
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);
   }
 }

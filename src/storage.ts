@@ -17,6 +17,14 @@ export interface StoredLink {
   readonly stamp?: InputStamp;
 }
 
+/** One submit of an experiment: its batch (one per part, in part order) and the part files they came from. */
+export interface StoredExperimentRun {
+  readonly batchIds: string[];
+  /** URIs of the part files, in the order of `batchIds`. */
+  readonly parts: string[];
+  readonly at: number;
+}
+
 /** globalState: follows the person across workspaces. */
 export interface GlobalStorage {
   /** The model picked last in the chat, for a new conversation. */
@@ -35,6 +43,8 @@ export interface WorkspaceStorage {
   'kluster.chat.savedState': unknown;
   /** Each results grid's filters, sort and columns, by results file URI (checked when read). */
   'kluster.results.gridState': Record<string, unknown>;
+  /** The last submit of each experiment file, by its URI: the batches its parts became, tracked as one. */
+  'kluster.experimentRuns': Record<string, StoredExperimentRun>;
 }
 
 /** A Memento that only takes the keys of `Schema`, each with its own value type. */

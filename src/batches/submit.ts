@@ -17,8 +17,12 @@ import type { BatchesFeature } from './feature';
 export interface SubmitOptions {
   /** Skips the window pick; the setting's default is used when absent. */
   readonly completionWindow?: CompletionWindow;
+  /** The window the pick starts on (and used without confirmation), instead of the setting's. */
+  readonly defaultWindow?: CompletionWindow;
   /** false: no confirmation and no questions (scripts, tests). Default true. */
   readonly confirm?: boolean;
+  /** More to confirm, shown as rows under their own heading in the pre-flight (an experiment's estimate). */
+  readonly preflight?: { readonly heading: string; readonly rows: readonly { label: string; description?: string }[] };
 }
 
 export type SubmitOutcome = Outcome<
@@ -102,7 +106,12 @@ async function reportRefused(
   return { status: 'refused', code: first.code, line: first.line + 1, message };
 }
 
-async function pickWindow(name: string, summary: BatchFileSummary, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
+async function pickWindow(
+  name: string,
+  summary: BatchFileSummary,
+  fallback: CompletionWindow,
+  preflight: SubmitOptions['preflight'],
+): Promise<CompletionWindow | undefined> {
   const warnings = summary.warnings ? ` · ${plural(summary.warnings, 'warning')}` : '';
   type Row = vscode.QuickPickItem & { window?: CompletionWindow };
   const windows: Row[] = COMPLETION_WINDOWS.map((window) => ({
@@ -112,7 +121,13 @@ async function pickWindow(name: string, summary: BatchFileSummary, fallback: Com
   }));
   // The models as rows of their own under the windows: in the placeholder a line of long names was cut off.
   const models: Row[] = modelRows(summary).map((row) => ({ ...row, iconPath: new vscode.ThemeIcon('symbol-constant') }));
-  const items: Row[] = [...windows, { label: 'Models in this file', kind: vscode.QuickPickItemKind.Separator }, ...models];
+  const extra: Row[] = preflight
+    ? [
+        { label: preflight.heading, kind: vscode.QuickPickItemKind.Separator },
+        ...preflight.rows.map((row) => ({ ...row, iconPath: new vscode.ThemeIcon('info') })),
+      ]
+    : [];
+  const items: Row[] = [...windows, ...extra, { label: 'Models in this file', kind: vscode.QuickPickItemKind.Separator }, ...models];
   const picked = await new Promise<CompletionWindow | undefined>((resolve) => {
     const quickPick = vscode.window.createQuickPick<Row>();
     quickPick.title = `Submit ${name}: ${summaryHeadline(summary)}${warnings}`;
@@ -199,8 +214,8 @@ export async function submitBatch(
     }
     if (summary.refused.length > 0) return reportRefused(feature, uri, summary, confirm);
 
-    const fallback = options.completionWindow ?? container.config.completionWindow;
-    const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback) : fallback;
+    const fallback = options.completionWindow ?? options.defaultWindow ?? container.config.completionWindow;
+    const window = confirm && !options.completionWindow ? await pickWindow(name, summary, fallback, options.preflight) : fallback;
     if (!window || !isCompletionWindow(window)) return CANCELLED;
 
     const stamp = await stampOf(uri.fsPath); // as uploaded: the results join checks the file is still so

@@ -20,3 +20,12 @@ export {
   type SendChat,
 } from './preview';
 export { experimentOutputPath, writePartsResults } from './outputs';
+export {
+  estimateExperiment,
+  formatCost,
+  pricingOf,
+  type ExperimentEstimate,
+  type ModelPrice,
+  type Pricing,
+  type ProviderEstimate,
+} from './estimate';

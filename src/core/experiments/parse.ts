@@ -82,6 +82,17 @@ function flatten(issues: readonly Issue[], prefix: Path = []): Issue[] {
   return out;
 }
 
+/** A copy of `root` without the keys the `unrecognized_keys` issues name. */
+function withoutKeys(root: unknown, issues: readonly Issue[]): unknown {
+  const copy = structuredClone(root);
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const parent = valueAt(copy, issue.path as (string | number)[]);
+    if (parent && typeof parent === 'object') for (const key of issue.keys) delete (parent as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
 function valueAt(root: unknown, at: Path): unknown {
   let value = root;
   for (const segment of at) {
@@ -256,10 +267,14 @@ export function parseExperiment(text: string, file: string, options: ParseOption
   }
   if (doc.errors.length) return { problems, locator };
   const value: unknown = doc.toJS();
-  const parsed = experimentSchema.safeParse(value);
+  let parsed = experimentSchema.safeParse(value);
   if (!parsed.success) {
     problems.push(...issueProblems(parsed.error.issues, value, locator));
-    return { problems, locator };
+    // Unknown keys alone do not hide the rest: checking goes on without them, so every problem shows at once.
+    const issues = flatten(parsed.error.issues);
+    if (!issues.every((i) => i.code === 'unrecognized_keys')) return { problems, locator };
+    parsed = experimentSchema.safeParse(withoutKeys(value, issues));
+    if (!parsed.success) return { problems, locator };
   }
   const raw = parsed.data;
 

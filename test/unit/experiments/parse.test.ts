@@ -36,6 +36,26 @@ kluster:
 `;
 
 describe('experiment file parsing', () => {
+  it('an unknown key does not hide the other problems: checking goes on without it', () => {
+    const text = ISSUE_EXAMPLE.replace('defaultTest:', 'defaultTets:')
+      .replace('temperature: 0', 'temperature: 5')
+      .replace('  - deepseek-ai/DeepSeek-V3', '  - deepseek-ai/DeepSeek-V9');
+    assert.deepStrictEqual(where(text), [
+      ['experiment.unknownKey', 15, 1, 'defaultTets'],
+      ['experiment.unknownModel', 10, 5, 'deepseek-ai/DeepSeek-V9'],
+      ['kluster.temperatureRange', 13, 27, '5'],
+    ]);
+    assert.ok(parse(text).experiment, 'the rest of the experiment is usable for hover and completion');
+  });
+
+  it('an unknown key beside another kind of problem still stops at the shape', () => {
+    const text = ISSUE_EXAMPLE.replace('defaultTest:', 'defaultTets:').replace('tests: file://reviews.csv', 'tests: 42');
+    assert.deepStrictEqual(
+      where(text).map((p) => p[0]),
+      ['experiment.invalidValue', 'experiment.unknownKey'],
+    );
+  });
+
   it("parses the issue's example without problems", () => {
     const parsed = parse(ISSUE_EXAMPLE);
     assert.deepStrictEqual(parsed.problems, []);
