@@ -14,8 +14,8 @@ import { plural, resultsMessage } from '../core/batches/displayText';
 import {
   buildBatch,
   estimateExperiment,
+  preflightRows,
   experimentOutputPath,
-  formatCost,
   loadExperiment,
   previewExperiment,
   pricingOf,
@@ -23,7 +23,6 @@ import {
   scoreResults,
   writePartsResults,
   type ColumnScore,
-  type ExperimentEstimate,
   type LoadedExperiment,
 } from '../core/experiments';
 import type { JoinSummary } from '../core/results/join';
@@ -103,27 +102,6 @@ function noExperiment(): { status: 'failed'; message: string } {
   const message = 'Open an *.experiment.yaml file to use this command.';
   void vscode.window.showErrorMessage(message);
   return { status: 'failed', message };
-}
-
-/** The pre-flight rows of an experiment's submit: its shape, then one row per provider. */
-export function preflightRows(estimate: ExperimentEstimate, priced: boolean): { label: string; description?: string }[] {
-  const rows = [
-    {
-      label: `${plural(estimate.rows, 'row')} × ${plural(estimate.prompts, 'prompt')} × ${plural(estimate.providers, 'provider')}`,
-      description: `= ${plural(estimate.requests, 'request')}`,
-    },
-  ];
-  for (const p of estimate.perProvider) {
-    const cost =
-      p.inputCost === undefined
-        ? priced
-          ? ' · no price in kluster.pricing'
-          : ''
-        : ` · ≈ ${formatCost(p.inputCost)} input${p.maxOutputCost === undefined ? '' : ` + at most ${formatCost(p.maxOutputCost)} output`}`;
-    rows.push({ label: p.label, description: `~${p.inputTokens.toLocaleString('en-US')} input tokens${cost}` });
-  }
-  if (!priced) rows.push({ label: 'No cost estimate', description: 'set kluster.pricing (per model, input and output per 1M tokens)' });
-  return rows;
 }
 
 export class ExperimentCommands {

@@ -1,5 +1,6 @@
 // What an experiment's batch will ask for, before it is submitted: requests and estimated input tokens per
 // provider (the batch pre-flight's estimate: prompt characters / 4), and a cost only from prices the person set.
+import { plural } from '../batches/displayText';
 import { summarizeLine } from '../jsonl/summary';
 import { requestLines } from './build';
 import type { Experiment, TestCase } from './spec';
@@ -67,4 +68,25 @@ export function estimateExperiment(experiment: Experiment, tests: readonly TestC
 export function formatCost(amount: number): string {
   if (amount > 0 && amount < 0.01) return `$${amount.toFixed(4)}`;
   return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** The pre-flight rows of an experiment's submit: its shape, then one row per provider. */
+export function preflightRows(estimate: ExperimentEstimate, priced: boolean): { label: string; description?: string }[] {
+  const rows = [
+    {
+      label: `${plural(estimate.rows, 'row')} × ${plural(estimate.prompts, 'prompt')} × ${plural(estimate.providers, 'provider')}`,
+      description: `= ${plural(estimate.requests, 'request')}`,
+    },
+  ];
+  for (const p of estimate.perProvider) {
+    const cost =
+      p.inputCost === undefined
+        ? priced
+          ? ' · no price in kluster.pricing'
+          : ''
+        : ` · ≈ ${formatCost(p.inputCost)} input${p.maxOutputCost === undefined ? '' : ` + at most ${formatCost(p.maxOutputCost)} output`}`;
+    rows.push({ label: p.label, description: `~${p.inputTokens.toLocaleString('en-US')} input tokens${cost}` });
+  }
+  if (!priced) rows.push({ label: 'No cost estimate', description: 'set kluster.pricing (per model, input and output per 1M tokens)' });
+  return rows;
 }

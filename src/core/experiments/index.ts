@@ -23,6 +23,7 @@ export { experimentOutputPath, writePartsResults } from './outputs';
 export {
   estimateExperiment,
   formatCost,
+  preflightRows,
   pricingOf,
   type ExperimentEstimate,
   type ModelPrice,
