@@ -115,11 +115,14 @@ export async function scoreResults(
   let cachedRow = -1;
   let cachedAssertions: RowAssertion[] = [];
 
-  const record = (cell: ScoredCell, column: ColumnScore) => {
+  const count = (outcome: CellOutcome, column: ColumnScore) => {
     column.total++;
-    if (cell.outcome === 'pass') column.passed++;
-    else if (cell.outcome === 'fail') column.failed++;
+    if (outcome === 'pass') column.passed++;
+    else if (outcome === 'fail') column.failed++;
     else column.errors++;
+  };
+  const record = (cell: ScoredCell, column: ColumnScore) => {
+    count(cell.outcome, column);
     options.onCell?.(cell);
   };
 
@@ -140,9 +143,8 @@ export async function scoreResults(
     seen[slot] = 1;
     const c = (key.prompt - 1) * M + key.provider - 1;
     const column = columns[c]!;
-    const where = { row: key.row, prompt: key.prompt, provider: key.provider };
     if (!reply.ok) {
-      record({ ...where, outcome: 'error', reason: reply.reason, assertions: [] }, column);
+      record({ ...key, outcome: 'error', reason: reply.reason, assertions: [] }, column);
       continue;
     }
     column.promptTokens += reply.promptTokens;
@@ -155,10 +157,11 @@ export async function scoreResults(
       // Counting only: the same verdicts as below, without their reasons.
       let failedOne = false;
       let undecided = false;
-      cachedAssertions.forEach((assertion, a) => {
+      for (let a = 0; a < cachedAssertions.length; a++) {
+        const assertion = cachedAssertions[a]!;
         if (assertion.type !== 'llm-rubric') {
           if (!passes(assertion, reply.text)) failedOne = true;
-          return;
+          continue;
         }
         const verdict = judged(options.judge?.get(judgeId({ ...key, assertion: a + 1 })), assertion);
         if (verdict.score !== undefined) {
@@ -167,8 +170,9 @@ export async function scoreResults(
         }
         if (verdict.outcome === 'fail') failedOne = true;
         else if (verdict.outcome === 'error') undecided = true;
-      });
-      record({ ...where, outcome: failedOne ? 'fail' : undecided ? 'error' : 'pass', assertions: [] }, column);
+      }
+      // Counting only: no cell object per line.
+      count(failedOne ? 'fail' : undecided ? 'error' : 'pass', column);
       continue;
     }
     const verdicts = cachedAssertions.map((assertion, a) => {
@@ -185,7 +189,7 @@ export async function scoreResults(
       : verdicts.some((v) => v.outcome === 'error')
         ? 'error'
         : 'pass';
-    record({ ...where, outcome, reply: reply.text, assertions: verdicts }, column);
+    record({ ...key, outcome, reply: reply.text, assertions: verdicts }, column);
   }
 
   for (let i = 0; i < tests.length; i++) {
