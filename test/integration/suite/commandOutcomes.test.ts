@@ -45,7 +45,7 @@ describe('Command outcomes', function () {
       assert.strictEqual(more.status, 'failed');
       assert.match((more as { message: string }).message, /No kluster\.ai API key is set/);
     } finally {
-      assert.strictEqual(await run(Commands.setApiKey, session.emulator.apiKey), true);
+      assert.deepStrictEqual(await run(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
     }
     await session.client.uploadFile((await writeWorkspaceFile('outcomes/listed.jsonl', [requestLine('l', 'listed')])).fsPath);
     const refreshed = await run<RefreshOutcome>(Commands.refreshFiles);
