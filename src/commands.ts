@@ -23,6 +23,12 @@ export function failed(error: unknown): Failed {
   return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** Shows an expected failure that is not the API's (a line that is no request, nothing selected) and returns it. */
+export function shownError(message: string): Failed {
+  void vscode.window.showErrorMessage(`kluster: ${message}`);
+  return { status: 'failed', message };
+}
+
 /** Shows an API failure with its remedies (Retry runs `retry`), logs it, and returns it as the `failed` outcome. */
 export function shownFailure(log: Logger, action: string, error: unknown, retry?: () => unknown): Failed {
   void showApiError(log, action, error, retry);

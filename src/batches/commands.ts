@@ -6,6 +6,7 @@ import {
   failed,
   loadMoreCommand,
   refreshCommand,
+  shownError,
   shownFailure,
   type CommandFactories,
   type Outcome,
@@ -160,8 +161,7 @@ async function openErrorLine(feature: BatchesFeature, batchId: unknown, index: u
     await vscode.window.showTextDocument(document, { selection: new vscode.Selection(range.start, range.end), preview: true });
     return { status: 'opened', path: input.fsPath, line: line + 1 };
   } catch (failure) {
-    void vscode.window.showErrorMessage(`kluster: ${failure instanceof Error ? failure.message : String(failure)}`);
-    return failed(failure);
+    return shownError(failed(failure).message);
   }
 }
 

@@ -1,13 +1,20 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { uriOf } from '../commandArgs';
-import type { CommandFactories } from '../commands';
+import { CANCELLED, shownError, type CommandFactories, type Outcome } from '../commands';
 import { Commands } from '../constants';
 import { fromRequestLine, RequestLineError } from '../core/chat/conversation';
 import type { ChatFeature } from './feature';
 import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
 import { appendRequest, pickRequestFile, type SavedRequest } from './saveRequest';
+
+/** Open in Chat: the request's `custom_id` and the fields the chat does not carry over. */
+export type OpenInChatOutcome = Outcome<{ readonly status: 'loaded'; readonly customId?: string; readonly ignored: readonly string[] }>;
+/** Save as Batch Request: where the new request line went. */
+export type SaveRequestOutcome = Outcome<{ readonly status: 'saved' } & SavedRequest>;
+/** Send Selection to Chat. */
+export type SendOutcome = Outcome<{ readonly status: 'sent' }>;
 
 export function chatCommands(chat: ChatFeature): CommandFactories {
   return {
@@ -19,47 +26,49 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     /**
      * Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor.
      * A conversation in the panel is only replaced after asking (`{ confirm: false }` skips that, for tests),
-     * and it can be brought back with Undo. Returns undefined when the person said no.
+     * and it can be brought back with Undo: `cancelled` when the person said no.
      */
-    [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean }) => {
-      const uri = uriOf(uriArg);
-      const editor = vscode.window.activeTextEditor;
-      const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
-      if (!document) throw new Error('Open a batch .jsonl file and put the cursor on a request line.');
-      const line = typeof lineArg === 'number' ? lineArg : (editor?.selection.active.line ?? 0);
-      if (line < 0 || line >= document.lineCount) throw new Error(`Line ${line + 1} is not in ${path.basename(document.uri.path)}.`);
-      let loaded;
-      try {
-        loaded = fromRequestLine(document.lineAt(line).text);
-      } catch (error) {
-        if (error instanceof RequestLineError) throw new Error(`Line ${line + 1} cannot be opened in chat: ${error.message}`);
-        throw error;
-      }
-      const where = `${path.basename(document.uri.path)}:${line + 1}`;
-      const ignored = loaded.ignored.length ? ` Not carried over: ${loaded.ignored.join(', ')}.` : '';
-      const held = chat.panel?.conversationState.turns.length ?? 0;
-      if (held > 0 && options?.confirm !== false) {
-        const pick = await vscode.window.showWarningMessage(
-          `Replace the conversation in the chat with ${loaded.customId ?? 'the request'} from ${where}?`,
-          { modal: true, detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Undo in the chat brings them back.` },
-          'Replace',
-        );
-        if (pick !== 'Replace') return undefined;
-      }
-      chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
-      return { customId: loaded.customId, ignored: loaded.ignored };
-    },
+    [Commands.openInChat]:
+      () =>
+      async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean }): Promise<OpenInChatOutcome> => {
+        const uri = uriOf(uriArg);
+        const editor = vscode.window.activeTextEditor;
+        const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+        if (!document) return shownError('Open a batch .jsonl file and put the cursor on a request line.');
+        const line = typeof lineArg === 'number' ? lineArg : (editor?.selection.active.line ?? 0);
+        if (line < 0 || line >= document.lineCount) return shownError(`Line ${line + 1} is not in ${path.basename(document.uri.path)}.`);
+        let loaded;
+        try {
+          loaded = fromRequestLine(document.lineAt(line).text);
+        } catch (error) {
+          if (error instanceof RequestLineError) return shownError(`Line ${line + 1} cannot be opened in chat: ${error.message}`);
+          throw error;
+        }
+        const where = `${path.basename(document.uri.path)}:${line + 1}`;
+        const ignored = loaded.ignored.length ? ` Not carried over: ${loaded.ignored.join(', ')}.` : '';
+        const held = chat.panel?.conversationState.turns.length ?? 0;
+        if (held > 0 && options?.confirm !== false) {
+          const pick = await vscode.window.showWarningMessage(
+            `Replace the conversation in the chat with ${loaded.customId ?? 'the request'} from ${where}?`,
+            { modal: true, detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Undo in the chat brings them back.` },
+            'Replace',
+          );
+          if (pick !== 'Replace') return CANCELLED;
+        }
+        chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
+        return { status: 'loaded', customId: loaded.customId, ignored: loaded.ignored };
+      },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */
     [Commands.chatSaveAsRequest]:
       (container) =>
-      async (target?: unknown): Promise<SavedRequest | undefined> => {
+      async (target?: unknown): Promise<SaveRequestOutcome> => {
         const panel = chat.panel;
-        if (!panel) throw new Error('Open a chat first: "kluster: Open Chat".');
+        if (!panel) return shownError('Open a chat first: "kluster: Open Chat".');
         const conversation = conversationForSave(panel.conversationState);
-        if (conversation.messages.length === 0) throw new Error('Nothing to save: the chat has no messages yet.');
+        if (conversation.messages.length === 0) return shownError('Nothing to save: the chat has no messages yet.');
         const uri = uriOf(target) ?? (await pickRequestFile());
-        if (!uri) return undefined;
+        if (!uri) return CANCELLED;
         const saved = await appendRequest(uri, conversation, container.validation.options);
         container.log.info('chat', `saved request ${saved.customId} to ${uri.toString(true)}:${saved.line + 1}`);
         if (target === undefined) {
@@ -73,17 +82,20 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
               editor.revealRange(new vscode.Range(position, position));
             });
         }
-        return saved;
+        return { status: 'saved', ...saved };
       },
 
     /** Sends the editor selection (or a string argument) as a chat message. */
-    [Commands.chatSendSelection]: () => (text?: unknown) => {
-      const editor = vscode.window.activeTextEditor;
-      const value = typeof text === 'string' ? text : editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
-      if (!value.trim()) throw new Error('Select some text to send to the chat.');
-      chat.open().prompt(value, true);
-      return true;
-    },
+    [Commands.chatSendSelection]:
+      () =>
+      (text?: unknown): SendOutcome => {
+        const editor = vscode.window.activeTextEditor;
+        const value =
+          typeof text === 'string' ? text : editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+        if (!value.trim()) return shownError('Select some text to send to the chat.');
+        chat.open().prompt(value, true);
+        return { status: 'sent' };
+      },
 
     [Commands.chatStop]: () => () => chat.panel?.act('stop'),
     [Commands.chatRegenerate]: () => () => chat.panel?.act('regenerate'),

@@ -56,7 +56,7 @@ export async function useEmulator(
   const emulator = await startEmulator(options);
   const config = vscode.workspace.getConfiguration('kluster');
   await config.update('baseUrl', emulator.url, vscode.ConfigurationTarget.Global);
-  assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, emulator.apiKey), true);
+  assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, emulator.apiKey), { status: 'saved' });
   const client = new KlusterClient({ baseUrl: emulator.url, apiKey: emulator.apiKey, maxRetries: 0 });
   return {
     emulator,

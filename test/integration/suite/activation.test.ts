@@ -51,7 +51,7 @@ describe('API key in SecretStorage', () => {
 
   it('stores a key with Set API Key and removes it with Clear API Key', async () => {
     const key = 'kluster-test-key-0123456789';
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, key), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, key), { status: 'saved' });
     assert.deepStrictEqual(await status(), { source: 'secret', fingerprint: fingerprint(key) });
 
     const replacement = 'kluster-test-key-replacement';
@@ -65,7 +65,10 @@ describe('API key in SecretStorage', () => {
   it('rejects a key with spaces and keeps the stored one', async () => {
     const key = 'kluster-test-key-kept-123';
     await vscode.commands.executeCommand(Commands.setApiKey, key);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, 'two words'), false);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, 'two words'), {
+      status: 'failed',
+      message: 'That API key is empty or contains spaces; nothing was saved.',
+    });
     assert.deepStrictEqual(await status(), { source: 'secret', fingerprint: fingerprint(key) });
   });
 });

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
 import type { ChatSnapshot } from '../../../src/chat/chatPanel';
 import type { ChatTurn } from '../../../src/chat/protocol';
-import type { SavedRequest } from '../../../src/chat/saveRequest';
+import type { OpenInChatOutcome, SaveRequestOutcome, SendOutcome } from '../../../src/chat/commands';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from '../../../src/emulator';
@@ -53,7 +53,14 @@ describe('Chat panel against the emulator', function () {
   });
 
   it('streams the reply into the panel and shows token usage', async () => {
-    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Hello from the integration test');
+    const blank = await vscode.commands.executeCommand<SendOutcome>(Commands.chatSendSelection, '  ');
+    assert.deepStrictEqual(blank, { status: 'failed', message: 'Select some text to send to the chat.' });
+    assert.deepStrictEqual(
+      await vscode.commands.executeCommand<SendOutcome>(Commands.chatSendSelection, 'Hello from the integration test'),
+      {
+        status: 'sent',
+      },
+    );
     const { snap, turn } = await settled('the reply', (t) => t.status === 'done');
     const model = snap.state.settings.model;
     assert.ok(DOCUMENTED_MODEL_IDS.has(model), `a listed model is picked: ${model}`);
@@ -214,11 +221,11 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(lenses.length, 1, 'one lens, on the request line only');
     assert.strictEqual(lenses[0]!.range.start.line, 1);
 
-    const opened = await vscode.commands.executeCommand<{ customId: string; ignored: string[] }>(
-      lenses[0]!.command!.command,
-      ...lenses[0]!.command!.arguments!,
-    );
-    assert.deepStrictEqual(opened, { customId: 'source-1', ignored: ['seed'] });
+    const notARequest = await vscode.commands.executeCommand<OpenInChatOutcome>(Commands.openInChat, uri, 0);
+    assert.strictEqual(notARequest?.status, 'failed');
+    assert.match((notARequest as { message: string }).message, /^Line 1 cannot be opened in chat: /);
+    const opened = await vscode.commands.executeCommand<OpenInChatOutcome>(lenses[0]!.command!.command, ...lenses[0]!.command!.arguments!);
+    assert.deepStrictEqual(opened, { status: 'loaded', customId: 'source-1', ignored: ['seed'] });
     const loaded = await waitFor('the request in the panel', async () => {
       const snap = await snapshot();
       return snap?.state.draft === 'Summarize JSONL' ? snap : undefined;
@@ -234,9 +241,13 @@ describe('Chat panel against the emulator', function () {
 
     const target = path.join(workspaceDir(), 'chat', 'saved.jsonl');
     await fs.rm(target, { force: true });
-    const first = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, target);
-    const second = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, target);
-    assert.ok(first && second);
+    const save = async (file: string) => {
+      const outcome = await vscode.commands.executeCommand<SaveRequestOutcome>(Commands.chatSaveAsRequest, file);
+      assert.strictEqual(outcome?.status, 'saved', JSON.stringify(outcome));
+      return outcome as Extract<SaveRequestOutcome, { status: 'saved' }>;
+    };
+    const first = await save(target);
+    const second = await save(target);
     assert.notStrictEqual(first.customId, second.customId, 'each saved request gets its own custom_id');
     assert.deepStrictEqual([first.line, second.line], [0, 1]);
 
@@ -262,8 +273,8 @@ describe('Chat panel against the emulator', function () {
     const crlf = path.join(workspaceDir(), 'chat', 'crlf.jsonl');
     const existing = `${source}\r\n{"custom_id": "bad\\q", "method": "POST"`;
     await fs.writeFile(crlf, existing);
-    const third = await vscode.commands.executeCommand<SavedRequest>(Commands.chatSaveAsRequest, crlf);
-    assert.strictEqual(third?.line, 2);
+    const third = await save(crlf);
+    assert.strictEqual(third.line, 2);
     const appended = await fs.readFile(crlf, 'utf8');
     assert.ok(appended.startsWith(existing + '\r\n'), 'the lines there are kept as they were');
     assert.deepStrictEqual(appended.slice(existing.length).split('\r\n'), ['', JSON.stringify(JSON.parse(appended.split('\r\n')[2]!)), '']);
@@ -274,7 +285,7 @@ describe('Chat panel against the emulator', function () {
     const listRequests = () => session.emulator.state.requests.filter((r) => r.method === 'GET' && r.path === '/v1/models').length;
     const before = listRequests();
     await vscode.commands.executeCommand(Commands.clearApiKey);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
     await waitFor('the model list to be asked for', async () => listRequests() > before);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.strictEqual(listRequests() - before, 1, 'one request served both');

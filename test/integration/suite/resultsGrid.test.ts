@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
 import type { RowQuery } from '../../../src/core/results/query';
 import { RESULTS_VIEW_TYPE } from '../../../src/results/protocol';
+import type { ExportOutcome, OpenRowOutcome } from '../../../src/results/commands';
 import type { ResultsSnapshot } from '../../../src/results/resultsPanel';
 import { waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
@@ -118,8 +119,8 @@ describe('Results grid', function () {
   it('exports the rows shown as CSV, in the order shown, with a BOM when asked', async () => {
     const target = path.join(workspaceDir(), 'grid', 'export.csv');
     await fs.rm(target, { force: true });
-    const written = await vscode.commands.executeCommand<vscode.Uri>(Commands.resultsExportCsv, target, true);
-    assert.strictEqual(written?.fsPath, target);
+    const written = await vscode.commands.executeCommand<ExportOutcome>(Commands.resultsExportCsv, target, true);
+    assert.deepStrictEqual(written, { status: 'written', path: target });
     const csv = await fs.readFile(target, 'utf8');
     assert.ok(csv.startsWith('\ufeffLine,custom_id,Status,Model,Last user message,Reply,'), csv.slice(0, 80));
     assert.deepStrictEqual(
@@ -249,7 +250,14 @@ describe('Result marks on the input file', function () {
   });
 
   it('Open in Results shows the grid at that row, expanded', async () => {
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.resultsOpenAt, results.fsPath, 'm3'), true);
+    for (const command of [Commands.resultsOpenAt, Commands.resultsOpenInChat]) {
+      const missing = await vscode.commands.executeCommand<OpenRowOutcome>(command, results.fsPath, 'no-such-id');
+      assert.strictEqual(missing?.status, 'failed', command);
+      assert.match((missing as { message: string }).message, /has no result for no-such-id\.$/, command);
+    }
+    assert.deepStrictEqual(await vscode.commands.executeCommand<OpenRowOutcome>(Commands.resultsOpenAt, results.fsPath, 'm3'), {
+      status: 'revealed',
+    });
     let last: ResultsSnapshot | undefined;
     await waitFor(
       'the grid focused and expanded at m3',

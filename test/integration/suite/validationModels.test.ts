@@ -72,7 +72,7 @@ describe('Model list for validation, kept per base URL', function () {
 
   it('uses the list of the emulator in use, and the documented list where nothing was fetched', async () => {
     await setBaseUrl(a.url);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, a.apiKey), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, a.apiKey), { status: 'saved' });
     await waitForUnknown(document, [1], 'on emulator A');
     assert.ok(modelListRequests(a).length > 0, 'A was asked for its models');
 
@@ -115,7 +115,7 @@ describe('Model list for validation, kept per base URL', function () {
     await new Promise((r) => setTimeout(r, 300));
     assert.deepStrictEqual(unknownModelLines(document), [1], 'no fetch without a change');
     await vscode.commands.executeCommand(Commands.clearApiKey);
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, a.apiKey), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, a.apiKey), { status: 'saved' });
     await waitForUnknown(document, [], 'after the key was set again');
   });
 });
