@@ -30,3 +30,4 @@ export {
   type Pricing,
   type ProviderEstimate,
 } from './estimate';
+export * from './compare';
