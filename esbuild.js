@@ -46,7 +46,7 @@ const nodeCommon = {
 const contexts = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The webviews, for the browser: the chat's script, the results grid's script and its stylesheet.
+  // The webviews, for the browser: the chat's script, the results grid's and the comparison's scripts and stylesheets.
   {
     bundle: true,
     platform: 'browser',
@@ -57,7 +57,13 @@ const contexts = [
     minify: production,
     logLevel: 'silent',
     plugins: [problemMatcher],
-    entryPoints: { webview: 'src/webview/main.ts', results: 'src/resultsView/main.ts', 'results-style': 'src/resultsView/results.css' },
+    entryPoints: {
+      webview: 'src/webview/main.ts',
+      results: 'src/resultsView/main.ts',
+      'results-style': 'src/resultsView/results.css',
+      comparison: 'src/comparisonView/main.ts',
+      'comparison-style': 'src/comparisonView/comparison.css',
+    },
     outdir: 'dist',
   },
   // The workbench's icon font for the webview's buttons: dist/codicon.css and dist/codicon.ttf.

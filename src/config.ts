@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isCompletionWindow, type CompletionWindow } from './core/api/schemas';
+import { pricingOf, type Pricing } from './core/experiments/estimate';
 
 const SECTION = 'kluster';
 
@@ -28,6 +29,11 @@ export class Config {
   /** Whether JSONL documents are validated as they are edited. */
   get validationEnabled(): boolean {
     return this.section.get<boolean>('validation.enabled', true);
+  }
+
+  /** Model prices per 1M tokens the user set (`kluster.pricing`); entries in another shape are left out. */
+  get pricing(): Pricing {
+    return pricingOf(this.section.get<unknown>('pricing'));
   }
 
   /** Fires when any `kluster.*` setting changes. */

@@ -56,6 +56,12 @@ export const Commands = {
   experimentSubmit: 'kluster.experiment.submit',
   experimentOpenComparison: 'kluster.experiment.openComparison',
   experimentFetchResults: 'kluster.experiment.fetchResults',
+  // Experiment comparison (src/comparison)
+  openComparison: 'kluster.openComparison',
+  comparisonJudge: 'kluster.comparison.judge',
+  comparisonExportCsv: 'kluster.comparison.exportCsv',
+  comparisonSnapshot: 'kluster.comparison.snapshot',
+  comparisonSetFilter: 'kluster.comparison.setFilter',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -7,6 +7,7 @@ import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
 import { ClientProvider } from './api/clientProvider';
+import { ComparisonFeature } from './comparison/feature';
 import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -46,6 +47,7 @@ export class Container extends Disposable {
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
     const experiments = this._register(new ExperimentsFeature(this, batches));
+    const comparison = this._register(new ComparisonFeature(this, batches));
     this._register(
       registerCommands(
         this,
@@ -57,6 +59,7 @@ export class Container extends Disposable {
         demo.commands,
         newBatchFileCommands,
         experiments.commands,
+        comparison.commands,
       ),
     );
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);

@@ -45,6 +45,8 @@ export interface WorkspaceStorage {
   'kluster.results.gridState': Record<string, unknown>;
   /** The last submit of each experiment file, by its URI: the batches its parts became, tracked as one. */
   'kluster.experimentRuns': Record<string, StoredExperimentRun>;
+  /** Each comparison's filter and position, by experiment and results URI (checked when read). */
+  'kluster.comparison.state': Record<string, unknown>;
 }
 
 /** A Memento that only takes the keys of `Schema`, each with its own value type. */

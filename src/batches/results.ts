@@ -21,6 +21,8 @@ export interface ResultsOptions {
   readonly overwrite?: boolean;
   /** false: no questions (scripts, tests); an existing results file is then left alone. Default true. */
   readonly confirm?: boolean;
+  /** false: write the results without opening them (the comparison reads a judge batch's results). Default true. */
+  readonly show?: boolean;
 }
 
 /** `notReady`: the batch has no results yet (or failed before any request ran); `noInput`: its input file is not known here. */
@@ -176,7 +178,7 @@ export async function openResultsBeside(
         }
       },
     );
-    await showResults(vscode.Uri.file(dest), input);
+    if (options.show !== false) await showResults(vscode.Uri.file(dest), input);
     const message = [resultsMessage(path.basename(dest), summary), ...warnings].join(' ');
     container.log.info('batches', `results of ${batch.id} written to ${dest}: ${message}`);
     // Results that found no input line, or an edited input, deserve a second look.

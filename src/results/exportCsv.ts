@@ -8,12 +8,27 @@ import type { ResultRow } from '../core/results/rows';
 import { fileExists, writeAtomically } from '../core/util/atomicFile';
 import type { ResultsDocument } from './resultsDocument';
 
-async function pickTarget(document: ResultsDocument): Promise<vscode.Uri | undefined> {
-  const defaultUri = vscode.Uri.file(document.uri.fsPath.replace(/\.jsonl$/i, '') + '.csv');
-  return vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, title: 'Export the rows shown as CSV' });
+/**
+ * The CSV file to write: `target` (asking before replacing it), else the one picked in the save dialog (which
+ * asks itself), with `defaultPath` proposed.
+ */
+export async function chooseCsvTarget(defaultPath: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (!target) {
+    const defaultUri = vscode.Uri.file(defaultPath);
+    return vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, title: 'Export the rows shown as CSV' });
+  }
+  if (await fileExists(target.fsPath)) {
+    const pick = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(target)} already exists. Replace it?`,
+      { modal: true },
+      'Replace',
+    );
+    if (pick !== 'Replace') return undefined;
+  }
+  return target;
 }
 
-async function pickBom(): Promise<boolean | undefined> {
+export async function pickBom(): Promise<boolean | undefined> {
   const items = [
     { label: 'UTF-8 with BOM', description: 'for Excel and other spreadsheet apps', bom: true },
     { label: 'UTF-8', description: 'for scripts and other tools', bom: false },
@@ -29,21 +44,9 @@ export async function exportCsv(
   target?: vscode.Uri,
   bom?: boolean,
 ): Promise<vscode.Uri | undefined> {
-  let overwrite = false;
-  if (target) {
-    if (await fileExists(target.fsPath)) {
-      const pick = await vscode.window.showWarningMessage(
-        `${vscode.workspace.asRelativePath(target)} already exists. Replace it?`,
-        { modal: true },
-        'Replace',
-      );
-      if (pick !== 'Replace') return undefined;
-    }
-  } else {
-    target = await pickTarget(document);
-    if (!target) return undefined;
-  }
-  overwrite = true; // asked above, or by the save dialog
+  target = await chooseCsvTarget(document.uri.fsPath.replace(/\.jsonl$/i, '') + '.csv', target);
+  if (!target) return undefined;
+  const overwrite = true; // asked above, or by the save dialog
   const withBom = bom ?? (await pickBom());
   if (withBom === undefined) return undefined;
   await writeAtomically(

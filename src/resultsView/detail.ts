@@ -5,6 +5,7 @@ import { renderMarkdown } from '../webview/markdown';
 import type { ResultRow } from '../core/results/rows';
 import type { RowAction, RowDetail } from '../results/protocol';
 import { statusBadge } from './grid';
+import { forwardLinks } from './links';
 
 export interface DetailCallbacks {
   act(action: RowAction, index: number): void;
@@ -18,17 +19,8 @@ export class DetailPane {
 
   constructor(private readonly callbacks: DetailCallbacks) {
     this.element = h('section', { class: 'detail', role: 'region', 'aria-label': 'Row details', id: 'detail', hidden: '' });
-    this.element.addEventListener('click', (event) => {
-      const target = event.target as HTMLElement;
-      const link = target.closest<HTMLElement>('[data-href]');
-      if (link) {
-        event.preventDefault();
-        this.callbacks.openLink(link.dataset.href ?? '');
-      }
-    });
+    forwardLinks(this.element, (href) => this.callbacks.openLink(href));
     this.element.addEventListener('keydown', (event) => {
-      const link = (event.target as HTMLElement).closest<HTMLElement>('[data-href]');
-      if (link && event.key === 'Enter') this.callbacks.openLink(link.dataset.href ?? '');
       if (event.key === 'Escape') this.callbacks.close();
     });
   }

@@ -3,9 +3,12 @@
 // export and the tests all read this.
 import { csvField, UTF8_BOM } from '../results/csv';
 import type { ModelPrice, Pricing } from './estimate';
+import { columnTitle } from './columnTitle';
 import { scoreResults, type CellOutcome, type ColumnScore, type ScoredCell } from './score';
 import type { JudgeVerdict } from './judge';
 import type { Experiment, TestCase } from './spec';
+
+export { columnTitle };
 
 export interface ComparisonColumn extends ColumnScore {
   /** Position among the columns: (prompt - 1) × providers + (provider - 1). */
@@ -150,10 +153,6 @@ export function filterRows(comparison: Comparison, filter: ComparisonFilter): nu
   const out: number[] = [];
   comparison.rows.forEach((row, i) => keep(row) && out.push(i));
   return out;
-}
-
-export function columnTitle(column: Pick<ColumnScore, 'prompt' | 'provider'>): string {
-  return `${column.prompt} × ${column.provider}`;
 }
 
 const OUTCOME_TEXT: Record<CellOutcome, string> = { pass: 'pass', fail: 'fail', error: 'error' };
