@@ -9,7 +9,7 @@ import { VirtualRows, type VirtualRowsCallbacks } from '../resultsView/virtualRo
 import { outcomeMark, OUTCOME_WORDS, score } from './outcome';
 
 const TEST_WIDTH = 240;
-const CELL_WIDTH = 280;
+const CELL_WIDTH = 240;
 
 export interface ComparisonGridCallbacks extends VirtualRowsCallbacks {
   columnFocused(column: number): void;
