@@ -25,7 +25,16 @@ export default tseslint.config(
   {
     // Code shared with the CLI and the webview, the emulator (also run by tests and the CLI entry), and the host modules unit-tested without VS Code, stays
     // free of the vscode API (types are erased, so type imports are fine). README "Code map" lists them.
-    files: ['src/core/**', 'src/emulator/**', 'src/webview/**', 'src/resultsView/**', 'src/comparisonView/**', 'src/cli/**', 'src/cli.ts', ...PURE_HOST_MODULES],
+    files: [
+      'src/core/**',
+      'src/emulator/**',
+      'src/webview/**',
+      'src/resultsView/**',
+      'src/comparisonView/**',
+      'src/cli/**',
+      'src/cli.ts',
+      ...PURE_HOST_MODULES,
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

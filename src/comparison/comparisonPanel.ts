@@ -162,7 +162,9 @@ export class ComparisonPanel extends Disposable {
 
   /** Scores again from the files on disk (queued behind a scoring under way). */
   rescore(): Promise<void> {
-    this.scoring = this.scoring.then(() => this.score()).catch((error: unknown) => this.container.log.error('comparison', 'scoring failed', error));
+    this.scoring = this.scoring
+      .then(() => this.score())
+      .catch((error: unknown) => this.container.log.error('comparison', 'scoring failed', error));
     return this.scoring;
   }
 
@@ -218,7 +220,9 @@ export class ComparisonPanel extends Disposable {
     this.watchedKey = key;
     this.watchers.splice(0).forEach((w) => w.dispose());
     for (const file of files) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+      );
       const changed = () => this.scheduleRescore();
       watcher.onDidChange(changed);
       watcher.onDidCreate(changed);
@@ -364,4 +368,3 @@ export class ComparisonPanel extends Disposable {
     }
   }
 }
-

@@ -86,11 +86,16 @@ export async function judgeReplies(
       // Asked with the file's summary (the confirmation); without questions, the experiment's window.
       completionWindow: confirm ? undefined : experimentWindow(scored.experiment.completionWindow),
     });
-    if (submitted.status !== 'submitted') return submitted.status === 'cancelled' ? CANCELLED : { status: 'failed', message: describe(submitted) };
+    if (submitted.status !== 'submitted')
+      return submitted.status === 'cancelled' ? CANCELLED : { status: 'failed', message: describe(submitted) };
     const batchId = submitted.batchId;
     panel.setBusy(`Judging: waiting for batch ${batchId}…`);
     const status = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Judging: ${plural(built.lines, 'judge request')} in batch ${batchId}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Judging: ${plural(built.lines, 'judge request')} in batch ${batchId}`,
+        cancellable: true,
+      },
       (_progress, token) => finished(batches, batchId, token),
     );
     if (status === undefined || status === 'failed') {
@@ -103,7 +108,8 @@ export async function judgeReplies(
     const joined = await openResultsBeside(container, batches, batchId, { confirm, overwrite: !confirm, show: false });
     if (joined.status !== 'written') {
       if (joined.status === 'cancelled') return CANCELLED;
-      const message = joined.status === 'exists' ? `${path.basename(joined.path)} was kept; the judge results were not joined.` : joined.message;
+      const message =
+        joined.status === 'exists' ? `${path.basename(joined.path)} was kept; the judge results were not joined.` : joined.message;
       return { status: 'failed', message };
     }
     await panel.rescore();

@@ -33,7 +33,10 @@ export class CellDetailPane {
   open(index: number, column: number, title: string): void {
     this.shownCell = { index, column };
     this.element.hidden = false;
-    this.element.replaceChildren(h('div', { class: 'detail-head' }, h('strong', {}, title), this.closeButton), h('p', { class: 'loading' }, 'Reading the cell…'));
+    this.element.replaceChildren(
+      h('div', { class: 'detail-head' }, h('strong', {}, title), this.closeButton),
+      h('p', { class: 'loading' }, 'Reading the cell…'),
+    );
   }
 
   close(): void {

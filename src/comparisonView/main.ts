@@ -93,14 +93,22 @@ class ComparisonApp {
     this.versusB = h('select', { class: 'versus', 'aria-label': 'against this column' });
     const versus = tool('Compare', 'arrow-swap', () => this.applyVersus(), { 'aria-pressed': 'false', 'data-filter': 'versus' });
     this.filterButtons.set('versus', versus);
-    for (const select of [this.versusA, this.versusB]) select.addEventListener('change', () => this.state.filter.kind === 'versus' && this.applyVersus());
+    for (const select of [this.versusA, this.versusB])
+      select.addEventListener('change', () => this.state.filter.kind === 'versus' && this.applyVersus());
     this.count = h('span', { class: 'count', role: 'status', 'aria-live': 'polite' });
     this.judgeButton = tool('Judge Replies', 'law', () => api.postMessage({ type: 'judge' }));
     const toolbar = h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Comparison' },
       filters,
-      h('span', { class: 'versus-group', role: 'group', 'aria-label': 'One column against another' }, this.versusA, h('span', {}, 'vs'), this.versusB, versus),
+      h(
+        'span',
+        { class: 'versus-group', role: 'group', 'aria-label': 'One column against another' },
+        this.versusA,
+        h('span', {}, 'vs'),
+        this.versusB,
+        versus,
+      ),
       this.count,
       h('span', { class: 'spacer' }),
       this.judgeButton,
@@ -180,7 +188,9 @@ class ComparisonApp {
       [this.versusA, current.a],
       [this.versusB, current.b],
     ] as const) {
-      select.replaceChildren(...columns.map((c) => h('option', { value: String(c.index), selected: c.index === selected ? '' : undefined }, columnTitle(c))));
+      select.replaceChildren(
+        ...columns.map((c) => h('option', { value: String(c.index), selected: c.index === selected ? '' : undefined }, columnTitle(c))),
+      );
       select.disabled = columns.length < 2;
     }
     this.filterButtons.get('versus')!.disabled = columns.length < 2;

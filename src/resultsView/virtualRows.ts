@@ -39,7 +39,11 @@ export abstract class VirtualRows<Row> {
     this.header = h('div', { class: 'row header', role: 'row', 'aria-rowindex': '1' });
     this.body = h('div', { class: 'body', role: 'rowgroup' });
     this.viewport = h('div', { class: 'viewport' }, h('div', { class: 'head', role: 'rowgroup' }, this.header), this.body);
-    this.element = h('div', { class: 'grid', role: 'grid', tabindex: '0', 'aria-label': label, 'aria-multiselectable': 'false' }, this.viewport);
+    this.element = h(
+      'div',
+      { class: 'grid', role: 'grid', tabindex: '0', 'aria-label': label, 'aria-multiselectable': 'false' },
+      this.viewport,
+    );
     this.viewport.addEventListener('scroll', () => {
       this.schedule();
       this.callbacks.scrolled(this.viewport.scrollTop);

@@ -115,7 +115,10 @@ describe('E2E: experiment comparison', function () {
     assert.strictEqual(await frame.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
     assert.strictEqual(await frame.evaluate(() => (window.parent as unknown as { pwned?: number }).pwned), undefined);
     await view.locator('.detail .request .text', { hasText: 'Film number 2' }).waitFor();
-    assert.match(await view.locator('.detail .verdicts li').first().innerText(), /icontains[\s\S]*The reply contains "comedy" \(ignoring case\)\./);
+    assert.match(
+      await view.locator('.detail .verdicts li').first().innerText(),
+      /icontains[\s\S]*The reply contains "comedy" \(ignoring case\)\./,
+    );
     await workbench.screenshot('e2e-comparison-cell');
     await page.keyboard.press('Escape');
     await view.locator('.detail').waitFor({ state: 'hidden' });

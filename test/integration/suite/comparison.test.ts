@@ -48,7 +48,9 @@ describe('Experiment comparison', function () {
     );
     const batch = experiment.replace(/\.experiment\.yaml$/, '.batch.jsonl');
     await buildBatch(loaded.experiment!, loaded.tests, batch, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard', overwrite: true });
-    const submitted = (await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, vscode.Uri.file(batch), { confirm: false }))!;
+    const submitted = (await vscode.commands.executeCommand<SubmitOutcome>(Commands.submitBatch, vscode.Uri.file(batch), {
+      confirm: false,
+    }))!;
     assert.strictEqual(submitted.status, 'submitted', JSON.stringify(submitted));
     if (submitted.status !== 'submitted') throw new Error('not submitted');
     const joined = await waitFor(
@@ -72,7 +74,8 @@ describe('Experiment comparison', function () {
     dir = path.join(workspaceDir(), 'comparison');
     await fs.mkdir(dir, { recursive: true });
     const examples = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'media', 'examples', 'model-comparison');
-    for (const name of ['movies.emulator.experiment.yaml', 'movies.emulator.csv']) await fs.copyFile(path.join(examples, name), path.join(dir, name));
+    for (const name of ['movies.emulator.experiment.yaml', 'movies.emulator.csv'])
+      await fs.copyFile(path.join(examples, name), path.join(dir, name));
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -105,7 +108,10 @@ describe('Experiment comparison', function () {
     await apply({ kind: 'failures' });
     await reports('the rows some column fails', (s) => s.report!.rows.join() === '2,4,5');
     await apply({ kind: 'disagreements' });
-    await reports('the rows where the columns disagree', (s) => s.report!.rows.join() === '2,4,5' && s.state.filter.kind === 'disagreements');
+    await reports(
+      'the rows where the columns disagree',
+      (s) => s.report!.rows.join() === '2,4,5' && s.state.filter.kind === 'disagreements',
+    );
     await apply({ kind: 'versus', a: 1, b: 2 });
     const versus = await reports('70B against 405B', (s) => s.report!.rows.join() === '5' && s.report!.columns.join() === '1,2');
     assert.deepStrictEqual(versus.report!.passRates, ['80.0%', '100.0%'], 'the bars of the two columns compared');
@@ -115,7 +121,11 @@ describe('Experiment comparison', function () {
 
   it('prices each column from kluster.pricing', async () => {
     const config = vscode.workspace.getConfiguration('kluster');
-    await config.update('pricing', { 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo': { input: 1, output: 2 } }, vscode.ConfigurationTarget.Global);
+    await config.update(
+      'pricing',
+      { 'klusterai/Meta-Llama-3.1-8B-Instruct-Turbo': { input: 1, output: 2 } },
+      vscode.ConfigurationTarget.Global,
+    );
     try {
       const snap = await reports('a cost for the 8B column only', (s) => s.summary?.priced === true);
       const [small, mid] = snap.summary!.columns;
@@ -133,7 +143,10 @@ describe('Experiment comparison', function () {
     const file = path.join(dir, 'movies.emulator.experiment.yaml');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(file, text + 'defaultTest:\n  assert:\n    - type: not-equals\n      value: Drama\n');
-    const snap = await reports('row 1 (every column answers Drama) failing now', (s) => s.scored > scored && s.report!.passRates.join() === '40.0%,60.0%,80.0%');
+    const snap = await reports(
+      'row 1 (every column answers Drama) failing now',
+      (s) => s.scored > scored && s.report!.passRates.join() === '40.0%,60.0%,80.0%',
+    );
     assert.strictEqual(snap.summary!.columns[0]!.failed, 3);
     assert.strictEqual(batchRequests(session.emulator), before, 'no batch request was made');
     await fs.writeFile(file, text);
@@ -163,7 +176,10 @@ describe('Experiment comparison', function () {
     );
     const results = await runExperiment(file);
     assert.strictEqual(await vscode.commands.executeCommand(Commands.openComparison, vscode.Uri.file(file), results), true);
-    const unjudged = await reports('every cell an error before judging', (s) => s.experiment === file && s.summary?.columns.every((c) => c.errors === 3) === true);
+    const unjudged = await reports(
+      'every cell an error before judging',
+      (s) => s.experiment === file && s.summary?.columns.every((c) => c.errors === 3) === true,
+    );
     assert.deepStrictEqual(unjudged.report!.judgeScores, ['', '']);
 
     const outcome = (await vscode.commands.executeCommand<JudgeOutcome>(Commands.comparisonJudge, { confirm: false }))!;
