@@ -136,4 +136,15 @@ describe('E2E: experiment comparison', function () {
     assert.ok((await rowsInDom()) < 120, `only the rows on screen: ${await rowsInDom()}`);
     await workbench.screenshot('e2e-comparison-disagreements');
   });
+
+  it('looks native in high-contrast and light themes', async () => {
+    await workbench.setTheme('Dark High Contrast');
+    await view.locator('body.vscode-high-contrast').waitFor({ timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the webview repaints with the new colours
+    await workbench.screenshot('e2e-comparison-high-contrast');
+    await workbench.setTheme('Light Modern');
+    await view.locator('body.vscode-light').waitFor({ timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await workbench.screenshot('e2e-comparison-light');
+  });
 });

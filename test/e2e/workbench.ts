@@ -27,6 +27,8 @@ export interface Workbench {
   pickRow(row: Locator): Promise<void>;
   /** Ctrl+P, the file's name, Enter, until its tab shows: opening a workspace file as a person does. */
   openFile(name: string): Promise<void>;
+  /** Picks a colour theme as a person does: Ctrl+K Ctrl+T, its name, Enter. */
+  setTheme(label: string): Promise<void>;
   /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
   showKlusterViews(): Promise<void>;
   close(): Promise<void>;
@@ -96,6 +98,18 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
         await page.locator('.tab', { hasText: name }).waitFor({ timeout: 15_000 });
+      },
+      async setTheme(label) {
+        await page
+          .locator('.monaco-workbench')
+          .click({ position: { x: 5, y: 5 } })
+          .catch(() => undefined);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(label);
+        await (this as Workbench).pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
       },
       async showKlusterViews() {
         const icon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="kluster.ai"]') });
