@@ -3,10 +3,12 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { webviewOptions, webviewPage } from '../chat/webviewPage';
+import { Commands } from '../constants';
 import type { Container } from '../container';
 import { fromRequestLine } from '../core/chat/conversation';
 import { isHttpUrl } from '../core/chat/conversation';
 import { COLUMNS, queryRows, type ColumnId, type RowQuery } from '../core/results/query';
+import type { RowStatus } from '../core/results/rows';
 import { Disposable } from '../lifecycle';
 import { exportCsv } from './exportCsv';
 import {
@@ -33,6 +35,9 @@ export interface ResultsSnapshot {
   readonly inputKnown: boolean;
   readonly state: GridState;
   readonly report: RenderReport | undefined;
+  /** Rows by status, and the columns shown (attempts and origin appear once a merge recorded them). */
+  readonly byStatus: Record<RowStatus, number>;
+  readonly columns: readonly ColumnId[];
   /** Milliseconds from opening to the first rows in the webview, and to the end of indexing. */
   readonly timings: { readonly firstRowsMs: number; readonly indexMs: number };
 }
@@ -89,6 +94,8 @@ export class ResultsPanel extends Disposable {
       inputKnown: this.document.inputPath !== undefined,
       state: this.state,
       report: this.report,
+      byStatus: this.document.summary().byStatus,
+      columns: this.visibleColumns(),
       timings: { firstRowsMs: this.firstRowsAt ? this.firstRowsAt - this.openedAt : 0, indexMs: t.finished ? t.finished - t.started : 0 },
     };
   }
@@ -195,6 +202,9 @@ export class ResultsPanel extends Disposable {
         return;
       case 'refresh':
         return this.document.reload();
+      case 'retryFailed':
+        await vscode.commands.executeCommand(Commands.retryFailed, this.document.uri);
+        return;
       case 'state': {
         this.state = message.state;
         const all = this.container.workspaceState.get('kluster.results.gridState') ?? {};
