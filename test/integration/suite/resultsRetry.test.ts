@@ -72,6 +72,8 @@ describe('Results: Retry Failed Requests', function () {
     const expected = `${lines[1]}\n${r4}\n`;
     assert.strictEqual(await fs.readFile(outcome.retryFile, 'utf8'), expected, 'the retry file holds the failed lines as they are');
     assert.strictEqual(await uploadedInput(outcome.batchId), expected, 'the emulator received exactly those lines');
+    // Once validated, the retry batch runs just those two.
+    await waitFor('the retry batch to be validated', () => session.emulator.state.batch(outcome.batchId)!.outcomes.length || undefined);
     assert.strictEqual(session.emulator.state.batch(outcome.batchId)!.outcomes.length, 2);
 
     // The retry ends; its results merge into run.results.jsonl, the old file kept beside it.
