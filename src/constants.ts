@@ -9,6 +9,7 @@ export const Commands = {
   // Batches (src/batches)
   submitBatch: 'kluster.submitBatch',
   openResults: 'kluster.openResults',
+  retryFailed: 'kluster.retryFailed',
   cancelBatch: 'kluster.cancelBatch',
   refreshBatches: 'kluster.refreshBatches',
   copyBatchId: 'kluster.copyBatchId',

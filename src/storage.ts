@@ -25,6 +25,15 @@ export interface StoredExperimentRun {
   readonly at: number;
 }
 
+/** A retry batch: the results file its results merge into when it ends. */
+export interface StoredRetry {
+  /** The results file the retry was made from (its rows that failed or were missing were sent again). */
+  readonly results: string;
+  readonly at: number;
+  /** Set once its results were merged, so they merge once. */
+  readonly merged?: boolean;
+}
+
 /** globalState: follows the person across workspaces. */
 export interface GlobalStorage {
   /** The model picked last in the chat, for a new conversation. */
@@ -39,6 +48,8 @@ export interface GlobalStorage {
 export interface WorkspaceStorage {
   /** Which local file each batch was submitted from, by batch id. */
   'kluster.batchLinks': Record<string, StoredLink>;
+  /** Retry batches by batch id (Retry Failed Requests). */
+  'kluster.retryLinks': Record<string, StoredRetry>;
   /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
   'kluster.chat.savedState': unknown;
   /** Each results grid's filters, sort and columns, by results file URI (checked when read). */

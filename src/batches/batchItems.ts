@@ -8,6 +8,7 @@ import {
   batchIcon,
   batchLabel,
   batchTooltip,
+  completedWithFailures,
   describeBatchError,
   formatCount,
   requestCounts,
@@ -62,7 +63,8 @@ export function batchItem(batch: Batch, ctx: ItemContext): vscode.TreeItem {
   const tooltip = new vscode.MarkdownString(batchTooltip(batch, local?.fsPath));
   tooltip.supportHtml = false;
   item.tooltip = tooltip;
-  item.contextValue = `batch:${batch.status}`;
+  // `:failures` marks a completed batch with failed requests, for Retry Failed Requests.
+  item.contextValue = `batch:${batch.status}${completedWithFailures(batch) ? ':failures' : ''}`;
   item.accessibilityInformation = { label: `Batch ${item.label as string}, ${item.description}` };
   return item;
 }

@@ -28,6 +28,27 @@ export class BatchLinks {
     await this.state.update('kluster.batchLinks', Object.fromEntries(kept));
   }
 
+  /** Records that `batchId` retries the failed requests of `resultsPath`, whose rows its results merge into. */
+  async setRetry(batchId: string, resultsPath: string): Promise<void> {
+    const all = this.state.get('kluster.retryLinks') ?? {};
+    const kept = Object.entries({ ...all, [batchId]: { results: resultsPath, at: Date.now() } })
+      .sort((a, b) => b[1].at - a[1].at)
+      .slice(0, MAX_LINKS);
+    await this.state.update('kluster.retryLinks', Object.fromEntries(kept));
+  }
+
+  /** The results file a retry batch merges into, while its results are not merged yet. */
+  retryOf(batchId: string): string | undefined {
+    const link = this.state.get('kluster.retryLinks')?.[batchId];
+    return link && !link.merged && typeof link.results === 'string' ? link.results : undefined;
+  }
+
+  async markMerged(batchId: string): Promise<void> {
+    const all = this.state.get('kluster.retryLinks') ?? {};
+    const link = all[batchId];
+    if (link) await this.state.update('kluster.retryLinks', { ...all, [batchId]: { ...link, merged: true } });
+  }
+
   /** The file this batch was submitted from in this workspace, if any. */
   linked(batchId: string): vscode.Uri | undefined {
     const link = this.all[batchId];

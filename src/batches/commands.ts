@@ -18,6 +18,7 @@ import type { Container } from '../container';
 import type { BatchesFeature } from './feature';
 import { failureDiagnostics, loadFailures, pickFailure } from './failedRequests';
 import { openResultsBeside, type ResultsOptions } from './results';
+import { retryFailedRequests, type RetryOptions } from './retry';
 import { submitBatch, type SubmitOptions } from './submit';
 
 async function batchOf(container: Container, feature: BatchesFeature, id: string) {
@@ -205,6 +206,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
   return {
     [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
     [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
+    [Commands.retryFailed]: (container) => (arg?: unknown, options?: RetryOptions) => retryFailedRequests(container, feature, arg, options),
     [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) =>
       cancelBatch(container, feature, arg, options),
     [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) =>

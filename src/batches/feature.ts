@@ -7,6 +7,7 @@ import {
   batchDescription,
   batchLabel,
   completionMessage,
+  isTerminal,
   ownerFromFileName,
   requestCounts,
   type FileOwner,
@@ -20,6 +21,7 @@ import type { BatchNode } from './batchItems';
 import { BatchesModel } from './batchesModel';
 import { BatchesTreeProvider } from './batchesTree';
 import { batchCommands } from './commands';
+import { mergeRetry } from './retry';
 import { BatchPoller } from './poller';
 import { SubmitBlockedNotice } from './blockedNotice';
 import { BatchStatusBar } from './statusBar';
@@ -59,9 +61,13 @@ export class BatchesFeature extends Disposable {
     this._register(
       this.model.onDidFinish((batch) => {
         this.files.tree.invalidate(); // output and error files appeared
-        void this.notifyFinished(batch);
+        // A retry's results go back into the results file it came from, instead of beside its own batch file.
+        if (this.links.retryOf(batch.id)) this.mergeEndedRetries();
+        else void this.notifyFinished(batch);
       }),
     );
+    // Also a retry that ended while VS Code was closed, once the list shows it.
+    this._register(this.model.onDidChange(() => this.mergeEndedRetries()));
     this._register(files.tree.useOwners((file) => this.ownerOf(file.id, file.filename), this.model.onDidChange));
     this.clearErrorsOnEdit();
     this.keepAgesCurrent();
@@ -107,6 +113,17 @@ export class BatchesFeature extends Disposable {
     this._register(this.model.onDidChange(schedule));
     this._register({ dispose: () => clearTimeout(timer) });
     schedule();
+  }
+
+  /** Retry batches whose merge was started this session: each is tried once (a failure says why and what to do). */
+  private readonly mergesStarted = new Set<string>();
+
+  private mergeEndedRetries(): void {
+    for (const batch of this.model.all) {
+      if (!isTerminal(batch.status) || this.mergesStarted.has(batch.id) || !this.links.retryOf(batch.id)) continue;
+      this.mergesStarted.add(batch.id);
+      void mergeRetry(this.container, this, batch);
+    }
   }
 
   /** The input file as far as known, without touching the disk (labels, messages). */

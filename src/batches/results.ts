@@ -61,7 +61,8 @@ async function chooseInput(feature: BatchesFeature, batch: Batch, confirm: boole
   return chosen;
 }
 
-async function download(
+/** Downloads a batch's output and error files (those it has) into `dir`. */
+export async function download(
   client: KlusterClient,
   batch: Batch,
   dir: string,

@@ -3,7 +3,7 @@
 // output/error files in an order unlike the input's, as a real service may.
 import { createReadStream } from 'fs';
 import * as readline from 'readline';
-import { checkChatBody, completionFor, errorBody, hashOf, mentionsFailTrigger } from './chat';
+import { checkChatBody, completionFor, errorBody, FAIL_ONCE_TRIGGER, hashOf, mentionsFailTrigger } from './chat';
 import { nowSeconds, type StoredFile, type Store } from './state';
 
 export const SUPPORTED_ENDPOINT = '/v1/chat/completions';
@@ -49,6 +49,8 @@ const MAX_REPORTED_ERRORS = 100;
 
 export class Batches {
   private readonly all = new Map<string, StoredBatch>();
+  /** Requests ([[fail-once]]) that already failed once, by custom_id and body: the next run of each succeeds. */
+  private readonly failedOnce = new Set<string>();
 
   constructor(private readonly store: Store) {}
 
@@ -204,6 +206,12 @@ export class Batches {
     }
     if (mentionsFailTrigger(body)) {
       const error = { code: 'server_error', message: 'The model failed while processing this request (emulated by [[fail]]).' };
+      return { customId, ok: false, record: { id, custom_id: customId, response: null, error } };
+    }
+    const onceKey = hashOf([customId, body]);
+    if (mentionsFailTrigger(body, FAIL_ONCE_TRIGGER) && !this.failedOnce.has(onceKey)) {
+      this.failedOnce.add(onceKey);
+      const error = { code: 'server_error', message: 'The model failed on the first attempt (emulated by [[fail-once]]).' };
       return { customId, ok: false, record: { id, custom_id: customId, response: null, error } };
     }
     return {

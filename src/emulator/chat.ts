@@ -4,6 +4,8 @@ import { DOCUMENTED_MODEL_IDS } from '../core/models';
 
 /** Put this in a message to make the request fail at run time (batch error file, or a 500 in real time). */
 export const FAIL_TRIGGER = '[[fail]]';
+/** Put this in a message to make a batch request fail the first time it runs and succeed when sent again (retries). */
+export const FAIL_ONCE_TRIGGER = '[[fail-once]]';
 /** Put this in a message to get a usage chunk at the end of a stream without asking (stream_options). */
 export const STREAM_USAGE_TRIGGER = '[[usage]]';
 
@@ -130,8 +132,8 @@ export function checkChatBody(body: unknown, extraModels: ReadonlySet<string> = 
   return undefined;
 }
 
-export function mentionsFailTrigger(body: Record<string, unknown>): boolean {
-  return Array.isArray(body.messages) && (body.messages as Message[]).some((m) => textOf(m.content).includes(FAIL_TRIGGER));
+export function mentionsFailTrigger(body: Record<string, unknown>, trigger = FAIL_TRIGGER): boolean {
+  return Array.isArray(body.messages) && (body.messages as Message[]).some((m) => textOf(m.content).includes(trigger));
 }
 
 /** A whole chat completion in the documented shape. */

@@ -15,7 +15,7 @@ import { DOCUMENTED_LIMITS, HUMAN_TIMING, Store, type EmulatorLimits, type Emula
 export { FAST_TIMING, HUMAN_TIMING } from './state';
 export type { EmulatorLimits, EmulatorTiming, RequestLogEntry } from './state';
 export { FaultInjector, type FaultKind, type FaultSpec } from './faults';
-export { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from './chat';
+export { FAIL_ONCE_TRIGGER, FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from './chat';
 
 /** The key the emulator accepts unless told otherwise. */
 export const DEFAULT_EMULATOR_KEY = 'test-key';

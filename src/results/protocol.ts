@@ -105,6 +105,8 @@ export type WebviewMessage =
   | { readonly type: 'action'; readonly action: RowAction; readonly index: number }
   | { readonly type: 'exportCsv'; readonly columns: readonly ColumnId[] }
   | { readonly type: 'refresh' }
+  /** Retry Failed Requests of this file (the host asks before it writes or submits anything). */
+  | { readonly type: 'retryFailed' }
   | { readonly type: 'state'; readonly state: GridState }
   | { readonly type: 'rendered'; readonly report: RenderReport }
   | { readonly type: 'openLink'; readonly href: string };
@@ -177,6 +179,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'exportCsv':
       return Array.isArray(value.columns) && value.columns.length > 0 && value.columns.every(isColumn);
     case 'refresh':
+    case 'retryFailed':
       return true;
     case 'state':
       return isGridState(value.state);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { contentText } from '../core/results/rows';
 import { readSpan, ResultsIndexer } from '../core/results/resultsIndex';
 import type { ResultRow } from '../core/results/rows';
-import { summarize, type ResultsSummary } from '../core/results/summary';
+import { SummaryTally, type ResultsSummary } from '../core/results/summary';
 import type { RequestDetail, RowDetail } from './protocol';
 
 const RESULTS_SUFFIX = '.results.jsonl';
@@ -60,6 +60,8 @@ export class ResultsDocument implements vscode.CustomDocument {
   /** Counts up each time the file is read again; rows of an older generation are stale. */
   generation = 0;
   private indexer: ResultsIndexer | undefined;
+  /** Counts of the rows so far, kept as they come (the header redraws often while a file is read). */
+  private tally = new SummaryTally();
   private abort: AbortController | undefined;
   private readonly progress = new vscode.EventEmitter<IndexProgress>();
   readonly onDidProgress = this.progress.event;
@@ -106,6 +108,7 @@ export class ResultsDocument implements vscode.CustomDocument {
     const abort = (this.abort = new AbortController());
     const generation = ++this.generation;
     this.rows = [];
+    this.tally = new SummaryTally();
     this.complete = false;
     this.inputPath = await inputFileFor(this.uri.fsPath);
     this.timings = { started: Date.now(), firstRows: 0, finished: 0 };
@@ -116,6 +119,7 @@ export class ResultsDocument implements vscode.CustomDocument {
       const result = await indexer.run((rows) => {
         if (generation !== this.generation) return;
         this.rows.push(...rows);
+        this.tally.add(rows);
         const now = Date.now();
         if (!this.timings.firstRows) this.timings.firstRows = now;
         // The first rows go out at once; after that progress is reported a few times a second.
@@ -142,7 +146,7 @@ export class ResultsDocument implements vscode.CustomDocument {
   }
 
   summary(): ResultsSummary {
-    return summarize(this.rows);
+    return this.tally.summary();
   }
 
   /** The row read whole from disk: its request from the input file, the full reply, the error body. */

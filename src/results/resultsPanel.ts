@@ -3,10 +3,12 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { webviewOptions, webviewPage } from '../chat/webviewPage';
+import { Commands } from '../constants';
 import type { Container } from '../container';
 import { fromRequestLine } from '../core/chat/conversation';
 import { isHttpUrl } from '../core/chat/conversation';
 import { COLUMNS, queryRows, type ColumnId, type RowQuery } from '../core/results/query';
+import type { RowStatus } from '../core/results/rows';
 import { Disposable } from '../lifecycle';
 import { exportCsv } from './exportCsv';
 import {
@@ -33,6 +35,9 @@ export interface ResultsSnapshot {
   readonly inputKnown: boolean;
   readonly state: GridState;
   readonly report: RenderReport | undefined;
+  /** Rows by status, and the columns shown (attempts and origin appear once a merge recorded them). */
+  readonly byStatus: Record<RowStatus, number>;
+  readonly columns: readonly ColumnId[];
   /** Milliseconds from opening to the first rows in the webview, and to the end of indexing. */
   readonly timings: { readonly firstRowsMs: number; readonly indexMs: number };
 }
@@ -89,6 +94,8 @@ export class ResultsPanel extends Disposable {
       inputKnown: this.document.inputPath !== undefined,
       state: this.state,
       report: this.report,
+      byStatus: this.document.summary().byStatus,
+      columns: this.visibleColumns(),
       timings: { firstRowsMs: this.firstRowsAt ? this.firstRowsAt - this.openedAt : 0, indexMs: t.finished ? t.finished - t.started : 0 },
     };
   }
@@ -138,8 +145,10 @@ export class ResultsPanel extends Disposable {
       notice: complete ? this.document.notice : undefined,
     });
     // Rows in file order only grow while indexing: the same view, longer. Any other view is computed again.
-    if (isIdentity(this.query)) this.post({ type: 'view', viewId: this.viewId, count: this.document.rows.length });
-    else if (complete) this.runQuery(++this.viewId, this.query);
+    if (isIdentity(this.query)) {
+      this.post({ type: 'view', viewId: this.viewId, count: this.document.rows.length });
+      if (!this.firstRowsAt) this.sendPage(this.viewId, 0); // the grid asked before the first rows were read
+    } else if (complete) this.runQuery(++this.viewId, this.query);
   }
 
   private runQuery(viewId: number, query: RowQuery, seq?: number): void {
@@ -147,6 +156,19 @@ export class ResultsPanel extends Disposable {
     this.query = query;
     this.view = isIdentity(query) ? undefined : queryRows(this.document.rows, query);
     this.post({ type: 'view', viewId, count: this.view ? this.view.length : this.document.rows.length, seq });
+    // The first page goes with the view, without waiting for the webview to ask (one round trip less).
+    this.sendPage(viewId, 0);
+  }
+
+  private sendPage(viewId: number, start: number): void {
+    const rows = this.document.rows;
+    const indexes = this.view;
+    const end = Math.min(start + PAGE_ROWS, indexes ? indexes.length : rows.length);
+    const page = [];
+    for (let i = start; i < end; i++) page.push(rows[indexes ? indexes[i]! : i]!);
+    if (page.length === 0 && start === 0) return;
+    if (page.length && !this.firstRowsAt) this.firstRowsAt = Date.now();
+    this.post({ type: 'rows', viewId, start, rows: page });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -172,17 +194,9 @@ export class ResultsPanel extends Disposable {
       }
       case 'query':
         return this.runQuery(++this.viewId, message.query, message.seq);
-      case 'page': {
-        if (message.viewId !== this.viewId) return;
-        const rows = this.document.rows;
-        const indexes = this.view ?? undefined;
-        const end = Math.min(message.start + PAGE_ROWS, indexes ? indexes.length : rows.length);
-        const page = [];
-        for (let i = message.start; i < end; i++) page.push(rows[indexes ? indexes[i]! : i]!);
-        if (page.length && !this.firstRowsAt) this.firstRowsAt = Date.now();
-        this.post({ type: 'rows', viewId: message.viewId, start: message.start, rows: page });
+      case 'page':
+        if (message.viewId === this.viewId) this.sendPage(message.viewId, message.start);
         return;
-      }
       case 'expand': {
         const detail = await this.document.detail(message.index);
         if (detail) this.post({ type: 'detail', row: this.document.rows[message.index]!, detail });
@@ -195,6 +209,9 @@ export class ResultsPanel extends Disposable {
         return;
       case 'refresh':
         return this.document.reload();
+      case 'retryFailed':
+        await vscode.commands.executeCommand(Commands.retryFailed, this.document.uri);
+        return;
       case 'state': {
         this.state = message.state;
         const all = this.container.workspaceState.get('kluster.results.gridState') ?? {};

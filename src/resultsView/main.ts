@@ -25,6 +25,8 @@ class ResultsApp {
   private readonly filter: HTMLInputElement;
   private readonly count: HTMLElement;
   private readonly notice: HTMLElement;
+  /** Shown while the file has failed or missing rows. */
+  private readonly retry: HTMLButtonElement;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
@@ -101,6 +103,8 @@ class ResultsApp {
       this.filter.value = '';
       this.setQuery({ sort: this.state.query.sort });
     });
+    this.retry = tool('Retry Failed Requests', 'debug-rerun', () => api.postMessage({ type: 'retryFailed' }));
+    this.retry.hidden = true;
     const toolbar = h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Results' },
@@ -109,6 +113,7 @@ class ResultsApp {
       clear,
       this.count,
       h('span', { class: 'spacer' }),
+      this.retry,
       tool('Export CSV', 'export', () => api.postMessage({ type: 'exportCsv', columns: this.columns })),
       tool('Refresh', 'refresh', () => api.postMessage({ type: 'refresh' })),
     );
@@ -145,6 +150,7 @@ class ResultsApp {
           this.grid.setColumns(this.columns, this.state.widths, this.state.query.sort);
         }
         if (message.complete) this.showNotice(message.notice);
+        this.retry.hidden = message.summary.byStatus.failed + message.summary.byStatus.missing === 0;
         this.lastSummary = [message.summary, this.state.query, message.indexed, message.complete];
         this.bars.render(...this.lastSummary);
         return;

@@ -2,6 +2,8 @@
 // on screen in the DOM while scrolling, expands a row with Enter, filters with `/`, and a reply full of hostile
 // HTML stays inert text. Light, dark and high-contrast screenshots; the grid comes back after a reload.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { openWorkbench, type Workbench } from './workbench';
 
@@ -91,6 +93,7 @@ describe('E2E: results grid', function () {
     assert.strictEqual(await grid.locator('.body .row').first().locator('[role="gridcell"]').nth(1).innerText(), id(1));
     assert.ok((await rowsInDom()) < 120, `only the rows on screen are in the DOM: ${await rowsInDom()}`);
     assert.strictEqual(await grid.locator('[role="grid"]').getAttribute('aria-rowcount'), String(ROWS + 1));
+    await grid.locator('.toolbar button', { hasText: 'Retry Failed Requests' }).waitFor({ state: 'visible' });
     await workbench.screenshot('e2e-results-grid');
 
     // Scroll to the middle: the rows there arrive, and the DOM stays small.
@@ -154,5 +157,53 @@ describe('E2E: results grid', function () {
     await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 60_000 });
     assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
     assert.match(await grid.locator('.body .row').first().innerText(), /req-00097/);
+  });
+
+  it('marks the input file: ✓ in the gutter of each succeeded line, ✗ on a failed one', async () => {
+    const { page } = workbench;
+    await workbench.openFile('big.jsonl');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').waitFor({ timeout: 30_000 });
+    // Line 97 failed (every 97th does); the lines around it succeeded.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':97');
+    await page.keyboard.press('Enter');
+    const icons = async () =>
+      editor
+        .locator('.cgmr')
+        .evaluateAll((elements) =>
+          elements.map((el) => (/result-(\w+)\.svg/.exec(getComputedStyle(el).backgroundImage) ?? [])[1] ?? 'none'),
+        );
+    let kinds: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      kinds = await icons();
+      if (kinds.includes('failed') && kinds.filter((k) => k === 'succeeded').length >= 10) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(kinds.includes('failed'), `a ✗ mark on line 97: ${JSON.stringify(kinds)}`);
+    assert.ok(kinds.filter((k) => k === 'succeeded').length >= 10, `✓ marks on the lines around it: ${JSON.stringify(kinds)}`);
+    assert.strictEqual(kinds.filter((k) => k === 'failed').length, 1, 'only line 97 of those on screen failed');
+    await workbench.screenshot('e2e-results-input-marks');
+  });
+
+  it("Retry Failed Requests in the grid's toolbar asks first, and a No leaves no file behind", async () => {
+    const { page } = workbench;
+    await page.locator('.tab', { hasText: 'big.results.jsonl' }).click();
+    await openGrid();
+    await grid.locator('.toolbar button', { hasText: 'Retry Failed Requests' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.locator('.dialog-message-text', { hasText: `Retry ${Math.floor(ROWS / 97)} failed requests of big.jsonl?` }).waitFor({
+      timeout: 60_000,
+    });
+    assert.match(await dialog.innerText(), /big\.retry\.jsonl now holds exactly those request lines/);
+    const retryFile = path.join(workbench.workspace, 'big.retry.jsonl');
+    assert.ok(fs.existsSync(retryFile), 'the retry file is written before the question, so it can be looked at');
+    await workbench.screenshot('e2e-results-retry-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 15_000 });
+    const deadline = Date.now() + 15_000;
+    while (fs.existsSync(retryFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(!fs.existsSync(retryFile), 'declining removes the retry file');
   });
 });

@@ -5,6 +5,9 @@ import { promises as fs } from 'fs';
 import { readLines } from './join';
 import { parseResult, requestInfo, toRow, type RequestInfo, type ResultRow } from './rows';
 
+/** The longest stretch of parsing between two turns of the event loop while a grid waits for rows. */
+const SLICE_MS = 10;
+
 export interface Span {
   readonly offset: number;
   readonly length: number;
@@ -15,8 +18,13 @@ export interface IndexOptions {
   /** The batch input the results were joined to; rows then carry their request's excerpt. */
   readonly inputPath?: string | null;
   readonly signal?: AbortSignal;
-  /** Rows per batch handed to `onRows` (default 2000): the first batch is shown while the rest is read. */
+  /** Rows per batch handed to `onRows` (default 2000), after a first batch of `firstBatchRows`. */
   readonly batchRows?: number;
+  /**
+   * Rows of the first batch (default 200, the grid's page): what is on screen first goes out as soon as it is
+   * parsed. Both sizes are multiples of the page, so a page served while indexing is never cut short.
+   */
+  readonly firstBatchRows?: number;
 }
 
 /** Reads `span` of `file` as UTF-8. */
@@ -103,6 +111,7 @@ export class ResultsIndexer {
   async run(onRows?: (rows: readonly ResultRow[]) => void): Promise<IndexResult> {
     const { resultsPath, inputPath, signal } = this.options;
     const batchRows = this.options.batchRows ?? 2000;
+    const firstBatchRows = this.options.firstBatchRows ?? 200;
     let inputError: string | undefined;
     if (inputPath) {
       try {
@@ -115,6 +124,7 @@ export class ResultsIndexer {
     const rows: ResultRow[] = [];
     let inputMismatches = 0;
     let sent = 0;
+    let sliceStart = performance.now();
     try {
       for await (const line of readLines(resultsPath, signal)) {
         if (!line.text.trim()) continue;
@@ -129,11 +139,16 @@ export class ResultsIndexer {
           }
         }
         rows.push(toRow(parsed, { index: rows.length, fileLine: line.number, offset: line.offset, length: line.length }, request));
-        if (onRows && rows.length - sent >= batchRows) {
+        const batchDone = onRows && rows.length - sent >= (sent === 0 ? firstBatchRows : batchRows);
+        if (batchDone) {
           onRows(rows.slice(sent));
           sent = rows.length;
-          // Lets the host answer the grid (its first pages) between batches instead of after the whole file.
+        }
+        // Lets the host answer the grid (its pages) while the rest is read: after each batch, and every few ms
+        // of parsing in between, even on a slow or busy machine.
+        if (onRows && (batchDone || performance.now() - sliceStart > SLICE_MS)) {
           await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
         }
       }
     } finally {

@@ -28,7 +28,7 @@ describe('Batches: labels, ages, messages', function () {
     const outcome = await submit(uri);
     assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
     if (outcome.status !== 'submitted') throw new Error('not submitted');
-    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed');
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed:failures');
     return outcome.batchId;
   }
 

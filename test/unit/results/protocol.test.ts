@@ -17,6 +17,7 @@ describe('results grid protocol', () => {
       { type: 'action', action: 'openInChat', index: 3 },
       { type: 'exportCsv', columns: ['line', 'reply'] },
       { type: 'refresh' },
+      { type: 'retryFailed' },
       { type: 'state', state },
       { type: 'rendered', report: { viewId: 1, count: 2, first: 0, rowsInDom: 2, customIds: ['a', null], detail: null } },
       { type: 'openLink', href: 'https://example.com' },

@@ -62,10 +62,13 @@ describe('results indexer', () => {
       Array.from({ length: 25 }, (_, i) => JSON.stringify(i % 2 ? rawFailure(`id${i}`) : rawSuccess(`id${i}`))),
     );
     const batches: number[] = [];
-    const result = await new ResultsIndexer({ resultsPath: results, inputPath: `${t.dir}/gone.jsonl`, batchRows: 10 }).run((rows) =>
-      batches.push(rows.length),
-    );
-    assert.deepStrictEqual(batches, [10, 10, 5]);
+    const result = await new ResultsIndexer({
+      resultsPath: results,
+      inputPath: `${t.dir}/gone.jsonl`,
+      firstBatchRows: 4,
+      batchRows: 10,
+    }).run((rows) => batches.push(rows.length));
+    assert.deepStrictEqual(batches, [4, 10, 10, 1], 'a small first batch (what is on screen first), then larger ones');
     assert.strictEqual(result.rows.length, 25);
     assert.match(result.inputError ?? '', /gone\.jsonl cannot be read \(ENOENT\)/);
     assert.deepStrictEqual([result.rows[0]!.line, result.rows[1]!.status], [null, 'failed']);

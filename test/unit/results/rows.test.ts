@@ -50,6 +50,23 @@ describe('results rows', () => {
     assert.strictEqual(excerpt('abc😀', 4), 'abc…');
   });
 
+  it('excerpts exactly as collapsing whitespace with a regex, trimming and cutting would', () => {
+    const reference = (text: string, max: number) => {
+      const one = text.replace(/\s+/g, ' ').trim();
+      if (one.length <= max) return one;
+      const end = one.charCodeAt(max - 1) >= 0xd800 && one.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
+      return `${one.slice(0, end)}…`;
+    };
+    const pieces = ['a', 'bc', ' ', '  ', '\n', '\t', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '😀', 'é', 'xyz', '\u200b'];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let k = 0; k < 5000; k++) {
+      const text = Array.from({ length: random(40) }, () => pieces[random(pieces.length)]).join('');
+      const max = 1 + random(30);
+      assert.strictEqual(excerpt(text, max), reference(text, max), JSON.stringify({ text, max }));
+    }
+  });
+
   it('takes the last user message of a request, text parts joined, images noted', () => {
     assert.deepStrictEqual(requestInfo(request('a', 'hello\nthere')), { customId: 'a', model: 'm1', lastUser: 'hello there' });
     const parts = JSON.stringify({

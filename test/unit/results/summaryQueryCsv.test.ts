@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { csvField, toCsv, UTF8_BOM } from '../../../src/core/results/csv';
 import { queryRows } from '../../../src/core/results/query';
 import { parseResult, toRow, type ResultRow } from '../../../src/core/results/rows';
-import { summarize } from '../../../src/core/results/summary';
+import { summarize, SummaryTally } from '../../../src/core/results/summary';
 import { joined, rawSuccess } from './fixtures';
 
 const rowOf = (text: string, index: number): ResultRow =>
@@ -43,6 +43,17 @@ describe('results summary', () => {
       ].sort((a, b) => b.rows - a.rows),
     );
     assert.deepStrictEqual([s.promptTokens, s.completionTokens], [13, 155]);
+  });
+
+  it('a tally fed in batches sums up the same, and a summary read midway does not change later', () => {
+    const tally = new SummaryTally();
+    tally.add(rows.slice(0, 2));
+    const midway = tally.summary();
+    const before = JSON.stringify(midway);
+    tally.add(rows.slice(2));
+    assert.deepStrictEqual(tally.summary(), summarize(rows));
+    assert.strictEqual(JSON.stringify(midway), before);
+    assert.strictEqual(midway.total, 2);
   });
 });
 
