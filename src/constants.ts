@@ -25,6 +25,12 @@ export const Commands = {
   copyFileId: 'kluster.copyFileId',
   loadMoreFiles: 'kluster.loadMoreFiles',
   filesSnapshot: 'kluster.files.snapshot',
+  // Fine-tuning (src/fineTuning)
+  refreshFineTuning: 'kluster.refreshFineTuning',
+  loadMoreFineTuning: 'kluster.loadMoreFineTuning',
+  cancelFineTuningJob: 'kluster.cancelFineTuningJob',
+  copyFineTuningJobId: 'kluster.copyFineTuningJobId',
+  fineTuningSnapshot: 'kluster.fineTuning.snapshot',
   // Chat (src/chat)
   openChat: 'kluster.openChat',
   openInChat: 'kluster.openInChat',
@@ -63,6 +69,7 @@ export const ContextKeys = {
   hasApiKey: 'kluster.hasApiKey',
   batchesEmpty: 'kluster.batchesEmpty',
   filesEmpty: 'kluster.filesEmpty',
+  fineTuningEmpty: 'kluster.fineTuningEmpty',
   chatStreaming: 'kluster.chatStreaming',
   demoServerRunning: 'kluster.demoServerRunning',
 } as const;
@@ -72,6 +79,7 @@ export const Views = {
   container: 'kluster',
   batches: 'kluster.batches',
   files: 'kluster.files',
+  fineTuning: 'kluster.fineTuning',
 } as const;
 
 export const SECRET_API_KEY = 'kluster.apiKey';

@@ -6,6 +6,7 @@ import { ChatFeature } from './chat/feature';
 import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
+import { FineTuningFeature } from './fineTuning/feature';
 import { ClientProvider } from './api/clientProvider';
 import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
@@ -42,6 +43,7 @@ export class Container extends Disposable {
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
     const batches = this._register(new BatchesFeature(this, files));
+    const fineTuning = this._register(new FineTuningFeature(this, files));
     const chat = this._register(new ChatFeature(this));
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
@@ -57,6 +59,7 @@ export class Container extends Disposable {
         demo.commands,
         newBatchFileCommands,
         experiments.commands,
+        fineTuning.commands,
       ),
     );
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);

@@ -7,6 +7,7 @@ export interface ContextValues {
   [ContextKeys.hasApiKey]: boolean;
   [ContextKeys.batchesEmpty]: boolean;
   [ContextKeys.filesEmpty]: boolean;
+  [ContextKeys.fineTuningEmpty]: boolean;
   [ContextKeys.chatStreaming]: boolean;
   [ContextKeys.demoServerRunning]: boolean;
 }
