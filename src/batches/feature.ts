@@ -48,11 +48,13 @@ export class BatchesFeature extends Disposable {
     const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
     this.tree = this._register(new BatchesTreeProvider(this.model, container.clients, items, container.log));
     this.view = this._register(vscode.window.createTreeView(Views.batches, { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.poller = this._register(new BatchPoller(this.model, container.clients, container.log, {
+    this.poller = this._register(
+      new BatchPoller(this.model, container.clients, container.log, {
         noun: 'batch',
         topic: 'batches',
         fetch: (client, id) => client.getBatch(id),
-      }));
+      }),
+    );
     this.statusBar = this._register(new BatchStatusBar(this.model, (id) => this.labelOf(id)));
     this._register(
       container.clients.onDidChange(() => {

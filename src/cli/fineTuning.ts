@@ -1,11 +1,6 @@
 // `fine-tuning list|get|cancel|create`: the fine-tuning jobs API, with the tutorial's loop in one command
 // (check the dataset, upload it with purpose=fine-tune, create the job, poll until it ends).
-import {
-  KlusterError,
-  TERMINAL_FINE_TUNING_STATUSES,
-  type FineTuningJob,
-  type KlusterClient,
-} from '../core/api';
+import { KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';

@@ -54,7 +54,9 @@ async function cancelJob(feature: FineTuningFeature, arg: unknown, options: { co
     void vscode.window.showInformationMessage(`Fine-tuning job ${label} is ${statusText(job.status)}.`);
     return { status: 'requested', jobStatus: job.status };
   } catch (error) {
-    void showApiError(feature.container.log, `Cancelling fine-tuning job ${label}`, error, () => cancelJob(feature, id, { confirm: false }));
+    void showApiError(feature.container.log, `Cancelling fine-tuning job ${label}`, error, () =>
+      cancelJob(feature, id, { confirm: false }),
+    );
     return failed(error);
   }
 }
@@ -66,7 +68,9 @@ export function fineTuningCommands(feature: FineTuningFeature): CommandFactories
         await feature.tree.refresh();
         return true;
       } catch (error) {
-        void showApiError(container.log, 'Listing fine-tuning jobs', error, () => vscode.commands.executeCommand(Commands.refreshFineTuning));
+        void showApiError(container.log, 'Listing fine-tuning jobs', error, () =>
+          vscode.commands.executeCommand(Commands.refreshFineTuning),
+        );
         return false;
       }
     },

@@ -42,7 +42,10 @@ export class FileNameCache extends Disposable {
         this.learn(result.value);
         learned ||= Boolean(result.value.filename);
       } else {
-        this.log.debug('fineTuning', `name of file ${missing[i]}: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+        this.log.debug(
+          'fineTuning',
+          `name of file ${missing[i]}: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`,
+        );
       }
     });
     if (learned) this.changed.fire();

@@ -152,7 +152,11 @@ export class FineTuningTreeProvider extends Disposable implements vscode.TreeDat
       case 'training':
       case 'validation': {
         const fileId = (field === 'training' ? job.training_file : job.validation_file) ?? '';
-        const item = make(field === 'training' ? 'Training file' : 'Validation file', fileText(fileId, this.names), new vscode.ThemeIcon('file'));
+        const item = make(
+          field === 'training' ? 'Training file' : 'Validation file',
+          fileText(fileId, this.names),
+          new vscode.ThemeIcon('file'),
+        );
         item.command = { command: Commands.openRemoteFile, title: 'Open Remote File', arguments: [fileId] };
         return item;
       }
@@ -170,7 +174,8 @@ export class FineTuningTreeProvider extends Disposable implements vscode.TreeDat
       return []; // the "set a key" welcome shows
     }
     if (!this.model.isLoaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
-    if (this.loadError !== undefined && !this.model.isLoaded) return [errorNode(this.loadError, 'fine-tuning jobs', Commands.refreshFineTuning)];
+    if (this.loadError !== undefined && !this.model.isLoaded)
+      return [errorNode(this.loadError, 'fine-tuning jobs', Commands.refreshFineTuning)];
     await setContext(ContextKeys.fineTuningEmpty, this.model.all.length === 0);
     const nodes: JobNode[] = this.model.all.map((job) => this.nodeFor(job.id));
     if (this.model.hasMore) nodes.push({ kind: 'loadMore' });

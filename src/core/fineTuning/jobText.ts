@@ -87,7 +87,10 @@ export function jobTooltip(job: FineTuningJob, names: FileNames): string {
   }
   rows.push(
     ['trained tokens', job.trained_tokens != null ? formatCount(job.trained_tokens) : ''],
-    ['result files', job.result_files?.length ? job.result_files.map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join(', ') : ''],
+    [
+      'result files',
+      job.result_files?.length ? job.result_files.map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join(', ') : '',
+    ],
     ['seed', job.seed != null ? String(job.seed) : ''],
     ['organization', job.organization_id ?? ''],
     ['error', jobErrorText(job) ?? ''],

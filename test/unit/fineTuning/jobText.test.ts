@@ -47,7 +47,10 @@ describe('Fine-tuning job text', () => {
     assert.strictEqual(jobErrorText({ ...fixture('cancel'), error: {} }), undefined);
     const failed = { ...fixture('retrieve'), status: 'failed', error: { code: 'invalid_file', message: 'Too few examples.' } };
     assert.strictEqual(jobErrorText(failed), 'Too few examples. (invalid_file)');
-    assert.strictEqual(jobEndedMessage(failed), `Fine-tuning job ${failed.id} (${jobLabel(failed)}) failed: Too few examples. (invalid_file).`);
+    assert.strictEqual(
+      jobEndedMessage(failed),
+      `Fine-tuning job ${failed.id} (${jobLabel(failed)}) failed: Too few examples. (invalid_file).`,
+    );
     const done = fixture('object');
     assert.strictEqual(
       jobEndedMessage(done),
