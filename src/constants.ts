@@ -26,10 +26,13 @@ export const Commands = {
   loadMoreFiles: 'kluster.loadMoreFiles',
   filesSnapshot: 'kluster.files.snapshot',
   // Fine-tuning (src/fineTuning)
+  createFineTuningJob: 'kluster.createFineTuningJob',
   refreshFineTuning: 'kluster.refreshFineTuning',
   loadMoreFineTuning: 'kluster.loadMoreFineTuning',
   cancelFineTuningJob: 'kluster.cancelFineTuningJob',
   copyFineTuningJobId: 'kluster.copyFineTuningJobId',
+  fineTuningOpenInChat: 'kluster.fineTuning.openInChat',
+  fineTuningAddToExperiment: 'kluster.fineTuning.addToExperiment',
   fineTuningSnapshot: 'kluster.fineTuning.snapshot',
   // Chat (src/chat)
   openChat: 'kluster.openChat',
@@ -70,6 +73,7 @@ export const ContextKeys = {
   batchesEmpty: 'kluster.batchesEmpty',
   filesEmpty: 'kluster.filesEmpty',
   fineTuningEmpty: 'kluster.fineTuningEmpty',
+  fineTuningDatasets: 'kluster.fineTuningDatasets',
   chatStreaming: 'kluster.chatStreaming',
   demoServerRunning: 'kluster.demoServerRunning',
 } as const;

@@ -43,8 +43,8 @@ export class Container extends Disposable {
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
     const batches = this._register(new BatchesFeature(this, files));
-    const fineTuning = this._register(new FineTuningFeature(this, files));
     const chat = this._register(new ChatFeature(this));
+    const fineTuning = this._register(new FineTuningFeature(this, files, batches.blocked, chat));
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
     const experiments = this._register(new ExperimentsFeature(this, batches));

@@ -5,7 +5,9 @@ import { statusText } from '../core/batches/displayText';
 import { isTerminalJob, jobLabel } from '../core/fineTuning/jobText';
 import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
+import { createFineTuningJob, type CreateJobOptions } from './create';
 import type { FineTuningFeature } from './feature';
+import { addToExperiment, openInChat } from './tunedModel';
 
 /** A job id: a string, or a Fine-tuning view node (a job and everything under it). */
 export function jobIdOf(arg: unknown): string | undefined {
@@ -63,6 +65,9 @@ async function cancelJob(feature: FineTuningFeature, arg: unknown, options: { co
 
 export function fineTuningCommands(feature: FineTuningFeature): CommandFactories {
   return {
+    [Commands.createFineTuningJob]: () => (arg?: unknown, options?: CreateJobOptions) => createFineTuningJob(feature, arg, options),
+    [Commands.fineTuningOpenInChat]: () => (arg?: unknown) => openInChat(feature, feature.chat, arg),
+    [Commands.fineTuningAddToExperiment]: () => (arg?: unknown, experiment?: unknown) => addToExperiment(feature, arg, experiment),
     [Commands.refreshFineTuning]: (container) => async () => {
       try {
         await feature.tree.refresh();
@@ -97,6 +102,7 @@ export function fineTuningCommands(feature: FineTuningFeature): CommandFactories
       items: await feature.tree.snapshot(),
       polling: feature.poller.isActive,
       empty: getContext(ContextKeys.fineTuningEmpty),
+      datasets: getContext(ContextKeys.fineTuningDatasets),
     }),
   };
 }

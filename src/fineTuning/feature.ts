@@ -2,10 +2,13 @@ import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import type { FineTuningJob } from '../core/api';
 import { jobEndedMessage } from '../core/fineTuning/jobText';
-import { Views } from '../constants';
+import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
+import type { ChatFeature } from '../chat/feature';
+import type { SubmitBlockedNotice } from '../batches/blockedNotice';
 import { BatchPoller } from '../batches/poller';
+import { DatasetFiles } from './datasets';
 import { Disposable } from '../lifecycle';
 import { fineTuningCommands } from './commands';
 import { FileNameCache } from './fileNames';
@@ -24,6 +27,9 @@ export class FineTuningFeature extends Disposable {
   constructor(
     readonly container: Container,
     readonly files: FilesFeature,
+    /** The status-bar notice a blocked Submit uses; a blocked upload of a dataset says so there too. */
+    readonly blocked: SubmitBlockedNotice,
+    readonly chat: ChatFeature,
   ) {
     super();
     this.model = this._register(new FineTuningJobsModel());
@@ -53,6 +59,13 @@ export class FineTuningFeature extends Disposable {
       }),
     );
     this._register(this.model.onDidFinish((job) => void this.notifyFinished(job)));
+    // Validation and the pickers know every fine-tuned model the jobs name.
+    this._register(
+      this.model.onDidChange(() =>
+        container.models.include(this.model.all.flatMap((job) => (job.fine_tuned_model ? [job.fine_tuned_model] : []))),
+      ),
+    );
+    this._register(new DatasetFiles());
     this.commands = fineTuningCommands(this);
   }
 
@@ -72,10 +85,16 @@ export class FineTuningFeature extends Disposable {
     }
   }
 
+  /** Says a job ended; a fine-tuned model gets Open in Chat and Add to Experiment. */
   private async notifyFinished(job: FineTuningJob): Promise<void> {
     const message = jobEndedMessage(job);
     this.container.log.info('fineTuning', message);
-    if (job.status === 'succeeded') void vscode.window.showInformationMessage(message);
-    else void vscode.window.showWarningMessage(message);
+    if (job.status !== 'succeeded' || !job.fine_tuned_model) {
+      void vscode.window.showWarningMessage(message);
+      return;
+    }
+    const pick = await vscode.window.showInformationMessage(message, 'Open in Chat', 'Add to Experiment');
+    if (pick === 'Open in Chat') await vscode.commands.executeCommand(Commands.fineTuningOpenInChat, job.fine_tuned_model);
+    if (pick === 'Add to Experiment') await vscode.commands.executeCommand(Commands.fineTuningAddToExperiment, job.fine_tuned_model);
   }
 }
