@@ -16,6 +16,7 @@ export const Commands = {
   showBatchErrors: 'kluster.showBatchErrors',
   loadMoreBatches: 'kluster.loadMoreBatches',
   openBatchErrorLine: 'kluster.openBatchErrorLine',
+  sendRequestLineAsync: 'kluster.sendRequestLineAsync',
   batchesSnapshot: 'kluster.batches.snapshot',
   // Files (src/files)
   refreshFiles: 'kluster.refreshFiles',

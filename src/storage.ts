@@ -25,6 +25,18 @@ export interface StoredExperimentRun {
   readonly at: number;
 }
 
+/** A request line sent as an async request, by the batch it became. */
+export interface StoredAsyncRequest {
+  readonly uri: string;
+  /** 0-based line, and its text as sent. */
+  readonly line: number;
+  readonly text: string;
+  readonly customId: string;
+  readonly at: number;
+  /** Its result was written beside the file (the entry stays a while, so the tree still names the line). */
+  readonly delivered?: boolean;
+}
+
 /** globalState: follows the person across workspaces. */
 export interface GlobalStorage {
   /** The model picked last in the chat, for a new conversation. */
@@ -39,6 +51,8 @@ export interface GlobalStorage {
 export interface WorkspaceStorage {
   /** Which local file each batch was submitted from, by batch id. */
   'kluster.batchLinks': Record<string, StoredLink>;
+  /** Request lines sent with Send Request Line Async, by batch id; delivered ones are dropped after 30 days. */
+  'kluster.asyncRequests': Record<string, StoredAsyncRequest>;
   /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
   'kluster.chat.savedState': unknown;
   /** Each results grid's filters, sort and columns, by results file URI (checked when read). */
