@@ -102,7 +102,10 @@ describe('Create Fine-tuning Job: dataset to fine-tuned model in chat and experi
 
     const opened = await vscode.commands.executeCommand<string>(Commands.fineTuningOpenInChat, outcome.jobId);
     assert.strictEqual(opened, tuned);
-    const chat = await waitFor('the chat panel', async () => await vscode.commands.executeCommand<ChatSnapshot | undefined>(Commands.chatSnapshot));
+    const chat = await waitFor(
+      'the chat panel',
+      async () => await vscode.commands.executeCommand<ChatSnapshot | undefined>(Commands.chatSnapshot),
+    );
     assert.strictEqual(chat.state.settings.model, tuned, 'the fine-tuned model is preselected');
   });
 
