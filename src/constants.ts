@@ -17,6 +17,7 @@ export const Commands = {
   showBatchErrors: 'kluster.showBatchErrors',
   loadMoreBatches: 'kluster.loadMoreBatches',
   openBatchErrorLine: 'kluster.openBatchErrorLine',
+  sendRequestLineAsync: 'kluster.sendRequestLineAsync',
   batchesSnapshot: 'kluster.batches.snapshot',
   // Files (src/files)
   refreshFiles: 'kluster.refreshFiles',
@@ -26,6 +27,15 @@ export const Commands = {
   copyFileId: 'kluster.copyFileId',
   loadMoreFiles: 'kluster.loadMoreFiles',
   filesSnapshot: 'kluster.files.snapshot',
+  // Fine-tuning (src/fineTuning)
+  createFineTuningJob: 'kluster.createFineTuningJob',
+  refreshFineTuning: 'kluster.refreshFineTuning',
+  loadMoreFineTuning: 'kluster.loadMoreFineTuning',
+  cancelFineTuningJob: 'kluster.cancelFineTuningJob',
+  copyFineTuningJobId: 'kluster.copyFineTuningJobId',
+  fineTuningOpenInChat: 'kluster.fineTuning.openInChat',
+  fineTuningAddToExperiment: 'kluster.fineTuning.addToExperiment',
+  fineTuningSnapshot: 'kluster.fineTuning.snapshot',
   // Chat (src/chat)
   openChat: 'kluster.openChat',
   openInChat: 'kluster.openInChat',
@@ -70,6 +80,8 @@ export const ContextKeys = {
   hasApiKey: 'kluster.hasApiKey',
   batchesEmpty: 'kluster.batchesEmpty',
   filesEmpty: 'kluster.filesEmpty',
+  fineTuningEmpty: 'kluster.fineTuningEmpty',
+  fineTuningDatasets: 'kluster.fineTuningDatasets',
   chatStreaming: 'kluster.chatStreaming',
   demoServerRunning: 'kluster.demoServerRunning',
 } as const;
@@ -79,6 +91,7 @@ export const Views = {
   container: 'kluster',
   batches: 'kluster.batches',
   files: 'kluster.files',
+  fineTuning: 'kluster.fineTuning',
 } as const;
 
 export const SECRET_API_KEY = 'kluster.apiKey';

@@ -6,6 +6,7 @@ import { ChatFeature } from './chat/feature';
 import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
+import { FineTuningFeature } from './fineTuning/feature';
 import { ClientProvider } from './api/clientProvider';
 import { ComparisonFeature } from './comparison/feature';
 import { ModelCatalog } from './api/modelCatalog';
@@ -44,6 +45,7 @@ export class Container extends Disposable {
     const files = this._register(new FilesFeature(this));
     const batches = this._register(new BatchesFeature(this, files));
     const chat = this._register(new ChatFeature(this));
+    const fineTuning = this._register(new FineTuningFeature(this, files, batches.blocked, chat));
     const results = this._register(new ResultsFeature(this, chat));
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
     const experiments = this._register(new ExperimentsFeature(this, batches));
@@ -60,6 +62,7 @@ export class Container extends Disposable {
         newBatchFileCommands,
         experiments.commands,
         comparison.commands,
+        fineTuning.commands,
       ),
     );
     this.log.info('extension', `activated ${context.extension.id} ${context.extension.packageJSON.version}`);

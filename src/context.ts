@@ -7,6 +7,9 @@ export interface ContextValues {
   [ContextKeys.hasApiKey]: boolean;
   [ContextKeys.batchesEmpty]: boolean;
   [ContextKeys.filesEmpty]: boolean;
+  [ContextKeys.fineTuningEmpty]: boolean;
+  /** Paths of the workspace's fine-tuning datasets, for `resourcePath in …` menus. */
+  [ContextKeys.fineTuningDatasets]: string[];
   [ContextKeys.chatStreaming]: boolean;
   [ContextKeys.demoServerRunning]: boolean;
 }

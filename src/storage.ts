@@ -34,6 +34,18 @@ export interface StoredRetry {
   readonly merged?: boolean;
 }
 
+/** A request line sent as an async request, by the batch it became. */
+export interface StoredAsyncRequest {
+  readonly uri: string;
+  /** 0-based line, and its text as sent. */
+  readonly line: number;
+  readonly text: string;
+  readonly customId: string;
+  readonly at: number;
+  /** Its result was written beside the file (the entry stays a while, so the tree still names the line). */
+  readonly delivered?: boolean;
+}
+
 /** globalState: follows the person across workspaces. */
 export interface GlobalStorage {
   /** The model picked last in the chat, for a new conversation. */
@@ -50,6 +62,8 @@ export interface WorkspaceStorage {
   'kluster.batchLinks': Record<string, StoredLink>;
   /** Retry batches by batch id (Retry Failed Requests). */
   'kluster.retryLinks': Record<string, StoredRetry>;
+  /** Request lines sent with Send Request Line Async, by batch id; delivered ones are dropped after 30 days. */
+  'kluster.asyncRequests': Record<string, StoredAsyncRequest>;
   /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
   'kluster.chat.savedState': unknown;
   /** Each results grid's filters, sort and columns, by results file URI (checked when read). */

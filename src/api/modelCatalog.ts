@@ -41,6 +41,8 @@ export class ModelCatalog extends Disposable {
   /** The ids in use and, when they came from the service, for which client and when. */
   private known: { ids: string[] | undefined; client?: KlusterClient; fetchedAt: number };
   private list: ModelList;
+  /** Models of this base URL known to exist beyond what /v1/models said: fine-tuned ones, from the jobs that made them. */
+  private readonly extra = new Set<string>();
   private inflight: { client: KlusterClient; done: Promise<ModelList> } | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<ModelList>());
   /** Fires when the list or its note changes. */
@@ -62,6 +64,14 @@ export class ModelCatalog extends Disposable {
 
   get current(): ModelList {
     return this.list;
+  }
+
+  /** Adds models the service has but may not list (a fine-tuned model, once its job succeeded), until the base URL changes. */
+  include(ids: Iterable<string>): void {
+    const fresh = [...ids].filter((id) => id && !this.extra.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.extra.add(id);
+    this.set({ ...listOf([...this.list.ids, ...fresh]), ...(this.list.error ? { error: this.list.error } : {}) });
   }
 
   /** Asks /v1/models unless this client's answer is fresh (or `force`). Never throws; one request per client at a time. */
@@ -86,6 +96,7 @@ export class ModelCatalog extends Disposable {
     const baseUrl = this.clients.baseUrl;
     if (baseUrl !== this.baseUrl) {
       this.baseUrl = baseUrl;
+      this.extra.clear();
       this.known = this.stored(baseUrl);
       this.set(this.build('Loading models…'));
     }
@@ -138,8 +149,8 @@ export class ModelCatalog extends Disposable {
 
   /** The list in use, with the note for when it is the documented one (`documented`) or an earlier answer (`earlier`). */
   private build(documented?: string, earlier = documented): ModelList {
-    if (!this.known.ids) return documented ? { ...DOCUMENTED, error: documented } : DOCUMENTED;
-    return listOf(this.known.ids, earlier);
+    if (!this.known.ids && this.extra.size === 0) return documented ? { ...DOCUMENTED, error: documented } : DOCUMENTED;
+    return listOf([...(this.known.ids ?? DOCUMENTED.ids), ...this.extra], this.known.ids ? earlier : documented);
   }
 
   /** Keeps the current objects when nothing changed, so listeners and `ids` identity stay put. */

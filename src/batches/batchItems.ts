@@ -14,6 +14,7 @@ import {
   requestCounts,
 } from '../core/batches/displayText';
 import { Commands } from '../constants';
+import type { StoredAsyncRequest } from '../storage';
 import { messageItem, type MessageNode } from '../views/messageNode';
 
 export type FileRole = 'input' | 'output' | 'error';
@@ -31,6 +32,13 @@ export interface ItemContext {
   batch(id: string): Batch | undefined;
   /** The local input file of a batch, when known. */
   inputFile(batch: Batch): vscode.Uri | undefined;
+  /** The request line a batch of one async request came from, when sent from here. */
+  asyncOf?(batch: Batch): StoredAsyncRequest | undefined;
+}
+
+/** `q-7 of requests.jsonl:12 (async)`. */
+export function asyncLabel(sent: StoredAsyncRequest): string {
+  return `${sent.customId} of ${path.posix.basename(vscode.Uri.parse(sent.uri, true).path)}:${sent.line + 1} (async)`;
 }
 
 const ROLE_LABELS: Record<FileRole, string> = { input: 'Input file', output: 'Output file', error: 'Error file' };
@@ -56,9 +64,11 @@ export function batchChildren(batch: Batch): BatchNode[] {
 
 export function batchItem(batch: Batch, ctx: ItemContext): vscode.TreeItem {
   const local = ctx.inputFile(batch);
-  const item = new vscode.TreeItem(batchLabel(batch, local && path.posix.basename(local.path)), vscode.TreeItemCollapsibleState.Collapsed);
+  const sent = ctx.asyncOf?.(batch);
+  const label = sent ? asyncLabel(sent) : batchLabel(batch, local && path.posix.basename(local.path));
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `batch:${batch.id}`;
-  item.description = batchDescription(batch);
+  item.description = `${sent ? 'async · ' : ''}${batchDescription(batch)}`;
   item.iconPath = themeIcon(batch);
   const tooltip = new vscode.MarkdownString(batchTooltip(batch, local?.fsPath));
   tooltip.supportHtml = false;

@@ -15,6 +15,7 @@ import { describeBatchError, isTerminal, statusText } from '../core/batches/disp
 import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
 import type { Container } from '../container';
+import type { SendAsyncOptions } from './asyncRequests';
 import type { BatchesFeature } from './feature';
 import { failureDiagnostics, loadFailures, pickFailure } from './failedRequests';
 import { openResultsBeside, type ResultsOptions } from './results';
@@ -211,6 +212,8 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
       cancelBatch(container, feature, arg, options),
     [Commands.showBatchErrors]: (container) => (arg?: unknown, options?: ShowErrorsOptions) =>
       showBatchErrors(container, feature, arg, options),
+    [Commands.sendRequestLineAsync]: () => (uri?: unknown, line?: unknown, options?: SendAsyncOptions) =>
+      feature.asyncRequests.send(uri, line, options),
     [Commands.openBatchErrorLine]: () => (batchId?: unknown, index?: unknown) => openErrorLine(feature, batchId, index),
     [Commands.revealInputFile]: (container) => (arg?: unknown, options?: RevealInputOptions) =>
       revealInputFile(container, feature, arg, options),

@@ -16,7 +16,9 @@ import { Commands, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
 import { Disposable } from '../lifecycle';
+import { AsyncRequests } from './asyncRequests';
 import { BatchLinks } from './batchLinks';
+import { asyncLabel } from './batchItems';
 import type { BatchNode } from './batchItems';
 import { BatchesModel } from './batchesModel';
 import { BatchesTreeProvider } from './batchesTree';
@@ -31,7 +33,7 @@ export class BatchesFeature extends Disposable {
   readonly links: BatchLinks;
   readonly model: BatchesModel;
   readonly tree: BatchesTreeProvider;
-  readonly poller: BatchPoller;
+  readonly poller: BatchPoller<Batch>;
   readonly statusBar: BatchStatusBar;
   readonly view: vscode.TreeView<BatchNode>;
   readonly commands: CommandFactories = batchCommands(this);
@@ -39,6 +41,8 @@ export class BatchesFeature extends Disposable {
   readonly blocked = this._register(new SubmitBlockedNotice());
   /** errors.data of failed batches, shown on their input files by "Show Errors". */
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
+  /** Request lines sent async: each a batch of one request, marked async in the tree. */
+  readonly asyncRequests: AsyncRequests;
 
   constructor(
     private readonly container: Container,
@@ -47,11 +51,22 @@ export class BatchesFeature extends Disposable {
     super();
     this.links = new BatchLinks(container.workspaceState);
     this.model = this._register(new BatchesModel());
-    const items = { batch: (id: string) => this.model.get(id), inputFile: (b: Batch) => this.inputFile(b) };
+    const items = {
+      batch: (id: string) => this.model.get(id),
+      inputFile: (b: Batch) => this.inputFile(b),
+      asyncOf: (b: Batch) => this.asyncRequests.get(b.id),
+    };
     this.tree = this._register(new BatchesTreeProvider(this.model, container.clients, items, container.log));
     this.view = this._register(vscode.window.createTreeView(Views.batches, { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.poller = this._register(new BatchPoller(this.model, container.clients, container.log));
+    this.poller = this._register(
+      new BatchPoller(this.model, container.clients, container.log, {
+        noun: 'batch',
+        topic: 'batches',
+        fetch: (client, id) => client.getBatch(id),
+      }),
+    );
     this.statusBar = this._register(new BatchStatusBar(this.model, (id) => this.labelOf(id)));
+    this.asyncRequests = this._register(new AsyncRequests(container, this));
     this._register(
       container.clients.onDidChange(() => {
         this.tree.forgetError();
@@ -149,6 +164,8 @@ export class BatchesFeature extends Disposable {
   labelOf(batchId: string): string {
     const batch = this.model.get(batchId);
     if (!batch) return batchId;
+    const sent = this.asyncRequests.get(batchId);
+    if (sent) return asyncLabel(sent);
     const local = this.inputFile(batch);
     return batchLabel(batch, local && path.posix.basename(local.path));
   }
@@ -183,6 +200,7 @@ export class BatchesFeature extends Disposable {
   }
 
   private async notifyFinished(batch: Batch): Promise<void> {
+    if (this.asyncRequests.get(batch.id)) return; // its result opens beside its file instead
     const label = this.labelOf(batch.id);
     const { failed } = requestCounts(batch);
     const hasErrors = failed > 0 || Boolean(batch.errors?.data?.length) || Boolean(batch.error_file_id);

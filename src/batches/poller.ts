@@ -1,30 +1,56 @@
+import type * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import { BatchPollLoop, realTimers, type PollTimers } from '../core/batches/pollLoop';
+import type { KlusterClient } from '../core/api';
+import { BatchPollLoop, realTimers, type Pollable, type PollTimers } from '../core/batches/pollLoop';
 import type { BackoffOptions } from '../core/batches/backoff';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
-import type { BatchesModel } from './batchesModel';
+
+/** What a poller keeps current: the Batches view's model, the Fine-tuning view's. */
+export interface PolledList<T extends Pollable> {
+  readonly generation: number;
+  readonly onDidChange: vscode.Event<void>;
+  running(): T[];
+  upsert(item: T): void;
+  remove(id: string): void;
+}
+
+export interface PollerSource<T extends Pollable> {
+  /** `batch`, `fine-tuning job`: for the log. */
+  readonly noun: string;
+  /** The log's topic. */
+  readonly topic: string;
+  fetch(client: KlusterClient, id: string): Promise<T>;
+}
 
 /**
- * Polls the batches that are still running, and nothing else (the schedule lives in the pure
- * BatchPollLoop): with every known batch terminal, or none known, there is no timer and no request.
+ * Polls what is still running, and nothing else (the schedule lives in the pure BatchPollLoop, with the batches'
+ * backoff): with everything known terminal, or nothing known, there is no timer and no request.
  */
-export class BatchPoller extends Disposable {
-  private readonly loop: BatchPollLoop;
+export class BatchPoller<T extends Pollable> extends Disposable {
+  private readonly loop: BatchPollLoop<T>;
 
-  constructor(model: BatchesModel, clients: ClientProvider, log: Logger, options: BackoffOptions = {}, timers: PollTimers = realTimers) {
+  constructor(
+    model: PolledList<T>,
+    clients: ClientProvider,
+    log: Logger,
+    source: PollerSource<T>,
+    options: BackoffOptions = {},
+    timers: PollTimers = realTimers,
+  ) {
     super();
-    this.loop = new BatchPollLoop(
+    this.loop = new BatchPollLoop<T>(
       {
+        noun: source.noun,
         running: () => model.running(),
         generation: () => model.generation,
         fetcher: async () => {
           const client = await clients.tryGet();
-          return client && ((id: string) => client.getBatch(id));
+          return client && ((id: string) => source.fetch(client, id));
         },
-        update: (batch) => model.upsert(batch),
+        update: (item) => model.upsert(item),
         gone: (id) => model.remove(id),
-        warn: (message) => log.warn('batches', message),
+        warn: (message) => log.warn(source.topic, message),
       },
       timers,
       options,
@@ -33,7 +59,7 @@ export class BatchPoller extends Disposable {
     this._register({ dispose: () => this.loop.dispose() });
   }
 
-  /** A poll is scheduled or on its way: a batch may still change (and finish) without anyone asking. */
+  /** A poll is scheduled or on its way: an item may still change (and finish) without anyone asking. */
   get isActive(): boolean {
     return this.loop.isActive;
   }

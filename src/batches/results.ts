@@ -84,7 +84,7 @@ const tabColumn = (uri: vscode.Uri): vscode.ViewColumn | undefined =>
   )?.viewColumn;
 
 /** Shows the results in the tab they already have, else in the group right of the input's, with what is on disk now. */
-async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void> {
+export async function showResults(results: vscode.Uri, input: vscode.Uri): Promise<void> {
   const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === results.toString());
   const inputColumn = tabColumn(input);
   const viewColumn = tabColumn(results) ?? (inputColumn ? inputColumn + 1 : vscode.ViewColumn.Beside);

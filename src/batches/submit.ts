@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, shownFailure, type Outcome } from '../commands';
-import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type KlusterClient } from '../core/api';
+import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type FilePurpose, type KlusterClient } from '../core/api';
 import { plural } from '../core/batches/displayText';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelRows, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
@@ -47,7 +47,7 @@ const WINDOW_LABELS: Record<CompletionWindow, string> = {
 };
 
 /** Saves unsaved edits first: the file on disk is what gets uploaded. */
-async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
+export async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<boolean> {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!document?.isDirty) return true;
   if (confirm) {
@@ -151,7 +151,13 @@ async function pickWindow(
   return picked;
 }
 
-async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Promise<string | undefined> {
+/** Uploads with cancellable progress; undefined when the person cancelled. */
+export async function upload(
+  client: KlusterClient,
+  uri: vscode.Uri,
+  bytes: number,
+  purpose: FilePurpose = 'batch',
+): Promise<string | undefined> {
   const name = path.basename(uri.fsPath);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Uploading ${name}`, cancellable: true },
@@ -160,7 +166,7 @@ async function upload(client: KlusterClient, uri: vscode.Uri, bytes: number): Pr
       try {
         const file = await abortOnCancel(token, (signal) =>
           client.uploadFile(uri.fsPath, {
-            purpose: 'batch',
+            purpose,
             signal,
             onProgress: (done, total) => {
               const percent = Math.floor((done / (total || bytes || 1)) * 100);

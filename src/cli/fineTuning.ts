@@ -1,15 +1,10 @@
 // `fine-tuning list|get|cancel|create`: the fine-tuning jobs API, with the tutorial's loop in one command
 // (check the dataset, upload it with purpose=fine-tune, create the job, poll until it ends).
-import {
-  fineTuningHyperparameters,
-  KlusterError,
-  TERMINAL_FINE_TUNING_STATUSES,
-  type FineTuningJob,
-  type KlusterClient,
-} from '../core/api';
+import { KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
+import { hyperparametersText } from '../core/fineTuning/jobText';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { fileExists } from '../core/util/atomicFile';
 import { escapeControls } from '../core/util/printable';
@@ -29,11 +24,6 @@ function oneId(ctx: CliContext): string {
   if (!value) throw new UsageError('missing job ID');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   return value;
-}
-
-function hyperparametersText(job: FineTuningJob): string {
-  const h = fineTuningHyperparameters(job);
-  return `epochs ${h.n_epochs ?? '-'}, batch ${h.batch_size ?? '-'}, lr× ${h.learning_rate_multiplier ?? '-'}`;
 }
 
 export function describeJob(job: FineTuningJob): string {

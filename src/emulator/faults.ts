@@ -29,6 +29,7 @@ export interface FaultSpec {
 }
 
 // stall: the request is accepted and never read or answered; the socket stays open until the client gives up.
+// With `afterBytes` (file content only), the headers and that many bytes of the body are sent, then nothing more.
 
 export class FaultInjector {
   private readonly queue: { spec: FaultSpec; left: number }[] = [];

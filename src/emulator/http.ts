@@ -84,6 +84,13 @@ export class Exchange {
     if (this.delayMs) await sleep(this.delayMs);
     this.log.status = 200;
     this.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes });
+    if (this.fault?.kind === 'stall' && this.fault.afterBytes !== undefined) {
+      // The body stops midway with the connection open, until the client gives up.
+      const stream = createReadStream(path, { start: 0, end: Math.max(0, this.fault.afterBytes - 1) });
+      stream.pipe(this.res, { end: false });
+      await new Promise<void>((resolve) => this.res.on('close', resolve));
+      return;
+    }
     if (this.fault?.kind === 'drop') {
       const cut = this.fault.afterBytes ?? Math.floor(bytes / 2);
       const stream = createReadStream(path, { start: 0, end: Math.max(0, cut - 1) });

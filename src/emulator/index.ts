@@ -95,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ex.req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'stall') return;
+    if (fault?.kind === 'stall' && fault.afterBytes === undefined) return;
     if (fault?.kind === 'respond') {
       await ex.drain();
       return ex.json(fault.status ?? 200, undefined, fault.body ?? '', { 'content-type': 'application/json', ...fault.headers });

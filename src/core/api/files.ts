@@ -111,13 +111,24 @@ export function downloadFileContent(t: Transport, id: string, dest: string, opti
       for (let attempt = 0; ; attempt++) {
         const response = await t.raw(options, (o) => t.sdk.files.content(id, o));
         const length = Number(response.headers.get('content-length') ?? NaN);
+        // The SDK's timeout ends with the headers: a body that stops arriving would otherwise hang for ever.
+        const stall = new StallTimer(t.timeoutMs, signal);
+        const progress = (done: number, total: number | undefined) => (stall.kick(), onProgress?.(done, total));
         try {
-          return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, onProgress, signal);
+          return await writeBodyToFile(response.body, temp, Number.isFinite(length) ? length : undefined, progress, stall.signal);
         } catch (error) {
           if (error instanceof DestinationError) throw error; // local disk trouble, not the network
+          if (stall.stalled && !signal?.aborted)
+            throw new KlusterError(
+              'timeout',
+              `The download of file ${id} stalled: no bytes arrived for ${waitText(t.timeoutMs / 1000)}. Try again later.`,
+              { cause: error },
+            );
           const failure = toKlusterError(error, t.errorContext(signal));
           if (failure.kind !== 'network' || attempt >= DOWNLOAD_RETRIES) throw failure;
           await temp.reset();
+        } finally {
+          stall.stop();
         }
       }
     },

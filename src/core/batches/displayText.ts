@@ -170,7 +170,7 @@ export function describeBatchError(error: BatchError): string {
   return `${line}${message}${error.code ? ` (${error.code})` : ''}`;
 }
 
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|]/g, '\\$&');
 }
 

@@ -1,5 +1,5 @@
-// When and what to poll while batches run: pure (no vscode), with the timer injected so tests drive time.
-// Only running batches are fetched; with none running there is no timer and no request.
+// When and what to poll while batches (or fine-tuning jobs) run: pure (no vscode), with the timer injected so tests
+// drive time. Only running items are fetched; with none running there is no timer and no request.
 import { KlusterError, type Batch } from '../api';
 import { PollBackoff, type BackoffOptions } from './backoff';
 
@@ -17,21 +17,29 @@ export const realTimers: PollTimers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export interface PollHost {
+/** What the loop needs of a polled thing: a batch, a fine-tuning job. */
+export interface Pollable {
+  readonly id: string;
+  readonly status: string;
+}
+
+export interface PollHost<T extends Pollable = Batch> {
+  /** What is polled, for messages; default `batch`. */
+  readonly noun?: string;
   /** The batches known to be running now. */
-  running(): readonly Batch[];
+  running(): readonly T[];
   /** Changes when the account (key or base URL) does: a round begun under an older one is dropped. */
   generation(): number;
   /** Fetches one batch by id; undefined when there is no key to poll with. */
-  fetcher(): Promise<((id: string) => Promise<Batch>) | undefined>;
+  fetcher(): Promise<((id: string) => Promise<T>) | undefined>;
   /** A newer view of a batch. */
-  update(batch: Batch): void;
+  update(batch: T): void;
   /** The service no longer knows this batch (404): it is not polled again. */
   gone(batchId: string): void;
   warn(message: string): void;
 }
 
-export class BatchPollLoop {
+export class BatchPollLoop<T extends Pollable = Batch> {
   private handle: unknown;
   private scheduled = false;
   private polling = false;
@@ -41,7 +49,7 @@ export class BatchPollLoop {
   private cursor = 0;
 
   constructor(
-    private readonly host: PollHost,
+    private readonly host: PollHost<T>,
     private readonly timers: PollTimers = realTimers,
     options: BackoffOptions = {},
   ) {
@@ -113,7 +121,7 @@ export class BatchPollLoop {
           if (result.value.status !== asked.status) statusChanged = true;
           this.host.update(result.value);
         } else if (result.reason instanceof KlusterError && result.reason.kind === 'not_found') {
-          this.host.warn(`batch ${asked.id} is no longer known to the service (404); it is not polled any more`);
+          this.host.warn(`${this.host.noun ?? 'batch'} ${asked.id} is no longer known to the service (404); it is not polled any more`);
           this.host.gone(asked.id);
         } else {
           failure ??= result.reason;
@@ -139,7 +147,7 @@ export class BatchPollLoop {
     this.schedule(failure !== undefined ? this.backoff.nextAfterFailure(retryAfter) : this.backoff.next());
   }
 
-  private pick(running: Batch[]): Batch[] {
+  private pick(running: T[]): T[] {
     if (running.length <= MAX_PER_POLL) return running;
     const start = this.cursor % running.length;
     this.cursor = start + MAX_PER_POLL;

@@ -183,6 +183,18 @@ describe('KlusterClient failures', () => {
     );
   });
 
+  it('a download whose body stalls midway fails after the timeout, leaving nothing at the destination', async () => {
+    const client = f.client({ timeoutMs: 800 });
+    const uploaded = await client.uploadFile(await writeLines(f.dir, 'dl-stall.jsonl', [requestLine('a', 'x'.repeat(500))]));
+    f.emulator.faults.next({ kind: 'stall', path: `/v1/files/${uploaded.id}/content`, afterBytes: 100 });
+    const dest = path.join(f.dir, 'stalled.jsonl');
+    const started = Date.now();
+    const error = await failsWith(client.downloadFileContent(uploaded.id, dest), 'timeout');
+    assert.match(error.message, /download of file .+ stalled/);
+    assert.ok(Date.now() - started < 5000, 'it does not hang');
+    await assert.rejects(fs.access(dest));
+  });
+
   it('a download dropped midway once is retried from the start: the file arrives whole', async () => {
     const client = f.client();
     const input = await writeLines(f.dir, 'dl-once.jsonl', [requestLine('a', 'x'.repeat(500)), requestLine('b', 'y')]);

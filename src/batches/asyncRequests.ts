@@ -1,0 +1,230 @@
+// "kluster: Send Request Line Async": one request line of a batch file as an async request. It becomes a batch of
+// one request, listed (marked async) in the Batches view; when it ends, its result opens beside the file like a
+// one-line batch's. Pending ones are remembered in workspaceState, so a reload loses none.
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { showApiError } from '../api/showError';
+import { uriOf } from '../commandArgs';
+import { CANCELLED, failed, type Outcome } from '../commands';
+import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type CompletionWindow } from '../core/api';
+import { isTerminal, resultsMessage } from '../core/batches/displayText';
+import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
+import { writeJoinedResults } from '../core/results/join';
+import { fileExists } from '../core/util/atomicFile';
+import { Commands } from '../constants';
+import type { Container } from '../container';
+import { Disposable } from '../lifecycle';
+import type { StoredAsyncRequest } from '../storage';
+import type { BatchesFeature } from './feature';
+import { showResults } from './results';
+
+export interface SendAsyncOptions {
+  readonly completionWindow?: CompletionWindow;
+  /** false: no questions (scripts, tests): the setting's window. Default true. */
+  readonly confirm?: boolean;
+}
+
+export type SendAsyncOutcome = Outcome<{ readonly status: 'queued'; readonly batchId: string; readonly customId: string }>;
+export type AsyncResultOutcome =
+  { readonly status: 'written'; readonly path: string } | { readonly status: 'failed'; readonly message: string };
+
+const KEY = 'kluster.asyncRequests';
+const KEEP_DELIVERED_MS = 30 * 86_400_000;
+const SEND_ASYNC_KIND = vscode.CodeActionKind.Refactor.append('kluster.sendAsync');
+
+/** A request line (custom_id and a body with model and messages) of a document. */
+function isRequestLine(document: vscode.TextDocument, line: number): boolean {
+  return line < document.lineCount && !('error' in asyncRequestOf(document.lineAt(line).text));
+}
+
+/** The light bulb on a request line. */
+function sendAsyncActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+  const line = range.start.line;
+  if (!isRequestLine(document, line)) return [];
+  const action = new vscode.CodeAction('Send Request Line Async', SEND_ASYNC_KIND);
+  action.command = { command: Commands.sendRequestLineAsync, title: 'Send Request Line Async', arguments: [document.uri, line] };
+  return [action];
+}
+
+/** The hover's action on a request line; the validator's hover says what the request is. */
+function sendAsyncHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  if (!isRequestLine(document, position.line)) return undefined;
+  const args = encodeURIComponent(JSON.stringify([document.uri.toString(), position.line]));
+  const text = new vscode.MarkdownString(
+    `[$(cloud-upload) Send Request Line Async](command:${Commands.sendRequestLineAsync}?${args})`,
+    true,
+  );
+  text.isTrusted = { enabledCommands: [Commands.sendRequestLineAsync] };
+  return new vscode.Hover(text, document.lineAt(position.line).range);
+}
+
+export class AsyncRequests extends Disposable {
+  private readonly delivering = new Set<string>();
+  private readonly delivered = this._register(new vscode.EventEmitter<AsyncResultOutcome & { batchId: string }>());
+  /** A result was written beside its file (for tests and the log). */
+  readonly onDidDeliver = this.delivered.event;
+
+  constructor(
+    private readonly container: Container,
+    private readonly feature: BatchesFeature,
+  ) {
+    super();
+    // Ended while nobody looked (or before a reload): delivered once the list shows it ended.
+    this._register(feature.model.onDidChange(() => this.deliverEnded()));
+    this._register(container.clients.onDidChange(() => void this.track()));
+    const selector: vscode.DocumentSelector = [{ language: 'jsonl' }, { pattern: '**/*.jsonl' }];
+    this._register(
+      vscode.languages.registerCodeActionsProvider(
+        selector,
+        { provideCodeActions: sendAsyncActions },
+        { providedCodeActionKinds: [SEND_ASYNC_KIND] },
+      ),
+    );
+    this._register(vscode.languages.registerHoverProvider(selector, { provideHover: sendAsyncHover }));
+    void this.prune().then(() => this.track());
+  }
+
+  /** Delivered entries only name their line in the tree; after 30 days they go. */
+  private async prune(): Promise<void> {
+    const cutoff = Date.now() - KEEP_DELIVERED_MS;
+    const kept = Object.entries(this.stored).filter(([, r]) => !r.delivered || r.at > cutoff);
+    if (kept.length !== Object.keys(this.stored).length) await this.container.workspaceState.update(KEY, Object.fromEntries(kept));
+  }
+
+  private get stored(): Record<string, StoredAsyncRequest> {
+    return this.container.workspaceState.get(KEY) ?? {};
+  }
+
+  get(batchId: string): StoredAsyncRequest | undefined {
+    const entry = this.stored[batchId];
+    return entry && typeof entry.customId === 'string' ? entry : undefined;
+  }
+
+  /** Puts the pending ones in the Batches model, so the poller follows them even with the view closed. */
+  private async track(): Promise<void> {
+    const client = await this.container.clients.tryGet();
+    if (!client) return;
+    for (const [batchId, request] of Object.entries(this.stored)) {
+      if (request.delivered || this.feature.model.get(batchId)) continue;
+      try {
+        this.feature.model.upsert(await client.getBatch(batchId));
+      } catch (error) {
+        this.container.log.warn('batches', `async request ${batchId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  async send(uriArg: unknown, lineArg: unknown, options: SendAsyncOptions = {}): Promise<SendAsyncOutcome> {
+    const editor = vscode.window.activeTextEditor;
+    const uri = uriOf(uriArg) ?? editor?.document.uri;
+    if (!uri) throw new Error('Open a batch .jsonl file and put the cursor on a request line.');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = typeof lineArg === 'number' ? lineArg : (editor?.selection.active.line ?? 0);
+    if (line < 0 || line >= document.lineCount) throw new Error(`Line ${line + 1} is not in ${path.basename(uri.path)}.`);
+    const text = document.lineAt(line).text;
+    const request = asyncRequestOf(text);
+    const where = `${path.basename(uri.path)}:${line + 1}`;
+    if ('error' in request) {
+      const message = `${where} cannot be sent async: ${request.error}.`;
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
+    const errors = vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
+    if (errors.length) {
+      const message = `${where} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; nothing was sent. ${errors[0]!.message}`;
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
+    const fallback = options.completionWindow ?? this.container.config.completionWindow;
+    const window =
+      options.confirm === false || options.completionWindow
+        ? fallback
+        : (
+            await vscode.window.showQuickPick(
+              COMPLETION_WINDOWS.map((w) => ({ label: w, description: w === fallback ? '(default)' : undefined })),
+              { title: `Send ${request.customId} async: completion window`, placeHolder: 'The result arrives as a batch of one request' },
+            )
+          )?.label;
+    if (!window) return CANCELLED;
+    try {
+      const client = await this.container.clients.get();
+      const ack = await client.submitAsyncChat(request.body, window as CompletionWindow);
+      const batchId = asyncBatchIdOf(ack);
+      if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);
+      await this.container.workspaceState.update(KEY, {
+        ...this.stored,
+        [batchId]: { uri: uri.toString(), line, text, customId: request.customId, at: Date.now() },
+      });
+      this.feature.model.upsert(await client.getBatch(batchId));
+      this.feature.poller.kick();
+      void this.feature.reveal(batchId);
+      this.container.log.info('batches', `sent ${where} (${request.customId}) async as batch ${batchId} (${window})`);
+      void vscode.window.showInformationMessage(
+        `Sent ${request.customId} async (batch ${batchId}, ${window} window); its result opens beside ${path.basename(uri.path)} when it arrives.`,
+      );
+      return { status: 'queued', batchId, customId: request.customId };
+    } catch (error) {
+      void showApiError(this.container.log, `Sending ${where} async`, error);
+      return failed(error);
+    }
+  }
+
+  private deliverEnded(): void {
+    for (const [batchId, request] of Object.entries(this.stored)) {
+      if (request.delivered) continue;
+      const batch = this.feature.model.get(batchId);
+      if (batch && isTerminal(batch.status) && !this.delivering.has(batchId)) void this.deliver(batch);
+    }
+  }
+
+  /** Writes the result beside the file (asking before replacing one) and opens it; forgets the request either way. */
+  private async deliver(batch: Batch): Promise<void> {
+    const request = this.get(batch.id);
+    if (!request || request.delivered) return;
+    this.delivering.add(batch.id);
+    const input = vscode.Uri.parse(request.uri, true);
+    // A result of an earlier send of this line stays: the new one gets the next free name.
+    let dest = asyncResultsPath(input.fsPath, request.customId);
+    for (let n = 2; await fileExists(dest); n++) dest = asyncResultsPath(input.fsPath, `${request.customId}-${n}`);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-async-'));
+    let outcome: AsyncResultOutcome;
+    try {
+      const client = await this.container.clients.get();
+      const lines: string[] = [];
+      for (const fileId of [batch.output_file_id, batch.error_file_id]) {
+        if (!fileId) continue;
+        const file = path.join(dir, `${fileId}.jsonl`);
+        await client.downloadFileContent(fileId, file);
+        lines.push(...(await fs.readFile(file, 'utf8')).split('\n'));
+      }
+      const { input: inputText, results } = oneLineBatch(request.text, request.line + 1, lines, request.customId);
+      await fs.writeFile(path.join(dir, 'input.jsonl'), inputText);
+      await fs.writeFile(path.join(dir, 'output.jsonl'), results);
+      const summary = await writeJoinedResults(
+        {
+          inputPath: path.join(dir, 'input.jsonl'),
+          outputPath: path.join(dir, 'output.jsonl'),
+          missingReason: `The async request's batch ended ${batch.status} without a result.`,
+        },
+        dest,
+      );
+      await showResults(vscode.Uri.file(dest), input);
+      const message = resultsMessage(path.basename(dest), summary);
+      this.container.log.info('batches', `async ${request.customId} (${batch.id}): ${message}`);
+      void (summary.succeeded ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(message);
+      outcome = { status: 'written', path: dest };
+    } catch (error) {
+      void showApiError(this.container.log, `Fetching the async result of ${request.customId}`, error);
+      outcome = failed(error);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    await this.container.workspaceState.update(KEY, { ...this.stored, [batch.id]: { ...request, delivered: true } });
+    this.delivering.delete(batch.id);
+    this.delivered.fire({ ...outcome, batchId: batch.id });
+  }
+}
