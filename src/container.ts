@@ -6,6 +6,7 @@ import { ChatFeature } from './chat/feature';
 import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
+import { ProblemFixedWatcher } from './firstRun/walkthroughProgress';
 import { ClientProvider } from './api/clientProvider';
 import { ModelCatalog } from './api/modelCatalog';
 import { registerCommands } from './commands';
@@ -44,6 +45,7 @@ export class Container extends Disposable {
     const batches = this._register(new BatchesFeature(this, files));
     const chat = this._register(new ChatFeature(this));
     const results = this._register(new ResultsFeature(this, chat));
+    this._register(new ProblemFixedWatcher());
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
     const experiments = this._register(new ExperimentsFeature(this, batches));
     this._register(

@@ -11,9 +11,10 @@ import {
   requestCounts,
   type FileOwner,
 } from '../core/batches/displayText';
-import { Commands, Views } from '../constants';
+import { Commands, ContextKeys, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
+import { stepDone } from '../firstRun/walkthroughProgress';
 import { Disposable } from '../lifecycle';
 import { BatchLinks } from './batchLinks';
 import type { BatchNode } from './batchItems';
@@ -142,6 +143,7 @@ export class BatchesFeature extends Disposable {
     this.model.upsert(batch);
     this.poller.kick();
     void this.reveal(batch.id);
+    stepDone(ContextKeys.batchSubmitted);
   }
 
   async reveal(batchId: string, expand = false): Promise<void> {
