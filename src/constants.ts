@@ -84,6 +84,10 @@ export const ContextKeys = {
   fineTuningDatasets: 'kluster.fineTuningDatasets',
   chatStreaming: 'kluster.chatStreaming',
   demoServerRunning: 'kluster.demoServerRunning',
+  // Set once in a window, to complete steps of the Get Started walkthrough (src/firstRun)
+  problemFixed: 'kluster.walkthrough.problemFixed',
+  batchSubmitted: 'kluster.walkthrough.batchSubmitted',
+  resultsOpened: 'kluster.walkthrough.resultsOpened',
 } as const;
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
 

@@ -7,6 +7,7 @@ import { ExperimentsFeature } from './experiments/feature';
 import { FilesFeature } from './files/feature';
 import { newBatchFileCommands } from './firstRun/newBatchFile';
 import { FineTuningFeature } from './fineTuning/feature';
+import { ProblemFixedWatcher } from './firstRun/walkthroughProgress';
 import { ClientProvider } from './api/clientProvider';
 import { ComparisonFeature } from './comparison/feature';
 import { ModelCatalog } from './api/modelCatalog';
@@ -47,6 +48,7 @@ export class Container extends Disposable {
     const chat = this._register(new ChatFeature(this));
     const fineTuning = this._register(new FineTuningFeature(this, files, batches.blocked, chat));
     const results = this._register(new ResultsFeature(this, chat));
+    this._register(new ProblemFixedWatcher());
     const demo = this._register(new DemoServer(this.clients, () => this.config.baseUrl, this.log));
     const experiments = this._register(new ExperimentsFeature(this, batches));
     const comparison = this._register(new ComparisonFeature(this, batches));

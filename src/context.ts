@@ -12,6 +12,9 @@ export interface ContextValues {
   [ContextKeys.fineTuningDatasets]: string[];
   [ContextKeys.chatStreaming]: boolean;
   [ContextKeys.demoServerRunning]: boolean;
+  [ContextKeys.problemFixed]: boolean;
+  [ContextKeys.batchSubmitted]: boolean;
+  [ContextKeys.resultsOpened]: boolean;
 }
 
 // Every context key has a value type above: the build fails here otherwise.

@@ -14,6 +14,7 @@ import {
 import { describeBatchError, isTerminal, statusText } from '../core/batches/displayText';
 import { Commands, ContextKeys } from '../constants';
 import { getContext } from '../context';
+import { stepDone } from '../firstRun/walkthroughProgress';
 import type { Container } from '../container';
 import type { SendAsyncOptions } from './asyncRequests';
 import type { BatchesFeature } from './feature';
@@ -206,7 +207,11 @@ async function revealInputFile(
 export function batchCommands(feature: BatchesFeature): CommandFactories {
   return {
     [Commands.submitBatch]: (container) => (arg?: unknown, options?: SubmitOptions) => submitBatch(container, feature, arg, options),
-    [Commands.openResults]: (container) => (arg?: unknown, options?: ResultsOptions) => openResultsBeside(container, feature, arg, options),
+    [Commands.openResults]: (container) => async (arg?: unknown, options?: ResultsOptions) => {
+      const outcome = await openResultsBeside(container, feature, arg, options);
+      if (outcome.status === 'written') stepDone(ContextKeys.resultsOpened);
+      return outcome;
+    },
     [Commands.retryFailed]: (container) => (arg?: unknown, options?: RetryOptions) => retryFailedRequests(container, feature, arg, options),
     [Commands.cancelBatch]: (container) => (arg?: unknown, options?: { confirm?: boolean }) =>
       cancelBatch(container, feature, arg, options),

@@ -12,9 +12,10 @@ import {
   requestCounts,
   type FileOwner,
 } from '../core/batches/displayText';
-import { Commands, Views } from '../constants';
+import { Commands, ContextKeys, Views } from '../constants';
 import type { Container } from '../container';
 import type { FilesFeature } from '../files/feature';
+import { stepDone } from '../firstRun/walkthroughProgress';
 import { Disposable } from '../lifecycle';
 import { AsyncRequests } from './asyncRequests';
 import { BatchLinks } from './batchLinks';
@@ -176,6 +177,7 @@ export class BatchesFeature extends Disposable {
     this.model.upsert(batch);
     this.poller.kick();
     void this.reveal(batch.id);
+    stepDone(ContextKeys.batchSubmitted);
   }
 
   async reveal(batchId: string, expand = false): Promise<void> {

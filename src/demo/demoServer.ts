@@ -3,15 +3,15 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
-import type { CommandFactories } from '../commands';
+import { failed, type CommandFactories, type Outcome } from '../commands';
 import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
 import { startEmulator, type Emulator } from '../emulator';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 
-export type DemoStartOutcome = { readonly status: 'started' | 'running'; readonly baseUrl: string } | { readonly status: 'failed'; readonly message: string };
-export type DemoStopOutcome = { readonly status: 'stopped' | 'notRunning' };
+export type DemoStartOutcome = Outcome<{ readonly status: 'started' | 'running'; readonly baseUrl: string }>;
+export type DemoStopOutcome = Outcome<{ readonly status: 'stopped' | 'notRunning' }>;
 
 /** What the tests read: where the demo server listens, its status-bar item, and the requests it has answered. */
 export interface DemoSnapshot {
@@ -54,10 +54,10 @@ export class DemoServer extends Disposable {
       if (this.emulator !== starting) return { status: 'failed', message: 'The demo server was stopped while it started.' };
     } catch (error) {
       this.emulator = undefined;
-      const message = error instanceof Error ? error.message : String(error);
+      const outcome = failed(error);
       this.log.error('demo', 'the demo server did not start', error);
-      void vscode.window.showErrorMessage(`kluster.ai demo server did not start: ${message}`);
-      return { status: 'failed', message };
+      void vscode.window.showErrorMessage(`kluster.ai demo server did not start: ${outcome.message}`);
+      return outcome;
     }
     this.running = emulator;
     this.clients.setOverride({ baseUrl: emulator.url, apiKey: emulator.apiKey });

@@ -1,16 +1,12 @@
 // "kluster: New Batch File" and the walkthrough's sample file: untitled JSON Lines documents with request lines
 // for a model of the catalog (the documented models when the service cannot be asked).
 import * as vscode from 'vscode';
-import type { CommandFactories } from '../commands';
+import type { CommandFactories, Outcome } from '../commands';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import { newBatchFileText, sampleBatchFileText, sampleModel } from '../core/batches/sampleFile';
 
-export interface NewFileOutcome {
-  readonly status: 'created';
-  readonly uri: string;
-  readonly model: string;
-}
+export type NewFileOutcome = Outcome<{ readonly status: 'created'; readonly uri: string; readonly model: string }>;
 
 async function openUntitled(container: Container, text: (model: string) => string): Promise<NewFileOutcome> {
   const ids = container.models.current.options.map((m) => m.id);

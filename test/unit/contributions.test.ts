@@ -10,6 +10,7 @@ interface Contributions {
   menus?: Record<string, { command?: string; when?: string }[]>;
   keybindings?: { command: string; when?: string }[];
   viewsWelcome?: { contents: string; when?: string }[];
+  walkthroughs?: { steps: { completionEvents?: string[] }[] }[];
 }
 const contributes = (manifest as unknown as { contributes: Contributions }).contributes;
 const menuEntries = Object.values(contributes.menus ?? {}).flat();
@@ -51,6 +52,9 @@ describe('package.json contributions', () => {
     const clauses = [...menuEntries, ...(contributes.keybindings ?? []), ...(contributes.viewsWelcome ?? [])].flatMap((entry) =>
       entry.when ? [entry.when] : [],
     );
+    // The walkthrough's steps complete on context keys too (`onContext:KEY`).
+    const completions = (contributes.walkthroughs ?? []).flatMap((w) => w.steps.flatMap((step) => step.completionEvents ?? []));
+    clauses.push(...completions.filter((event) => event.startsWith('onContext:')).map((event) => event.slice('onContext:'.length)));
     assert.deepStrictEqual(sorted(clauses.flatMap(contextKeysIn)), sorted(Object.values(ContextKeys)));
   });
 
