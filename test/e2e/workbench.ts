@@ -25,7 +25,7 @@ export interface Workbench {
    * over animation frames, and once on CI it waited out its 30 s on a row that was plainly there.
    */
   pickRow(row: Locator): Promise<void>;
-  /** Ctrl+P, the file's name, Enter, until its tab shows: opening a workspace file as a person does. */
+  /** Ctrl+P, the file's name, Enter, until it is the active editor: opening a workspace file as a person does. */
   openFile(name: string): Promise<void>;
   /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
   showKlusterViews(): Promise<void>;
@@ -75,7 +75,14 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible', timeout: 15_000 });
         await input.fill(`>${title}`);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: title })
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .catch(async (error: unknown) => {
+            await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-palette-failure.png') });
+            throw error;
+          });
         await page.keyboard.press('Enter');
       },
       async pickRow(row) {
@@ -95,7 +102,10 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await page.locator('.quick-input-widget input').fill(name);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
-        await page.locator('.tab', { hasText: name }).waitFor({ timeout: 15_000 });
+        // Its tab may be there already (opened before, behind another editor): wait until it is the active
+        // editor, or the next command would run with the previous one's context (resourceExtname, …).
+        await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+        await page.waitForFunction((file) => document.title.replace(/^● /, '').startsWith(`${file} - `), name, { timeout: 15_000 });
       },
       async showKlusterViews() {
         const icon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="kluster.ai"]') });
