@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL } from './core/api/errors';
 import { isCompletionWindow, type CompletionWindow } from './core/api/schemas';
 
 const SECTION = 'kluster';
@@ -10,7 +11,7 @@ export class Config {
   }
 
   get baseUrl(): string {
-    const value = this.section.get<string>('baseUrl', 'https://api.kluster.ai/v1').trim();
+    const value = this.section.get<string>('baseUrl', DEFAULT_BASE_URL).trim();
     return value.replace(/\/+$/, '');
   }
 
