@@ -31,6 +31,12 @@ export class Config {
     return this.section.get<boolean>('validation.enabled', true);
   }
 
+  /** Where the Open in Chat CodeLens shows: the request line under the cursor (default), every one, or none. */
+  get codeLens(): 'cursor' | 'all' | 'off' {
+    const value = this.section.get<string>('codeLens', 'cursor');
+    return value === 'all' || value === 'off' ? value : 'cursor';
+  }
+
   /** Fires when any `kluster.*` setting changes. */
   onDidChange(listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((event) => {

@@ -205,7 +205,9 @@ describe('Chat panel against the emulator', function () {
       },
     });
     const uri = await writeWorkspaceFile('chat/source.jsonl', ['{"not": "a request"}', source]);
-    await vscode.window.showTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(uri);
+    // kluster.codeLens is `cursor` by default: the lens is on the request line under the cursor.
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
     const lenses = await waitFor('the Open in Chat lens', async () => {
       const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
       const ours = found.filter((l) => l.command?.command === Commands.openInChat);
