@@ -437,7 +437,10 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await chat.locator('#prompt').inputValue(), 'Summarize JSONL');
     assert.strictEqual(await chat.locator('.turn').count(), 0);
     await workbench.screenshot('e2e-chat-open-new');
-    await page.locator('.tab[aria-label="kluster Chat 2"]').getByRole('button', { name: /^Close/ }).click();
+    await page
+      .locator('.tab[aria-label="kluster Chat 2"]')
+      .getByRole('button', { name: /^Close/ })
+      .click();
     await page.locator('.tab[aria-label="kluster Chat 2"]').waitFor({ state: 'detached' });
     await page.locator('.tab[aria-label="kluster Chat"]').click();
     await chat.locator('.turn').first().waitFor();
