@@ -60,6 +60,13 @@ export const apiKeyCommands: CommandFactories = {
  * either way. A network failure or a wrong base URL is reported as such, never as a wrong key.
  */
 async function reportKeyCheck(container: Container, key: string): Promise<void> {
+  if (container.clients.overridden) {
+    // Nothing in demo mode goes to the real service: the key waits until the demo server stops.
+    void vscode.window.showInformationMessage(
+      'kluster.ai API key saved to secret storage. The demo server is running, so the key was not checked; it is used once the demo server stops.',
+    );
+    return;
+  }
   const baseUrl = container.config.baseUrl;
   const check = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Checking the kluster.ai API key…' },
