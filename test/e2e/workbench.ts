@@ -104,7 +104,18 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await page.keyboard.press('Enter');
         // Its tab may be there already (opened before, behind another editor): wait until it is the active
         // editor, or the next command would run with the previous one's context (resourceExtname, …).
-        await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+        const active = page.locator('.editor-group-container.active .tab.active', { hasText: name });
+        // From a chat webview that has just reloaded, the webview can take the focus back (and its editor
+        // comes to the front again) after Quick Open showed the file: then click the file's tab, as a person would.
+        if (
+          !(await active.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          ))
+        ) {
+          await page.locator('.tab', { hasText: name }).first().click();
+          await active.waitFor({ timeout: 15_000 });
+        }
         await page.waitForFunction((file) => document.title.replace(/^● /, '').startsWith(`${file} - `), name, { timeout: 15_000 });
       },
       async showKlusterViews() {
