@@ -54,17 +54,13 @@ export class ChatPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly container: Container,
     restored?: ChatState,
-    /** False for an extra panel (Open New): the extension's one saved copy belongs to the main panel. */
-    persist = true,
   ) {
     super();
     this._register(panel);
     this.state = restored ?? emptyState();
     this.restored = restored;
     this.session = new ChatSession({ client: () => container.clients.get(), log: container.log });
-    this.writer = new StateWriter((state) =>
-      persist ? container.workspaceState.update('kluster.chat.savedState', state) : Promise.resolve(),
-    );
+    this.writer = new StateWriter((state) => container.workspaceState.update('kluster.chat.savedState', state));
     panel.webview.options = webviewOptions(container.context.extensionUri);
     // A pair with fixed colours: a tab does not apply currentColor, so one SVG would be black on a dark tab.
     const media = (name: string) => vscode.Uri.joinPath(container.context.extensionUri, 'media', name);

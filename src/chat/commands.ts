@@ -5,7 +5,7 @@ import type { CommandFactories } from '../commands';
 import { Commands } from '../constants';
 import { fromRequestLine, RequestLineError } from '../core/chat/conversation';
 import type { ChatFeature } from './feature';
-import type { ChatPanel, ChatSnapshot } from './chatPanel';
+import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
 import { appendRequest, pickRequestFile, type SavedRequest } from './saveRequest';
 
@@ -17,12 +17,11 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     },
 
     /**
-     * Loads a request line into the chat: from the CodeLens (uri, line) or the cursor line of the editor. When the
-     * chat in front holds a conversation it asks: Replace (Undo in the chat brings it back) or Open New (a new
-     * chat panel). `{ confirm: false }` skips asking and replaces, `{ confirm: false, openNew: true }` opens a new
-     * panel (for tests). Returns undefined when the person cancelled.
+     * Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor.
+     * A conversation in the panel is only replaced after asking (`{ confirm: false }` skips that, for tests),
+     * and it can be brought back with Undo. Returns undefined when the person said no.
      */
-    [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean; openNew?: boolean }) => {
+    [Commands.openInChat]: () => async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean }) => {
       const uri = uriOf(uriArg);
       const editor = vscode.window.activeTextEditor;
       const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
@@ -38,30 +37,17 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
       }
       const where = `${path.basename(document.uri.path)}:${line + 1}`;
       const ignored = loaded.ignored.length ? ` Not carried over: ${loaded.ignored.join(', ')}.` : '';
-      const front = chat.panel;
-      const held = front?.conversationState.turns.length ?? 0;
-      let openNew = held > 0 && options?.openNew === true;
+      const held = chat.panel?.conversationState.turns.length ?? 0;
       if (held > 0 && options?.confirm !== false) {
         const pick = await vscode.window.showWarningMessage(
           `Replace the conversation in the chat with ${loaded.customId ?? 'the request'} from ${where}?`,
-          {
-            modal: true,
-            detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Replace: Undo in the chat brings them back. Open New: the request opens in a new chat panel.`,
-          },
+          { modal: true, detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Undo in the chat brings them back.` },
           'Replace',
-          'Open New',
         );
-        if (pick === undefined) return undefined;
-        openNew = pick === 'Open New';
+        if (pick !== 'Replace') return undefined;
       }
-      let target: ChatPanel;
-      if (openNew) target = chat.openNew();
-      else if (front) {
-        front.panel.reveal(undefined, false);
-        target = front;
-      } else target = chat.open();
-      target.load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
-      return { customId: loaded.customId, ignored: loaded.ignored, newPanel: openNew };
+      chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
+      return { customId: loaded.customId, ignored: loaded.ignored };
     },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */

@@ -4,8 +4,6 @@ import { turnsForRequest, type ChatSettings, type Conversation, type Conversatio
 import type { ModelOption } from '../core/models';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
-/** Panels opened with Open in Chat → Open New: restored from their own webview state only. */
-export const CHAT_EXTRA_VIEW_TYPE = 'kluster.chat.extra';
 
 export interface TokenUsage {
   readonly prompt?: number;

@@ -187,40 +187,6 @@ describe('Chat panel against the emulator', function () {
     );
   });
 
-  it('opens a request in a new chat panel with Open New; the first panel keeps its conversation', async () => {
-    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Keep me');
-    await settled('the reply', (t) => t.status === 'done');
-    const line = JSON.stringify({
-      custom_id: 'new-1',
-      method: 'POST',
-      url: '/v1/chat/completions',
-      body: { model: MODEL, messages: [{ role: 'user', content: 'In a new chat' }] },
-    });
-    const uri = await writeWorkspaceFile('chat/open-new.jsonl', [line]);
-    const opened = await vscode.commands.executeCommand(Commands.openInChat, uri, 0, { confirm: false, openNew: true });
-    assert.deepStrictEqual(opened, { customId: 'new-1', ignored: [], newPanel: true });
-    const fresh = await waitFor('the request in the new panel', async () => {
-      const snap = await snapshot();
-      return snap?.ready && snap.state.draft === 'In a new chat' ? snap : undefined;
-    });
-    assert.deepStrictEqual(fresh.state.turns, []);
-    const chatTabs = () =>
-      vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .filter((t) => t.input instanceof vscode.TabInputWebview && /kluster\.chat/.test(t.input.viewType))
-        .map((t) => t.label)
-        .sort();
-    assert.deepStrictEqual(chatTabs(), ['kluster Chat', 'kluster Chat 2']);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await waitFor('the new panel closed', async () => chatTabs().length === 1);
-    const first = await snapshot();
-    assert.deepStrictEqual(
-      first?.state.turns.map((t) => (t.text.startsWith('Emulated answer') ? 'reply' : t.text)),
-      ['Keep me', 'reply'],
-      'the commands act on the first panel again, which kept its conversation',
-    );
-  });
-
   it('opens a request line in chat (command and CodeLens), and saves the conversation as valid request lines', async () => {
     const source = JSON.stringify({
       custom_id: 'source-1',
@@ -254,7 +220,7 @@ describe('Chat panel against the emulator', function () {
       lenses[0]!.command!.command,
       ...lenses[0]!.command!.arguments!,
     );
-    assert.deepStrictEqual(opened, { customId: 'source-1', ignored: ['seed'], newPanel: false });
+    assert.deepStrictEqual(opened, { customId: 'source-1', ignored: ['seed'] });
     const loaded = await waitFor('the request in the panel', async () => {
       const snap = await snapshot();
       return snap?.state.draft === 'Summarize JSONL' ? snap : undefined;
