@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL } from './core/api/errors';
 import { isCompletionWindow, type CompletionWindow } from './core/api/schemas';
 import { pricingOf, type Pricing } from './core/experiments/estimate';
 
@@ -11,7 +12,7 @@ export class Config {
   }
 
   get baseUrl(): string {
-    const value = this.section.get<string>('baseUrl', 'https://api.kluster.ai/v1').trim();
+    const value = this.section.get<string>('baseUrl', DEFAULT_BASE_URL).trim();
     return value.replace(/\/+$/, '');
   }
 
@@ -34,6 +35,12 @@ export class Config {
   /** Model prices per 1M tokens the user set (`kluster.pricing`); entries in another shape are left out. */
   get pricing(): Pricing {
     return pricingOf(this.section.get<unknown>('pricing'));
+  }
+
+  /** Where the Open in Chat CodeLens shows: the request line under the cursor (default), every one, or none. */
+  get codeLens(): 'cursor' | 'all' | 'off' {
+    const value = this.section.get<string>('codeLens', 'cursor');
+    return value === 'all' || value === 'off' ? value : 'cursor';
   }
 
   /** Fires when any `kluster.*` setting changes. */

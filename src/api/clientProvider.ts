@@ -50,6 +50,11 @@ export class ClientProvider extends Disposable {
     this.changed.fire();
   }
 
+  /** Whether an override (the demo server) is in use instead of the settings and the stored key. */
+  get overridden(): boolean {
+    return this.override !== undefined;
+  }
+
   /** The base URL clients are made for now. */
   get baseUrl(): string {
     return this.override?.baseUrl ?? this.current.baseUrl;

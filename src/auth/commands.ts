@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import { REMEDY_TITLES, runRemedy } from '../api/showError';
 import { Commands, ENV_API_KEY } from '../constants';
 import { CANCELLED, shownError, type CommandFactories, type Outcome } from '../commands';
+import type { Container } from '../container';
+import { checkApiKey } from './keyCheck';
 
 const KEY_PATTERN = /^\S+$/;
 
@@ -32,7 +35,7 @@ export const apiKeyCommands: CommandFactories = {
       if (!KEY_PATTERN.test(value.trim())) return shownError('That API key is empty or contains spaces; nothing was saved.');
       await container.apiKeys.set(value);
       container.log.info('auth', 'API key stored in secret storage');
-      void vscode.window.showInformationMessage('kluster.ai API key saved to secret storage.');
+      await reportKeyCheck(container, value.trim());
       return { status: 'saved' };
     },
 
@@ -53,3 +56,37 @@ export const apiKeyCommands: CommandFactories = {
 
   [Commands.showLog]: (container) => () => container.log.show(),
 };
+
+/**
+ * Asks /v1/models of the base URL in use with the key just saved and says whether it works; the key stays saved
+ * either way. A network failure or a wrong base URL is reported as such, never as a wrong key.
+ */
+async function reportKeyCheck(container: Container, key: string): Promise<void> {
+  if (container.clients.overridden) {
+    // Nothing in demo mode goes to the real service: the key waits until the demo server stops.
+    void vscode.window.showInformationMessage(
+      'kluster.ai API key saved to secret storage. The demo server is running, so the key was not checked; it is used once the demo server stops.',
+    );
+    return;
+  }
+  const baseUrl = container.config.baseUrl;
+  const check = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Checking the kluster.ai API key…' },
+    () => checkApiKey(baseUrl, key),
+  );
+  container.log.info(
+    'auth',
+    `key check against ${baseUrl}: ${check.works === true ? 'works' : check.works === false ? 'refused' : 'not checked'}`,
+  );
+  if (check.works) {
+    void vscode.window.showInformationMessage(check.message);
+    return;
+  }
+  // Not awaited: the command is done once the key is saved and checked; the buttons act later.
+  void vscode.window.showWarningMessage(check.message, ...check.remedies.map((r) => REMEDY_TITLES[r])).then(async (title) => {
+    const picked = check.remedies.find((r) => REMEDY_TITLES[r] === title);
+    const current = picked === 'retry' ? (await container.apiKeys.get())?.value : undefined;
+    if (current) await reportKeyCheck(container, current);
+    else if (picked && picked !== 'retry') await runRemedy(picked);
+  });
+}

@@ -1,12 +1,12 @@
 // Wires the chat panel into VS Code: one panel at a time, restored after a reload by its serializer,
-// the Open in Chat CodeLens, and the chat commands.
+// Open in Chat on request lines (CodeLens and light bulb), and the chat commands.
 import * as vscode from 'vscode';
 import type { CommandFactories } from '../commands';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
 import { ChatPanel, savedChatState } from './chatPanel';
 import { webviewOptions } from './webviewPage';
-import { OpenInChatCodeLensProvider } from './codeLens';
+import { OpenInChatCodeActions, OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
 import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
 
@@ -24,9 +24,10 @@ export class ChatFeature extends Disposable {
         },
       }),
     );
-    this._register(
-      vscode.languages.registerCodeLensProvider([{ language: 'jsonl' }, { pattern: '**/*.jsonl' }], new OpenInChatCodeLensProvider()),
-    );
+    const jsonl = [{ language: 'jsonl' }, { pattern: '**/*.jsonl' }];
+    const lenses = this._register(new OpenInChatCodeLensProvider(container.config));
+    this._register(vscode.languages.registerCodeLensProvider(jsonl, lenses));
+    this._register(vscode.languages.registerCodeActionsProvider(jsonl, new OpenInChatCodeActions(), OpenInChatCodeActions.metadata));
   }
 
   /** The open chat panel, if any. */

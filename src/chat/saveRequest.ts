@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { customIdBase, toRequestLine, type Conversation } from '../core/chat/conversation';
-import { appendedText, readRequestFile } from '../core/chat/requestFile';
+import { appendedText, isRequestFileTarget, readRequestFile } from '../core/chat/requestFile';
 import { checkLine, uniqueCustomId, type ValidationOptions } from '../core/jsonl';
 
 export interface SavedRequest {
@@ -13,24 +13,49 @@ export interface SavedRequest {
   readonly line: number;
 }
 
-/** Lets the person pick a workspace .jsonl file, an existing file elsewhere, or a new one. */
+/** How much of a file's start decides whether it is offered: its first line, unless that is longer. */
+const HEAD_BYTES = 64 * 1024;
+
+async function headOf(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText(new vscode.Range(0, 0, Math.min(open.lineCount, 20), 0));
+  if (uri.scheme !== 'file') return new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, HEAD_BYTES));
+  const handle = await fs.open(uri.fsPath, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The workspace's .jsonl files a request can be appended to, by path: batch input files (and empty ones), not
+ * results, output, error or fine-tuning files, decided by their first line as the validator does.
+ */
+export async function requestFileCandidates(): Promise<vscode.Uri[]> {
+  const files = await vscode.workspace.findFiles('**/*.jsonl', '**/node_modules/**', 500);
+  const offered = await Promise.all(files.map((uri) => headOf(uri).then(isRequestFileTarget, () => false)));
+  return files.filter((_, i) => offered[i]).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+/** Lets the person pick a workspace batch request file, an existing file elsewhere, or a new one. */
 export async function pickRequestFile(): Promise<vscode.Uri | undefined> {
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; pick?: 'new' | 'open' };
-  const files = await vscode.workspace.findFiles('**/*.jsonl', '**/node_modules/**', 50);
+  const files = await requestFileCandidates();
   const items: Item[] = [
     { label: '$(new-file) New JSONL file…', pick: 'new' },
     { label: '$(folder-opened) Choose a file…', pick: 'open' },
-    ...files
-      .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-      .map((uri) => ({
-        label: path.basename(uri.fsPath),
-        description: vscode.workspace.asRelativePath(uri.with({ path: path.posix.dirname(uri.path) })),
-        uri,
-      })),
+    ...files.map((uri) => ({
+      label: path.basename(uri.fsPath),
+      description: vscode.workspace.asRelativePath(uri.with({ path: path.posix.dirname(uri.path) })),
+      uri,
+    })),
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Save as Batch Request',
-    placeHolder: 'Append the request to which JSONL file?',
+    placeHolder: 'Append the request to which batch request file?',
   });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;

@@ -1,13 +1,20 @@
 // Shared by the API commands: building the client from options, tables, JSON, one-line errors.
-import { apiKeyProblem, isCancellation, KlusterClient, KlusterError, remedyFor, toKlusterError, type RetryNotice } from '../core/api';
+import {
+  apiKeyProblem,
+  DEFAULT_BASE_URL,
+  isCancellation,
+  KlusterClient,
+  KlusterError,
+  remedyFor,
+  toKlusterError,
+  type RetryNotice,
+} from '../core/api';
 import { DestinationError, FileExistsError } from '../core/util/atomicFile';
 import { FileReadError } from '../core/util/fileReadError';
 import { redact } from '../core/util/redact';
 import { escapeControls } from '../core/util/printable';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
-
-export const DEFAULT_BASE_URL = 'https://api.kluster.ai/v1';
 
 /**
  * The client for `--base-url`/`KLUSTER_BASE_URL`, `--api-key`/`KLUSTER_API_KEY`, `--timeout`/`KLUSTER_TIMEOUT`
@@ -85,6 +92,8 @@ export function time(seconds: number | null | undefined): string {
 export const CLI_KEY_HINT = 'Pass the key with --api-key KEY or set KLUSTER_API_KEY.';
 /** Likewise for a timeout: the option that allows more time. */
 export const CLI_TIMEOUT_HINT = 'Allow more time with --timeout SECONDS (or KLUSTER_TIMEOUT).';
+/** And for a base URL that has no such endpoint. */
+export const CLI_BASE_URL_HINT = 'Pass the right one with --base-url URL or set KLUSTER_BASE_URL.';
 
 export function exitCodeFor(error: KlusterError): ExitCode {
   switch (error.kind) {
@@ -120,7 +129,13 @@ export function report(ctx: CliContext, error: unknown, batch?: BatchContext): E
   let code: ExitCode;
   if (error instanceof KlusterError) {
     kind = error.kind;
-    const hint = remedyFor(error).includes('setApiKey') ? ` ${CLI_KEY_HINT}` : error.kind === 'timeout' ? ` ${CLI_TIMEOUT_HINT}` : '';
+    const hint = remedyFor(error).includes('setApiKey')
+      ? ` ${CLI_KEY_HINT}`
+      : error.kind === 'timeout'
+        ? ` ${CLI_TIMEOUT_HINT}`
+        : error.kind === 'wrong_base_url'
+          ? ` ${CLI_BASE_URL_HINT}`
+          : '';
     message = error.message + hint;
     code = exitCodeFor(error);
   } else if (error instanceof FileExistsError) {

@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
-import { fixFor, type LineDiagnostic } from '../core/jsonl';
+import { fixesFor, type LineDiagnostic } from '../core/jsonl';
 import { DIAGNOSTIC_SOURCE, type DocumentSession } from './documentSession';
 
-/** Quick fixes for kluster diagnostics: custom_id, method/url, max_tokens and a byte order mark. */
+/**
+ * Quick fixes for kluster diagnostics: custom_id, method/url, max_tokens, a number in quotes, a value out of range,
+ * an unknown model (the closest known ones) and a byte order mark.
+ */
 export class ValidationCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly sessionFor: (document: vscode.TextDocument) => DocumentSession | undefined) {}
+  constructor(
+    private readonly sessionFor: (document: vscode.TextDocument) => DocumentSession | undefined,
+    private readonly knownModels: () => ReadonlySet<string>,
+  ) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const session = this.sessionFor(document);
@@ -27,16 +33,22 @@ export class ValidationCodeActions implements vscode.CodeActionProvider {
         continue;
       }
       const text = document.lineAt(line).text;
-      const fix = fixFor(text, core, { line, isCustomIdTaken: (id) => session.validator.hasCustomId(id) });
-      if (!fix) continue;
-      const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-      action.diagnostics = [diagnostic];
-      action.isPreferred = true;
-      action.edit = new vscode.WorkspaceEdit();
-      for (const edit of fix.edits) {
-        action.edit.replace(document.uri, new vscode.Range(line, edit.startColumn, line, edit.endColumn), edit.newText);
+      const fixes = fixesFor(text, core, {
+        line,
+        isCustomIdTaken: (id) => session.validator.hasCustomId(id),
+        knownModels: this.knownModels(),
+      });
+      for (const fix of fixes) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        // A guessed model is a choice, not the obvious fix.
+        action.isPreferred = fixes.length === 1 && core.fix.kind !== 'replaceModel';
+        action.edit = new vscode.WorkspaceEdit();
+        for (const edit of fix.edits) {
+          action.edit.replace(document.uri, new vscode.Range(line, edit.startColumn, line, edit.endColumn), edit.newText);
+        }
+        actions.push(action);
       }
-      actions.push(action);
     }
     return actions;
   }

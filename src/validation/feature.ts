@@ -25,7 +25,11 @@ export class BatchValidationFeature extends Disposable {
     this.knownModels = container.models.current.ids;
     const sessionFor = (document: vscode.TextDocument) => this.sessions.get(document.uri.toString());
     this._register(
-      vscode.languages.registerCodeActionsProvider(JSONL, new ValidationCodeActions(sessionFor), ValidationCodeActions.metadata),
+      vscode.languages.registerCodeActionsProvider(
+        JSONL,
+        new ValidationCodeActions(sessionFor, () => this.options.knownModels),
+        ValidationCodeActions.metadata,
+      ),
     );
     this._register(vscode.languages.registerHoverProvider(JSONL, new RequestLineHover(sessionFor)));
     this._register(vscode.commands.registerCommand(REMOVE_BOM_COMMAND, (uri: vscode.Uri) => removeByteOrderMark(uri)));

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import { plural } from '../core/batches/displayText';
+import { Commands } from '../constants';
 import { summarizeLine } from '../core/jsonl';
 import { codeSpan } from '../core/util/markdown';
 import type { DocumentSession } from './documentSession';
 
-/** Hovering a request line shows what it asks: model, message count and an estimate of its prompt tokens. */
+/**
+ * Hovering a request line shows what it asks: model, message count and an estimate of its prompt tokens, and
+ * links to Open in Chat (also where `kluster.codeLens` shows no lens).
+ */
 export class RequestLineHover implements vscode.HoverProvider {
   constructor(private readonly sessionFor: (document: vscode.TextDocument) => DocumentSession | undefined) {}
 
@@ -24,6 +28,12 @@ export class RequestLineHover implements vscode.HoverProvider {
     ].filter((p): p is string => p !== undefined);
     const markdown = new vscode.MarkdownString(parts.join(' · '));
     markdown.appendMarkdown('\n\n_Token estimate: characters of text ÷ 4._');
+    if (session.validator.kind === 'batch' && summary.messageCount > 0) {
+      // Only this command may run from the hover; its arguments are this document and line.
+      markdown.isTrusted = { enabledCommands: [Commands.openInChat] };
+      const args = encodeURIComponent(JSON.stringify([document.uri.toString(), position.line]));
+      markdown.appendMarkdown(`\n\n[Open in Chat](command:${Commands.openInChat}?${args} "Load this request into the kluster chat panel")`);
+    }
     return new vscode.Hover(markdown, line.range);
   }
 }

@@ -90,6 +90,11 @@ describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
     await workbench.runCommand('kluster: Set API Key');
     await page.locator('.quick-input-widget input[type="password"]').fill('a-wrong-key-1234567');
     await page.keyboard.press('Enter');
+    // Set API Key checks the key at once and says it does not work; it is kept anyway.
+    await page
+      .locator('.notifications-toasts', { hasText: 'API key saved to secret storage, but it does not work: The API key was refused (401' })
+      .waitFor({ timeout: 30_000 });
+    await workbench.screenshot('e2e-api-key-refused');
     await page
       .locator('.monaco-list-row', { hasText: /refused/i })
       .first()
@@ -97,5 +102,13 @@ describe('E2E: KLUSTER_API_KEY as the fallback key', function () {
     const content = await page.content();
     assert.ok(!content.includes('a-wrong-key-1234567'), 'the stored key is never on screen');
     assert.ok(!content.includes(emulator.apiKey), 'nor the environment key');
+
+    await workbench.runCommand('kluster: Set API Key');
+    await page.locator('.quick-input-widget input[type="password"]').fill(emulator.apiKey);
+    await page.keyboard.press('Enter');
+    const host = new URL(emulator.url).host;
+    await page.locator('.notifications-toasts', { hasText: `It works: ${host} lists 10 models.` }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-list-row', { hasText: 'from-env.jsonl' }).first().waitFor({ timeout: 30_000 });
+    assert.ok(!(await page.content()).includes(emulator.apiKey), 'the key is never on screen');
   });
 });

@@ -25,7 +25,7 @@ export interface Workbench {
    * over animation frames, and once on CI it waited out its 30 s on a row that was plainly there.
    */
   pickRow(row: Locator): Promise<void>;
-  /** Ctrl+P, the file's name, Enter, until its tab shows: opening a workspace file as a person does. */
+  /** Ctrl+P, the file's name, Enter, until it is the active editor: opening a workspace file as a person does. */
   openFile(name: string): Promise<void>;
   /** Picks a colour theme as a person does: Ctrl+K Ctrl+T, its name, Enter. */
   setTheme(label: string): Promise<void>;
@@ -77,7 +77,14 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible', timeout: 15_000 });
         await input.fill(`>${title}`);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: title })
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .catch(async (error: unknown) => {
+            await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-palette-failure.png') });
+            throw error;
+          });
         await page.keyboard.press('Enter');
       },
       async pickRow(row) {
@@ -97,7 +104,21 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
         await page.locator('.quick-input-widget input').fill(name);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
-        await page.locator('.tab', { hasText: name }).waitFor({ timeout: 15_000 });
+        // Its tab may be there already (opened before, behind another editor): wait until it is the active
+        // editor, or the next command would run with the previous one's context (resourceExtname, …).
+        const active = page.locator('.editor-group-container.active .tab.active', { hasText: name });
+        // From a chat webview that has just reloaded, the webview can take the focus back (and its editor
+        // comes to the front again) after Quick Open showed the file: then click the file's tab, as a person would.
+        if (
+          !(await active.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          ))
+        ) {
+          await page.locator('.tab', { hasText: name }).first().click();
+          await active.waitFor({ timeout: 15_000 });
+        }
+        await page.waitForFunction((file) => document.title.replace(/^● /, '').startsWith(`${file} - `), name, { timeout: 15_000 });
       },
       async setTheme(label) {
         await page

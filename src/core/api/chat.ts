@@ -15,18 +15,22 @@ export async function* chatStream(t: Transport, request: S.ChatRequest, options:
   const fail = (error: unknown): KlusterError => {
     if (stall?.stalled)
       return new KlusterError('timeout', `The stream stalled: no data for ${waitText(t.timeoutMs / 1000)}. Try again.`, { cause: error });
-    return toKlusterError(error, t.errorContext(options.signal));
+    return toKlusterError(error, t.errorContext(options.signal, 'collection'));
   };
   const body = { ...request, stream: true } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
   let finished = false;
   try {
-    const stream = await t.retrying(options.signal, async (signal) => {
-      stall?.stop();
-      stall = new StallTimer(t.timeoutMs, signal);
-      return t.sdk.chat.completions.create(body, { signal: stall.signal }).catch((error: unknown) => {
-        throw fail(error);
-      });
-    });
+    const stream = await t.retrying(
+      options.signal,
+      async (signal) => {
+        stall?.stop();
+        stall = new StallTimer(t.timeoutMs, signal);
+        return t.sdk.chat.completions.create(body, { signal: stall.signal }).catch((error: unknown) => {
+          throw fail(error);
+        });
+      },
+      'collection',
+    );
     const iterator = stream[Symbol.asyncIterator]();
     for (;;) {
       stall!.kick();

@@ -37,7 +37,7 @@ export class KlusterClient {
   // ---- models
 
   async listModels(options: CallOptions = {}): Promise<S.Model[]> {
-    const list = await this.t.call('the models list', S.ModelListSchema, options, (o) => this.t.sdk.models.list(o));
+    const list = await this.t.call('the models list', S.ModelListSchema, options, (o) => this.t.sdk.models.list(o), 'collection');
     return list.data;
   }
 
@@ -54,7 +54,7 @@ export class KlusterClient {
 
   listFiles(options: ListOptions & { purpose?: S.FilePurpose } = {}): Promise<S.FileList> {
     const query = { after: options.after, limit: options.limit, purpose: options.purpose };
-    return this.t.call('the files list', S.FileListSchema, options, (o) => this.t.sdk.files.list(query, o));
+    return this.t.call('the files list', S.FileListSchema, options, (o) => this.t.sdk.files.list(query, o), 'collection');
   }
 
   deleteFile(id: string, options: CallOptions = {}): Promise<S.FileDeleted> {
@@ -80,8 +80,12 @@ export class KlusterClient {
       completion_window: params.completionWindow ?? '24h',
       ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
     };
-    return this.t.call('the new batch', S.BatchSchema, options, (o) =>
-      this.t.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, o),
+    return this.t.call(
+      'the new batch',
+      S.BatchSchema,
+      options,
+      (o) => this.t.sdk.batches.create(body as OpenAI.Batches.BatchCreateParams, o),
+      'collection',
     );
   }
 
@@ -95,7 +99,7 @@ export class KlusterClient {
 
   listBatches(options: ListOptions = {}): Promise<S.BatchList> {
     const query = { after: options.after, limit: options.limit };
-    return this.t.call('the batch list', S.BatchListSchema, options, (o) => this.t.sdk.batches.list(query, o));
+    return this.t.call('the batch list', S.BatchListSchema, options, (o) => this.t.sdk.batches.list(query, o), 'collection');
   }
 
   /** Every batch, newest first, page after page. */
@@ -114,7 +118,13 @@ export class KlusterClient {
 
   chat(request: S.ChatRequest, options: CallOptions = {}): Promise<S.ChatCompletion> {
     const body = { ...request, stream: false } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    return this.t.call('the chat completion', S.ChatCompletionSchema, options, (o) => this.t.sdk.chat.completions.create(body, o));
+    return this.t.call(
+      'the chat completion',
+      S.ChatCompletionSchema,
+      options,
+      (o) => this.t.sdk.chat.completions.create(body, o),
+      'collection',
+    );
   }
 
   /**
@@ -132,7 +142,13 @@ export class KlusterClient {
     options: CallOptions = {},
   ): Promise<S.ChatCompletion> {
     const body = asyncChatBody(request, completionWindow);
-    return this.t.call('the async request', S.ChatCompletionSchema, options, (o) => this.t.sdk.chat.completions.create(body, o));
+    return this.t.call(
+      'the async request',
+      S.ChatCompletionSchema,
+      options,
+      (o) => this.t.sdk.chat.completions.create(body, o),
+      'collection',
+    );
   }
 
   // ---- fine-tuning
@@ -145,8 +161,12 @@ export class KlusterClient {
       ...(params.hyperparameters != null ? { hyperparameters: params.hyperparameters } : {}),
       ...(params.nickname != null ? { nickname: params.nickname } : {}),
     };
-    return this.t.call('the new fine-tuning job', S.FineTuningJobSchema, options, (o) =>
-      this.t.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, o),
+    return this.t.call(
+      'the new fine-tuning job',
+      S.FineTuningJobSchema,
+      options,
+      (o) => this.t.sdk.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams, o),
+      'collection',
     );
   }
 
@@ -160,6 +180,12 @@ export class KlusterClient {
 
   listFineTuningJobs(options: ListOptions = {}): Promise<S.FineTuningJobList> {
     const query = { after: options.after, limit: options.limit };
-    return this.t.call('the fine-tuning job list', S.FineTuningJobListSchema, options, (o) => this.t.sdk.fineTuning.jobs.list(query, o));
+    return this.t.call(
+      'the fine-tuning job list',
+      S.FineTuningJobListSchema,
+      options,
+      (o) => this.t.sdk.fineTuning.jobs.list(query, o),
+      'collection',
+    );
   }
 }

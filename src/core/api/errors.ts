@@ -7,6 +7,7 @@ import { serviceText } from '../util/printable';
 export type KlusterErrorKind =
   | 'unauthorized'
   | 'not_found'
+  | 'wrong_base_url'
   | 'payload_too_large'
   | 'rate_limited'
   | 'server'
@@ -71,6 +72,8 @@ export function remedyFor(error: unknown): readonly Remedy[] {
   switch (error.kind) {
     case 'unauthorized':
       return ['setApiKey'];
+    case 'wrong_base_url':
+      return ['openSettings'];
     case 'network':
     case 'timeout':
       return ['retry', 'openSettings'];
@@ -82,12 +85,26 @@ export function remedyFor(error: unknown): readonly Remedy[] {
   }
 }
 
+/** The service's base URL, as the docs give it. */
+export const DEFAULT_BASE_URL = 'https://api.kluster.ai/v1';
+
 export interface ErrorContext {
   /** The key, so that it can never appear in a message, even if a server echoes it. */
   readonly apiKey?: string;
   readonly baseUrl?: string;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
+  /**
+   * The request's path names no object by id (a list, a create, a chat completion): every base URL of the API
+   * has it, so a 404 there says the base URL is wrong, not that something is missing.
+   */
+  readonly collection?: boolean;
+}
+
+/** The API's own "no such model" (a chat completion names a model that does not exist), not a wrong base URL. */
+function isModelNotFound(error: InstanceType<typeof OpenAI.APIError>): boolean {
+  const body = error.error as { code?: unknown; param?: unknown } | undefined;
+  return body?.code === 'model_not_found' || body?.param === 'model';
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into seconds. */
@@ -198,6 +215,12 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
         return new KlusterError(
           'unauthorized',
           `The API key was refused (${status}: ${said}). Check that the key is right and still active.`,
+          details,
+        );
+      case status === 404 && context.collection && !isModelNotFound(error):
+        return new KlusterError(
+          'wrong_base_url',
+          `Not found (404) at ${context.baseUrl ?? host}: ${said}. The base URL looks wrong; kluster.ai's is ${DEFAULT_BASE_URL}.`,
           details,
         );
       case status === 404:

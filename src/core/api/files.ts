@@ -45,42 +45,46 @@ export async function uploadFile(t: Transport, file: string, options: UploadOpti
   if (!stat.isFile()) throw new FileReadError(file, stat.isDirectory() ? 'EISDIR' : 'it is not a regular file');
   if (stat.size > MAX_BATCH_FILE_BYTES) throw new KlusterError('payload_too_large', tooLargeMessage(name, stat.size));
   // Each try re-opens the file: a streamed body cannot be replayed.
-  const response = await t.retrying(signal, async (trySignal) => {
-    const stall = new StallTimer(t.timeoutMs, trySignal);
-    let readFailure: unknown;
-    const data = (async function* () {
+  const response = await t.retrying(
+    signal,
+    async (trySignal) => {
+      const stall = new StallTimer(t.timeoutMs, trySignal);
+      let readFailure: unknown;
+      const data = (async function* () {
+        try {
+          yield* readFileWithProgress(file, stat.size, (done, total) => (stall.kick(), onProgress?.(done, total)), stall.signal);
+        } catch (error) {
+          readFailure = error;
+          throw error;
+        }
+      })();
       try {
-        yield* readFileWithProgress(file, stat.size, (done, total) => (stall.kick(), onProgress?.(done, total)), stall.signal);
+        const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
+        return await t.sdk.files
+          .create(
+            { file: upload, purpose: purpose as 'batch' },
+            // The stall timer is the timeout here. redirect 'error': fetch otherwise clones the request,
+            // teeing the body stream and so keeping every byte sent in memory until the response arrives.
+            { signal: stall.signal, timeout: MAX_TIMER_MS, fetchOptions: { redirect: 'error' } },
+          )
+          .asResponse();
       } catch (error) {
-        readFailure = error;
+        if (signal?.aborted) throw error;
+        if (stall.stalled)
+          throw new KlusterError(
+            'timeout',
+            `The upload of ${name} stalled: nothing was accepted or answered for ${waitText(t.timeoutMs / 1000)}. The service may be busy; try again later.`,
+            { cause: error },
+          );
+        // fetch reports a failed read of its body as a connection error; it was the disk.
+        if (readFailure) throw new FileReadError(file, readFailure);
         throw error;
+      } finally {
+        stall.stop();
       }
-    })();
-    try {
-      const upload = toStreamingFile(data, name, { type: 'application/jsonl' });
-      return await t.sdk.files
-        .create(
-          { file: upload, purpose: purpose as 'batch' },
-          // The stall timer is the timeout here. redirect 'error': fetch otherwise clones the request,
-          // teeing the body stream and so keeping every byte sent in memory until the response arrives.
-          { signal: stall.signal, timeout: MAX_TIMER_MS, fetchOptions: { redirect: 'error' } },
-        )
-        .asResponse();
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      if (stall.stalled)
-        throw new KlusterError(
-          'timeout',
-          `The upload of ${name} stalled: nothing was accepted or answered for ${waitText(t.timeoutMs / 1000)}. The service may be busy; try again later.`,
-          { cause: error },
-        );
-      // fetch reports a failed read of its body as a connection error; it was the disk.
-      if (readFailure) throw new FileReadError(file, readFailure);
-      throw error;
-    } finally {
-      stall.stop();
-    }
-  });
+    },
+    'collection',
+  );
   return t.json('the uploaded file', S.FileObjectSchema, response, signal);
 }
 

@@ -4,7 +4,16 @@ export type { CreateBatchParams, CreateFineTuningJobParams } from './client';
 export type { DownloadOptions, UploadOptions } from './files';
 export type { CallOptions, KlusterClientOptions, ListOptions, RetryNotice } from './transport';
 export { apiKeyProblem } from './apiKey';
-export { failureMessage, isCancellation, KlusterError, MissingApiKeyError, remedyFor, toKlusterError, parseRetryAfter } from './errors';
+export {
+  DEFAULT_BASE_URL,
+  failureMessage,
+  isCancellation,
+  KlusterError,
+  MissingApiKeyError,
+  remedyFor,
+  toKlusterError,
+  parseRetryAfter,
+} from './errors';
 export type { KlusterErrorKind, Remedy } from './errors';
 export * from './schemas';
 export type { ProgressCallback } from './transfer';

@@ -49,6 +49,12 @@ export interface ListOptions extends CallOptions {
   readonly limit?: number;
 }
 
+/**
+ * What a request's path names: `collection` for one every kluster.ai base URL has (a list, a create, a chat
+ * completion), where a 404 means the base URL is wrong; `object` for one with an id, where it means no such object.
+ */
+export type Endpoint = 'collection' | 'object';
+
 /** One SDK call, sent with our signal and read as a raw Response. */
 export type Send = (request: { signal?: AbortSignal }) => { asResponse(): Promise<Response> };
 
@@ -117,8 +123,14 @@ export class Transport {
   }
 
   /** Sends through the SDK, then validates the raw JSON body (not the SDK's typed view of it). */
-  async call<T extends z.ZodType>(what: string, schema: T, options: CallOptions, send: Send): Promise<z.infer<T>> {
-    return this.json(what, schema, await this.raw(options, send), options.signal);
+  async call<T extends z.ZodType>(
+    what: string,
+    schema: T,
+    options: CallOptions,
+    send: Send,
+    endpoint: Endpoint = 'object',
+  ): Promise<z.infer<T>> {
+    return this.json(what, schema, await this.raw(options, send, endpoint), options.signal);
   }
 
   /** Reads a response's JSON body and checks it against `schema`. */
@@ -142,15 +154,19 @@ export class Transport {
     return this.parse(what, schema, json);
   }
 
-  raw(options: CallOptions, send: Send): Promise<Response> {
-    return this.retrying(options.signal, (signal) => send({ signal }).asResponse());
+  raw(options: CallOptions, send: Send, endpoint: Endpoint = 'object'): Promise<Response> {
+    return this.retrying(options.signal, (signal) => send({ signal }).asResponse(), endpoint);
   }
 
   /**
    * Runs `attempt` and tries again on 429, 5xx and connection failures, up to `maxRetries` times,
    * telling `onRetry` before each wait. Everything sent to the service goes through here.
    */
-  async retrying<T>(signal: AbortSignal | undefined, attempt: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  async retrying<T>(
+    signal: AbortSignal | undefined,
+    attempt: (signal: AbortSignal | undefined) => Promise<T>,
+    endpoint: Endpoint = 'object',
+  ): Promise<T> {
     const keyProblem = apiKeyProblem(this.apiKey);
     if (keyProblem)
       throw new KlusterError('unauthorized', `The API key is malformed: ${keyProblem}. Check that only the key was copied, whole.`);
@@ -162,7 +178,7 @@ export class Transport {
         return await attempt(own);
       } catch (error) {
         if (error instanceof FileReadError) throw error;
-        const failure = toKlusterError(error, this.errorContext(signal));
+        const failure = toKlusterError(error, this.errorContext(signal, endpoint));
         if (!isRetryable(failure) || retry >= this.maxRetries) throw failure;
         await this.waitToRetry(failure, retry, signal);
       }
@@ -196,7 +212,7 @@ export class Transport {
     }
   }
 
-  errorContext(signal?: AbortSignal): ErrorContext {
-    return { apiKey: this.apiKey, baseUrl: this.baseUrl, signal, timeoutMs: this.timeoutMs };
+  errorContext(signal?: AbortSignal, endpoint: Endpoint = 'object'): ErrorContext {
+    return { apiKey: this.apiKey, baseUrl: this.baseUrl, signal, timeoutMs: this.timeoutMs, collection: endpoint === 'collection' };
   }
 }

@@ -35,6 +35,18 @@ export function readRequestFile(text: string): RequestFileText {
   };
 }
 
+/**
+ * Whether "Save as Batch Request" offers a file, from the start of its text: batch input, an empty file, or one
+ * whose first line is broken (being edited, or longer than the start read); not results, fine-tuning data or
+ * other JSON Lines.
+ */
+export function isRequestFileTarget(head: string): boolean {
+  const first = splitLines(head).find((l) => l.trim() !== '');
+  if (first === undefined) return true;
+  const vote = voteLine(first);
+  return vote === 'batch' || vote === 'invalid';
+}
+
 /** The text to append: an ending for an unfinished last line, then the request line and its ending. */
 export function appendedText(file: RequestFileText, line: string): string {
   return (file.needsNewline ? file.eol : '') + line + file.eol;

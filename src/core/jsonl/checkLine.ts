@@ -308,6 +308,7 @@ function checkBody(text: string, body: Json, options: LineCheckOptions, report: 
       severity: 'warning',
       code: Codes.unknownModel,
       message: `Model ${quoted(model, 100)} is not in the kluster.ai model list.`,
+      fix: { kind: 'replaceModel' },
     });
   }
 

@@ -77,7 +77,18 @@ export type FixHint =
   | { readonly kind: 'uniqueCustomId'; readonly customId: string }
   | { readonly kind: 'renameMaxTokens'; readonly alsoHasMaxCompletionTokens: boolean }
   /** Not a text edit: the BOM is not part of the text (the editor rewrites the file without it). */
-  | { readonly kind: 'removeByteOrderMark' };
+  | { readonly kind: 'removeByteOrderMark' }
+  /** A number written as a string (`"0.5"`): write `literal` as the value at `path` instead. */
+  | { readonly kind: 'unquoteNumber'; readonly path: readonly (string | number)[]; readonly literal: string }
+  /** A value outside its documented range: set it to the nearest bound. */
+  | {
+      readonly kind: 'clampToRange';
+      readonly path: readonly (string | number)[];
+      readonly bound: number;
+      readonly side: 'minimum' | 'maximum';
+    }
+  /** `body.model` is not a known model: offer the closest known ones (the fix context has the list). */
+  | { readonly kind: 'replaceModel' };
 
 /** A diagnostic within one line: the validator's per-line unit. */
 export interface LineDiagnostic {

@@ -1,6 +1,7 @@
 import { modify, parseTree, type Node } from 'jsonc-parser';
 import type { LineDiagnostic } from './diagnostics';
 import { tooDeepForTree } from './structure';
+import { closestModels } from './suggest';
 
 // Quick fixes as plain text edits within one line, so they are unit-tested without VS Code.
 
@@ -19,6 +20,8 @@ export interface FixContext {
   /** 0-based line of the diagnostic; new custom_ids are named after it. */
   readonly line: number;
   readonly isCustomIdTaken: (id: string) => boolean;
+  /** The models an unknown model is matched against (the one model catalog's ids); none: no model fix. */
+  readonly knownModels?: Iterable<string>;
 }
 
 const DEFAULT_VALUES = { custom_id: '', method: 'POST', url: '/v1/chat/completions' } as const;
@@ -41,12 +44,52 @@ function property(root: Node, key: string): Node | undefined {
   return undefined;
 }
 
-export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixContext): LineFix | undefined {
+/** The value node at `path` (object keys and array indices), taking the last of repeated keys. */
+function valueNode(root: Node, path: readonly (string | number)[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const segment of path) {
+    if (!node) return undefined;
+    node =
+      typeof segment === 'number'
+        ? node.type === 'array'
+          ? node.children?.[segment]
+          : undefined
+        : node.type === 'object'
+          ? property(node, segment)?.children?.[1]
+          : undefined;
+  }
+  return node;
+}
+
+/** `temperature`, `logit_bias["50256"]`: a body field as people write it. */
+function fieldName(path: readonly (string | number)[]): string {
+  const [first, ...rest] = path[0] === 'body' ? path.slice(1) : path;
+  return `${String(first)}${rest.map((s) => `[${JSON.stringify(s)}]`).join('')}`;
+}
+
+const replaceNode = (title: string, node: Node, newText: string): LineFix => ({
+  title,
+  edits: [{ startColumn: node.offset, endColumn: node.offset + node.length, newText }],
+});
+
+/** The quick fixes for one diagnostic, the obvious one first; none when the line no longer fits the hint. */
+export function fixesFor(text: string, diagnostic: LineDiagnostic, context: FixContext): LineFix[] {
   const hint = diagnostic.fix;
   // jsonc-parser recurses per nesting level.
-  if (!hint || tooDeepForTree(text)) return undefined;
+  if (!hint || tooDeepForTree(text)) return [];
   const root = parseTree(text);
-  if (!root || root.type !== 'object') return undefined;
+  if (!root || root.type !== 'object') return [];
+  const fix = singleFix(text, root, hint, context);
+  if (fix) return [fix];
+  if (hint.kind !== 'replaceModel') return [];
+  const node = valueNode(root, ['body', 'model']);
+  if (node?.type !== 'string' || !context.knownModels) return [];
+  return closestModels(String(node.value), context.knownModels).map((id) =>
+    replaceNode(`Change the model to ${JSON.stringify(id)}`, node, JSON.stringify(id)),
+  );
+}
+
+function singleFix(text: string, root: Node, hint: NonNullable<LineDiagnostic['fix']>, context: FixContext): LineFix | undefined {
   const spaced = /"\s*:\s/.test(text);
   const pair = (key: string, value: string): string => `${JSON.stringify(key)}:${spaced ? ' ' : ''}${JSON.stringify(value)}`;
   const comma = spaced ? ', ' : ',';
@@ -85,6 +128,18 @@ export function fixFor(text: string, diagnostic: LineDiagnostic, context: FixCon
     }
     case 'removeByteOrderMark':
       // Not in the line's text: the editor's code action rewrites the file (src/validation/codeActions.ts).
+      return undefined;
+    case 'unquoteNumber': {
+      const node = valueNode(root, hint.path);
+      if (node?.type !== 'string' || String(node.value).trim() !== hint.literal) return undefined;
+      return replaceNode(`Write ${hint.literal} as a number`, node, hint.literal);
+    }
+    case 'clampToRange': {
+      const node = valueNode(root, hint.path);
+      if (node?.type !== 'number') return undefined;
+      return replaceNode(`Set ${fieldName(hint.path)} to ${hint.bound} (the ${hint.side})`, node, String(hint.bound));
+    }
+    case 'replaceModel':
       return undefined;
     case 'renameMaxTokens': {
       const body = property(root, 'body')?.children?.[1];

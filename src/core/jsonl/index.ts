@@ -6,5 +6,5 @@ export { JsonlStreamValidator } from './streamValidator';
 export { validateText } from './validateText';
 export { splitLines, LineSplitter, stripBom } from './lines';
 export { forEachFileLine } from './fileLines';
-export { fixFor, uniqueCustomId, type LineEdit, type LineFix, type FixContext } from './fixes';
+export { fixesFor, uniqueCustomId, type LineEdit, type LineFix, type FixContext } from './fixes';
 export { summarizeLine, type LineSummary } from './summary';

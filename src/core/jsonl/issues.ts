@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Codes, type Code, type FixHint, type LineDiagnostic } from './diagnostics';
 import type { LineTree } from './locate';
-import { FIELD_SPECS, type FieldSpec } from './schema';
+import { FIELD_SPECS, INTEGER_BODY_KEYS, type FieldSpec } from './schema';
 
 // Turns zod issues into diagnostics with stable codes, messages written for people, and exact spans.
 
@@ -70,6 +70,24 @@ function withFix(code: Code): { fix?: FixHint } {
   return fix ? { fix } : {};
 }
 
+const NUMBER_LITERAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const INTEGER_LITERAL = /^-?(0|[1-9]\d*)$/;
+const INTEGER_KEYS: ReadonlySet<string> = new Set(INTEGER_BODY_KEYS);
+
+/** The fixes a wrong value of the right field has: a number in quotes loses them, a value out of range is clamped. */
+function valueFix(issue: z.core.$ZodIssue, code: Code, spec: FieldSpec, path: readonly Segment[], value: unknown): { fix?: FixHint } {
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof value === 'string') {
+    const literal = value.trim();
+    const integer = path.length === 2 && path[0] === 'body' && INTEGER_KEYS.has(String(path[1]));
+    if ((integer ? INTEGER_LITERAL : NUMBER_LITERAL).test(literal)) return { fix: { kind: 'unquoteNumber', path, literal } };
+  }
+  if (spec.range === code && typeof value === 'number') {
+    if (issue.code === 'too_big') return { fix: { kind: 'clampToRange', path, bound: Number(issue.maximum), side: 'maximum' } };
+    if (issue.code === 'too_small') return { fix: { kind: 'clampToRange', path, bound: Number(issue.minimum), side: 'minimum' } };
+  }
+  return withFix(code);
+}
+
 /** Appends one diagnostic per zod issue of a line to `out`. */
 export function mapIssues(
   issues: readonly z.core.$ZodIssue[],
@@ -109,7 +127,7 @@ export function mapIssues(
       severity: 'error',
       code,
       message: `\`${spec.label}\` must be ${spec.expect}, not ${got}.`,
-      ...withFix(code),
+      ...valueFix(issue, code, spec, path, value),
     });
   }
 }

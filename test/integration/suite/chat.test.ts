@@ -9,6 +9,7 @@ import { Commands } from '../../../src/constants';
 import type { ChatSnapshot } from '../../../src/chat/chatPanel';
 import type { ChatTurn } from '../../../src/chat/protocol';
 import type { OpenInChatOutcome, SaveRequestOutcome, SendOutcome } from '../../../src/chat/commands';
+import { requestFileCandidates } from '../../../src/chat/saveRequest';
 import { validateText } from '../../../src/core/jsonl';
 import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 import { FAIL_TRIGGER, STREAM_USAGE_TRIGGER } from '../../../src/emulator';
@@ -212,7 +213,9 @@ describe('Chat panel against the emulator', function () {
       },
     });
     const uri = await writeWorkspaceFile('chat/source.jsonl', ['{"not": "a request"}', source]);
-    await vscode.window.showTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(uri);
+    // kluster.codeLens is `cursor` by default: the lens is on the request line under the cursor.
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
     const lenses = await waitFor('the Open in Chat lens', async () => {
       const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
       const ours = found.filter((l) => l.command?.command === Commands.openInChat);
@@ -355,5 +358,46 @@ describe('Chat panel against the emulator', function () {
     });
     assert.deepStrictEqual(after.state.turns, before.turns);
     assert.deepStrictEqual(after.state.settings, before.settings);
+  });
+});
+
+describe('Save as Batch Request: the files offered', function () {
+  this.timeout(60_000);
+
+  it('offers batch request files and empty ones, never results, output, error or fine-tuning files', async () => {
+    const request = (id: string) =>
+      JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [] } });
+    const result = (id: string, error: boolean) =>
+      JSON.stringify({
+        id: `r-${id}`,
+        custom_id: id,
+        response: error ? null : { status_code: 200, body: {} },
+        error: error ? { code: 'x', message: 'failed' } : null,
+      });
+    const files: Record<string, string[]> = {
+      'requests.jsonl': [request('a'), request('b')],
+      'being-edited.jsonl': ['{"custom_id": "c", "method": ', request('d')],
+      'empty.jsonl': [''],
+      'requests.results.jsonl': [JSON.stringify({ custom_id: 'a', input_line: 1, status: 'succeeded', response: {}, error: null })],
+      'batch_b1_output.jsonl': [result('a', false)],
+      'batch_b1_error.jsonl': [result('b', true)],
+      'train.jsonl': [
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: 'a' },
+          ],
+        }),
+      ],
+      'events.jsonl': [JSON.stringify({ event: 'start', at: 1 })],
+    };
+    for (const [name, lines] of Object.entries(files)) await writeWorkspaceFile(path.join('save-targets', name), lines);
+    const offered = (await requestFileCandidates())
+      .map((uri) => path.relative(workspaceDir(), uri.fsPath))
+      .filter((p) => p.startsWith('save-targets'));
+    assert.deepStrictEqual(
+      offered,
+      ['being-edited.jsonl', 'empty.jsonl', 'requests.jsonl'].map((n) => path.join('save-targets', n)),
+    );
   });
 });

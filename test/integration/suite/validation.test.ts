@@ -218,6 +218,46 @@ describe('Batch JSONL validation in VS Code', function () {
     await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
   });
 
+  it('quick-fixes a number in quotes, then the value out of range it turns out to be', async () => {
+    const document = await openJsonl([req('t', { temperature: '0.5', top_p: '7' })]);
+    await waitForDiagnostics(document, (s) => s.length === 2, 'two invalidType');
+    const top = document.lineAt(0).text.indexOf('"7"');
+    const onTopP = kluster(document.uri).find((d) => d.range.start.character === top)!;
+    const titles = (await quickFixesAt(document, onTopP.range)).map((a) => a.title);
+    assert.deepStrictEqual(titles, ['Write 7 as a number']);
+    const temperature = kluster(document.uri).find((d) => d.range.start.character !== top)!;
+    const [unquote] = await quickFixesAt(document, temperature.range);
+    assert.strictEqual(unquote?.title, 'Write 0.5 as a number');
+    assert.strictEqual(unquote.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(unquote.edit!));
+    await waitForDiagnostics(document, (s) => s.length === 1, 'temperature unquoted');
+    const [unquoteTopP] = await quickFixesAt(document, kluster(document.uri)[0]!.range);
+    assert.ok(await vscode.workspace.applyEdit(unquoteTopP!.edit!));
+    await waitForDiagnostics(document, (s) => s.length === 1 && s[0]![1] === 'kluster.topPRange', 'top_p out of range');
+    assert.strictEqual(
+      await applyFix(document, 'kluster.topPRange', 0, 'Set top_p to 1 (the maximum)'),
+      req('t', { temperature: 0.5, top_p: 1 }),
+    );
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
+  });
+
+  it('offers the closest known models for an unknown model, none preferred', async () => {
+    const document = await openJsonl([req('m', { model: 'deepseek-v3' })]);
+    await waitForDiagnostics(document, (s) => s.length === 1, 'unknownModel');
+    const actions = await quickFixesAt(document, kluster(document.uri)[0]!.range);
+    assert.deepStrictEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ['Change the model to "deepseek-ai/DeepSeek-V3"', false],
+        ['Change the model to "deepseek-ai/DeepSeek-V3-0324"', false],
+        ['Change the model to "deepseek-ai/DeepSeek-R1"', false],
+      ],
+    );
+    assert.ok(await vscode.workspace.applyEdit(actions[1]!.edit!));
+    assert.strictEqual(document.lineAt(0).text, req('m', { model: 'deepseek-ai/DeepSeek-V3-0324' }));
+    await waitForDiagnostics(document, (s) => s.length === 0, 'clean file');
+  });
+
   it('shows a summary of the request line on hover', async () => {
     const document = await openJsonl([
       req('h1', {

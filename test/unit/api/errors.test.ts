@@ -51,6 +51,7 @@ describe('API errors', () => {
       rate_limited: ['retry'],
       server: ['retry'],
       not_found: [],
+      wrong_base_url: ['openSettings'],
       payload_too_large: [],
       bad_request: [],
       aborted: [],

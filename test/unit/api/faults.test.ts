@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { failureMessage, KlusterClient, KlusterError, type KlusterErrorKind } from '../../../src/core/api';
+import { failureMessage, KlusterClient, KlusterError, remedyFor, type KlusterErrorKind } from '../../../src/core/api';
 import { rejects, requestLine, useEmulator, writeLines } from './helpers';
 
 async function failsWith(promise: Promise<unknown>, kind: KlusterErrorKind): Promise<KlusterError> {
@@ -43,6 +43,40 @@ describe('KlusterClient failures', () => {
     assert.match(error.message, /no-such-batch/);
     assert.match(error.message, /^Not found \(404\): No batch found with id 'no-such-batch'\. Check the ID; /);
     assert.ok(!error.message.includes('..'), error.message);
+  });
+
+  it('404 from a list, create or chat endpoint: the base URL looks wrong (Open Settings), not a missing object', async () => {
+    const wrong = f.client({ baseUrl: f.emulator.url.replace(/\/v1$/, '/v2'), maxRetries: 0 });
+    const file = path.join(f.dir, 'one.jsonl');
+    await fs.writeFile(file, requestLine('a', 'x') + '\n');
+    for (const [what, call] of [
+      ['models', () => wrong.listModels()],
+      ['batches', () => wrong.listBatches()],
+      ['files', () => wrong.listFiles()],
+      ['fine-tuning jobs', () => wrong.listFineTuningJobs()],
+      ['upload', () => wrong.uploadFile(file)],
+      ['create batch', () => wrong.createBatch({ inputFileId: 'file-1' })],
+      ['chat', () => wrong.chat(streamRequest)],
+      [
+        'chat stream',
+        async () => {
+          for await (const chunk of wrong.chatStream(streamRequest)) void chunk;
+        },
+      ],
+    ] as const) {
+      const error = await failsWith(call(), 'wrong_base_url');
+      assert.strictEqual(error.status, 404, what);
+      assert.match(
+        error.message,
+        /^Not found \(404\) at http:\/\/127\.0\.0\.1:\d+\/v2: .* is not an endpoint of the kluster\.ai API\. The base URL looks wrong; kluster\.ai's is https:\/\/api\.kluster\.ai\/v1\.$/,
+        what,
+      );
+      assert.deepStrictEqual(remedyFor(error), ['openSettings'], what);
+    }
+    // With an id in the path a 404 is still a missing object, and so is an unknown model in a chat request.
+    assert.strictEqual(((await rejects(wrong.getBatch('b-1'))) as KlusterError).kind, 'not_found');
+    const model = await failsWith(f.client().chat({ ...streamRequest, model: 'no/such-model' }), 'not_found');
+    assert.match(model.message, /The model `no\/such-model` does not exist/);
   });
 
   it('413: the service refuses an upload over its limit', async () => {

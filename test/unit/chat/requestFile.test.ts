@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { requestLine } from '../../fixtures/requests';
-import { appendedText, readRequestFile } from '../../../src/core/chat/requestFile';
+import { appendedText, isRequestFileTarget, readRequestFile } from '../../../src/core/chat/requestFile';
 
 const request = (id: string) => requestLine(id, 'hi');
 
@@ -37,5 +37,19 @@ describe('the file a request is saved to', () => {
     assert.strictEqual(readRequestFile(`\n${result}\n`).kind, 'results');
     assert.strictEqual(readRequestFile(JSON.stringify({ messages: [{ role: 'user', content: 'x' }] })).kind, 'finetune');
     assert.strictEqual(readRequestFile('  \n').kind, 'blank');
+  });
+
+  it('offers only batch request files (and empty ones, or one whose first line is broken) as Save targets', () => {
+    const result = JSON.stringify({ id: 'r', custom_id: 'a', response: { status_code: 200, body: {} }, error: null });
+    const failed = JSON.stringify({ id: 'r', custom_id: 'a', response: null, error: { code: 'x', message: 'no' } });
+    assert.strictEqual(isRequestFileTarget(`${request('a')}\n${request('b')}\n`), true);
+    assert.strictEqual(isRequestFileTarget(''), true);
+    assert.strictEqual(isRequestFileTarget('\n  \n'), true);
+    assert.strictEqual(isRequestFileTarget(`{"custom_id": "a", "meth\n${request('b')}`), true, 'broken first line');
+    assert.strictEqual(isRequestFileTarget(`\n${result}\n`), false, 'output file');
+    assert.strictEqual(isRequestFileTarget(failed), false, 'error file');
+    assert.strictEqual(isRequestFileTarget(JSON.stringify({ messages: [{ role: 'user', content: 'x' }] })), false, 'fine-tuning');
+    assert.strictEqual(isRequestFileTarget('{"event":"start"}'), false, 'other JSON Lines');
+    assert.strictEqual(isRequestFileTarget('[1,2]'), false);
   });
 });

@@ -1,7 +1,7 @@
 // Lines built to break the validator: nesting deeper than any parser's stack, integers beyond 2^53 and keys
 // repeated inside one object. Each gets at most its own diagnostics, and the lines around it are still checked.
 import * as assert from 'assert';
-import { JsonlDocumentValidator, fixFor, validateText } from '../../../src/core/jsonl';
+import { JsonlDocumentValidator, fixesFor, validateText } from '../../../src/core/jsonl';
 import { codesAndText, diagnose, OPTIONS, request, VALID } from './helpers';
 
 const DEEP = 8000;
@@ -55,9 +55,9 @@ describe('deeply nested lines', () => {
     validator.checkPending();
     const found: unknown[] = [];
     validator.visit((l, d) => {
-      if (d.fix) found.push(fixFor(line, d, { line: l, isCustomIdTaken: () => false }));
+      if (d.fix) found.push(fixesFor(line, d, { line: l, isCustomIdTaken: () => false }));
     });
-    assert.deepStrictEqual(found, [undefined]);
+    assert.deepStrictEqual(found, [[]]);
   });
 });
 
@@ -127,7 +127,7 @@ describe('a key repeated inside one object', () => {
     validator.checkPending();
     let edits: unknown;
     validator.visit((l, d) => {
-      if (d.code === 'kluster.duplicateCustomId') edits = fixFor(line, d, { line: l, isCustomIdTaken: (id) => id === 'k1' })?.edits;
+      if (d.code === 'kluster.duplicateCustomId') edits = fixesFor(line, d, { line: l, isCustomIdTaken: (id) => id === 'k1' })[0]?.edits;
     });
     const at = line.indexOf('"k1"');
     assert.deepStrictEqual(edits, [{ startColumn: at, endColumn: at + 4, newText: '"k1-2"' }]);

@@ -21,6 +21,16 @@ describe('tree error node', () => {
     assert.strictEqual(node.command?.command, Commands.setApiKey);
   });
 
+  it('opens the base URL setting when the base URL looks wrong (a 404 from the list itself)', () => {
+    const error = new KlusterError('wrong_base_url', 'Not found (404) at http://h/v2: no. The base URL looks wrong.', { status: 404 });
+    assert.deepStrictEqual(errorNode(error, 'batches', Commands.refreshBatches), {
+      kind: 'message',
+      text: 'Could not load batches: the base URL looks wrong. Click to open the setting.',
+      detail: error.message,
+      command: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['kluster.baseUrl'] },
+    });
+  });
+
   it('retries with the view’s own refresh otherwise', () => {
     const node = errorNode(new KlusterError('network', 'Could not reach 127.0.0.1:9.'), 'files', Commands.refreshFiles);
     assert.deepStrictEqual(node, {
