@@ -6,7 +6,9 @@ import { setContext } from '../context';
 import { Disposable } from '../lifecycle';
 
 /** A step was done in this window: its context key turns true (the walkthrough keeps the step checked). */
-export function stepDone(key: typeof ContextKeys.problemFixed | typeof ContextKeys.batchSubmitted | typeof ContextKeys.resultsOpened): void {
+export function stepDone(
+  key: typeof ContextKeys.problemFixed | typeof ContextKeys.batchSubmitted | typeof ContextKeys.resultsOpened,
+): void {
   void setContext(key, true);
 }
 

@@ -21,7 +21,12 @@ describe('E2E: Get Started walkthrough', function () {
     try {
       await container().locator(`[data-done-step-id$="#${id}"].complete`).first().waitFor({ state: 'attached', timeout: 45_000 });
     } catch (error) {
-      console.log(`step ${id}:`, await step(id).evaluate((e) => e.outerHTML.slice(0, 1500)).catch(() => 'not found'));
+      console.log(
+        `step ${id}:`,
+        await step(id)
+          .evaluate((e) => e.outerHTML.slice(0, 1500))
+          .catch(() => 'not found'),
+      );
       throw error;
     }
   };
@@ -53,11 +58,18 @@ describe('E2E: Get Started walkthrough', function () {
     const { page } = workbench;
     await workbench.runCommand('Welcome: Open Walkthrough...');
     await workbench.pickRow(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with kluster.ai' }).first());
-    await container().locator('.getting-started-category, .gettingStartedSlideDetails', { hasText: 'Get Started with kluster.ai' }).first().waitFor({ timeout: 30_000 });
+    await container()
+      .locator('.getting-started-category, .gettingStartedSlideDetails', { hasText: 'Get Started with kluster.ai' })
+      .first()
+      .waitFor({ timeout: 30_000 });
   };
   const focusStep = async (id: string) => {
     await step(id).click();
-    await container().locator(`[data-step-id$="#${id}"].expanded`).first().waitFor({ state: 'attached', timeout: 15_000 }).catch(() => undefined);
+    await container()
+      .locator(`[data-step-id$="#${id}"].expanded`)
+      .first()
+      .waitFor({ state: 'attached', timeout: 15_000 })
+      .catch(() => undefined);
   };
 
   before(async () => {
@@ -134,7 +146,11 @@ describe('E2E: Get Started walkthrough', function () {
     await workbench.runCommand('kluster: Open Chat');
     await page.locator('.tab', { hasText: 'kluster Chat' }).first().waitFor({ timeout: 30_000 });
     // The chat focuses its input once loaded; only then can focus go back to the workbench for good.
-    const chatInput = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('textarea[placeholder^="Message"]').first();
+    const chatInput = page
+      .frameLocator('iframe.webview.ready')
+      .frameLocator('#active-frame')
+      .locator('textarea[placeholder^="Message"]')
+      .first();
     await chatInput.waitFor({ timeout: 60_000 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
 

@@ -27,7 +27,9 @@ describe('Demo server inside the extension', function () {
 
   it('submits a batch and chats on the demo server without contacting the configured base URL, then goes back to it', async () => {
     // Whatever activation asked of the configured service (the model list) has landed before the demo starts.
-    await waitFor('the model list of the configured service', () => configured.emulator.state.requests.some((r) => r.path === '/v1/models'));
+    await waitFor('the model list of the configured service', () =>
+      configured.emulator.state.requests.some((r) => r.path === '/v1/models'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seenBefore = configured.emulator.state.requests.length;
 

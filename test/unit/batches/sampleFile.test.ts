@@ -18,7 +18,7 @@ const SNIPPETS = Object.entries(snippets as Record<string, Snippet>);
 /** A snippet body as inserted when every placeholder keeps its default (a choice: its first option). */
 function expandWithDefaults(body: string): string {
   let text = body;
-  for (let previous = ''; previous !== text; ) {
+  for (let previous = ''; previous !== text;) {
     previous = text;
     text = text.replace(/\$\{\d+:([^${}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1');
   }
