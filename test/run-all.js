@@ -14,7 +14,8 @@ const stages = [
   { name: 'build', cmd: 'node', args: ['esbuild.js', '--tests'] },
   { name: 'unit', cmd: 'npx', args: ['mocha', '--config', 'test/unit/.mocharc.json'], needs: 'build' },
   // The integration suites run on the newest VS Code and on the oldest that engines.vscode claims
-  // (test/vscode/versions.json); the UI tests on the newest.
+  // (test/vscode/versions.json), side by side (they mostly wait on timers and the emulator, so two at once take
+  // little longer than one); the UI tests then on the newest, alone, as they are sensitive to a busy CPU.
   { name: 'integration', cmd: 'node', args: ['out/test/vscode/runIntegration.js', '--vscode', 'stable'], needs: 'build', runtime: true },
   {
     name: 'integration-oldest',
@@ -22,6 +23,7 @@ const stages = [
     args: ['out/test/vscode/runIntegration.js', '--vscode', 'oldest'],
     needs: 'build',
     runtime: true,
+    alongside: 'integration',
   },
   { name: 'e2e', cmd: 'node', args: ['out/test/vscode/runE2e.js'], needs: 'build', runtime: true },
 ];
@@ -48,13 +50,14 @@ function prepareRuntime() {
   });
 }
 
-function run(stage) {
+/** Runs a stage; its output streams through unless `quiet` (a stage running alongside another prints at its end). */
+function run(stage, quiet = false) {
   return new Promise((resolve) => {
     const child = spawn(stage.cmd, stage.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const relay = (stream) => (chunk) => {
       text += chunk.toString();
-      stream.write(chunk);
+      if (!quiet) stream.write(chunk);
     };
     child.stdout.on('data', relay(process.stdout));
     child.stderr.on('data', relay(process.stderr));
@@ -74,6 +77,18 @@ function count(text) {
   const failedStages = new Set();
   const runtime = selected.some((stage) => stage.runtime) ? prepareRuntime() : undefined;
   let runtimeReported = false;
+  // A stage marked `alongside` starts with the stage it names (when both are selected) and reports after it.
+  const companions = new Map(
+    selected.filter((s) => s.alongside && selected.some((t) => t.name === s.alongside)).map((s) => [s.alongside, s]),
+  );
+  const started = new Map();
+  const start = (stage, quiet) => {
+    const at = Date.now();
+    started.set(
+      stage.name,
+      run(stage, quiet).then((result) => ({ ...result, secs: ((Date.now() - at) / 1000).toFixed(1) })),
+    );
+  };
   for (const stage of selected) {
     if (stage.runtime && !runtimeReported) {
       runtimeReported = true;
@@ -84,12 +99,20 @@ function count(text) {
       failedStages.add(stage.name);
       continue;
     }
-    console.log(`\n=== ${stage.name} ===`);
-    const started = Date.now();
-    const { code, text } = await run(stage);
+    const companion = companions.get(stage.name);
+    const runningAlready = started.has(stage.name);
+    if (!runningAlready) {
+      console.log(`\n=== ${stage.name}${companion ? ` (${companion.name} runs alongside; its output follows)` : ''} ===`);
+      start(stage, false);
+      if (companion) start(companion, true);
+    }
+    const { code, text, secs } = await started.get(stage.name);
+    if (runningAlready) {
+      console.log(`\n=== ${stage.name} (ran alongside ${stage.alongside}) ===`);
+      process.stdout.write(text);
+    }
     const counts = count(text);
     for (const key of Object.keys(total)) total[key] += counts[key];
-    const secs = ((Date.now() - started) / 1000).toFixed(1);
     const tally = counts.passed + counts.failed ? ` (${counts.passed} passed, ${counts.failed} failed)` : '';
     results.push(`${stage.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`}${tally} in ${secs}s`);
     if (code !== 0) failedStages.add(stage.name);
