@@ -5,6 +5,7 @@ import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { GlobalStorage, Storage } from '../storage';
 import type { ClientProvider } from './clientProvider';
+import type { ModelsAnswer } from '../auth/keyCheck';
 
 /**
  * How long one /v1/models answer serves every feature (the validator, Submit's pre-flight, the chat picker)
@@ -44,6 +45,8 @@ export class ModelCatalog extends Disposable {
   /** Models of this base URL known to exist beyond what /v1/models said: fine-tuned ones, from the jobs that made them. */
   private readonly extra = new Set<string>();
   private inflight: { client: KlusterClient; done: Promise<ModelList> } | undefined;
+  /** The last /v1/models answer and whose it was, for Set API Key's check (which shares this request). */
+  private lastAnswer: { client: KlusterClient; answer: ModelsAnswer } | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<ModelList>());
   /** Fires when the list or its note changes. */
   readonly onDidChange = this.changed.event;
@@ -91,6 +94,19 @@ export class ModelCatalog extends Disposable {
     return done;
   }
 
+  /**
+   * What /v1/models answered the current client: the fresh answer if there is one, else a new request (one that
+   * is on its way is shared). Undefined without a key. Set API Key checks the key with this, so one request
+   * serves the check, the pickers and the validator.
+   */
+  async answerForCurrentClient(): Promise<ModelsAnswer | undefined> {
+    const client = await this.clients.tryGet().catch(() => undefined);
+    if (!client) return undefined;
+    await this.refresh();
+    if (this.lastAnswer?.client !== client) await this.refresh(true);
+    return this.lastAnswer?.client === client ? this.lastAnswer.answer : undefined;
+  }
+
   /** The key may belong to another account, with other fine-tuned models: ask again, showing the base URL's stored list meanwhile. */
   private connectionChanged(): Promise<ModelList> {
     const baseUrl = this.clients.baseUrl;
@@ -105,7 +121,14 @@ export class ModelCatalog extends Disposable {
 
   private async fetch(client: KlusterClient): Promise<ModelList> {
     try {
-      const ids = (await client.listModels()).map((m) => m.id);
+      const ids = await client.listModels().then(
+        (models) => models.map((m) => m.id),
+        (error: unknown) => {
+          this.lastAnswer = { client, answer: { error } };
+          throw error;
+        },
+      );
+      this.lastAnswer = { client, answer: { models: ids.length } };
       if (this.isDisposed) return this.list;
       if (ids.length === 0) {
         this.log.warn('models', `${client.baseUrl} listed no models`);

@@ -14,21 +14,29 @@ export interface KeyCheck {
 
 const SAVED = 'kluster.ai API key saved to secret storage';
 
+/** What /v1/models answered: how many models it listed, or the error it failed with. */
+export type ModelsAnswer = { readonly models: number } | { readonly error: unknown };
+
+/** What a /v1/models answer says about the key: a refusal is a wrong key; anything else that failed is not. */
+export function describeKeyCheck(answer: ModelsAnswer, baseUrl: string, apiKey: string): KeyCheck {
+  if ('models' in answer) {
+    const host = new URL(baseUrl).host;
+    const n = answer.models;
+    return { works: true, message: `${SAVED}. It works: ${host} lists ${n} model${n === 1 ? '' : 's'}.`, remedies: [] };
+  }
+  const error = toKlusterError(answer.error, { apiKey, baseUrl });
+  if (error.kind === 'unauthorized')
+    return { works: false, message: `${SAVED}, but it does not work: ${error.message}`, remedies: ['setApiKey'] };
+  return { works: undefined, message: `${SAVED}; it could not be checked: ${error.message}`, remedies: remedyFor(error) };
+}
+
 /** Lists the models of `baseUrl` with `apiKey`, once (no retries), and says what that means for the key. */
 export async function checkApiKey(baseUrl: string, apiKey: string): Promise<KeyCheck> {
   const client = new KlusterClient({ baseUrl, apiKey, maxRetries: 0, timeoutMs: KEY_CHECK_TIMEOUT_MS });
   try {
     const models = await client.listModels();
-    const host = new URL(client.baseUrl).host;
-    return {
-      works: true,
-      message: `${SAVED}. It works: ${host} lists ${models.length} model${models.length === 1 ? '' : 's'}.`,
-      remedies: [],
-    };
+    return describeKeyCheck({ models: models.length }, client.baseUrl, apiKey);
   } catch (thrown) {
-    const error = toKlusterError(thrown, { apiKey, baseUrl });
-    if (error.kind === 'unauthorized')
-      return { works: false, message: `${SAVED}, but it does not work: ${error.message}`, remedies: ['setApiKey'] };
-    return { works: undefined, message: `${SAVED}; it could not be checked: ${error.message}`, remedies: remedyFor(error) };
+    return describeKeyCheck({ error: thrown }, baseUrl, apiKey);
   }
 }

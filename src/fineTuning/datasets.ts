@@ -40,6 +40,8 @@ export class DatasetFiles extends Disposable {
     this._register(watcher.onDidChange((uri) => void this.check(uri)));
     this._register(watcher.onDidDelete((uri) => this.set(uri, false)));
     this._register(vscode.workspace.onDidSaveTextDocument((d) => void this.check(d.uri)));
+    // The file watcher can drop events (many changes at once); an opened file is checked regardless.
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => void this.check(d.uri)));
     this._register({ dispose: () => clearTimeout(this.timer) });
     void this.scan();
   }

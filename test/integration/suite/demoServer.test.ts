@@ -72,7 +72,7 @@ describe('Demo server inside the extension', function () {
     assert.match(reply.text, /^Emulated answer from .* to: Hello demo$/);
 
     // Set API Key in demo mode saves the key without checking it against the configured service.
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.setApiKey, configured.emulator.apiKey), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, configured.emulator.apiKey), { status: 'saved' });
     const demoRequests = (await demoSnapshot()).requests;
     assert.ok(demoRequests.includes('POST /v1/batches') && demoRequests.includes('POST /v1/chat/completions'), demoRequests.join(', '));
     assert.deepStrictEqual(

@@ -43,6 +43,9 @@ describe('Create Fine-tuning Job: dataset to fine-tuned model in chat and experi
   it('blocks a dataset the service would refuse, uploading nothing, and marks datasets for the menus', async () => {
     const small = await writeWorkspaceFile('ftc/small.jsonl', datasetLines(4));
     const batch = await writeWorkspaceFile('ftc/requests.jsonl', [requestLine('r1', 'hi')]);
+    // Opened, as a person does before using the editor title menu (the file watcher alone can miss a write).
+    await vscode.workspace.openTextDocument(small);
+    await vscode.workspace.openTextDocument(batch);
     const datasets = await waitFor('the dataset context key', async () => {
       const known = (await view()).datasets ?? [];
       return known.includes(small.fsPath) && known;
