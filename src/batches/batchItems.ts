@@ -16,6 +16,7 @@ import {
 import { Commands } from '../constants';
 import type { StoredAsyncRequest } from '../storage';
 import { messageItem, type MessageNode } from '../views/messageNode';
+import { loadMoreItem, type LoadMoreNode } from '../views/pagedTree';
 
 export type FileRole = 'input' | 'output' | 'error';
 
@@ -24,7 +25,7 @@ export type BatchNode =
   | { readonly kind: 'file'; readonly batchId: string; readonly role: FileRole; readonly fileId: string }
   | { readonly kind: 'counts'; readonly batchId: string }
   | { readonly kind: 'error'; readonly batchId: string; readonly index: number }
-  | { readonly kind: 'loadMore' }
+  | LoadMoreNode
   | MessageNode;
 
 /** What item construction needs from the feature. */
@@ -121,14 +122,8 @@ function errorItem(batch: Batch, index: number, error: BatchError, ctx: ItemCont
 
 export function nodeItem(node: BatchNode, ctx: ItemContext): vscode.TreeItem {
   switch (node.kind) {
-    case 'loadMore': {
-      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-      item.id = 'batches:loadMore';
-      item.iconPath = new vscode.ThemeIcon('more');
-      item.command = { command: Commands.loadMoreBatches, title: 'Load More Batches' };
-      item.contextValue = 'loadMore';
-      return item;
-    }
+    case 'loadMore':
+      return loadMoreItem('batches:loadMore', { command: Commands.loadMoreBatches, title: 'Load More Batches' });
     case 'message':
       return messageItem(node);
     default:

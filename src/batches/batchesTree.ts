@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { ClientProvider } from '../api/clientProvider';
+import type { Batch } from '../core/api';
 import { Commands, ContextKeys } from '../constants';
-import { setContext } from '../context';
-import { Disposable } from '../lifecycle';
-import { errorNode } from '../views/errorNode';
 import type { Logger } from '../log';
+import { PagedTreeProvider } from '../views/pagedTree';
 import { batchChildren, nodeItem, type BatchNode, type ItemContext } from './batchItems';
 import type { BatchesModel } from './batchesModel';
 
@@ -24,50 +23,22 @@ export interface ItemSnapshot {
  * The Batches view. Asks the model to load only when VS Code asks for the root (the view is visible);
  * children of a batch come from the batch object itself, without requests.
  */
-export class BatchesTreeProvider extends Disposable implements vscode.TreeDataProvider<BatchNode> {
-  private readonly changed = this._register(new vscode.EventEmitter<BatchNode | undefined>());
-  readonly onDidChangeTreeData = this.changed.event;
+export class BatchesTreeProvider extends PagedTreeProvider<Batch, BatchNode> {
   /** One node object per batch, so `reveal` and expansion state find the same element again. */
   private readonly batchNodes = new Map<string, BatchNode>();
-  private loadError: unknown;
 
   constructor(
-    private readonly model: BatchesModel,
-    private readonly clients: ClientProvider,
+    model: BatchesModel,
+    clients: ClientProvider,
     private readonly ctx: ItemContext,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    super();
-    this._register(model.onDidChange(() => this.changed.fire(undefined)));
-  }
-
-  /** Reloads from the service and redraws. Resolves when the new list is in, with its length; undefined without a key. */
-  async refresh(): Promise<number | undefined> {
-    this.loadError = undefined;
-    const client = await this.clients.tryGet();
-    if (!client) {
-      this.changed.fire(undefined);
-      return undefined;
-    }
-    try {
-      await this.model.load(client);
-      return this.model.all.length;
-    } catch (error) {
-      this.loadError = error;
-      this.log.error('batches', 'listing batches failed', error);
-      this.changed.fire(undefined);
-      throw error;
-    }
-  }
-
-  /** Redraws from what is already loaded (ages move on); makes no request. */
-  redraw(): void {
-    if (this.model.isLoaded) this.changed.fire(undefined);
-  }
-
-  /** After the key or URL changed: the next look tries again instead of showing the old failure. */
-  forgetError(): void {
-    this.loadError = undefined;
+    super(model, clients, log, {
+      what: 'batches',
+      topic: 'batches',
+      emptyKey: ContextKeys.batchesEmpty,
+      refreshCommand: Commands.refreshBatches,
+    });
   }
 
   nodeFor(batchId: string): BatchNode {
@@ -90,29 +61,10 @@ export class BatchesTreeProvider extends Disposable implements vscode.TreeDataPr
   async getChildren(node?: BatchNode): Promise<BatchNode[]> {
     if (node) {
       if (node.kind !== 'batch') return [];
-      const batch = this.model.get(node.batchId);
+      const batch = this.list.get(node.batchId);
       return batch ? batchChildren(batch) : [];
     }
-    return this.roots();
-  }
-
-  private async roots(): Promise<BatchNode[]> {
-    if (!(await this.clients.tryGet())) {
-      await setContext(ContextKeys.batchesEmpty, false);
-      return []; // the "set a key" welcome shows
-    }
-    if (!this.model.isLoaded && this.loadError === undefined) {
-      try {
-        await this.refresh();
-      } catch {
-        // Shown as a message item below.
-      }
-    }
-    if (this.loadError !== undefined && !this.model.isLoaded) return [errorNode(this.loadError, 'batches', Commands.refreshBatches)];
-    await setContext(ContextKeys.batchesEmpty, this.model.all.length === 0);
-    const nodes: BatchNode[] = this.model.all.map((b) => this.nodeFor(b.id));
-    if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
-    return nodes;
+    return this.roots((b) => this.nodeFor(b.id));
   }
 
   /** The visible tree as plain data: roots, and the children of every batch. */

@@ -226,9 +226,7 @@ export function batchCommands(feature: BatchesFeature): CommandFactories {
     [Commands.refreshBatches]: (container) =>
       refreshCommand(container.log, 'batches', Commands.refreshBatches, () => feature.tree.refresh()),
     [Commands.loadMoreBatches]: (container) =>
-      loadMoreCommand(container.log, 'batches', Commands.loadMoreBatches, async () =>
-        feature.model.loadMore(await container.clients.get()),
-      ),
+      loadMoreCommand(container.log, 'batches', Commands.loadMoreBatches, () => feature.tree.loadMore()),
     /** Hidden: the tree as data, plus the status bar and poller state, for tests. */
     [Commands.batchesSnapshot]: () => async () => ({
       items: await feature.tree.snapshot(),

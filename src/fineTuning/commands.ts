@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import { CANCELLED, failed, type CommandFactories, type Outcome } from '../commands';
+import { CANCELLED, copyIdCommand, failed, loadMoreCommand, refreshCommand, type CommandFactories, type Outcome } from '../commands';
 import { statusText } from '../core/batches/displayText';
 import { isTerminalJob, jobLabel } from '../core/fineTuning/jobText';
 import { Commands, ContextKeys } from '../constants';
@@ -68,35 +68,12 @@ export function fineTuningCommands(feature: FineTuningFeature): CommandFactories
     [Commands.createFineTuningJob]: () => (arg?: unknown, options?: CreateJobOptions) => createFineTuningJob(feature, arg, options),
     [Commands.fineTuningOpenInChat]: () => (arg?: unknown) => openInChat(feature, feature.chat, arg),
     [Commands.fineTuningAddToExperiment]: () => (arg?: unknown, experiment?: unknown) => addToExperiment(feature, arg, experiment),
-    [Commands.refreshFineTuning]: (container) => async () => {
-      try {
-        await feature.tree.refresh();
-        return true;
-      } catch (error) {
-        void showApiError(container.log, 'Listing fine-tuning jobs', error, () =>
-          vscode.commands.executeCommand(Commands.refreshFineTuning),
-        );
-        return false;
-      }
-    },
-    [Commands.loadMoreFineTuning]: (container) => async () => {
-      try {
-        return await feature.model.loadMore(await container.clients.get());
-      } catch (error) {
-        void showApiError(container.log, 'Loading more fine-tuning jobs', error, () =>
-          vscode.commands.executeCommand(Commands.loadMoreFineTuning),
-        );
-        return 0;
-      }
-    },
+    [Commands.refreshFineTuning]: (container) =>
+      refreshCommand(container.log, 'fine-tuning jobs', Commands.refreshFineTuning, () => feature.tree.refresh()),
+    [Commands.loadMoreFineTuning]: (container) =>
+      loadMoreCommand(container.log, 'fine-tuning jobs', Commands.loadMoreFineTuning, () => feature.tree.loadMore()),
     [Commands.cancelFineTuningJob]: () => (arg?: unknown, options?: { confirm?: boolean }) => cancelJob(feature, arg, options),
-    [Commands.copyFineTuningJobId]: () => async (arg?: unknown) => {
-      const id = jobIdOf(arg);
-      if (!id) return undefined;
-      await vscode.env.clipboard.writeText(id);
-      vscode.window.setStatusBarMessage(`Copied fine-tuning job id ${id}`, 3000);
-      return id;
-    },
+    [Commands.copyFineTuningJobId]: () => copyIdCommand('fine-tuning job', jobIdOf),
     /** Hidden: the tree as data and the poller's state, for tests. */
     [Commands.fineTuningSnapshot]: () => async () => ({
       items: await feature.tree.snapshot(),

@@ -14,12 +14,10 @@ import {
   type FileNames,
 } from '../core/fineTuning/jobText';
 import { Commands, ContextKeys } from '../constants';
-import { setContext } from '../context';
-import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import { snapshotOf, type ItemSnapshot } from '../batches/batchesTree';
-import { errorNode } from '../views/errorNode';
 import { messageItem, type MessageNode } from '../views/messageNode';
+import { loadMoreItem, PagedTreeProvider, type LoadMoreNode } from '../views/pagedTree';
 import type { FineTuningJobsModel } from './jobsModel';
 
 export type JobField = 'fineTunedModel' | 'training' | 'validation' | 'hyperparameters' | 'error';
@@ -27,7 +25,7 @@ export type JobField = 'fineTunedModel' | 'training' | 'validation' | 'hyperpara
 export type JobNode =
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'detail'; readonly jobId: string; readonly field: JobField }
-  | { readonly kind: 'loadMore' }
+  | LoadMoreNode
   | MessageNode;
 
 function detailFields(job: FineTuningJob): JobField[] {
@@ -40,50 +38,22 @@ function detailFields(job: FineTuningJob): JobField[] {
   return fields;
 }
 
-export class FineTuningTreeProvider extends Disposable implements vscode.TreeDataProvider<JobNode> {
-  private readonly changed = this._register(new vscode.EventEmitter<JobNode | undefined>());
-  readonly onDidChangeTreeData = this.changed.event;
+export class FineTuningTreeProvider extends PagedTreeProvider<FineTuningJob, JobNode> {
   /** One node object per job, so `reveal` and expansion state find the same element again. */
   private readonly jobNodes = new Map<string, JobNode>();
-  private loadError: unknown;
 
   constructor(
-    private readonly model: FineTuningJobsModel,
-    private readonly clients: ClientProvider,
+    model: FineTuningJobsModel,
+    clients: ClientProvider,
     private readonly names: FileNames,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    super();
-    this._register(model.onDidChange(() => this.changed.fire(undefined)));
-  }
-
-  /** Reloads from the service and redraws. Resolves when the new list is in; rejects with the API error. */
-  async refresh(): Promise<void> {
-    this.loadError = undefined;
-    const client = await this.clients.tryGet();
-    if (!client) {
-      this.changed.fire(undefined);
-      return;
-    }
-    const generation = this.model.generation;
-    try {
-      await this.model.load(client);
-    } catch (error) {
-      if (generation !== this.model.generation) return;
-      this.loadError = error;
-      this.log.error('fineTuning', 'listing fine-tuning jobs failed', error);
-      this.changed.fire(undefined);
-      throw error;
-    }
-  }
-
-  /** Redraws from what is loaded (file names came in); makes no request. */
-  redraw(): void {
-    if (this.model.isLoaded) this.changed.fire(undefined);
-  }
-
-  forgetError(): void {
-    this.loadError = undefined;
+    super(model, clients, log, {
+      what: 'fine-tuning jobs',
+      topic: 'fineTuning',
+      emptyKey: ContextKeys.fineTuningEmpty,
+      refreshCommand: Commands.refreshFineTuning,
+    });
   }
 
   nodeFor(jobId: string): JobNode {
@@ -102,14 +72,9 @@ export class FineTuningTreeProvider extends Disposable implements vscode.TreeDat
   getTreeItem(node: JobNode): vscode.TreeItem {
     if (node.kind === 'message') return messageItem(node);
     if (node.kind === 'loadMore') {
-      const item = new vscode.TreeItem('Load more…');
-      item.id = 'fineTuning:loadMore';
-      item.iconPath = new vscode.ThemeIcon('more');
-      item.command = { command: Commands.loadMoreFineTuning, title: 'Load More Fine-tuning Jobs' };
-      item.contextValue = 'loadMore';
-      return item;
+      return loadMoreItem('fineTuning:loadMore', { command: Commands.loadMoreFineTuning, title: 'Load More Fine-tuning Jobs' });
     }
-    const job = this.model.get(node.jobId);
+    const job = this.list.get(node.jobId);
     if (!job) return new vscode.TreeItem(node.jobId);
     return node.kind === 'job' ? this.jobItem(job) : this.detailItem(job, node.field);
   }
@@ -166,20 +131,10 @@ export class FineTuningTreeProvider extends Disposable implements vscode.TreeDat
   async getChildren(node?: JobNode): Promise<JobNode[]> {
     if (node) {
       if (node.kind !== 'job') return [];
-      const job = this.model.get(node.jobId);
+      const job = this.list.get(node.jobId);
       return job ? detailFields(job).map((field) => ({ kind: 'detail', jobId: job.id, field })) : [];
     }
-    if (!(await this.clients.tryGet())) {
-      await setContext(ContextKeys.fineTuningEmpty, false);
-      return []; // the "set a key" welcome shows
-    }
-    if (!this.model.isLoaded && this.loadError === undefined) await this.refresh().catch(() => undefined);
-    if (this.loadError !== undefined && !this.model.isLoaded)
-      return [errorNode(this.loadError, 'fine-tuning jobs', Commands.refreshFineTuning)];
-    await setContext(ContextKeys.fineTuningEmpty, this.model.all.length === 0);
-    const nodes: JobNode[] = this.model.all.map((job) => this.nodeFor(job.id));
-    if (this.model.hasMore) nodes.push({ kind: 'loadMore' });
-    return nodes;
+    return this.roots((job) => this.nodeFor(job.id));
   }
 
   /** The visible tree as plain data: roots, and the children of every job. */

@@ -233,6 +233,22 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     }
   });
 
+  it("a Refresh still waiting when the key is removed says noKey, not the removed key's failure", async () => {
+    const listing = (r: { method: string; path: string }) => r.method === 'GET' && r.path === '/v1/batches';
+    session.emulator.faults.next({ kind: 'rate_limit', path: /^\/v1\/batches$/, method: 'GET', times: 3, retryAfterSeconds: 1 });
+    const seen = session.emulator.state.requests.length;
+    const pending = vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshBatches);
+    try {
+      await waitFor('the listing to be rate-limited', () => session.emulator.state.requests.slice(seen).some(listing));
+      await vscode.commands.executeCommand(Commands.clearApiKey);
+      assert.deepStrictEqual(await pending, { status: 'noKey' }, 'the failure belonged to the removed key');
+    } finally {
+      session.emulator.faults.clear();
+      assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
+    }
+    assert.strictEqual(await refresh(), 'refreshed');
+  });
+
   it('says what to do when the file is too large, the service rate-limits or is offline', async () => {
     const big = await writeWorkspaceFile(
       'big.jsonl',

@@ -33,6 +33,7 @@ describe('Command outcomes', function () {
       assert.deepStrictEqual(await run(Commands.apiKeyStatus), { source: 'none' });
       assert.deepStrictEqual(await run<RefreshOutcome>(Commands.refreshFiles), { status: 'noKey' });
       assert.deepStrictEqual(await run<RefreshOutcome>(Commands.refreshBatches), { status: 'noKey' });
+      assert.deepStrictEqual(await run<RefreshOutcome>(Commands.refreshFineTuning), { status: 'noKey' });
       assert.deepStrictEqual(await files(), [], 'no items: the view shows its welcome instead');
       // What the view shows in their place while `kluster.hasApiKey` is false (and no demo server runs): Set API Key.
       const welcome = (
@@ -41,9 +42,11 @@ describe('Command outcomes', function () {
       assert.strictEqual(welcome.length, 1);
       assert.match(welcome[0]!.contents!, /\[Set API Key\]\(command:kluster\.setApiKey\)/);
 
-      const more = await run<LoadMoreOutcome>(Commands.loadMoreFiles);
-      assert.strictEqual(more.status, 'failed');
-      assert.match((more as { message: string }).message, /No kluster\.ai API key is set/);
+      for (const command of [Commands.loadMoreFiles, Commands.loadMoreFineTuning]) {
+        const more = await run<LoadMoreOutcome>(command);
+        assert.strictEqual(more.status, 'failed', command);
+        assert.match((more as { message: string }).message, /No kluster\.ai API key is set/, command);
+      }
     } finally {
       assert.deepStrictEqual(await run(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
     }
@@ -54,12 +57,14 @@ describe('Command outcomes', function () {
     assert.deepStrictEqual(refreshed, { status: 'refreshed', count: listed.length });
   });
 
-  it('Refresh of both views fails with the reason when the service cannot be reached; Load More at the end adds 0', async () => {
-    assert.deepStrictEqual(await run<LoadMoreOutcome>(Commands.loadMoreFiles), { status: 'loaded', added: 0 }, 'at the end of the list');
+  it('Refresh of every view fails with the reason when the service cannot be reached; Load More at the end adds 0', async () => {
+    for (const command of [Commands.loadMoreFiles, Commands.loadMoreFineTuning]) {
+      assert.deepStrictEqual(await run<LoadMoreOutcome>(command), { status: 'loaded', added: 0 }, `${command}: at the end of the list`);
+    }
     const config = vscode.workspace.getConfiguration('kluster');
     await config.update('baseUrl', 'http://127.0.0.1:9/v1', vscode.ConfigurationTarget.Global);
     try {
-      for (const command of [Commands.refreshBatches, Commands.refreshFiles]) {
+      for (const command of [Commands.refreshBatches, Commands.refreshFiles, Commands.refreshFineTuning]) {
         const outcome = await run<RefreshOutcome>(command);
         assert.strictEqual(outcome.status, 'failed', command);
         assert.match((outcome as { message: string }).message, /127\.0\.0\.1:9/, command);
@@ -68,6 +73,7 @@ describe('Command outcomes', function () {
       await config.update('baseUrl', session.emulator.url, vscode.ConfigurationTarget.Global);
     }
     assert.strictEqual((await run<RefreshOutcome>(Commands.refreshBatches)).status, 'refreshed');
+    assert.deepStrictEqual(await run<RefreshOutcome>(Commands.refreshFineTuning), { status: 'refreshed', count: 0 });
   });
 
   it('Reveal Input File: the local file, or noInput (opening the remote copy only when asked to), or failed', async () => {
@@ -132,5 +138,11 @@ describe('Command outcomes', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), id);
     assert.deepStrictEqual(await run<CopyOutcome>(Commands.copyFileId), { status: 'cancelled' });
     assert.strictEqual(await vscode.env.clipboard.readText(), id, 'the clipboard is left alone');
+    assert.deepStrictEqual(await run<CopyOutcome>(Commands.copyFineTuningJobId, { kind: 'job', jobId: 'ftjob-copy' }), {
+      status: 'copied',
+      id: 'ftjob-copy',
+    });
+    assert.strictEqual(await vscode.env.clipboard.readText(), 'ftjob-copy');
+    assert.deepStrictEqual(await run<CopyOutcome>(Commands.copyFineTuningJobId), { status: 'cancelled' });
   });
 });

@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { Commands, Views } from '../../../src/constants';
 import type { ItemSnapshot } from '../../../src/batches/batchesTree';
+import type { RefreshOutcome } from '../../../src/commands';
 import type { CancelJobOutcome } from '../../../src/fineTuning/commands';
 import { datasetLines, FINE_TUNE_BASE } from '../../fixtures/fineTuning';
 import { useEmulator, waitFor, writeWorkspaceFile } from '../batchesFixture';
@@ -47,7 +48,10 @@ describe('Fine-tuning view: jobs, cancel, errors, quiet when all ended', functio
     const failing = await client.createFineTuningJob({ trainingFile: small.id, model: FINE_TUNE_BASE });
     const cancelled = await client.createFineTuningJob({ trainingFile: good.id, model: FINE_TUNE_BASE });
 
-    assert.strictEqual(await vscode.commands.executeCommand(Commands.refreshFineTuning), true);
+    assert.deepStrictEqual(await vscode.commands.executeCommand<RefreshOutcome>(Commands.refreshFineTuning), {
+      status: 'refreshed',
+      count: 3,
+    });
     const first = await view();
     assert.deepStrictEqual(
       first.items.map((i) => i.id),
