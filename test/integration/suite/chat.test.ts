@@ -364,7 +364,7 @@ describe('Chat panel against the emulator', function () {
 describe('Save as Batch Request: the files offered', function () {
   this.timeout(60_000);
 
-  it('offers batch request files and empty ones, never results, output, error or fine-tuning files', async () => {
+  it('offers batch request files and empty ones, never results, output, error or fine-tuning files', async function () {
     const request = (id: string) =>
       JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: MODEL, messages: [] } });
     const result = (id: string, error: boolean) =>
@@ -392,6 +392,13 @@ describe('Save as Batch Request: the files offered', function () {
       'events.jsonl': [JSON.stringify({ event: 'start', at: 1 })],
     };
     for (const [name, lines] of Object.entries(files)) await writeWorkspaceFile(path.join('save-targets', name), lines);
+    // findFiles runs ripgrep, whose install script this harness denies on VS Code 1.100 (it downloads from GitHub):
+    // there the search finds nothing, so the candidates cannot be listed. A real VS Code 1.100 ships ripgrep.
+    const searchable = await vscode.workspace.findFiles('save-targets/requests.jsonl').then(
+      (found) => found.length > 0,
+      () => false,
+    );
+    if (!searchable && vscode.version.startsWith('1.100.')) this.skip();
     const offered = (await requestFileCandidates())
       .map((uri) => path.relative(workspaceDir(), uri.fsPath))
       .filter((p) => p.startsWith('save-targets'));
