@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { KlusterClient } from '../core/api';
 import { DOCUMENTED_MODELS, type ModelOption } from '../core/models';
+import { newestEntries } from '../core/util/newest';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { GlobalStorage, Storage } from '../storage';
@@ -12,6 +13,9 @@ import type { ModelsAnswer } from '../auth/keyCheck';
  * before it is asked again. A key or base URL change, and the picker's refresh button, ask at once.
  */
 export const MODELS_MAX_AGE_MS = 5 * 60_000;
+
+/** Base URLs whose last answer is kept: each demo server has a port of its own, so the list would only grow. */
+const STORED_BASE_URLS = 8;
 
 export interface ModelList {
   /** The ids the `unknownModel` warning accepts. */
@@ -143,7 +147,10 @@ export class ModelCatalog extends Disposable {
       }
       const fetchedAt = Date.now();
       const catalogs = this.state.get('kluster.modelCatalogs') ?? {};
-      await this.state.update('kluster.modelCatalogs', { ...catalogs, [client.baseUrl]: { ids, fetchedAt } });
+      await this.state.update(
+        'kluster.modelCatalogs',
+        newestEntries({ ...catalogs, [client.baseUrl]: { ids, fetchedAt } }, STORED_BASE_URLS, (c) => c.fetchedAt ?? 0),
+      );
       // The base URL may have changed while the list was on its way: it was kept for later, but is not current.
       if (client.baseUrl !== this.baseUrl || this.isDisposed) return this.list;
       this.known = { ids, client, fetchedAt };

@@ -4,7 +4,9 @@ import { KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type K
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
+import { baseModelChoices } from '../core/fineTuning/create';
 import { hyperparametersText } from '../core/fineTuning/jobText';
+import { closestName } from '../core/jsonl/suggest';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { fileExists } from '../core/util/atomicFile';
 import { escapeControls } from '../core/util/printable';
@@ -136,6 +138,20 @@ async function fileIdFor(ctx: CliContext, client: KlusterClient, fileOrId: strin
   return file.id;
 }
 
+/**
+ * The docs say a job on any other base model fails, so an unknown one stops before the upload. Known: the
+ * documented fine-tunable models and any base model of the account's recent jobs (the editor's picker).
+ */
+async function checkBaseModel(ctx: CliContext, client: KlusterClient, model: string): Promise<void> {
+  const recent = await client.listFineTuningJobs({ limit: 100, signal: ctx.signal });
+  const known = baseModelChoices(recent.data).map((c) => c.id);
+  if (known.includes(model)) return;
+  const hint = closestName(model, known);
+  throw new UsageError(
+    `'${model}' is not a model kluster.ai fine-tunes${hint ? `; did you mean ${hint}?` : ''} (fine-tunable: ${known.join(', ')})`,
+  );
+}
+
 /** Polls until the job ends, backing off, reporting status changes on stderr. */
 export async function waitForJob(ctx: CliContext, client: KlusterClient, id: string): Promise<FineTuningJob> {
   const backoff = new PollBackoff(POLL_SCHEDULE);
@@ -188,6 +204,7 @@ export const fineTuningCreateCommand = apiCommand(
     };
     const hyperparameters = Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined));
     const client = clientFor(ctx);
+    await checkBaseModel(ctx, client, model);
     const trainingFile = await fileIdFor(ctx, client, training);
     if (!trainingFile) return ExitCode.findings;
     const validation = ctx.args.options.get('validation-file');

@@ -55,19 +55,46 @@ function optionsOf(command: CliCommand): OptionSpec {
   };
 }
 
+const HELP_WIDTH = 100;
+
+/**
+ * Breaks `text` into lines of at most HELP_WIDTH columns, between words and never inside a `[...]` option group;
+ * continuation lines get `hang` more spaces.
+ */
+function wrapped(text: string, indent: number, hang = 0): string[] {
+  const lines: string[] = [];
+  let line = ' '.repeat(indent);
+  for (const word of text.match(/\[(?:[^[\]]|\[[^\]]*\])*\]|\S+/g) ?? []) {
+    if (line.trim() && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(indent + hang) + word;
+    } else line += (line.trim() ? ' ' : '') + word;
+  }
+  return [...lines, line];
+}
+
 function usage(): string {
-  const width = Math.max(0, ...COMMANDS.map((c) => c.usage.length));
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
   return [
-    'usage: kluster [--base-url URL] [--api-key KEY] [--timeout SECONDS] [--max-retry-wait SECONDS] [--json] <command> [options]',
+    ...wrapped(
+      'usage: kluster [--base-url URL] [--api-key KEY] [--timeout SECONDS] [--max-retry-wait SECONDS] [--json] <command> [options]',
+      0,
+      15,
+    ),
     '',
     'Commands:',
-    ...lines,
+    ...COMMANDS.flatMap((c) => [...wrapped(c.usage, 2, 2), ...wrapped(c.summary, 6, 2)]),
     '',
-    'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable.',
-    'A request fails after --timeout seconds without progress (KLUSTER_TIMEOUT, default 60); a retry waits at most',
-    '--max-retry-wait seconds (KLUSTER_MAX_RETRY_WAIT, default 60), whatever Retry-After asks.',
-    'Exit codes: 0 ok, 1 findings (validation errors, failed batch or fine-tuning job), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
+    ...wrapped(
+      'The API key is read from --api-key, else the KLUSTER_API_KEY environment variable. ' +
+        'A request fails after --timeout seconds without progress (KLUSTER_TIMEOUT, default 60); a retry waits at most ' +
+        '--max-retry-wait seconds (KLUSTER_MAX_RETRY_WAIT, default 60), whatever Retry-After asks.',
+      0,
+    ),
+    ...wrapped(
+      'Exit codes: 0 ok, 1 findings (validation errors, failed batch or fine-tuning job), 2 usage, 3 API refused, 4 network, 5 file I/O, 130 interrupted, 143 terminated.',
+      0,
+      12,
+    ),
   ].join('\n');
 }
 

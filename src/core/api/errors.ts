@@ -223,6 +223,12 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
           `Not found (404) at ${context.baseUrl ?? host}: ${said}. The base URL looks wrong; kluster.ai's is ${DEFAULT_BASE_URL}.`,
           details,
         );
+      case status === 404 && isModelNotFound(error):
+        return new KlusterError(
+          'not_found',
+          `Not found (404): ${said}. Use a model id that the account's model list (/v1/models) shows.`,
+          details,
+        );
       case status === 404:
         return new KlusterError(
           'not_found',

@@ -77,6 +77,9 @@ describe('KlusterClient failures', () => {
     assert.strictEqual(((await rejects(wrong.getBatch('b-1'))) as KlusterError).kind, 'not_found');
     const model = await failsWith(f.client().chat({ ...streamRequest, model: 'no/such-model' }), 'not_found');
     assert.match(model.message, /The model `no\/such-model` does not exist/);
+    // Not an id that may belong to another account: the fix is another model id.
+    assert.doesNotMatch(model.message, /another account/);
+    assert.match(model.message, /\. Use a model id that the account's model list \(\/v1\/models\) shows\.$/);
   });
 
   it('413: the service refuses an upload over its limit', async () => {

@@ -52,12 +52,22 @@ describe('CLI options', () => {
     }
   });
 
-  it('every command summary starts with a capital letter', async () => {
+  it('every command summary starts with a capital letter, on its own line under the usage', async () => {
     const usage = (await cli('--help')).out;
     const commands = usage.slice(usage.indexOf('Commands:\n') + 'Commands:\n'.length, usage.indexOf('\n\n', usage.indexOf('Commands:')));
-    const summaries = commands.split('\n').map((line) => line.trim().split(/ {2,}/).at(-1)!);
+    const summaries = commands
+      .split('\n')
+      .filter((line) => line.startsWith('      ') && !line.startsWith('        '))
+      .map((line) => line.trim());
     assert.ok(summaries.length >= 9, commands);
     for (const summary of summaries) assert.match(summary, /^[A-Z]/, summary);
+  });
+
+  it('--help fits a 100-column terminal', async () => {
+    const usage = (await cli('--help')).out;
+    for (const line of usage.split('\n')) assert.ok(line.length <= 100, `${line.length} columns: ${line}`);
+    assert.match(usage, /\n {2}experiment run EXP\.yaml /);
+    assert.match(usage, /\n {6}Build, submit \(or --preview N rows in real time\)/);
   });
 
   it('parseArgs keeps values, switches and words after --', () => {

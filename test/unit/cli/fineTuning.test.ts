@@ -74,6 +74,17 @@ describe('CLI fine-tuning', () => {
     assert.strictEqual(f.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was sent');
   });
 
+  it('create refuses a base model that cannot be fine-tuned before uploading anything (exit 2)', async () => {
+    const before = f.emulator.state.requests.filter((r) => r.method === 'POST').length;
+    const dataset = await writeLines(f.dir, 'model.jsonl', examples(10));
+    const run = await cli(['fine-tuning', 'create', '--training-file', dataset, '--model', 'klusterai/Meta-Llama-3.1-8B-Instruct-Turb']);
+    assert.strictEqual(run.code, ExitCode.usage, run.err);
+    assert.match(run.err, /'klusterai\/Meta-Llama-3\.1-8B-Instruct-Turb' is not a model kluster\.ai fine-tunes/);
+    assert.match(run.err, /did you mean klusterai\/Meta-Llama-3\.1-8B-Instruct-Turbo\?/);
+    assert.match(run.err, /klusterai\/Meta-Llama-3\.3-70B-Instruct-Turbo/, 'lists the fine-tunable models');
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was uploaded');
+  });
+
   it('create with an uploaded file id: a job that fails ends with exit 1 and the service’s error', async () => {
     const small = await writeLines(f.dir, 'nine.jsonl', examples(9));
     const id = (await cli(['files', 'upload', small, '--purpose', 'fine-tune'])).out.trim();
