@@ -45,7 +45,11 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
      */
     [Commands.openInChat]:
       () =>
-      async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean; choice?: OpenInChatChoice }): Promise<OpenInChatOutcome> => {
+      async (
+        uriArg?: unknown,
+        lineArg?: unknown,
+        options?: { confirm?: boolean; choice?: OpenInChatChoice },
+      ): Promise<OpenInChatOutcome> => {
         const uri = uriOf(uriArg);
         const editor = vscode.window.activeTextEditor;
         const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
@@ -82,7 +86,12 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
         const fresh = choice === OPEN_NEW;
         const notice = `Loaded ${name} from ${where}${fresh ? ' in a new conversation; the previous one is in the history' : ''}.${ignored}`;
         chat.open().load(stateFromConversation(loaded.conversation), notice, fresh);
-        return { status: 'loaded', customId: loaded.customId, ignored: loaded.ignored, previous: held === 0 ? 'none' : fresh ? 'inHistory' : 'replaced' };
+        return {
+          status: 'loaded',
+          customId: loaded.customId,
+          ignored: loaded.ignored,
+          previous: held === 0 ? 'none' : fresh ? 'inHistory' : 'replaced',
+        };
       },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */

@@ -64,16 +64,29 @@ describe('Chat history', () => {
     assert.strictEqual(title, 'Explain how the batch API joins each output line back to…');
     assert.ok(title.length <= 61, title);
     assert.strictEqual(conversationTitle(conversation('c', 'x'.repeat(80))), `${'x'.repeat(60)}…`, 'no space to cut at');
-    const afterAssistant = { conversationId: 'd', draft: '', turns: [{ role: 'assistant', text: 'Hello' }, { role: 'user', text: 'Mine' }] };
+    const afterAssistant = {
+      conversationId: 'd',
+      draft: '',
+      turns: [
+        { role: 'assistant', text: 'Hello' },
+        { role: 'user', text: 'Mine' },
+      ],
+    };
     assert.strictEqual(conversationTitle(afterAssistant), 'Mine');
     assert.strictEqual(conversationTitle({ ...conversation('e'), draft: 'Only a draft' }), 'Only a draft');
-    assert.strictEqual(conversationTitle({ conversationId: 'f', draft: '', turns: [{ role: 'user', text: '', imageUrl: 'https://x/y.png' }] }), 'Image');
+    assert.strictEqual(
+      conversationTitle({ conversationId: 'f', draft: '', turns: [{ role: 'user', text: '', imageUrl: 'https://x/y.png' }] }),
+      'Image',
+    );
     assert.strictEqual(conversationTitle(conversation('g')), 'Untitled conversation');
   });
 
   it('describes an entry by its message count and how long ago it was put aside', () => {
     const now = Date.UTC(2026, 0, 10, 12);
-    assert.strictEqual(historyDescription(entry('a', now - 5 * 60_000, conversation('a', 'q', 'r', 'q2', 'r2')), now), '4 messages · 5m ago');
+    assert.strictEqual(
+      historyDescription(entry('a', now - 5 * 60_000, conversation('a', 'q', 'r', 'q2', 'r2')), now),
+      '4 messages · 5m ago',
+    );
     assert.strictEqual(historyDescription(entry('b', now - 2_000, conversation('b', 'q')), now), '1 message · just now');
     assert.strictEqual(historyDescription(entry('c', now - 3 * 86_400_000, { ...conversation('c'), draft: 'd' }), now), 'draft · 3d ago');
   });

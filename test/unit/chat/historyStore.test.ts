@@ -25,7 +25,8 @@ const said = (id: string | undefined, text: string): ChatState => ({
 });
 
 describe('Chat history in workspace storage', () => {
-  const open = (memento: JsonMemento, now = () => 1000) => new ChatHistory(new Storage<WorkspaceStorage>(memento as unknown as vscode.Memento), now);
+  const open = (memento: JsonMemento, now = () => 1000) =>
+    new ChatHistory(new Storage<WorkspaceStorage>(memento as unknown as vscode.Memento), now);
 
   it('keeps conversations newest first across a restart, and leaves empty ones out', async () => {
     const memento = new JsonMemento();
@@ -72,7 +73,12 @@ describe('Chat history in workspace storage', () => {
     const pending = { ...said('p', 'later'), turns: [{ id: 'x', role: 'user' as const, text: 'later', pending: { batchId: 'batch_1' } }] };
     await open(memento).keep(pending as ChatState);
     const stored = memento.get<unknown[]>('kluster.chat.history')!;
-    await memento.update('kluster.chat.history', [...stored, { id: 'q', keptAt: 1 }, 'junk', { id: 'r', keptAt: 2, state: said('other', 'x') }]);
+    await memento.update('kluster.chat.history', [
+      ...stored,
+      { id: 'q', keptAt: 1 },
+      'junk',
+      { id: 'r', keptAt: 2, state: said('other', 'x') },
+    ]);
     const history = open(memento);
     assert.deepStrictEqual(
       history.entries.map((e) => e.id),
