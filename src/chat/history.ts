@@ -38,11 +38,15 @@ export class ChatHistory {
     return this.list.find((e) => e.id === id);
   }
 
-  /** Keeps a conversation put aside, whole; an empty one is not kept. */
+  /**
+   * Keeps a conversation put aside, whole; an empty one is not kept. A reply still `streaming` in it is
+   * `interrupted`: its stream ended when the panel left the conversation (as after a reload).
+   */
   async keep(state: ChatState): Promise<void> {
     if (!worthKeeping(state)) return;
     const id = state.conversationId ?? `c-${randomBytes(6).toString('hex')}`;
-    await this.set(addToHistory(this.list, { id, keptAt: this.now(), state: { ...state, conversationId: id } }));
+    const turns = state.turns.map((t) => (t.status === 'streaming' ? { ...t, status: 'interrupted' as const } : t));
+    await this.set(addToHistory(this.list, { id, keptAt: this.now(), state: { ...state, conversationId: id, turns } }));
   }
 
   /** The conversation is on screen again (or removed by the person): it leaves the history. */

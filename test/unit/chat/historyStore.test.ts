@@ -44,6 +44,21 @@ describe('Chat history in workspace storage', () => {
     );
   });
 
+  it('keeps a reply that was streaming as interrupted: its stream ended when the conversation was put aside', async () => {
+    const history = open(new JsonMemento());
+    const state = said('s', 'tell me');
+    state.turns.push({ id: 'a1', role: 'assistant', text: 'half a rep', status: 'streaming' });
+    await history.keep(state);
+    assert.deepStrictEqual(
+      history.entries[0]!.state.turns.map((t) => [t.text, t.status]),
+      [
+        ['tell me', undefined],
+        ['half a rep', 'interrupted'],
+      ],
+    );
+    assert.strictEqual(state.turns[1]!.status, 'streaming', 'the caller’s copy is left alone');
+  });
+
   it('gives a conversation without an id one, in the entry and its state alike', async () => {
     const history = open(new JsonMemento());
     await history.keep(said(undefined, 'old version'));
