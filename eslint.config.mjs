@@ -7,6 +7,7 @@ const PURE_HOST_MODULES = [
   'src/chat/chatSession.ts',
   'src/chat/csp.ts',
   'src/chat/stateWriter.ts',
+  'src/chat/history.ts',
   'src/views/errorNode.ts',
   'src/comparison/protocol.ts',
 ];

@@ -44,6 +44,7 @@ export const Commands = {
   chatStop: 'kluster.chat.stop',
   chatRegenerate: 'kluster.chat.regenerate',
   chatClear: 'kluster.chat.clear',
+  chatHistory: 'kluster.chat.history',
   chatSnapshot: 'kluster.chat.snapshot',
   // Results grid (src/results)
   resultsReopenAsText: 'kluster.results.reopenAsText',

@@ -66,6 +66,8 @@ export interface WorkspaceStorage {
   'kluster.asyncRequests': Record<string, StoredAsyncRequest>;
   /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
   'kluster.chat.savedState': unknown;
+  /** The chat's conversation history, newest first (src/core/chat/history.ts; checked when read). */
+  'kluster.chat.history': unknown;
   /** Each results grid's filters, sort and columns, by results file URI (checked when read). */
   'kluster.results.gridState': Record<string, unknown>;
   /** The last submit of each experiment file, by its URI: the batches its parts became, tracked as one. */

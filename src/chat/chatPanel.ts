@@ -11,6 +11,7 @@ import { ChatSession } from './chatSession';
 import { webviewOptions, webviewPage } from './webviewPage';
 import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
+import type { ChatHistory, ChatHistoryEntry } from './history';
 import type { ModelList } from '../api/modelCatalog';
 import { runRemedy } from '../api/showError';
 import {
@@ -34,6 +35,8 @@ export interface ChatSnapshot {
   readonly ready: boolean;
   readonly busy: boolean;
   readonly state: ChatState;
+  /** The conversations put aside, newest first. */
+  readonly history: readonly ChatHistoryEntry[];
   /** The tab icon's files (paths), for each theme kind. */
   readonly icon: { readonly light?: string; readonly dark?: string };
 }
@@ -47,12 +50,15 @@ export class ChatPanel extends Disposable {
   private readonly writer: StateWriter;
   /** The state this panel was restored with after a reload, until the webview says `ready`. */
   private restored: ChatState | undefined;
+  /** Set while the extension disposes the panel (a reload, a deactivation), not the person closing it. */
+  private disposing = false;
   private readonly closed = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.closed.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly container: Container,
+    private readonly history: ChatHistory,
     restored?: ChatState,
   ) {
     super();
@@ -74,10 +80,18 @@ export class ChatPanel extends Disposable {
     );
     this._register(container.models.onDidChange((list) => this.postModels(list)));
     this._register(
+      history.onDidChange((entries) => {
+        if (this.ready) this.post({ type: 'history', count: entries.length });
+      }),
+    );
+    this._register(
       panel.onDidDispose(() => {
+        const closedByPerson = !this.disposing;
         this.session.dispose();
         this.closed.fire();
         this.dispose();
+        // Closing the tab puts the conversation aside, as Clear does (a reload restores it instead).
+        if (closedByPerson) void this.history.keep(this.state);
       }),
     );
     panel.webview.html = webviewPage(panel.webview, container.context.extensionUri, {
@@ -91,18 +105,27 @@ export class ChatPanel extends Disposable {
     const icon = this.panel.iconPath;
     const light = icon instanceof vscode.Uri ? icon : icon?.light;
     const dark = icon instanceof vscode.Uri ? icon : icon?.dark;
-    return { ready: this.ready, busy: this.session.busy, state: this.state, icon: { light: light?.fsPath, dark: dark?.fsPath } };
+    return {
+      ready: this.ready,
+      busy: this.session.busy,
+      state: this.state,
+      history: this.history.entries,
+      icon: { light: light?.fsPath, dark: dark?.fsPath },
+    };
   }
 
   get conversationState(): ChatState {
     return this.state;
   }
 
-  /** Replaces the conversation (Open in Chat); the one it replaces is offered back with Undo. */
-  load(state: ChatState, notice?: string): void {
+  /**
+   * Shows another conversation (Open in Chat, a history switch). The one it replaces goes into the history
+   * with `archive`, else it is offered back with Undo.
+   */
+  load(state: ChatState, notice?: string, archive = false): void {
     this.session.cancelAll();
     this.state = state;
-    this.post({ type: 'load', state, notice, undoable: true });
+    this.post(archive ? { type: 'load', state, notice, archive } : { type: 'load', state, notice, undoable: true });
   }
 
   /** Puts text in the composer and, with `send`, sends it. */
@@ -145,6 +168,7 @@ export class ChatPanel extends Disposable {
         return this.onReady(message.state);
       case 'state':
         this.state = message.state;
+        await this.history.forget(message.state.conversationId);
         await this.writer.update(message.state, message.draftOnly === true);
         await this.rememberModel(message.state.settings.model);
         return;
@@ -172,6 +196,11 @@ export class ChatPanel extends Disposable {
       case 'remedy':
         await runRemedy(message.remedy);
         return;
+      case 'archive':
+        return this.history.keep(message.state);
+      case 'showHistory':
+        await vscode.commands.executeCommand(Commands.chatHistory);
+        return;
     }
   }
 
@@ -193,6 +222,7 @@ export class ChatPanel extends Disposable {
       live,
     });
     deliverMissed();
+    post({ type: 'history', count: this.history.entries.length });
     this.ready = true;
     const queued = this.queued;
     this.queued = [];
@@ -252,6 +282,7 @@ export class ChatPanel extends Disposable {
   }
 
   override dispose(): void {
+    this.disposing = true;
     void this.writer.flush();
     this.session.dispose();
     super.dispose();

@@ -8,9 +8,23 @@ import type { ChatFeature } from './feature';
 import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
 import { appendRequest, pickRequestFile, type SavedRequest } from './saveRequest';
+import { showChatHistory } from './historyPick';
 
-/** Open in Chat: the request's `custom_id` and the fields the chat does not carry over. */
-export type OpenInChatOutcome = Outcome<{ readonly status: 'loaded'; readonly customId?: string; readonly ignored: readonly string[] }>;
+/**
+ * Open in Chat: the request's `custom_id`, the fields the chat does not carry over, and what became of the
+ * conversation the chat held: none, kept in the history (Open New), or replaced (Undo brings it back).
+ */
+export type OpenInChatOutcome = Outcome<{
+  readonly status: 'loaded';
+  readonly customId?: string;
+  readonly ignored: readonly string[];
+  readonly previous: 'none' | 'inHistory' | 'replaced';
+}>;
+
+/** The answers to Open in Chat's question when the chat holds a conversation; Cancel is the dialog's own. */
+export const OPEN_NEW = 'Open New';
+export const REPLACE = 'Replace';
+export type OpenInChatChoice = typeof OPEN_NEW | typeof REPLACE | 'Cancel';
 /** Save as Batch Request: where the new request line went. */
 export type SaveRequestOutcome = Outcome<{ readonly status: 'saved' } & SavedRequest>;
 /** Send Selection to Chat. */
@@ -25,12 +39,17 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
 
     /**
      * Loads a request line into the panel: from the CodeLens (uri, line) or the cursor line of the editor.
-     * A conversation in the panel is only replaced after asking (`{ confirm: false }` skips that, for tests),
-     * and it can be brought back with Undo: `cancelled` when the person said no.
+     * When the panel holds a conversation it asks: Open New (that one goes into the history), Replace (Undo
+     * brings it back) or Cancel. `{ choice }` answers without the dialog and `{ confirm: false }` replaces
+     * (automation and tests).
      */
     [Commands.openInChat]:
       () =>
-      async (uriArg?: unknown, lineArg?: unknown, options?: { confirm?: boolean }): Promise<OpenInChatOutcome> => {
+      async (
+        uriArg?: unknown,
+        lineArg?: unknown,
+        options?: { confirm?: boolean; choice?: OpenInChatChoice },
+      ): Promise<OpenInChatOutcome> => {
         const uri = uriOf(uriArg);
         const editor = vscode.window.activeTextEditor;
         const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
@@ -47,16 +66,32 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
         const where = `${path.basename(document.uri.path)}:${line + 1}`;
         const ignored = loaded.ignored.length ? ` Not carried over: ${loaded.ignored.join(', ')}.` : '';
         const held = chat.panel?.conversationState.turns.length ?? 0;
+        const name = loaded.customId ?? 'the request';
+        let choice: OpenInChatChoice = REPLACE;
         if (held > 0 && options?.confirm !== false) {
-          const pick = await vscode.window.showWarningMessage(
-            `Replace the conversation in the chat with ${loaded.customId ?? 'the request'} from ${where}?`,
-            { modal: true, detail: `The chat holds ${held} message${held === 1 ? '' : 's'}. Undo in the chat brings them back.` },
-            'Replace',
-          );
-          if (pick !== 'Replace') return CANCELLED;
+          choice =
+            options?.choice ??
+            (await vscode.window.showInformationMessage(
+              `Open ${name} from ${where} in a new conversation?`,
+              {
+                modal: true,
+                detail: `The chat holds a conversation of ${held} message${held === 1 ? '' : 's'}. Open New keeps it in the chat history; Replace discards it (Undo in the chat brings it back).`,
+              },
+              OPEN_NEW,
+              REPLACE,
+            )) ??
+            'Cancel';
+          if (choice === 'Cancel') return CANCELLED;
         }
-        chat.open().load(stateFromConversation(loaded.conversation), `Loaded ${loaded.customId ?? 'the request'} from ${where}.${ignored}`);
-        return { status: 'loaded', customId: loaded.customId, ignored: loaded.ignored };
+        const fresh = choice === OPEN_NEW;
+        const notice = `Loaded ${name} from ${where}${fresh ? ' in a new conversation; the previous one is in the history' : ''}.${ignored}`;
+        chat.open().load(stateFromConversation(loaded.conversation), notice, fresh);
+        return {
+          status: 'loaded',
+          customId: loaded.customId,
+          ignored: loaded.ignored,
+          previous: held === 0 ? 'none' : fresh ? 'inHistory' : 'replaced',
+        };
       },
 
     /** Appends the open conversation to a JSONL file; a path or URI argument skips the picker. */
@@ -100,6 +135,7 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
     [Commands.chatStop]: () => () => chat.panel?.act('stop'),
     [Commands.chatRegenerate]: () => () => chat.panel?.act('regenerate'),
     [Commands.chatClear]: () => () => chat.panel?.act('clear'),
+    [Commands.chatHistory]: () => (conversationId?: unknown) => showChatHistory(chat, conversationId),
 
     /** The panel's state as the extension last heard it (for automation and tests); undefined without a panel. */
     [Commands.chatSnapshot]: () => (): ChatSnapshot | undefined => chat.panel?.snapshot(),

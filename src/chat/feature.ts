@@ -8,14 +8,17 @@ import { ChatPanel, savedChatState } from './chatPanel';
 import { webviewOptions } from './webviewPage';
 import { OpenInChatCodeActions, OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
+import { ChatHistory } from './history';
 import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
   readonly commands: CommandFactories = chatCommands(this);
+  readonly history: ChatHistory;
 
   constructor(readonly container: Container) {
     super();
+    this.history = new ChatHistory(container.workspaceState);
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
@@ -50,7 +53,7 @@ export class ChatFeature extends Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: ChatState | undefined): ChatPanel {
     this.current?.dispose();
-    const chat = new ChatPanel(panel, this.container, state);
+    const chat = new ChatPanel(panel, this.container, this.history, state);
     this.current = chat;
     chat.onDidDispose(() => {
       if (this.current === chat) this.current = undefined;

@@ -38,6 +38,8 @@ export interface ChatTurn extends ConversationMessage {
 /** Everything the panel shows, saved with webview setState and restored after hiding or a reload. */
 export interface ChatState {
   readonly version: 1;
+  /** Which conversation this is, so the history keeps one copy of it (set by the webview when missing). */
+  conversationId?: string;
   settings: ChatSettings;
   turns: ChatTurn[];
   draft: string;
@@ -76,7 +78,16 @@ export type HostMessage =
     }
   | { readonly type: 'models'; readonly models: readonly ModelOption[]; readonly modelsError?: string }
   /** `undoable`: the conversation it replaces is offered back with Undo (Open in Chat; not a restore). */
-  | { readonly type: 'load'; readonly state: ChatState; readonly notice?: string; readonly undoable?: boolean }
+  | {
+      readonly type: 'load';
+      readonly state: ChatState;
+      readonly notice?: string;
+      readonly undoable?: boolean;
+      /** The conversation it replaces goes into the history (webview `archive`): Open New, a history switch. */
+      readonly archive?: boolean;
+    }
+  /** How many conversations the history holds (the panel's History button is off at 0). */
+  | { readonly type: 'history'; readonly count: number }
   | { readonly type: 'chunk'; readonly id: string; readonly delta: string }
   | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
   | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
@@ -100,6 +111,9 @@ export type WebviewMessage =
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'saveAsRequest' }
   | { readonly type: 'refreshModels' }
+  /** A conversation put aside (Clear, Open New, a history switch), for the history. */
+  | { readonly type: 'archive'; readonly state: ChatState }
+  | { readonly type: 'showHistory' }
   | { readonly type: 'remedy'; readonly remedy: 'setApiKey' | 'openSettings' };
 
 type Of<U, T> = Extract<U, { type: T }>;
@@ -118,6 +132,8 @@ const WEBVIEW_TYPES: ReadonlySet<string> = new Set(
     saveAsRequest: 0,
     refreshModels: 0,
     remedy: 0,
+    archive: 0,
+    showHistory: 0,
   } satisfies Record<WebviewMessage['type'], 0>),
 );
 
@@ -137,6 +153,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isChatState(m.state) && (m.draftOnly === undefined || typeof m.draftOnly === 'boolean');
     case 'ready':
       return m.state === null || isChatState(m.state);
+    case 'archive':
+      return isChatState(m.state);
     case 'openLink':
       return isString(m.href);
     case 'copy':
@@ -193,7 +211,14 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'models':
       return isModelList(m.models) && isOptional(m.modelsError, isString);
     case 'load':
-      return isChatState(m.state) && isOptional(m.notice, isString) && isOptional(m.undoable, (u) => typeof u === 'boolean');
+      return (
+        isChatState(m.state) &&
+        isOptional(m.notice, isString) &&
+        isOptional(m.undoable, (u) => typeof u === 'boolean') &&
+        isOptional(m.archive, (a) => typeof a === 'boolean')
+      );
+    case 'history':
+      return isCount(m.count);
     case 'chunk':
       return isString(m.id) && isString(m.delta);
     case 'done':
@@ -232,6 +257,7 @@ export function isChatState(value: unknown): value is ChatState {
   const s = value as Partial<ChatState>;
   return (
     s.version === 1 &&
+    isOptional(s.conversationId, isString) &&
     isSettings(s.settings) &&
     Array.isArray(s.turns) &&
     s.turns.every((t) => isConversationMessage(t) && isString((t as Partial<ChatTurn>).id)) &&

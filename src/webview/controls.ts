@@ -9,6 +9,7 @@ export interface ControlEvents {
   send(): void;
   stop(): void;
   clear(): void;
+  history(): void;
   save(): void;
   refreshModels(): void;
 }
@@ -42,6 +43,7 @@ export class Controls {
   private readonly imageRow: HTMLElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
+  private readonly historyButton: HTMLButtonElement;
   private models: readonly ModelOption[] = [];
   private modelsError: string | undefined;
   private settings: ChatSettings = { model: '', system: '', params: {} };
@@ -52,6 +54,8 @@ export class Controls {
     this.system = h('textarea', { id: 'system', rows: '3', placeholder: 'You are a helpful assistant.' });
     this.stop = h('textarea', { id: 'stop', rows: '2', placeholder: 'One per line, up to 4 (\\n for a newline)' });
     this.problems = h('div', { class: 'problems', role: 'alert' });
+    // Off until the extension reports an earlier conversation.
+    this.historyButton = iconButton('history', 'Conversation History', { id: 'history', disabled: '' });
     const params = h(
       'div',
       { class: 'params' },
@@ -74,6 +78,7 @@ export class Controls {
       iconButton('refresh', 'Reload the Model List', { id: 'refresh-models' }),
       this.modelNote,
       h('span', { class: 'spacer' }),
+      this.historyButton,
       iconButton('save', 'Save as Batch Request', { id: 'save' }),
       iconButton('clear-all', 'Clear', { id: 'clear' }),
     );
@@ -117,6 +122,7 @@ export class Controls {
     params.addEventListener('input', () => this.changed({ params: this.readParams() }));
     toolbar.querySelector('#save')!.addEventListener('click', () => this.events.save());
     toolbar.querySelector('#clear')!.addEventListener('click', () => this.events.clear());
+    this.historyButton.addEventListener('click', () => this.events.history());
     toolbar.querySelector('#refresh-models')!.addEventListener('click', () => this.events.refreshModels());
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
@@ -195,6 +201,14 @@ export class Controls {
   setBusy(busy: boolean): void {
     this.sendButton.hidden = busy;
     this.stopButton.hidden = !busy;
+  }
+
+  /** How many earlier conversations there are to switch to; none turns the History button off. */
+  setHistoryCount(count: number): void {
+    this.historyButton.disabled = count === 0;
+    const label = count === 0 ? 'Conversation History (none yet)' : `Conversation History (${count})`;
+    this.historyButton.title = label;
+    this.historyButton.setAttribute('aria-label', label);
   }
 
   showProblems(problems: readonly string[]): void {

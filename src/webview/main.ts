@@ -29,6 +29,11 @@ function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${(idCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** Every conversation has an id, so the history keeps one copy of it (states saved before ids had none). */
+function withConversationId(state: ChatState): ChatState {
+  return state.conversationId ? state : { ...state, conversationId: newId('c') };
+}
+
 class ChatApp {
   private state: ChatState;
   private readonly saver: StateSaver;
@@ -45,7 +50,7 @@ class ChatApp {
     private readonly api: VsCodeApi,
     root: HTMLElement,
   ) {
-    this.state = restoredState(api);
+    this.state = withConversationId(restoredState(api));
     this.saver = new StateSaver(api, () => this.snapshot());
     this.controls = new Controls({
       settingsChanged: (settings) => {
@@ -60,6 +65,7 @@ class ChatApp {
       send: () => this.send(),
       stop: () => this.stop(),
       clear: () => this.clear(),
+      history: () => api.postMessage({ type: 'showHistory' }),
       save: () => {
         this.saver.changed(0);
         // The state goes first, so the extension saves what is on screen.
@@ -119,7 +125,9 @@ class ChatApp {
       case 'models':
         return this.controls.setModels(message.models, message.modelsError);
       case 'load':
-        return this.load(message.state, message.notice, message.undoable === true);
+        return this.load(message.state, message.notice, message.undoable === true, message.archive === true);
+      case 'history':
+        return this.controls.setHistoryCount(message.count);
       case 'chunk':
         return this.chunk(message.id, message.delta);
       case 'done':
@@ -171,9 +179,13 @@ class ChatApp {
     this.saver.changed();
   }
 
-  /** A conversation from the extension: a restored copy, or a request opened in chat (`undoable`). */
-  private load(state: ChatState, notice: string | undefined, undoable: boolean): void {
+  /**
+   * A conversation from the extension: a restored copy, or another one (Open in Chat, the history) that
+   * either puts this one into the history (`archive`) or offers it back with Undo (`undoable`).
+   */
+  private load(state: ChatState, notice: string | undefined, undoable: boolean, archive: boolean): void {
     const previous = this.replaceState(state);
+    if (archive) this.api.postMessage({ type: 'archive', state: previous });
     this.showNotice(notice ?? '', undoable ? previous : undefined);
   }
 
@@ -186,7 +198,7 @@ class ChatApp {
       if (turn) turn.status = 'stopped'; // its 'done' goes to the new state, which does not have it
     }
     this.endStreaming();
-    this.state = state;
+    this.state = withConversationId(state);
     this.controls.setSettings(state.settings);
     this.controls.setDraft(state.draft, state.draftImageUrl);
     this.controls.showProblems([]);
@@ -394,10 +406,14 @@ class ChatApp {
     if (this.streaming) this.api.postMessage({ type: 'cancel', id: this.streaming.id });
   }
 
-  /** Clear keeps the settings and the draft; the conversation is offered back with Undo. */
+  /**
+   * Clear starts a new conversation with the same settings and draft; the cleared one goes into the history
+   * and is offered back with Undo.
+   */
   private clear(): void {
     if (!this.state.turns.length) return this.showNotice('');
-    const previous = this.replaceState({ ...this.snapshot(), turns: [], scroll: undefined });
+    const previous = this.replaceState({ ...this.snapshot(), turns: [], scroll: undefined, conversationId: newId('c') });
+    this.api.postMessage({ type: 'archive', state: previous });
     this.showNotice('Conversation cleared.', previous);
   }
 

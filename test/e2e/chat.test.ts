@@ -398,7 +398,7 @@ describe('E2E: chat panel', function () {
     await workbench.openFile('open-me.jsonl');
     await workbench.runCommand('kluster: Open Request in Chat');
     await workbenchDialog().waitFor({ timeout: 15_000 });
-    assert.match(await workbenchDialog().innerText(), /Replace the conversation in the chat with open-1 from open-me\.jsonl:1\?/);
+    assert.match(await workbenchDialog().innerText(), /Open open-1 from open-me\.jsonl:1 in a new conversation\?/);
     await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
     await workbenchDialog().waitFor({ state: 'detached' });
     await page.waitForTimeout(1000);

@@ -228,7 +228,7 @@ describe('Chat panel against the emulator', function () {
     assert.strictEqual(notARequest?.status, 'failed');
     assert.match((notARequest as { message: string }).message, /^Line 1 cannot be opened in chat: /);
     const opened = await vscode.commands.executeCommand<OpenInChatOutcome>(lenses[0]!.command!.command, ...lenses[0]!.command!.arguments!);
-    assert.deepStrictEqual(opened, { status: 'loaded', customId: 'source-1', ignored: ['seed'] });
+    assert.deepStrictEqual(opened, { status: 'loaded', customId: 'source-1', ignored: ['seed'], previous: 'none' });
     const loaded = await waitFor('the request in the panel', async () => {
       const snap = await snapshot();
       return snap?.state.draft === 'Summarize JSONL' ? snap : undefined;

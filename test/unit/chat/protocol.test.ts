@@ -92,6 +92,8 @@ describe('Chat webview security boundary', () => {
       { type: 'saveAsRequest' },
       { type: 'refreshModels' },
       { type: 'remedy', remedy: 'setApiKey' },
+      { type: 'archive', state: { ...emptyState('m'), conversationId: 'c-1' } },
+      { type: 'showHistory' },
     ];
     const forged: [string, unknown][] = [
       ['null', null],
@@ -115,6 +117,8 @@ describe('Chat webview security boundary', () => {
       ['openLink with an object href', { type: 'openLink', href: { toString: () => 'https://x' } }],
       ['copy without text', { type: 'copy' }],
       ['an unknown remedy', { type: 'remedy', remedy: 'runCommand' }],
+      ['archive without a state', { type: 'archive' }],
+      ['archive with a numeric conversation id', { type: 'archive', state: { ...emptyState(), conversationId: 7 } }],
     ];
 
     it('accepts each well-formed message', () => {
@@ -131,6 +135,9 @@ describe('Chat webview security boundary', () => {
       { type: 'init', models: [], modelsError: 'offline', lastModel: 'm', live: [] },
       { type: 'models', models: [{ id: 'm' }] },
       { type: 'load', state: emptyState('m'), notice: 'Loaded' },
+      { type: 'load', state: emptyState('m'), archive: true },
+      { type: 'history', count: 0 },
+      { type: 'history', count: 3 },
       { type: 'chunk', id: 'a', delta: 'x' },
       { type: 'done', id: 'a', usage: { completion: 3, prompt: 2, total: 5, estimated: false }, finishReason: 'stop', stopped: false },
       { type: 'error', id: 'a', error: { message: 'boom', transient: true, remedy: 'openSettings' } },
@@ -154,6 +161,9 @@ describe('Chat webview security boundary', () => {
       ['init with models as a string', { type: 'init', models: 'm', live: [] }],
       ['init without live', { type: 'init', models: [] }],
       ['load with a broken state', { type: 'load', state: { version: 1 } }],
+      ['load with archive as a string', { type: 'load', state: emptyState(), archive: 'yes' }],
+      ['history with a negative count', { type: 'history', count: -1 }],
+      ['history without a count', { type: 'history' }],
       ['prompt without send', { type: 'prompt', text: 'x' }],
       ['an unknown action', { type: 'action', action: 'deleteFiles' }],
     ];
