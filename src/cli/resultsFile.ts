@@ -61,7 +61,7 @@ export const retryCommand = apiCommand(
         notInInput: s.notInInput,
       });
     } else {
-      for (const skip of s.skipped) ctx.io.err(`${input}:${skip.line}: not retried: ${skip.reason}`);
+      for (const skip of s.skipped) ctx.io.err(`${skip.file}:${skip.line}: not retried: ${skip.reason}`);
       if (s.notInInput.length)
         ctx.io.err(
           `kluster: ${plural(s.notInInput.length, 'request')} of ${results} not found in ${input} (edited since?): ${s.notInInput.slice(0, 10).join(', ')}${s.notInInput.length > 10 ? ', …' : ''}`,
