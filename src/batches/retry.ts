@@ -63,6 +63,10 @@ async function sourceOf(container: Container, feature: BatchesFeature, arg: unkn
   if (!batchId) {
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     if (isResultsTab(tab)) return { results: tab.uri.fsPath };
+    for (const inFront of feature.resultsInFront) {
+      const shown = inFront();
+      if (shown) return { results: shown.fsPath };
+    }
     const editor = vscode.window.activeTextEditor?.document.uri;
     if (editor?.scheme === 'file' && editor.fsPath.toLowerCase().endsWith('.results.jsonl')) return { results: editor.fsPath };
     batchId = await feature.pickBatch('Retry the failed requests of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status));
