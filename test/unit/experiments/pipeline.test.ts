@@ -258,6 +258,30 @@ describe('experiment pipeline: build, score, judge', () => {
     );
   });
 
+  it('a dataset without test rows is an error at `tests` (CSV with only a header, an empty file, an empty list)', async () => {
+    const cases: [string, string, string][] = [
+      ['header.csv', 'review,label\n', 'The dataset header.csv has no test rows: nothing to build or score.'],
+      ['empty.csv', '', 'The dataset empty.csv has no test rows: nothing to build or score.'],
+      ['blank.jsonl', '\n\n', 'The dataset blank.jsonl has no test rows: nothing to build or score.'],
+    ];
+    for (const [name, text, message] of cases) {
+      await write(name, text);
+      const loaded = await loadExperiment(
+        await write('e.experiment.yaml', `prompts: ["{{review}}"]\nproviders: [${V3}]\ntests: file://${name}\n`),
+        OPTIONS,
+      );
+      assert.deepStrictEqual(
+        loaded.problems.map((p) => [p.code, p.range.start.line, p.message]),
+        [['experiment.emptyDataset', 2, message]],
+        name,
+      );
+      assert.strictEqual(loaded.ok, false);
+    }
+    const inline = await loadExperiment(await write('i.experiment.yaml', `prompts: [hi]\nproviders: [${V3}]\ntests: []\n`), OPTIONS);
+    assert.strictEqual(inline.ok, false, JSON.stringify(inline.problems));
+    assert.strictEqual(inline.problems[0]!.range.start.line, 2);
+  });
+
   it('scores per prompt × provider; failed and missing requests are errors', async () => {
     const loaded = await load();
     const e = loaded.experiment!;
