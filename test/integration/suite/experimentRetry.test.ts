@@ -212,6 +212,40 @@ describe('Experiment retry: Retry Failed Requests updates the comparison', funct
     );
   });
 
+  it("from the experiment's batch in the Batches view: into the experiment's results, which the comparison shows", async () => {
+    const file = path.join(dir, 'fromBatch.experiment.yaml');
+    await fs.writeFile(
+      file,
+      [
+        'prompts: ["{{q}}"]',
+        `providers: [${SMALL}]`,
+        'tests:',
+        '  - vars: {q: "one [[answer:yes]]"}',
+        `  - vars: {q: "two [[answer:yes]] ${FAIL_ONCE_TRIGGER}"}`,
+        'defaultTest:',
+        '  assert:',
+        '    - {type: equals, value: "yes"}',
+        '',
+      ].join('\n'),
+    );
+    const { batchIds, results } = await submitAndCompare(vscode.Uri.file(file));
+    const before = await reports('row 2 an error', file, (s) => s.report!.passRates.join() === '50.0%');
+    // As the Batches view's context menu passes it: the batch node.
+    const outcome = (await vscode.commands.executeCommand<RetryOutcome>(
+      Commands.retryFailed,
+      { kind: 'batch', batchId: batchIds[0] },
+      {
+        confirm: false,
+      },
+    ))!;
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    assert.strictEqual(outcome.results, results, "the experiment's results, not fromBatch.batch.results.jsonl");
+    assert.deepStrictEqual(outcome.selection.lines, [2]);
+    await reports('row 2 passing', file, (s) => s.scored > before.scored && s.report!.passRates.join() === '100.0%');
+    await assert.rejects(fs.stat(path.join(dir, 'fromBatch.batch.results.jsonl')), 'no second results file beside the batch');
+  });
+
   it('the judge batch: a judge request that failed once is retried, and its score appears', async () => {
     const file = path.join(dir, 'judged.experiment.yaml');
     await fs.writeFile(
