@@ -44,6 +44,11 @@ export class BatchesFeature extends Disposable {
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('kluster-batch'));
   /** Request lines sent async: each a batch of one request, marked async in the tree. */
   readonly asyncRequests: AsyncRequests;
+  /**
+   * Views other than the results grid that show a results file (the experiment comparison): Retry Failed
+   * Requests from the palette takes the file of the one in front.
+   */
+  readonly resultsInFront = new Set<() => vscode.Uri | undefined>();
 
   constructor(
     private readonly container: Container,

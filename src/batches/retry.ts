@@ -13,7 +13,8 @@ import { BATCH_STATUSES_WITH_RESULTS, type Batch, type CompletionWindow } from '
 import { plural, resultsPathFor } from '../core/batches/displayText';
 import { writeJoinedResults } from '../core/results/join';
 import { mergeResults, type MergeSummary } from '../core/results/merge';
-import { selectRetry, type RetrySelection } from '../core/results/retry';
+import { experimentResultsFor } from '../core/experiments/outputs';
+import { inputFilesNamedIn, selectRetry, type RetrySelection } from '../core/results/retry';
 import { fileExists } from '../core/util/atomicFile';
 import type { Container } from '../container';
 import { RESULTS_VIEW_TYPE, RAW_RESULTS_VIEW_TYPE } from '../results/protocol';
@@ -45,26 +46,61 @@ export type RetryOutcome = Outcome<
 const isResultsTab = (input: unknown): input is vscode.TabInputCustom =>
   input instanceof vscode.TabInputCustom && (input.viewType === RESULTS_VIEW_TYPE || input.viewType === RAW_RESULTS_VIEW_TYPE);
 
-/** The results file to retry from: the one given, the grid or editor in front, else that of a batch (joined now if need be). */
-async function resultsFileOf(container: Container, feature: BatchesFeature, arg: unknown, confirm: boolean): Promise<string | undefined> {
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (typeof arg === 'string' && path.isAbsolute(arg)) return arg;
+/** A results file to retry from, and the input files to copy from when they are not the results file's own. */
+interface RetrySource {
+  readonly results: string;
+  readonly inputs?: readonly string[];
+}
+
+/**
+ * The results file to retry from: the one given, the grid or editor in front, else that of a batch (joined now if
+ * need be). A batch of an experiment retries into the experiment's results (the comparison's file), from its part.
+ */
+async function sourceOf(container: Container, feature: BatchesFeature, arg: unknown, confirm: boolean): Promise<RetrySource | undefined> {
+  if (arg instanceof vscode.Uri) return { results: arg.fsPath };
+  if (typeof arg === 'string' && path.isAbsolute(arg)) return { results: arg };
   let batchId = batchIdOf(arg);
   if (!batchId) {
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    if (isResultsTab(tab)) return tab.uri.fsPath;
+    if (isResultsTab(tab)) return { results: tab.uri.fsPath };
+    for (const inFront of feature.resultsInFront) {
+      const shown = inFront();
+      if (shown) return { results: shown.fsPath };
+    }
     const editor = vscode.window.activeTextEditor?.document.uri;
-    if (editor?.scheme === 'file' && editor.fsPath.toLowerCase().endsWith('.results.jsonl')) return editor.fsPath;
+    if (editor?.scheme === 'file' && editor.fsPath.toLowerCase().endsWith('.results.jsonl')) return { results: editor.fsPath };
     batchId = await feature.pickBatch('Retry the failed requests of which batch?', (b) => BATCH_STATUSES_WITH_RESULTS.has(b.status));
     if (!batchId) return undefined;
   }
   const batch = feature.model.get(batchId) ?? (await (await container.clients.get()).getBatch(batchId));
   const input = await feature.locateInputFile(batch);
+  const experimentResults = input && (await experimentResultsFor(input.fsPath));
+  if (experimentResults && (await inputFilesNamedIn(experimentResults).catch((): string[] => [])).includes(input.fsPath))
+    return { results: experimentResults, inputs: [input.fsPath] };
   const existing = input && resultsPathFor(input.fsPath);
-  if (existing && (await fileExists(existing))) return existing;
+  if (existing && (await fileExists(existing))) return { results: existing };
   // No joined results yet: join them first (asking what Open Results asks), then retry from them.
   const joined = await openResultsBeside(container, feature, batchId, { confirm });
-  return joined.status === 'written' ? joined.path : undefined;
+  return joined.status === 'written' ? { results: joined.path } : undefined;
+}
+
+/**
+ * The input files of a results file: `x.jsonl` beside `x.results.jsonl`, else the files its rows name in
+ * `input_file` (an experiment's batch, or its parts); undefined, with why, when one is not there.
+ */
+async function inputsOf(results: string): Promise<{ inputs: string[] } | { problem: string }> {
+  const beside = await inputFileFor(results);
+  if (beside) return { inputs: [beside] };
+  const named = await inputFilesNamedIn(results);
+  const gone: string[] = [];
+  for (const file of named) if (!(await fileExists(file))) gone.push(file);
+  if (named.length && !gone.length) return { inputs: named };
+  const name = path.basename(results);
+  return {
+    problem: gone.length
+      ? `${name} names ${gone.map((f) => path.basename(f)).join(', ')} as its input, which is not there any more; Retry Failed Requests copies the requests from there.`
+      : `The input file of ${name} (${name.replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside it; Retry Failed Requests copies the requests from there.`,
+  };
 }
 
 /** `run.retry.jsonl` beside the input, else `run.retry-2.jsonl` and on: a retry never replaces a file. */
@@ -89,18 +125,23 @@ export async function retryFailedRequests(
 ): Promise<RetryOutcome> {
   const confirm = options.confirm !== false;
   try {
-    const results = await resultsFileOf(container, feature, arg, confirm);
-    if (!results) return CANCELLED;
-    const input = await inputFileFor(results);
-    if (!input) {
-      const message = `The input file of ${path.basename(results)} (${path.basename(results).replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside it; Retry Failed Requests copies the requests from there.`;
-      void vscode.window.showErrorMessage(message);
-      return { status: 'failed', message };
+    const source = await sourceOf(container, feature, arg, confirm);
+    if (!source) return CANCELLED;
+    const { results } = source;
+    const found = source.inputs ? { inputs: [...source.inputs] } : await inputsOf(results);
+    if ('problem' in found) {
+      void vscode.window.showErrorMessage(found.problem);
+      return { status: 'failed', message: found.problem };
     }
+    const inputs = found.inputs;
+    // The parts of a split batch retry as one file, named after the batch they were split from.
+    const input = inputs.length === 1 ? inputs[0]! : inputs[0]!.replace(/\.part-\d+(\.jsonl)$/i, '$1');
+    const inputNames = inputs.map((f) => path.basename(f)).join(', ');
     const retryFile = await freeRetryPath(input);
-    const selection = await selectRetry({ resultsPath: results, inputPath: input, outPath: retryFile });
+    const selection = await selectRetry({ resultsPath: results, inputPath: inputs, outPath: retryFile });
+    const where = (s: { file: string; line: number }) => (inputs.length === 1 ? `line ${s.line}` : `${path.basename(s.file)}:${s.line}`);
     const skipped = selection.skipped.length
-      ? ` ${plural(selection.skipped.length, 'request')} cannot be sent again as ${selection.skipped.length === 1 ? 'it is' : 'they are'} (line ${selection.skipped.map((s) => s.line).join(', ')}: ${selection.skipped[0]!.reason}).`
+      ? ` ${plural(selection.skipped.length, 'request')} cannot be sent again as ${selection.skipped.length === 1 ? 'it is' : 'they are'} (${selection.skipped.map(where).join(', ')}: ${selection.skipped[0]!.reason}).`
       : '';
     if (!selection.fileWritten) {
       const message = `Every request in ${path.basename(results)} succeeded; there is nothing to retry.${skipped}`;
@@ -112,11 +153,11 @@ export async function retryFailedRequests(
       .join(' and ');
     if (confirm) {
       const pick = await vscode.window.showInformationMessage(
-        `Retry ${what} of ${path.basename(input)}?`,
+        `Retry ${what} of ${inputNames}?`,
         {
           modal: true,
           detail:
-            `${path.basename(retryFile)} now holds exactly those request lines, copied from ${path.basename(input)}; next you pick a completion window to submit it. ` +
+            `${path.basename(retryFile)} now holds exactly those request lines, copied from ${inputNames}; next you pick a completion window to submit it. ` +
             `When the retry batch ends, its results are merged into ${path.basename(results)}, and the file as it is now is kept beside it as ${path.basename(backupPathFor(results, '<batch id>'))}.${skipped}`,
         },
         'Retry',
@@ -139,7 +180,7 @@ export async function retryFailedRequests(
     await feature.links.setRetry(submitted.batchId, results);
     container.log.info(
       'batches',
-      `retry ${submitted.batchId} of ${results}: lines ${selection.lines.join(', ')} of ${path.basename(input)} in ${retryFile}`,
+      `retry ${submitted.batchId} of ${results}: ${selection.lines.map((line, i) => `${path.basename(selection.files[i]!)}:${line}`).join(', ')} in ${retryFile}`,
     );
     return { status: 'submitted', batchId: submitted.batchId, retryFile, results, selection };
   } catch (error) {

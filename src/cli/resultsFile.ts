@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { mergeResults } from '../core/results/merge';
 import { indexResults } from '../core/results/resultsIndex';
-import { selectRetry } from '../core/results/retry';
+import { inputFilesNamedIn, selectRetry } from '../core/results/retry';
 import { summarize, type ResultsSummary } from '../core/results/summary';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
@@ -27,7 +27,7 @@ const clean = (byStatus: ResultsSummary['byStatus']) => byStatus.failed + byStat
 export const retryCommand = apiCommand(
   {
     name: 'retry',
-    usage: 'retry RESULTS.jsonl --input FILE --out RETRY.jsonl [--only failed|missing] [--force]',
+    usage: 'retry RESULTS.jsonl [--input FILE] --out RETRY.jsonl [--only failed|missing] [--force]',
     summary: 'Write a batch file with the failed and missing requests of RESULTS, copied from the input',
     valueOptions: ['input', 'out', 'only'],
     switches: ['force'],
@@ -36,14 +36,18 @@ export const retryCommand = apiCommand(
     const [results, ...extra] = ctx.args.positional;
     if (!results) throw new UsageError('missing RESULTS.jsonl');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
-    const input = required(ctx, 'input');
     const out = required(ctx, 'out');
+    const given = ctx.args.options.get('input');
+    // Without --input: the files the rows name (an experiment's batch, or the parts it was split into).
+    const inputs = given ? [given] : await inputFilesNamedIn(results, ctx.signal);
+    if (!inputs.length) throw new UsageError(`missing --input (the rows of ${results} name no input_file)`);
+    const input = inputs.join(', ');
     const only = ctx.args.options.get('only');
     if (only !== undefined && only !== 'failed' && only !== 'missing')
       throw new UsageError(`--only must be failed or missing, not '${only}'`);
     const s = await selectRetry({
       resultsPath: results,
-      inputPath: input,
+      inputPath: inputs,
       outPath: out,
       only,
       overwrite: ctx.args.switches.has('force'),
@@ -57,11 +61,12 @@ export const retryCommand = apiCommand(
         failed: s.failed,
         missing: s.missing,
         lines: s.lines,
+        files: s.files,
         skipped: s.skipped,
         notInInput: s.notInInput,
       });
     } else {
-      for (const skip of s.skipped) ctx.io.err(`${input}:${skip.line}: not retried: ${skip.reason}`);
+      for (const skip of s.skipped) ctx.io.err(`${skip.file}:${skip.line}: not retried: ${skip.reason}`);
       if (s.notInInput.length)
         ctx.io.err(
           `kluster: ${plural(s.notInInput.length, 'request')} of ${results} not found in ${input} (edited since?): ${s.notInInput.slice(0, 10).join(', ')}${s.notInInput.length > 10 ? ', …' : ''}`,

@@ -62,6 +62,7 @@ interface Scored {
 export interface ComparisonHandlers {
   judge(panel: ComparisonPanel): Promise<unknown>;
   exportCsv(panel: ComparisonPanel): Promise<unknown>;
+  retry(panel: ComparisonPanel): Thenable<unknown>;
 }
 
 export class ComparisonPanel extends Disposable {
@@ -346,6 +347,9 @@ export class ComparisonPanel extends Disposable {
         return;
       case 'judge':
         await this.handlers.judge(this);
+        return;
+      case 'retry':
+        await this.handlers.retry(this);
         return;
       case 'rescore':
         return this.rescore();

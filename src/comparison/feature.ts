@@ -29,6 +29,9 @@ export class ComparisonFeature extends Disposable {
   ) {
     super();
     this._register(new vscode.Disposable(() => [...this.panels.values()].forEach((p) => p.panel.dispose())));
+    const inFront = () => [...this.panels.values()].find((p) => p.panel.active)?.resultsUri;
+    batches.resultsInFront.add(inFront);
+    this._register(new vscode.Disposable(() => batches.resultsInFront.delete(inFront)));
     this.commands = {
       [Commands.openComparison]: () => async (experiment?: unknown, results?: unknown) => {
         const panel = await this.open(uriOf(experiment), uriOf(results));
@@ -81,6 +84,8 @@ export class ComparisonFeature extends Disposable {
     const panel = new ComparisonPanel(experiment, results, webview, this.container, {
       judge: (p) => judgeReplies(this.container, this.batches, p),
       exportCsv: (p) => this.exportCsv(p),
+      // The merged results land in the comparison's file, which the panel watches: it scores again by itself.
+      retry: (p) => vscode.commands.executeCommand(Commands.retryFailed, p.resultsUri),
     });
     this.panels.set(key, panel);
     this.lastActive = panel;

@@ -97,6 +97,8 @@ export interface ComparisonReport {
   /** The pass rates as the header's bars show them, in percent, per column shown. */
   readonly passRates: readonly string[];
   readonly judgeScores: readonly string[];
+  /** Per row in the DOM (in `rows` order), the outcome mark of each of its cells as rendered. */
+  readonly outcomes: readonly (readonly string[])[];
   readonly detail: { readonly index: number; readonly column: number } | null;
 }
 
@@ -107,6 +109,7 @@ export type WebviewMessage =
   | { readonly type: 'expand'; readonly index: number; readonly column: number }
   | { readonly type: 'exportCsv' }
   | { readonly type: 'judge' }
+  | { readonly type: 'retry' }
   | { readonly type: 'rescore' }
   | { readonly type: 'state'; readonly state: ComparisonState }
   | { readonly type: 'rendered'; readonly report: ComparisonReport }
@@ -162,6 +165,8 @@ function isReport(value: unknown): value is ComparisonReport {
     value.passRates.every(isString) &&
     Array.isArray(value.judgeScores) &&
     value.judgeScores.every(isString) &&
+    Array.isArray(value.outcomes) &&
+    value.outcomes.every((o) => Array.isArray(o) && o.every(isString)) &&
     (value.detail === null || (isObject(value.detail) && isIndex(value.detail.index) && isIndex(value.detail.column)))
   );
 }
@@ -180,6 +185,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isIndex(value.index) && isIndex(value.column);
     case 'exportCsv':
     case 'judge':
+    case 'retry':
     case 'rescore':
       return true;
     case 'state':

@@ -90,6 +90,13 @@ export class ComparisonGrid extends VirtualRows<RowView> {
     }
   }
 
+  /** Per row in the DOM, in order, the outcome of each cell as its mark shows it (what tests check). */
+  outcomesShown(): string[][] {
+    return [...this.mounted.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, m]) => [...m.element.querySelectorAll<HTMLElement>('[data-outcome]')].map((cell) => cell.dataset.outcome ?? ''));
+  }
+
   protected fillRow(element: HTMLElement, row: RowView, position: number): void {
     const test = h(
       'div',

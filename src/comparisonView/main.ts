@@ -40,6 +40,7 @@ class ComparisonApp {
   private readonly versusA: HTMLSelectElement;
   private readonly versusB: HTMLSelectElement;
   private readonly judgeButton: HTMLButtonElement;
+  private readonly retryButton: HTMLButtonElement;
   private readonly count: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly busy: HTMLElement;
@@ -97,6 +98,7 @@ class ComparisonApp {
       select.addEventListener('change', () => this.state.filter.kind === 'versus' && this.applyVersus());
     this.count = h('span', { class: 'count', role: 'status', 'aria-live': 'polite' });
     this.judgeButton = tool('Judge Replies', 'law', () => api.postMessage({ type: 'judge' }));
+    this.retryButton = tool('Retry Failed Requests', 'debug-rerun', () => api.postMessage({ type: 'retry' }));
     const toolbar = h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Comparison' },
@@ -111,6 +113,7 @@ class ComparisonApp {
       ),
       this.count,
       h('span', { class: 'spacer' }),
+      this.retryButton,
       this.judgeButton,
       tool('Export CSV', 'export', () => api.postMessage({ type: 'exportCsv' })),
       tool('Score Again', 'refresh', () => api.postMessage({ type: 'rescore' })),
@@ -139,6 +142,7 @@ class ComparisonApp {
         this.notice.textContent = message.notice ?? '';
         this.judgeButton.disabled = !message.summary.judgeable;
         this.judgeButton.title = message.summary.judgeable ? 'Judge Replies' : 'The experiment has no llm-rubric assertion to judge.';
+        this.retryButton.hidden = !message.summary.columns.some((c) => c.errors > 0);
         this.fillVersus();
         this.bars.render(message.summary, this.shown.length ? this.shown : message.summary.columns.map((c) => c.index));
         return;
@@ -273,6 +277,7 @@ class ComparisonApp {
           columns: this.shown,
           passRates: this.bars.passRates,
           judgeScores: this.bars.judgeScores,
+          outcomes: this.grid.outcomesShown(),
           detail: this.pane.shown,
         },
       });

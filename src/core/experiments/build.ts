@@ -1,6 +1,6 @@
-// Builds an experiment's batch: one request line per row × prompt × provider, streamed to disk, checked by the
-// batch validator (each distinct line shape once, see buildBatch), and split into parts when a file would pass
-// the 100 MB cap or the free tier's line cap.
+// Builds an experiment's batch: one request line per row × prompt × provider, streamed to disk, every line
+// checked by the batch validator as it is written, and split into parts when a file would pass the 100 MB cap or
+// the free tier's line cap.
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import type { FileHandle } from 'fs/promises';
@@ -96,8 +96,8 @@ class PartWriter {
     return new PartWriter(temp, dest, file, options);
   }
 
-  async add(line: string, bytes: number, checked: number): Promise<void> {
-    if (this.lines < checked) this.validator.push(line);
+  async add(line: string, bytes: number): Promise<void> {
+    this.validator.push(line);
     this.lines++;
     this.bytes += bytes;
     this.pending += line + '\n';
@@ -145,11 +145,6 @@ export async function buildBatch(
   const parts: PartWriter[] = [];
   const tempOf = (n: number) => path.join(path.dirname(dest), `.${path.basename(dest)}.${stamp}.${n}.tmp`);
   if (!options.overwrite && (await fileExists(dest))) throw new FileExistsError(dest);
-  // Any prompts × providers consecutive lines hold each (prompt, provider) once, and the lines of one (prompt,
-  // provider) differ only in the custom_id and in the row's text inside JSON strings (JSON.stringify keeps them
-  // valid; the validator takes any string as content). So the validator reads the first row's worth of lines of
-  // each part, with their real line numbers, and that checks every line's shape, model and parameters.
-  const perRow = experiment.prompts.length * experiment.providers.length;
   let current: PartWriter | undefined;
   let total = 0;
   try {
@@ -160,7 +155,7 @@ export async function buildBatch(
         current = await PartWriter.open(tempOf(parts.length + 1), dest, options);
         parts.push(current);
       }
-      await current.add(line, bytes, perRow);
+      await current.add(line, bytes);
       total++;
     }
     await current?.close();

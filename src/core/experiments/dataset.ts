@@ -47,7 +47,18 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
       ],
     };
   }
-  return source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
+  const dataset = source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
+  if (dataset.tests.length || dataset.problems.some((p) => p.severity === 'error')) return dataset;
+  // Nothing to build or score: an error, so that `experiment build` in CI does not pass with no batch.
+  const shownPath = path.relative(experiment.dir, source.path) || source.path;
+  const empty: ExperimentProblem = {
+    file: source.locator.file,
+    range: source.locator.value(source.at),
+    severity: 'error',
+    code: ExperimentCodes.emptyDataset,
+    message: `The dataset ${shownPath} has no test rows: nothing to build or score.`,
+  };
+  return { ...dataset, problems: [...dataset.problems, empty] };
 }
 
 /** Lines of the file, split only when a problem needs a range. */

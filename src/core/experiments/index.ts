@@ -19,7 +19,7 @@ export {
   type RealtimeLimits,
   type SendChat,
 } from './preview';
-export { experimentOutputPath, writePartsResults } from './outputs';
+export { experimentOutputPath, experimentResultsFor, inputNameFor, writePartsResults } from './outputs';
 export {
   estimateExperiment,
   formatCost,

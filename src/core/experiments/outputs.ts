@@ -12,22 +12,54 @@ export function experimentOutputPath(experimentFile: string, suffix: 'batch' | '
 }
 
 /**
+ * The experiment results file a batch file of an experiment feeds: `NAME.batch.jsonl` or `NAME.batch.part-N.jsonl`
+ * beside `NAME.experiment.yaml` (or `.yml`) → `NAME.results.jsonl`; undefined for any other file.
+ */
+export async function experimentResultsFor(batchFile: string): Promise<string | undefined> {
+  const match = /^(.+)\.batch(?:\.part-\d+)?\.jsonl$/i.exec(path.basename(batchFile));
+  if (!match) return undefined;
+  const dir = path.dirname(batchFile);
+  for (const ext of ['yaml', 'yml']) {
+    const experiment = path.join(dir, `${match[1]}.experiment.${ext}`);
+    if (
+      await fs.stat(experiment).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return experimentOutputPath(experiment, 'results');
+  }
+  return undefined;
+}
+
+/** How a results file at `dest` names an input file in its rows' `input_file`: relative to its folder, with `/`. */
+export function inputNameFor(dest: string, inputPath: string): string {
+  return path
+    .relative(path.dirname(path.resolve(dest)), path.resolve(inputPath))
+    .split(path.sep)
+    .join('/');
+}
+
+/**
  * Joins each part's output and error files with its input, in input order, and writes the parts' results one
- * after another (part 1 first) into `dest`, atomically. The counts are summed over the parts.
+ * after another (part 1 first) into `dest`, atomically. The counts are summed over the parts. Every row names
+ * its part in `input_file` (its `input_line` is the line in that part), so that Retry Failed Requests finds the
+ * requests, and a reader the line, in the right part.
  */
 export async function writePartsResults(
-  parts: readonly Omit<JoinInputs, 'signal'>[],
+  parts: readonly Omit<JoinInputs, 'signal' | 'inputName'>[],
   dest: string,
   options: { overwrite?: boolean; signal?: AbortSignal } = {},
 ): Promise<JoinSummary> {
-  if (parts.length === 1) return writeJoinedResults({ ...parts[0]!, signal: options.signal }, dest, options);
+  const named = parts.map((part) => ({ ...part, inputName: inputNameFor(dest, part.inputPath), signal: options.signal }));
+  if (named.length === 1) return writeJoinedResults(named[0]!, dest, options);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-parts-'));
   try {
     const total = emptySummary();
     const files: string[] = [];
-    for (const [i, part] of parts.entries()) {
+    for (const [i, part] of named.entries()) {
       const file = path.join(dir, `part-${i + 1}.jsonl`);
-      const summary = await writeJoinedResults({ ...part, signal: options.signal }, file);
+      const summary = await writeJoinedResults(part, file);
       for (const key of Object.keys(total) as (keyof JoinSummary)[]) total[key] += summary[key];
       files.push(file);
     }

@@ -20,6 +20,7 @@ export const ExperimentCodes = {
   missingKey: 'experiment.missingKey',
   datasetNotFound: 'experiment.datasetNotFound',
   datasetSyntax: 'experiment.datasetSyntax',
+  emptyDataset: 'experiment.emptyDataset',
   unknownVariable: 'experiment.unknownVariable',
   templateSyntax: 'experiment.templateSyntax',
   unknownModel: 'experiment.unknownModel',

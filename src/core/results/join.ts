@@ -39,6 +39,11 @@ export interface JoinInputs {
   readonly errorPath?: string | null;
   /** Why a request may have no result, e.g. "the batch was cancelled before this request ran". */
   readonly missingReason?: string;
+  /**
+   * Written as each row's `input_file` after its `input_line` (an experiment's results name the part file, relative
+   * to the results file, so that a row's line is found in the right part).
+   */
+  readonly inputName?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -250,7 +255,7 @@ class LineReader {
 }
 
 /** A result line no input line takes, kept as it came (or, when it is not a JSON object, as raw text). */
-function unmatchedResult(location: Location, text: string): JoinedResult {
+function unmatchedResult(location: Location, text: string, named: { input_file?: string }): JoinedResult {
   const record = recordOf(text);
   const customId = typeof record?.custom_id === 'string' ? record.custom_id : null;
   const where = `line ${location.line} of the ${SOURCE_NAMES[location.source]} file`;
@@ -258,6 +263,7 @@ function unmatchedResult(location: Location, text: string): JoinedResult {
     ? JSON.stringify({
         custom_id: customId,
         input_line: null,
+        ...named,
         status: 'unmatched',
         id: record.id ?? null,
         response: record.response ?? null,
@@ -267,6 +273,7 @@ function unmatchedResult(location: Location, text: string): JoinedResult {
     : JSON.stringify({
         custom_id: null,
         input_line: null,
+        ...named,
         status: 'unmatched',
         id: null,
         response: null,
@@ -345,6 +352,8 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
   const reader = new LineReader(handles.map((h) => h?.fd));
   const answeredOn = new Map<string, number>();
   const missingReason = inputs.missingReason ?? 'No result for this request in the output or error file.';
+  const named = inputs.inputName === undefined ? {} : { input_file: inputs.inputName };
+  const namedJson = inputs.inputName === undefined ? '' : `,"input_file":${JSON.stringify(inputs.inputName)}`;
   try {
     for await (const line of scanLines(inputs.inputPath, inputs.signal)) {
       if (isBlank(line)) continue;
@@ -358,6 +367,7 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
         const json = JSON.stringify({
           custom_id: customId,
           input_line: line.number,
+          ...named,
           status: 'missing',
           response: null,
           error: { code, message },
@@ -400,12 +410,13 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
           ? JSON.stringify({
               custom_id: customId,
               input_line: line.number,
+              ...named,
               status: result,
               id: record.id ?? null,
               response: record.response ?? null,
               error: record.error ?? null,
             })
-          : `{"custom_id":${JSON.stringify(customId)},"input_line":${line.number},"status":"${result}","id":${JSON.stringify(record.id ?? null)},"response":${response},"error":null}`;
+          : `{"custom_id":${JSON.stringify(customId)},"input_line":${line.number}${namedJson},"status":"${result}","id":${JSON.stringify(record.id ?? null)},"response":${response},"error":null}`;
       yield { inputLine: line.number, customId, status: result, json, from: { file: SOURCE_NAMES[location.source], line: location.line } };
     }
     // In file order, output file first, so the leftovers read like the service wrote them.
@@ -414,7 +425,7 @@ export async function* joinResults(inputs: JoinInputs, summary: JoinSummary = em
     unused.sort((a, b) => a.source - b.source || a.offset - b.offset);
     for (const location of unused) {
       summary.unmatched++;
-      yield unmatchedResult(location, reader.text(location));
+      yield unmatchedResult(location, reader.text(location), named);
     }
   } finally {
     await Promise.all(handles.map((h) => h?.close()));

@@ -69,6 +69,7 @@ export function applyNewer(base: Record_, baseStatus: RowStatus, newer: Candidat
   const record: Record_ = {
     custom_id: base.custom_id,
     input_line: base.input_line ?? null,
+    ...(typeof base.input_file === 'string' ? { input_file: base.input_file } : {}),
     status: newer.status,
     id: newer.record.id ?? null,
     response: newer.record.response ?? null,

@@ -106,7 +106,8 @@ describe('CLI experiment run against the emulator', () => {
     const columns = (out: string) => (JSON.parse(out.slice(out.indexOf('{'))) as { columns: Column[] }).columns;
     assert.deepStrictEqual(columns(preview.out), columns(batch.out));
 
-    // Line for line the same shape: keys, status, custom_id, input_line, the reply.
+    // Line for line the same shape: keys, status, custom_id, input_line, the reply. Only the batch's rows name the
+    // file their input_line is in (input_file): a preview builds no batch file.
     const read = async (name: string) =>
       (await fs.readFile(path.join(dir, name), 'utf8'))
         .trimEnd()
@@ -119,9 +120,12 @@ describe('CLI experiment run against the emulator', () => {
         );
     const fromPreview = await read('reviews.preview.results.jsonl');
     const fromBatch = await read('reviews.results.jsonl');
+    assert.deepStrictEqual(new Set(fromBatch.map((r) => r.input_file)), new Set(['reviews.batch.jsonl']));
+    assert.ok(fromPreview.every((r) => !('input_file' in r)));
+    const keys = (r: Record<string, unknown>) => Object.keys(r).filter((k) => k !== 'input_file');
     assert.deepStrictEqual(
       fromPreview.map((r) => [
-        Object.keys(r),
+        keys(r),
         r.custom_id,
         r.input_line,
         r.status,
@@ -129,7 +133,7 @@ describe('CLI experiment run against the emulator', () => {
         r.response.body.choices[0]!.message.content,
       ]),
       fromBatch.map((r) => [
-        Object.keys(r),
+        keys(r),
         r.custom_id,
         r.input_line,
         r.status,

@@ -37,6 +37,7 @@ describe('CLI results commands', () => {
       failed: 0,
       missing: 1,
       lines: [3],
+      files: [input],
       skipped: [],
       notInInput: [],
     });
@@ -48,7 +49,27 @@ describe('CLI results commands', () => {
     assert.match(partial.err, /2 requests of .* not found in .*r-edited\.jsonl \(edited since\?\): b, c/);
     assert.match(partial.out, /nothing to retry; .* not written/);
 
-    assert.strictEqual((await runCaptured(['retry', results, '--out', out])).code, ExitCode.usage);
+    const noInput = await runCaptured(['retry', results, '--out', out]);
+    assert.deepStrictEqual(
+      [noInput.code, noInput.err.split('\n')[0]],
+      [ExitCode.usage, `kluster: missing --input (the rows of ${results} name no input_file)`],
+    );
+
+    // An experiment's results name their parts: without --input, the requests are copied from those.
+    const part1 = await writeLines(f.dir, 'x.batch.part-1.jsonl', [request('p'), request('q')]);
+    const part2 = await writeLines(f.dir, 'x.batch.part-2.jsonl', [request('s'), request('t')]);
+    const named = (id: string, line: number, status: 'succeeded' | 'failed', part: string) =>
+      JSON.stringify({ ...(JSON.parse(joined(id, line, status)) as object), input_file: path.basename(part) });
+    const partsResults = await writeLines(f.dir, 'x.results.jsonl', [
+      named('p', 1, 'succeeded', part1),
+      named('q', 2, 'succeeded', part1),
+      named('s', 1, 'succeeded', part2),
+      named('t', 2, 'failed', part2),
+    ]);
+    const fromParts = await runCaptured(['--json', 'retry', partsResults, '--out', path.join(f.dir, 'x.retry.jsonl')]);
+    assert.strictEqual(fromParts.code, ExitCode.ok, fromParts.err);
+    assert.deepStrictEqual((JSON.parse(fromParts.out) as { lines: number[]; files: string[] }).files, [part2]);
+    assert.deepStrictEqual(await lines(path.join(f.dir, 'x.retry.jsonl')), [request('t')]);
     const badOnly = await runCaptured(['retry', results, '--input', input, '--out', out, '--only', 'all']);
     assert.deepStrictEqual([badOnly.code, /--only must be failed or missing/.test(badOnly.err)], [ExitCode.usage, true]);
     assert.strictEqual(

@@ -156,28 +156,23 @@ describe('experiment pipeline: build, score, judge', () => {
     assert.deepStrictEqual(new Set(lines.map((l) => l.custom_id)).size, 12);
   });
 
-  it("validates each part's first row × prompt × provider lines, at their line numbers in the part", async () => {
+  it('validates every line of every part, at its line number in the part', async () => {
     const loaded = await load();
     const out = path.join(dir, 'shapes.jsonl');
-    // llama is unknown to this validator: its lines get a warning wherever the validator reads them.
+    // llama is unknown to this validator: each of its lines gets a warning, in whichever part and row it is.
     const options = { knownModels: new Set([V3]), tier: 'standard' as const, maxLines: 5, overwrite: true };
     const built = await buildBatch(loaded.experiment!, loaded.tests, out, options);
     const parts = [1, 2, 3].map((n) => partPath(out, n));
+    const expected: [string, number, string][] = [];
+    for (const part of parts) {
+      const lines = (await fs.readFile(part, 'utf8')).trimEnd().split('\n');
+      lines.forEach((line, i) => line.includes(LLAMA) && expected.push([path.basename(part), i, 'kluster.unknownModel']));
+    }
+    assert.strictEqual(expected.length, 6, 'one llama line per row × prompt');
     assert.deepStrictEqual(
       built.diagnostics.map((d) => [path.basename(d.file), d.diagnostic.line, d.diagnostic.code]),
-      [
-        [path.basename(parts[0]!), 1, 'kluster.unknownModel'],
-        [path.basename(parts[0]!), 3, 'kluster.unknownModel'],
-        [path.basename(parts[1]!), 0, 'kluster.unknownModel'],
-        [path.basename(parts[1]!), 2, 'kluster.unknownModel'],
-        [path.basename(parts[2]!), 1, 'kluster.unknownModel'],
-      ],
+      expected,
     );
-    // Every line of every part, read by the validator in full, has only problems of those shapes.
-    for (const part of parts) {
-      const all = validateText(await fs.readFile(part, 'utf8'), options).diagnostics;
-      assert.deepStrictEqual(new Set(all.map((d) => d.code)), new Set(['kluster.unknownModel']));
-    }
   });
 
   it('never overwrites an existing batch file unless asked', async () => {
@@ -261,6 +256,30 @@ describe('experiment pipeline: build, score, judge', () => {
       missing.problems.map((p) => [p.code, p.range.start.line, p.message]),
       [['experiment.datasetNotFound', 2, 'The dataset nope.csv does not exist (paths are relative to the experiment file).']],
     );
+  });
+
+  it('a dataset without test rows is an error at `tests` (CSV with only a header, an empty file, an empty list)', async () => {
+    const cases: [string, string, string][] = [
+      ['header.csv', 'review,label\n', 'The dataset header.csv has no test rows: nothing to build or score.'],
+      ['empty.csv', '', 'The dataset empty.csv has no test rows: nothing to build or score.'],
+      ['blank.jsonl', '\n\n', 'The dataset blank.jsonl has no test rows: nothing to build or score.'],
+    ];
+    for (const [name, text, message] of cases) {
+      await write(name, text);
+      const loaded = await loadExperiment(
+        await write('e.experiment.yaml', `prompts: ["{{review}}"]\nproviders: [${V3}]\ntests: file://${name}\n`),
+        OPTIONS,
+      );
+      assert.deepStrictEqual(
+        loaded.problems.map((p) => [p.code, p.range.start.line, p.message]),
+        [['experiment.emptyDataset', 2, message]],
+        name,
+      );
+      assert.strictEqual(loaded.ok, false);
+    }
+    const inline = await loadExperiment(await write('i.experiment.yaml', `prompts: [hi]\nproviders: [${V3}]\ntests: []\n`), OPTIONS);
+    assert.strictEqual(inline.ok, false, JSON.stringify(inline.problems));
+    assert.strictEqual(inline.problems[0]!.range.start.line, 2);
   });
 
   it('scores per prompt × provider; failed and missing requests are errors', async () => {

@@ -46,9 +46,9 @@ describe('retry selection', () => {
     const s = await selectRetry({ resultsPath: results, inputPath: input, outPath: path.join(t.dir, 'r2.jsonl') });
     assert.deepStrictEqual(s.lines, [1]);
     assert.deepStrictEqual(s.skipped, [
-      { line: 2, customId: null, reason: 'it has no custom_id' },
-      { line: 3, customId: 'a', reason: 'its custom_id was used on an earlier line' },
-      { line: 4, customId: null, reason: 'it is not a JSON object' },
+      { file: input, line: 2, customId: null, reason: 'it has no custom_id' },
+      { file: input, line: 3, customId: 'a', reason: 'its custom_id was used on an earlier line' },
+      { file: input, line: 4, customId: null, reason: 'it is not a JSON object' },
     ]);
     assert.deepStrictEqual(s.notInInput, ['gone']);
   });
