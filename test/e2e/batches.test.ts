@@ -486,7 +486,9 @@ describe('E2E: batches tree and results beside', function () {
     fs.mkdirSync(path.join(workbench.workspace, 'downloads'), { recursive: true });
     await input.fill(path.join(workbench.workspace, 'downloads', 'copy-of-input.jsonl'));
     await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
-    const toast = page.locator('.notification-toast', { hasText: /Downloaded has-failures\.jsonl \(\d+ B\) to workspace\/downloads as copy-of-input\.jsonl\./ });
+    const toast = page.locator('.notification-toast', {
+      hasText: /Downloaded has-failures\.jsonl \(\d+ B\) to workspace\/downloads as copy-of-input\.jsonl\./,
+    });
     await toast.waitFor({ timeout: 30_000 });
     assert.ok(fs.existsSync(path.join(workbench.workspace, 'downloads', 'copy-of-input.jsonl')));
     await toast.locator('.monaco-button', { hasText: 'Reveal' }).click();
