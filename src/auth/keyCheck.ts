@@ -1,5 +1,6 @@
 // What "Set API Key" says after asking /v1/models with the new key. No vscode import: unit-tested.
 import { KlusterClient, remedyFor, toKlusterError, type Remedy } from '../core/api';
+import { plural } from '../core/batches/displayText';
 
 /** The check's own wait: a person is looking at the notification, and the key is saved either way. */
 export const KEY_CHECK_TIMEOUT_MS = 15_000;
@@ -22,7 +23,7 @@ export function describeKeyCheck(answer: ModelsAnswer, baseUrl: string, apiKey: 
   if ('models' in answer) {
     const host = new URL(baseUrl).host;
     const n = answer.models;
-    return { works: true, message: `${SAVED}. It works: ${host} lists ${n} model${n === 1 ? '' : 's'}.`, remedies: [] };
+    return { works: true, message: `${SAVED}. It works: ${host} lists ${plural(n, 'model')}.`, remedies: [] };
   }
   const error = toKlusterError(answer.error, { apiKey, baseUrl });
   if (error.kind === 'unauthorized')

@@ -30,7 +30,11 @@ async function batchOf(container: Container, feature: BatchesFeature, id: string
 /** `requested`: the service took the request; `batchStatus` is what it answered (usually `cancelling`). */
 export type CancelOutcome = Outcome<{ readonly status: 'requested'; readonly batchStatus: string }>;
 /** Where Show Errors put them: as problems on the input file, the error file opened, the batch's error nodes, or none to show. */
-export type ErrorsOutcome = Outcome<{ readonly status: 'problems' | 'requests' | 'errorFile' | 'tree' | 'none' }>;
+export type ErrorsOutcome = Outcome<
+  | { readonly status: 'problems' | 'errorFile' | 'tree' | 'none' }
+  /** `notInFile`: failed requests with no line of their own in the file as it is now, listed but not placed. */
+  | { readonly status: 'requests'; readonly notInFile: number }
+>;
 /**
  * `opened`: the input file at the error's line (1-based). `noLine`: the batch or its error is not known here, or
  * the error names no line. `noInput`: the input file is not known here or is gone (`path`: where it was).
@@ -121,12 +125,16 @@ async function showBatchErrors(
       );
       if (failures.length) {
         const document = await vscode.workspace.openTextDocument(input);
-        feature.diagnostics.set(input, failureDiagnostics(document, batch, label, failures));
-        const first = document.lineAt(failures[0]!.inputLine - 1).range;
-        await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Selection(first.start, first.end) });
-        await vscode.commands.executeCommand('workbench.actions.view.problems');
-        if (options.pick !== false) await pickFailure(document, label, failures);
-        return { status: 'requests' };
+        const placed = failureDiagnostics(document, batch, label, failures);
+        feature.diagnostics.set(input, placed);
+        if (placed.length) {
+          const first = placed[0]!.range.start.line;
+          const range = document.lineAt(first).range;
+          await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Selection(range.start, range.end) });
+          await vscode.commands.executeCommand('workbench.actions.view.problems');
+        }
+        if (options.pick !== false) await pickFailure(document, batch, label, failures);
+        return { status: 'requests', notInFile: failures.length - placed.length };
       }
     }
     if (batch.error_file_id) {

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Batch, KlusterClient } from '../core/api';
-import { plural } from '../core/batches/displayText';
+import { formatCount, plural } from '../core/batches/displayText';
 import { failedRequests, type FailedRequest } from '../core/results/failures';
 import { remoteFileUri } from '../files/remoteFiles';
 
@@ -26,6 +26,10 @@ export async function loadFailures(client: KlusterClient, batch: Batch, input: v
   }
 }
 
+function errorFileOf(batch: Batch): vscode.Uri {
+  return remoteFileUri(batch.error_file_id ?? '', `batch_${batch.id}_error.jsonl`);
+}
+
 /** One problem per failed request, on the request's line, pointing at the error file's line. */
 export function failureDiagnostics(
   document: vscode.TextDocument,
@@ -33,9 +37,9 @@ export function failureDiagnostics(
   label: string,
   failures: readonly FailedRequest[],
 ): vscode.Diagnostic[] {
-  const errorFile = remoteFileUri(batch.error_file_id ?? '', `batch_${batch.id}_error.jsonl`);
+  const errorFile = errorFileOf(batch);
   return failures
-    .filter((f) => f.inputLine <= document.lineCount)
+    .filter((f): f is FailedRequest & { inputLine: number } => f.inputLine !== null && f.inputLine <= document.lineCount)
     .map((failure) => {
       const line = document.lineAt(failure.inputLine - 1);
       const range = new vscode.Range(failure.inputLine - 1, line.firstNonWhitespaceCharacterIndex, failure.inputLine - 1, line.text.length);
@@ -54,21 +58,39 @@ export function failureDiagnostics(
     });
 }
 
-/** Lists the failures; picking one goes to its input line. */
-export async function pickFailure(document: vscode.TextDocument, label: string, failures: readonly FailedRequest[]): Promise<void> {
+/**
+ * Lists the failures; picking one goes to its input line, or, for one without a line of its own (its custom_id is
+ * not in the file as it is now, or is used twice), to its line in the error file.
+ */
+export async function pickFailure(
+  document: vscode.TextDocument,
+  batch: Batch,
+  label: string,
+  failures: readonly FailedRequest[],
+): Promise<void> {
+  const name = path.basename(document.uri.fsPath);
   const items = failures.map((failure) => ({
     label: `$(error) ${failure.customId}`,
-    description: `line ${failure.inputLine}`,
+    description: failure.inputLine !== null ? `line ${failure.inputLine}` : `no line of its own in ${name}`,
     detail: failure.message,
     failure,
   }));
+  const notInFile = failures.filter((f) => f.inputLine === null).length;
   const picked = await vscode.window.showQuickPick(items, {
-    title: `${plural(failures.length, 'failed request')} in batch ${label}`,
-    placeHolder: 'Pick one to go to its line; all of them are in the Problems view.',
+    title: `${plural(failures.length, 'failed request')} in batch ${label}${notInFile ? ` (${formatCount(notInFile)} not in ${name} as it is now)` : ''}`,
+    placeHolder: notInFile
+      ? 'Pick one to go to its line (or its line in the error file); those with a line are in the Problems view.'
+      : 'Pick one to go to its line; all of them are in the Problems view.',
     matchOnDescription: true,
     matchOnDetail: true,
   });
   if (!picked) return;
-  const line = document.lineAt(picked.failure.inputLine - 1).range;
+  const { inputLine, resultLine } = picked.failure;
+  if (inputLine === null) {
+    const at = new vscode.Position(resultLine - 1, 0);
+    await vscode.window.showTextDocument(errorFileOf(batch), { selection: new vscode.Selection(at, at), preview: false });
+    return;
+  }
+  const line = document.lineAt(inputLine - 1).range;
   await vscode.window.showTextDocument(document, { selection: new vscode.Selection(line.start, line.end), preview: false });
 }

@@ -10,7 +10,7 @@ import { showApiError } from '../api/showError';
 import { batchIdOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch, type CompletionWindow } from '../core/api';
-import { plural, resultsPathFor } from '../core/batches/displayText';
+import { formatCount, plural, resultsPathFor } from '../core/batches/displayText';
 import { writeJoinedResults } from '../core/results/join';
 import { mergeResults, type MergeSummary } from '../core/results/merge';
 import { experimentResultsFor } from '../core/experiments/outputs';
@@ -263,8 +263,8 @@ export async function mergeRetry(container: Container, feature: BatchesFeature, 
     );
     await feature.links.markMerged(batch.id);
     const message =
-      `Merged retry batch ${label} into ${path.basename(results)}: ${summary.recovered} recovered, ${summary.failedAgain} failed again; ` +
-      `${summary.byStatus.succeeded} of ${summary.total} rows succeeded now. The file as it was is kept as ${path.basename(backup)}.`;
+      `Merged retry batch ${label} into ${path.basename(results)}: ${formatCount(summary.recovered)} recovered, ` +
+      `${formatCount(summary.failedAgain)} failed again; ${formatCount(summary.byStatus.succeeded)} of ${plural(summary.total, 'row')} succeeded now. The file as it was is kept as ${path.basename(backup)}.`;
     container.log.info('batches', `${message} (${backup})`);
     void vscode.window.showInformationMessage(message, 'Open Results').then((pick) => {
       if (pick) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(results), RESULTS_VIEW_TYPE);

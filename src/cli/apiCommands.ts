@@ -3,7 +3,7 @@ import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { StringDecoder } from 'string_decoder';
 import { FILE_PURPOSES, type Batch, type FilePurpose } from '../core/api';
-import { BATCH_STATE_TIMESTAMPS } from '../core/batches/displayText';
+import { BATCH_STATE_TIMESTAMPS, formatCount } from '../core/batches/displayText';
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { clientFor, printJson, progressPrinter, report, table, time } from './output';
@@ -37,7 +37,7 @@ function none(ctx: CliContext): void {
 export function describeCounts(batch: Batch): string {
   const counts = batch.request_counts;
   if (!counts?.total) return '-';
-  return `${(counts.completed ?? 0) + (counts.failed ?? 0)}/${counts.total}`;
+  return `${formatCount((counts.completed ?? 0) + (counts.failed ?? 0))}/${formatCount(counts.total)}`;
 }
 
 export const modelsCommand = apiCommand({ name: 'models', usage: 'models', summary: 'List the models the API offers' }, async (ctx) => {
@@ -183,7 +183,7 @@ export function describeBatch(batch: Batch): string {
   const lines = [
     `id:               ${batch.id}`,
     `status:           ${batch.status}`,
-    `requests:         ${batch.request_counts?.total ?? 0} total, ${batch.request_counts?.completed ?? 0} completed, ${batch.request_counts?.failed ?? 0} failed`,
+    `requests:         ${formatCount(batch.request_counts?.total ?? 0)} total, ${formatCount(batch.request_counts?.completed ?? 0)} completed, ${formatCount(batch.request_counts?.failed ?? 0)} failed`,
     `completion window: ${batch.completion_window ?? '-'}`,
     `input file:       ${batch.input_file_id ?? '-'}`,
     `output file:      ${batch.output_file_id ?? '-'}`,

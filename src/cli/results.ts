@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TERMINAL_BATCH_STATUSES, type Batch, type KlusterClient } from '../core/api';
-import { unmatchedText } from '../core/batches/displayText';
+import { formatCount, unmatchedText } from '../core/batches/displayText';
 import { checkResultsDestination, writeJoinedResults, type JoinSummary } from '../core/results/join';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
@@ -48,9 +48,9 @@ export async function writeResults(
 /** The results line on stderr and the --json report: shared by `submit --out` and `results`. */
 export function reportResults(ctx: CliContext, out: string, summary: JoinSummary): void {
   if (!ctx.json) {
-    const tokens = `${summary.promptTokens} prompt + ${summary.completionTokens} completion tokens`;
+    const tokens = `${formatCount(summary.promptTokens)} prompt + ${formatCount(summary.completionTokens)} completion tokens`;
     ctx.io.err(
-      `wrote ${summary.total + summary.unmatched} results to ${out}: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.missing} missing${unmatchedText(summary.unmatched)}; ${tokens}`,
+      `wrote ${formatCount(summary.total + summary.unmatched)} results to ${out}: ${formatCount(summary.succeeded)} succeeded, ${formatCount(summary.failed)} failed, ${formatCount(summary.missing)} missing${unmatchedText(summary.unmatched)}; ${tokens}`,
     );
   }
 }

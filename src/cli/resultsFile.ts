@@ -2,6 +2,7 @@
 // which joins a batch again, is in results.ts), on the same core as
 // the results grid (src/core/results/).
 import * as path from 'path';
+import { formatCount } from '../core/batches/displayText';
 import { mergeResults } from '../core/results/merge';
 import { indexResults } from '../core/results/resultsIndex';
 import { inputFilesNamedIn, selectRetry } from '../core/results/retry';
@@ -19,7 +20,7 @@ function required(ctx: CliContext, option: string): string {
 }
 
 function statusCounts(byStatus: ResultsSummary['byStatus']): string {
-  return `${byStatus.succeeded} succeeded, ${byStatus.failed} failed, ${byStatus.missing} missing, ${byStatus.unmatched} unmatched`;
+  return `${formatCount(byStatus.succeeded)} succeeded, ${formatCount(byStatus.failed)} failed, ${formatCount(byStatus.missing)} missing, ${formatCount(byStatus.unmatched)} unmatched`;
 }
 
 const clean = (byStatus: ResultsSummary['byStatus']) => byStatus.failed + byStatus.missing + byStatus.unmatched === 0;
@@ -73,7 +74,7 @@ export const retryCommand = apiCommand(
         );
       ctx.io.out(
         s.fileWritten
-          ? `wrote ${plural(s.written, 'request')} to ${out} (${s.failed} failed, ${s.missing} missing)`
+          ? `wrote ${plural(s.written, 'request')} to ${out} (${formatCount(s.failed)} failed, ${formatCount(s.missing)} missing)`
           : `nothing to retry; ${out} not written`,
       );
     }
@@ -103,7 +104,7 @@ export const resultsMergeCommand = apiCommand(
     if (ctx.json) printJson(ctx, { file: out, ...s });
     else
       ctx.io.out(
-        `merged ${plural(newer.length, 'file')} into ${out}: ${s.recovered} recovered, ${s.failedAgain} failed again, ${s.unmatched} unmatched added; ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}`,
+        `merged ${plural(newer.length, 'file')} into ${out}: ${formatCount(s.recovered)} recovered, ${formatCount(s.failedAgain)} failed again, ${formatCount(s.unmatched)} unmatched added; ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}`,
       );
     return clean(s.byStatus) ? ExitCode.ok : ExitCode.findings;
   },
@@ -124,7 +125,7 @@ export const resultsSummaryCommand = apiCommand(
       printJson(ctx, { file, ...s });
     } else {
       ctx.io.out(
-        `${file}: ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}; ${s.promptTokens} prompt + ${s.completionTokens} completion tokens`,
+        `${file}: ${plural(s.total, 'row')}: ${statusCounts(s.byStatus)}; ${formatCount(s.promptTokens)} prompt + ${formatCount(s.completionTokens)} completion tokens`,
       );
       ctx.io.out('');
       ctx.io.out(

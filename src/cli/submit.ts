@@ -3,6 +3,7 @@
 import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff, type BackoffOptions } from '../core/batches/backoff';
+import { formatCount } from '../core/batches/displayText';
 import { checkResultsDestination, type JoinSummary } from '../core/results/join';
 import { cliInputMetadata } from '../core/batches/inputPath';
 import { apiCommand, describeCounts } from './apiCommands';
@@ -55,7 +56,7 @@ export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: s
       const batch = await client.getBatch(id, { signal: ctx.signal });
       outage.reset();
       deadline = giveUpAt(batch) ?? deadline;
-      const line = `${batch.status} ${describeCounts(batch)}${batch.request_counts?.failed ? ` (${batch.request_counts.failed} failed)` : ''}`;
+      const line = `${batch.status} ${describeCounts(batch)}${batch.request_counts?.failed ? ` (${formatCount(batch.request_counts.failed)} failed)` : ''}`;
       if (line !== last && !ctx.json) ctx.io.err(`batch ${id}: ${line}`);
       last = line;
       if (TERMINAL_BATCH_STATUSES.has(batch.status)) return batch;

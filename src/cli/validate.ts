@@ -1,6 +1,7 @@
 import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
+import { plural } from '../core/batches/displayText';
 import { once } from 'events';
 import {
   forEachFileLine,
@@ -94,9 +95,7 @@ export function formatDiagnostic(file: string, d: JsonlDiagnostic): string {
   return `${file}:${d.line + 1}:${d.startColumn + 1}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+export { plural };
 
 /** Lines of output gathered into writes of ~64 KB; `drain` waits when stdout is a pipe that is full. */
 class Output {

@@ -7,6 +7,7 @@ import { uriOf } from '../commandArgs';
 import { CANCELLED, type CommandFactories } from '../commands';
 import { Commands } from '../constants';
 import type { Container } from '../container';
+import { exportedMessage } from '../core/batches/displayText';
 import { comparisonCsv } from '../core/experiments';
 import { fileExists, writeAtomically } from '../core/util/atomicFile';
 import { Disposable } from '../lifecycle';
@@ -111,7 +112,7 @@ export class ComparisonFeature extends Disposable {
     if (withBom === undefined) return undefined;
     const text = comparisonCsv(scored.comparison, shown.rows, shown.columns, { bom: withBom });
     await writeAtomically(chosen.fsPath, (temp) => temp.write(text), { overwrite: true });
-    void vscode.window.showInformationMessage(`Exported ${shown.rows.length} row(s) to ${vscode.workspace.asRelativePath(chosen)}.`);
+    void vscode.window.showInformationMessage(exportedMessage(shown.rows.length, vscode.workspace.asRelativePath(chosen)));
     return chosen;
   }
 }

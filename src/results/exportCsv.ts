@@ -2,6 +2,7 @@
 // file the user picks (the save dialog asks before replacing one), optionally with a UTF-8 BOM for
 // spreadsheet apps that otherwise guess another encoding.
 import * as vscode from 'vscode';
+import { exportedMessage } from '../core/batches/displayText';
 import { csvHeader, csvRecord } from '../core/results/csv';
 import type { ColumnId } from '../core/results/query';
 import type { ResultRow } from '../core/results/rows';
@@ -63,6 +64,6 @@ export async function exportCsv(
     },
     { overwrite },
   );
-  void vscode.window.showInformationMessage(`Exported ${rows.length} row(s) to ${vscode.workspace.asRelativePath(target)}.`);
+  void vscode.window.showInformationMessage(exportedMessage(rows.length, vscode.workspace.asRelativePath(target)));
   return target;
 }

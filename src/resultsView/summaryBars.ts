@@ -31,7 +31,7 @@ export class SummaryBars {
           type: 'button',
           class: 'bar',
           'aria-pressed': String(pressed(kind, value)),
-          title: `${count} of ${summary.total} rows; click to filter`,
+          title: `${count.toLocaleString('en-US')} of ${summary.total.toLocaleString('en-US')} rows; click to filter`,
           'data-kind': kind,
           'data-value': value,
         },

@@ -453,10 +453,49 @@ describe('E2E: batches tree and results beside', function () {
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Request mixed-3 failed in batch has-failures.jsonl' });
     await problem.first().waitFor({ timeout: 15_000 });
     assert.match(await problem.first().innerText(), /kluster\.ai[\s\S]*\[Ln 3, Col 1\]/);
+    // The input file alone in the editor area, so its lines and their squiggles are legible in the screenshot.
+    await workbench.runCommand('View: Close Editors in Other Groups');
+    if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
+    await page.locator('.tab.active', { hasText: 'has-failures.jsonl' }).click();
+    await page.keyboard.press('Control+Home'); // the selection off the failed line, so its squiggle shows
     const squiggle = page.locator('.monaco-editor .squiggly-error');
     await squiggle.first().waitFor({ timeout: 15_000 });
     await page.mouse.move(0, 0);
     assert.ok(fs.statSync(await workbench.screenshot('e2e-failed-requests-diagnostics')).size > 20_000);
+  });
+
+  it('downloads a file from the Files view, says which folder it went to, and Reveal shows it in the Explorer', async () => {
+    const { page } = workbench;
+    if (!seededBatch('has-failures.jsonl')) {
+      await workbench.showKlusterViews();
+      await seed(client, 'has-failures.jsonl', WITH_FAILURE);
+    }
+    await workbench.runCommand('kluster: Refresh Files');
+    const fileRow = page
+      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Files' }) })
+      .locator('.monaco-list-row', { hasText: 'has-failures.jsonl' })
+      .filter({ hasText: /\bbatch\b/ })
+      .first();
+    await fileRow.waitFor({ timeout: 60_000 });
+    await fileRow.hover();
+    await fileRow.locator('.action-label[aria-label="Download File"]').click();
+    // The workbench's save dialog on a remote workspace: a path box, filled in with the workspace and the name.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitUntil('the save dialog to fill in the path', async () => (await input.inputValue()).endsWith('has-failures.jsonl'), 10_000);
+    fs.mkdirSync(path.join(workbench.workspace, 'downloads'), { recursive: true });
+    await input.fill(path.join(workbench.workspace, 'downloads', 'copy-of-input.jsonl'));
+    await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+    const toast = page.locator('.notification-toast', {
+      hasText: /Downloaded has-failures\.jsonl \(\d+ B\) to workspace\/downloads as copy-of-input\.jsonl\./,
+    });
+    await toast.waitFor({ timeout: 30_000 });
+    assert.ok(fs.existsSync(path.join(workbench.workspace, 'downloads', 'copy-of-input.jsonl')));
+    await toast.locator('.monaco-button', { hasText: 'Reveal' }).click();
+    // Revealed: the Explorer is shown with the file selected in its folder.
+    const revealed = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'copy-of-input.jsonl' });
+    await revealed.waitFor({ timeout: 15_000 });
+    assert.ok(fs.statSync(await workbench.screenshot('e2e-download-revealed')).size > 20_000);
   });
 
   it('asks to save unsaved edits before submitting, and submits what was saved', async () => {

@@ -67,6 +67,13 @@ describe('package.json contributions', () => {
     );
   });
 
+  it('treats the demo server as a key in every welcome view: no "Set an API key" while it runs', () => {
+    for (const view of contributes.viewsWelcome ?? []) {
+      if (!view.when?.includes(ContextKeys.hasApiKey)) continue;
+      assert.ok(view.when.includes(ContextKeys.demoServerRunning), `${view.when}: ${view.contents.slice(0, 40)}`);
+    }
+  });
+
   it('offers Open Results on the batch statuses the command accepts', () => {
     const entries = menuEntries.filter((entry) => entry.command === Commands.openResults && entry.when?.includes('viewItem'));
     assert.ok(entries.length > 0);

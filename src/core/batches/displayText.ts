@@ -284,6 +284,11 @@ export function downloadedMessage(remoteName: string, bytes: number | null | und
   return `Downloaded ${remoteName}${size} to ${folder}${savedAs === remoteName ? '' : ` as ${savedAs}`}.`;
 }
 
+/** `Exported 1,234 rows to out/x.csv.`: the results grid's and the comparison's Export CSV. */
+export function exportedMessage(rows: number, where: string): string {
+  return `Exported ${plural(rows, 'row')} to ${where}.`;
+}
+
 /** `requests.jsonl` → `requests.results.jsonl`, in the same folder; other names get the suffix appended. */
 export function resultsPathFor(input: string): string {
   const ext = path.extname(input);

@@ -1,3 +1,4 @@
+import { formatCount } from '../batches/displayText';
 import { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../models';
 import type { LineVote } from './checkLine';
 import { Codes, type FileKind, type JsonlDiagnostic } from './diagnostics';
@@ -26,7 +27,7 @@ export function decideKind(votes: readonly LineVote[]): FileKind {
 }
 
 function bytes(n: number): string {
-  return `${n.toLocaleString('en-US')} bytes`;
+  return `${formatCount(n)} bytes`;
 }
 
 export function freeTierCapDiagnostic(line: number, lineText: string, requestCount: number): JsonlDiagnostic {
@@ -37,7 +38,7 @@ export function freeTierCapDiagnostic(line: number, lineText: string, requestCou
     endColumn: Math.max(start, lineText.trimEnd().length),
     severity: 'warning',
     code: Codes.freeTierLineCap,
-    message: `Free tier: a batch file must hold fewer than ${FREE_TIER_MAX_BATCH_LINES} requests; this is request ${FREE_TIER_MAX_BATCH_LINES} of ${requestCount}. Split the file or use the standard tier.`,
+    message: `Free tier: a batch file must hold fewer than ${formatCount(FREE_TIER_MAX_BATCH_LINES)} requests; this is request ${formatCount(FREE_TIER_MAX_BATCH_LINES)} of ${formatCount(requestCount)}. Split the file or use the standard tier.`,
   };
 }
 

@@ -2,8 +2,11 @@
 import { joinResults } from './join';
 
 export interface FailedRequest {
-  /** 1-based line of the request in the input file. */
-  readonly inputLine: number;
+  /**
+   * 1-based line of the request in the input file; null when no line is its own: its custom_id is in no input
+   * line (the file was edited since), or it is a second result for a custom_id the file uses twice.
+   */
+  readonly inputLine: number | null;
   readonly customId: string;
   /** The service's own words, e.g. `The model failed while processing this request. (server_error)`. */
   readonly message: string;
@@ -39,9 +42,16 @@ export function failureMessage(result: {
   return Number.isFinite(status) ? `HTTP ${status} without an error message.` : 'Failed without an error message.';
 }
 
+/** A result line that reports a failure: an error, or a response that is not 2xx. */
+function isFailure(record: Parameters<typeof failureMessage>[0]): boolean {
+  const status = Number(record.response?.status_code);
+  return Boolean(record.error) || !(status >= 200 && status < 300);
+}
+
 /**
- * The input file's failed requests, in input order, from the batch's result files (usually the error file alone:
- * requests in neither file simply did not fail). Streams both files, as the results join does.
+ * The input file's failed requests, in input order, then those without a line of their own, from the batch's result
+ * files (usually the error file alone: requests in neither file simply did not fail). Streams both files, as the
+ * results join does.
  */
 export async function failedRequests(
   inputPath: string,
@@ -50,8 +60,9 @@ export async function failedRequests(
 ): Promise<FailedRequest[]> {
   const failed: FailedRequest[] = [];
   for await (const result of joinResults({ inputPath, outputPath: files.outputPath, errorPath: files.errorPath, signal })) {
-    if (result.status !== 'failed' || result.inputLine === null || result.customId === null || !result.from) continue;
+    if ((result.status !== 'failed' && result.status !== 'unmatched') || !result.from || result.customId === null) continue;
     const record = JSON.parse(result.json) as Parameters<typeof failureMessage>[0];
+    if (result.status !== 'failed' && !(result.status === 'unmatched' && isFailure(record))) continue;
     failed.push({
       inputLine: result.inputLine,
       customId: result.customId,

@@ -284,7 +284,7 @@ function unmatchedResult(location: Location, text: string, named: { input_file?:
         raw: text,
         source: where,
       });
-  return { inputLine: null, customId, status: 'unmatched', json };
+  return { inputLine: null, customId, status: 'unmatched', json, from: { file: SOURCE_NAMES[location.source], line: location.line } };
 }
 
 interface ResultRecord {

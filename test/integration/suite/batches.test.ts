@@ -258,7 +258,7 @@ describe('Batches: submit, track, results beside', function () {
         { code: 'kluster.freeTierLineCap', line: 1000 },
         JSON.stringify(outcome),
       );
-      assert.match((outcome as { message: string }).message, /free-tier\.jsonl was not submitted: .*fewer than 1000 requests/);
+      assert.match((outcome as { message: string }).message, /free-tier\.jsonl was not submitted: .*fewer than 1,000 requests/);
       assert.strictEqual(posts(), before, 'nothing was uploaded and no batch was made');
       const editor = vscode.window.activeTextEditor;
       assert.strictEqual(editor?.document.uri.fsPath, uri.fsPath, 'the file is opened');

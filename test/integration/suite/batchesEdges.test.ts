@@ -104,7 +104,7 @@ describe('Batches: labels, ages, messages', function () {
     const batchId = await completedWithFailure('mapped.jsonl');
     const uri = vscode.Uri.file(path.join(workspaceDir(), 'mapped.jsonl'));
     const shown = await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false });
-    assert.deepStrictEqual(shown, { status: 'requests' });
+    assert.deepStrictEqual(shown, { status: 'requests', notInFile: 0 });
     const failed = () => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'kluster.requestFailed');
     const [problem, ...others] = failed();
     assert.ok(problem, 'a problem for the failed request');
@@ -133,9 +133,41 @@ describe('Batches: labels, ages, messages', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.showBatchErrors, batchId, { pick: false }), {
       status: 'requests',
+      notInFile: 0,
     });
     assert.strictEqual(failed().length, 1);
     assert.strictEqual((await submit(uri)).status, 'submitted');
+    assert.deepStrictEqual(failed(), []);
+  });
+
+  it('counts the failed requests whose custom_id is no longer in the file, instead of dropping them', async () => {
+    const lines = [requestLine('good-1', 'hello'), requestLine('bad-1', `please ${FAIL_TRIGGER}`), requestLine('bad-2', FAIL_TRIGGER)];
+    const uri = await writeWorkspaceFile('edited-away.jsonl', lines);
+    const outcome = await submit(uri);
+    if (outcome.status !== 'submitted') throw new Error(JSON.stringify(outcome));
+    await waitFor('completion', async () => (await batchItem(outcome.batchId))?.contextValue === 'batch:completed:failures');
+    const failed = () => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'kluster.requestFailed');
+
+    // The file saved again after the batch ran, as a person edits it (Show Errors reads the file and its document).
+    const rewrite = async (kept: string[]) => {
+      const editor = await vscode.window.showTextDocument(uri);
+      const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+      assert.ok(await editor.edit((edit) => edit.replace(whole, kept.join('\n') + '\n')));
+      assert.ok(await editor.document.save());
+    };
+    // bad-2 was deleted: bad-1 still has its line, and bad-2 is counted, not lost.
+    await rewrite(lines.slice(0, 2));
+    const shown = await vscode.commands.executeCommand(Commands.showBatchErrors, outcome.batchId, { pick: false });
+    assert.deepStrictEqual(shown, { status: 'requests', notInFile: 1 });
+    assert.deepStrictEqual(
+      failed().map((d) => [d.range.start.line, d.message.split(':')[0]]),
+      [[1, 'Request bad-1 failed in batch edited-away.jsonl']],
+    );
+
+    // Neither is in the file any more: both still listed (the pick opens the error file at each), no problem placed.
+    await rewrite([lines[0]!]);
+    const none = await vscode.commands.executeCommand(Commands.showBatchErrors, outcome.batchId, { pick: false });
+    assert.deepStrictEqual(none, { status: 'requests', notInFile: 2 });
     assert.deepStrictEqual(failed(), []);
   });
 });

@@ -9,6 +9,7 @@ import {
   batchIcon,
   describeBatchError,
   downloadedMessage,
+  exportedMessage,
   fileDescription,
   fileLabel,
   formatAge,
@@ -22,6 +23,8 @@ import {
   statusIcon,
   unmatchedText,
 } from '../../../src/core/batches/displayText';
+import { describeBatch, describeCounts } from '../../../src/cli/apiCommands';
+import { plural as cliPlural } from '../../../src/cli/validate';
 
 const NOW_MS = Date.UTC(2025, 0, 10, 12, 0, 0);
 const NOW = NOW_MS / 1000;
@@ -94,6 +97,15 @@ describe('batch formatting', () => {
     assert.strictEqual(completionMessage(big, 'a.jsonl'), 'Batch a.jsonl completed · 50,000/50,000 (1,200 validation errors).');
     assert.strictEqual(plural(1, 'request'), '1 request');
     assert.strictEqual(plural(12_345, 'request'), '12,345 requests');
+  });
+
+  it('formats counts the same way in the CLI and in export messages as in the tree', () => {
+    const big = batch({ status: 'completed', request_counts: { total: 50_000, completed: 49_000, failed: 1_000 } });
+    assert.strictEqual(describeCounts(big), '50,000/50,000');
+    assert.match(describeBatch(big), /requests: +50,000 total, 49,000 completed, 1,000 failed/);
+    assert.strictEqual(cliPlural(12_345, 'error'), '12,345 errors');
+    assert.strictEqual(exportedMessage(50_000, 'out/x.csv'), 'Exported 50,000 rows to out/x.csv.');
+    assert.strictEqual(exportedMessage(1, 'x.csv'), 'Exported 1 row to x.csv.');
   });
 
   it('sums up running batches for the status bar, failures included', () => {

@@ -184,7 +184,7 @@ describe('CLI validate', () => {
       } else {
         const lines = out.trimEnd().split('\n');
         assert.strictEqual(lines.length, 15001);
-        assert.strictEqual(lines[lines.length - 1], `${fifo}: batch requests; 15000 errors, 0 warnings`);
+        assert.strictEqual(lines[lines.length - 1], `${fifo}: batch requests; 15,000 errors, 0 warnings`);
       }
     });
   }

@@ -132,7 +132,7 @@ describe('tier and size caps', () => {
       found.map((d) => [d.line, d.code, d.severity, d.startColumn, d.endColumn]),
       [[999, 'kluster.freeTierLineCap', 'warning', 0, text.split('\n')[999]!.length]],
     );
-    assert.match(found[0]!.message, /fewer than 1000 requests; this is request 1000 of 1200/);
+    assert.match(found[0]!.message, /fewer than 1,000 requests; this is request 1,000 of 1,200/);
   });
 
   it('has no line cap on the standard tier', () => {

@@ -38,6 +38,22 @@ describe('failed requests on their input lines', () => {
     assert.deepStrictEqual(await failedRequests(input, {}), [], 'no result files: nothing failed');
   });
 
+  it('keeps a failure that has no input line of its own (a custom_id edited away, or used twice), without a line', async () => {
+    const input = await write('edited.jsonl', [{ custom_id: 'a' }, { custom_id: 'a' }, { custom_id: 'renamed' }]);
+    const errorPath = await write('error-edited.jsonl', [
+      { id: 'r-1', custom_id: 'gone', response: null, error: { code: 'server_error', message: 'Gone failed.' } },
+      { id: 'r-2', custom_id: 'a', response: null, error: { code: 'server_error', message: 'First a failed.' } },
+      { id: 'r-3', custom_id: 'a', response: null, error: { code: 'server_error', message: 'Second a failed.' } },
+    ]);
+    assert.deepStrictEqual(await failedRequests(input, { errorPath }), [
+      { inputLine: 1, customId: 'a', message: 'First a failed. (server_error)', resultFile: 'error', resultLine: 2 },
+      // After the placed ones, in file order: a custom_id no input line has, and the second result of a custom_id
+      // used twice (the join gives each custom_id to its first line only).
+      { inputLine: null, customId: 'gone', message: 'Gone failed. (server_error)', resultFile: 'error', resultLine: 1 },
+      { inputLine: null, customId: 'a', message: 'Second a failed. (server_error)', resultFile: 'error', resultLine: 3 },
+    ]);
+  });
+
   it('words a failure from error, else the response body, else the status', () => {
     assert.strictEqual(failureMessage({ error: { message: ' Too long. ' } }), 'Too long.');
     assert.strictEqual(failureMessage({ error: { code: 'rate_limited' } }), 'rate_limited');
