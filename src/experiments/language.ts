@@ -2,6 +2,7 @@
 // under `providers`. CodeLens at the top: Build Batch · Preview N Rows · Submit · Open Comparison.
 import * as vscode from 'vscode';
 import { lookup, valueText } from '../core/experiments/template';
+import { codeSpan } from '../core/util/markdown';
 import type { ModelCatalog } from '../api/modelCatalog';
 import { Commands } from '../constants';
 import type { ExperimentDocuments } from './documents';
@@ -19,12 +20,10 @@ export function variableAt(line: string, character: number): { path: string; sta
   return undefined;
 }
 
-/** Markdown inline code that holds any text (backticks inside get a longer fence). */
+/** A dataset value as inline code: cut at SHOWN_CHARS, line breaks shown as ⏎. */
 function code(text: string): string {
   const shown = text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
-  const flat = shown.replace(/\r?\n/g, '⏎');
-  const fence = '`'.repeat(Math.max(1, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-  return `${fence} ${flat} ${fence}`;
+  return codeSpan(shown.replace(/\r?\n/g, '⏎'));
 }
 
 export class VariableHover implements vscode.HoverProvider {

@@ -96,13 +96,14 @@ export function completedWithFailures(batch: Batch): boolean {
 }
 
 /**
- * `in progress · 3/10 · 5m ago`: done counts successes and failures alike, as progress; failures are named
+ * `in progress · 3/10 · 5m ago` (no counts while there are none): done counts successes and failures alike, as progress; failures are named
  * (`· 1 failed`), and a completed batch with failures reads `completed · 2 failed of 4`.
  */
 export function batchDescription(batch: Batch, nowMs = Date.now()): string {
   const { total, completed, failed } = requestCounts(batch);
   const age = formatAge(batch.created_at, nowMs);
   if (completedWithFailures(batch)) return `completed · ${formatCount(failed)} failed of ${formatCount(total)} · ${age}`;
+  if (total === 0) return `${statusText(batch.status)} · ${age}`;
   const failures = failed > 0 ? ` · ${formatCount(failed)} failed` : '';
   return `${statusText(batch.status)} · ${formatCount(completed + failed)}/${formatCount(total)}${failures} · ${age}`;
 }

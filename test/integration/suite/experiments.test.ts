@@ -165,8 +165,8 @@ describe('Experiments editor: diagnostics, hover, completion, CodeLens, Build, P
       .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
       .join('\n');
     assert.match(hoverText, /\*\*review\*\* in the first 3 rows/);
-    assert.match(hoverText, /row 1: ` Loved it \[\[answer:positive\]\] `/);
-    assert.match(hoverText, /row 3: ` Fine \[\[answer:neutral\]\] `/);
+    assert.match(hoverText, /row 1: `Loved it \[\[answer:positive\]\]`/);
+    assert.match(hoverText, /row 3: `Fine \[\[answer:neutral\]\]`/);
 
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, new vscode.Position(7, 0), '        content: "{{ \n');

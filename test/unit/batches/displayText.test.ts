@@ -66,7 +66,11 @@ describe('batch formatting', () => {
     const b = batch({ request_counts: { total: 10, completed: 2, failed: 1 } });
     assert.strictEqual(batchDescription(b, NOW_MS), 'in progress · 3/10 · 1 failed · 5m ago');
     assert.strictEqual(progressOf(b), 0.3);
-    assert.strictEqual(batchDescription(batch({ status: 'validating', request_counts: null }), NOW_MS), 'validating · 0/0 · 5m ago');
+    // No counts yet (validating) or ever (failed validation, cancelled early): no "0/0".
+    assert.strictEqual(batchDescription(batch({ status: 'validating', request_counts: null }), NOW_MS), 'validating · 5m ago');
+    const empty = { total: 0, completed: 0, failed: 0 };
+    assert.strictEqual(batchDescription(batch({ status: 'cancelled', request_counts: empty }), NOW_MS), 'cancelled · 5m ago');
+    assert.strictEqual(batchDescription(batch({ status: 'failed', request_counts: empty }), NOW_MS), 'failed · 5m ago');
     assert.strictEqual(progressOf(batch({ request_counts: null })), undefined);
   });
 
