@@ -11,6 +11,7 @@ import {
   FIELD_SPECS,
   finetuneLineSchema,
   INTEGER_BODY_KEYS,
+  isPlainValidRequest,
   requestLineSchema,
   resultLineSchema,
   TOP_LEVEL_KEYS,
@@ -202,8 +203,8 @@ function checkRequest(text: string, value: unknown, vote: LineVote, options: Lin
     return { out, tree };
   };
 
-  const parsed = requestLineSchema.safeParse(value);
-  if (!parsed.success) {
+  const parsed = isPlainValidRequest(value) ? undefined : requestLineSchema.safeParse(value);
+  if (parsed && !parsed.success) {
     const r = report();
     mapIssues(parsed.error.issues, value, r.tree, r.out);
   }

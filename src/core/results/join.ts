@@ -4,6 +4,7 @@
 // that match no input line (and result lines that cannot be read) follow the input-order lines.
 import { promises as fs, readSync } from 'fs';
 import { checkDestination, DestinationError, isSameFile, writeAtomically, type Destination } from '../util/atomicFile';
+import { scanLines, type ScannedLine } from './lineScanner';
 
 export type JoinedStatus = 'succeeded' | 'failed' | 'missing' | 'unmatched';
 
@@ -58,100 +59,7 @@ export interface Line {
   readonly text: string;
 }
 
-/** A line as the scanner sees it: a view of the read buffer, valid only until the scanner reads on. */
-class ScannedLine {
-  number = 0;
-  offset = 0;
-  bytes: Buffer = Buffer.alloc(0);
-
-  get length(): number {
-    return this.bytes.length;
-  }
-
-  get text(): string {
-    return this.bytes.toString('utf8');
-  }
-}
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-const LF = 10;
-const CR = 13;
-const CHUNK_BYTES = 1024 * 1024;
-
-/**
- * Yields the lines of a file with their byte offsets, reading 1 MB at a time into one reused buffer (so a big file
- * leaves no trail of dead buffers for the GC). A line ends at LF, CRLF or a lone CR, and a leading BOM is not part
- * of line 1, as in the validator (and the editor): the line numbers agree, and JSON.parse does not refuse line 1
- * for its BOM. The validator's LineSplitter applies the same rules to decoded text; this splits the bytes instead,
- * so offsets stay exact for large result files read back from disk even when a line is not valid UTF-8 (decoding
- * would turn its bytes into U+FFFD and shift every later offset). The yielded object and its bytes are reused.
- */
-async function* scanLines(file: string, signal?: AbortSignal): AsyncGenerator<ScannedLine> {
-  const handle = await fs.open(file, 'r');
-  try {
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    const line = new ScannedLine();
-    let number = 0;
-    let kept = 0; // bytes of an unfinished line at the start of `buffer`
-    let keptOffset = 0; // file offset of buffer[0]
-    let ended = false;
-    const emit = (start: number, end: number): ScannedLine => {
-      line.number = ++number;
-      line.offset = keptOffset + start;
-      line.bytes = buffer.subarray(start, end);
-      return line;
-    };
-    while (!ended) {
-      signal?.throwIfAborted();
-      if (kept === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2); // a line longer than the buffer
-        buffer.copy(bigger, 0, 0, kept);
-        buffer = bigger;
-      }
-      const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, keptOffset + kept);
-      ended = bytesRead === 0;
-      const filled = kept + bytesRead;
-      let start =
-        keptOffset === 0 && number === 0 && filled >= UTF8_BOM.length && buffer.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)
-          ? UTF8_BOM.length
-          : 0;
-      // The next CR is looked up again only once passed: a file without CR is searched for one once per chunk.
-      let cr = buffer.indexOf(CR, start);
-      for (;;) {
-        if (cr >= filled) cr = -1;
-        if (cr >= 0 && cr < start) cr = buffer.indexOf(CR, start);
-        if (cr >= filled) cr = -1;
-        let lf = buffer.indexOf(LF, start);
-        if (lf >= filled) lf = -1;
-        if (cr >= 0 && (lf < 0 || cr < lf)) {
-          if (cr + 1 === lf) {
-            yield emit(start, cr); // CRLF
-            start = lf + 1;
-          } else if (cr + 1 < filled || ended) {
-            yield emit(start, cr); // a lone CR
-            start = cr + 1;
-          } else {
-            break; // the chunk ends at a CR: the next one tells whether an LF follows
-          }
-        } else if (lf >= 0) {
-          yield emit(start, lf);
-          start = lf + 1;
-        } else {
-          break;
-        }
-      }
-      if (ended && start < filled) yield emit(start, filled);
-      buffer.copy(buffer, 0, start, filled);
-      kept = filled - start;
-      keptOffset += start;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The lines of a file with their byte offsets and text (see scanLines for the rules). */
+/** The lines of a file with their byte offsets and text (see LineScanner for the rules). */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
   for await (const line of scanLines(file, signal))
     yield { number: line.number, offset: line.offset, length: line.length, text: line.text };

@@ -2,7 +2,7 @@
 // pages of rows are served from memory and a row is read whole from disk only when it is expanded. When the
 // input file is known, each row also gets its request's model and last user message, read in the same pass.
 import { promises as fs } from 'fs';
-import { readLines } from './join';
+import { LineScanner } from './lineScanner';
 import { parseResult, requestInfo, toRow, type RequestInfo, type ResultRow } from './rows';
 
 /** The longest stretch of parsing between two turns of the event loop while a grid waits for rows. */
@@ -41,36 +41,45 @@ export async function readSpan(file: string, span: Span): Promise<string> {
 
 /**
  * The input file read alongside the results: joined results come in input order, so the input is read
- * forward once; a line asked for again (or out of order) is read back from disk by its offset.
+ * forward once, a chunk at a time; a line asked for again (or out of order) is read back from disk by its offset.
  */
 class InputCursor {
-  private readonly lines: AsyncGenerator<{ number: number; offset: number; length: number; text: string }>;
   private readonly offsets: number[] = [0];
   private readonly lengths: number[] = [0];
   private ended = false;
   private handle: fs.FileHandle | undefined;
 
-  constructor(
+  private constructor(
     private readonly path: string,
-    signal?: AbortSignal,
-  ) {
-    this.lines = readLines(path, signal);
+    private readonly scanner: LineScanner,
+  ) {}
+
+  static async open(path: string, signal?: AbortSignal): Promise<InputCursor> {
+    return new InputCursor(path, await LineScanner.open(path, signal));
   }
 
   span(line: number): Span | undefined {
     return line < this.offsets.length ? { offset: this.offsets[line]!, length: this.lengths[line]! } : undefined;
   }
 
+  /** Line `line`'s text when it is ahead in the chunk read so far; null when only `text` can tell (it awaits). */
+  textNow(line: number): string | null {
+    while (this.offsets.length <= line) {
+      const next = this.scanner.next();
+      if (!next) return null;
+      this.offsets.push(next.offset);
+      this.lengths.push(next.length);
+      if (next.number === line) return next.text;
+    }
+    return null;
+  }
+
   async text(line: number): Promise<string | undefined> {
-    while (!this.ended && this.offsets.length <= line) {
-      const next = await this.lines.next();
-      if (next.done) {
-        this.ended = true;
-        break;
-      }
-      this.offsets.push(next.value.offset);
-      this.lengths.push(next.value.length);
-      if (next.value.number === line) return next.value.text;
+    for (;;) {
+      const now = this.textNow(line);
+      if (now !== null) return now;
+      if (this.ended || this.offsets.length > line) break;
+      this.ended = !(await this.scanner.fill());
     }
     const span = this.span(line);
     if (!span) return undefined;
@@ -81,7 +90,7 @@ class InputCursor {
   }
 
   async close(): Promise<void> {
-    await this.lines.return(undefined);
+    await this.scanner.close();
     await this.handle?.close();
   }
 }
@@ -115,8 +124,7 @@ export class ResultsIndexer {
     let inputError: string | undefined;
     if (inputPath) {
       try {
-        await fs.access(inputPath);
-        this.cursor = new InputCursor(inputPath, signal);
+        this.cursor = await InputCursor.open(inputPath, signal);
       } catch (error) {
         inputError = `The input file ${inputPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`;
       }
@@ -125,33 +133,40 @@ export class ResultsIndexer {
     let inputMismatches = 0;
     let sent = 0;
     let sliceStart = performance.now();
+    let scanner: LineScanner | undefined;
     try {
-      for await (const line of readLines(resultsPath, signal)) {
-        if (!line.text.trim()) continue;
-        const parsed = parseResult(line.text);
-        let request: RequestInfo | undefined;
-        if (this.cursor && parsed.inputLine !== null) {
-          const text = await this.cursor.text(parsed.inputLine);
-          request = text === undefined ? undefined : requestInfo(text);
-          if (request && request.customId !== parsed.customId) {
-            inputMismatches++;
-            request = undefined;
+      scanner = await LineScanner.open(resultsPath, signal);
+      // A chunk's lines are taken without an await between them, unless the input must be read on or the
+      // event loop turned.
+      while (await scanner.fill()) {
+        for (let line = scanner.next(); line; line = scanner.next()) {
+          if (line.bytes[0] !== 0x7b && !line.text.trim()) continue;
+          const parsed = parseResult(line.text);
+          let request: RequestInfo | undefined;
+          if (this.cursor && parsed.inputLine !== null) {
+            const text = this.cursor.textNow(parsed.inputLine) ?? (await this.cursor.text(parsed.inputLine));
+            request = text === undefined ? undefined : requestInfo(text);
+            if (request && request.customId !== parsed.customId) {
+              inputMismatches++;
+              request = undefined;
+            }
           }
-        }
-        rows.push(toRow(parsed, { index: rows.length, fileLine: line.number, offset: line.offset, length: line.length }, request));
-        const batchDone = onRows && rows.length - sent >= (sent === 0 ? firstBatchRows : batchRows);
-        if (batchDone) {
-          onRows(rows.slice(sent));
-          sent = rows.length;
-        }
-        // Lets the host answer the grid (its pages) while the rest is read: after each batch, and every few ms
-        // of parsing in between, even on a slow or busy machine.
-        if (onRows && (batchDone || performance.now() - sliceStart > SLICE_MS)) {
-          await new Promise((resolve) => setImmediate(resolve));
-          sliceStart = performance.now();
+          rows.push(toRow(parsed, { index: rows.length, fileLine: line.number, offset: line.offset, length: line.length }, request));
+          const batchDone = onRows && rows.length - sent >= (sent === 0 ? firstBatchRows : batchRows);
+          if (batchDone) {
+            onRows(rows.slice(sent));
+            sent = rows.length;
+          }
+          // Lets the host answer the grid (its pages) while the rest is read: after each batch, and every few ms
+          // of parsing in between, even on a slow or busy machine.
+          if (onRows && (batchDone || performance.now() - sliceStart > SLICE_MS)) {
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
         }
       }
     } finally {
+      await scanner?.close();
       await this.cursor?.close();
     }
     if (onRows && rows.length > sent) onRows(rows.slice(sent));

@@ -73,13 +73,45 @@ let scratch = new Uint16Array(EXCERPT_LENGTH + 1);
  * U+FFFD). Little-endian, as Uint16Array is on every platform VS Code runs on.
  */
 const utf16 = new TextDecoder('utf-16le');
+/** Whitespace that excerpt() would change: any but a plain space, or two in a row. */
+const UNEVEN_SPACE = /[^\S ]| {2}/;
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+let bytes = new Uint8Array(3 * (EXCERPT_LENGTH + 1));
 
 /**
  * Whitespace runs become one space and the text is trimmed and cut to `max` with an ellipsis, never inside a
- * surrogate pair: what `text.replace(/\s+/g, ' ').trim()` then a cut would give, in one pass over the first
- * `max` characters' worth (every row of a large results file takes two excerpts while it is indexed).
+ * surrogate pair: what `text.replace(/\s+/g, ' ').trim()` then a cut would give, looking at the first `max`
+ * characters' worth only (every row of a large results file takes two excerpts while it is indexed). Text whose
+ * only whitespace is single spaces (most replies) is sliced without a pass in JavaScript.
  */
 export function excerpt(text: string, max = EXCERPT_LENGTH): string {
+  // Three characters past the cut: a leading space, and a space at the cut that a trailing trim could drop.
+  const head = text.length <= max + 3 ? text : text.slice(0, max + 3);
+  return UNEVEN_SPACE.test(head) ? collapsed(text, max) : sliced(text, head, max);
+}
+
+/** excerpt() of text whose first `max + 3` characters (`head`) hold no whitespace but single spaces. */
+function sliced(text: string, head: string, max: number): string {
+  const start = head.charCodeAt(0) === 32 ? 1 : 0;
+  if (head === text) {
+    const end = text.length > start && text.charCodeAt(text.length - 1) === 32 ? text.length - 1 : text.length;
+    if (end - start <= max) return start === 0 && end === text.length ? text : text.slice(start, end);
+  }
+  const last = head.charCodeAt(start + max - 1);
+  const cut = text.slice(start, start + max - (last >= 0xd800 && last <= 0xdbff ? 1 : 0));
+  // A slice keeps its whole text alive: fine for a text up to twice the excerpt, copied beyond (a long reply).
+  return `${text.length <= 2 * max ? cut : copyOf(cut)}…`;
+}
+
+/** A fresh flat string of `text` (one byte per character when they fit; a lone surrogate becomes U+FFFD). */
+function copyOf(text: string): string {
+  if (bytes.length < 3 * text.length) bytes = new Uint8Array(3 * text.length);
+  return utf8.decode(bytes.subarray(0, encoder.encodeInto(text, bytes).written));
+}
+
+/** excerpt() the long way: one pass over the first `max` characters' worth into a scratch buffer. */
+function collapsed(text: string, max: number): string {
   if (scratch.length <= max) scratch = new Uint16Array(max + 1);
   const out = scratch;
   const n = text.length;
@@ -130,7 +162,11 @@ export function requestInfo(text: string): RequestInfo {
   }
   const body = isObject(value) && isObject(value.body) ? value.body : undefined;
   const messages = Array.isArray(body?.messages) ? body.messages : [];
-  const user = [...messages].reverse().find((m) => isObject(m) && m.role === 'user') as Json | undefined;
+  let user: Json | undefined;
+  for (let i = messages.length - 1; i >= 0 && !user; i--) {
+    const m: unknown = messages[i];
+    if (isObject(m) && m.role === 'user') user = m;
+  }
   return {
     customId: isObject(value) ? stringOr(value.custom_id) : null,
     model: stringOr(body?.model),

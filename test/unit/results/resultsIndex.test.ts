@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import { indexResults, readSpan, ResultsIndexer } from '../../../src/core/results/resultsIndex';
+import { excerpt } from '../../../src/core/results/rows';
 import { joined, rawFailure, rawSuccess, request, tempDir } from './fixtures';
 
 describe('results indexer', () => {
@@ -54,6 +55,30 @@ describe('results indexer', () => {
       ['question c', 'question a', '', ''],
     );
     assert.strictEqual(inputMismatches, 1, 'line 2 holds b, not zz');
+  });
+
+  it('keeps results and input in step across read chunks, a line longer than a chunk included', async () => {
+    // Both files span several 1 MB reads; request 700 is longer than one read, so its chunk grows.
+    const texts = Array.from({ length: 3000 }, (_, i) => (i === 700 ? 'long '.repeat(300_000) : `question ${i} `.repeat(60)));
+    const input = await t.write(
+      'big.jsonl',
+      texts.map((text, i) => request(`r${i}`, text)),
+      '\r\n',
+    );
+    const results = await t.write(
+      'big.results.jsonl',
+      texts.map((_, i) => joined(`r${i}`, i + 1, 'succeeded')),
+    );
+    const indexer = new ResultsIndexer({ resultsPath: results, inputPath: input });
+    const { rows, inputMismatches } = await indexer.run();
+    assert.strictEqual((await fs.stat(input)).size > 3 * 1024 * 1024, true);
+    assert.strictEqual(inputMismatches, 0);
+    assert.deepStrictEqual(
+      rows.map((r) => r.request),
+      texts.map((text) => excerpt(text)),
+    );
+    for (const line of [1, 700, 701, 3000])
+      assert.strictEqual(await readSpan(input, indexer.inputSpan(line)!), request(`r${line - 1}`, texts[line - 1]));
   });
 
   it('hands rows over in batches as it reads, and says when the input cannot be read', async () => {

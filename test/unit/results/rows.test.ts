@@ -48,6 +48,8 @@ describe('results rows', () => {
     assert.strictEqual(excerpt('a\n\n b\tc  '), 'a b c');
     assert.strictEqual(excerpt('x'.repeat(10), 4), 'xxxx…');
     assert.strictEqual(excerpt('abc😀', 4), 'abc…');
+    assert.strictEqual(excerpt(' abcd \t', 4), 'abcd');
+    assert.strictEqual(excerpt(' abcd e', 4), 'abcd…');
   });
 
   it('excerpts exactly as collapsing whitespace with a regex, trimming and cutting would', () => {
@@ -60,8 +62,12 @@ describe('results rows', () => {
     const pieces = ['a', 'bc', ' ', '  ', '\n', '\t', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '😀', 'é', 'xyz', '\u200b'];
     let seed = 7;
     const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
-    for (let k = 0; k < 5000; k++) {
-      const text = Array.from({ length: random(40) }, () => pieces[random(pieces.length)]).join('');
+    // Text spaced with single spaces only (most replies) takes another path than text with other whitespace.
+    const plain = ['a', 'bc', ' ', '😀', 'é', 'xyz', '\u200b'];
+    const some = (from: string[]) => Array.from({ length: random(20) }, () => from[random(from.length)]).join('');
+    for (let k = 0; k < 15000; k++) {
+      // Other whitespace anywhere; single spaces only; single spaces first, other whitespace after.
+      const text = k % 3 === 0 ? some(pieces) + some(pieces) : k % 3 === 1 ? some(plain) + some(plain) : some(plain) + some(pieces);
       const max = 1 + random(30);
       assert.strictEqual(excerpt(text, max), reference(text, max), JSON.stringify({ text, max }));
     }
