@@ -69,6 +69,7 @@ describe('Chat Send Async: the reply comes through a batch', function () {
     const item = await waitFor('the async batch in the Batches view', () => batchItem(batchId));
     assert.strictEqual(item.label, 'Chat: "What is six times seven? [[answer:Forty…" (async)');
     assert.match(item.description!, /^async · /);
+    assert.strictEqual(item.command?.command, Commands.openChat, 'clicking it opens the chat');
 
     // What a reload does, as far as the harness can: the panel goes (its state persisted), nothing watches the
     // batch (no key: the poller stops and the Batches model is dropped), and the batch ends meanwhile.
