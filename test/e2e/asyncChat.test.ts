@@ -1,7 +1,7 @@
 // A person sends a chat message async from the chat panel: picks the completion window, sees the turn queued as a
 // batch (and the batch in the Batches view, marked async), reloads the window while it waits, and finds the reply
 // filled in when the batch completes. Then deletes a pending one. The installed VSIX in code-server, Chromium,
-// the emulator (its batches held in progress long enough to look at them and reload).
+// the emulator (its batches held in progress for a minute: long enough to look at them and reload).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import type { FrameLocator } from 'playwright-core';
@@ -24,8 +24,8 @@ describe('E2E: chat Send Async', function () {
   /** Types a message and sends it with Send Async… reached by the keyboard, picking `window` in the quick pick. */
   const sendAsync = async (text: string, window: string) => {
     const { page } = workbench;
+    await chat.locator('#prompt').click();
     await chat.locator('#prompt').fill(text);
-    await chat.locator('#prompt').focus();
     await page.keyboard.press('Tab'); // Attach Image URL
     await page.keyboard.press('Tab');
     assert.strictEqual(await chat.locator(':focus').getAttribute('id'), 'send-async', 'Send Async… is next to Send in the tab order');
@@ -34,7 +34,7 @@ describe('E2E: chat Send Async', function () {
   };
 
   before(async () => {
-    emulator = await startEmulator({ timing: { validatingMs: 300, inProgressMs: 25_000, finalizingMs: 300 } });
+    emulator = await startEmulator({ timing: { validatingMs: 300, inProgressMs: 60_000, finalizingMs: 300 } });
     workbench = await openWorkbench('async-chat', {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '6h' },
@@ -72,7 +72,7 @@ describe('E2E: chat Send Async', function () {
     assert.ok(await chat.locator('#send-async').isDisabled());
     await chat.locator('#awaiting-note', { hasText: 'Waiting for the async reply' }).waitFor();
     // The Batches view lists it, marked async.
-    const row = page.locator('.monaco-list-row', { hasText: 'Chat: "What is six times seven?' });
+    const row = page.locator('.monaco-list-row[aria-label^="Batch Chat: \\"What is six times seven?"]').first();
     await row.waitFor({ timeout: 30_000 });
     assert.match(await row.innerText(), /\(async\)[\s\S]*async ·/);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -88,7 +88,7 @@ describe('E2E: chat Send Async', function () {
     assert.ok(await chat.locator('#send').isDisabled(), 'still waiting after the reload');
 
     const answered = chat.locator('.turn.assistant', { has: chat.locator('.async-mark') }).last();
-    await answered.waitFor({ timeout: 120_000 });
+    await answered.waitFor({ timeout: 150_000 });
     assert.strictEqual((await answered.locator('.body').innerText()).trim(), 'Six times seven is 42.');
     assert.strictEqual(await answered.locator('.body strong').innerText(), '42', 'rendered as markdown');
     assert.strictEqual((await answered.locator('.async-mark').innerText()).trim(), `async · batch ${batchId}`);
