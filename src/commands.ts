@@ -28,9 +28,7 @@ export function failed(error: unknown): Failed {
  * (scripts), or a function answers in the person's place (tests: VS Code refuses to show dialogs under test),
  * given the message and the buttons and returning the button picked, or undefined for dismissed.
  */
-export type Confirmation =
-  | boolean
-  | ((message: string, actions: readonly string[]) => string | undefined | Thenable<string | undefined>);
+export type Confirmation = boolean | ((message: string, actions: readonly string[]) => string | undefined | Thenable<string | undefined>);
 
 /** Asks a modal warning; resolves with the action picked (undefined: dismissed). `confirm: false` picks `actions[0]`. */
 export async function askModal(

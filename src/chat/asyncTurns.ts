@@ -35,8 +35,7 @@ export class AsyncChat {
 
   /** Sends reply `id` async (asking the window unless given): what to tell the webview. */
   async send(id: string, conversation: Conversation, window?: CompletionWindow): Promise<HostMessage> {
-    const picked =
-      window ?? (await this.requests.pickWindow('Send async: completion window', this.config.completionWindow));
+    const picked = window ?? (await this.requests.pickWindow('Send async: completion window', this.config.completionWindow));
     if (!picked) return { type: 'asyncDismissed', id };
     try {
       const batchId = await this.requests.sendChat(toRequestBody(conversation), picked, id, asyncLabelOf(conversation));

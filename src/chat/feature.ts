@@ -28,14 +28,16 @@ export class ChatFeature extends Disposable {
     super();
     this.history = new ChatHistory(container.workspaceState);
     this.asyncChat = new AsyncChat(asyncRequests, container.config);
-    this._register(asyncRequests.onDidAnswerChat((answer) => {
-      this.current?.deliverAsync(answer);
-      if (this.current?.shows(answer.turnId)) return;
-      const what = answer.reply.status === 'done' ? 'The async reply in the chat arrived' : 'The async request of the chat failed';
-      void vscode.window.showInformationMessage(`${what} (batch ${answer.batchId}).`, 'Open Chat').then((pick) => {
-        if (pick) void vscode.commands.executeCommand(Commands.openChat);
-      });
-    }));
+    this._register(
+      asyncRequests.onDidAnswerChat((answer) => {
+        this.current?.deliverAsync(answer);
+        if (this.current?.shows(answer.turnId)) return;
+        const what = answer.reply.status === 'done' ? 'The async reply in the chat arrived' : 'The async request of the chat failed';
+        void vscode.window.showInformationMessage(`${what} (batch ${answer.batchId}).`, 'Open Chat').then((pick) => {
+          if (pick) void vscode.commands.executeCommand(Commands.openChat);
+        });
+      }),
+    );
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {

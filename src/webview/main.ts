@@ -372,7 +372,9 @@ class ChatApp {
     this.append(turn);
     this.updateAwaiting();
     this.transcript.scrollTop = this.transcript.scrollHeight;
-    this.api.postMessage(window ? { type: 'sendAsync', id: turn.id, conversation, window } : { type: 'sendAsync', id: turn.id, conversation });
+    this.api.postMessage(
+      window ? { type: 'sendAsync', id: turn.id, conversation, window } : { type: 'sendAsync', id: turn.id, conversation },
+    );
     this.saver.changed(0);
   }
 

@@ -200,10 +200,14 @@ export class TranscriptView {
     if (turn.role === 'user') items.push(iconButton('edit', 'Edit and Resend', { 'data-action': 'edit', 'data-turn': id }));
     if (turn.status !== 'streaming') {
       items.push(
-        iconButton('trash', turn.status === 'queued' ? 'Delete Pending Reply' : turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', {
-          'data-action': 'delete',
-          'data-turn': id,
-        }),
+        iconButton(
+          'trash',
+          turn.status === 'queued' ? 'Delete Pending Reply' : turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply',
+          {
+            'data-action': 'delete',
+            'data-turn': id,
+          },
+        ),
       );
     }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];

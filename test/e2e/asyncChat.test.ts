@@ -84,7 +84,9 @@ describe('E2E: chat Send Async', function () {
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
     await openChatFrame();
-    await chat.locator('.turn.assistant.queued .headline', { hasText: `Queued as batch ${batchId}, 1h window` }).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.turn.assistant.queued .headline', { hasText: `Queued as batch ${batchId}, 1h window` })
+      .waitFor({ timeout: 30_000 });
     assert.ok(await chat.locator('#send').isDisabled(), 'still waiting after the reload');
 
     const answered = chat.locator('.turn.assistant', { has: chat.locator('.async-mark') }).last();

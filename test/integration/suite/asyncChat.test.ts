@@ -109,10 +109,7 @@ describe('Chat Send Async: the reply comes through a batch', function () {
     const { turn: queued } = await settled('the turn queued', (t) => t.status === 'queued' && t.async?.batchId !== undefined);
     const { turn: failed } = await settled('the error on the turn', (t) => t.status === 'error', 60_000);
     assert.strictEqual(failed.id, queued.id);
-    assert.strictEqual(
-      failed.error?.message,
-      'The request failed: The model failed while processing this request (emulated by [[fail]]).',
-    );
+    assert.strictEqual(failed.error?.message, 'The request failed: The model failed while processing this request (emulated by [[fail]]).');
     assert.deepStrictEqual(failed.async, queued.async, 'still named after its batch');
 
     const before = asyncChats().length;

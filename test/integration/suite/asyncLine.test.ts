@@ -108,7 +108,14 @@ describe('Send Request Line Async: one line, its result beside the file', functi
     await waitFor('the batch to complete unwatched', () => session.emulator.state.batch(outcome.batchId)?.status === 'completed', 30_000);
     const dest = path.join(workspaceDir(), 'async', 'unwatched.async-u-1.results.jsonl');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.strictEqual(await fs.stat(dest).then(() => true, () => false), false, 'not delivered while nothing watched');
+    assert.strictEqual(
+      await fs.stat(dest).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'not delivered while nothing watched',
+    );
     // Followed again as after a restart: the model starts empty, the pending request is looked up from workspaceState.
     assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
     const text = await waitFor('the result beside the file', () => fs.readFile(dest, 'utf8').catch(() => undefined), 60_000);

@@ -70,7 +70,10 @@ describe('async chat replies', () => {
 describe('async chat turns on the host', () => {
   const settings = { model: 'm', system: '', params: {} };
   it('names the message a reply answers, short and on one line', () => {
-    assert.strictEqual(asyncLabelOf({ settings, messages: [{ role: 'user', text: 'What is\n six times seven?' }] }), 'What is six times seven?');
+    assert.strictEqual(
+      asyncLabelOf({ settings, messages: [{ role: 'user', text: 'What is\n six times seven?' }] }),
+      'What is six times seven?',
+    );
     assert.strictEqual(asyncLabelOf({ settings, messages: [{ role: 'user', text: 'x'.repeat(60) }] }), `${'x'.repeat(39)}…`);
     assert.strictEqual(asyncLabelOf({ settings, messages: [{ role: 'user', text: ' ', imageUrl: 'https://e.example/a.png' }] }), 'image');
   });

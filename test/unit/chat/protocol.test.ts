@@ -122,7 +122,10 @@ describe('Chat webview security boundary', () => {
       ['an unknown remedy', { type: 'remedy', remedy: 'runCommand' }],
       ['archive without a state', { type: 'archive' }],
       ['archive with a numeric conversation id', { type: 'archive', state: { ...emptyState(), conversationId: 7 } }],
-      ['sendAsync with a window the docs do not list', { type: 'sendAsync', id: 'a', conversation: { settings, messages: [] }, window: '2d' }],
+      [
+        'sendAsync with a window the docs do not list',
+        { type: 'sendAsync', id: 'a', conversation: { settings, messages: [] }, window: '2d' },
+      ],
       ['forgetAsync without a batch', { type: 'forgetAsync', id: 'a' }],
     ];
 
@@ -152,7 +155,13 @@ describe('Chat webview security boundary', () => {
       { type: 'prompt', text: 'x', send: true, sendAsync: '1h' },
       { type: 'queued', id: 'a', batchId: 'b1', window: '24h' },
       { type: 'asyncDismissed', id: 'a' },
-      { type: 'asyncReply', id: 'a', text: 'Forty-two', usage: { completion: 2, prompt: 9, total: 11, estimated: false }, finishReason: 'stop' },
+      {
+        type: 'asyncReply',
+        id: 'a',
+        text: 'Forty-two',
+        usage: { completion: 2, prompt: 9, total: 11, estimated: false },
+        finishReason: 'stop',
+      },
     ];
     const malformed: [string, unknown][] = [
       ['null', null],
@@ -177,7 +186,10 @@ describe('Chat webview security boundary', () => {
       ['an unknown action', { type: 'action', action: 'deleteFiles' }],
       ['queued without a batch', { type: 'queued', id: 'a', window: '1h' }],
       ['queued with an unknown window', { type: 'queued', id: 'a', batchId: 'b', window: '90m' }],
-      ['asyncReply with HTML for text', { type: 'asyncReply', id: 'a', text: { html: '<img onerror=x>' }, usage: { completion: 1, estimated: false } }],
+      [
+        'asyncReply with HTML for text',
+        { type: 'asyncReply', id: 'a', text: { html: '<img onerror=x>' }, usage: { completion: 1, estimated: false } },
+      ],
       ['asyncReply without usage', { type: 'asyncReply', id: 'a', text: 'x' }],
     ];
 
