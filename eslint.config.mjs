@@ -8,6 +8,7 @@ const PURE_HOST_MODULES = [
   'src/chat/csp.ts',
   'src/chat/stateWriter.ts',
   'src/chat/history.ts',
+  'src/chat/asyncTurns.ts',
   'src/views/errorNode.ts',
   'src/comparison/protocol.ts',
 ];

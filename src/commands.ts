@@ -23,6 +23,25 @@ export function failed(error: unknown): Failed {
   return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * How a command asks a modal question: `true` (the default) shows the dialog, `false` asks nothing and goes ahead
+ * (scripts), or a function answers in the person's place (tests: VS Code refuses to show dialogs under test),
+ * given the message and the buttons and returning the button picked, or undefined for dismissed.
+ */
+export type Confirmation = boolean | ((message: string, actions: readonly string[]) => string | undefined | Thenable<string | undefined>);
+
+/** Asks a modal warning; resolves with the action picked (undefined: dismissed). `confirm: false` picks `actions[0]`. */
+export async function askModal(
+  confirm: Confirmation | undefined,
+  message: string,
+  detail: string,
+  ...actions: [string, ...string[]]
+): Promise<string | undefined> {
+  if (confirm === false) return actions[0];
+  if (typeof confirm === 'function') return confirm(message, actions);
+  return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+}
+
 /** Shows an expected failure that is not the API's (a line that is no request, nothing selected) and returns it. */
 export function shownError(message: string): Failed {
   void vscode.window.showErrorMessage(`kluster: ${message}`);

@@ -45,7 +45,7 @@ export class Container extends Disposable {
     this.validation = this._register(new BatchValidationFeature(this));
     const files = this._register(new FilesFeature(this));
     const batches = this._register(new BatchesFeature(this, files));
-    const chat = this._register(new ChatFeature(this));
+    const chat = this._register(new ChatFeature(this, batches.asyncRequests));
     const fineTuning = this._register(new FineTuningFeature(this, files, batches.blocked, chat));
     const results = this._register(new ResultsFeature(this, chat));
     this._register(new ProblemFixedWatcher());

@@ -2,6 +2,7 @@
 // Stored values come back from disk as written by any earlier version: readers still check what they get.
 import type * as vscode from 'vscode';
 import type { InputStamp } from './core/batches/inputStamp';
+import type { AsyncChatReply } from './core/chat/asyncReply';
 
 /** A model list as fetched from one base URL. */
 export interface StoredModels {
@@ -35,7 +36,9 @@ export interface StoredRetry {
 }
 
 /** A request line sent as an async request, by the batch it became. */
-export interface StoredAsyncRequest {
+export interface StoredAsyncLine {
+  /** Absent in entries written before chat turns could be sent async. */
+  readonly kind?: 'line';
   readonly uri: string;
   /** 0-based line, and its text as sent. */
   readonly line: number;
@@ -45,6 +48,24 @@ export interface StoredAsyncRequest {
   /** Its result was written beside the file (the entry stays a while, so the tree still names the line). */
   readonly delivered?: boolean;
 }
+
+/** A chat reply asked for as an async request, by the batch it became. */
+export interface StoredAsyncChat {
+  readonly kind: 'chat';
+  /** The assistant turn of the chat panel the reply fills. */
+  readonly turnId: string;
+  /** The start of the message it answers, for the Batches view. */
+  readonly label: string;
+  readonly window: string;
+  readonly at: number;
+  /** The reply (or why there is none), once its batch ended; kept until the entry goes, so a panel closed then finds it. */
+  readonly reply?: AsyncChatReply;
+  /** The turn was deleted: its batch goes on, but nothing is fetched when it ends. */
+  readonly forgotten?: boolean;
+  readonly delivered?: boolean;
+}
+
+export type StoredAsyncRequest = StoredAsyncLine | StoredAsyncChat;
 
 /** globalState: follows the person across workspaces. */
 export interface GlobalStorage {
@@ -62,7 +83,7 @@ export interface WorkspaceStorage {
   'kluster.batchLinks': Record<string, StoredLink>;
   /** Retry batches by batch id (Retry Failed Requests). */
   'kluster.retryLinks': Record<string, StoredRetry>;
-  /** Request lines sent with Send Request Line Async, by batch id; delivered ones are dropped after 30 days. */
+  /** Request lines and chat turns sent async, by batch id; delivered ones are dropped after 30 days. */
   'kluster.asyncRequests': Record<string, StoredAsyncRequest>;
   /** The extension's copy of the chat panel state, as the webview last reported it (checked when read). */
   'kluster.chat.savedState': unknown;

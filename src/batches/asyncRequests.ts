@@ -1,6 +1,8 @@
-// "kluster: Send Request Line Async": one request line of a batch file as an async request. It becomes a batch of
-// one request, listed (marked async) in the Batches view; when it ends, its result opens beside the file like a
-// one-line batch's. Pending ones are remembered in workspaceState, so a reload loses none.
+// Async requests: one request line of a batch file ("kluster: Send Request Line Async") or a chat reply (the chat
+// panel's Send Async) sent as an async request. Each becomes a batch of one request, listed (marked async) in the
+// Batches view; when it ends, a line's result opens beside its file like a one-line batch's, and a chat reply is
+// fetched and handed to the chat (onDidAnswerChat). Pending ones are remembered in workspaceState, so a reload
+// loses none.
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,15 +10,16 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type CompletionWindow } from '../core/api';
+import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
 import { isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
+import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
 import { writeJoinedResults } from '../core/results/join';
 import { fileExists } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import { Disposable } from '../lifecycle';
-import type { StoredAsyncRequest } from '../storage';
+import type { StoredAsyncChat, StoredAsyncLine, StoredAsyncRequest } from '../storage';
 import type { BatchesFeature } from './feature';
 import { showResults } from './results';
 
@@ -29,6 +32,12 @@ export interface SendAsyncOptions {
 export type SendAsyncOutcome = Outcome<{ readonly status: 'queued'; readonly batchId: string; readonly customId: string }>;
 export type AsyncResultOutcome =
   { readonly status: 'written'; readonly path: string } | { readonly status: 'failed'; readonly message: string };
+/** A chat reply fetched from its ended batch. */
+export interface AsyncChatAnswer {
+  readonly batchId: string;
+  readonly turnId: string;
+  readonly reply: AsyncChatReply;
+}
 
 const KEY = 'kluster.asyncRequests';
 const KEEP_DELIVERED_MS = 30 * 86_400_000;
@@ -65,6 +74,9 @@ export class AsyncRequests extends Disposable {
   private readonly delivered = this._register(new vscode.EventEmitter<AsyncResultOutcome & { batchId: string }>());
   /** A result was written beside its file (for tests and the log). */
   readonly onDidDeliver = this.delivered.event;
+  private readonly answered = this._register(new vscode.EventEmitter<AsyncChatAnswer>());
+  /** A chat reply was fetched from its ended batch. */
+  readonly onDidAnswerChat = this.answered.event;
 
   constructor(
     private readonly container: Container,
@@ -99,7 +111,58 @@ export class AsyncRequests extends Disposable {
 
   get(batchId: string): StoredAsyncRequest | undefined {
     const entry = this.stored[batchId];
-    return entry && typeof entry.customId === 'string' ? entry : undefined;
+    if (!entry) return undefined;
+    if (entry.kind === 'chat') return typeof entry.turnId === 'string' ? entry : undefined;
+    return typeof entry.customId === 'string' ? entry : undefined;
+  }
+
+  private getLine(batchId: string): StoredAsyncLine | undefined {
+    const entry = this.get(batchId);
+    return entry?.kind !== 'chat' ? entry : undefined;
+  }
+
+  /** The chat reply asked for as batch `batchId`, when it is one. */
+  getChat(batchId: string): StoredAsyncChat | undefined {
+    const entry = this.get(batchId);
+    return entry?.kind === 'chat' ? entry : undefined;
+  }
+
+  private async store(batchId: string, entry: StoredAsyncRequest): Promise<void> {
+    await this.container.workspaceState.update(KEY, { ...this.stored, [batchId]: entry });
+  }
+
+  /** Asks for the completion window, `fallback` marked as the default; undefined when dismissed. */
+  async pickWindow(title: string, fallback: CompletionWindow): Promise<CompletionWindow | undefined> {
+    const pick = await vscode.window.showQuickPick(
+      COMPLETION_WINDOWS.map((w) => ({ label: w, description: w === fallback ? '(default)' : undefined })),
+      { title, placeHolder: 'The result arrives as a batch of one request, within this window' },
+    );
+    return pick?.label as CompletionWindow | undefined;
+  }
+
+  /** Sends `body` async and starts following the batch it becomes; throws what the service answered. */
+  private async queue(body: ChatRequest, window: CompletionWindow, entry: (at: number) => StoredAsyncRequest): Promise<string> {
+    const client = await this.container.clients.get();
+    const ack = await client.submitAsyncChat(body, window);
+    const batchId = asyncBatchIdOf(ack);
+    if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);
+    await this.store(batchId, entry(Date.now()));
+    this.feature.model.upsert(await client.getBatch(batchId));
+    this.feature.poller.kick();
+    return batchId;
+  }
+
+  /** A chat reply asked for async: resolves with its batch; throws (for the chat to show inline) when it fails. */
+  async sendChat(body: ChatRequest, window: CompletionWindow, turnId: string, label: string): Promise<string> {
+    const batchId = await this.queue(body, window, (at) => ({ kind: 'chat', turnId, label, window, at }));
+    this.container.log.info('chat', `reply ${turnId} asked for async as batch ${batchId} (${window})`);
+    return batchId;
+  }
+
+  /** The chat turn was deleted: its batch goes on (it is the service's), but its reply is no longer wanted. */
+  async forgetChat(batchId: string): Promise<void> {
+    const entry = this.getChat(batchId);
+    if (entry && !entry.forgotten) await this.store(batchId, { ...entry, forgotten: true });
   }
 
   /** Puts the pending ones in the Batches model, so the poller follows them even with the view closed. */
@@ -143,24 +206,10 @@ export class AsyncRequests extends Disposable {
     const window =
       options.confirm === false || options.completionWindow
         ? fallback
-        : (
-            await vscode.window.showQuickPick(
-              COMPLETION_WINDOWS.map((w) => ({ label: w, description: w === fallback ? '(default)' : undefined })),
-              { title: `Send ${request.customId} async: completion window`, placeHolder: 'The result arrives as a batch of one request' },
-            )
-          )?.label;
+        : await this.pickWindow(`Send ${request.customId} async: completion window`, fallback);
     if (!window) return CANCELLED;
     try {
-      const client = await this.container.clients.get();
-      const ack = await client.submitAsyncChat(request.body, window as CompletionWindow);
-      const batchId = asyncBatchIdOf(ack);
-      if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);
-      await this.container.workspaceState.update(KEY, {
-        ...this.stored,
-        [batchId]: { uri: uri.toString(), line, text, customId: request.customId, at: Date.now() },
-      });
-      this.feature.model.upsert(await client.getBatch(batchId));
-      this.feature.poller.kick();
+      const batchId = await this.queue(request.body, window, (at) => ({ uri: uri.toString(), line, text, customId: request.customId, at }));
       void this.feature.reveal(batchId);
       this.container.log.info('batches', `sent ${where} (${request.customId}) async as batch ${batchId} (${window})`);
       void vscode.window.showInformationMessage(
@@ -177,13 +226,48 @@ export class AsyncRequests extends Disposable {
     for (const [batchId, request] of Object.entries(this.stored)) {
       if (request.delivered) continue;
       const batch = this.feature.model.get(batchId);
-      if (batch && isTerminal(batch.status) && !this.delivering.has(batchId)) void this.deliver(batch);
+      if (batch && isTerminal(batch.status) && !this.delivering.has(batchId))
+        void (request.kind === 'chat' ? this.answerChat(batch, request) : this.deliver(batch));
     }
+  }
+
+  /** The result lines of an ended batch: its output file's, then its error file's. */
+  private async resultLines(batch: Batch, dir: string): Promise<string[]> {
+    const client = await this.container.clients.get();
+    const lines: string[] = [];
+    for (const fileId of [batch.output_file_id, batch.error_file_id]) {
+      if (!fileId) continue;
+      const file = path.join(dir, `${fileId}.jsonl`);
+      await client.downloadFileContent(fileId, file);
+      lines.push(...(await fs.readFile(file, 'utf8')).split('\n'));
+    }
+    return lines;
+  }
+
+  /** Fetches the reply of an ended chat batch, keeps it with the entry and hands it to the chat. */
+  private async answerChat(batch: Batch, request: StoredAsyncChat): Promise<void> {
+    this.delivering.add(batch.id);
+    let reply: AsyncChatReply | undefined;
+    if (!request.forgotten) {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-async-'));
+      try {
+        reply = asyncChatReply(batch.status, await this.resultLines(batch, dir));
+      } catch (error) {
+        this.container.log.error('chat', `fetching the async reply of batch ${batch.id}`, error);
+        reply = { status: 'error', message: `The reply could not be fetched: ${error instanceof Error ? error.message : String(error)}` };
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    }
+    await this.store(batch.id, { ...request, ...(reply ? { reply } : {}), delivered: true });
+    this.delivering.delete(batch.id);
+    this.container.log.info('chat', `async reply ${request.turnId} (${batch.id}): ${reply?.status ?? 'not wanted any more'}`);
+    if (reply) this.answered.fire({ batchId: batch.id, turnId: request.turnId, reply });
   }
 
   /** Writes the result beside the file (asking before replacing one) and opens it; forgets the request either way. */
   private async deliver(batch: Batch): Promise<void> {
-    const request = this.get(batch.id);
+    const request = this.getLine(batch.id);
     if (!request || request.delivered) return;
     this.delivering.add(batch.id);
     const input = vscode.Uri.parse(request.uri, true);
@@ -193,14 +277,7 @@ export class AsyncRequests extends Disposable {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-async-'));
     let outcome: AsyncResultOutcome;
     try {
-      const client = await this.container.clients.get();
-      const lines: string[] = [];
-      for (const fileId of [batch.output_file_id, batch.error_file_id]) {
-        if (!fileId) continue;
-        const file = path.join(dir, `${fileId}.jsonl`);
-        await client.downloadFileContent(fileId, file);
-        lines.push(...(await fs.readFile(file, 'utf8')).split('\n'));
-      }
+      const lines = await this.resultLines(batch, dir);
       const { input: inputText, results } = oneLineBatch(request.text, request.line + 1, lines, request.customId);
       await fs.writeFile(path.join(dir, 'input.jsonl'), inputText);
       await fs.writeFile(path.join(dir, 'output.jsonl'), results);
@@ -223,7 +300,7 @@ export class AsyncRequests extends Disposable {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-    await this.container.workspaceState.update(KEY, { ...this.stored, [batch.id]: { ...request, delivered: true } });
+    await this.store(batch.id, { ...request, delivered: true });
     this.delivering.delete(batch.id);
     this.delivered.fire({ ...outcome, batchId: batch.id });
   }

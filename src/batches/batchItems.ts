@@ -37,8 +37,9 @@ export interface ItemContext {
   asyncOf?(batch: Batch): StoredAsyncRequest | undefined;
 }
 
-/** `q-7 of requests.jsonl:12 (async)`. */
+/** `q-7 of requests.jsonl:12 (async)`, or for a chat reply `Chat: "What is…" (async)`. */
 export function asyncLabel(sent: StoredAsyncRequest): string {
+  if (sent.kind === 'chat') return `Chat: "${sent.label}" (async)`;
   return `${sent.customId} of ${path.posix.basename(vscode.Uri.parse(sent.uri, true).path)}:${sent.line + 1} (async)`;
 }
 
@@ -77,6 +78,8 @@ export function batchItem(batch: Batch, ctx: ItemContext): vscode.TreeItem {
   // `:failures` marks a completed batch with failed requests, for Retry Failed Requests.
   item.contextValue = `batch:${batch.status}${completedWithFailures(batch) ? ':failures' : ''}`;
   item.accessibilityInformation = { label: `Batch ${item.label as string}, ${item.description}` };
+  // A chat reply asked for async opens the chat, where its turn waits for it (or shows it).
+  if (sent?.kind === 'chat') item.command = { command: Commands.openChat, title: 'Open Chat' };
   return item;
 }
 

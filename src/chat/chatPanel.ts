@@ -8,6 +8,9 @@ import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversa
 import { isPrivateAddressUrl } from '../core/util/privateAddress';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
+import { replyMessage, type AsyncChat } from './asyncTurns';
+import type { AsyncChatAnswer } from '../batches/asyncRequests';
+import type { CompletionWindow } from '../core/api';
 import { webviewOptions, webviewPage } from './webviewPage';
 import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
@@ -59,6 +62,7 @@ export class ChatPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly container: Container,
     private readonly history: ChatHistory,
+    private readonly asyncChat: AsyncChat,
     restored?: ChatState,
   ) {
     super();
@@ -128,9 +132,20 @@ export class ChatPanel extends Disposable {
     this.post(archive ? { type: 'load', state, notice, archive } : { type: 'load', state, notice, undoable: true });
   }
 
-  /** Puts text in the composer and, with `send`, sends it. */
-  prompt(text: string, send: boolean): void {
-    this.post({ type: 'prompt', text, send });
+  /** Puts text in the composer and, with `send`, sends it (as an async request with `sendAsync`'s window). */
+  prompt(text: string, send: boolean, sendAsync?: CompletionWindow): void {
+    this.post(sendAsync ? { type: 'prompt', text, send, sendAsync } : { type: 'prompt', text, send });
+  }
+
+  /** An async reply arrived: filled in now if the webview shows its turn (else when a state with it comes back). */
+  deliverAsync(answer: AsyncChatAnswer): void {
+    const turn = this.state.turns.find((t) => t.id === answer.turnId);
+    if (this.ready && turn?.status === 'queued') this.post(replyMessage(answer.turnId, answer.reply));
+  }
+
+  /** Whether the panel is on screen with the conversation awaiting that reply. */
+  shows(turnId: string): boolean {
+    return this.panel.visible && this.state.turns.some((t) => t.id === turnId);
   }
 
   act(action: PanelAction): void {
@@ -171,12 +186,17 @@ export class ChatPanel extends Disposable {
         await this.history.forget(message.state.conversationId);
         await this.writer.update(message.state, message.draftOnly === true);
         await this.rememberModel(message.state.settings.model);
+        this.postKnownReplies();
         return;
       case 'send':
         return this.send(message.id, message.conversation);
       case 'cancel':
         this.session.cancel(message.id);
         return;
+      case 'sendAsync':
+        return this.sendAsync(message.id, message.conversation, message.window);
+      case 'forgetAsync':
+        return this.asyncChat.forget(message.batchId);
       case 'openLink':
         return this.openLink(message.href);
       case 'copy':
@@ -227,6 +247,7 @@ export class ChatPanel extends Disposable {
     const queued = this.queued;
     this.queued = [];
     for (const message of queued) post(message);
+    this.postKnownReplies();
     // A change arrives through onDidChange; a fresh list is returned as it is, and nothing is posted.
     await this.container.models.refresh();
   }
@@ -236,15 +257,18 @@ export class ChatPanel extends Disposable {
       void this.panel.webview.postMessage({ type: 'models', models: list.options, modelsError: list.error } satisfies HostMessage);
   }
 
-  private async send(id: string, conversation: Conversation): Promise<void> {
+  /** What stops a conversation from being sent, posted as the turn's error; true when there is nothing. */
+  private checked(id: string, conversation: Conversation): boolean {
     const problems = checkParams(conversation.settings.params);
     // Checked again here, as for links: only http(s) image URLs leave for the service.
     if (conversation.messages.some((m) => m.imageUrl !== undefined && !isHttpUrl(m.imageUrl)))
       problems.push('The image URL must start with https:// or http://.');
-    if (problems.length) {
-      this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
-      return;
-    }
+    if (problems.length) this.post({ type: 'error', id, error: { message: problems.join(' '), transient: false } });
+    return problems.length === 0;
+  }
+
+  private async send(id: string, conversation: Conversation): Promise<void> {
+    if (!this.checked(id, conversation)) return;
     await this.rememberModel(conversation.settings.model);
     await setContext(ContextKeys.chatStreaming, true);
     try {
@@ -252,6 +276,17 @@ export class ChatPanel extends Disposable {
     } finally {
       await setContext(ContextKeys.chatStreaming, this.session.busy);
     }
+  }
+
+  private async sendAsync(id: string, conversation: Conversation, window: CompletionWindow | undefined): Promise<void> {
+    if (!this.checked(id, conversation)) return;
+    await this.rememberModel(conversation.settings.model);
+    this.post(await this.asyncChat.send(id, conversation, window));
+  }
+
+  /** Fills the queued turns of the conversation shown whose replies arrived while it was not. */
+  private postKnownReplies(): void {
+    if (this.ready) for (const message of this.asyncChat.known(this.state)) this.post(message);
   }
 
   /** The model a new chat starts with. */

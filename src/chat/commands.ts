@@ -4,6 +4,7 @@ import { uriOf } from '../commandArgs';
 import { CANCELLED, shownError, type CommandFactories, type Outcome } from '../commands';
 import { Commands } from '../constants';
 import { fromRequestLine, RequestLineError } from '../core/chat/conversation';
+import { COMPLETION_WINDOWS, isCompletionWindow } from '../core/api';
 import type { ChatFeature } from './feature';
 import type { ChatSnapshot } from './chatPanel';
 import { conversationForSave, stateFromConversation } from './protocol';
@@ -120,15 +121,21 @@ export function chatCommands(chat: ChatFeature): CommandFactories {
         return { status: 'saved', ...saved };
       },
 
-    /** Sends the editor selection (or a string argument) as a chat message. */
+    /**
+     * Sends the editor selection (or a string argument) as a chat message; `{ sendAsync: '1h' }` sends it as an
+     * async request with that completion window instead (scripts, tests: the panel's Send Async asks the window).
+     */
     [Commands.chatSendSelection]:
       () =>
-      (text?: unknown): SendOutcome => {
+      (text?: unknown, options?: { sendAsync?: unknown }): SendOutcome => {
         const editor = vscode.window.activeTextEditor;
         const value =
           typeof text === 'string' ? text : editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
         if (!value.trim()) return shownError('Select some text to send to the chat.');
-        chat.open().prompt(value, true);
+        const window = typeof options?.sendAsync === 'string' ? options.sendAsync : undefined;
+        if (window !== undefined && !isCompletionWindow(window))
+          return shownError(`"${window}" is not a completion window: ${COMPLETION_WINDOWS.join(', ')}.`);
+        chat.open().prompt(value, true, window);
         return { status: 'sent' };
       },
 

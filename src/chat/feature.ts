@@ -10,15 +10,34 @@ import { OpenInChatCodeActions, OpenInChatCodeLensProvider } from './codeLens';
 import { chatCommands } from './commands';
 import { ChatHistory } from './history';
 import { CHAT_VIEW_TYPE, isChatState, newestState, type ChatState } from './protocol';
+import type { AsyncRequests } from '../batches/asyncRequests';
+import { Commands } from '../constants';
+import { awaitingAsync } from '../core/chat/asyncReply';
+import { AsyncChat } from './asyncTurns';
 
 export class ChatFeature extends Disposable {
   private current: ChatPanel | undefined;
   readonly commands: CommandFactories = chatCommands(this);
   readonly history: ChatHistory;
+  private readonly asyncChat: AsyncChat;
 
-  constructor(readonly container: Container) {
+  constructor(
+    readonly container: Container,
+    asyncRequests: AsyncRequests,
+  ) {
     super();
     this.history = new ChatHistory(container.workspaceState);
+    this.asyncChat = new AsyncChat(asyncRequests, container.config);
+    this._register(
+      asyncRequests.onDidAnswerChat((answer) => {
+        this.current?.deliverAsync(answer);
+        if (this.current?.shows(answer.turnId)) return;
+        const what = answer.reply.status === 'done' ? 'The async reply in the chat arrived' : 'The async request of the chat failed';
+        void vscode.window.showInformationMessage(`${what} (batch ${answer.batchId}).`, 'Open Chat').then((pick) => {
+          if (pick) void vscode.commands.executeCommand(Commands.openChat);
+        });
+      }),
+    );
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
@@ -48,12 +67,14 @@ export class ChatFeature extends Disposable {
       ...webviewOptions(this.container.context.extensionUri),
       retainContextWhenHidden: false,
     });
-    return this.adopt(panel, undefined);
+    // A conversation closed while it waited for an async reply comes back with it (or still waiting).
+    const saved = savedChatState(this.container.workspaceState);
+    return this.adopt(panel, saved && awaitingAsync(saved.turns) ? saved : undefined);
   }
 
   private adopt(panel: vscode.WebviewPanel, state: ChatState | undefined): ChatPanel {
     this.current?.dispose();
-    const chat = new ChatPanel(panel, this.container, this.history, state);
+    const chat = new ChatPanel(panel, this.container, this.history, this.asyncChat, state);
     this.current = chat;
     chat.onDidDispose(() => {
       if (this.current === chat) this.current = undefined;

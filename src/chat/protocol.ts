@@ -2,6 +2,8 @@
 // The webview posts `ready` first; the host answers with `init` and only then streams to it.
 import { turnsForRequest, type ChatSettings, type Conversation, type ConversationMessage } from '../core/chat/conversation';
 import type { ModelOption } from '../core/models';
+import { isCompletionWindow, type CompletionWindow } from '../core/api/windows';
+import type { AsyncTurnInfo } from '../core/chat/asyncReply';
 
 export const CHAT_VIEW_TYPE = 'kluster.chat';
 
@@ -22,7 +24,8 @@ export interface ChatErrorInfo {
   readonly remedy?: 'setApiKey' | 'openSettings';
 }
 
-export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+/** `queued`: asked for as an async request; the reply fills in when its batch ends. */
+export type TurnStatus = 'streaming' | 'queued' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface ChatTurn extends ConversationMessage {
   /** Unique in the panel; for assistant turns, also the id of the stream that fills it. */
@@ -33,6 +36,8 @@ export interface ChatTurn extends ConversationMessage {
   finishReason?: string;
   /** A user turn changed with Edit and Resend. */
   edited?: boolean;
+  /** An assistant turn asked for async (Send Async): its batch and window. */
+  async?: AsyncTurnInfo;
 }
 
 /** Everything the panel shows, saved with webview setState and restored after hiding or a reload. */
@@ -91,7 +96,14 @@ export type HostMessage =
   | { readonly type: 'chunk'; readonly id: string; readonly delta: string }
   | { readonly type: 'done'; readonly id: string; readonly usage: TokenUsage; readonly finishReason?: string; readonly stopped: boolean }
   | { readonly type: 'error'; readonly id: string; readonly error: ChatErrorInfo }
-  | { readonly type: 'prompt'; readonly text: string; readonly send: boolean }
+  /** With `sendAsync`, sent as an async request with that window instead of streamed. */
+  | { readonly type: 'prompt'; readonly text: string; readonly send: boolean; readonly sendAsync?: CompletionWindow }
+  /** The async request of turn `id` was queued as batch `batchId`. */
+  | { readonly type: 'queued'; readonly id: string; readonly batchId: string; readonly window: CompletionWindow }
+  /** The window question of turn `id` was dismissed: nothing was sent. */
+  | { readonly type: 'asyncDismissed'; readonly id: string }
+  /** The reply of async turn `id` (a failure comes as `error`). */
+  | { readonly type: 'asyncReply'; readonly id: string; readonly text: string; readonly usage: TokenUsage; readonly finishReason?: string }
   | { readonly type: 'action'; readonly action: WebviewAction };
 
 /** Toolbar actions the host can trigger (editor title buttons, commands). */
@@ -105,6 +117,10 @@ export type WebviewMessage =
   | { readonly type: 'ready'; readonly state: ChatState | null }
   | { readonly type: 'send'; readonly id: string; readonly conversation: Conversation }
   | { readonly type: 'cancel'; readonly id: string }
+  /** Asks for reply `id` as an async request; without `window` the host asks which. */
+  | { readonly type: 'sendAsync'; readonly id: string; readonly conversation: Conversation; readonly window?: CompletionWindow }
+  /** Async turn `id` (batch `batchId`) was deleted: its reply is not wanted any more. */
+  | { readonly type: 'forgetAsync'; readonly id: string; readonly batchId: string }
   /** `draftOnly`: only the draft changed since the last one (the host writes it to storage lazily). */
   | { readonly type: 'state'; readonly state: ChatState; readonly draftOnly?: boolean }
   | { readonly type: 'openLink'; readonly href: string }
@@ -126,6 +142,8 @@ const WEBVIEW_TYPES: ReadonlySet<string> = new Set(
     ready: 0,
     send: 0,
     cancel: 0,
+    sendAsync: 0,
+    forgetAsync: 0,
     state: 0,
     openLink: 0,
     copy: 0,
@@ -149,6 +167,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isString(m.id) && isConversation(m.conversation);
     case 'cancel':
       return isString(m.id);
+    case 'sendAsync':
+      return isString(m.id) && isConversation(m.conversation) && isOptional(m.window, isWindow);
+    case 'forgetAsync':
+      return isString(m.id) && isString(m.batchId);
     case 'state':
       return isChatState(m.state) && (m.draftOnly === undefined || typeof m.draftOnly === 'boolean');
     case 'ready':
@@ -168,6 +190,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
 
 const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isWindow = (value: unknown): value is CompletionWindow => isString(value) && isCompletionWindow(value);
 const isCount = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isModelList = (value: unknown) =>
   Array.isArray(value) && value.every((m) => isObject(m) && isString(m.id) && isOptional(m.vision, (v) => typeof v === 'boolean'));
@@ -226,7 +249,13 @@ export function isHostMessage<T extends HostMessage['type'] = HostMessage['type'
     case 'error':
       return isString(m.id) && isErrorInfo(m.error);
     case 'prompt':
-      return isString(m.text) && typeof m.send === 'boolean';
+      return isString(m.text) && typeof m.send === 'boolean' && isOptional(m.sendAsync, isWindow);
+    case 'queued':
+      return isString(m.id) && isString(m.batchId) && isWindow(m.window);
+    case 'asyncDismissed':
+      return isString(m.id);
+    case 'asyncReply':
+      return isString(m.id) && isString(m.text) && isUsage(m.usage) && isOptional(m.finishReason, isString);
     case 'action':
       return m.action === 'regenerate' || m.action === 'clear';
     default:

@@ -1,6 +1,16 @@
 import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
-import { CANCELLED, copyIdCommand, failed, loadMoreCommand, refreshCommand, type CommandFactories, type Outcome } from '../commands';
+import {
+  askModal,
+  CANCELLED,
+  copyIdCommand,
+  failed,
+  loadMoreCommand,
+  refreshCommand,
+  type CommandFactories,
+  type Confirmation,
+  type Outcome,
+} from '../commands';
 import { statusText } from '../core/batches/displayText';
 import { isTerminalJob, jobLabel } from '../core/fineTuning/jobText';
 import { Commands, ContextKeys } from '../constants';
@@ -31,7 +41,7 @@ async function pickRunningJob(feature: FineTuningFeature): Promise<string | unde
   return (await vscode.window.showQuickPick(items, { title: 'Cancel which fine-tuning job?', matchOnDetail: true }))?.id;
 }
 
-async function cancelJob(feature: FineTuningFeature, arg: unknown, options: { confirm?: boolean } = {}): Promise<CancelJobOutcome> {
+async function cancelJob(feature: FineTuningFeature, arg: unknown, options: { confirm?: Confirmation } = {}): Promise<CancelJobOutcome> {
   const id = jobIdOf(arg) ?? (await pickRunningJob(feature));
   if (!id) return CANCELLED;
   const known = feature.model.get(id);
@@ -40,14 +50,13 @@ async function cancelJob(feature: FineTuningFeature, arg: unknown, options: { co
     void vscode.window.showInformationMessage(`Fine-tuning job ${label} has already ${statusText(known.status)}.`);
     return CANCELLED;
   }
-  if (options.confirm !== false) {
-    const pick = await vscode.window.showWarningMessage(
-      `Cancel fine-tuning job ${label}?`,
-      { modal: true, detail: 'Training stops and no fine-tuned model is made. This cannot be undone.' },
-      'Cancel Job',
-    );
-    if (pick !== 'Cancel Job') return CANCELLED;
-  }
+  const pick = await askModal(
+    options.confirm,
+    `Cancel fine-tuning job ${label}?`,
+    'Training stops and no fine-tuned model is made. This cannot be undone.',
+    'Cancel Job',
+  );
+  if (pick !== 'Cancel Job') return CANCELLED;
   try {
     const job = await (await feature.container.clients.get()).cancelFineTuningJob(id);
     feature.model.upsert(job);
@@ -72,7 +81,7 @@ export function fineTuningCommands(feature: FineTuningFeature): CommandFactories
       refreshCommand(container.log, 'fine-tuning jobs', Commands.refreshFineTuning, () => feature.tree.refresh()),
     [Commands.loadMoreFineTuning]: (container) =>
       loadMoreCommand(container.log, 'fine-tuning jobs', Commands.loadMoreFineTuning, () => feature.tree.loadMore()),
-    [Commands.cancelFineTuningJob]: () => (arg?: unknown, options?: { confirm?: boolean }) => cancelJob(feature, arg, options),
+    [Commands.cancelFineTuningJob]: () => (arg?: unknown, options?: { confirm?: Confirmation }) => cancelJob(feature, arg, options),
     [Commands.copyFineTuningJobId]: () => copyIdCommand('fine-tuning job', jobIdOf),
     /** Hidden: the tree as data and the poller's state, for tests. */
     [Commands.fineTuningSnapshot]: () => async () => ({

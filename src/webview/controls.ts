@@ -7,6 +7,8 @@ export interface ControlEvents {
   settingsChanged(settings: ChatSettings): void;
   draftChanged(draft: string, imageUrl: string): void;
   send(): void;
+  /** Send Async: the host asks the completion window. */
+  sendAsync(): void;
   stop(): void;
   clear(): void;
   history(): void;
@@ -42,6 +44,8 @@ export class Controls {
   private readonly imageUrl: HTMLInputElement;
   private readonly imageRow: HTMLElement;
   private readonly sendButton: HTMLButtonElement;
+  private readonly sendAsyncButton: HTMLButtonElement;
+  private readonly awaitingNote: HTMLElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly historyButton: HTMLButtonElement;
   private models: readonly ModelOption[] = [];
@@ -98,6 +102,19 @@ export class Controls {
       iconButton('close', 'Remove Image', { id: 'remove-image' }),
     );
     this.sendButton = h('button', { type: 'button', class: 'primary', id: 'send' }, 'Send');
+    this.sendAsyncButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'action',
+        id: 'send-async',
+        title: 'Send as an async request: answered as a batch of one request within the completion window you pick',
+        'aria-label': 'Send Async: answered as a batch within a completion window you pick',
+      },
+      h('span', { class: 'codicon codicon-clock', 'aria-hidden': 'true' }),
+      'Send Async…',
+    );
+    this.awaitingNote = h('span', { class: 'note awaiting', id: 'awaiting-note', hidden: '' });
     this.stopButton = h('button', { type: 'button', class: 'primary', id: 'stop-button', hidden: '' }, 'Stop');
     this.composer = h(
       'footer',
@@ -108,8 +125,10 @@ export class Controls {
         'div',
         { class: 'composer-actions' },
         iconButton('file-media', 'Attach Image URL', { id: 'attach-image' }),
+        this.awaitingNote,
         h('span', { class: 'spacer' }),
         this.stopButton,
+        this.sendAsyncButton,
         this.sendButton,
       ),
     );
@@ -137,6 +156,7 @@ export class Controls {
       this.updateModelNote();
     });
     this.sendButton.addEventListener('click', () => this.events.send());
+    this.sendAsyncButton.addEventListener('click', () => this.events.sendAsync());
     this.stopButton.addEventListener('click', () => this.events.stop());
     this.composer.querySelector('#attach-image')!.addEventListener('click', () => {
       this.imageRow.hidden = false;
@@ -200,6 +220,7 @@ export class Controls {
 
   setBusy(busy: boolean): void {
     this.sendButton.hidden = busy;
+    this.sendAsyncButton.hidden = busy;
     this.stopButton.hidden = !busy;
   }
 
@@ -209,6 +230,14 @@ export class Controls {
     const label = count === 0 ? 'Conversation History (none yet)' : `Conversation History (${count})`;
     this.historyButton.title = label;
     this.historyButton.setAttribute('aria-label', label);
+  }
+
+  /** While an async reply is awaited nothing can be sent (the next message would not follow it); `note` says why. */
+  setAwaiting(note: string | undefined): void {
+    this.sendButton.disabled = note !== undefined;
+    this.sendAsyncButton.disabled = note !== undefined;
+    this.awaitingNote.textContent = note ?? '';
+    this.awaitingNote.hidden = note === undefined;
   }
 
   showProblems(problems: readonly string[]): void {

@@ -1,6 +1,8 @@
 // Entry point of the chat webview bundle (dist/webview.js): wires the controls, the transcript and the
 // messages to and from the extension (src/chat/protocol.ts).
 import { checkParams, deleteTurn, editTurn, isHttpUrl, retryTurn } from '../core/chat/conversation';
+import { awaitingAsync } from '../core/chat/asyncReply';
+import type { CompletionWindow } from '../core/api/windows';
 import {
   conversationOf,
   isHostMessage,
@@ -41,6 +43,7 @@ class ChatApp {
   private readonly view: TranscriptView;
   private readonly transcript: HTMLElement;
   private readonly notice: HTMLElement;
+  private readonly announcer: HTMLElement;
   /** A saved scroll position not reached yet (the transcript had no size yet). */
   private pendingScroll: NonNullable<ChatState['scroll']> | 'end' | undefined;
   private restoreFrames = 0;
@@ -63,6 +66,7 @@ class ChatApp {
         this.saver.changed(500, true);
       },
       send: () => this.send(),
+      sendAsync: () => this.send(true),
       stop: () => this.stop(),
       clear: () => this.clear(),
       history: () => api.postMessage({ type: 'showHistory' }),
@@ -75,8 +79,10 @@ class ChatApp {
     });
     this.transcript = h('main', { class: 'transcript', id: 'transcript' });
     this.notice = h('div', { class: 'notice', role: 'status', hidden: '' });
+    // Async turns change while nobody looks at them: queued, answered, failed are announced here.
+    this.announcer = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'async-status' });
     this.view = new TranscriptView(this.transcript);
-    root.replaceChildren(this.controls.element, this.notice, this.transcript, this.controls.composer);
+    root.replaceChildren(this.controls.element, this.notice, this.transcript, this.controls.composer, this.announcer);
     wireTranscriptActions(this.transcript, {
       post: (message) => api.postMessage(message),
       turnText: (id) => this.turn(id)?.text,
@@ -87,6 +93,7 @@ class ChatApp {
     this.controls.setSettings(this.state.settings);
     this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
     this.view.reset(this.state.turns, this.state.turns.at(-1)?.id);
+    this.updateAwaiting();
     this.restoreScroll();
     this.transcript.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
     new ResizeObserver(() => this.applyScroll()).observe(this.transcript);
@@ -137,13 +144,25 @@ class ChatApp {
           finishReason: message.finishReason,
         });
       case 'error':
+        if (this.turn(message.id)?.async) this.announcer.textContent = `The async request failed: ${message.error.message}`;
         return this.end(message.id, { status: 'error', error: message.error });
       case 'prompt':
         this.state.draft = message.text;
         this.controls.setDraft(message.text, this.state.draftImageUrl);
-        if (message.send) this.send();
+        if (message.send) this.send(message.sendAsync ?? false);
         else this.saver.changed();
         return;
+      case 'queued':
+        return this.queued(message.id, message.batchId, message.window);
+      case 'asyncDismissed':
+        return this.asyncDismissed(message.id);
+      case 'asyncReply': {
+        const turn = this.turn(message.id);
+        if (turn?.status !== 'queued') return;
+        turn.text = message.text;
+        this.announcer.textContent = 'The async reply arrived.';
+        return this.end(message.id, { status: 'done', usage: message.usage, finishReason: message.finishReason });
+      }
       case 'action':
         return message.action === 'regenerate' ? this.regenerate() : this.clear();
     }
@@ -203,6 +222,7 @@ class ChatApp {
     this.controls.setDraft(state.draft, state.draftImageUrl);
     this.controls.showProblems([]);
     this.view.reset(state.turns, state.turns.at(-1)?.id);
+    this.updateAwaiting();
     this.restoreScroll();
     this.saver.changed(0);
     this.controls.focusInput();
@@ -309,6 +329,7 @@ class ChatApp {
     const stick = this.isAtBottom();
     this.view.refresh(turn, turn.id === this.state.turns.at(-1)?.id);
     if (stick) this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.updateAwaiting();
     this.saver.changed(0);
   }
 
@@ -324,8 +345,9 @@ class ChatApp {
     this.transcript.classList.toggle('busy', busy);
   }
 
-  private send(): void {
-    if (this.streaming) return;
+  /** Send, or with `async` Send Async (a window, or true: the host asks which). */
+  private send(async: CompletionWindow | boolean = false): void {
+    if (this.streaming || awaitingAsync(this.state.turns)) return;
     const text = this.state.draft;
     const imageUrl = this.state.draftImageUrl.trim();
     if (!text.trim() && !imageUrl) return;
@@ -339,7 +361,60 @@ class ChatApp {
     this.state.draft = '';
     this.state.draftImageUrl = '';
     this.controls.setDraft('', '');
-    this.startReply();
+    if (async === false) this.startReply();
+    else this.startAsyncReply(async === true ? undefined : async);
+  }
+
+  /** A reply asked for as an async request: a queued turn until its batch ends (the host asks the window if not given). */
+  private startAsyncReply(window: CompletionWindow | undefined): void {
+    const conversation = conversationOf(this.state);
+    const turn: ChatTurn = { id: newId('a'), role: 'assistant', text: '', status: 'queued', async: window ? { window } : {} };
+    this.append(turn);
+    this.updateAwaiting();
+    this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.api.postMessage(
+      window ? { type: 'sendAsync', id: turn.id, conversation, window } : { type: 'sendAsync', id: turn.id, conversation },
+    );
+    this.saver.changed(0);
+  }
+
+  private queued(id: string, batchId: string, window: CompletionWindow): void {
+    const turn = this.turn(id);
+    if (turn?.status !== 'queued') {
+      // Deleted (or replaced) while it was being sent: the batch runs on, its reply is not wanted.
+      this.api.postMessage({ type: 'forgetAsync', id, batchId });
+      return;
+    }
+    turn.async = { batchId, window };
+    this.view.refresh(turn, turn.id === this.state.turns.at(-1)?.id);
+    this.announcer.textContent = `Queued as batch ${batchId}, ${window} window.`;
+    this.updateAwaiting();
+    this.saver.changed(0);
+  }
+
+  /** The window question was dismissed: nothing was sent, so the message goes back to the composer. */
+  private asyncDismissed(id: string): void {
+    const index = this.state.turns.findIndex((t) => t.id === id);
+    if (index < 0 || this.state.turns[index]!.status !== 'queued') return;
+    const question = this.state.turns[index - 1];
+    const dropped = question?.role === 'user' && index === this.state.turns.length - 1 ? 2 : 1;
+    for (const turn of this.state.turns.splice(index - dropped + 1, dropped)) this.view.remove(turn.id);
+    if (dropped === 2 && !this.state.draft.trim()) {
+      this.state.draft = question!.text;
+      this.state.draftImageUrl = question!.imageUrl ?? '';
+      this.controls.setDraft(this.state.draft, this.state.draftImageUrl);
+    }
+    this.view.refreshFooters(this.state.turns);
+    this.updateAwaiting();
+    this.saver.changed(0);
+    this.controls.focusInput();
+  }
+
+  /** Send is off while the conversation waits for an async reply. */
+  private updateAwaiting(): void {
+    const waiting = awaitingAsync(this.state.turns);
+    this.controls.setAwaiting(waiting ? 'Waiting for the async reply: delete it to send another message.' : undefined);
+    this.transcript.classList.toggle('awaiting', waiting !== undefined);
   }
 
   private append(turn: ChatTurn): void {
@@ -365,15 +440,18 @@ class ChatApp {
   private regenerate(id?: string): void {
     const last = this.state.turns.at(-1);
     if (this.streaming || !last || last.role !== 'assistant' || (id !== undefined && last.id !== id)) return;
+    if (last.status === 'queued') return;
     this.state.turns = retryTurn(this.state.turns, last.id);
     this.view.remove(last.id);
-    this.startReply();
+    // An async reply is asked for again the same way, in the window picked for it.
+    if (last.async) this.startAsyncReply(last.async.window);
+    else this.startReply();
   }
 
   /** Edit of a user turn in place; Save drops the turns after it and asks for a new reply (see editTurn). */
   private edit(id: string): void {
     const turn = this.turn(id);
-    if (this.streaming || turn?.role !== 'user') return;
+    if (this.streaming || awaitingAsync(this.state.turns) || turn?.role !== 'user') return;
     this.view.beginEdit(turn, (text) => {
       const current = this.turn(id);
       if (!current) return;
@@ -395,9 +473,17 @@ class ChatApp {
     if (this.streaming || !this.turn(id)) return;
     const kept = deleteTurn(this.state.turns, id);
     const keptIds = new Set(kept.map((t) => t.id));
-    for (const turn of this.state.turns) if (!keptIds.has(turn.id)) this.view.remove(turn.id);
+    const dropped = this.state.turns.filter((turn) => !keptIds.has(turn.id));
+    for (const turn of dropped) this.view.remove(turn.id);
     this.state.turns = kept;
     this.view.refreshFooters(kept);
+    // A pending reply deleted: its batch is the service's and runs on, but its reply is not wanted any more.
+    const pending = dropped.find((t) => t.status === 'queued' && t.async?.batchId);
+    if (pending?.async?.batchId) {
+      this.api.postMessage({ type: 'forgetAsync', id: pending.id, batchId: pending.async.batchId });
+      this.showNotice(`Deleted the pending reply. Batch ${pending.async.batchId} keeps running; cancel it in the Batches view.`);
+    }
+    this.updateAwaiting();
     this.saver.changed(0);
     this.controls.focusInput();
   }

@@ -24,6 +24,28 @@ export function describeUsage(usage: TokenUsage, finishReason?: string): string 
   return parts.join(' · ');
 }
 
+/** The body of a turn waiting for its async reply. */
+function pendingNotice(turn: ChatTurn): HTMLElement {
+  const { batchId, window } = turn.async ?? {};
+  return h(
+    'div',
+    { class: 'async-pending' },
+    h('span', { class: `codicon ${batchId ? 'codicon-clock' : 'codicon-loading codicon-modifier-spin'}`, 'aria-hidden': 'true' }),
+    h(
+      'div',
+      {},
+      h('div', { class: 'headline' }, batchId ? `Queued as batch ${batchId}, ${window} window` : 'Sending async…'),
+      batchId
+        ? h(
+            'div',
+            { class: 'hint' },
+            'The reply fills in here when the batch completes, even if you close this panel or reload the window. Delete it to send something else; the batch keeps running.',
+          )
+        : null,
+    ),
+  );
+}
+
 export class TranscriptView {
   private readonly turns = new Map<string, TurnElements>();
   private stream: { id: string; view: StreamView } | undefined;
@@ -144,9 +166,13 @@ export class TranscriptView {
       elements.body.replaceChildren(h('div', { class: 'plain' }, turn.text));
       if (turn.imageUrl)
         elements.body.append(h('div', { class: 'attachment', title: 'Image URL sent as an image_url part' }, `Image: ${turn.imageUrl}`));
+    } else if (turn.status === 'queued') {
+      elements.body.replaceChildren(pendingNotice(turn));
     } else {
       renderMarkdownInto(elements.body, turn.text);
     }
+    elements.root.classList.toggle('queued', turn.status === 'queued');
+    if (turn.status === 'queued') elements.root.setAttribute('aria-busy', 'true');
     this.fillFooter(elements.footer, turn, isLast);
   }
 
@@ -156,19 +182,32 @@ export class TranscriptView {
     if (turn.role === 'assistant') {
       if (turn.status === 'stopped') items.push(h('span', { class: 'status' }, 'Stopped.'));
       if (turn.status === 'interrupted') items.push(h('span', { class: 'status' }, 'Interrupted by a window reload.'));
+      if (turn.async?.batchId && turn.status !== 'queued')
+        items.push(
+          h(
+            'span',
+            { class: 'status async-mark', title: `Answered through an async request: batch ${turn.async.batchId}` },
+            h('span', { class: 'codicon codicon-clock', 'aria-hidden': 'true' }),
+            ` async · batch ${turn.async.batchId}`,
+          ),
+        );
       if (turn.usage) items.push(h('span', { class: 'usage' }, describeUsage(turn.usage, turn.finishReason)));
     }
     if (turn.text) items.push(iconButton('copy', 'Copy', { 'data-action': 'copy', 'data-turn': id }));
-    if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming') {
+    if (turn.role === 'assistant' && isLast && turn.status !== 'error' && turn.status !== 'streaming' && turn.status !== 'queued') {
       items.push(iconButton('refresh', 'Regenerate', { 'data-action': 'regenerate', 'data-turn': id }));
     }
     if (turn.role === 'user') items.push(iconButton('edit', 'Edit and Resend', { 'data-action': 'edit', 'data-turn': id }));
     if (turn.status !== 'streaming') {
       items.push(
-        iconButton('trash', turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply', {
-          'data-action': 'delete',
-          'data-turn': id,
-        }),
+        iconButton(
+          'trash',
+          turn.status === 'queued' ? 'Delete Pending Reply' : turn.role === 'user' ? 'Delete Message and Reply' : 'Delete Reply',
+          {
+            'data-action': 'delete',
+            'data-turn': id,
+          },
+        ),
       );
     }
     const nodes: Node[] = [h('div', { class: 'actions' }, ...items)];

@@ -61,12 +61,7 @@ export const FileDeletedSchema = z.looseObject({
 });
 export type FileDeleted = z.infer<typeof FileDeletedSchema>;
 
-export const COMPLETION_WINDOWS = ['1h', '3h', '6h', '12h', '24h'] as const;
-export type CompletionWindow = (typeof COMPLETION_WINDOWS)[number];
-
-export function isCompletionWindow(value: string): value is CompletionWindow {
-  return (COMPLETION_WINDOWS as readonly string[]).includes(value);
-}
+export { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow } from './windows';
 
 /** Statuses the docs list. The schema accepts any string; this is for UI decisions. */
 export const KNOWN_BATCH_STATUSES = [

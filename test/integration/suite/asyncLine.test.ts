@@ -97,6 +97,33 @@ describe('Send Request Line Async: one line, its result beside the file', functi
     assert.strictEqual(await fs.readFile(dest, 'utf8'), text);
   });
 
+  it('delivers a result whose batch ended while nothing watched it, once it is followed again (a restart)', async () => {
+    const uri = await writeWorkspaceFile('async/unwatched.jsonl', [requestLine('u-1', 'Unwatched [[answer:Still here]]')]);
+    await vscode.window.showTextDocument(uri);
+    const outcome = await send(uri, 0);
+    assert.strictEqual(outcome.status, 'queued', JSON.stringify(outcome));
+    if (outcome.status !== 'queued') return;
+    // Nothing watches it: without a key the poller stops and the Batches model is dropped, as when VS Code is closed.
+    await vscode.commands.executeCommand(Commands.clearApiKey);
+    await waitFor('the batch to complete unwatched', () => session.emulator.state.batch(outcome.batchId)?.status === 'completed', 30_000);
+    const dest = path.join(workspaceDir(), 'async', 'unwatched.async-u-1.results.jsonl');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.strictEqual(
+      await fs.stat(dest).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'not delivered while nothing watched',
+    );
+    // Followed again as after a restart: the model starts empty, the pending request is looked up from workspaceState.
+    assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.setApiKey, session.emulator.apiKey), { status: 'saved' });
+    const text = await waitFor('the result beside the file', () => fs.readFile(dest, 'utf8').catch(() => undefined), 60_000);
+    const row = JSON.parse(text.trim());
+    assert.deepStrictEqual([row.custom_id, row.input_line, row.status], ['u-1', 1, 'succeeded']);
+    assert.strictEqual(row.response.body.choices[0].message.content, 'Still here');
+  });
+
   it('refuses a line with errors, sending nothing', async () => {
     const uri = await writeWorkspaceFile('async/broken.jsonl', [requestLine('b-1', 'hi', { temperature: 9 })]);
     await vscode.window.showTextDocument(uri);

@@ -125,4 +125,33 @@ describe('Fine-tuning view: jobs, cancel, errors, quiet when all ended', functio
     assert.deepStrictEqual(outcome, { status: 'cancelled' });
     assert.strictEqual(jobRequests(), before);
   });
+
+  it('asks before cancelling: dismissed or answered No, nothing is sent; Cancel Job sends the cancel', async () => {
+    const { client } = session;
+    const training = await client.uploadFile((await writeWorkspaceFile('ft/ask.jsonl', datasetLines(12))).fsPath, { purpose: 'fine-tune' });
+    const job = await client.createFineTuningJob({ trainingFile: training.id, model: FINE_TUNE_BASE });
+    await vscode.commands.executeCommand(Commands.refreshFineTuning);
+    const cancels = () => session.emulator.state.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel')).length;
+    const asked: { message: string; actions: readonly string[] }[] = [];
+    // The harness cannot click a workbench dialog: the question is answered by a stand-in, given what the dialog shows.
+    const cancel = (answer: string | undefined) =>
+      vscode.commands.executeCommand<CancelJobOutcome>(Commands.cancelFineTuningJob, job.id, {
+        confirm: (message: string, actions: readonly string[]) => {
+          asked.push({ message, actions });
+          return answer;
+        },
+      });
+    const before = cancels();
+    assert.deepStrictEqual(await cancel(undefined), { status: 'cancelled' }, 'dismissed (Escape, or the dialog closed)');
+    assert.deepStrictEqual(await cancel('No'), { status: 'cancelled' }, 'any answer but Cancel Job');
+    assert.strictEqual(cancels(), before, 'no cancel request without a yes');
+    assert.notStrictEqual(session.emulator.state.store.fineTuningJobs.get(job.id)!.status, 'cancelled');
+    assert.deepStrictEqual(asked[0], {
+      message: `Cancel fine-tuning job Meta-Llama-3.1-8B-Instruct-Turbo (${job.id})?`,
+      actions: ['Cancel Job'],
+    });
+    assert.deepStrictEqual(await cancel('Cancel Job'), { status: 'requested', jobStatus: 'cancelling' });
+    assert.strictEqual(cancels(), before + 1);
+    assert.strictEqual(asked.length, 3);
+  });
 });

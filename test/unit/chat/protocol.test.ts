@@ -94,6 +94,9 @@ describe('Chat webview security boundary', () => {
       { type: 'remedy', remedy: 'setApiKey' },
       { type: 'archive', state: { ...emptyState('m'), conversationId: 'c-1' } },
       { type: 'showHistory' },
+      { type: 'sendAsync', id: 'a1', conversation: { settings, messages: [{ role: 'user', text: 'hi' }] } },
+      { type: 'sendAsync', id: 'a1', conversation: { settings, messages: [] }, window: '3h' },
+      { type: 'forgetAsync', id: 'a1', batchId: 'b1' },
     ];
     const forged: [string, unknown][] = [
       ['null', null],
@@ -119,6 +122,11 @@ describe('Chat webview security boundary', () => {
       ['an unknown remedy', { type: 'remedy', remedy: 'runCommand' }],
       ['archive without a state', { type: 'archive' }],
       ['archive with a numeric conversation id', { type: 'archive', state: { ...emptyState(), conversationId: 7 } }],
+      [
+        'sendAsync with a window the docs do not list',
+        { type: 'sendAsync', id: 'a', conversation: { settings, messages: [] }, window: '2d' },
+      ],
+      ['forgetAsync without a batch', { type: 'forgetAsync', id: 'a' }],
     ];
 
     it('accepts each well-formed message', () => {
@@ -144,6 +152,16 @@ describe('Chat webview security boundary', () => {
       { type: 'prompt', text: 'x', send: true },
       { type: 'action', action: 'clear' },
       { type: 'action', action: 'regenerate' },
+      { type: 'prompt', text: 'x', send: true, sendAsync: '1h' },
+      { type: 'queued', id: 'a', batchId: 'b1', window: '24h' },
+      { type: 'asyncDismissed', id: 'a' },
+      {
+        type: 'asyncReply',
+        id: 'a',
+        text: 'Forty-two',
+        usage: { completion: 2, prompt: 9, total: 11, estimated: false },
+        finishReason: 'stop',
+      },
     ];
     const malformed: [string, unknown][] = [
       ['null', null],
@@ -166,6 +184,13 @@ describe('Chat webview security boundary', () => {
       ['history without a count', { type: 'history' }],
       ['prompt without send', { type: 'prompt', text: 'x' }],
       ['an unknown action', { type: 'action', action: 'deleteFiles' }],
+      ['queued without a batch', { type: 'queued', id: 'a', window: '1h' }],
+      ['queued with an unknown window', { type: 'queued', id: 'a', batchId: 'b', window: '90m' }],
+      [
+        'asyncReply with HTML for text',
+        { type: 'asyncReply', id: 'a', text: { html: '<img onerror=x>' }, usage: { completion: 1, estimated: false } },
+      ],
+      ['asyncReply without usage', { type: 'asyncReply', id: 'a', text: 'x' }],
     ];
 
     it('accepts each well-formed message', () => {
