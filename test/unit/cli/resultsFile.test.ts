@@ -118,7 +118,8 @@ describe('CLI results commands', () => {
     const input = await writeLines(f.dir, 'mix.jsonl', [request('a'), request('b')]);
     const results = await writeLines(f.dir, 'mix.results.jsonl', [joined('a', 1, 'failed'), joined('b', 2, 'succeeded')]);
     const out = path.join(f.dir, 'mix.out.jsonl');
-    const notResults = /^kluster: Cannot read .*mix\.jsonl: line 1 has no response or error, so it is not a results file \(is it the batch input\?\)\.\n$/;
+    const notResults =
+      /^kluster: Cannot read .*mix\.jsonl: line 1 has no response or error, so it is not a results file \(is it the batch input\?\)\.\n$/;
     for (const args of [
       ['results', 'summary', input],
       ['retry', input, '--input', input, '--out', out],
@@ -131,7 +132,10 @@ describe('CLI results commands', () => {
     }
     const swapped = await runCaptured(['retry', results, '--input', results, '--out', out]);
     assert.strictEqual(swapped.code, ExitCode.io);
-    assert.match(swapped.err, /^kluster: Cannot read .*mix\.results\.jsonl: line 1 is a result, not a request, so it is not the batch input\.\n$/);
+    assert.match(
+      swapped.err,
+      /^kluster: Cannot read .*mix\.results\.jsonl: line 1 is a result, not a request, so it is not the batch input\.\n$/,
+    );
     await assert.rejects(fs.stat(out), /ENOENT/, 'nothing is written');
   });
 
