@@ -11,6 +11,7 @@ import { batchIdOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
 import { BATCH_STATUSES_WITH_RESULTS, type Batch, type CompletionWindow } from '../core/api';
 import { formatCount, plural, resultsPathFor } from '../core/batches/displayText';
+import { assertResultsFile } from '../core/results/fileKind';
 import { writeJoinedResults } from '../core/results/join';
 import { mergeResults, type MergeSummary } from '../core/results/merge';
 import { experimentResultsFor } from '../core/experiments/outputs';
@@ -137,6 +138,7 @@ export async function retryFailedRequests(
     // The parts of a split batch retry as one file, named after the batch they were split from.
     const input = inputs.length === 1 ? inputs[0]! : inputs[0]!.replace(/\.part-\d+(\.jsonl)$/i, '$1');
     const inputNames = inputs.map((f) => path.basename(f)).join(', ');
+    await assertResultsFile(results);
     const retryFile = await freeRetryPath(input);
     const selection = await selectRetry({ resultsPath: results, inputPath: inputs, outPath: retryFile });
     const where = (s: { file: string; line: number }) => (inputs.length === 1 ? `line ${s.line}` : `${path.basename(s.file)}:${s.line}`);

@@ -5,12 +5,12 @@ import { Commands, ContextKeys } from '../constants';
 import { setContext } from '../context';
 import type { Container } from '../container';
 import { checkParams, isHttpUrl, type Conversation } from '../core/chat/conversation';
-import { isPrivateAddressUrl } from '../core/util/privateAddress';
 import { Disposable } from '../lifecycle';
 import { ChatSession } from './chatSession';
 import { replyMessage, type AsyncChat } from './asyncTurns';
 import type { AsyncChatAnswer } from '../batches/asyncRequests';
 import type { CompletionWindow } from '../core/api';
+import { openReplyLink } from './replyLinks';
 import { webviewOptions, webviewPage } from './webviewPage';
 import type { Storage, WorkspaceStorage } from '../storage';
 import { StateWriter } from './stateWriter';
@@ -198,7 +198,7 @@ export class ChatPanel extends Disposable {
       case 'forgetAsync':
         return this.asyncChat.forget(message.batchId);
       case 'openLink':
-        return this.openLink(message.href);
+        return openReplyLink(this.container.log, 'chat', message.href);
       case 'copy':
         await vscode.env.clipboard.writeText(message.text);
         vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
@@ -293,27 +293,6 @@ export class ChatPanel extends Disposable {
   private async rememberModel(model: string): Promise<void> {
     if (model && this.container.globalState.get('kluster.chat.lastModel') !== model)
       await this.container.globalState.update('kluster.chat.lastModel', model);
-  }
-
-  private async openLink(href: string): Promise<void> {
-    // Checked again here: the webview renders untrusted text, so its requests are not taken on trust.
-    if (!isHttpUrl(href)) {
-      this.container.log.warn('chat', `refused to open a non-http(s) link from a reply: ${href.slice(0, 80)}`);
-      return;
-    }
-    if (isPrivateAddressUrl(href)) {
-      // VS Code opens local addresses without its own prompt; a reply must not reach a local service unasked.
-      const pick = await vscode.window.showWarningMessage(
-        'Open a link to this computer or your private network?',
-        {
-          modal: true,
-          detail: `${href}\n\nThe link comes from a model's reply. Links to local addresses can reach services on your machine or network (a dev server, a router's admin page).`,
-        },
-        'Open Link',
-      );
-      if (pick !== 'Open Link') return;
-    }
-    await vscode.env.openExternal(vscode.Uri.parse(href, true));
   }
 
   override dispose(): void {

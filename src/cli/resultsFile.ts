@@ -3,6 +3,7 @@
 // the results grid (src/core/results/).
 import * as path from 'path';
 import { formatCount } from '../core/batches/displayText';
+import { assertRequestFile, assertResultsFile } from '../core/results/fileKind';
 import { mergeResults } from '../core/results/merge';
 import { indexResults } from '../core/results/resultsIndex';
 import { inputFilesNamedIn, selectRetry } from '../core/results/retry';
@@ -38,6 +39,7 @@ export const retryCommand = apiCommand(
     if (!results) throw new UsageError('missing RESULTS.jsonl');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const out = required(ctx, 'out');
+    await assertResultsFile(results, ctx.signal);
     const given = ctx.args.options.get('input');
     // Without --input: the files the rows name (an experiment's batch, or the parts it was split into).
     const inputs = given ? [given] : await inputFilesNamedIn(results, ctx.signal);
@@ -46,6 +48,7 @@ export const retryCommand = apiCommand(
     const only = ctx.args.options.get('only');
     if (only !== undefined && only !== 'failed' && only !== 'missing')
       throw new UsageError(`--only must be failed or missing, not '${only}'`);
+    for (const file of inputs) await assertRequestFile(file, ctx.signal);
     const s = await selectRetry({
       resultsPath: results,
       inputPath: inputs,
@@ -94,6 +97,7 @@ export const resultsMergeCommand = apiCommand(
     const [base, ...newer] = ctx.args.positional;
     if (!base || newer.length === 0) throw new UsageError('results merge needs BASE.jsonl and at least one NEWER.jsonl');
     const out = required(ctx, 'out');
+    for (const file of [base, ...newer]) await assertResultsFile(file, ctx.signal);
     const s = await mergeResults({
       basePath: base,
       newer: newer.map((p) => ({ path: p, origin: path.basename(p) })),
@@ -120,6 +124,7 @@ export const resultsSummaryCommand = apiCommand(
     const [file, ...extra] = ctx.args.positional;
     if (!file) throw new UsageError('missing RESULTS.jsonl');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    await assertResultsFile(file, ctx.signal);
     const s = summarize((await indexResults({ resultsPath: file, signal: ctx.signal })).rows);
     if (ctx.json) {
       printJson(ctx, { file, ...s });

@@ -3,9 +3,9 @@
 // batch), answers the webview's filters and page requests, and reads a cell whole for its details.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { openReplyLink } from '../chat/replyLinks';
 import { webviewOptions, webviewPage } from '../chat/webviewPage';
 import type { Container } from '../container';
-import { isHttpUrl } from '../core/chat/conversation';
 import {
   cellExcerpt,
   cellJudgeScore,
@@ -363,12 +363,7 @@ export class ComparisonPanel extends Disposable {
         this.report = raw.report;
         return;
       case 'openLink':
-        if (!isHttpUrl(raw.href)) {
-          this.container.log.warn('comparison', `refused to open a non-http(s) link from a reply: ${raw.href.slice(0, 80)}`);
-          return;
-        }
-        await vscode.env.openExternal(vscode.Uri.parse(raw.href, true));
-        return;
+        return openReplyLink(this.container.log, 'comparison', raw.href);
     }
   }
 }

@@ -45,11 +45,10 @@ export function resultsCommands(results: ResultsFeature): CommandFactories {
           if (!open) await document.load();
           const index = document.rows.findIndex((r) => r.customId === customId);
           if (index < 0) return shownError(`${document.name} has no result for ${customId}.`);
-          await openRowInChat(document, index, results.chat);
+          return (await openRowInChat(document, index, results.chat)) ?? { status: 'opened' };
         } finally {
           if (!open) document.dispose();
         }
-        return { status: 'opened' };
       },
     /** For automation and tests: the result marks drawn on a document. */
     [Commands.resultsMarksSnapshot]: () => (uri?: unknown) => {

@@ -3,7 +3,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { contentText } from '../core/results/rows';
+import { contentText, requestInfo } from '../core/results/rows';
 import { readSpan, ResultsIndexer } from '../core/results/resultsIndex';
 import type { ResultRow } from '../core/results/rows';
 import { SummaryTally, type ResultsSummary } from '../core/results/summary';
@@ -165,8 +165,8 @@ export class ResultsDocument implements vscode.CustomDocument {
     const errorValue = result.error ?? (failed && body ? body : undefined) ?? (isObject(record) ? undefined : { raw: result.raw });
     let request: RequestDetail | undefined;
     let requestNote: string | undefined;
-    const span = row.line !== null && this.inputPath ? this.indexer?.inputSpan(row.line) : undefined;
-    if (span && this.inputPath && row.request !== '') request = requestDetail(await readSpan(this.inputPath, span));
+    const text = row.request !== '' ? await this.requestText(row) : undefined;
+    if (text !== undefined) request = requestDetail(text);
     else if (row.line === null) requestNote = 'This result matches no input line.';
     else if (!this.inputPath)
       requestNote = `The input file (${this.name.replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside the results, so the request is not shown.`;
@@ -180,10 +180,15 @@ export class ResultsDocument implements vscode.CustomDocument {
     };
   }
 
-  /** The text of input line `line` (1-based), once indexed. */
-  async inputLine(line: number): Promise<string | undefined> {
-    const span = this.indexer?.inputSpan(line);
-    return span && this.inputPath ? readSpan(this.inputPath, span) : undefined;
+  /**
+   * The request line of `row` as the input file holds it now; undefined when it is not known, or when that line
+   * no longer holds the row's request (the input was edited and saved since it was indexed).
+   */
+  async requestText(row: ResultRow): Promise<string | undefined> {
+    const span = row.line !== null ? this.indexer?.inputSpan(row.line) : undefined;
+    if (!span || !this.inputPath) return undefined;
+    const text = await readSpan(this.inputPath, span);
+    return requestInfo(text).customId === row.customId ? text : undefined;
   }
 
   dispose(): void {

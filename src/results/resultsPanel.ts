@@ -3,10 +3,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { webviewOptions, webviewPage } from '../chat/webviewPage';
+import type { Failed } from '../commands';
 import { Commands } from '../constants';
 import type { Container } from '../container';
 import { fromRequestLine } from '../core/chat/conversation';
-import { isHttpUrl } from '../core/chat/conversation';
 import { COLUMNS, queryRows, type ColumnId, type RowQuery } from '../core/results/query';
 import type { RowStatus } from '../core/results/rows';
 import { Disposable } from '../lifecycle';
@@ -25,6 +25,7 @@ import {
 import type { ResultsDocument } from './resultsDocument';
 import type { ChatFeature } from '../chat/feature';
 import { stateFromConversation } from '../chat/protocol';
+import { openReplyLink } from '../chat/replyLinks';
 
 /** What the grid shows, as the extension last heard it (kluster.results.snapshot). */
 export interface ResultsSnapshot {
@@ -222,12 +223,7 @@ export class ResultsPanel extends Disposable {
         this.report = message.report;
         return;
       case 'openLink':
-        if (!isHttpUrl(message.href)) {
-          this.container.log.warn('results', `refused to open a non-http(s) link from a reply: ${message.href.slice(0, 80)}`);
-          return;
-        }
-        await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
-        return;
+        return openReplyLink(this.container.log, 'results', message.href);
     }
   }
 
@@ -257,20 +253,23 @@ export class ResultsPanel extends Disposable {
         return;
       }
       case 'openInChat':
-        return openRowInChat(this.document, index, this.chat);
+        await openRowInChat(this.document, index, this.chat);
+        return;
     }
   }
 }
 
 /** Loads a row's request and its reply into the chat panel as a conversation to continue. */
-export async function openRowInChat(document: ResultsDocument, index: number, chat: ChatFeature): Promise<void> {
+export async function openRowInChat(document: ResultsDocument, index: number, chat: ChatFeature): Promise<Failed | undefined> {
   const row = document.rows[index];
-  const text = row && row.line !== null && row.request !== '' ? await document.inputLine(row.line) : undefined;
+  const text = row && row.request !== '' ? await document.requestText(row) : undefined;
   if (!row || !text) {
-    void vscode.window.showWarningMessage(
-      'The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.',
-    );
-    return;
+    const message =
+      row && row.line !== null && document.inputPath
+        ? `Input line ${row.line} of ${path.basename(document.inputPath)} holds another request now (the input was edited), so ${row.customId ?? 'this row'} cannot be opened in chat.`
+        : 'The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.';
+    void vscode.window.showWarningMessage(message);
+    return { status: 'failed', message };
   }
   const loaded = fromRequestLine(text);
   const reply = (await document.detail(index))?.reply;
@@ -282,4 +281,5 @@ export async function openRowInChat(document: ResultsDocument, index: number, ch
       stateFromConversation(loaded.conversation),
       `Loaded ${row.customId ?? 'the request'} from ${where}${reply ? ' with its reply' : ''}.`,
     );
+  return undefined;
 }

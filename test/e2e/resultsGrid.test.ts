@@ -10,7 +10,7 @@ import { openWorkbench, type Workbench } from './workbench';
 const ROWS = 50_000;
 const HOSTILE_ROW = 1234;
 const HOSTILE =
-  '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><svg onload="window.pwned=3"></svg><iframe src="javascript:parent.pwned=4"></iframe>[click](javascript:window.pwned=5) **bold**';
+  '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><svg onload="window.pwned=3"></svg><iframe src="javascript:parent.pwned=4"></iframe>[click](javascript:window.pwned=5) **bold** [the admin page](http://127.0.0.1:9/admin)';
 
 const id = (i: number) => `req-${String(i).padStart(5, '0')}`;
 const models = ['klusterai/Meta-Llama-3.3-70B-Instruct-Turbo', 'deepseek-ai/DeepSeek-V3', 'google/gemma-3-27b-it'];
@@ -63,6 +63,8 @@ describe('E2E: results grid', function () {
   this.timeout(300_000);
   let workbench: Workbench;
   let grid: FrameLocator;
+  /** The custom_id column's width after the drag, to find again after hiding and reloading. */
+  let resizedWidth = 0;
 
   const frameOf = async (): Promise<Frame> => (await (await grid.locator('body').elementHandle())!.ownerFrame())!;
   const rowsInDom = () => grid.locator('.body .row').count();
@@ -132,10 +134,23 @@ describe('E2E: results grid', function () {
     assert.strictEqual(await frame.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
     assert.strictEqual(await frame.evaluate(() => (window.parent as unknown as { pwned?: number }).pwned), undefined);
     await workbench.screenshot('e2e-results-grid-hostile');
+
+    // A link to this computer is checked by the host, as in the chat: it asks before opening it.
+    await reply.locator('.link', { hasText: 'the admin page' }).click();
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    const asked = await dialog.innerText();
+    assert.match(asked, /Open a link to this computer or your private network\?/);
+    assert.ok(asked.includes('http://127.0.0.1:9/admin'), asked);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('looks native in light, dark and high-contrast themes, with the summary bars filtering on click', async () => {
-    await grid.locator('input.filter').fill('');
+    // A click, not typing: the workbench hands the focus back to the webview a moment after a dialog closes.
+    await grid.locator('.toolbar button', { hasText: 'Clear Filters' }).click();
+    assert.strictEqual(await grid.locator('input.filter').inputValue(), '');
+    await grid.locator('.toolbar .count', { hasText: `${ROWS.toLocaleString('en-US')} rows` }).waitFor({ timeout: 30_000 });
     const failedBar = grid.locator('.summary .bar[data-value="failed"]');
     if ((await failedBar.getAttribute('aria-pressed')) !== 'true') await failedBar.click();
     await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 30_000 });
@@ -149,14 +164,43 @@ describe('E2E: results grid', function () {
     await workbench.screenshot('e2e-results-grid-high-contrast');
   });
 
+  it('resizes a column by dragging its header edge; the width and the filter survive hiding the tab', async () => {
+    const header = grid.locator('[role="columnheader"][data-column="customId"]');
+    const widthOf = async () => Math.round(await header.evaluate((el) => el.getBoundingClientRect().width));
+    const before = await widthOf();
+    const handle = (await header.locator('.resize').boundingBox())!;
+    const { mouse } = workbench.page;
+    await mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await mouse.down();
+    await mouse.move(handle.x + handle.width / 2 + 40, handle.y + handle.height / 2, { steps: 4 });
+    await mouse.move(handle.x + handle.width / 2 + 80, handle.y + handle.height / 2, { steps: 4 });
+    await mouse.up();
+    resizedWidth = await widthOf();
+    assert.strictEqual(resizedWidth, before + 80, `dragged 80 px wider than ${before}`);
+    const cell = grid.locator('.body .row').first().locator('[role="gridcell"]').nth(1);
+    assert.strictEqual(Math.round(await cell.evaluate((el) => el.getBoundingClientRect().width)), resizedWidth, 'the cells follow');
+
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the grid saves its state on a short delay
+    await workbench.openFile('big.jsonl'); // hides the grid: its webview is dropped (no retainContextWhenHidden)
+    await workbench.page.locator('.tab', { hasText: 'big.results.jsonl' }).click();
+    await openGrid();
+    await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
+    assert.strictEqual(await widthOf(), resizedWidth, 'the width came back');
+  });
+
   it('comes back after a window reload with its filter and rows', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
     await workbench.page.reload();
     await workbench.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    // The workbench may bring back big.jsonl (opened and closed again while hiding the grid) in front: the tab.
+    await workbench.page.locator('.tab', { hasText: 'big.results.jsonl' }).click({ timeout: 60_000 });
     await openGrid();
     await grid.locator('.toolbar .count', { hasText: `${Math.floor(ROWS / 97)} rows` }).waitFor({ timeout: 60_000 });
     assert.strictEqual(await grid.locator('.summary .bar[data-value="failed"]').getAttribute('aria-pressed'), 'true');
     assert.match(await grid.locator('.body .row').first().innerText(), /req-00097/);
+    const header = grid.locator('[role="columnheader"][data-column="customId"]');
+    assert.strictEqual(Math.round(await header.evaluate((el) => el.getBoundingClientRect().width)), resizedWidth, 'and its widths');
   });
 
   it('marks the input file: ✓ in the gutter of each succeeded line, ✗ on a failed one', async () => {
@@ -205,5 +249,19 @@ describe('E2E: results grid', function () {
     const deadline = Date.now() + 15_000;
     while (fs.existsSync(retryFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     assert.ok(!fs.existsSync(retryFile), 'declining removes the retry file');
+  });
+
+  it("a row's Go to Input Line opens the input beside, at that request's line", async () => {
+    const { page } = workbench;
+    await page.locator('.tab', { hasText: 'big.results.jsonl' }).click();
+    await openGrid();
+    // Still filtered to the failed rows: the second is line 194 (the input's cursor was left on line 97).
+    await grid.locator('.body .row', { hasText: 'req-00194' }).click();
+    await grid.locator('.detail .detail-head .custom-id', { hasText: 'req-00194' }).waitFor({ timeout: 30_000 });
+    await grid.locator('.detail .error pre', { hasText: 'Failure 194' }).waitFor(); // the service's error body
+    await grid.locator('.detail button', { hasText: 'Go to Input Line' }).click();
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'big.jsonl' }).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: 'Ln 194, Col 1' }).waitFor({ timeout: 15_000 });
+    await workbench.screenshot('e2e-results-go-to-input');
   });
 });

@@ -10,6 +10,7 @@ import type { RowQuery } from '../../../src/core/results/query';
 import { RESULTS_VIEW_TYPE } from '../../../src/results/protocol';
 import type { ExportOutcome, OpenRowOutcome } from '../../../src/results/commands';
 import type { ResultsSnapshot } from '../../../src/results/resultsPanel';
+import type { ChatSnapshot } from '../../../src/chat/chatPanel';
 import { waitFor, workspaceDir, writeWorkspaceFile } from '../batchesFixture';
 
 const request = (id: string, text: string, model: string) =>
@@ -139,6 +140,43 @@ describe('Results grid', function () {
     await shows('every row again', ['r1', 'r2', 'r3', 'r4']);
     await fs.appendFile(results.fsPath, failure('r5', 5, 'late failure') + '\n');
     await shows('the appended row', ['r1', 'r2', 'r3', 'r4', 'r5']);
+  });
+
+  it('Open in Chat loads the request and its reply as a conversation to continue', async () => {
+    const outcome = await vscode.commands.executeCommand<OpenRowOutcome>(Commands.resultsOpenInChat, results.fsPath, 'r1');
+    assert.deepStrictEqual(outcome, { status: 'opened' });
+    let chat: ChatSnapshot | undefined;
+    await waitFor(
+      'the request and its reply in the chat',
+      async () => {
+        chat = await vscode.commands.executeCommand<ChatSnapshot | undefined>(Commands.chatSnapshot);
+        const turns = JSON.stringify(chat?.state.turns.map((t) => [t.role, t.text]));
+        return (
+          chat?.state.settings.model === 'model-a' &&
+          turns ===
+            JSON.stringify([
+              ['user', 'capital of France'],
+              ['assistant', 'Paris.'],
+            ])
+        );
+      },
+      30_000,
+      () => chat && { model: chat.state.settings.model, turns: chat.state.turns },
+    );
+    await vscode.commands.executeCommand('vscode.open', results); // back to the grid
+  });
+
+  it('Open in Chat says so, and loads nothing, when the input was edited on disk since the grid read it', async () => {
+    const input = path.join(workspaceDir(), 'grid', 'run.jsonl');
+    const original = await fs.readFile(input, 'utf8');
+    try {
+      await fs.writeFile(input, `\n${original}`); // every request one line further down
+      const outcome = await vscode.commands.executeCommand<OpenRowOutcome>(Commands.resultsOpenInChat, results.fsPath, 'r3');
+      assert.strictEqual(outcome?.status, 'failed', JSON.stringify(outcome));
+      assert.match((outcome as { message: string }).message, /input line 3 .*holds another request now/i);
+    } finally {
+      await fs.writeFile(input, original);
+    }
   });
 
   it('reopens the file as text from the grid', async () => {

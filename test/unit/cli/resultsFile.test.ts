@@ -114,6 +114,31 @@ describe('CLI results commands', () => {
     assert.strictEqual((await runCaptured(['results', 'merge', 'a.jsonl', 'b.jsonl'])).code, ExitCode.usage);
   });
 
+  it('refuses files given in the wrong place: a batch input as results, a results file as the input; writes nothing', async () => {
+    const input = await writeLines(f.dir, 'mix.jsonl', [request('a'), request('b')]);
+    const results = await writeLines(f.dir, 'mix.results.jsonl', [joined('a', 1, 'failed'), joined('b', 2, 'succeeded')]);
+    const out = path.join(f.dir, 'mix.out.jsonl');
+    const notResults =
+      /^kluster: Cannot read .*mix\.jsonl: line 1 has no response or error, so it is not a results file \(is it the batch input\?\)\.\n$/;
+    for (const args of [
+      ['results', 'summary', input],
+      ['retry', input, '--input', input, '--out', out],
+      ['results', 'merge', input, results, '--out', out],
+      ['results', 'merge', results, input, '--out', out],
+    ]) {
+      const run = await runCaptured(args);
+      assert.deepStrictEqual([run.code, run.out], [ExitCode.io, ''], args.join(' '));
+      assert.match(run.err, notResults, args.join(' '));
+    }
+    const swapped = await runCaptured(['retry', results, '--input', results, '--out', out]);
+    assert.strictEqual(swapped.code, ExitCode.io);
+    assert.match(
+      swapped.err,
+      /^kluster: Cannot read .*mix\.results\.jsonl: line 1 is a result, not a request, so it is not the batch input\.\n$/,
+    );
+    await assert.rejects(fs.stat(out), /ENOENT/, 'nothing is written');
+  });
+
   it('round trip: submit, retry the failed request, submit the retry, merge: it failed twice, two attempts, from the retry file', async () => {
     const env = { KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url };
     const input = await writeLines(f.dir, 'trip.jsonl', [
