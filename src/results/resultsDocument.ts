@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { contentText, requestInfo } from '../core/results/rows';
-import { readSpan, ResultsIndexer } from '../core/results/resultsIndex';
+import { readSpan, ResultsIndexer, rowInputPath } from '../core/results/resultsIndex';
 import type { ResultRow } from '../core/results/rows';
 import { SummaryTally, type ResultsSummary } from '../core/results/summary';
 import type { RequestDetail, RowDetail } from './protocol';
@@ -77,6 +77,16 @@ export class ResultsDocument implements vscode.CustomDocument {
 
   get name(): string {
     return path.basename(this.uri.fsPath);
+  }
+
+  /** The input file of a row: the part its `input_file` names (an experiment's results), else the one beside. */
+  inputPathOf(row: ResultRow): string | undefined {
+    return rowInputPath(this.uri.fsPath, row, this.inputPath);
+  }
+
+  /** Whether requests can be shown: an input beside the results, or rows that name theirs. */
+  get inputKnown(): boolean {
+    return this.inputPath !== undefined || this.rows.some((r) => r.inputFile !== null);
   }
 
   /** Starts reading the file (again, after a change) and watches it for changes. */
@@ -168,7 +178,7 @@ export class ResultsDocument implements vscode.CustomDocument {
     const text = row.request !== '' ? await this.requestText(row) : undefined;
     if (text !== undefined) request = requestDetail(text);
     else if (row.line === null) requestNote = 'This result matches no input line.';
-    else if (!this.inputPath)
+    else if (!this.inputPathOf(row))
       requestNote = `The input file (${this.name.replace(/\.results\.jsonl$/i, '.jsonl')}) is not beside the results, so the request is not shown.`;
     else requestNote = `Input line ${row.line} holds another request now (the input was edited), so it is not shown.`;
     return {
@@ -185,9 +195,10 @@ export class ResultsDocument implements vscode.CustomDocument {
    * no longer holds the row's request (the input was edited and saved since it was indexed).
    */
   async requestText(row: ResultRow): Promise<string | undefined> {
-    const span = row.line !== null ? this.indexer?.inputSpan(row.line) : undefined;
-    if (!span || !this.inputPath) return undefined;
-    const text = await readSpan(this.inputPath, span);
+    const input = this.inputPathOf(row);
+    const span = row.line !== null && input ? this.indexer?.inputSpan(row.line, input) : undefined;
+    if (!span || !input) return undefined;
+    const text = await readSpan(input, span);
     return requestInfo(text).customId === row.customId ? text : undefined;
   }
 

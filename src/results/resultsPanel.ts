@@ -92,7 +92,7 @@ export class ResultsPanel extends Disposable {
       ready: this.ready,
       indexed: this.document.rows.length,
       complete: this.document.complete,
-      inputKnown: this.document.inputPath !== undefined,
+      inputKnown: this.document.inputKnown,
       state: this.state,
       report: this.report,
       byStatus: this.document.summary().byStatus,
@@ -187,7 +187,7 @@ export class ResultsPanel extends Disposable {
           type: 'init',
           file: this.document.name,
           state,
-          inputKnown: this.document.inputPath !== undefined,
+          inputKnown: this.document.inputKnown,
           notice: this.document.notice,
         });
         this.onProgress(this.document.complete);
@@ -230,7 +230,7 @@ export class ResultsPanel extends Disposable {
   private async act(action: RowAction, index: number): Promise<void> {
     const row = this.document.rows[index];
     if (!row) return;
-    const input = this.document.inputPath;
+    const input = this.document.inputPathOf(row);
     switch (action) {
       case 'openInput': {
         if (!input || row.line === null) {
@@ -265,8 +265,8 @@ export async function openRowInChat(document: ResultsDocument, index: number, ch
   const text = row && row.request !== '' ? await document.requestText(row) : undefined;
   if (!row || !text) {
     const message =
-      row && row.line !== null && document.inputPath
-        ? `Input line ${row.line} of ${path.basename(document.inputPath)} holds another request now (the input was edited), so ${row.customId ?? 'this row'} cannot be opened in chat.`
+      row && row.line !== null && document.inputPathOf(row)
+        ? `Input line ${row.line} of ${path.basename(document.inputPathOf(row)!)} holds another request now (the input was edited), so ${row.customId ?? 'this row'} cannot be opened in chat.`
         : 'The request of this row is not known (no input file beside the results, or the line was edited), so it cannot be opened in chat.';
     void vscode.window.showWarningMessage(message);
     return { status: 'failed', message };
@@ -274,7 +274,7 @@ export async function openRowInChat(document: ResultsDocument, index: number, ch
   const loaded = fromRequestLine(text);
   const reply = (await document.detail(index))?.reply;
   if (reply) loaded.conversation.messages.push({ role: 'assistant', text: reply });
-  const where = `${path.basename(document.inputPath!)}:${row.line}`;
+  const where = `${path.basename(document.inputPathOf(row)!)}:${row.line}`;
   chat
     .open()
     .load(

@@ -12,8 +12,10 @@ import { ExperimentCodes, type ExperimentProblem } from './problems';
 import type { AssertionSpec, Experiment, ExperimentPrompt, ExperimentProvider, TemplateField, TestCase, TestsSource } from './spec';
 import { parseTemplate } from './template';
 
+// Array elements may be `undefined`: YAML and JSON never give it, so it marks an element `salvage` dropped for being
+// invalid, keeping the others at their own index (and so at their own YAML node).
 const message = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
-const prompt = z.union([z.string().min(1), z.strictObject({ label: z.string().min(1).optional(), messages: z.array(message).min(1) })]);
+const prompt = z.union([z.string().min(1), z.strictObject({ label: z.string().min(1).optional(), messages: z.array(message.optional()).min(1) })]);
 const provider = z.union([
   z.string().min(1),
   z.strictObject({ id: z.string().min(1), label: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() }),
@@ -27,17 +29,17 @@ export const assertionSchema = z.strictObject({
 export const testSchema = z.strictObject({
   description: z.string().optional(),
   vars: z.record(z.string(), z.unknown()).optional(),
-  assert: z.array(assertionSchema).optional(),
+  assert: z.array(assertionSchema.optional()).optional(),
 });
 const experimentSchema = z.strictObject({
   description: z.string().optional(),
-  prompts: z.array(prompt).min(1),
-  providers: z.array(provider).min(1),
+  prompts: z.array(prompt.optional()).min(1),
+  providers: z.array(provider.optional()).min(1),
   tests: z.union([
     z.string().regex(/^file:\/\/.+\.(csv|jsonl)$/i, 'a file://NAME.csv or file://NAME.jsonl path'),
-    z.array(testSchema).min(1),
+    z.array(testSchema.optional()).min(1),
   ]),
-  defaultTest: z.strictObject({ assert: z.array(assertionSchema).optional() }).optional(),
+  defaultTest: z.strictObject({ assert: z.array(assertionSchema.optional()).optional() }).optional(),
   kluster: z
     .strictObject({
       completion_window: z.enum(COMPLETION_WINDOWS).optional(),
@@ -82,15 +84,35 @@ function flatten(issues: readonly Issue[], prefix: Path = []): Issue[] {
   return out;
 }
 
-/** A copy of `root` without the keys the `unrecognized_keys` issues name. */
-function withoutKeys(root: unknown, issues: readonly Issue[]): unknown {
+/**
+ * The experiment without what `issues` are about, so checking goes on and every problem shows at once: an
+ * unknown key is deleted, an invalid value too (an array element becomes `undefined`), and when that leaves a
+ * required key missing, its parent goes. Undefined when nothing usable is left (e.g. `prompts` itself is bad).
+ */
+function salvage(root: unknown, issues: readonly Issue[]): z.infer<typeof experimentSchema> | undefined {
   const copy = structuredClone(root);
-  for (const issue of issues) {
-    if (issue.code !== 'unrecognized_keys') continue;
-    const parent = valueAt(copy, issue.path as (string | number)[]);
-    if (parent && typeof parent === 'object') for (const key of issue.keys) delete (parent as Record<string, unknown>)[key];
+  // Each round removes at least one node, so the depth of the document bounds the rounds; 32 is ample.
+  for (let round = 0; round < 32; round++) {
+    for (const issue of issues) {
+      const at = issue.path as (string | number)[];
+      if (issue.code === 'unrecognized_keys') {
+        const parent = valueAt(copy, at);
+        if (parent && typeof parent === 'object') for (const key of issue.keys) delete (parent as Record<string, unknown>)[key];
+        continue;
+      }
+      let target = valueAt(copy, at) === undefined ? at.slice(0, -1) : at;
+      // A test without its vars would raise false "no row defines" problems: the whole test goes.
+      if (target[0] === 'tests' && target[2] === 'vars') target = target.slice(0, 2);
+      if (!target.length) return undefined;
+      const parent = valueAt(copy, target.slice(0, -1)) as Record<string | number, unknown> | undefined;
+      if (Array.isArray(parent)) parent[target[target.length - 1] as number] = undefined;
+      else if (parent && typeof parent === 'object') delete parent[target[target.length - 1]!];
+    }
+    const parsed = experimentSchema.safeParse(copy);
+    if (parsed.success) return parsed.data;
+    issues = flatten(parsed.error.issues);
   }
-  return copy;
+  return undefined;
 }
 
 function valueAt(root: unknown, at: Path): unknown {
@@ -233,6 +255,7 @@ export function parseTestCase(
 ): TestCase {
   const assert: AssertionSpec[] = [];
   (raw.assert ?? []).forEach((a, i) => {
+    if (!a) return;
     const spec = parseAssertion(a, [...at, 'assert', i], locator, `${origin} assert[${i}]`, problems);
     if (spec) assert.push(spec);
   });
@@ -267,28 +290,25 @@ export function parseExperiment(text: string, file: string, options: ParseOption
   }
   if (doc.errors.length) return { problems, locator };
   const value: unknown = doc.toJS();
-  let parsed = experimentSchema.safeParse(value);
-  if (!parsed.success) {
-    problems.push(...issueProblems(parsed.error.issues, value, locator));
-    // Unknown keys alone do not hide the rest: checking goes on without them, so every problem shows at once.
-    const issues = flatten(parsed.error.issues);
-    if (!issues.every((i) => i.code === 'unrecognized_keys')) return { problems, locator };
-    parsed = experimentSchema.safeParse(withoutKeys(value, issues));
-    if (!parsed.success) return { problems, locator };
-  }
-  const raw = parsed.data;
+  const parsed = experimentSchema.safeParse(value);
+  if (!parsed.success) problems.push(...issueProblems(parsed.error.issues, value, locator));
+  // Later rounds' issues are about what salvage removed, so only the first round's are reported.
+  const raw = parsed.success ? parsed.data : salvage(value, flatten(parsed.error.issues));
+  if (!raw) return { problems, locator };
 
-  const prompts: ExperimentPrompt[] = raw.prompts.map((p, i) => {
+  const prompts: ExperimentPrompt[] = raw.prompts.flatMap((p, i) => {
     const at: Path = ['prompts', i];
+    if (p === undefined) return [];
     if (typeof p === 'string')
-      return { label: `prompt-${i + 1}`, messages: [{ role: 'user' as const, content: templateField(p, at, locator, problems) }] };
-    return {
-      label: p.label ?? `prompt-${i + 1}`,
-      messages: p.messages.map((m, j) => ({
-        role: m.role,
-        content: templateField(m.content, [...at, 'messages', j, 'content'], locator, problems),
-      })),
-    };
+      return [{ label: `prompt-${i + 1}`, messages: [{ role: 'user' as const, content: templateField(p, at, locator, problems) }] }];
+    return [
+      {
+        label: p.label ?? `prompt-${i + 1}`,
+        messages: p.messages.flatMap((m, j) =>
+          m ? [{ role: m.role, content: templateField(m.content, [...at, 'messages', j, 'content'], locator, problems) }] : [],
+        ),
+      },
+    ];
   });
   duplicateLabels(
     prompts.map((p) => p.label),
@@ -298,12 +318,13 @@ export function parseExperiment(text: string, file: string, options: ParseOption
     problems,
   );
 
-  const providers: ExperimentProvider[] = raw.providers.map((p, i) => {
+  const providers: ExperimentProvider[] = raw.providers.flatMap((p, i) => {
     const at: Path = ['providers', i];
+    if (p === undefined) return [];
     const object = typeof p === 'string' ? { id: p } : p;
     const idPath = typeof p === 'string' ? at : [...at, 'id'];
     problems.push(...checkProviderConfig(object.id, object.config ?? {}, at, idPath, locator, options.knownModels));
-    return { id: object.id, label: object.label ?? object.id, config: object.config ?? {}, range: locator.value(at) };
+    return [{ id: object.id, label: object.label ?? object.id, config: object.config ?? {}, range: locator.value(at) }];
   });
   duplicateLabels(
     providers.map((p) => p.label),
@@ -319,11 +340,13 @@ export function parseExperiment(text: string, file: string, options: ParseOption
     const format = relative.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
     tests = { kind: 'file', path: path.resolve(path.dirname(file), relative), format, locator, at: ['tests'] };
   } else {
-    tests = { kind: 'inline', tests: raw.tests.map((t, i) => parseTestCase(t, i + 1, ['tests', i], locator, `tests[${i}]`, problems)) };
+    const inline = raw.tests.flatMap((t, i) => (t ? [parseTestCase(t, i + 1, ['tests', i], locator, `tests[${i}]`, problems)] : []));
+    tests = { kind: 'inline', tests: inline };
   }
 
   const defaultAssert: AssertionSpec[] = [];
   (raw.defaultTest?.assert ?? []).forEach((a, i) => {
+    if (!a) return;
     const spec = parseAssertion(a, ['defaultTest', 'assert', i], locator, `defaultTest.assert[${i}]`, problems);
     if (spec) defaultAssert.push(spec);
   });

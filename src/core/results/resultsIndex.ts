@@ -2,6 +2,7 @@
 // pages of rows are served from memory and a row is read whole from disk only when it is expanded. When the
 // input file is known, each row also gets its request's model and last user message, read in the same pass.
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import { LineScanner } from './lineScanner';
 import { parseResult, requestInfo, toRow, type RequestInfo, type ResultRow } from './rows';
 
@@ -37,6 +38,11 @@ export async function readSpan(file: string, span: Span): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/** A row's input file: the one its `input_file` names (an experiment's batch or part), else `fallback`. */
+export function rowInputPath(resultsPath: string, row: Pick<ResultRow, 'inputFile'>, fallback?: string | null): string | undefined {
+  return row.inputFile ? path.resolve(path.dirname(resultsPath), row.inputFile) : (fallback ?? undefined);
 }
 
 /**
@@ -108,27 +114,35 @@ export interface IndexResult {
  * resolves to every row. Blank lines are skipped; a line that is not JSON becomes an unmatched row.
  */
 export class ResultsIndexer {
-  private cursor: InputCursor | undefined;
+  /** One cursor per input file (an experiment's results name its parts); null when that file cannot be read. */
+  private readonly cursors = new Map<string, InputCursor | null>();
+  private inputError: string | undefined;
 
   constructor(private readonly options: IndexOptions) {}
 
-  /** Where input line `line` (1-based) is, once the index has read that far. */
-  inputSpan(line: number): Span | undefined {
-    return this.cursor?.span(line);
+  /** Where line `line` (1-based) of `file` (default: the input given) is, once the index has read that far. */
+  inputSpan(line: number, file = this.options.inputPath): Span | undefined {
+    return file ? this.cursors.get(file)?.span(line) : undefined;
+  }
+
+  private async openCursor(file: string): Promise<InputCursor | null> {
+    let cursor: InputCursor | null = null;
+    try {
+      cursor = await InputCursor.open(file, this.options.signal);
+    } catch (error) {
+      this.inputError ??= `The input file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`;
+    }
+    this.cursors.set(file, cursor);
+    return cursor;
   }
 
   async run(onRows?: (rows: readonly ResultRow[]) => void): Promise<IndexResult> {
     const { resultsPath, inputPath, signal } = this.options;
     const batchRows = this.options.batchRows ?? 2000;
     const firstBatchRows = this.options.firstBatchRows ?? 200;
-    let inputError: string | undefined;
-    if (inputPath) {
-      try {
-        this.cursor = await InputCursor.open(inputPath, signal);
-      } catch (error) {
-        inputError = `The input file ${inputPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`;
-      }
-    }
+    if (inputPath) await this.openCursor(inputPath);
+    // The last `input_file` named and its path: rows of one part come together.
+    let named: { name: string; path: string } | undefined;
     const rows: ResultRow[] = [];
     let inputMismatches = 0;
     let sent = 0;
@@ -143,8 +157,19 @@ export class ResultsIndexer {
           if (line.bytes[0] !== 0x7b && !line.text.trim()) continue;
           const parsed = parseResult(line.text);
           let request: RequestInfo | undefined;
-          if (this.cursor && parsed.inputLine !== null) {
-            const text = this.cursor.textNow(parsed.inputLine) ?? (await this.cursor.text(parsed.inputLine));
+          let file = inputPath ?? undefined;
+          if (parsed.inputFile) {
+            if (named?.name !== parsed.inputFile) named = { name: parsed.inputFile, path: rowInputPath(resultsPath, parsed)! };
+            file = named.path;
+          }
+          const cursor =
+            file === undefined || parsed.inputLine === null
+              ? null
+              : this.cursors.has(file)
+                ? this.cursors.get(file)!
+                : await this.openCursor(file);
+          if (cursor && parsed.inputLine !== null) {
+            const text = cursor.textNow(parsed.inputLine) ?? (await cursor.text(parsed.inputLine));
             request = text === undefined ? undefined : requestInfo(text);
             if (request && request.customId !== parsed.customId) {
               inputMismatches++;
@@ -167,10 +192,10 @@ export class ResultsIndexer {
       }
     } finally {
       await scanner?.close();
-      await this.cursor?.close();
+      for (const cursor of this.cursors.values()) await cursor?.close();
     }
     if (onRows && rows.length > sent) onRows(rows.slice(sent));
-    return { rows, inputMismatches, inputError };
+    return { rows, inputMismatches, inputError: this.inputError };
   }
 }
 

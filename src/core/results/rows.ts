@@ -20,6 +20,8 @@ export interface ResultRow {
   readonly length: number;
   /** 1-based line of the input file the request is on; null when not known (unmatched, raw output files). */
   readonly line: number | null;
+  /** The input file `line` counts in when the results line names one (`input_file`, relative to the results). */
+  readonly inputFile: string | null;
   readonly customId: string | null;
   readonly status: RowStatus;
   readonly model: string | null;
@@ -177,7 +179,17 @@ export function requestInfo(text: string): RequestInfo {
 /** The fields of a results line the grid needs, before the input is known. */
 export type ParsedResult = Pick<
   ResultRow,
-  'customId' | 'status' | 'model' | 'reply' | 'finishReason' | 'promptTokens' | 'completionTokens' | 'error' | 'attempts' | 'origin'
+  | 'customId'
+  | 'inputFile'
+  | 'status'
+  | 'model'
+  | 'reply'
+  | 'finishReason'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'error'
+  | 'attempts'
+  | 'origin'
 > & {
   /** The `input_line` the results line names (a joined results file), else null. */
   readonly inputLine: number | null;
@@ -213,6 +225,7 @@ export function parseResult(text: string): ParsedResult {
     return {
       customId: null,
       inputLine: null,
+      inputFile: null,
       status: 'unmatched',
       model: null,
       reply: excerpt(text),
@@ -236,6 +249,7 @@ export function parseResult(text: string): ParsedResult {
   return {
     customId: stringOr(value.custom_id),
     inputLine: inputLine && Number.isInteger(inputLine) ? inputLine : null,
+    inputFile: stringOr(value.input_file) || null,
     status,
     model: stringOr(body?.model),
     reply: excerpt(contentText(message?.content)),
@@ -260,6 +274,7 @@ export function toRow(
     offset: where.offset,
     length: where.length,
     line: parsed.inputLine,
+    inputFile: parsed.inputFile,
     customId: parsed.customId,
     status: parsed.status,
     model: parsed.model ?? request?.model ?? null,

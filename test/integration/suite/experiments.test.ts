@@ -49,15 +49,19 @@ const CSV = [
   '"Fine [[answer:neutral]]",neutral',
 ].join('\n');
 
+// Invalid values (`robot`, `2h`) hide none of the other problems.
 const BROKEN = `prompts:
   - label: terse
     messages:
+      - role: robot
+        content: hi
       - role: user
         content: "Review: {{reveiw}}"
 providers:
   - deepseek-ai/DeepSeek-V9
   - id: ${LLAMA}
     config: {temperature: 5}
+kluster: {completion_window: 2h}
 tests: file://reviews.csv
 defaultTets:
   assert: []
@@ -98,6 +102,8 @@ describe('Experiments editor: diagnostics, hover, completion, CodeLens, Build, P
   it('puts each problem of a broken experiment on its exact YAML node, and updates them as you type', async () => {
     const document = await open('broken.experiment.yaml', BROKEN);
     const expected: [string, string, string][] = [
+      ['experiment.invalidValue', 'robot', 'Error'],
+      ['experiment.invalidValue', '2h', 'Error'],
       ['experiment.unknownKey', 'defaultTets', 'Error'],
       ['experiment.unknownModel', 'deepseek-ai/DeepSeek-V9', 'Warning'],
       ['experiment.unknownVariable', '{{reveiw}}', 'Error'],
@@ -105,7 +111,7 @@ describe('Experiments editor: diagnostics, hover, completion, CodeLens, Build, P
     ];
     const seen = await waitFor(
       'the experiment diagnostics',
-      () => diagnostics(document).length >= 4 && diagnostics(document),
+      () => diagnostics(document).length >= 6 && diagnostics(document),
       15_000,
       () => diagnostics(document),
     );
@@ -114,7 +120,7 @@ describe('Experiments editor: diagnostics, hover, completion, CodeLens, Build, P
     assert.match(unknownKey.message, /Did you mean `defaultTest`\?/);
     const variable = vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'experiment.unknownVariable')!;
     assert.match(variable.message, /Did you mean `review`\?/);
-    assert.deepStrictEqual([variable.range.start.line, variable.range.start.character], [4, 26]);
+    assert.deepStrictEqual([variable.range.start.line, variable.range.start.character], [6, 26]);
 
     // As you type: fix the variable, break the regex of a new assertion, point at a dataset that is not there.
     const edit = new vscode.WorkspaceEdit();
@@ -143,6 +149,8 @@ describe('Experiments editor: diagnostics, hover, completion, CodeLens, Build, P
       [
         ['experiment.assertionType', 'icontans', 'Error'],
         ['experiment.invalidRegex', '"(unclosed"', 'Error'],
+        ['experiment.invalidValue', 'robot', 'Error'],
+        ['experiment.invalidValue', '2h', 'Error'],
         ['experiment.unknownModel', 'deepseek-ai/DeepSeek-V9', 'Warning'],
       ],
     );

@@ -179,6 +179,45 @@ describe('Results grid', function () {
     }
   });
 
+  it("an experiment's results read each row's request from the batch part it names in input_file", async () => {
+    await writeWorkspaceFile('grid/exp.batch.part-1.jsonl', [request('e1', 'part one question', 'model-a')]);
+    await writeWorkspaceFile('grid/exp.batch.part-2.jsonl', [request('e2', 'part two question', 'model-b')]);
+    const named = (line: string, file: string) => JSON.stringify({ ...JSON.parse(line), input_file: file });
+    const experiment = await writeWorkspaceFile('grid/exp.results.jsonl', [
+      named(success('e1', 1, 'model-a', 'First.', 2), 'exp.batch.part-1.jsonl'),
+      named(success('e2', 1, 'model-b', 'Second.', 2), 'exp.batch.part-2.jsonl'),
+    ]);
+    await vscode.commands.executeCommand('vscode.open', experiment);
+    let snap: ResultsSnapshot | undefined;
+    await waitFor(
+      'the experiment results in the grid',
+      async () => (snap = await snapshot())?.file === experiment.fsPath && snap?.complete && snap?.indexed === 2,
+      30_000,
+      () => snap,
+    );
+    assert.strictEqual(snap!.inputKnown, true, 'no exp.jsonl beside it: the rows name their parts');
+    assert.deepStrictEqual(await vscode.commands.executeCommand<OpenRowOutcome>(Commands.resultsOpenInChat, experiment.fsPath, 'e2'), {
+      status: 'opened',
+    });
+    let chat: ChatSnapshot | undefined;
+    await waitFor(
+      'the request of part 2 in the chat',
+      async () => {
+        chat = await vscode.commands.executeCommand<ChatSnapshot | undefined>(Commands.chatSnapshot);
+        return (
+          JSON.stringify(chat?.state.turns.map((t) => [t.role, t.text])) ===
+          JSON.stringify([
+            ['user', 'part two question'],
+            ['assistant', 'Second.'],
+          ])
+        );
+      },
+      30_000,
+      () => chat?.state.turns,
+    );
+    await vscode.commands.executeCommand('vscode.open', results); // back to the first grid
+  });
+
   it('reopens the file as text from the grid', async () => {
     await vscode.commands.executeCommand(Commands.resultsReopenAsText);
     const tab = await waitFor('a text tab', () => {

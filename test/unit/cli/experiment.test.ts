@@ -125,6 +125,30 @@ describe('CLI experiment commands against the emulator', () => {
     assert.deepStrictEqual(await fs.readdir(f.dir), before);
   });
 
+  it('build prints every problem of the file at once, an invalid value hiding none', async () => {
+    await fs.writeFile(
+      exp,
+      EXPERIMENT.replace('{role: system,', '{role: robot,')
+        .replace(`  - ${V3}\n`, '  - deepseek-ai/DeepSeek-V9\n')
+        .replace('content: "{{review}}"', 'content: "{{reveiw}}"')
+        .replace('kluster:\n', 'kluster:\n  completion_window: 2h\n'),
+    );
+    const run = await cli(['experiment', 'build', exp]);
+    assert.strictEqual(run.code, ExitCode.findings);
+    const at = run.err
+      .split('\n')
+      .filter((line) => line.startsWith(`${exp}:`))
+      .map((line) => line.slice(exp.length + 1).split(':').slice(0, 3).join(':'))
+      .filter((line) => /^\d+:\d+:/.test(line));
+    assert.deepStrictEqual(at, [
+      '4:16: error experiment.invalidValue',
+      '5:32: error experiment.unknownVariable',
+      '7:5: warning experiment.unknownModel',
+      '19:22: error experiment.invalidValue',
+    ]);
+    assert.match(run.err, /3 errors; nothing was written\./);
+  });
+
   it('build refuses to overwrite without --force, and splits at the free tier cap', async () => {
     const out = path.join(f.dir, 'mine.jsonl');
     await fs.writeFile(out, 'keep');

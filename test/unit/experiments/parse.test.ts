@@ -48,12 +48,36 @@ describe('experiment file parsing', () => {
     assert.ok(parse(text).experiment, 'the rest of the experiment is usable for hover and completion');
   });
 
-  it('an unknown key beside another kind of problem still stops at the shape', () => {
+  it('a required section that is unusable (`tests: 42`) still stops at the shape', () => {
     const text = ISSUE_EXAMPLE.replace('defaultTest:', 'defaultTets:').replace('tests: file://reviews.csv', 'tests: 42');
     assert.deepStrictEqual(
       where(text).map((p) => p[0]),
       ['experiment.invalidValue', 'experiment.unknownKey'],
     );
+  });
+
+  it('an invalid element is dropped at its own index: the others keep their checks, and no false follow-on', () => {
+    const text =
+      'prompts: [{messages: [{role: robot, content: hi}, {role: user, content: "{{x}}"}]}]\n' +
+      'providers: [5, {id: deepseek-ai/DeepSeek-V3, config: {temperature: 5}}]\n' +
+      'tests: [{vars: 5}, {vars: {x: 1}, assert: [{type: 5}, {type: regex, value: "("}]}]\n';
+    assert.deepStrictEqual(
+      where(text).map((w) => w.slice(0, 4)),
+      [
+        ['experiment.invalidValue', 1, 30, 'robot'],
+        ['experiment.invalidValue', 2, 13, '5'],
+        ['experiment.invalidValue', 3, 16, '5'],
+        ['experiment.invalidValue', 3, 51, '5'],
+        ['kluster.temperatureRange', 2, 68, '5'],
+        ['experiment.invalidRegex', 3, 76, '"("'],
+      ],
+    );
+    const e = parse(text).experiment!;
+    assert.deepStrictEqual(
+      e.prompts[0]!.messages.map((m) => m.content.template.source),
+      ['{{x}}'],
+    );
+    assert.deepStrictEqual(e.tests.kind === 'inline' && e.tests.tests.map((t) => t.row), [2], 'the test without usable vars is left out');
   });
 
   it("parses the issue's example without problems", () => {

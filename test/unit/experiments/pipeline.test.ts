@@ -239,6 +239,26 @@ describe('experiment pipeline: build, score, judge', () => {
     assert.match(problem.message, /No test row defines `reveiw`\. Did you mean `Review`\?/);
   });
 
+  it('one invalid value hides no other problem: all are reported at once, each at its own node', async () => {
+    const text = `${EXPERIMENT}kluster: {completion_window: 2h}\n`
+      .replace('role: system', 'role: robot')
+      .replace(`  - ${V3}`, '  - deepseek-ai/DeepSeek-V9')
+      .replace('content: "{{review}}"', 'content: "{{reveiw}}"');
+    const loaded = await load(text);
+    const lines = text.split('\n');
+    assert.deepStrictEqual(
+      loaded.problems.map((p) => [p.code, p.range.start.line + 1, p.range.start.column + 1, lines[p.range.start.line]!.slice(p.range.start.column, p.range.end.column)]),
+      [
+        ['experiment.invalidValue', 4, 15, 'robot'],
+        ['experiment.unknownVariable', 7, 19, '{{reveiw}}'],
+        ['experiment.unknownModel', 10, 5, 'deepseek-ai/DeepSeek-V9'],
+        ['experiment.invalidValue', 19, 30, '2h'],
+      ],
+    );
+    assert.match(loaded.problems[0]!.message, /prompts\[0\]\.messages\[0\]\.role: Invalid option: expected one of "system"\|"user"\|"assistant"/);
+    assert.strictEqual(loaded.ok, false);
+  });
+
   it('reports rows that lack a variable other rows have, and a missing dataset at `tests`', async () => {
     file = await write('e.experiment.yaml', `prompts: ["{{item.text}}"]\nproviders: [${V3}]\ntests: file://rows.jsonl\n`);
     await write('rows.jsonl', '{"item":{"text":"a"}}\n{"item":{}}\n{"vars":{"item":{"text":"c"}}}\n');

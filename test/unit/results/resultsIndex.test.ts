@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
-import { indexResults, readSpan, ResultsIndexer } from '../../../src/core/results/resultsIndex';
+import * as path from 'path';
+import { indexResults, readSpan, ResultsIndexer, rowInputPath } from '../../../src/core/results/resultsIndex';
 import { excerpt } from '../../../src/core/results/rows';
 import { joined, rawFailure, rawSuccess, request, tempDir } from './fixtures';
 
@@ -97,6 +98,38 @@ describe('results indexer', () => {
     assert.strictEqual(result.rows.length, 25);
     assert.match(result.inputError ?? '', /gone\.jsonl cannot be read \(ENOENT\)/);
     assert.deepStrictEqual([result.rows[0]!.line, result.rows[1]!.status], [null, 'failed']);
+  });
+
+  it("reads each row's request from the input file it names (an experiment's batch parts), else the one given", async () => {
+    const part1 = await t.write('exp.batch.part-1.jsonl', [request('a', 'first'), request('b', 'second', 'm2')]);
+    const part2 = await t.write('exp.batch.part-2.jsonl', [request('c', 'third', 'm3')]);
+    const results = await t.write('exp.results.jsonl', [
+      joined('a', 1, 'succeeded', { input_file: 'exp.batch.part-1.jsonl' }),
+      joined('c', 1, 'failed', { input_file: 'exp.batch.part-2.jsonl' }),
+      joined('b', 2, 'missing', { input_file: 'exp.batch.part-1.jsonl' }),
+    ]);
+    // No exp.jsonl beside the results: the grid passes no input of its own.
+    const indexer = new ResultsIndexer({ resultsPath: results });
+    const { rows, inputMismatches, inputError } = await indexer.run();
+    assert.deepStrictEqual(
+      rows.map((r) => [r.customId, r.line, r.inputFile, r.request, r.model]),
+      [
+        ['a', 1, 'exp.batch.part-1.jsonl', 'first', 'm1'],
+        ['c', 1, 'exp.batch.part-2.jsonl', 'third', 'm3'],
+        ['b', 2, 'exp.batch.part-1.jsonl', 'second', 'm2'],
+      ],
+    );
+    assert.deepStrictEqual([inputMismatches, inputError], [0, undefined]);
+    assert.strictEqual(rowInputPath(results, rows[1]!), part2);
+    assert.strictEqual(await readSpan(part2, indexer.inputSpan(1, part2)!), request('c', 'third', 'm3'));
+    assert.strictEqual(await readSpan(part1, indexer.inputSpan(2, part1)!), request('b', 'second', 'm2'));
+  });
+
+  it("resolves a row's input file against the results file's folder, else falls back to the input given", () => {
+    const results = path.join(t.dir, 'out', 'exp.results.jsonl');
+    assert.strictEqual(rowInputPath(results, { inputFile: '../exp.batch.jsonl' }, '/else.jsonl'), path.join(t.dir, 'exp.batch.jsonl'));
+    assert.strictEqual(rowInputPath(results, { inputFile: null }, '/else.jsonl'), '/else.jsonl');
+    assert.strictEqual(rowInputPath(results, { inputFile: null }), undefined);
   });
 
   it('fails with the file system error when the results file is missing', async () => {

@@ -8,6 +8,7 @@ describe('results rows', () => {
     assert.deepStrictEqual(r, {
       customId: 'a',
       inputLine: 3,
+      inputFile: null,
       status: 'succeeded',
       model: 'm1',
       reply: 'answer a',
