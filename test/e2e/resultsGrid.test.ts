@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, waitUntil, type Workbench } from './workbench';
 
 const ROWS = 50_000;
 const HOSTILE_ROW = 1234;
@@ -111,6 +111,17 @@ describe('E2E: results grid', function () {
     await grid.locator('.detail .reply-body', { hasText: `Answer number ${ROWS}` }).waitFor({ timeout: 30_000 });
     await grid.locator('.detail .request .text', { hasText: `Question number ${ROWS}` }).waitFor();
     assert.strictEqual(await grid.locator('.body .row.focused').getAttribute('aria-expanded'), 'true');
+
+    // Copy Reply puts the whole reply, as the model wrote it (markdown, not the rendered text), on the clipboard.
+    const { page } = workbench;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    await page.evaluate(() => navigator.clipboard.writeText('before'));
+    await grid.locator('.detail button', { hasText: 'Copy Reply' }).click();
+    const copied = await waitUntil('the reply on the clipboard', async () => {
+      const text = await page.evaluate(() => navigator.clipboard.readText());
+      return text !== 'before' && text;
+    });
+    assert.strictEqual(copied, `Answer number ${ROWS}: *done*`);
     await workbench.page.keyboard.press('ArrowUp');
     await grid.locator('.body .row.focused', { hasText: id(ROWS - 1) }).waitFor();
     await workbench.screenshot('e2e-results-grid-expanded');
