@@ -15,7 +15,10 @@ import { parseTemplate } from './template';
 // Array elements may be `undefined`: YAML and JSON never give it, so it marks an element `salvage` dropped for being
 // invalid, keeping the others at their own index (and so at their own YAML node).
 const message = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
-const prompt = z.union([z.string().min(1), z.strictObject({ label: z.string().min(1).optional(), messages: z.array(message.optional()).min(1) })]);
+const prompt = z.union([
+  z.string().min(1),
+  z.strictObject({ label: z.string().min(1).optional(), messages: z.array(message.optional()).min(1) }),
+]);
 const provider = z.union([
   z.string().min(1),
   z.strictObject({ id: z.string().min(1), label: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() }),

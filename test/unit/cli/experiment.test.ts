@@ -138,7 +138,13 @@ describe('CLI experiment commands against the emulator', () => {
     const at = run.err
       .split('\n')
       .filter((line) => line.startsWith(`${exp}:`))
-      .map((line) => line.slice(exp.length + 1).split(':').slice(0, 3).join(':'))
+      .map((line) =>
+        line
+          .slice(exp.length + 1)
+          .split(':')
+          .slice(0, 3)
+          .join(':'),
+      )
       .filter((line) => /^\d+:\d+:/.test(line));
     assert.deepStrictEqual(at, [
       '4:16: error experiment.invalidValue',

@@ -247,7 +247,12 @@ describe('experiment pipeline: build, score, judge', () => {
     const loaded = await load(text);
     const lines = text.split('\n');
     assert.deepStrictEqual(
-      loaded.problems.map((p) => [p.code, p.range.start.line + 1, p.range.start.column + 1, lines[p.range.start.line]!.slice(p.range.start.column, p.range.end.column)]),
+      loaded.problems.map((p) => [
+        p.code,
+        p.range.start.line + 1,
+        p.range.start.column + 1,
+        lines[p.range.start.line]!.slice(p.range.start.column, p.range.end.column),
+      ]),
       [
         ['experiment.invalidValue', 4, 15, 'robot'],
         ['experiment.unknownVariable', 7, 19, '{{reveiw}}'],
@@ -255,7 +260,10 @@ describe('experiment pipeline: build, score, judge', () => {
         ['experiment.invalidValue', 19, 30, '2h'],
       ],
     );
-    assert.match(loaded.problems[0]!.message, /prompts\[0\]\.messages\[0\]\.role: Invalid option: expected one of "system"\|"user"\|"assistant"/);
+    assert.match(
+      loaded.problems[0]!.message,
+      /prompts\[0\]\.messages\[0\]\.role: Invalid option: expected one of "system"\|"user"\|"assistant"/,
+    );
     assert.strictEqual(loaded.ok, false);
   });
 
