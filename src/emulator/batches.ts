@@ -175,15 +175,25 @@ export class Batches {
     batch.status = 'in_progress';
     batch.stamps.in_progress_at = nowSeconds();
     batch.progressStartMs = Date.now();
-    batch.timer = this.store.later(this.store.timing.inProgressMs, () => {
-      batch.status = 'finalizing';
-      batch.stamps.finalizing_at = nowSeconds();
-      batch.timer = this.store.later(this.store.timing.finalizingMs, async () => {
-        batch.frozen = batch.outcomes.length;
-        await this.writeResults(batch);
-        batch.status = 'completed';
-        batch.stamps.completed_at = nowSeconds();
-      });
+    batch.timer = this.store.later(this.store.timing.inProgressMs, () => this.finalize(batch));
+  }
+
+  /** Ends a batch's in_progress phase now (tests that hold a batch running, then let it go); false otherwise. */
+  finishNow(batch: StoredBatch): boolean {
+    if (batch.status !== 'in_progress') return false;
+    this.store.cancelTimer(batch.timer);
+    this.finalize(batch);
+    return true;
+  }
+
+  private finalize(batch: StoredBatch): void {
+    batch.status = 'finalizing';
+    batch.stamps.finalizing_at = nowSeconds();
+    batch.timer = this.store.later(this.store.timing.finalizingMs, async () => {
+      batch.frozen = batch.outcomes.length;
+      await this.writeResults(batch);
+      batch.status = 'completed';
+      batch.stamps.completed_at = nowSeconds();
     });
   }
 

@@ -41,6 +41,8 @@ export interface EmulatorState {
   batch(id: string): StoredBatch | undefined;
   /** Ends a running batch as `expired` now, keeping results already produced. */
   expireBatch(id: string): Promise<boolean>;
+  /** Lets a running batch go on to finalizing and completed now (one held by a long `inProgressMs`). */
+  finishBatch(id: string): boolean;
 }
 
 export interface Emulator {
@@ -166,6 +168,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       expireBatch: async (id) => {
         const batch = batches.get(id);
         return batch ? batches.expire(batch) : false;
+      },
+      finishBatch: (id) => {
+        const batch = batches.get(id);
+        return batch ? batches.finishNow(batch) : false;
       },
     },
     async close() {

@@ -1,7 +1,7 @@
 // A person sends a chat message async from the chat panel: picks the completion window, sees the turn queued as a
 // batch (and the batch in the Batches view, marked async), reloads the window while it waits, and finds the reply
 // filled in when the batch completes. Then deletes a pending one. The installed VSIX in code-server, Chromium,
-// the emulator (its batches held in progress for a minute: long enough to look at them and reload).
+// the emulator (its batches held in progress until the test lets them go, after the reload).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import type { FrameLocator } from 'playwright-core';
@@ -34,7 +34,7 @@ describe('E2E: chat Send Async', function () {
   };
 
   before(async () => {
-    emulator = await startEmulator({ timing: { validatingMs: 300, inProgressMs: 60_000, finalizingMs: 300 } });
+    emulator = await startEmulator({ timing: { validatingMs: 300, inProgressMs: 600_000, finalizingMs: 300 } });
     workbench = await openWorkbench('async-chat', {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '6h' },
@@ -88,9 +88,10 @@ describe('E2E: chat Send Async', function () {
       .locator('.turn.assistant.queued .headline', { hasText: `Queued as batch ${batchId}, 1h window` })
       .waitFor({ timeout: 30_000 });
     assert.ok(await chat.locator('#send').isDisabled(), 'still waiting after the reload');
+    assert.ok(emulator.state.finishBatch(batchId), 'the batch was still running');
 
     const answered = chat.locator('.turn.assistant', { has: chat.locator('.async-mark') }).last();
-    await answered.waitFor({ timeout: 150_000 });
+    await answered.waitFor({ timeout: 90_000 });
     assert.strictEqual((await answered.locator('.body').innerText()).trim(), 'Six times seven is 42.');
     assert.strictEqual(await answered.locator('.body strong').innerText(), '42', 'rendered as markdown');
     assert.strictEqual((await answered.locator('.async-mark').innerText()).trim(), `async · batch ${batchId}`);

@@ -111,9 +111,15 @@ describe('E2E: results grid', function () {
     await grid.locator('.detail .reply-body', { hasText: `Answer number ${ROWS}` }).waitFor({ timeout: 30_000 });
     await grid.locator('.detail .request .text', { hasText: `Question number ${ROWS}` }).waitFor();
     assert.strictEqual(await grid.locator('.body .row.focused').getAttribute('aria-expanded'), 'true');
+    await workbench.page.keyboard.press('ArrowUp');
+    await grid.locator('.body .row.focused', { hasText: id(ROWS - 1) }).waitFor();
+    await workbench.screenshot('e2e-results-grid-expanded');
+    assert.ok((await rowsInDom()) < 120);
 
-    // Copy Reply puts the whole reply, as the model wrote it (markdown, not the rendered text), on the clipboard.
+    // Copy Reply puts the whole reply of the row shown, as the model wrote it (markdown, not the rendered text),
+    // on the clipboard.
     const { page } = workbench;
+    const shown = Number(/\d+/.exec(await grid.locator('.detail .detail-head .custom-id').innerText())![0]);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
     await page.evaluate(() => navigator.clipboard.writeText('before'));
     await grid.locator('.detail button', { hasText: 'Copy Reply' }).click();
@@ -121,11 +127,7 @@ describe('E2E: results grid', function () {
       const text = await page.evaluate(() => navigator.clipboard.readText());
       return text !== 'before' && text;
     });
-    assert.strictEqual(copied, `Answer number ${ROWS}: *done*`);
-    await workbench.page.keyboard.press('ArrowUp');
-    await grid.locator('.body .row.focused', { hasText: id(ROWS - 1) }).waitFor();
-    await workbench.screenshot('e2e-results-grid-expanded');
-    assert.ok((await rowsInDom()) < 120);
+    assert.strictEqual(copied, `Answer number ${shown}: *done*`);
   });
 
   it('a reply full of hostile HTML stays inert text in the details', async () => {
