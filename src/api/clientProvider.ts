@@ -76,6 +76,12 @@ export class ClientProvider extends Disposable {
 
   /** The client when a key is available, else undefined (for background work that must not nag). */
   async tryGet(): Promise<KlusterClient | undefined> {
-    return this.override || (await this.apiKeys.get()) ? this.get() : undefined;
+    // One read of the key: checking first and reading again threw when the key went in between.
+    try {
+      return await this.get();
+    } catch (error) {
+      if (error instanceof MissingApiKeyError) return undefined;
+      throw error;
+    }
   }
 }

@@ -108,6 +108,8 @@ describe('E2E: chat history', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    // The workbench may bring open-me.jsonl back in front of the chat (a webview renders only when shown): the tab.
+    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
     await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
     await chat.locator('.turn').nth(1).waitFor();
     assert.deepStrictEqual(await turns(), first, 'the conversation on screen is restored');
