@@ -3,6 +3,7 @@ import { REMEDY_TITLES, runRemedy } from '../api/showError';
 import { Commands, ENV_API_KEY } from '../constants';
 import { CANCELLED, shownError, type CommandFactories, type Outcome } from '../commands';
 import type { Container } from '../container';
+import { withSlowProgress } from '../progress';
 import { checkApiKey, describeKeyCheck } from './keyCheck';
 
 const KEY_PATTERN = /^\S+$/;
@@ -70,14 +71,11 @@ async function reportKeyCheck(container: Container, key: string): Promise<void> 
     return;
   }
   const baseUrl = container.config.baseUrl;
-  const check = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking the kluster.ai API key…' },
-    async () => {
-      // The key change already sent the model catalog to /v1/models: its answer is the check.
-      const answer = await container.models.answerForCurrentClient();
-      return answer ? describeKeyCheck(answer, container.clients.baseUrl, key) : checkApiKey(baseUrl, key);
-    },
-  );
+  const check = await withSlowProgress('Checking the kluster.ai API key…', async () => {
+    // The key change already sent the model catalog to /v1/models: its answer is the check.
+    const answer = await container.models.answerForCurrentClient();
+    return answer ? describeKeyCheck(answer, container.clients.baseUrl, key) : checkApiKey(baseUrl, key);
+  });
   container.log.info(
     'auth',
     `key check against ${baseUrl}: ${check.works === true ? 'works' : check.works === false ? 'refused' : 'not checked'}`,
