@@ -83,6 +83,8 @@ describe('E2E: chat Send Async', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    // The restored panel renders only once it is shown, and a busy CI machine has left it behind: the tab.
+    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
     await openChatFrame();
     await chat
       .locator('.turn.assistant.queued .headline', { hasText: `Queued as batch ${batchId}, 1h window` })

@@ -496,6 +496,8 @@ describe('E2E: chat panel', function () {
 
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+    // The restored panel renders only once it is shown: the tab, in case the workbench put another in front.
+    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
     await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
     frame = (await (await chat.locator('body').elementHandle())!.ownerFrame())!;
     await chat.locator('.turn').nth(1).waitFor();
