@@ -13,12 +13,7 @@ describe('E2E: chat Send Async', function () {
   let emulator: Emulator;
   let workbench: Workbench;
   let chat: FrameLocator;
-  const dialogs: string[] = [];
 
-  const openChatFrame = async () => {
-    chat = workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
-  };
   const asyncChats = () =>
     emulator.state.requests.filter((r) => r.path === '/v1/chat/completions' && (r.body as { metadata?: unknown })?.metadata);
   /** Types a message and sends it with Send Async… reached by the keyboard, picking `window` in the quick pick. */
@@ -39,10 +34,6 @@ describe('E2E: chat Send Async', function () {
       env: { KLUSTER_API_KEY: emulator.apiKey },
       settings: { 'kluster.baseUrl': emulator.url, 'kluster.batch.completionWindow': '6h' },
     });
-    workbench.page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
   });
   after(async () => {
     await workbench?.close();
@@ -51,11 +42,8 @@ describe('E2E: chat Send Async', function () {
 
   it('queues the turn as a batch, keeps it across a window reload, and fills the reply in when the batch completes', async () => {
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').waitFor({ state: 'visible', timeout: 60_000 });
     await workbench.showKlusterViews();
-    await workbench.runCommand('kluster: Open Chat');
-    await openChatFrame();
-    await chat.locator('#model option').first().waitFor({ state: 'attached', timeout: 30_000 });
+    chat = await workbench.openChat();
 
     await sendAsync('What is six times seven? [[answer:Six times seven is **42**.]]', '1h');
     const pending = chat.locator('.turn.assistant.queued');
@@ -83,9 +71,7 @@ describe('E2E: chat Send Async', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    // The restored panel renders only once it is shown, and a busy CI machine has left it behind: the tab.
-    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
-    await openChatFrame();
+    chat = await workbench.showRestoredChat();
     await chat
       .locator('.turn.assistant.queued .headline', { hasText: `Queued as batch ${batchId}, 1h window` })
       .waitFor({ timeout: 30_000 });
@@ -117,7 +103,7 @@ describe('E2E: chat Send Async', function () {
     assert.ok(await chat.locator('#send').isEnabled(), 'Send is back');
     assert.strictEqual(emulator.state.batch(batchId)?.status !== 'cancelled', true, 'the batch itself is not cancelled');
     await workbench.screenshot('e2e-chat-async-deleted');
-    assert.deepStrictEqual(dialogs, []);
+    assert.deepStrictEqual(workbench.dialogs, []);
   });
 
   async function showBatchesAndWait(): Promise<void> {

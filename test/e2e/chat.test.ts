@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { FAIL_TRIGGER, startEmulator, STREAM_USAGE_TRIGGER, type Emulator } from '../../src/emulator';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, waitUntil, type Workbench } from './workbench';
 
 const HOSTILE =
   '<script>window.pwned=1</script><img src=x onerror="window.pwned=2;alert(2)"><svg onload="window.pwned=3"><iframe src="javascript:parent.pwned=4"></iframe>[x](javascript:window.pwned=5)';
@@ -17,7 +17,6 @@ describe('E2E: chat panel', function () {
   let workbench: Workbench;
   let chat: FrameLocator;
   let frame: Frame;
-  const dialogs: string[] = [];
 
   const assistant = () => chat.locator('.turn.assistant').last();
   const chatRequests = () => emulator.state.requests.filter((r) => r.path === '/v1/chat/completions');
@@ -48,10 +47,6 @@ describe('E2E: chat panel', function () {
   before(async () => {
     emulator = await startEmulator();
     workbench = await openWorkbench('chat', { env: { KLUSTER_API_KEY: emulator.apiKey }, settings: { 'kluster.baseUrl': emulator.url } });
-    workbench.page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
   });
   after(async () => {
     await workbench?.close();
@@ -59,19 +54,10 @@ describe('E2E: chat panel', function () {
   });
 
   it('opens from the palette, sends with Enter (Shift+Enter is a new line) and streams the reply in', async () => {
-    const { page } = workbench;
-    // The extension's contributions are in once its activity-bar entry shows.
-    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').waitFor({ state: 'visible', timeout: 60_000 });
-    await workbench.runCommand('kluster: Open Chat').catch(async (error: unknown) => {
-      await workbench.screenshot('e2e-chat-palette-failure');
-      throw error;
-    });
-    chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    chat = await workbench.openChat();
     const prompt = chat.locator('#prompt');
-    await prompt.waitFor({ state: 'visible', timeout: 60_000 });
     frame = (await (await chat.locator('body').elementHandle())!.ownerFrame())!;
     // The emulator's model list arrives: the note about the documented fallback goes away.
-    await chat.locator('#model option').first().waitFor({ state: 'attached', timeout: 30_000 });
     await chat.locator('#model-note', { hasText: /^$/ }).waitFor({ state: 'attached', timeout: 30_000 });
     const model = await chat.locator('#model').inputValue();
     assert.ok(model, 'a model is picked');
@@ -136,7 +122,7 @@ describe('E2E: chat panel', function () {
     await assistant().locator('.body').click();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.strictEqual(await frame.evaluate(() => (globalThis as { pwned?: unknown }).pwned), undefined, 'nothing ran in the webview');
-    assert.deepStrictEqual(dialogs, [], 'no alert was raised');
+    assert.deepStrictEqual(workbench.dialogs, [], 'no alert was raised');
     await workbench.screenshot('e2e-chat-hostile');
   });
 
@@ -275,7 +261,7 @@ describe('E2E: chat panel', function () {
     const count = chatRequests().length;
     await postAsWebview(forged('file:///etc/passwd'));
     await postAsWebview(forged('https://example.com/control.png'));
-    await waitForValue(() => chatRequests().length > count);
+    await waitUntil('the retried request', () => chatRequests().length > count, 15_000);
     assert.strictEqual(chatRequests().length, count + 1, 'only the https one was sent');
     assert.match(JSON.stringify(chatRequests().at(-1)?.body), /control\.png/);
   });
@@ -313,7 +299,7 @@ describe('E2E: chat panel', function () {
     assert.match(await workbenchDialog().innerText(), /https:\/\/example\.com\/control/);
     await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
     await workbenchDialog().waitFor({ state: 'detached' });
-    assert.deepStrictEqual(dialogs, [], 'no browser dialog either');
+    assert.deepStrictEqual(workbench.dialogs, [], 'no browser dialog either');
   });
 
   it('copies a message and a code block to the clipboard', async () => {
@@ -324,15 +310,20 @@ describe('E2E: chat panel', function () {
     const reply = assistant();
     await page.evaluate(() => navigator.clipboard.writeText('before'));
     await reply.locator('.code-block button[data-action="copy-code"]').click();
-    await waitForValue(async () => (await clipboard()) !== 'before');
+    await waitUntil('a copied reply', async () => (await clipboard()) !== 'before', 15_000, clipboard);
     assert.strictEqual(await clipboard(), 'const answer = 42;\n', 'the code block alone');
 
     await reply.locator('.footer button[data-action="copy"]').click();
     const model = await chat.locator('#model').inputValue();
     const whole = `Emulated answer from ${model} to: Copy this:\n\`\`\`js\nconst answer = 42;\n\`\`\``;
-    await waitForValue(async () => (await clipboard()) === whole);
+    await waitUntil('the whole reply copied', async () => (await clipboard()) === whole, 15_000, clipboard);
     await chat.locator('.turn.user').last().locator('button[data-action="copy"]').click();
-    await waitForValue(async () => (await clipboard()) === 'Copy this:\n```js\nconst answer = 42;\n```');
+    await waitUntil(
+      'the reply copied as markdown',
+      async () => (await clipboard()) === 'Copy this:\n```js\nconst answer = 42;\n```',
+      15_000,
+      clipboard,
+    );
   });
 
   it('edits a failed message in place and resends it; deletes a reply, and a message with its reply', async () => {
@@ -415,7 +406,7 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await chat.locator('#prompt').inputValue(), 'Summarize JSONL');
     assert.strictEqual(await chat.locator('.turn').count(), 0);
     await chat.locator('.notice #undo').click();
-    await waitForValue(async () => (await chat.locator('.turn').count()) === before.length);
+    await waitUntil('the turns back', async () => (await chat.locator('.turn').count()) === before.length, 15_000);
     assert.deepStrictEqual(await turns(), before, 'Undo brought the conversation back');
     assert.ok(await chat.locator('.notice').isHidden());
 
@@ -423,7 +414,7 @@ describe('E2E: chat panel', function () {
     await chat.locator('.notice', { hasText: 'Conversation cleared.' }).waitFor();
     assert.strictEqual(await chat.locator('.turn').count(), 0);
     await chat.locator('.notice #undo').click();
-    await waitForValue(async () => (await chat.locator('.turn').count()) === before.length);
+    await waitUntil('the turns back', async () => (await chat.locator('.turn').count()) === before.length, 15_000);
     assert.deepStrictEqual(await turns(), before, 'Undo after Clear');
 
     // The webview was rebuilt when the file hid it: later tests evaluate in the new frame.
@@ -458,7 +449,7 @@ describe('E2E: chat panel', function () {
       await workbenchDialog().getByRole('button', { name: 'Cancel' }).click();
       await workbenchDialog().waitFor({ state: 'detached' });
     }
-    assert.deepStrictEqual(dialogs, []);
+    assert.deepStrictEqual(workbench.dialogs, []);
   });
 
   it('comes back after a window reload with the conversation, settings, model and draft', async () => {
@@ -496,9 +487,7 @@ describe('E2E: chat panel', function () {
 
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    // The restored panel renders only once it is shown: the tab, in case the workbench put another in front.
-    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
-    await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
+    chat = await workbench.showRestoredChat();
     frame = (await (await chat.locator('body').elementHandle())!.ownerFrame())!;
     await chat.locator('.turn').nth(1).waitFor();
     assert.deepStrictEqual(await turns(), before, 'the conversation is back');
@@ -509,8 +498,11 @@ describe('E2E: chat panel', function () {
     assert.strictEqual(await chat.locator('#model').inputValue(), model);
     assert.strictEqual(await chat.locator('#prompt').inputValue(), 'an unsent draft');
     const scrollTop = () => frame.evaluate(() => document.getElementById('transcript')!.scrollTop);
-    await waitForValue(async () => Math.abs((await scrollTop()) - scrolledTo.top) <= 2, 10_000).catch(async () =>
-      assert.fail(`reopened at ${await scrollTop()}, not ${scrolledTo.top}`),
+    await waitUntil(
+      `the transcript scrolled to ${scrolledTo.top}`,
+      async () => Math.abs((await scrollTop()) - scrolledTo.top) <= 2,
+      10_000,
+      scrollTop,
     );
     await workbench.screenshot('e2e-chat-after-reload');
 
@@ -519,7 +511,7 @@ describe('E2E: chat panel', function () {
     assert.strictEqual((await assistant().locator('.body').innerText()).trim(), `Emulated answer from ${model} to: And after it`);
     const again = chatRequests().at(-1)?.body as Record<string, unknown>;
     assert.deepStrictEqual([again.model, again.temperature, (again.messages as unknown[]).length], [model, 0.3, 4]);
-    assert.deepStrictEqual(dialogs, []);
+    assert.deepStrictEqual(workbench.dialogs, []);
   });
   it('looks native in a dark, a light and a high-contrast theme: icon toolbars, code with its language, tables with borders', async () => {
     const { page } = workbench;
@@ -568,17 +560,9 @@ describe('E2E: chat panel', function () {
     await useTheme('Dark High Contrast', 'vscode-high-contrast');
     await workbench.screenshot('e2e-chat-high-contrast');
     await useTheme('Dark Modern', 'vscode-dark');
-    assert.deepStrictEqual(dialogs, []);
+    assert.deepStrictEqual(workbench.dialogs, []);
   });
 });
-
-async function waitForValue(accept: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await accept())) {
-    if (Date.now() > deadline) assert.fail('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function waitForText(
   locator: ReturnType<FrameLocator['locator']>,

@@ -55,11 +55,7 @@ describe('E2E: chat history', function () {
 
   it('opens a request in a new conversation with Open New, and switches back through the history', async () => {
     const { page } = workbench;
-    await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').waitFor({ state: 'visible', timeout: 60_000 });
-    await workbench.runCommand('kluster: Open Chat');
-    chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
-    await chat.locator('#model option').first().waitFor({ state: 'attached', timeout: 30_000 });
+    chat = await workbench.openChat();
     assert.ok(await chat.locator('#history').isDisabled(), 'no earlier conversation yet');
     assert.strictEqual(await chat.locator('#history').getAttribute('aria-label'), 'Conversation History (none yet)');
     await converse('What is a batch file?');
@@ -108,9 +104,8 @@ describe('E2E: chat history', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the workbench stores webview state on a short delay
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    // The workbench may bring open-me.jsonl back in front of the chat (a webview renders only when shown): the tab.
-    await page.locator('.tab', { hasText: 'kluster Chat' }).click({ timeout: 60_000 });
-    await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
+    // The workbench may bring open-me.jsonl back in front of the chat.
+    chat = await workbench.showRestoredChat();
     await chat.locator('.turn').nth(1).waitFor();
     assert.deepStrictEqual(await turns(), first, 'the conversation on screen is restored');
     await chat.locator('#history:not([disabled])').waitFor({ timeout: 15_000 });

@@ -1,7 +1,7 @@
 // A person's view of the product: a fresh code-server with the packaged VSIX installed, and Chromium on it.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser, workbenchUrl, type Browser } from '../vscode/browser';
 import { installExtension, startCodeServer, type CodeServer } from '../vscode/codeServer';
 import { ensureRuntime, makeRunDir, makeWorkspace, PROJECT_ROOT } from '../vscode/runtime';
@@ -31,6 +31,17 @@ export interface Workbench {
   setTheme(label: string): Promise<void>;
   /** Shows the kluster.ai side bar until its Batches view is on screen, without toggling it closed. */
   showKlusterViews(): Promise<void>;
+  /** The page of the webview in front (chat, results grid, comparison): inside the workbench's two iframes. */
+  webview(): FrameLocator;
+  /** Opens the chat from the palette once the extension's contributions are in; resolves when its model list is. */
+  openChat(): Promise<FrameLocator>;
+  /**
+   * After a window reload: brings the restored chat to the front by its tab (a webview renders only when shown,
+   * and the workbench may put another editor in front) and resolves when it is ready.
+   */
+  showRestoredChat(): Promise<FrameLocator>;
+  /** The messages of every browser dialog (alert, confirm) the page opened; each was dismissed. */
+  readonly dialogs: readonly string[];
   close(): Promise<void>;
 }
 
@@ -63,10 +74,24 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const opened = browser;
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const chatReady = async () => {
+      const chat = webview();
+      await chat.locator('#prompt').waitFor({ state: 'visible', timeout: 60_000 });
+      await chat.locator('#model option').first().waitFor({ state: 'attached', timeout: 30_000 });
+      return chat;
+    };
     return {
       page,
       workspace,
       server,
+      dialogs,
+      webview,
       async screenshot(name) {
         const file = path.join(SCREENSHOTS, `${name}.png`);
         await page.screenshot({ path: file });
@@ -148,6 +173,15 @@ export async function openWorkbench(label: string, options: WorkbenchOptions = {
             if (attempt === 6) throw error;
           }
         }
+      },
+      async openChat() {
+        await page.locator('.activitybar .action-item a[aria-label^="kluster.ai"]').waitFor({ state: 'visible', timeout: 60_000 });
+        await (this as Workbench).runCommand('kluster: Open Chat');
+        return chatReady();
+      },
+      async showRestoredChat() {
+        await page.locator('.tab', { hasText: 'kluster Chat' }).first().click({ timeout: 60_000 });
+        return chatReady();
       },
       async close() {
         await opened.close().catch(() => undefined);
