@@ -1,8 +1,6 @@
 // Every process a test starts runs in its own process group and is stopped by group, even on failure.
 import { spawn, type ChildProcess, type SpawnOptions } from 'child_process';
 
-const live = new Set<ChildProcess>();
-
 /** Signals every process in the child's group; helpers may outlive the leader, so this runs even after it exited. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -13,15 +11,24 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-// Last resort when the runner itself dies: nothing it started may outlive it.
-process.on('exit', () => {
-  for (const child of live) killGroup(child, 'SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    for (const child of live) killGroup(child, 'SIGKILL');
-    process.exit(130);
+// One set and one set of handlers per process: each e2e test file is its own bundle with its own copy of this
+// module, and one handler per copy went over Node's listener warning limit.
+const LIVE = Symbol.for('kluster.test.processGroups');
+const shared = globalThis as { [LIVE]?: Set<ChildProcess> };
+const live = (shared[LIVE] ??= watchRunnerExit(new Set<ChildProcess>()));
+
+/** Last resort when the runner itself dies: nothing it started may outlive it. */
+function watchRunnerExit(children: Set<ChildProcess>): Set<ChildProcess> {
+  process.on('exit', () => {
+    for (const child of children) killGroup(child, 'SIGKILL');
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      for (const child of children) killGroup(child, 'SIGKILL');
+      process.exit(130);
+    });
+  }
+  return children;
 }
 
 /** Spawns `command` as the leader of a new process group. */
