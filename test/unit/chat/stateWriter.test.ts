@@ -25,7 +25,8 @@ describe('Chat state writes to workspace storage', () => {
   });
 
   it('writes the first draft pause at once, then merges the drafts of the interval into one write of the last', async () => {
-    const { written, writer: w } = writer();
+    // An interval long enough that a loaded machine still types the four drafts inside it.
+    const { written, writer: w } = writer(600);
     for (const draft of ['h', 'he', 'hel', 'hello']) {
       await w.update(withDraft(draft, 1), true);
       await sleep(10);
@@ -35,12 +36,12 @@ describe('Chat state writes to workspace storage', () => {
       ['h'],
       'typing goes on: only the first pause so far',
     );
-    await sleep(120);
+    await sleep(800);
     assert.deepStrictEqual(
       written.map((s) => s.draft),
       ['h', 'hello'],
     );
-    await sleep(120);
+    await sleep(200);
     assert.strictEqual(written.length, 2, 'nothing more without a change');
   });
 
