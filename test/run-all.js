@@ -31,15 +31,17 @@ const only = process.argv.slice(2);
 const selected = stages.filter((stage) => !only.length || only.includes(stage.name));
 
 /**
- * Installs the test runtime (both VS Code versions, one after the other) while the first stages run, so a fresh
- * clone does not wait for it twice. The runners call setup.sh themselves too (then it takes a second); this only
- * gets there first. Its output goes to a log file; a failure is reported again, exactly, by the runner's own call.
+ * Installs the test runtime while the first stages run, so a fresh clone does not wait for it twice: the system
+ * packages first, then both VS Code versions side by side (mostly downloads and native builds that wait on each
+ * other less than they would in turn). The runners call setup.sh themselves too (then it takes a second); this
+ * only gets there first. Its output goes to a log file; a failure is reported again, exactly, by the runner's call.
  */
 function prepareRuntime() {
   const log = path.join(root, '.vscode-test', 'prepare.log');
   require('fs').mkdirSync(path.dirname(log), { recursive: true });
   const started = Date.now();
-  const script = 'bash test/vscode/setup.sh .vscode-test stable && bash test/vscode/setup.sh .vscode-test oldest';
+  const setup = (version) => `bash test/vscode/setup.sh .vscode-test ${version}`;
+  const script = `${setup('system')} && { ${setup('stable')} & s=$!; ${setup('oldest')} & o=$!; wait $s; a=$?; wait $o; exit $((a || $?)); }`;
   return new Promise((resolve) => {
     const out = require('fs').openSync(log, 'w');
     const child = spawn('bash', ['-c', script], { cwd: root, stdio: ['ignore', out, out] });

@@ -140,6 +140,13 @@ describe('test runtime setup (test/vscode/setup.sh) under npm', function () {
     assert.strictEqual(env.vscodeVersion, VERSIONS.oldest.vscode);
   });
 
+  it('`system` installs the system packages only: no npm install, no VS Code (npm test runs the versions next)', () => {
+    const run = runUnderNpm('system');
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.deepStrictEqual(callsOf(run.log), [], 'npm was not called');
+    assert.deepStrictEqual(fs.readdirSync(run.runtimeDir), [], 'nothing installed into the runtime folder');
+  });
+
   it('refuses a version that is not pinned', () => {
     const run = runUnderNpm('1.50');
     assert.strictEqual(run.status, 2);
