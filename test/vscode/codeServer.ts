@@ -41,6 +41,8 @@ const SETTINGS = {
   'window.commandCenter': false,
   // The emulator's port would otherwise pop a "port is available" toast over screenshots.
   'remote.autoForwardPorts': false,
+  // Newer releases open an empty secondary side bar (for AI chat) on the right, a fifth of every screenshot.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export async function freePort(): Promise<number> {
