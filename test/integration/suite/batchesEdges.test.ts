@@ -171,3 +171,35 @@ describe('Batches: labels, ages, messages', function () {
     assert.deepStrictEqual(failed(), []);
   });
 });
+
+describe('Batches: the status bar names failures while a batch runs', function () {
+  this.timeout(60_000);
+  // In progress for long enough to read the status bar with the first (failing) request done and the rest not.
+  const session = emulatorSuite({ timing: { ...TIMING, inProgressMs: 20_000 } });
+
+  it('says "· 1 failed" in the status bar item once a request of the running batch failed', async () => {
+    const lines = [requestLine('bad-1', `please ${FAIL_TRIGGER}`), ...Array.from({ length: 9 }, (_, i) => requestLine(`good-${i}`, 'hi'))];
+    const uri = await writeWorkspaceFile('status-bar.jsonl', lines);
+    const outcome = await submit(uri);
+    if (outcome.status !== 'submitted') throw new Error(JSON.stringify(outcome));
+
+    let last: string | undefined;
+    const text = await waitFor(
+      'the status bar to count the failed request',
+      async () => {
+        await vscode.commands.executeCommand(Commands.refreshBatches);
+        last = (await snapshot()).statusBar;
+        return last?.includes('failed') ? last : undefined;
+      },
+      15_000,
+      () => last,
+    );
+    assert.match(text, /^\$\(sync~spin\) status-bar\.jsonl · \d+% · 1 failed$/);
+
+    assert.ok(session.emulator.state.finishBatch(outcome.batchId), 'the batch was still running');
+    await waitFor('the status bar item to hide', async () => {
+      await vscode.commands.executeCommand(Commands.refreshBatches);
+      return (await snapshot()).statusBar === undefined;
+    });
+  });
+});
