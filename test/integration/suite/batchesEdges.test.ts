@@ -1,5 +1,6 @@
 // The rough edges of the Batches and Files views a demanding user hit (issue 12, items 8–16).
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { FAIL_TRIGGER } from '../../../src/emulator';
@@ -169,6 +170,26 @@ describe('Batches: labels, ages, messages', function () {
     const none = await vscode.commands.executeCommand(Commands.showBatchErrors, outcome.batchId, { pick: false });
     assert.deepStrictEqual(none, { status: 'requests', notInFile: 2 });
     assert.deepStrictEqual(failed(), []);
+  });
+
+  it('submits an untitled batch file once Save As saved it, and uploads what was saved', async () => {
+    const target = path.join(workspaceDir(), 'saved-as.jsonl');
+    await fs.rm(target, { force: true });
+    const text = [requestLine('u-1', 'hello'), requestLine('u-2', 'again')].join('\n') + '\n';
+    // An untitled document with a path of its own: Save As writes there without its dialog, as after a pick in it.
+    const untitled = await vscode.workspace.openTextDocument(vscode.Uri.file(target).with({ scheme: 'untitled' }));
+    const editor = await vscode.window.showTextDocument(untitled);
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text)));
+
+    const outcome = await submit(untitled.uri);
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    assert.strictEqual(await fs.readFile(target, 'utf8'), text, 'saved as it was typed');
+    const uploaded = [];
+    for await (const chunk of await session.client.openFileContent(outcome.inputFileId)) uploaded.push(Buffer.from(chunk));
+    assert.strictEqual(Buffer.concat(uploaded).toString('utf8'), text, 'what was saved is what was uploaded');
+    assert.strictEqual(session.emulator.state.batch(outcome.batchId)!.metadata?.input_file, 'saved-as.jsonl');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, target, 'the editor shows the saved file');
   });
 });
 
