@@ -62,6 +62,23 @@ export async function ensureSaved(uri: vscode.Uri, confirm: boolean): Promise<bo
 }
 
 /**
+ * A never-saved file has nothing on disk to upload: offers Save As… (without `confirm`, saves at once) and gives
+ * the saved file's URI, or undefined when the person did not save it.
+ */
+async function saveUntitled(uri: vscode.Uri, confirm: boolean): Promise<vscode.Uri | undefined> {
+  if (confirm) {
+    const pick = await vscode.window.showWarningMessage(
+      `${path.basename(uri.path)} is not saved yet; only a file saved on disk can be submitted.`,
+      'Save As…',
+    );
+    if (pick !== 'Save As…') return undefined;
+  }
+  // An untitled file with a path of its own is saved there; any other gets the Save As dialog.
+  const saved = await vscode.workspace.save(uri);
+  return saved?.scheme === 'file' ? saved : undefined;
+}
+
+/**
  * Says why the file was not submitted where it goes away once stale (the notice in the status bar; a toast stayed
  * up after the file was fixed), and shows the Problems view, where the file's findings are.
  */
@@ -192,6 +209,10 @@ export async function submitBatch(
 ): Promise<SubmitOutcome> {
   const confirm = options.confirm !== false;
   const uri = uriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
+  if (uri?.scheme === 'untitled') {
+    const saved = await saveUntitled(uri, confirm);
+    return saved ? submitBatch(container, feature, saved, options) : CANCELLED;
+  }
   if (!uri || uri.scheme !== 'file') {
     const message = uri
       ? 'Only files saved on disk can be submitted.'

@@ -4,7 +4,7 @@ import { asyncBatchIdOf, isCompletionWindow, KlusterError, type ChatMessage, typ
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
-import { clientFor, printJson } from './output';
+import { clientFor, printJson, report } from './output';
 import { waitForBatch } from './submit';
 
 async function readAll(source: AsyncIterable<Uint8Array>): Promise<string> {
@@ -68,7 +68,14 @@ export const chatCommand = apiCommand(
         return ExitCode.ok;
       }
       if (!ctx.json) ctx.io.err(`queued as batch ${batchId} (completion window ${window})`);
-      const result = await asyncResult(ctx, client, batchId);
+      let result: Awaited<ReturnType<typeof asyncResult>>;
+      try {
+        result = await asyncResult(ctx, client, batchId);
+      } catch (error) {
+        // The request is queued whatever stopped the wait or the download: say where its answer will be.
+        const hint = `The request is batch ${batchId}; 'kluster batches get ${batchId}' shows it, and once it has ended 'kluster files content OUTPUT_FILE_ID' prints the answer.`;
+        return report(ctx, error, { batchId, hint });
+      }
       if (ctx.json)
         printJson(ctx, { batch_id: batchId, ...(result.body !== undefined ? { completion: result.body } : { error: result.error }) });
       else if (result.body !== undefined) ctx.io.out(replyText(result.body));

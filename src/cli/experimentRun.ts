@@ -20,7 +20,7 @@ import { UsageError } from './args';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { defaultBatchPath, failUnderOf, loadOrReport, OPTIONS, positional, printScores, tierOf } from './experiment';
 import { clientFor, progressPrinter, report } from './output';
-import { MISSING_REASONS, reportResults } from './results';
+import { MISSING_REASONS, reportResults, resultsCommandFor } from './results';
 import { waitForBatch } from './submit';
 import { formatDiagnostic, plural } from './validate';
 
@@ -160,16 +160,15 @@ async function runBatch(ctx: CliContext, file: string, loaded: LoadedExperiment)
   } catch (error) {
     const ids = created.map((c) => c.batch.id);
     const last = ids.at(-1);
-    return report(
-      ctx,
-      error,
-      last
-        ? {
-            batchId: last,
-            hint: `Batch${ids.length > 1 ? 'es' : ''} ${ids.join(', ')} ${ids.length > 1 ? 'were' : 'was'} created; 'kluster batches get ${last}' shows it.`,
-          }
-        : undefined,
+    // One part writes the experiment's results file; several get one file each, which is what `results` joins.
+    const commands = created.map(
+      (c) => `'${resultsCommandFor(ctx, c.batch.id, c.path, created.length > 1 ? 'RESULTS.jsonl' : out, force)}'`,
     );
+    const hint =
+      ids.length > 1
+        ? `Batches ${ids.join(', ')} were created; ${commands.join(', ')} write their results once they have ended.`
+        : `Batch ${last} was created; ${commands[0]} writes its results once it has ended.`;
+    return report(ctx, error, last ? { batchId: last, hint } : undefined);
   }
 }
 

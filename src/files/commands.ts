@@ -7,6 +7,7 @@ import { abortOnCancel } from '../core/util/abortOnCancel';
 import { fileExists, FileExistsError } from '../core/util/atomicFile';
 import { Commands } from '../constants';
 import type { Container } from '../container';
+import { withSlowProgress } from '../progress';
 import type { FilesTreeProvider } from './filesTree';
 import { MAX_OPEN_BYTES, remoteFileUri } from './remoteFiles';
 
@@ -84,8 +85,9 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
       overwrite = true;
     }
     const target = dest;
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Downloading ${name}`, cancellable: true },
+    // A quick download gets no progress toast: one would linger beside the "Downloaded" message.
+    await withSlowProgress(
+      `Downloading ${name}`,
       async (progress, token) => {
         let reported = 0;
         await abortOnCancel(token, (signal) =>
@@ -101,6 +103,7 @@ async function downloadFile(container: Container, arg: unknown, options: Downloa
           }),
         );
       },
+      { cancellable: true },
     );
     container.log.info('files', `downloaded ${id} to ${target.fsPath}`);
     const folder = path.dirname(target.fsPath);

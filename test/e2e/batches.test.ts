@@ -490,12 +490,50 @@ describe('E2E: batches tree and results beside', function () {
       hasText: /Downloaded has-failures\.jsonl \(\d+ B\) to workspace\/downloads as copy-of-input\.jsonl\./,
     });
     await toast.waitFor({ timeout: 30_000 });
+    // A quick download gets no progress toast: none is left up beside the outcome.
+    const progress = page.locator('.notification-toast', { hasText: 'Downloading has-failures.jsonl' });
+    assert.strictEqual(await progress.count(), 0, 'the "Downloading" progress toast is still up beside "Downloaded"');
     assert.ok(fs.existsSync(path.join(workbench.workspace, 'downloads', 'copy-of-input.jsonl')));
     await toast.locator('.monaco-button', { hasText: 'Reveal' }).click();
     // Revealed: the Explorer is shown with the file selected in its folder.
     const revealed = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'copy-of-input.jsonl' });
     await revealed.waitFor({ timeout: 15_000 });
     assert.ok(fs.statSync(await workbench.screenshot('e2e-download-revealed')).size > 20_000);
+  });
+
+  it('a slow download shows its progress toast, and its Cancel stops the download and writes nothing', async () => {
+    const { page } = workbench;
+    const SLOW_MS = 4000;
+    const dest = path.join(workbench.workspace, 'downloads', 'slow-copy.jsonl');
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.rmSync(dest, { force: true }); // a retry starts from no file
+    // The file row is there from the tests before (or seeded here when run alone); Reveal left the Explorer in front.
+    await workbench.showKlusterViews();
+    if (!seededBatch('has-failures.jsonl')) await seed(client, 'has-failures.jsonl', WITH_FAILURE);
+    await workbench.runCommand('kluster: Refresh Files');
+    const fileRow = page
+      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Files' }) })
+      .locator('.monaco-list-row', { hasText: 'has-failures.jsonl' })
+      .filter({ hasText: /\bbatch\b/ })
+      .first();
+    await fileRow.waitFor({ timeout: 60_000 });
+    emulator.faults.next({ kind: 'slow', path: /^\/v1\/files\/[^/]+\/content$/, delayMs: SLOW_MS });
+    await fileRow.hover();
+    await fileRow.locator('.action-label[aria-label="Download File"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitUntil('the save dialog to fill in the path', async () => (await input.inputValue()).endsWith('has-failures.jsonl'), 10_000);
+    await input.fill(dest);
+    await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+    const progress = page.locator('.notification-toast', { hasText: 'Downloading has-failures.jsonl' });
+    await progress.waitFor({ timeout: 15_000 });
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await progress.waitFor({ state: 'detached', timeout: 10_000 });
+    // Past the time the answer would have come: a download that went on regardless would be written by now.
+    await new Promise((resolve) => setTimeout(resolve, SLOW_MS + 2000));
+    assert.strictEqual(await page.locator('.notification-toast', { hasText: /Downloaded has-failures\.jsonl/ }).count(), 0);
+    assert.ok(!fs.existsSync(dest), 'nothing written after Cancel');
+    emulator.faults.clear();
   });
 
   it('asks to save unsaved edits before submitting, and submits what was saved', async () => {

@@ -1,5 +1,6 @@
 // The rough edges of the Batches and Files views a demanding user hit (issue 12, items 8–16).
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { FAIL_TRIGGER } from '../../../src/emulator';
@@ -169,5 +170,57 @@ describe('Batches: labels, ages, messages', function () {
     const none = await vscode.commands.executeCommand(Commands.showBatchErrors, outcome.batchId, { pick: false });
     assert.deepStrictEqual(none, { status: 'requests', notInFile: 2 });
     assert.deepStrictEqual(failed(), []);
+  });
+
+  it('submits an untitled batch file once Save As saved it, and uploads what was saved', async () => {
+    const target = path.join(workspaceDir(), 'saved-as.jsonl');
+    await fs.rm(target, { force: true });
+    const text = [requestLine('u-1', 'hello'), requestLine('u-2', 'again')].join('\n') + '\n';
+    // An untitled document with a path of its own: Save As writes there without its dialog, as after a pick in it.
+    const untitled = await vscode.workspace.openTextDocument(vscode.Uri.file(target).with({ scheme: 'untitled' }));
+    const editor = await vscode.window.showTextDocument(untitled);
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text)));
+
+    const outcome = await submit(untitled.uri);
+    assert.strictEqual(outcome.status, 'submitted', JSON.stringify(outcome));
+    if (outcome.status !== 'submitted') return;
+    assert.strictEqual(await fs.readFile(target, 'utf8'), text, 'saved as it was typed');
+    const uploaded = [];
+    for await (const chunk of await session.client.openFileContent(outcome.inputFileId)) uploaded.push(Buffer.from(chunk));
+    assert.strictEqual(Buffer.concat(uploaded).toString('utf8'), text, 'what was saved is what was uploaded');
+    assert.strictEqual(session.emulator.state.batch(outcome.batchId)!.metadata?.input_file, 'saved-as.jsonl');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, target, 'the editor shows the saved file');
+  });
+});
+
+describe('Batches: the status bar names failures while a batch runs', function () {
+  this.timeout(60_000);
+  // In progress for long enough to read the status bar with the first (failing) request done and the rest not.
+  const session = emulatorSuite({ timing: { ...TIMING, inProgressMs: 20_000 } });
+
+  it('says "· 1 failed" in the status bar item once a request of the running batch failed', async () => {
+    const lines = [requestLine('bad-1', `please ${FAIL_TRIGGER}`), ...Array.from({ length: 9 }, (_, i) => requestLine(`good-${i}`, 'hi'))];
+    const uri = await writeWorkspaceFile('status-bar.jsonl', lines);
+    const outcome = await submit(uri);
+    if (outcome.status !== 'submitted') throw new Error(JSON.stringify(outcome));
+
+    let last: string | undefined;
+    const text = await waitFor(
+      'the status bar to count the failed request',
+      async () => {
+        await vscode.commands.executeCommand(Commands.refreshBatches);
+        last = (await snapshot()).statusBar;
+        return last?.includes('failed') ? last : undefined;
+      },
+      15_000,
+      () => last,
+    );
+    assert.match(text, /^\$\(sync~spin\) status-bar\.jsonl · \d+% · 1 failed$/);
+
+    assert.ok(session.emulator.state.finishBatch(outcome.batchId), 'the batch was still running');
+    await waitFor('the status bar item to hide', async () => {
+      await vscode.commands.executeCommand(Commands.refreshBatches);
+      return (await snapshot()).statusBar === undefined;
+    });
   });
 });

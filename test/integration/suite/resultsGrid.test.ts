@@ -245,15 +245,12 @@ describe('Result marks on the input file', function () {
       () => last,
     );
   };
+  const INPUT_LINES = [request('m1', 'first', 'model-a'), request('m2', 'second', 'model-a'), request('m3', 'third', 'model-b')];
   let input: vscode.Uri;
   let results: vscode.Uri;
 
   before(async () => {
-    input = await writeWorkspaceFile('marks/in.jsonl', [
-      request('m1', 'first', 'model-a'),
-      request('m2', 'second', 'model-a'),
-      request('m3', 'third', 'model-b'),
-    ]);
+    input = await writeWorkspaceFile('marks/in.jsonl', INPUT_LINES);
     results = await writeWorkspaceFile('marks/in.results.jsonl', [
       success('m1', 1, 'model-a', 'Reply one\nsecond line', 9),
       failure('m2', 2, 'the model is overloaded'),
@@ -270,6 +267,8 @@ describe('Result marks on the input file', function () {
     await vscode.workspace.getConfiguration('kluster').update('results.showOutcomes', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Files auto-save after a delay here, so the marks test's edits reached the disk: put the file back as written.
+    await writeWorkspaceFile('marks/in.jsonl', INPUT_LINES);
   });
 
   it('marks each request line with its outcome, shows it on hover, shifts with edits and goes stale when the line changes', async () => {
