@@ -3,7 +3,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, shownFailure, type Outcome } from '../commands';
-import { COMPLETION_WINDOWS, isCompletionWindow, type CompletionWindow, type FilePurpose, type KlusterClient } from '../core/api';
+import {
+  COMPLETION_WINDOWS,
+  isCompletionWindow,
+  KlusterError,
+  mayHaveBeenCreated,
+  type CompletionWindow,
+  type FilePurpose,
+  type KlusterClient,
+} from '../core/api';
 import { plural } from '../core/batches/displayText';
 import { stampOf } from '../core/batches/inputStamp';
 import { inspectBatchFile, modelRows, summaryHeadline, type BatchFileSummary } from '../core/batches/inspect';
@@ -256,6 +264,11 @@ export async function submitBatch(
         metadata: { ...inputMetadata(uri), source: 'vscode' },
       });
     } catch (error) {
+      if (mayHaveBeenCreated(error)) {
+        // Its upload stays (the batch may be reading it), and no Retry: it could make a second batch.
+        const message = `${(error as Error).message} A batch may have been created all the same: refresh the Batches view before you submit ${name} again.`;
+        return shownFailure(container.log, `Submitting ${name}`, new KlusterError((error as KlusterError).kind, message, { cause: error }));
+      }
       // Do not leave an orphan upload behind when the batch could not be made.
       await client.deleteFile(inputFileId).catch(() => undefined);
       throw error;

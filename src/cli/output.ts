@@ -110,7 +110,8 @@ export function exitCodeFor(error: KlusterError): ExitCode {
 
 /** A failure after a batch was created: the batch keeps running, so its id and the way back go with the error. */
 export interface BatchContext {
-  readonly batchId: string;
+  /** Unset when a batch may exist but its id never arrived (the create request was cut off). */
+  readonly batchId?: string;
   /** A sentence saying what to run next, e.g. the `results` command that writes the results again. */
   readonly hint: string;
 }
@@ -157,7 +158,7 @@ export function report(ctx: CliContext, error: unknown, batch?: BatchContext): E
   if (batch) message = `${message} ${batch.hint}`;
   message = redact(message, [apiKeyOf(ctx)]).replace(/\s*\n\s*/g, ' ');
   ctx.io.err(
-    ctx.json ? JSON.stringify({ error: { kind, message, ...(batch ? { batch_id: batch.batchId } : {}) } }) : `kluster: ${message}`,
+    ctx.json ? JSON.stringify({ error: { kind, message, ...(batch?.batchId ? { batch_id: batch.batchId } : {}) } }) : `kluster: ${message}`,
   );
   return code;
 }

@@ -1,6 +1,6 @@
 // `submit FILE [--window 24h] [--wait] [--out RESULTS.jsonl] [--force]`: upload, create the batch,
 // optionally wait for it, and write results joined with the input, in input order.
-import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, type Batch, type KlusterClient } from '../core/api';
+import { TERMINAL_BATCH_STATUSES, isCompletionWindow, KlusterError, mayHaveBeenCreated, type Batch, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff, type BackoffOptions } from '../core/batches/backoff';
 import { formatCount } from '../core/batches/displayText';
@@ -142,7 +142,14 @@ export const submitCommand = apiCommand(
     const file = await client.uploadFile(input, { signal: ctx.signal, onProgress: progressPrinter(ctx, `uploading ${input}`) });
     if (!ctx.json) ctx.io.err(`uploaded ${input} as file ${file.id}`);
     const metadata = { ...cliInputMetadata(input, process.cwd()), source: 'cli' };
-    const created = await client.createBatch({ inputFileId: file.id, completionWindow: window, metadata }, { signal: ctx.signal });
+    let created;
+    try {
+      created = await client.createBatch({ inputFileId: file.id, completionWindow: window, metadata }, { signal: ctx.signal });
+    } catch (error) {
+      if (!mayHaveBeenCreated(error)) throw error;
+      const hint = `A batch of file ${file.id} may have been created all the same: 'kluster batches list' shows it.`;
+      return report(ctx, error, { hint });
+    }
     if (!ctx.json) {
       ctx.io.err(`batch ${created.id} created (${created.status})`);
       ctx.io.out(created.id);

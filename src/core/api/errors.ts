@@ -85,6 +85,15 @@ export function remedyFor(error: unknown): readonly Remedy[] {
   }
 }
 
+/**
+ * Whether a create request (a batch, a job) that failed so may have done its work all the same: it was sent, but
+ * cut off before the answer (Ctrl-C, a dropped connection, no answer in time, a gateway's 5xx, an unreadable
+ * answer). Retrying blindly could make a second one; deleting what it needs could break the first.
+ */
+export function mayHaveBeenCreated(error: unknown): boolean {
+  return error instanceof KlusterError && ['aborted', 'network', 'timeout', 'server', 'invalid_response'].includes(error.kind);
+}
+
 /** The service's base URL, as the docs give it. */
 export const DEFAULT_BASE_URL = 'https://api.kluster.ai/v1';
 

@@ -9,6 +9,7 @@ export {
   failureMessage,
   isCancellation,
   KlusterError,
+  mayHaveBeenCreated,
   MissingApiKeyError,
   remedyFor,
   toKlusterError,

@@ -260,6 +260,15 @@ describe('Batches: errors from the service, pagination, files, failures', functi
     assert.match((tooLarge as { message: string }).message, /too large \(413\): File too large: the limit is 0\.063 MB per file\. Split/i);
     assert.doesNotMatch((tooLarge as { message: string }).message, /100 MB/);
 
+    // A create request cut off before its answer may have made the batch all the same: keep its upload, and
+    // say so instead of offering a Retry that could make a second batch.
+    const filesBefore = session.emulator.state.store.files.size;
+    session.emulator.faults.next({ kind: 'drop', path: /^\/v1\/batches$/, method: 'POST', afterBytes: 0, times: 3 });
+    const cut = await submit(await writeWorkspaceFile('cut.jsonl', [requestLine('c', 'cut off')]));
+    assert.strictEqual(cut.status, 'failed');
+    assert.match((cut as { message: string }).message, /A batch may have been created all the same: refresh the Batches view/);
+    assert.strictEqual(session.emulator.state.store.files.size, filesBefore + 1, 'the upload it may use is kept');
+
     session.emulator.faults.next({ kind: 'rate_limit', path: '/v1/files', method: 'POST', times: 5, retryAfterSeconds: 0 });
     const limited = await submit(await writeWorkspaceFile('small.jsonl', [requestLine('s', 'small')]));
     assert.strictEqual(limited.status, 'failed');

@@ -90,6 +90,23 @@ describe('CLI errors', () => {
     });
   });
 
+  describe('a create request cut off', () => {
+    it('submit says a batch may exist all the same and how to find it (the upload is done, the answer never came)', async () => {
+      const input = await writeLines(f.dir, 'cut.jsonl', [requestLine('a', 'x')]);
+      // Every attempt at creating the batch loses its connection before an answer (the SDK retries twice).
+      f.emulator.faults.next({ kind: 'drop', path: '/v1/batches', method: 'POST', afterBytes: 0, times: 3 });
+      const run = await runCaptured(['submit', input], env());
+      assert.strictEqual(run.code, ExitCode.network, run.err);
+      const last = run.err.trim().split('\n').at(-1)!;
+      assert.match(last, /^kluster: .*A batch of file \S+ may have been created all the same: 'kluster batches list' shows it\.$/);
+      f.emulator.faults.next({ kind: 'drop', path: '/v1/batches', method: 'POST', afterBytes: 0, times: 3 });
+      const again = await runCaptured(['submit', input, '--json'], env());
+      const error = JSON.parse(again.err.trim().split('\n').at(-1)!).error;
+      assert.match(error.message, /may have been created all the same/);
+      assert.strictEqual(error.batch_id, undefined, 'no batch id is made up');
+    });
+  });
+
   describe("the service's text", () => {
     it('an HTML 502 page of 64 KB becomes a short line: tags, styles and scripts gone, 300 characters at most', async () => {
       const filler = '<p>Please try again in a few moments. If the problem persists, contact support.</p>\n'.repeat(800);
