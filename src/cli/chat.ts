@@ -17,7 +17,11 @@ async function readAll(source: AsyncIterable<Uint8Array>): Promise<string> {
 async function asyncResult(ctx: CliContext, client: KlusterClient, batchId: string): Promise<{ body?: unknown; error?: string }> {
   const batch = await waitForBatch(ctx, client, batchId);
   const fileId = batch.output_file_id ?? batch.error_file_id;
-  if (!fileId) return { error: `The request's batch ${batchId} ended ${batch.status} without a result.` };
+  if (!fileId) {
+    const why = batch.errors?.data?.find((e) => e.message || e.code);
+    const reason = why ? `: ${(why.message ?? why.code ?? '').replace(/\.$/, '')}` : '';
+    return { error: `The request's batch ${batchId} ended ${batch.status} without a result${reason}.` };
+  }
   const line = (await readAll(await client.openFileContent(fileId, { signal: ctx.signal }))).split('\n').find((l) => l.trim() !== '');
   if (!line) return { error: `The result file of batch ${batchId} is empty.` };
   const result = JSON.parse(line) as { response?: { status_code?: number; body?: unknown }; error?: { message?: string } | null };
@@ -68,7 +72,15 @@ export const chatCommand = apiCommand(
         return ExitCode.ok;
       }
       if (!ctx.json) ctx.io.err(`queued as batch ${batchId} (completion window ${window})`);
-      const result = await asyncResult(ctx, client, batchId);
+      const result = await asyncResult(ctx, client, batchId).catch((error: unknown) => {
+        // The request is the service's now: say where its reply will be.
+        if (!(error instanceof KlusterError) || error.kind !== 'aborted') throw error;
+        throw new KlusterError(
+          'aborted',
+          `Stopped waiting. The request goes on as batch ${batchId} (${window} window); 'kluster batches get ${batchId}' shows it, and once it has completed, 'kluster files content OUTPUT_FILE_ID' (its output_file_id) prints the reply.`,
+          { cause: error },
+        );
+      });
       if (ctx.json)
         printJson(ctx, { batch_id: batchId, ...(result.body !== undefined ? { completion: result.body } : { error: result.error }) });
       else if (result.body !== undefined) ctx.io.out(replyText(result.body));
@@ -82,14 +94,21 @@ export const chatCommand = apiCommand(
     }
     // Streamed as it arrives where stdout is a stream; in-process callers get the whole reply as one line.
     let reply = '';
-    for await (const chunk of client.chatStream({ model, messages }, { signal: ctx.signal })) {
-      const delta = chunk.choices[0]?.delta?.content ?? '';
-      if (!delta) continue;
-      if (ctx.io.stdout) ctx.io.stdout.write(delta);
-      else reply += delta;
+    const end = () => (ctx.io.stdout ? ctx.io.stdout.write('\n') : ctx.io.out(reply));
+    try {
+      for await (const chunk of client.chatStream({ model, messages }, { signal: ctx.signal })) {
+        const delta = chunk.choices[0]?.delta?.content ?? '';
+        if (!delta) continue;
+        if (ctx.io.stdout) ctx.io.stdout.write(delta);
+        reply += delta;
+      }
+    } catch (error) {
+      // Cut off mid-reply: what arrived ends its line, and the error says it is not the whole reply.
+      if (!reply || !(error instanceof KlusterError)) throw error;
+      end();
+      throw new KlusterError(error.kind, `${error.message} The reply above is incomplete.`, { status: error.status, cause: error });
     }
-    if (ctx.io.stdout) ctx.io.stdout.write('\n');
-    else ctx.io.out(reply);
+    end();
     return ExitCode.ok;
   },
 );

@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import { ExitCode } from '../../../src/cli/command';
+import { runCli } from '../../../src/cli/main';
 import { useEmulator } from '../api/helpers';
 import { CLI, runCaptured, type CliRun } from './helpers';
 
@@ -54,6 +55,64 @@ describe('CLI chat', () => {
     const report = JSON.parse(json.out);
     assert.match(report.batch_id, /^[0-9a-f]{24}$/);
     assert.strictEqual(report.completion.choices[0].message.content, `Emulated answer from ${MODEL} to: json please`);
+  });
+
+  it('a stream cut by a dropped connection ends its partial reply with a line break and says it was cut off (exit 4)', async () => {
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', times: 5 });
+    const run = await new Promise<CliRun>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'chat', '--model', MODEL, '--message', 'a long question that is cut'],
+        { env: { PATH: process.env.PATH, ...env() }, timeout: 20000 },
+        (error, out, err) => resolve({ code: error ? Number(error.code ?? -1) : 0, out, err }),
+      );
+    });
+    assert.strictEqual(run.code, ExitCode.network, run.err);
+    assert.ok(run.out.length > 1 && run.out.endsWith('\n'), JSON.stringify(run.out));
+    assert.ok(`Emulated answer from ${MODEL} to: a long question that is cut`.startsWith(run.out.trimEnd()), run.out);
+    assert.match(run.err, /^kluster: The connection to .* broke: .* The reply above is incomplete\.\n$/);
+  });
+
+  it('--async --wait interrupted: says the request goes on as its batch and how to get the reply later', async () => {
+    const controller = new AbortController();
+    let err = '';
+    const io = { out: () => undefined, err: (t: string) => void (err += t + '\n') };
+    const running = runCli(
+      ['chat', '--model', MODEL, '--message', 'wait for me', '--async', '--window', '1h', '--wait'],
+      io,
+      env(),
+      controller.signal,
+    );
+    for (let i = 0; i < 200 && !/queued as batch/.test(err); i++) await new Promise((r) => setTimeout(r, 25));
+    controller.abort();
+    assert.strictEqual(await running, ExitCode.interrupted, err);
+    const batchId = /queued as batch ([0-9a-f]{24})/.exec(err)?.[1];
+    assert.ok(batchId, err);
+    assert.match(
+      err,
+      new RegExp(
+        `kluster: Stopped waiting\\. The request goes on as batch ${batchId} \\(1h window\\); 'kluster batches get ${batchId}' shows it, and once it has completed, 'kluster files content OUTPUT_FILE_ID' \\(its output_file_id\\) prints the reply\\.`,
+      ),
+    );
+  });
+
+  it('--async --wait on a batch that fails says why (the batch’s errors), exit 1', async () => {
+    const failedBatch = {
+      id: 'b-failed',
+      object: 'batch',
+      status: 'failed',
+      errors: { object: 'list', data: [{ code: 'invalid_request', message: 'Line 1: the model is not available', line: 1 }] },
+      output_file_id: null,
+      error_file_id: null,
+    };
+    f.emulator.faults.next({ kind: 'respond', path: '/v1/batches/', method: 'GET', times: 5, body: JSON.stringify(failedBatch) });
+    const run = await cli(['chat', '--model', MODEL, '--message', 'doomed', '--async', '--wait']);
+    assert.strictEqual(run.code, ExitCode.findings, run.err);
+    assert.match(
+      run.err,
+      /kluster: The request's batch [0-9a-f]{24} ended failed without a result: Line 1: the model is not available\.\n$/,
+    );
+    assert.strictEqual(run.out, '');
   });
 
   it('bad usage exits 2', async () => {
