@@ -14,6 +14,7 @@ import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type ChatRequest, type 
 import { isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
 import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
+import { checkLine } from '../core/jsonl';
 import { writeJoinedResults } from '../core/results/join';
 import { fileExists } from '../core/util/atomicFile';
 import { Commands } from '../constants';
@@ -43,9 +44,9 @@ const KEY = 'kluster.asyncRequests';
 const KEEP_DELIVERED_MS = 30 * 86_400_000;
 const SEND_ASYNC_KIND = vscode.CodeActionKind.Refactor.append('kluster.sendAsync');
 
-/** A request line (custom_id and a body with model and messages) of a document. */
+/** A request line (custom_id and a body with model and messages) of a saved document (its result goes beside it). */
 function isRequestLine(document: vscode.TextDocument, line: number): boolean {
-  return line < document.lineCount && !('error' in asyncRequestOf(document.lineAt(line).text));
+  return document.uri.scheme === 'file' && line < document.lineCount && !('error' in asyncRequestOf(document.lineAt(line).text));
 }
 
 /** The light bulb on a request line. */
@@ -183,6 +184,11 @@ export class AsyncRequests extends Disposable {
     const editor = vscode.window.activeTextEditor;
     const uri = uriOf(uriArg) ?? editor?.document.uri;
     if (!uri) throw new Error('Open a batch .jsonl file and put the cursor on a request line.');
+    if (uri.scheme !== 'file') {
+      const message = `Save ${path.basename(uri.path)} first: the result of an async request is written beside its file.`;
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
     const document = await vscode.workspace.openTextDocument(uri);
     const line = typeof lineArg === 'number' ? lineArg : (editor?.selection.active.line ?? 0);
     if (line < 0 || line >= document.lineCount) throw new Error(`Line ${line + 1} is not in ${path.basename(uri.path)}.`);
@@ -194,9 +200,11 @@ export class AsyncRequests extends Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }
-    const errors = vscode.languages
-      .getDiagnostics(uri)
-      .filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
+    // The line itself is checked too: the editor may not have validated it (validation off, not yet run).
+    const lineErrors = checkLine(text, 'batch', this.container.validation.options).diagnostics.filter((d) => d.severity === 'error');
+    const errors = lineErrors.length
+      ? lineErrors
+      : vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
     if (errors.length) {
       const message = `${where} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; nothing was sent. ${errors[0]!.message}`;
       void vscode.window.showErrorMessage(message);
