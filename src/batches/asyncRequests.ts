@@ -11,7 +11,7 @@ import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
 import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
-import { isTerminal, resultsMessage } from '../core/batches/displayText';
+import { describeBatchError, isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
 import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
 import { checkLine } from '../core/jsonl';
@@ -259,7 +259,8 @@ export class AsyncRequests extends Disposable {
     if (!request.forgotten) {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-async-'));
       try {
-        reply = asyncChatReply(batch.status, await this.resultLines(batch, dir));
+        const why = batch.errors?.data?.[0];
+        reply = asyncChatReply(batch.status, await this.resultLines(batch, dir), why && describeBatchError(why));
       } catch (error) {
         this.container.log.error('chat', `fetching the async reply of batch ${batch.id}`, error);
         reply = { status: 'error', message: `The reply could not be fetched: ${error instanceof Error ? error.message : String(error)}` };

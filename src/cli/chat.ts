@@ -1,6 +1,7 @@
 // `chat --model M --message TEXT [--system TEXT] [--async --window 1h] [--wait]`: one turn, the reply streamed to
 // stdout; with --async the request is queued (it becomes a batch of one request) and --wait prints its answer.
 import { asyncBatchIdOf, isCompletionWindow, KlusterError, type ChatMessage, type KlusterClient } from '../core/api';
+import { describeBatchError } from '../core/batches/displayText';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
@@ -18,9 +19,8 @@ async function asyncResult(ctx: CliContext, client: KlusterClient, batchId: stri
   const batch = await waitForBatch(ctx, client, batchId);
   const fileId = batch.output_file_id ?? batch.error_file_id;
   if (!fileId) {
-    const why = batch.errors?.data?.find((e) => e.message || e.code);
-    const reason = why ? `: ${(why.message ?? why.code ?? '').replace(/\.$/, '')}` : '';
-    return { error: `The request's batch ${batchId} ended ${batch.status} without a result${reason}.` };
+    const why = batch.errors?.data?.[0];
+    return { error: `The request's batch ${batchId} ended ${batch.status} without a result${why ? `: ${describeBatchError(why)}` : ''}.` };
   }
   const line = (await readAll(await client.openFileContent(fileId, { signal: ctx.signal }))).split('\n').find((l) => l.trim() !== '');
   if (!line) return { error: `The result file of batch ${batchId} is empty.` };

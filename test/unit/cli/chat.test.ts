@@ -110,7 +110,7 @@ describe('CLI chat', () => {
     assert.strictEqual(run.code, ExitCode.findings, run.err);
     assert.match(
       run.err,
-      /kluster: The request's batch [0-9a-f]{24} ended failed without a result: Line 1: the model is not available\.\n$/,
+      /kluster: The request's batch [0-9a-f]{24} ended failed without a result: Line 1: the model is not available \(invalid_request\)\.\n$/,
     );
     assert.strictEqual(run.out, '');
   });
