@@ -2,6 +2,7 @@
 // stdout; with --async the request is queued (it becomes a batch of one request) and --wait prints its answer.
 import { asyncBatchIdOf, isCompletionWindow, KlusterError, type ChatMessage, type KlusterClient } from '../core/api';
 import { describeBatchError } from '../core/batches/displayText';
+import { escapeControls } from '../core/util/printable';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
@@ -99,7 +100,8 @@ export const chatCommand = apiCommand(
       for await (const chunk of client.chatStream({ model, messages }, { signal: ctx.signal })) {
         const delta = chunk.choices[0]?.delta?.content ?? '';
         if (!delta) continue;
-        if (ctx.io.stdout) ctx.io.stdout.write(delta);
+        // Model output is untrusted: an escape sequence in it must not reach the terminal (out() escapes too).
+        if (ctx.io.stdout) ctx.io.stdout.write(escapeControls(delta, true));
         reply += delta;
       }
     } catch (error) {

@@ -57,6 +57,19 @@ describe('CLI chat', () => {
     assert.strictEqual(report.completion.choices[0].message.content, `Emulated answer from ${MODEL} to: json please`);
   });
 
+  it('escapes control characters of a streamed reply: the model cannot drive the terminal', async () => {
+    const run = await new Promise<CliRun>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'chat', '--model', MODEL, '--message', '[[answer:\u001b[31mRED\u0007 and\ttab]]'],
+        { env: { PATH: process.env.PATH, ...env() }, timeout: 20000 },
+        (error, out, err) => resolve({ code: error ? Number(error.code ?? -1) : 0, out, err }),
+      );
+    });
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    assert.strictEqual(run.out, '\\u001b[31mRED\\u0007 and\ttab\n');
+  });
+
   it('a stream cut by a dropped connection ends its partial reply with a line break and says it was cut off (exit 4)', async () => {
     f.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', times: 5 });
     const run = await new Promise<CliRun>((resolve) => {
