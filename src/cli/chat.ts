@@ -60,7 +60,14 @@ export const chatCommand = apiCommand(
     const client = clientFor(ctx);
 
     if (isAsync) {
-      const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal });
+      const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal }).catch((error: unknown) => {
+        // Cut off or interrupted after sending, the service may have queued it: another try would queue it twice.
+        if (!(error instanceof KlusterError) || !['network', 'timeout', 'aborted'].includes(error.kind)) throw error;
+        throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: 'kluster batches list' shows its batch.`, {
+          status: error.status,
+          cause: error,
+        });
+      });
       const batchId = asyncBatchIdOf(ack);
       if (!batchId)
         throw new KlusterError('invalid_response', `The service queued the request but its answer (id ${ack.id}) names no batch.`);

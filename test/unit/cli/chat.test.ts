@@ -86,6 +86,18 @@ describe('CLI chat', () => {
     assert.match(run.err, /^kluster: The connection to .* broke: .* The reply above is incomplete\.\n$/);
   });
 
+  it('--async whose answer is cut off says the request may have been queued anyway (exit 4)', async () => {
+    const batchesBefore = f.emulator.state.batches.list().length;
+    f.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', method: 'POST' });
+    const run = await cli(['chat', '--model', MODEL, '--message', 'lost answer', '--async']);
+    assert.strictEqual(run.code, ExitCode.network, run.err);
+    assert.strictEqual(f.emulator.state.batches.list().length, batchesBefore + 1, 'the service did queue it');
+    assert.match(
+      run.err,
+      /^kluster: The connection to .* broke: .* It may have been queued anyway: 'kluster batches list' shows its batch\.\n$/,
+    );
+  });
+
   it('--async --wait interrupted: says the request goes on as its batch and how to get the reply later', async () => {
     const controller = new AbortController();
     let err = '';
