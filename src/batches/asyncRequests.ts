@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
+import { asyncBatchIdOf, COMPLETION_WINDOWS, KlusterError, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
 import { describeBatchError, isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
 import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
@@ -144,7 +144,15 @@ export class AsyncRequests extends Disposable {
   /** Sends `body` async and starts following the batch it becomes; throws what the service answered. */
   private async queue(body: ChatRequest, window: CompletionWindow, entry: (at: number) => StoredAsyncRequest): Promise<string> {
     const client = await this.container.clients.get();
-    const ack = await client.submitAsyncChat(body, window);
+    const ack = await client.submitAsyncChat(body, window).catch((error: unknown) => {
+      // Cut off after sending, the service may have queued it: say so before a Retry queues it twice.
+      if (!(error instanceof KlusterError) || (error.kind !== 'network' && error.kind !== 'timeout')) throw error;
+      void this.feature.tree.refresh().catch(() => undefined);
+      throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: the Batches view shows its batch.`, {
+        status: error.status,
+        cause: error,
+      });
+    });
     const batchId = asyncBatchIdOf(ack);
     if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);
     await this.store(batchId, entry(Date.now()));
