@@ -151,13 +151,19 @@ async function upload(ctx: CliContext, client: KlusterClient, file: string): Pro
  * After an upload the file stays on kluster.ai: a failure from then on names it. Interrupted or cut off while the
  * job was being created, the job may exist all the same.
  */
-function withUploads(error: unknown, uploads: readonly { file: string; id: string }[]): unknown {
+interface Upload {
+  readonly option: 'training-file' | 'validation-file';
+  readonly file: string;
+  readonly id: string;
+}
+
+function withUploads(error: unknown, uploads: readonly Upload[]): unknown {
   if (!(error instanceof KlusterError) || uploads.length === 0) return error;
   const uploaded = uploads.map((u) => `${u.file} was uploaded as file ${u.id}`).join(' and ');
   const mayExist = error.kind === 'aborted' || error.kind === 'network' || error.kind === 'timeout';
   const next = mayExist
     ? "the job may have been created anyway: 'kluster fine-tuning list' shows it."
-    : `--training-file ${uploads[0]!.id} uses it again without another upload.`;
+    : `${uploads.map((u) => `--${u.option} ${u.id}`).join(' ')} uses ${uploads.length > 1 ? 'them' : 'it'} again without another upload.`;
   return new KlusterError(error.kind, `${error.message} ${uploaded}; ${next}`, {
     status: error.status,
     requestId: error.requestId,
@@ -238,13 +244,13 @@ export const fineTuningCreateCommand = apiCommand(
     const localTraining = await localDataset(training);
     const localValidation = validation === undefined ? undefined : await localDataset(validation);
     for (const file of [localTraining, localValidation]) if (file && !(await passesCheck(ctx, file))) return ExitCode.findings;
-    const uploads: { file: string; id: string }[] = [];
+    const uploads: Upload[] = [];
     let created: FineTuningJob;
     try {
       const trainingFile = localTraining ? await upload(ctx, client, localTraining) : training;
-      if (localTraining) uploads.push({ file: localTraining, id: trainingFile });
+      if (localTraining) uploads.push({ option: 'training-file', file: localTraining, id: trainingFile });
       const validationFile = localValidation ? await upload(ctx, client, localValidation) : validation;
-      if (localValidation && validationFile) uploads.push({ file: localValidation, id: validationFile });
+      if (localValidation && validationFile) uploads.push({ option: 'validation-file', file: localValidation, id: validationFile });
       created = await client.createFineTuningJob(
         { trainingFile, model, validationFile, hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : undefined },
         { signal: ctx.signal },

@@ -155,6 +155,24 @@ describe('CLI fine-tuning', () => {
     );
   });
 
+  it('a create the service refuses after the upload says which option reuses the uploaded file', async () => {
+    const training = await writeLines(f.dir, 'reuse-train.jsonl', examples(10));
+    const trainingId = (await cli(['files', 'upload', training, '--purpose', 'fine-tune'])).out.trim();
+    const validation = await writeLines(f.dir, 'reuse-val.jsonl', examples(10));
+    const refusal = { error: { message: 'Quota reached', type: 'invalid_request_error', param: null, code: 'quota' } };
+    f.emulator.faults.next({ kind: 'respond', path: '/v1/fine_tuning/jobs', method: 'POST', status: 400, body: JSON.stringify(refusal) });
+    const run = await cli(['fine-tuning', 'create', '--training-file', trainingId, '--validation-file', validation, '--model', BASE]);
+    assert.strictEqual(run.code, ExitCode.api, run.err);
+    const validationId = /uploaded .*reuse-val\.jsonl as file ([0-9a-f]{24})/.exec(run.err)?.[1];
+    assert.ok(validationId, run.err);
+    assert.match(
+      run.err,
+      new RegExp(
+        `Quota reached\\. .*reuse-val\\.jsonl was uploaded as file ${validationId}; --validation-file ${validationId} uses it again without another upload\\.\\n$`,
+      ),
+    );
+  });
+
   it('bad usage exits 2 and sends nothing', async () => {
     for (const [args, message] of [
       [['fine-tuning', 'create', '--model', BASE], /missing --training-file/],
