@@ -4,7 +4,7 @@ import { KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type K
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
-import { baseModelChoices } from '../core/fineTuning/create';
+import { baseModelChoices, REFERENCE_EXAMPLE_BASE_MODELS } from '../core/fineTuning/create';
 import { hyperparametersText } from '../core/fineTuning/jobText';
 import { closestName } from '../core/jsonl/suggest';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
@@ -179,7 +179,7 @@ function withUploads(error: unknown, uploads: readonly Upload[]): unknown {
 async function checkBaseModel(ctx: CliContext, client: KlusterClient, model: string): Promise<void> {
   const recent = await client.listFineTuningJobs({ limit: 100, signal: ctx.signal });
   const known = baseModelChoices(recent.data).map((c) => c.id);
-  if (known.includes(model)) return;
+  if (known.includes(model) || REFERENCE_EXAMPLE_BASE_MODELS.includes(model)) return;
   const hint = closestName(model, known);
   throw new UsageError(
     `'${model}' is not a model kluster.ai fine-tunes${hint ? `; did you mean ${hint}?` : ''} (fine-tunable: ${known.join(', ')})`,

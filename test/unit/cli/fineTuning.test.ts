@@ -173,6 +173,15 @@ describe('CLI fine-tuning', () => {
     );
   });
 
+  it('create takes the base model names of the API reference’s own create example', async () => {
+    const dataset = await writeLines(f.dir, 'docs-model.jsonl', examples(10));
+    for (const model of ['meta-llama/Meta-Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo']) {
+      const run = await cli(['--json', 'fine-tuning', 'create', '--training-file', dataset, '--model', model]);
+      assert.strictEqual(run.code, ExitCode.ok, `${model}: ${run.err}`);
+      assert.strictEqual(JSON.parse(run.out).model, model);
+    }
+  });
+
   it('bad usage exits 2 and sends nothing', async () => {
     for (const [args, message] of [
       [['fine-tuning', 'create', '--model', BASE], /missing --training-file/],
