@@ -5,7 +5,7 @@ import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
 import { baseModelChoices, REFERENCE_EXAMPLE_BASE_MODELS } from '../core/fineTuning/create';
-import { hyperparametersText } from '../core/fineTuning/jobText';
+import { hyperparametersText, resultFilesText } from '../core/fineTuning/jobText';
 import { closestName } from '../core/jsonl/suggest';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { fileExists } from '../core/util/atomicFile';
@@ -42,6 +42,11 @@ export function describeJob(job: FineTuningJob): string {
     `finished:         ${time(job.finished_at)}`,
     `trained tokens:   ${job.trained_tokens ?? '-'}`,
   ];
+  // Shown only when the service set them: the docs' examples have none (`result_files: []`, `metrics: {}`).
+  if (job.estimated_finish != null) lines.splice(lines.length - 1, 0, `estimated finish: ${time(job.estimated_finish)}`);
+  if (job.result_files?.length) lines.push(`result files:     ${resultFilesText(job)}`);
+  const metrics = Object.entries(job.metrics ?? {});
+  if (metrics.length) lines.push(`metrics:          ${metrics.map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ')}`);
   // The service's words on one line: a line break in them must not start a line of ours.
   if (job.error?.message || job.error?.code) lines.push(`error:            ${escapeControls(job.error.message ?? job.error.code ?? '')}`);
   return lines.join('\n');

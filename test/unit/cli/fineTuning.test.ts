@@ -182,6 +182,27 @@ describe('CLI fine-tuning', () => {
     }
   });
 
+  it('get prints the result files, estimated finish and metrics of a job when it has them, escaped', async () => {
+    const job = {
+      object: 'fine_tuning.job',
+      id: 'ft-shown',
+      model: BASE,
+      created_at: '1739405431',
+      estimated_finish: 1739409031,
+      result_files: ['file-metrics', { id: 'file-x' }],
+      status: 'running',
+      metrics: { train_loss: 0.25, step: '4\u001b[2J' },
+      error: null,
+    };
+    f.emulator.faults.next({ kind: 'respond', path: '/v1/fine_tuning/jobs/ft-shown', body: JSON.stringify(job) });
+    const run = await cli(['fine-tuning', 'get', 'ft-shown']);
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    assert.match(run.out, /^estimated finish: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
+    assert.match(run.out, /^result files: +file-metrics, \{"id":"file-x"\}$/m);
+    assert.match(run.out, /^metrics: +train_loss 0\.25, step "4\\u001b\[2J"$/m);
+    assert.ok(!run.out.includes('\u001b'), 'no raw escape');
+  });
+
   it('bad usage exits 2 and sends nothing', async () => {
     for (const [args, message] of [
       [['fine-tuning', 'create', '--model', BASE], /missing --training-file/],
