@@ -10,10 +10,19 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import { asyncBatchIdOf, COMPLETION_WINDOWS, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
-import { isTerminal, resultsMessage } from '../core/batches/displayText';
+import {
+  asyncBatchIdOf,
+  COMPLETION_WINDOWS,
+  KlusterError,
+  mayHaveBeenCreated,
+  type Batch,
+  type ChatRequest,
+  type CompletionWindow,
+} from '../core/api';
+import { describeBatchError, isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
 import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
+import { checkLine } from '../core/jsonl';
 import { writeJoinedResults } from '../core/results/join';
 import { fileExists } from '../core/util/atomicFile';
 import { Commands } from '../constants';
@@ -43,9 +52,9 @@ const KEY = 'kluster.asyncRequests';
 const KEEP_DELIVERED_MS = 30 * 86_400_000;
 const SEND_ASYNC_KIND = vscode.CodeActionKind.Refactor.append('kluster.sendAsync');
 
-/** A request line (custom_id and a body with model and messages) of a document. */
+/** A request line (custom_id and a body with model and messages) of a saved document (its result goes beside it). */
 function isRequestLine(document: vscode.TextDocument, line: number): boolean {
-  return line < document.lineCount && !('error' in asyncRequestOf(document.lineAt(line).text));
+  return document.uri.scheme === 'file' && line < document.lineCount && !('error' in asyncRequestOf(document.lineAt(line).text));
 }
 
 /** The light bulb on a request line. */
@@ -143,7 +152,15 @@ export class AsyncRequests extends Disposable {
   /** Sends `body` async and starts following the batch it becomes; throws what the service answered. */
   private async queue(body: ChatRequest, window: CompletionWindow, entry: (at: number) => StoredAsyncRequest): Promise<string> {
     const client = await this.container.clients.get();
-    const ack = await client.submitAsyncChat(body, window);
+    const ack = await client.submitAsyncChat(body, window).catch((error: unknown) => {
+      // Cut off after sending, the service may have queued it: say so before a Retry queues it twice.
+      if (!mayHaveBeenCreated(error)) throw error;
+      void this.feature.tree.refresh().catch(() => undefined);
+      throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: the Batches view shows its batch.`, {
+        status: error.status,
+        cause: error,
+      });
+    });
     const batchId = asyncBatchIdOf(ack);
     if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);
     await this.store(batchId, entry(Date.now()));
@@ -183,6 +200,11 @@ export class AsyncRequests extends Disposable {
     const editor = vscode.window.activeTextEditor;
     const uri = uriOf(uriArg) ?? editor?.document.uri;
     if (!uri) throw new Error('Open a batch .jsonl file and put the cursor on a request line.');
+    if (uri.scheme !== 'file') {
+      const message = `Save ${path.basename(uri.path)} first: the result of an async request is written beside its file.`;
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
     const document = await vscode.workspace.openTextDocument(uri);
     const line = typeof lineArg === 'number' ? lineArg : (editor?.selection.active.line ?? 0);
     if (line < 0 || line >= document.lineCount) throw new Error(`Line ${line + 1} is not in ${path.basename(uri.path)}.`);
@@ -194,9 +216,11 @@ export class AsyncRequests extends Disposable {
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }
-    const errors = vscode.languages
-      .getDiagnostics(uri)
-      .filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
+    // The line itself is checked too: the editor may not have validated it (validation off, not yet run).
+    const lineErrors = checkLine(text, 'batch', this.container.validation.options).diagnostics.filter((d) => d.severity === 'error');
+    const errors = lineErrors.length
+      ? lineErrors
+      : vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
     if (errors.length) {
       const message = `${where} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; nothing was sent. ${errors[0]!.message}`;
       void vscode.window.showErrorMessage(message);
@@ -251,7 +275,8 @@ export class AsyncRequests extends Disposable {
     if (!request.forgotten) {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-async-'));
       try {
-        reply = asyncChatReply(batch.status, await this.resultLines(batch, dir));
+        const why = batch.errors?.data?.[0];
+        reply = asyncChatReply(batch.status, await this.resultLines(batch, dir), why && describeBatchError(why));
       } catch (error) {
         this.container.log.error('chat', `fetching the async reply of batch ${batch.id}`, error);
         reply = { status: 'error', message: `The reply could not be fetched: ${error instanceof Error ? error.message : String(error)}` };

@@ -1,6 +1,8 @@
 // `chat --model M --message TEXT [--system TEXT] [--async --window 1h] [--wait]`: one turn, the reply streamed to
 // stdout; with --async the request is queued (it becomes a batch of one request) and --wait prints its answer.
-import { asyncBatchIdOf, isCompletionWindow, KlusterError, type ChatMessage, type KlusterClient } from '../core/api';
+import { asyncBatchIdOf, isCompletionWindow, KlusterError, mayHaveBeenCreated, type ChatMessage, type KlusterClient } from '../core/api';
+import { describeBatchError } from '../core/batches/displayText';
+import { escapeControls } from '../core/util/printable';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
 import { ExitCode, type CliContext } from './command';
@@ -17,7 +19,10 @@ async function readAll(source: AsyncIterable<Uint8Array>): Promise<string> {
 async function asyncResult(ctx: CliContext, client: KlusterClient, batchId: string): Promise<{ body?: unknown; error?: string }> {
   const batch = await waitForBatch(ctx, client, batchId);
   const fileId = batch.output_file_id ?? batch.error_file_id;
-  if (!fileId) return { error: `The request's batch ${batchId} ended ${batch.status} without a result.` };
+  if (!fileId) {
+    const why = batch.errors?.data?.[0];
+    return { error: `The request's batch ${batchId} ended ${batch.status} without a result${why ? `: ${describeBatchError(why)}` : ''}.` };
+  }
   const line = (await readAll(await client.openFileContent(fileId, { signal: ctx.signal }))).split('\n').find((l) => l.trim() !== '');
   if (!line) return { error: `The result file of batch ${batchId} is empty.` };
   const result = JSON.parse(line) as { response?: { status_code?: number; body?: unknown }; error?: { message?: string } | null };
@@ -55,7 +60,14 @@ export const chatCommand = apiCommand(
     const client = clientFor(ctx);
 
     if (isAsync) {
-      const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal });
+      const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal }).catch((error: unknown) => {
+        // Cut off or interrupted after sending, the service may have queued it: another try would queue it twice.
+        if (!mayHaveBeenCreated(error)) throw error;
+        throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: 'kluster batches list' shows its batch.`, {
+          status: error.status,
+          cause: error,
+        });
+      });
       const batchId = asyncBatchIdOf(ack);
       if (!batchId)
         throw new KlusterError('invalid_response', `The service queued the request but its answer (id ${ack.id}) names no batch.`);
@@ -89,14 +101,22 @@ export const chatCommand = apiCommand(
     }
     // Streamed as it arrives where stdout is a stream; in-process callers get the whole reply as one line.
     let reply = '';
-    for await (const chunk of client.chatStream({ model, messages }, { signal: ctx.signal })) {
-      const delta = chunk.choices[0]?.delta?.content ?? '';
-      if (!delta) continue;
-      if (ctx.io.stdout) ctx.io.stdout.write(delta);
-      else reply += delta;
+    const end = () => (ctx.io.stdout ? ctx.io.stdout.write('\n') : ctx.io.out(reply));
+    try {
+      for await (const chunk of client.chatStream({ model, messages }, { signal: ctx.signal })) {
+        const delta = chunk.choices[0]?.delta?.content ?? '';
+        if (!delta) continue;
+        // Model output is untrusted: an escape sequence in it must not reach the terminal (out() escapes too).
+        if (ctx.io.stdout) ctx.io.stdout.write(escapeControls(delta, true));
+        reply += delta;
+      }
+    } catch (error) {
+      // Cut off mid-reply: what arrived ends its line, and the error says it is not the whole reply.
+      if (!reply || !(error instanceof KlusterError)) throw error;
+      end();
+      throw new KlusterError(error.kind, `${error.message} The reply above is incomplete.`, { status: error.status, cause: error });
     }
-    if (ctx.io.stdout) ctx.io.stdout.write('\n');
-    else ctx.io.out(reply);
+    end();
     return ExitCode.ok;
   },
 );

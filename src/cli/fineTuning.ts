@@ -1,14 +1,15 @@
 // `fine-tuning list|get|cancel|create`: the fine-tuning jobs API, with the tutorial's loop in one command
 // (check the dataset, upload it with purpose=fine-tune, create the job, poll until it ends).
-import { KlusterError, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type KlusterClient } from '../core/api';
+import { KlusterError, mayHaveBeenCreated, TERMINAL_FINE_TUNING_STATUSES, type FineTuningJob, type KlusterClient } from '../core/api';
 import { sleep } from '../core/api/transfer';
 import { PollBackoff } from '../core/batches/backoff';
 import { blocksSubmission } from '../core/jsonl';
-import { baseModelChoices } from '../core/fineTuning/create';
-import { hyperparametersText } from '../core/fineTuning/jobText';
+import { baseModelChoices, REFERENCE_EXAMPLE_BASE_MODELS } from '../core/fineTuning/create';
+import { hyperparametersText, resultFilesText } from '../core/fineTuning/jobText';
 import { closestName } from '../core/jsonl/suggest';
 import { DOCUMENTED_MODEL_IDS } from '../core/models';
 import { fileExists } from '../core/util/atomicFile';
+import { FileReadError } from '../core/util/fileReadError';
 import { escapeControls } from '../core/util/printable';
 import { apiCommand } from './apiCommands';
 import { UsageError } from './args';
@@ -41,6 +42,11 @@ export function describeJob(job: FineTuningJob): string {
     `finished:         ${time(job.finished_at)}`,
     `trained tokens:   ${job.trained_tokens ?? '-'}`,
   ];
+  // Shown only when the service set them: the docs' examples have none (`result_files: []`, `metrics: {}`).
+  if (job.estimated_finish != null) lines.splice(lines.length - 1, 0, `estimated finish: ${time(job.estimated_finish)}`);
+  if (job.result_files?.length) lines.push(`result files:     ${resultFilesText(job)}`);
+  const metrics = Object.entries(job.metrics ?? {});
+  if (metrics.length) lines.push(`metrics:          ${metrics.map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ')}`);
   // The service's words on one line: a line break in them must not start a line of ours.
   if (job.error?.message || job.error?.code) lines.push(`error:            ${escapeControls(job.error.message ?? job.error.code ?? '')}`);
   return lines.join('\n');
@@ -111,31 +117,64 @@ function positiveOption(ctx: CliContext, name: string): number | undefined {
 }
 
 /**
- * A local dataset is checked offline (errors and the 10-example minimum block it) and uploaded with
- * purpose=fine-tune; anything that is not a local file is taken as the id of an uploaded file.
+ * A path (it has a folder or an extension) names a local dataset, which must exist; anything else is taken as the
+ * id of an uploaded file (kluster's ids are bare hex, OpenAI's `file-…`).
  */
-async function fileIdFor(ctx: CliContext, client: KlusterClient, fileOrId: string): Promise<string | undefined> {
-  if (!(await fileExists(fileOrId))) return fileOrId;
-  const result = await validateFile(fileOrId, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' }, ctx.signal);
+async function localDataset(fileOrId: string): Promise<string | undefined> {
+  if (await fileExists(fileOrId)) return fileOrId;
+  if (/[/\\]|\.\w+$/.test(fileOrId)) throw new FileReadError(fileOrId, 'ENOENT');
+  return undefined;
+}
+
+/** A local dataset is checked offline: errors and the 10-example minimum block it (printed here); true when it passes. */
+async function passesCheck(ctx: CliContext, file: string): Promise<boolean> {
+  const result = await validateFile(file, { knownModels: DOCUMENTED_MODEL_IDS, tier: 'standard' }, ctx.signal);
   const blocking = result.diagnostics.filter(blocksSubmission);
-  if (result.kind !== 'finetune' || blocking.length > 0) {
-    for (const d of blocking.slice(0, SHOWN_ERRORS)) ctx.io.err(formatDiagnostic(fileOrId, d));
-    if (blocking.length > SHOWN_ERRORS)
-      ctx.io.err(`... and ${blocking.length - SHOWN_ERRORS} more; 'kluster validate ${fileOrId}' lists them all`);
-    const why =
-      result.kind !== 'finetune'
-        ? `it is not a fine-tuning dataset (lines of {"messages": [...]}; it looks like ${result.kind})`
-        : `it has ${plural(blocking.length, 'problem')}`;
-    ctx.io.err(`kluster: ${fileOrId} was not uploaded: ${why}.`);
-    return undefined;
-  }
-  const file = await client.uploadFile(fileOrId, {
+  if (result.kind === 'finetune' && blocking.length === 0) return true;
+  for (const d of blocking.slice(0, SHOWN_ERRORS)) ctx.io.err(formatDiagnostic(file, d));
+  if (blocking.length > SHOWN_ERRORS)
+    ctx.io.err(`... and ${blocking.length - SHOWN_ERRORS} more; 'kluster validate ${file}' lists them all`);
+  const why =
+    result.kind !== 'finetune'
+      ? `it is not a fine-tuning dataset (lines of {"messages": [...]}; it looks like ${result.kind})`
+      : `it has ${plural(blocking.length, 'problem')}`;
+  ctx.io.err(`kluster: ${file} was not uploaded: ${why}.`);
+  return false;
+}
+
+async function upload(ctx: CliContext, client: KlusterClient, file: string): Promise<string> {
+  const uploaded = await client.uploadFile(file, {
     signal: ctx.signal,
     purpose: 'fine-tune',
-    onProgress: progressPrinter(ctx, `uploading ${fileOrId}`),
+    onProgress: progressPrinter(ctx, `uploading ${file}`),
   });
-  if (!ctx.json) ctx.io.err(`uploaded ${fileOrId} as file ${file.id}`);
-  return file.id;
+  if (!ctx.json) ctx.io.err(`uploaded ${file} as file ${uploaded.id}`);
+  return uploaded.id;
+}
+
+/**
+ * After an upload the file stays on kluster.ai: a failure from then on names it. Interrupted or cut off while the
+ * job was being created, the job may exist all the same.
+ */
+interface Upload {
+  readonly option: 'training-file' | 'validation-file';
+  readonly file: string;
+  readonly id: string;
+}
+
+function withUploads(error: unknown, uploads: readonly Upload[]): unknown {
+  if (!(error instanceof KlusterError) || uploads.length === 0) return error;
+  const uploaded = uploads.map((u) => `${u.file} was uploaded as file ${u.id}`).join(' and ');
+  const mayExist = mayHaveBeenCreated(error);
+  const next = mayExist
+    ? "the job may have been created anyway: 'kluster fine-tuning list' shows it."
+    : `${uploads.map((u) => `--${u.option} ${u.id}`).join(' ')} uses ${uploads.length > 1 ? 'them' : 'it'} again without another upload.`;
+  return new KlusterError(error.kind, `${error.message} ${uploaded}; ${next}`, {
+    status: error.status,
+    requestId: error.requestId,
+    retryAfterSeconds: error.retryAfterSeconds,
+    cause: error,
+  });
 }
 
 /**
@@ -145,7 +184,7 @@ async function fileIdFor(ctx: CliContext, client: KlusterClient, fileOrId: strin
 async function checkBaseModel(ctx: CliContext, client: KlusterClient, model: string): Promise<void> {
   const recent = await client.listFineTuningJobs({ limit: 100, signal: ctx.signal });
   const known = baseModelChoices(recent.data).map((c) => c.id);
-  if (known.includes(model)) return;
+  if (known.includes(model) || REFERENCE_EXAMPLE_BASE_MODELS.includes(model)) return;
   const hint = closestName(model, known);
   throw new UsageError(
     `'${model}' is not a model kluster.ai fine-tunes${hint ? `; did you mean ${hint}?` : ''} (fine-tunable: ${known.join(', ')})`,
@@ -205,15 +244,25 @@ export const fineTuningCreateCommand = apiCommand(
     const hyperparameters = Object.fromEntries(Object.entries(hyper).filter(([, v]) => v !== undefined));
     const client = clientFor(ctx);
     await checkBaseModel(ctx, client, model);
-    const trainingFile = await fileIdFor(ctx, client, training);
-    if (!trainingFile) return ExitCode.findings;
+    // Both datasets are checked before either is uploaded: a bad validation file leaves nothing behind.
     const validation = ctx.args.options.get('validation-file');
-    const validationFile = validation === undefined ? undefined : await fileIdFor(ctx, client, validation);
-    if (validation !== undefined && !validationFile) return ExitCode.findings;
-    const created = await client.createFineTuningJob(
-      { trainingFile, model, validationFile, hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : undefined },
-      { signal: ctx.signal },
-    );
+    const localTraining = await localDataset(training);
+    const localValidation = validation === undefined ? undefined : await localDataset(validation);
+    for (const file of [localTraining, localValidation]) if (file && !(await passesCheck(ctx, file))) return ExitCode.findings;
+    const uploads: Upload[] = [];
+    let created: FineTuningJob;
+    try {
+      const trainingFile = localTraining ? await upload(ctx, client, localTraining) : training;
+      if (localTraining) uploads.push({ option: 'training-file', file: localTraining, id: trainingFile });
+      const validationFile = localValidation ? await upload(ctx, client, localValidation) : validation;
+      if (localValidation && validationFile) uploads.push({ option: 'validation-file', file: localValidation, id: validationFile });
+      created = await client.createFineTuningJob(
+        { trainingFile, model, validationFile, hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : undefined },
+        { signal: ctx.signal },
+      );
+    } catch (error) {
+      throw withUploads(error, uploads);
+    }
     if (!ctx.args.switches.has('wait')) {
       if (ctx.json) printJson(ctx, created);
       else {

@@ -2,6 +2,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { DOCUMENTED_MODELS, FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../core/models';
+import { REFERENCE_EXAMPLE_BASE_MODELS } from '../core/fineTuning/create';
 
 export interface EmulatorTiming {
   /** How long a batch stays `validating`. */
@@ -82,9 +83,9 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** Base models the docs accept for fine-tuning, under both spellings the docs use. */
 export const FINE_TUNABLE_MODELS: ReadonlySet<string> = new Set([
   ...DOCUMENTED_MODELS.filter((m) => m.fineTuning).map((m) => m.id),
-  'meta-llama/Meta-Llama-3.1-8B-Instruct',
+  ...REFERENCE_EXAMPLE_BASE_MODELS,
+  // The base model the reference's job responses report.
   'meta-llama/Llama-3.1-8B-Instruct',
-  'meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo',
 ]);
 
 export class Store {

@@ -6,7 +6,7 @@ import { showApiError } from '../api/showError';
 import { ensureSaved, upload } from '../batches/submit';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import type { KlusterClient } from '../core/api';
+import { KlusterError, mayHaveBeenCreated, type KlusterClient } from '../core/api';
 import { plural } from '../core/batches/displayText';
 import { inspectBatchFile, type BatchFileSummary } from '../core/batches/inspect';
 import { baseModelChoices, createSummaryText, HYPERPARAMETERS, parseHyperparameter, type Hyperparameters } from '../core/fineTuning/create';
@@ -224,12 +224,24 @@ export async function createFineTuningJob(
       feature.fileNames.learn({ id: validationFileId, filename: validationName });
     } else if (validation.kind === 'uploaded') validationFileId = validation.id;
 
-    const job = await client.createFineTuningJob({
-      trainingFile: trainingFileId,
-      validationFile: validationFileId,
-      model,
-      hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : undefined,
-    });
+    const job = await client
+      .createFineTuningJob({
+        trainingFile: trainingFileId,
+        validationFile: validationFileId,
+        model,
+        hyperparameters: Object.keys(hyperparameters).length ? hyperparameters : undefined,
+      })
+      .catch((error: unknown) => {
+        if (!mayHaveBeenCreated(error)) throw error;
+        // The service may have created the job before the answer was lost: deleting its files would break it.
+        uploaded.length = 0;
+        void feature.tree.refresh().catch(() => undefined);
+        throw new KlusterError(
+          error.kind,
+          `${error.message} The job may have been created anyway (the Fine-tuning view shows it); ${name} stays uploaded as file ${trainingFileId}.`,
+          { status: error.status, cause: error },
+        );
+      });
     uploaded.length = 0; // the job owns them now
     feature.blocked.clear(uri);
     feature.added(job);

@@ -90,7 +90,7 @@ export function remedyFor(error: unknown): readonly Remedy[] {
  * cut off before the answer (Ctrl-C, a dropped connection, no answer in time, a gateway's 5xx, an unreadable
  * answer). Retrying blindly could make a second one; deleting what it needs could break the first.
  */
-export function mayHaveBeenCreated(error: unknown): boolean {
+export function mayHaveBeenCreated(error: unknown): error is KlusterError {
   return error instanceof KlusterError && ['aborted', 'network', 'timeout', 'server', 'invalid_response'].includes(error.kind);
 }
 
@@ -114,6 +114,15 @@ export interface ErrorContext {
 function isModelNotFound(error: InstanceType<typeof OpenAI.APIError>): boolean {
   const body = error.error as { code?: unknown; param?: unknown } | undefined;
   return body?.code === 'model_not_found' || body?.param === 'model';
+}
+
+/**
+ * The API's own "no such object": its error names the parameter whose value it did not find (`training_file`,
+ * `after`, `id`). A wrong base URL's 404 ("Invalid URL", "is not an endpoint") names none.
+ */
+function namesMissingParameter(error: InstanceType<typeof OpenAI.APIError>): boolean {
+  const body = error.error as { param?: unknown } | undefined;
+  return typeof body?.param === 'string' && body.param !== '';
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into seconds. */
@@ -226,7 +235,7 @@ export function toKlusterError(error: unknown, context: ErrorContext = {}): Klus
           `The API key was refused (${status}: ${said}). Check that the key is right and still active.`,
           details,
         );
-      case status === 404 && context.collection && !isModelNotFound(error):
+      case status === 404 && context.collection && !isModelNotFound(error) && !namesMissingParameter(error):
         return new KlusterError(
           'wrong_base_url',
           `Not found (404) at ${context.baseUrl ?? host}: ${said}. The base URL looks wrong; kluster.ai's is ${DEFAULT_BASE_URL}.`,

@@ -197,11 +197,21 @@ const FineTuningMethodSchema = z.looseObject({
   dpo: z.unknown().optional(),
 });
 
-const FineTuningErrorSchema = z.looseObject({
-  code: z.string().nullish(),
-  message: z.string().nullish(),
-  param: z.string().nullish(),
-});
+/** A code the service may send as a number (`500`), kept as text. */
+const codeText = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().nullish());
+
+/**
+ * `{code, message, param}` or null in the docs; a bare string becomes the message and a list its first entry, so
+ * one job with an odd error does not make the whole job list unreadable.
+ */
+function errorObjectOf(value: unknown): unknown {
+  if (typeof value === 'string') return { message: value };
+  return Array.isArray(value) ? errorObjectOf(value[0] ?? null) : value;
+}
+const FineTuningErrorSchema = z.preprocess(
+  errorObjectOf,
+  z.looseObject({ code: codeText, message: z.string().nullish(), param: z.string().nullish() }).nullish(),
+);
 
 export const FineTuningJobSchema = z.looseObject({
   id: z.string(),
@@ -223,7 +233,7 @@ export const FineTuningJobSchema = z.looseObject({
   /** `{}` in the docs' cancel response. */
   metrics: z.record(z.string(), z.unknown()).nullish(),
   /** null, or the reason a job failed (`{}` is treated as no error by the UI). */
-  error: FineTuningErrorSchema.nullish(),
+  error: FineTuningErrorSchema,
   seed: numeric.nullish(),
   organization_id: z.string().nullish(),
 });

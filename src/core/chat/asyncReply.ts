@@ -31,9 +31,10 @@ function finishReasonOf(line: string): string | undefined {
 
 /**
  * The reply in a batch's result lines (output file first, then error file). The first reply found wins; with
- * none, the first failure says why, and with no line at all, how the batch ended.
+ * none, the first failure says why, and with no line at all, how the batch ended (and `batchError`, the first of
+ * its `errors`, when it has one).
  */
-export function asyncChatReply(batchStatus: string, resultLines: readonly string[]): AsyncChatReply {
+export function asyncChatReply(batchStatus: string, resultLines: readonly string[], batchError?: string): AsyncChatReply {
   let failure: string | undefined;
   for (const line of resultLines) {
     const reply = readReply(line);
@@ -51,7 +52,8 @@ export function asyncChatReply(batchStatus: string, resultLines: readonly string
     const finishReason = finishReasonOf(line);
     return finishReason ? { status: 'done', text: reply.text, usage, finishReason } : { status: 'done', text: reply.text, usage };
   }
-  return { status: 'error', message: failure ?? `The async request's batch ended ${batchStatus} without a reply.` };
+  const why = batchError ? `: ${batchError.replace(/\.$/, '')}` : '';
+  return { status: 'error', message: failure ?? `The async request's batch ended ${batchStatus} without a reply${why}.` };
 }
 
 interface AsyncTurnLike {

@@ -66,6 +66,16 @@ export interface BaseModelChoice {
   readonly source: 'documented' | 'reported';
 }
 
+/**
+ * The spellings the API reference's create request gives as fine-tunable ("for example
+ * `meta-llama/Meta-Llama-3.1-8B-Instruct` or `meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo`"); accepted when
+ * typed, not offered in the picker, which lists the supported models by their catalog ids.
+ */
+export const REFERENCE_EXAMPLE_BASE_MODELS: readonly string[] = [
+  'meta-llama/Meta-Llama-3.1-8B-Instruct',
+  'meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo',
+];
+
 /** The docs' fine-tunable models, then every other base model the service's jobs report, each once. */
 export function baseModelChoices(jobs: readonly Pick<FineTuningJob, 'model'>[]): BaseModelChoice[] {
   const choices: BaseModelChoice[] = DOCUMENTED_MODELS.filter((m) => m.fineTuning).map((m) => ({ id: m.id, source: 'documented' }));

@@ -64,6 +64,11 @@ export function fileText(fileId: string, names: FileNames): string {
   return name ? `${name} (${fileId})` : fileId;
 }
 
+/** `file-1, file-2` (an entry that is not an id as its JSON); empty for none. */
+export function resultFilesText(job: FineTuningJob): string {
+  return (job.result_files ?? []).map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join(', ');
+}
+
 const TIME_FIELDS = ['created_at', 'finished_at', 'estimated_finish'] as const;
 
 /** A markdown tooltip with every field of the job (raw HTML off: the service's words are escaped). */
@@ -87,10 +92,7 @@ export function jobTooltip(job: FineTuningJob, names: FileNames): string {
   }
   rows.push(
     ['trained tokens', job.trained_tokens != null ? formatCount(job.trained_tokens) : ''],
-    [
-      'result files',
-      job.result_files?.length ? job.result_files.map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join(', ') : '',
-    ],
+    ['result files', resultFilesText(job)],
     ['seed', job.seed != null ? String(job.seed) : ''],
     ['organization', job.organization_id ?? ''],
     ['error', jobErrorText(job) ?? ''],

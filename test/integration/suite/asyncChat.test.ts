@@ -104,6 +104,16 @@ describe('Chat Send Async: the reply comes through a batch', function () {
     assert.strictEqual(next.turn.async, undefined);
   });
 
+  it('a Send Async whose answer is cut off says the request may have been queued anyway', async () => {
+    const batchesBefore = session.emulator.state.batches.list().length;
+    // The service queues the batch, then the connection drops mid-answer.
+    session.emulator.faults.next({ kind: 'drop', path: '/v1/chat/completions', method: 'POST' });
+    await vscode.commands.executeCommand(Commands.chatSendSelection, 'Lost on the way back', { sendAsync: '1h' });
+    const { turn } = await settled('the error on the turn', (t) => t.status === 'error');
+    assert.strictEqual(session.emulator.state.batches.list().length, batchesBefore + 1, 'the service did queue it');
+    assert.match(turn.error?.message ?? '', /broke: .* It may have been queued anyway: the Batches view shows its batch\.$/);
+  });
+
   it('shows a failed request as an error on its turn; Retry asks again async, in the same window', async () => {
     await vscode.commands.executeCommand(Commands.chatSendSelection, `This one fails ${FAIL_TRIGGER}`, { sendAsync: '3h' });
     const { turn: queued } = await settled('the turn queued', (t) => t.status === 'queued' && t.async?.batchId !== undefined);

@@ -133,4 +133,43 @@ describe('Send Request Line Async: one line, its result beside the file', functi
     assert.strictEqual(outcome.status, 'failed');
     assert.strictEqual(session.emulator.state.requests.length, before);
   });
+
+  it('refuses a line with errors when the editor has not checked it (validation off), sending nothing', async () => {
+    const config = vscode.workspace.getConfiguration('kluster');
+    await config.update('validation.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const uri = await writeWorkspaceFile('async/unchecked.jsonl', [requestLine('c-1', 'hi', { temperature: 9 })]);
+      await vscode.workspace.openTextDocument(uri);
+      const before = session.emulator.state.requests.length;
+      const outcome = await send(uri, 0);
+      assert.strictEqual(outcome.status, 'failed', JSON.stringify(outcome));
+      assert.match(
+        outcome.status === 'failed' ? outcome.message : '',
+        /^unchecked\.jsonl:1 has an error; nothing was sent\. .*temperature/,
+      );
+      assert.strictEqual(session.emulator.state.requests.length, before);
+    } finally {
+      await config.update('validation.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('refuses a line of an untitled file (its result has no file to open beside), sending nothing', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'jsonl', content: requestLine('t-1', 'hi') + '\n' });
+    await vscode.window.showTextDocument(document);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      new vscode.Range(0, 1, 0, 1),
+    );
+    assert.ok(!(actions ?? []).some((a) => a.title === 'Send Request Line Async'), 'not offered where it cannot deliver');
+    const before = session.emulator.state.requests.length;
+    const outcome = await send(document.uri, 0);
+    assert.strictEqual(outcome.status, 'failed', JSON.stringify(outcome));
+    assert.match(
+      outcome.status === 'failed' ? outcome.message : '',
+      /^Save Untitled-\d+ first: the result of an async request is written beside its file\.$/,
+    );
+    assert.strictEqual(session.emulator.state.requests.length, before);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });

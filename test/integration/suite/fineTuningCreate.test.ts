@@ -112,6 +112,28 @@ describe('Create Fine-tuning Job: dataset to fine-tuned model in chat and experi
     assert.strictEqual(chat.state.settings.model, tuned, 'the fine-tuned model is preselected');
   });
 
+  it('a create cut off by the network keeps the upload (the job may exist) and says so', async () => {
+    const training = await writeWorkspaceFile('ftc/cut.jsonl', datasetLines(10));
+    const jobsBefore = session.emulator.state.store.fineTuningJobs.size;
+    // The service creates the job, then the connection drops mid-answer, on every retry.
+    session.emulator.faults.next({ kind: 'drop', path: '/v1/fine_tuning/jobs', method: 'POST', times: 10 });
+    let outcome: CreateJobOutcome;
+    try {
+      outcome = await create(training, { model: FINE_TUNE_BASE });
+    } finally {
+      session.emulator.faults.clear();
+    }
+    assert.strictEqual(outcome.status, 'failed', JSON.stringify(outcome));
+    assert.match(
+      outcome.status === 'failed' ? outcome.message : '',
+      /The job may have been created anyway \(the Fine-tuning view shows it\); cut\.jsonl stays uploaded as file [0-9a-f]{24}\./,
+    );
+    assert.ok(session.emulator.state.store.fineTuningJobs.size > jobsBefore, 'the service did create the job');
+    const job = [...session.emulator.state.store.fineTuningJobs.values()].at(-1)!;
+    assert.ok(session.emulator.state.store.files.has(job.trainingFile), 'the job’s training file was not deleted');
+    await waitFor('the job in the view', async () => (await view()).items.some((i) => i.id === `fineTune:${job.id}`));
+  });
+
   it('adds the fine-tuned model to an experiment as one undoable edit, keeping the rest of the file', async () => {
     const tuned = await waitFor('a fine-tuned model', () => [...session.emulator.state.store.fineTunedModelIds()][0]);
     const text =

@@ -9,6 +9,7 @@ import {
   fineTuningHyperparameters,
   TERMINAL_FINE_TUNING_STATUSES,
 } from '../../../src/core/api';
+import { jobErrorText } from '../../../src/core/fineTuning/jobText';
 
 const fixture = (name: string): unknown =>
   JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../test/fixtures/fine-tuning-docs', `${name}.json`), 'utf8'));
@@ -92,5 +93,22 @@ describe('Fine-tuning job schemas (the docs’ examples)', () => {
     });
     assert.strictEqual(failed.error?.message, 'too few examples');
     assert.strictEqual(FineTuningJobSchema.parse({ id: 'j', status: 'validating_files' }).status, 'validating_files');
+  });
+
+  it('keeps a job whose error is a bare string or a list (one odd job must not hide the whole list)', () => {
+    const text = FineTuningJobSchema.parse({ id: 'j', status: 'failed', error: 'Training diverged' });
+    assert.deepStrictEqual(text.error, { message: 'Training diverged' });
+    assert.strictEqual(jobErrorText(text), 'Training diverged');
+    const list = FineTuningJobSchema.parse({
+      id: 'j',
+      status: 'failed',
+      error: [{ code: 'oom', message: 'Out of memory' }, { message: 'later' }],
+    });
+    assert.strictEqual(jobErrorText(list), 'Out of memory (oom)');
+    assert.strictEqual(FineTuningJobSchema.parse({ id: 'j', status: 'failed', error: [] }).error, null);
+    const numeric = FineTuningJobSchema.parse({ id: 'j', status: 'failed', error: { code: 500, message: 'Internal' } });
+    assert.strictEqual(jobErrorText(numeric), 'Internal (500)');
+    const listed = FineTuningJobListSchema.parse({ object: 'list', data: [{ id: 'a', status: 'failed', error: 'x' }, fixture('object')] });
+    assert.strictEqual(listed.data.length, 2);
   });
 });

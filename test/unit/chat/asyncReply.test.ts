@@ -38,6 +38,10 @@ describe('async chat replies', () => {
       status: 'error',
       message: "The async request's batch ended cancelled without a reply.",
     });
+    assert.deepStrictEqual(asyncChatReply('failed', [], 'Line 1: the model is not available (invalid_request)'), {
+      status: 'error',
+      message: "The async request's batch ended failed without a reply: Line 1: the model is not available (invalid_request).",
+    });
     assert.deepStrictEqual(asyncChatReply('completed', ['{oops']), { status: 'error', message: 'The result line is not valid JSON.' });
     assert.deepStrictEqual(asyncChatReply('completed', [output(null)]), {
       status: 'error',

@@ -1,6 +1,7 @@
 // `fine-tuning list|get|cancel|create` against the emulator, in-process.
 import * as assert from 'assert';
 import { ExitCode } from '../../../src/cli/command';
+import { runCli } from '../../../src/cli/main';
 import { useEmulator, writeLines } from '../api/helpers';
 import { runCaptured } from './helpers';
 
@@ -102,6 +103,104 @@ describe('CLI fine-tuning', () => {
     assert.strictEqual(JSON.parse(run.out).status, 'cancelling');
     const again = await cli(['fine-tuning', 'get', 'nosuchjob']);
     assert.strictEqual(again.code, ExitCode.api);
+  });
+
+  it('create with a dataset path that does not exist says so (exit 5), rather than taking it for a file id', async () => {
+    const before = f.emulator.state.requests.filter((r) => r.method === 'POST').length;
+    for (const missing of ['data/nope.jsonl', 'nope.jsonl', `${f.dir}/gone.jsonl`]) {
+      const run = await cli(['fine-tuning', 'create', '--training-file', missing, '--model', BASE]);
+      assert.strictEqual(run.code, ExitCode.io, `${missing}: ${run.err}`);
+      assert.match(run.err, /^kluster: Cannot read .*(nope|gone)\.jsonl: no such file\.\n/);
+      assert.doesNotMatch(run.err, /base URL/);
+    }
+    const validation = await writeLines(f.dir, 'valid-missing.jsonl', examples(10));
+    const run = await cli(['fine-tuning', 'create', '--training-file', validation, '--validation-file', 'val.jsonl', '--model', BASE]);
+    assert.strictEqual(run.code, ExitCode.io, run.err);
+    assert.match(run.err, /^kluster: Cannot read val\.jsonl: no such file\.\n/);
+    assert.strictEqual(f.emulator.state.requests.filter((r) => r.method === 'POST').length, before, 'nothing was uploaded');
+  });
+
+  it('an unknown uploaded file id is the service’s "not found", not a wrong base URL', async () => {
+    const run = await cli(['fine-tuning', 'create', '--training-file', 'file-nosuchid', '--model', BASE]);
+    assert.strictEqual(run.code, ExitCode.api, run.err);
+    assert.match(run.err, /Not found \(404\): No file found with id 'file-nosuchid'/);
+    assert.doesNotMatch(run.err, /base URL/);
+  });
+
+  it('Ctrl-C after the upload names the uploaded file and says the job may exist already', async () => {
+    const dataset = await writeLines(f.dir, 'interrupted.jsonl', examples(10));
+    // The service creates the job, then its answer is slow: Ctrl-C arrives while the client waits for it.
+    f.emulator.faults.next({ kind: 'slow', path: '/v1/fine_tuning/jobs', method: 'POST', delayMs: 5000 });
+    const controller = new AbortController();
+    let err = '';
+    const io = { out: () => undefined, err: (t: string) => void (err += t + '\n') };
+    const env = { KLUSTER_API_KEY: f.emulator.apiKey, KLUSTER_BASE_URL: f.emulator.url };
+    const jobsBefore = f.emulator.state.store.fineTuningJobs.size;
+    const running = runCli(['fine-tuning', 'create', '--training-file', dataset, '--model', BASE], io, env, controller.signal);
+    const created = async () => {
+      for (let i = 0; i < 200 && f.emulator.state.store.fineTuningJobs.size === jobsBefore; i++)
+        await new Promise((r) => setTimeout(r, 25));
+    };
+    await created();
+    controller.abort();
+    const code = await running;
+    assert.strictEqual(code, ExitCode.interrupted, err);
+    const fileId = /uploaded .*interrupted\.jsonl as file ([0-9a-f]{24})/.exec(err)?.[1];
+    assert.ok(fileId, err);
+    assert.match(
+      err,
+      new RegExp(
+        `kluster: Cancelled\\. .*interrupted\\.jsonl was uploaded as file ${fileId}; the job may have been created anyway: 'kluster fine-tuning list' shows it\\.`,
+      ),
+    );
+  });
+
+  it('a create the service refuses after the upload says which option reuses the uploaded file', async () => {
+    const training = await writeLines(f.dir, 'reuse-train.jsonl', examples(10));
+    const trainingId = (await cli(['files', 'upload', training, '--purpose', 'fine-tune'])).out.trim();
+    const validation = await writeLines(f.dir, 'reuse-val.jsonl', examples(10));
+    const refusal = { error: { message: 'Quota reached', type: 'invalid_request_error', param: null, code: 'quota' } };
+    f.emulator.faults.next({ kind: 'respond', path: '/v1/fine_tuning/jobs', method: 'POST', status: 400, body: JSON.stringify(refusal) });
+    const run = await cli(['fine-tuning', 'create', '--training-file', trainingId, '--validation-file', validation, '--model', BASE]);
+    assert.strictEqual(run.code, ExitCode.api, run.err);
+    const validationId = /uploaded .*reuse-val\.jsonl as file ([0-9a-f]{24})/.exec(run.err)?.[1];
+    assert.ok(validationId, run.err);
+    assert.match(
+      run.err,
+      new RegExp(
+        `Quota reached\\. .*reuse-val\\.jsonl was uploaded as file ${validationId}; --validation-file ${validationId} uses it again without another upload\\.\\n$`,
+      ),
+    );
+  });
+
+  it('create takes the base model names of the API reference’s own create example', async () => {
+    const dataset = await writeLines(f.dir, 'docs-model.jsonl', examples(10));
+    for (const model of ['meta-llama/Meta-Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo']) {
+      const run = await cli(['--json', 'fine-tuning', 'create', '--training-file', dataset, '--model', model]);
+      assert.strictEqual(run.code, ExitCode.ok, `${model}: ${run.err}`);
+      assert.strictEqual(JSON.parse(run.out).model, model);
+    }
+  });
+
+  it('get prints the result files, estimated finish and metrics of a job when it has them, escaped', async () => {
+    const job = {
+      object: 'fine_tuning.job',
+      id: 'ft-shown',
+      model: BASE,
+      created_at: '1739405431',
+      estimated_finish: 1739409031,
+      result_files: ['file-metrics', { id: 'file-x' }],
+      status: 'running',
+      metrics: { train_loss: 0.25, step: '4\u001b[2J' },
+      error: null,
+    };
+    f.emulator.faults.next({ kind: 'respond', path: '/v1/fine_tuning/jobs/ft-shown', body: JSON.stringify(job) });
+    const run = await cli(['fine-tuning', 'get', 'ft-shown']);
+    assert.strictEqual(run.code, ExitCode.ok, run.err);
+    assert.match(run.out, /^estimated finish: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
+    assert.match(run.out, /^result files: +file-metrics, \{"id":"file-x"\}$/m);
+    assert.match(run.out, /^metrics: +train_loss 0\.25, step "4\\u001b\[2J"$/m);
+    assert.ok(!run.out.includes('\u001b'), 'no raw escape');
   });
 
   it('bad usage exits 2 and sends nothing', async () => {
