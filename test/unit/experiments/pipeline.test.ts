@@ -262,7 +262,7 @@ describe('experiment pipeline: build, score, judge', () => {
     );
     assert.match(
       loaded.problems[0]!.message,
-      /prompts\[0\]\.messages\[0\]\.role: Invalid option: expected one of "system"\|"user"\|"assistant"/,
+      /prompts\[0\]\.messages\[0\]\.role is `robot`, which is not a role: use system, user or assistant/,
     );
     assert.strictEqual(loaded.ok, false);
   });
