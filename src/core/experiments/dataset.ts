@@ -76,25 +76,42 @@ function newlines(fields: readonly string[]): number {
   return n;
 }
 
+/** csv-parse counts a CRLF inside a quoted field as two lines; the editor counts one. */
+function crlfs(fields: readonly string[]): number {
+  let n = 0;
+  for (const field of fields) n += field.match(/\r\n/g)?.length ?? 0;
+  return n;
+}
+
 export function csvDataset(text: string, file: string): Dataset {
   const at = lineLocators(file, text);
   const problems: ExperimentProblem[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
+  type Parsed = { record: string[]; info: { lines: number } };
+  let records: Parsed[];
+  // CRLFs inside the quoted fields of the records read so far, to correct csv-parse's line numbers.
+  let extraLines = 0;
   try {
     records = parseCsv(text, {
       bom: true,
       info: true,
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
-    }) as unknown as typeof records;
+      // With `info`, each record comes as {record, info} (the typings say string[]).
+      on_record: (record: string[]) => {
+        const parsed = record as unknown as Parsed;
+        extraLines += crlfs(parsed.record);
+        parsed.info = { ...parsed.info, lines: parsed.info.lines - extraLines };
+        return record;
+      },
+    }) as unknown as Parsed[];
   } catch (error) {
-    const line = Math.max(1, Number((error as { lines?: unknown }).lines) || 1);
+    const line = Math.max(1, (Number((error as { lines?: unknown }).lines) || 1) - extraLines);
     problems.push({
       file,
       range: at(line - 1).value([]),
       severity: 'error',
       code: ExperimentCodes.datasetSyntax,
-      message: `CSV: ${(error as Error).message}`,
+      message: `CSV: ${(error as Error).message.replace(/\bline \d+/, `line ${line}`)}`,
     });
     return { tests: [], columns: [], problems };
   }
@@ -152,10 +169,11 @@ export function expectedAssertion(
 ): AssertionSpec | undefined {
   if (cell.trim() === '') return undefined;
   const colon = cell.indexOf(':');
-  const name = colon > 0 ? cell.slice(0, colon).trim() : '';
-  if (colon > 0 && splitAssertionName(name)) {
-    const rest = cell.slice(colon + 1);
-    const kind = splitAssertionName(name)!;
+  // `is-json` alone is the assertion without a schema, as `is-json:` is.
+  const name = (colon >= 0 ? cell.slice(0, colon) : cell).trim();
+  const kind = splitAssertionName(name);
+  if (kind) {
+    const rest = colon >= 0 ? cell.slice(colon + 1) : '';
     let value: unknown = rest;
     if (kind.type === 'is-json' || kind.type === 'contains-json') {
       if (!rest.trim()) value = undefined;
@@ -173,6 +191,16 @@ export function expectedAssertion(
           return undefined;
         }
       }
+    } else if (!rest.trim()) {
+      // `contains` alone would pass on every reply as `contains:`, or be `equals` on a type's name: both mistakes.
+      problems.push({
+        file: locator.file,
+        range: locator.value([]),
+        severity: 'error',
+        code: ExperimentCodes.invalidValue,
+        message: `${origin}: \`${name}\` needs a value after the colon (${name}:TEXT); to expect the word itself, write equals:${name}.`,
+      });
+      return undefined;
     }
     return parseAssertion({ type: name, value }, [], locator, origin, problems);
   }

@@ -59,6 +59,29 @@ describe('experiment datasets: CSV', () => {
     assert.match(data.problems[0]!.message, /^CSV: Invalid Record Length/);
   });
 
+  it('a CRLF inside a quoted field counts as one line: later problems are at their own line', () => {
+    // Line 4 (0-based 3) holds the bad regex, after a field that spans lines 2 and 3.
+    for (const eol of ['\r\n', '\n']) {
+      const text = ['review,__expected', '"a', 'b",x', 'c,regex:(', '"d', 'e",y', 'f,regex:['].join(eol) + eol;
+      const data = csvDataset(text, 'd.csv');
+      assert.deepStrictEqual(
+        data.problems.map((p) => [p.code, p.range.start.line]),
+        [
+          ['experiment.invalidRegex', 3],
+          ['experiment.invalidRegex', 6],
+        ],
+        JSON.stringify(eol),
+      );
+      const broken = csvDataset(['review', '"a', 'b"', '"c', 'd"', 'e,f'].join(eol) + eol, 'd.csv');
+      assert.deepStrictEqual(
+        broken.problems.map((p) => [p.code, p.range.start.line]),
+        [['experiment.datasetSyntax', 5]],
+        JSON.stringify(eol),
+      );
+      assert.match(broken.problems[0]!.message, /line 6/);
+    }
+  });
+
   it('reports an unclosed quote, and a duplicate or empty header cell', () => {
     assert.match(csvDataset('a\n"open\n', 'd.csv').problems[0]!.message, /Quote Not Closed/);
     assert.match(csvDataset('a,a\n1,2\n', 'd.csv').problems[0]!.message, /"a" appears twice/);
@@ -100,6 +123,44 @@ describe('experiment datasets: __expected cells', () => {
   it('is equals on the trimmed reply when the prefix is not a type (a colon in the answer is fine)', () => {
     const { spec } = parse('ratio: 3:1');
     assert.deepStrictEqual([spec?.type, spec?.trim, spec?.text?.template.source], ['equals', true, 'ratio: 3:1']);
+  });
+
+  it('a bare is-json or contains-json (and their not- forms) is that assertion, with no schema', () => {
+    for (const cell of ['is-json', 'not-is-json', 'contains-json', ' not-contains-json ', 'is-json:', 'not-contains-json:']) {
+      const { spec, problems } = parse(cell);
+      const name = cell.trim().replace(/:$/, '');
+      assert.deepStrictEqual(problems, [], cell);
+      assert.deepStrictEqual(
+        [spec?.negate ? `not-${spec.type}` : spec?.type, spec?.schema, spec?.trim],
+        [name, undefined, undefined],
+        cell,
+      );
+    }
+  });
+
+  it('a type that needs a value, bare or with nothing after the colon, is an error at the row (not equals on its name)', () => {
+    for (const type of ['equals', 'contains', 'icontains', 'starts-with', 'regex', 'llm-rubric', 'not-contains', 'not-regex']) {
+      for (const cell of [type, `${type}:`, `${type}:  `]) {
+        const { spec, problems } = parse(cell);
+        assert.strictEqual(spec, undefined, cell);
+        assert.deepStrictEqual(
+          problems.map((p) => [p.code, p.range.start.line]),
+          [['experiment.invalidValue', 4]],
+          cell,
+        );
+        assert.match(problems[0]!.message, new RegExp(`^origin: \\\`${type}\\\` needs a value after the colon`), cell);
+        assert.match(problems[0]!.message, new RegExp(`equals:${type}`), cell);
+      }
+    }
+  });
+
+  it('keeps every colon of the value: regex:^a:b$, equals:http://x', () => {
+    const regex = parse('regex:^a:b$').spec;
+    assert.deepStrictEqual([regex?.type, regex?.text?.template.source], ['regex', '^a:b$']);
+    const url = parse('equals:http://x').spec;
+    assert.deepStrictEqual([url?.type, url?.trim, url?.text?.template.source], ['equals', undefined, 'http://x']);
+    const plain = parse('http://x').spec;
+    assert.deepStrictEqual([plain?.type, plain?.trim, plain?.text?.template.source], ['equals', true, 'http://x']);
   });
 
   it('adds nothing for an empty or blank cell', () => {
