@@ -370,7 +370,10 @@ describe('experiment pipeline: build, score, judge', () => {
     const first = JSON.parse(judgeText.split('\n')[0]!) as { custom_id: string; body: { model: string; messages: { content: string }[] } };
     assert.strictEqual(first.custom_id, 'judge-r1-p1-m1-a1');
     assert.strictEqual(first.body.model, LLAMA);
-    assert.match(first.body.messages[1]!.content, /<rubric>\nAnswers one politely\n<\/rubric>[\s\S]*<reply>\nDear one\n<\/reply>/);
+    assert.match(
+      first.body.messages[1]!.content,
+      /=== BEGIN RUBRIC (\w+) ===\nAnswers one politely\n=== END RUBRIC \1 ===[\s\S]*=== BEGIN REPLY \1 ===\nDear one\n=== END REPLY \1 ===/,
+    );
 
     const judgeResults = await write(
       'judge-results.jsonl',
