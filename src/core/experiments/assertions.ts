@@ -83,6 +83,12 @@ export function* embeddedJson(text: string): Generator<unknown> {
   for (let start = 0; start < text.length && budget.left > 0; start++) {
     const open = text[start];
     if (open !== '{' && open !== '[') continue;
+    // An object's first token is a key or its end: skips `{a}` without a JSON.parse that throws.
+    if (open === '{') {
+      let next = start + 1;
+      while (next < text.length && ' \t\r\n'.includes(text[next]!)) next++;
+      if (text[next] !== '"' && text[next] !== '}') continue;
+    }
     const end = balancedEnd(text, start, budget);
     if (end < 0) continue;
     budget.left -= end - start;

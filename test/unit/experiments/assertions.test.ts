@@ -67,7 +67,8 @@ describe('experiment assertions', () => {
     for (const reply of hostile) {
       const started = Date.now();
       both({ type: 'contains-json' }, reply, false);
-      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms on ${JSON.stringify(reply.slice(0, 12))}…`);
+      // Tens of milliseconds alone; the margin is for a loaded machine (the old search took hours on these).
+      assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms on ${JSON.stringify(reply.slice(0, 12))}…`);
     }
     // JSON after a long run of noise is still found.
     both({ type: 'contains-json', schema: { required: ['ok'] } }, `${'{a} '.repeat(10_000)}{"ok": true}`, true);
