@@ -1,9 +1,11 @@
 // Loads an experiment's test cases: inline, a CSV file (header row = variable names; `__expected…` columns
 // add assertions) or a JSONL file (test objects, or plain objects whose keys are the variables).
+import { isUtf8 } from 'buffer';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { splitLines, stripBom } from '../jsonl/lines';
+import { escapeControls } from '../util/printable';
 import { splitAssertionName } from './assertions';
 import { LineLocator, type Locator } from './locate';
 import { issueProblems, parseAssertion, parseTestCase, testSchema } from './parse';
@@ -26,9 +28,9 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     for (const t of source.tests) for (const key of Object.keys(t.vars)) columns.add(key);
     return { tests: source.tests, columns: [...columns], problems: [] };
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(source.path, 'utf8');
+    bytes = await fs.readFile(source.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
@@ -47,6 +49,19 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
       ],
     };
   }
+  const notText = notTextReason(bytes);
+  if (notText) {
+    const shownPath = path.relative(experiment.dir, source.path) || source.path;
+    const problem: ExperimentProblem = {
+      file: source.locator.file,
+      range: source.locator.value(source.at),
+      severity: 'error',
+      code: ExperimentCodes.datasetSyntax,
+      message: `The dataset ${shownPath} is not UTF-8 text (${notText}): a dataset is a CSV or JSONL text file; save it as UTF-8.`,
+    };
+    return { tests: [], columns: [], problems: [problem] };
+  }
+  const text = bytes.toString('utf8');
   const dataset = source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
   if (dataset.tests.length || dataset.problems.some((p) => p.severity === 'error')) return dataset;
   // Nothing to build or score: an error, so that `experiment build` in CI does not pass with no batch.
@@ -59,6 +74,36 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     message: `The dataset ${shownPath} has no test rows: nothing to build or score.`,
   };
   return { ...dataset, problems: [...dataset.problems, empty] };
+}
+
+/**
+ * Why the bytes are not UTF-8 text (a binary file, or a Latin-1 CSV whose accents would become U+FFFD and reach
+ * the model so), naming the first line at fault; undefined for UTF-8 text.
+ */
+function notTextReason(bytes: Buffer): string | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul < 0 && isUtf8(bytes)) return undefined;
+  const lineOf = (offset: number) => {
+    let line = 1;
+    for (let at = bytes.indexOf(10); at >= 0 && at < offset; at = bytes.indexOf(10, at + 1)) line++;
+    return line;
+  };
+  const bad = firstNonUtf8(bytes);
+  if (nul >= 0 && (bad < 0 || nul < bad)) return `line ${lineOf(nul)} holds a NUL byte`;
+  return bad < 0 ? 'it holds bytes that are not UTF-8' : `line ${lineOf(bad)} holds a byte that is not UTF-8`;
+}
+
+/** The offset of the first byte that does not start or continue a UTF-8 sequence, or -1 (overlong forms pass). */
+function firstNonUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    const follow =
+      lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    if (follow < 0 || i + follow >= bytes.length) return i;
+    for (let k = 1; k <= follow; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += follow + 1;
+  }
+  return -1;
 }
 
 /** Lines of the file, split only when a problem needs a range. */
@@ -225,7 +270,7 @@ export function jsonlDataset(text: string, file: string): Dataset {
         range: locator.value([]),
         severity: 'error',
         code: ExperimentCodes.datasetSyntax,
-        message: `JSONL: line ${i + 1} is not valid JSON (${(error as Error).message}).`,
+        message: `JSONL: line ${i + 1} is not valid JSON (${escapeControls((error as Error).message)}).`,
       });
       return;
     }

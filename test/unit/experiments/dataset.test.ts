@@ -1,7 +1,12 @@
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { csvDataset, expectedAssertion, jsonlDataset } from '../../../src/core/experiments/dataset';
 import { LineLocator } from '../../../src/core/experiments/locate';
+import { loadExperiment } from '../../../src/core/experiments/load';
 import type { ExperimentProblem } from '../../../src/core/experiments/problems';
+import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 
 const vars = (text: string) => csvDataset(text, 'd.csv').tests.map((t) => t.vars);
 
@@ -205,5 +210,48 @@ describe('experiment datasets: JSONL', () => {
       ],
     );
     assert.match(data.problems[2]!.message, /Did you mean `assert`/);
+  });
+});
+
+describe('experiment datasets: files that are not UTF-8 text', () => {
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-dataset-'));
+  });
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const load = async (name: string, bytes: Buffer) => {
+    await fs.writeFile(path.join(dir, name), bytes);
+    const exp = path.join(dir, 'e.experiment.yaml');
+    await fs.writeFile(exp, `prompts: ["{{a}}"]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: file://${name}\n`);
+    return loadExperiment(exp, { knownModels: DOCUMENTED_MODEL_IDS });
+  };
+
+  it('a binary file is one error at `tests:`, not one per line of garbage', async () => {
+    const binary = Buffer.alloc(4096);
+    for (let i = 0; i < binary.length; i++) binary[i] = (i * 7919) % 256;
+    for (const name of ['bin.jsonl', 'bin.csv']) {
+      const loaded = await load(name, binary);
+      assert.deepStrictEqual(
+        loaded.problems.map((p) => [path.basename(p.file), p.code, p.range.start.line, p.range.start.column]),
+        [['e.experiment.yaml', 'experiment.datasetSyntax', 2, 7]],
+        name,
+      );
+      assert.match(loaded.problems[0]!.message, new RegExp(`^The dataset ${name.replace('.', '\\.')} is not UTF-8 text`));
+    }
+  });
+
+  it('a Latin-1 CSV is refused, not read with its accents turned into �', async () => {
+    const loaded = await load('latin1.csv', Buffer.from('a\ncaf\xe9\n', 'latin1'));
+    assert.strictEqual(loaded.ok, false);
+    assert.match(loaded.problems[0]!.message, /is not UTF-8 text \(line 2 holds a byte that is not UTF-8\)/);
+    assert.match(loaded.problems[0]!.message, /save it as UTF-8/);
+  });
+
+  it('control characters in a broken JSONL line are escaped in the message (no terminal escapes)', () => {
+    const data = jsonlDataset('\x1b[31mred\n', 'd.jsonl');
+    assert.strictEqual(data.problems.length, 1);
+    assert.ok(!data.problems[0]!.message.includes('\x1b'));
+    assert.match(data.problems[0]!.message, /\\u001b/);
   });
 });
