@@ -175,6 +175,27 @@ describe('experiment pipeline: build, score, judge', () => {
     );
   });
 
+  it('a request over the byte cap on its own is an error naming its row, and nothing is written', async () => {
+    const loaded = await load(EXPERIMENT, `review,label\nshort,positive\n${'x'.repeat(5000)},negative\nok,neutral\n`);
+    assert.ok(loaded.ok, JSON.stringify(loaded.problems));
+    const out = path.join(dir, 'capped.jsonl');
+    const built = await buildBatch(loaded.experiment!, loaded.tests, out, { ...OPTIONS, tier: 'standard', maxBytes: 2000 });
+    assert.deepStrictEqual(built.parts, []);
+    const errors = built.diagnostics.filter((d) => d.diagnostic.severity === 'error');
+    assert.ok(errors.length >= 1, JSON.stringify(built.diagnostics));
+    assert.strictEqual(errors[0]!.diagnostic.code, 'kluster.fileTooLarge');
+    assert.match(
+      errors[0]!.diagnostic.message,
+      /^Row 2 \(prompt terse, provider deepseek-ai\/DeepSeek-V3\) makes a request of 5,\d{3} bytes/,
+    );
+    assert.match(errors[0]!.diagnostic.message, /over the 2,000 bytes a batch file may hold: no part can take it/);
+    assert.deepStrictEqual(
+      (await fs.readdir(dir)).filter((name) => name.includes('capped')),
+      [],
+      'no part and no temp file',
+    );
+  });
+
   it('never overwrites an existing batch file unless asked', async () => {
     const loaded = await load();
     const out = await write('batch.jsonl', 'keep me\n');
