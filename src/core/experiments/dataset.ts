@@ -30,10 +30,21 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
   }
   let bytes: Buffer;
   try {
+    // A pipe would block the read forever and a device (/dev/zero) never end it: only regular files are read.
+    const stats = await fs.stat(source.path);
+    if (stats.isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    if (!stats.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
     bytes = await fs.readFile(source.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : code === 'ENOTREGULAR'
+            ? 'is not a regular file'
+            : `cannot be read (${(error as Error).message})`;
     const shownPath = path.relative(experiment.dir, source.path) || source.path;
     return {
       tests: [],

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -213,7 +214,7 @@ describe('experiment datasets: JSONL', () => {
   });
 });
 
-describe('experiment datasets: files that are not UTF-8 text', () => {
+describe('experiment datasets: files that are not UTF-8 text, pipes and devices', () => {
   let dir: string;
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-dataset-'));
@@ -246,6 +247,28 @@ describe('experiment datasets: files that are not UTF-8 text', () => {
     assert.strictEqual(loaded.ok, false);
     assert.match(loaded.problems[0]!.message, /is not UTF-8 text \(line 2 holds a byte that is not UTF-8\)/);
     assert.match(loaded.problems[0]!.message, /save it as UTF-8/);
+  });
+
+  it('a dataset that is a pipe or a device is refused without reading it (no hang, no endless read)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const exp = path.join(dir, 'p.experiment.yaml');
+    await fs.writeFile(exp, 'prompts: ["{{a}}"]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: file://pipe.csv\n');
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      loadExperiment(exp, { knownModels: DOCUMENTED_MODEL_IDS }),
+      new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 2000))),
+    ]);
+    clearTimeout(timer);
+    // A reader left blocked on the pipe is released by a writer, so the test process can exit.
+    if (outcome === 'hung') await fs.writeFile(fifo, 'a\n1\n');
+    assert.notStrictEqual(outcome, 'hung', 'loading returned');
+    if (outcome === 'hung') return;
+    assert.deepStrictEqual(
+      outcome.problems.map((p) => [p.code, p.message]),
+      [['experiment.datasetNotFound', 'The dataset pipe.csv is not a regular file (paths are relative to the experiment file).']],
+    );
   });
 
   it('control characters in a broken JSONL line are escaped in the message (no terminal escapes)', () => {
