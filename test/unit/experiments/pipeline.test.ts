@@ -196,6 +196,20 @@ describe('experiment pipeline: build, score, judge', () => {
     );
   });
 
+  it('an llm-rubric from the dataset needs a judge model too: one error at the first such row, counting the rest', async () => {
+    const csv = 'review,label,__expected\ngood,positive,llm-rubric:is kind\nbad,negative,\nmeh,neutral,llm-rubric:is calm\n';
+    const loaded = await load(EXPERIMENT, csv);
+    assert.strictEqual(loaded.ok, false);
+    const problems = loaded.problems.filter((p) => p.code === 'experiment.noJudgeModel');
+    assert.deepStrictEqual(
+      problems.map((p) => [path.basename(p.file), p.range.start.line]),
+      [['reviews.csv', 1]],
+    );
+    assert.match(problems[0]!.message, /llm-rubric needs a judge model: set `kluster.judge.model`.*\(2 rows of the dataset have one\)/);
+    const judged = await load(`${EXPERIMENT}kluster:\n  judge:\n    model: ${V3}\n`, csv);
+    assert.deepStrictEqual(judged.problems, []);
+  });
+
   it('never overwrites an existing batch file unless asked', async () => {
     const loaded = await load();
     const out = await write('batch.jsonl', 'keep me\n');
