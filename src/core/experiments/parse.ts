@@ -167,9 +167,13 @@ export function issueProblems(issues: readonly Issue[], root: unknown, locator: 
 export function templateField(source: string, at: Path, locator: Locator, problems: ExperimentProblem[]): TemplateField {
   const template = parseTemplate(source);
   for (const bad of template.malformed) {
+    // The locator finds the text in the YAML source, so it needs to know which occurrence of it this is.
+    const text = source.slice(bad.start, bad.end);
+    let before = 0;
+    for (let p = source.indexOf(text); p >= 0 && p < bad.start; p = source.indexOf(text, p + 1)) before++;
     problems.push({
       file: locator.file,
-      range: locator.inside(at, source.slice(bad.start, bad.end), 0),
+      range: locator.inside(at, text, before),
       severity: 'error',
       code: ExperimentCodes.templateSyntax,
       message: bad.message,

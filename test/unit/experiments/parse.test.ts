@@ -194,6 +194,17 @@ describe('experiment file parsing', () => {
     assert.deepStrictEqual(where(text), [['experiment.templateSyntax', 1, 16, '{{ a b }}']]);
   });
 
+  it('reports a malformed {{…}} at its own braces when the same text occurs earlier', () => {
+    const rest = '\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {q: 1}}]\n';
+    // The unclosed `{{q` is the second `{{q` of the string; `{{` alone is the third `{{`.
+    assert.deepStrictEqual(where(`prompts: ["{{q}} then {{q"]${rest}`), [['experiment.templateSyntax', 1, 23, '{{q']]);
+    assert.deepStrictEqual(where(`prompts: ["{{q}}{{ }} and {{ }}"]${rest}`), [
+      ['experiment.templateSyntax', 1, 17, '{{ }}'],
+      ['experiment.templateSyntax', 1, 27, '{{ }}'],
+    ]);
+    assert.deepStrictEqual(where(`prompts: ["}}{{q}}{{"]${rest}`), [['experiment.templateSyntax', 1, 19, '{{']]);
+  });
+
   it('needs a judge model for llm-rubric, and accepts one on the assertion', () => {
     const base =
       'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\ndefaultTest:\n  assert:\n    - type: llm-rubric\n      value: is polite\n';
