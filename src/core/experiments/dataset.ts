@@ -151,6 +151,8 @@ export function csvDataset(text: string, file: string): Dataset {
       bom: true,
       info: true,
       skip_empty_lines: true,
+      // Ragged rows are reported below, each at its line, rather than stopping at the first.
+      relax_column_count: true,
       record_delimiter: ['\r\n', '\n', '\r'],
       // With `info`, each record comes as {record, info} (the typings say string[]).
       on_record: (record: string[]) => {
@@ -167,7 +169,7 @@ export function csvDataset(text: string, file: string): Dataset {
       range: at(line - 1).value([]),
       severity: 'error',
       code: ExperimentCodes.datasetSyntax,
-      message: `CSV: ${(error as Error).message.replace(/\bline \d+/, `line ${line}`)}`,
+      message: csvErrorMessage(error as Error & { code?: string }, line),
     });
     return { tests: [], columns: [], problems };
   }
@@ -197,6 +199,16 @@ export function csvDataset(text: string, file: string): Dataset {
   for (let r = 1; r < records.length; r++) {
     const { record, info } = records[r]!;
     const line = info.lines - 1 - newlines(record);
+    if (record.length !== header.length) {
+      problems.push({
+        file,
+        range: at(line).value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: `CSV: line ${line + 1} has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${header.length}.`,
+      });
+      continue;
+    }
     const vars: Record<string, unknown> = {};
     const assert: AssertionSpec[] = [];
     header.forEach((name, c) => {
@@ -211,6 +223,13 @@ export function csvDataset(text: string, file: string): Dataset {
     tests.push({ row: r, vars, assert });
   }
   return { tests, columns, problems };
+}
+
+/** csv-parse's error in plain words where it has a common cause, with the line corrected. */
+function csvErrorMessage(error: Error & { code?: string }, line: number): string {
+  if (error.code === 'INVALID_OPENING_QUOTE')
+    return `CSV: line ${line} has a " inside a field that is not quoted: quote the whole field and double each quote in it ("say ""hi""").`;
+  return `CSV: ${error.message.replace(/\bline \d+/, `line ${line}`)}`;
 }
 
 /**

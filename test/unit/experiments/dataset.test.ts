@@ -58,11 +58,23 @@ describe('experiment datasets: CSV', () => {
     assert.deepStrictEqual(vars('texte,ラベル\nCafé crème 😀,良い\n'), [{ texte: 'Café crème 😀', ラベル: '良い' }]);
   });
 
-  it('reports a row with the wrong number of fields at its line', () => {
-    const data = csvDataset('a,b\n1,2\n1,2,3\n', 'd.csv');
-    assert.strictEqual(data.problems.length, 1);
-    assert.strictEqual(data.problems[0]!.range.start.line, 2);
-    assert.match(data.problems[0]!.message, /^CSV: Invalid Record Length/);
+  it('reports every row with the wrong number of fields at its line, in plain words', () => {
+    const data = csvDataset('a,b\n1,2\n1,2,3\n4\n5,6\n', 'd.csv');
+    assert.deepStrictEqual(
+      data.problems.map((p) => [p.code, p.range.start.line, p.message]),
+      [
+        ['experiment.datasetSyntax', 2, 'CSV: line 3 has 3 fields; the header has 2.'],
+        ['experiment.datasetSyntax', 3, 'CSV: line 4 has 1 field; the header has 2.'],
+      ],
+    );
+  });
+
+  it('a quote inside a field that is not quoted says how to write it', () => {
+    const data = csvDataset('a,b\nsay "hi",2\n', 'd.csv');
+    assert.deepStrictEqual(
+      data.problems.map((p) => [p.range.start.line, p.message]),
+      [[1, 'CSV: line 2 has a " inside a field that is not quoted: quote the whole field and double each quote in it ("say ""hi""").']],
+    );
   });
 
   it('a CRLF inside a quoted field counts as one line: later problems are at their own line', () => {
