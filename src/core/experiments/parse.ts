@@ -295,7 +295,8 @@ export function parseExperiment(text: string, file: string, options: ParseOption
       range: locator.rangeOf(error.pos[0], error.pos[1]),
       severity: doc.errors.includes(error) ? 'error' : 'warning',
       code: ExperimentCodes.yamlSyntax,
-      message: error.message.split('\n')[0]!,
+      // The parser recurses per level: a stack overflow means nesting no experiment has.
+      message: /Maximum call stack/.test(error.message) ? TOO_DEEP : error.message.split('\n')[0]!,
     });
   }
   if (doc.errors.length) return { problems, locator };
@@ -409,6 +410,8 @@ export function parseExperiment(text: string, file: string, options: ParseOption
   return { experiment, problems, locator };
 }
 
+const TOO_DEEP = 'The YAML is nested too deeply to read; an experiment needs only a few levels.';
+
 /** The document's value; undefined (with a problem) when aliases would expand it without bound ("billion laughs"). */
 function toJS(doc: Document, locator: YamlLocator, problems: ExperimentProblem[]): unknown {
   try {
@@ -427,7 +430,10 @@ function toJS(doc: Document, locator: YamlLocator, problems: ExperimentProblem[]
       range,
       severity: 'error',
       code: ExperimentCodes.yamlSyntax,
-      message: `The YAML cannot be read: ${(error as Error).message} (its aliases, *name, expand too far).`,
+      message:
+        error instanceof RangeError
+          ? TOO_DEEP
+          : `The YAML cannot be read: ${(error as Error).message} (its aliases, *name, expand too far).`,
     });
     return undefined;
   }

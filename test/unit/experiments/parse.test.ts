@@ -293,3 +293,18 @@ describe('experiment file parsing: wrong shapes in plain words', () => {
     assert.match(found[0]!.message, /alias/i);
   });
 });
+
+describe('experiment file parsing: nesting too deep to read', () => {
+  it('never throws, and never says "Maximum call stack size exceeded", however deep the nesting', () => {
+    // Whether the parser overflows depends on the stack left: both depths must end in words, never a throw.
+    for (const depth of [20_000, 200_000]) {
+      const text = `prompts: ${'['.repeat(depth)}${']'.repeat(depth)}\nproviders: [m]\ntests: [{vars: {}}]\n`;
+      const problems = parse(text).problems;
+      assert.ok(problems.length > 0, `depth ${depth}`);
+      for (const p of problems) assert.doesNotMatch(p.message, /call stack/, `depth ${depth}`);
+      const syntax = problems.filter((p) => p.code === 'experiment.yamlSyntax');
+      for (const p of syntax)
+        assert.strictEqual(p.message, 'The YAML is nested too deeply to read; an experiment needs only a few levels.');
+    }
+  });
+});
