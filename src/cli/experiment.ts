@@ -58,7 +58,7 @@ export function failUnderOf(ctx: CliContext): number | undefined {
   const text = ctx.args.options.get('fail-under');
   const rate = text === undefined ? undefined : Number(text);
   if (rate !== undefined && !(text!.trim() !== '' && rate >= 0 && rate <= 1))
-    throw new UsageError(`--fail-under must be a pass rate from 0 to 1, not '${text}'`);
+    throw new UsageError(`--fail-under must be a pass rate from 0 to 1 (0.8 for 80%), not '${text}'`);
   return rate;
 }
 

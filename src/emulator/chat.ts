@@ -48,8 +48,8 @@ export const ANSWER_DIRECTIVE = /\[\[answer(?:@([^:\]]+))?:([^\]]*)\]\]/g;
 /** A judge request (experiments' llm-rubric) starts its system message with this. */
 export const JUDGE_PREFIX = "You are grading an AI assistant's reply against a rubric.";
 /**
- * `<<verdict:fail 0.3>>`, `<<verdict:pass 0.8>>` or `<<verdict:malformed>>` in the graded reply (between the judge
- * prompt's <reply> tags) sets the judge's answer; it fits inside an [[answer:…]] directive.
+ * `<<verdict:fail 0.3>>`, `<<verdict:pass 0.8>>` or `<<verdict:malformed>>` in the graded reply (the judge prompt's
+ * REPLY section) sets the judge's answer; it fits inside an [[answer:…]] directive.
  */
 const VERDICT_DIRECTIVE = /<<verdict:(pass|fail|malformed)(?:\s+([0-9.]+))?>>/;
 
@@ -64,10 +64,19 @@ function directedAnswer(messages: readonly Message[], model: string): string | u
   return plain;
 }
 
+/** The graded reply: the REPLY section marked with the code the judge prompt declares on its first line. */
+function gradedReply(prompt: string): string {
+  const code = /code ([0-9a-f]+)\b/.exec(prompt.split('\n')[0] ?? '')?.[1];
+  if (!code) return '';
+  const begin = `=== BEGIN REPLY ${code} ===\n`;
+  const start = prompt.indexOf(begin);
+  const end = prompt.indexOf(`\n=== END REPLY ${code} ===`, start);
+  return start < 0 || end < 0 ? '' : prompt.slice(start + begin.length, end);
+}
+
 function judgeAnswer(messages: readonly Message[]): string | undefined {
   if (!textOf(messages[0]?.content).startsWith(JUDGE_PREFIX)) return undefined;
-  const all = messages.map((m) => textOf(m.content)).join('\n');
-  const graded = all.slice(all.lastIndexOf('<reply>'));
+  const graded = gradedReply(textOf(messages.find((m) => m.role === 'user')?.content));
   const verdict = VERDICT_DIRECTIVE.exec(graded);
   if (verdict?.[1] === 'malformed') return 'I think it passes.';
   const pass = verdict?.[1] !== 'fail';

@@ -50,19 +50,52 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Every JSON object or array embedded in `text`, in order (first balanced candidate from each `{` / `[`). */
+/**
+ * The end (exclusive) of the bracket-balanced span that opens at `start`, reading strings as JSON does; -1 when
+ * it never closes, a bracket does not match, or the search has used up `budget` (characters read).
+ */
+function balancedEnd(text: string, start: number, budget: { left: number }): number {
+  const open: string[] = [];
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    if (--budget.left < 0) return -1;
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') open.push(ch === '{' ? '}' : ']');
+    else if (ch === '}' || ch === ']') {
+      if (open.pop() !== ch) return -1;
+      if (!open.length) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Every JSON object or array embedded in `text`, in order. A JSON value that opens at a bracket ends at its
+ * balanced close, so each `{` / `[` has one candidate. The reply is untrusted: the characters read are bounded
+ * by a budget linear in its length, so brackets everywhere cannot make scoring hang.
+ */
 export function* embeddedJson(text: string): Generator<unknown> {
-  for (let start = 0; start < text.length; start++) {
+  const budget = { left: 1_000_000 + 20 * text.length };
+  for (let start = 0; start < text.length && budget.left > 0; start++) {
     const open = text[start];
     if (open !== '{' && open !== '[') continue;
-    const close = open === '{' ? '}' : ']';
-    for (let end = text.lastIndexOf(close); end > start; end = text.lastIndexOf(close, end - 1)) {
-      const parsed = parseJson(text.slice(start, end + 1));
-      if (parsed.ok) {
-        yield parsed.value;
-        start = end;
-        break;
-      }
+    // An object's first token is a key or its end: skips `{a}` without a JSON.parse that throws.
+    if (open === '{') {
+      let next = start + 1;
+      while (next < text.length && ' \t\r\n'.includes(text[next]!)) next++;
+      if (text[next] !== '"' && text[next] !== '}') continue;
+    }
+    const end = balancedEnd(text, start, budget);
+    if (end < 0) continue;
+    budget.left -= end - start;
+    const parsed = parseJson(text.slice(start, end));
+    if (parsed.ok) {
+      yield parsed.value;
+      start = end - 1;
     }
   }
 }

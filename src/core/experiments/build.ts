@@ -6,10 +6,11 @@ import { promises as fs } from 'fs';
 import type { FileHandle } from 'fs/promises';
 import * as path from 'path';
 import { JsonlStreamValidator } from '../jsonl/streamValidator';
-import type { JsonlDiagnostic } from '../jsonl/diagnostics';
+import { Codes, type JsonlDiagnostic } from '../jsonl/diagnostics';
 import { FREE_TIER_MAX_BATCH_LINES, MAX_BATCH_FILE_BYTES } from '../models';
 import { DestinationError, fileExists, FileExistsError } from '../util/atomicFile';
-import { requestId } from './customId';
+import { formatCount } from '../batches/displayText';
+import { parseRequestId, requestId } from './customId';
 import { renderPrompt } from './resolve';
 import type { Experiment, TestCase } from './spec';
 
@@ -147,18 +148,29 @@ export async function buildBatch(
   if (!options.overwrite && (await fileExists(dest))) throw new FileExistsError(dest);
   let current: PartWriter | undefined;
   let total = 0;
+  // Requests that no part can hold: building goes on to find them all, and then writes nothing.
+  const oversize: { file: string; diagnostic: JsonlDiagnostic }[] = [];
   try {
     for (const line of requestLines(experiment, tests)) {
       const bytes = Buffer.byteLength(line) + 1;
+      total++;
+      if (bytes > maxBytes) {
+        oversize.push({ file: dest, diagnostic: tooLarge(experiment, line, bytes, maxBytes) });
+        continue;
+      }
+      if (oversize.length) continue;
       if (!current || current.lines >= maxLines || (current.lines > 0 && current.bytes + bytes > maxBytes)) {
         await current?.close();
         current = await PartWriter.open(tempOf(parts.length + 1), dest, options);
         parts.push(current);
       }
       await current.add(line, bytes);
-      total++;
     }
     await current?.close();
+    if (oversize.length) {
+      await removeAll(parts);
+      return { lines: total, parts: [], diagnostics: oversize };
+    }
     const finals = parts.length === 1 ? [dest] : parts.map((_, i) => partPath(dest, i + 1));
     const diagnostics = parts.flatMap((part, i) =>
       part.validator.finish().diagnostics.map((diagnostic) => ({ file: finals[i]!, diagnostic })),
@@ -175,6 +187,22 @@ export async function buildBatch(
     await removeAll(parts);
     throw error;
   }
+}
+
+function tooLarge(experiment: Experiment, line: string, bytes: number, maxBytes: number): JsonlDiagnostic {
+  const key = parseRequestId(/^\{"custom_id":"([^"]*)"/.exec(line)?.[1] ?? '');
+  const which = key
+    ? `Row ${key.row} (prompt ${experiment.prompts[key.prompt - 1]!.label}, provider ${experiment.providers[key.provider - 1]!.label})`
+    : 'A request';
+  const cap = maxBytes === MAX_BATCH_FILE_BYTES ? `100 MB (${formatCount(maxBytes)} bytes)` : `${formatCount(maxBytes)} bytes`;
+  return {
+    line: 0,
+    startColumn: 0,
+    endColumn: 0,
+    severity: 'error',
+    code: Codes.fileTooLarge,
+    message: `${which} makes a request of ${formatCount(bytes)} bytes, over the ${cap} a batch file may hold: no part can take it. Shorten the row's text.`,
+  };
 }
 
 async function removeAll(parts: readonly PartWriter[]): Promise<void> {

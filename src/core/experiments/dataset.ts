@@ -1,9 +1,11 @@
 // Loads an experiment's test cases: inline, a CSV file (header row = variable names; `__expected…` columns
 // add assertions) or a JSONL file (test objects, or plain objects whose keys are the variables).
+import { isUtf8 } from 'buffer';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { splitLines, stripBom } from '../jsonl/lines';
+import { escapeControls } from '../util/printable';
 import { splitAssertionName } from './assertions';
 import { LineLocator, type Locator } from './locate';
 import { issueProblems, parseAssertion, parseTestCase, testSchema } from './parse';
@@ -26,12 +28,23 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     for (const t of source.tests) for (const key of Object.keys(t.vars)) columns.add(key);
     return { tests: source.tests, columns: [...columns], problems: [] };
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(source.path, 'utf8');
+    // A pipe would block the read forever and a device (/dev/zero) never end it: only regular files are read.
+    const stats = await fs.stat(source.path);
+    if (stats.isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    if (!stats.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
+    bytes = await fs.readFile(source.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : code === 'ENOTREGULAR'
+            ? 'is not a regular file'
+            : `cannot be read (${(error as Error).message})`;
     const shownPath = path.relative(experiment.dir, source.path) || source.path;
     return {
       tests: [],
@@ -47,6 +60,19 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
       ],
     };
   }
+  const notText = notTextReason(bytes);
+  if (notText) {
+    const shownPath = path.relative(experiment.dir, source.path) || source.path;
+    const problem: ExperimentProblem = {
+      file: source.locator.file,
+      range: source.locator.value(source.at),
+      severity: 'error',
+      code: ExperimentCodes.datasetSyntax,
+      message: `The dataset ${shownPath} is not UTF-8 text (${notText}): a dataset is a CSV or JSONL text file; save it as UTF-8.`,
+    };
+    return { tests: [], columns: [], problems: [problem] };
+  }
+  const text = bytes.toString('utf8');
   const dataset = source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
   if (dataset.tests.length || dataset.problems.some((p) => p.severity === 'error')) return dataset;
   // Nothing to build or score: an error, so that `experiment build` in CI does not pass with no batch.
@@ -59,6 +85,36 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     message: `The dataset ${shownPath} has no test rows: nothing to build or score.`,
   };
   return { ...dataset, problems: [...dataset.problems, empty] };
+}
+
+/**
+ * Why the bytes are not UTF-8 text (a binary file, or a Latin-1 CSV whose accents would become U+FFFD and reach
+ * the model so), naming the first line at fault; undefined for UTF-8 text.
+ */
+function notTextReason(bytes: Buffer): string | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul < 0 && isUtf8(bytes)) return undefined;
+  const lineOf = (offset: number) => {
+    let line = 1;
+    for (let at = bytes.indexOf(10); at >= 0 && at < offset; at = bytes.indexOf(10, at + 1)) line++;
+    return line;
+  };
+  const bad = firstNonUtf8(bytes);
+  if (nul >= 0 && (bad < 0 || nul < bad)) return `line ${lineOf(nul)} holds a NUL byte`;
+  return bad < 0 ? 'it holds bytes that are not UTF-8' : `line ${lineOf(bad)} holds a byte that is not UTF-8`;
+}
+
+/** The offset of the first byte that does not start or continue a UTF-8 sequence, or -1 (overlong forms pass). */
+function firstNonUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    const follow =
+      lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    if (follow < 0 || i + follow >= bytes.length) return i;
+    for (let k = 1; k <= follow; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += follow + 1;
+  }
+  return -1;
 }
 
 /** Lines of the file, split only when a problem needs a range. */
@@ -76,25 +132,44 @@ function newlines(fields: readonly string[]): number {
   return n;
 }
 
+/** csv-parse counts a CRLF inside a quoted field as two lines; the editor counts one. */
+function crlfs(fields: readonly string[]): number {
+  let n = 0;
+  for (const field of fields) n += field.match(/\r\n/g)?.length ?? 0;
+  return n;
+}
+
 export function csvDataset(text: string, file: string): Dataset {
   const at = lineLocators(file, text);
   const problems: ExperimentProblem[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
+  type Parsed = { record: string[]; info: { lines: number } };
+  let records: Parsed[];
+  // CRLFs inside the quoted fields of the records read so far, to correct csv-parse's line numbers.
+  let extraLines = 0;
   try {
     records = parseCsv(text, {
       bom: true,
       info: true,
       skip_empty_lines: true,
+      // Ragged rows are reported below, each at its line, rather than stopping at the first.
+      relax_column_count: true,
       record_delimiter: ['\r\n', '\n', '\r'],
-    }) as unknown as typeof records;
+      // With `info`, each record comes as {record, info} (the typings say string[]).
+      on_record: (record: string[]) => {
+        const parsed = record as unknown as Parsed;
+        extraLines += crlfs(parsed.record);
+        parsed.info = { ...parsed.info, lines: parsed.info.lines - extraLines };
+        return record;
+      },
+    }) as unknown as Parsed[];
   } catch (error) {
-    const line = Math.max(1, Number((error as { lines?: unknown }).lines) || 1);
+    const line = Math.max(1, (Number((error as { lines?: unknown }).lines) || 1) - extraLines);
     problems.push({
       file,
       range: at(line - 1).value([]),
       severity: 'error',
       code: ExperimentCodes.datasetSyntax,
-      message: `CSV: ${(error as Error).message}`,
+      message: csvErrorMessage(error as Error & { code?: string }, line),
     });
     return { tests: [], columns: [], problems };
   }
@@ -124,6 +199,16 @@ export function csvDataset(text: string, file: string): Dataset {
   for (let r = 1; r < records.length; r++) {
     const { record, info } = records[r]!;
     const line = info.lines - 1 - newlines(record);
+    if (record.length !== header.length) {
+      problems.push({
+        file,
+        range: at(line).value([]),
+        severity: 'error',
+        code: ExperimentCodes.datasetSyntax,
+        message: `CSV: line ${line + 1} has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${header.length}.`,
+      });
+      continue;
+    }
     const vars: Record<string, unknown> = {};
     const assert: AssertionSpec[] = [];
     header.forEach((name, c) => {
@@ -140,6 +225,13 @@ export function csvDataset(text: string, file: string): Dataset {
   return { tests, columns, problems };
 }
 
+/** csv-parse's error in plain words where it has a common cause, with the line corrected. */
+function csvErrorMessage(error: Error & { code?: string }, line: number): string {
+  if (error.code === 'INVALID_OPENING_QUOTE')
+    return `CSV: line ${line} has a " inside a field that is not quoted: quote the whole field and double each quote in it ("say ""hi""").`;
+  return `CSV: ${error.message.replace(/\bline \d+/, `line ${line}`)}`;
+}
+
 /**
  * An `__expected` cell: `TYPE:VALUE` for a known assertion type (`icontains:positive`, `not-contains:sorry`),
  * otherwise `equals` on the trimmed reply; an empty cell adds none.
@@ -152,10 +244,11 @@ export function expectedAssertion(
 ): AssertionSpec | undefined {
   if (cell.trim() === '') return undefined;
   const colon = cell.indexOf(':');
-  const name = colon > 0 ? cell.slice(0, colon).trim() : '';
-  if (colon > 0 && splitAssertionName(name)) {
-    const rest = cell.slice(colon + 1);
-    const kind = splitAssertionName(name)!;
+  // `is-json` alone is the assertion without a schema, as `is-json:` is.
+  const name = (colon >= 0 ? cell.slice(0, colon) : cell).trim();
+  const kind = splitAssertionName(name);
+  if (kind) {
+    const rest = colon >= 0 ? cell.slice(colon + 1) : '';
     let value: unknown = rest;
     if (kind.type === 'is-json' || kind.type === 'contains-json') {
       if (!rest.trim()) value = undefined;
@@ -173,6 +266,16 @@ export function expectedAssertion(
           return undefined;
         }
       }
+    } else if (!rest.trim()) {
+      // `contains` alone would pass on every reply as `contains:`, or be `equals` on a type's name: both mistakes.
+      problems.push({
+        file: locator.file,
+        range: locator.value([]),
+        severity: 'error',
+        code: ExperimentCodes.invalidValue,
+        message: `${origin}: \`${name}\` needs a value after the colon (${name}:TEXT); to expect the word itself, write equals:${name}.`,
+      });
+      return undefined;
     }
     return parseAssertion({ type: name, value }, [], locator, origin, problems);
   }
@@ -197,7 +300,7 @@ export function jsonlDataset(text: string, file: string): Dataset {
         range: locator.value([]),
         severity: 'error',
         code: ExperimentCodes.datasetSyntax,
-        message: `JSONL: line ${i + 1} is not valid JSON (${(error as Error).message}).`,
+        message: `JSONL: line ${i + 1} is not valid JSON (${escapeControls((error as Error).message)}).`,
       });
       return;
     }

@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import { loadDataset } from './dataset';
 import { parseExperiment, type ParseOptions } from './parse';
 import { compareProblems, hasErrors, type ExperimentProblem } from './problems';
-import { checkVariables } from './resolve';
+import { checkDatasetJudges, checkVariables } from './resolve';
 import type { Experiment, TestCase } from './spec';
 
 export interface LoadedExperiment {
@@ -23,7 +23,7 @@ export async function loadExperiment(file: string, options: ParseOptions, text?:
   const problems = [...parsed.problems];
   if (!parsed.experiment) return { tests: [], columns: [], problems: problems.sort(compareProblems), ok: false };
   const dataset = await loadDataset(parsed.experiment);
-  problems.push(...dataset.problems, ...checkVariables(parsed.experiment, dataset));
+  problems.push(...dataset.problems, ...checkVariables(parsed.experiment, dataset), ...checkDatasetJudges(parsed.experiment, dataset));
   problems.sort(compareProblems);
   return { experiment: parsed.experiment, tests: dataset.tests, columns: dataset.columns, problems, ok: !hasErrors(problems) };
 }

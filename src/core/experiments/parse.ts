@@ -1,6 +1,6 @@
 // Parses an `*.experiment.yaml` with positions: every problem carries the exact range of its YAML node.
 import * as path from 'path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { COMPLETION_WINDOWS } from '../api/schemas';
 import { closestName } from '../jsonl/suggest';
@@ -8,9 +8,10 @@ import { ALL_ASSERTION_NAMES, NEEDS_TEXT, splitAssertionName } from './assertion
 import { checkProviderConfig } from './config';
 import { schemaProblem } from './jsonSchema';
 import { YamlLocator, type Locator, type Path } from './locate';
-import { ExperimentCodes, type ExperimentProblem } from './problems';
+import { ExperimentCodes, START, type ExperimentProblem } from './problems';
 import type { AssertionSpec, Experiment, ExperimentPrompt, ExperimentProvider, TemplateField, TestCase, TestsSource } from './spec';
 import { parseTemplate } from './template';
+import { issueMessage } from './wording';
 
 // Array elements may be `undefined`: YAML and JSON never give it, so it marks an element `salvage` dropped for being
 // invalid, keeping the others at their own index (and so at their own YAML node).
@@ -155,7 +156,9 @@ export function issueProblems(issues: readonly Issue[], root: unknown, locator: 
       range: locator.value(at),
       severity: 'error',
       code: missing ? ExperimentCodes.missingKey : ExperimentCodes.invalidValue,
-      message: missing ? `${name(at)} is required.` : `${name(at)}: ${issue.message.replace(/^Invalid input: /, '')}.`,
+      message: missing
+        ? `${name(at)} is required.`
+        : issueMessage(issue, valueAt(root, at), [within, pattern(at)].filter(Boolean).join('.'), name(at)),
     });
   }
   return problems;
@@ -164,9 +167,13 @@ export function issueProblems(issues: readonly Issue[], root: unknown, locator: 
 export function templateField(source: string, at: Path, locator: Locator, problems: ExperimentProblem[]): TemplateField {
   const template = parseTemplate(source);
   for (const bad of template.malformed) {
+    // The locator finds the text in the YAML source, so it needs to know which occurrence of it this is.
+    const text = source.slice(bad.start, bad.end);
+    let before = 0;
+    for (let p = source.indexOf(text); p >= 0 && p < bad.start; p = source.indexOf(text, p + 1)) before++;
     problems.push({
       file: locator.file,
-      range: locator.inside(at, source.slice(bad.start, bad.end), 0),
+      range: locator.inside(at, text, before),
       severity: 'error',
       code: ExperimentCodes.templateSyntax,
       message: bad.message,
@@ -288,11 +295,23 @@ export function parseExperiment(text: string, file: string, options: ParseOption
       range: locator.rangeOf(error.pos[0], error.pos[1]),
       severity: doc.errors.includes(error) ? 'error' : 'warning',
       code: ExperimentCodes.yamlSyntax,
-      message: error.message.split('\n')[0]!,
+      // The parser recurses per level: a stack overflow means nesting no experiment has.
+      message: /Maximum call stack/.test(error.message) ? TOO_DEEP : error.message.split('\n')[0]!,
     });
   }
   if (doc.errors.length) return { problems, locator };
-  const value: unknown = doc.toJS();
+  if (doc.contents === null) {
+    problems.push({
+      file,
+      range: START,
+      severity: 'error',
+      code: ExperimentCodes.invalidValue,
+      message: 'The experiment file is empty: it needs `prompts`, `providers` and `tests` (see the example in the README).',
+    });
+    return { problems, locator };
+  }
+  const value = toJS(doc, locator, problems);
+  if (value === undefined) return { problems, locator };
   const parsed = experimentSchema.safeParse(value);
   if (!parsed.success) problems.push(...issueProblems(parsed.error.issues, value, locator));
   // Later rounds' issues are about what salvage removed, so only the first round's are reported.
@@ -389,6 +408,35 @@ export function parseExperiment(text: string, file: string, options: ParseOption
     ...(judgeModel !== undefined && { judgeModel }),
   };
   return { experiment, problems, locator };
+}
+
+const TOO_DEEP = 'The YAML is nested too deeply to read; an experiment needs only a few levels.';
+
+/** The document's value; undefined (with a problem) when aliases would expand it without bound ("billion laughs"). */
+function toJS(doc: Document, locator: YamlLocator, problems: ExperimentProblem[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // At the first alias: the expansion starts there.
+    let range = START;
+    visit(doc, {
+      Alias(_, node) {
+        if (isAlias(node) && node.range) range = locator.rangeOf(node.range[0], node.range[1]);
+        return visit.BREAK;
+      },
+    });
+    problems.push({
+      file: locator.file,
+      range,
+      severity: 'error',
+      code: ExperimentCodes.yamlSyntax,
+      message:
+        error instanceof RangeError
+          ? TOO_DEEP
+          : `The YAML cannot be read: ${(error as Error).message} (its aliases, *name, expand too far).`,
+    });
+    return undefined;
+  }
 }
 
 function duplicateLabels(

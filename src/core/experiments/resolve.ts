@@ -55,6 +55,33 @@ export function checkVariables(experiment: Experiment, dataset: Dataset): Experi
   return problems;
 }
 
+/**
+ * The dataset's own llm-rubric assertions with no judge model (inline tests are checked at parse): one error at
+ * the first, counting the rest, so that a rubric column of 10,000 rows is one problem.
+ */
+export function checkDatasetJudges(experiment: Experiment, dataset: Dataset): ExperimentProblem[] {
+  if (experiment.judgeModel !== undefined || experiment.tests.kind === 'inline') return [];
+  let first: AssertionSpec | undefined;
+  let rows = 0;
+  for (const test of dataset.tests) {
+    const unjudged = test.assert.find((a) => a.type === 'llm-rubric' && a.provider === undefined && a.text);
+    if (!unjudged) continue;
+    first ??= unjudged;
+    rows++;
+  }
+  if (!first) return [];
+  const field = first.text!;
+  return [
+    {
+      file: field.locator.file,
+      range: field.locator.value(field.path),
+      severity: 'error',
+      code: ExperimentCodes.noJudgeModel,
+      message: `llm-rubric needs a judge model: set \`kluster.judge.model\` in the experiment, or \`provider\` on the assertion (${rows} ${rows === 1 ? 'row' : 'rows'} of the dataset ${rows === 1 ? 'has' : 'have'} one).`,
+    },
+  ];
+}
+
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
   readonly content: string;

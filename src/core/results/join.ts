@@ -2,6 +2,7 @@
 // order, whatever order the service wrote results in. Large files stream: the output and error
 // files are indexed by byte offset (custom_id → where its line is), not loaded. Nothing is dropped: results
 // that match no input line (and result lines that cannot be read) follow the input-order lines.
+import { FileReadError } from '../util/fileReadError';
 import { promises as fs, readSync } from 'fs';
 import { checkDestination, DestinationError, isSameFile, writeAtomically, type Destination } from '../util/atomicFile';
 import { scanLines, type ScannedLine } from './lineScanner';
@@ -61,8 +62,14 @@ export interface Line {
 
 /** The lines of a file with their byte offsets and text (see LineScanner for the rules). */
 export async function* readLines(file: string, signal?: AbortSignal): AsyncGenerator<Line> {
-  for await (const line of scanLines(file, signal))
-    yield { number: line.number, offset: line.offset, length: line.length, text: line.text };
+  try {
+    for await (const line of scanLines(file, signal))
+      yield { number: line.number, offset: line.offset, length: line.length, text: line.text };
+  } catch (error) {
+    // fs's EISDIR and EIO name no path: say which file, in words.
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string') throw new FileReadError(file, error);
+    throw error;
+  }
 }
 
 function customIdOf(text: string): string | undefined {

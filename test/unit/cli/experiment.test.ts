@@ -179,5 +179,14 @@ describe('CLI experiment commands against the emulator', () => {
     const run = await cli(['experiment', 'score', exp, 'r.jsonl', '--fail-under', '80']);
     assert.strictEqual(run.code, ExitCode.usage);
     assert.match(run.err, /--fail-under must be a pass rate from 0 to 1/);
+    assert.match(run.err, /0\.8 for 80%/, 'says how to write a percentage');
+  });
+
+  it('score names a results path that is a folder, in words', async () => {
+    const folder = path.join(path.dirname(exp), 'results-folder');
+    await fs.mkdir(folder, { recursive: true });
+    const run = await cli(['experiment', 'score', exp, folder]);
+    assert.strictEqual(run.code, ExitCode.io);
+    assert.strictEqual(run.err, `kluster: Cannot read ${folder}: it is a folder, not a file.\n`);
   });
 });

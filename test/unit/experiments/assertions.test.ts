@@ -56,6 +56,24 @@ describe('experiment assertions', () => {
     both({ type: 'contains-json', schema }, 'only {"n": 0}', false);
   });
 
+  it('contains-json reads JSON with brackets inside strings and nested in invalid text', () => {
+    both({ type: 'contains-json', schema: { required: ['a'] } }, 'x {"a": "} ]"} y', true);
+    both({ type: 'contains-json', schema: { required: ['b'] } }, '{ oops {"b": [1, {"c": 2}]} }', true);
+    both({ type: 'contains-json' }, 'unbalanced {"a": [1}', false);
+  });
+
+  it('contains-json on a hostile reply (brackets everywhere) answers in well under a second', () => {
+    const hostile = ['{a} '.repeat(25_000), '{'.repeat(100_000), '[{'.repeat(50_000), '{"a":'.repeat(20_000), '"{'.repeat(50_000)];
+    for (const reply of hostile) {
+      const started = Date.now();
+      both({ type: 'contains-json' }, reply, false);
+      // Tens of milliseconds alone; the margin is for a loaded machine (the old search took hours on these).
+      assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms on ${JSON.stringify(reply.slice(0, 12))}…`);
+    }
+    // JSON after a long run of noise is still found.
+    both({ type: 'contains-json', schema: { required: ['ok'] } }, `${'{a} '.repeat(10_000)}{"ok": true}`, true);
+  });
+
   it('llm-rubric is left to the judge', () => {
     assert.throws(() => evaluate({ type: 'llm-rubric', negate: false, text: 'polite' }, 'hi'), /judge/);
   });

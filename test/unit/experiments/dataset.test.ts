@@ -1,7 +1,13 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { csvDataset, expectedAssertion, jsonlDataset } from '../../../src/core/experiments/dataset';
 import { LineLocator } from '../../../src/core/experiments/locate';
+import { loadExperiment } from '../../../src/core/experiments/load';
 import type { ExperimentProblem } from '../../../src/core/experiments/problems';
+import { DOCUMENTED_MODEL_IDS } from '../../../src/core/models';
 
 const vars = (text: string) => csvDataset(text, 'd.csv').tests.map((t) => t.vars);
 
@@ -52,11 +58,46 @@ describe('experiment datasets: CSV', () => {
     assert.deepStrictEqual(vars('texte,ラベル\nCafé crème 😀,良い\n'), [{ texte: 'Café crème 😀', ラベル: '良い' }]);
   });
 
-  it('reports a row with the wrong number of fields at its line', () => {
-    const data = csvDataset('a,b\n1,2\n1,2,3\n', 'd.csv');
-    assert.strictEqual(data.problems.length, 1);
-    assert.strictEqual(data.problems[0]!.range.start.line, 2);
-    assert.match(data.problems[0]!.message, /^CSV: Invalid Record Length/);
+  it('reports every row with the wrong number of fields at its line, in plain words', () => {
+    const data = csvDataset('a,b\n1,2\n1,2,3\n4\n5,6\n', 'd.csv');
+    assert.deepStrictEqual(
+      data.problems.map((p) => [p.code, p.range.start.line, p.message]),
+      [
+        ['experiment.datasetSyntax', 2, 'CSV: line 3 has 3 fields; the header has 2.'],
+        ['experiment.datasetSyntax', 3, 'CSV: line 4 has 1 field; the header has 2.'],
+      ],
+    );
+  });
+
+  it('a quote inside a field that is not quoted says how to write it', () => {
+    const data = csvDataset('a,b\nsay "hi",2\n', 'd.csv');
+    assert.deepStrictEqual(
+      data.problems.map((p) => [p.range.start.line, p.message]),
+      [[1, 'CSV: line 2 has a " inside a field that is not quoted: quote the whole field and double each quote in it ("say ""hi""").']],
+    );
+  });
+
+  it('a CRLF inside a quoted field counts as one line: later problems are at their own line', () => {
+    // Line 4 (0-based 3) holds the bad regex, after a field that spans lines 2 and 3.
+    for (const eol of ['\r\n', '\n']) {
+      const text = ['review,__expected', '"a', 'b",x', 'c,regex:(', '"d', 'e",y', 'f,regex:['].join(eol) + eol;
+      const data = csvDataset(text, 'd.csv');
+      assert.deepStrictEqual(
+        data.problems.map((p) => [p.code, p.range.start.line]),
+        [
+          ['experiment.invalidRegex', 3],
+          ['experiment.invalidRegex', 6],
+        ],
+        JSON.stringify(eol),
+      );
+      const broken = csvDataset(['review', '"a', 'b"', '"c', 'd"', 'e,f'].join(eol) + eol, 'd.csv');
+      assert.deepStrictEqual(
+        broken.problems.map((p) => [p.code, p.range.start.line]),
+        [['experiment.datasetSyntax', 5]],
+        JSON.stringify(eol),
+      );
+      assert.match(broken.problems[0]!.message, /line 6/);
+    }
   });
 
   it('reports an unclosed quote, and a duplicate or empty header cell', () => {
@@ -102,6 +143,44 @@ describe('experiment datasets: __expected cells', () => {
     assert.deepStrictEqual([spec?.type, spec?.trim, spec?.text?.template.source], ['equals', true, 'ratio: 3:1']);
   });
 
+  it('a bare is-json or contains-json (and their not- forms) is that assertion, with no schema', () => {
+    for (const cell of ['is-json', 'not-is-json', 'contains-json', ' not-contains-json ', 'is-json:', 'not-contains-json:']) {
+      const { spec, problems } = parse(cell);
+      const name = cell.trim().replace(/:$/, '');
+      assert.deepStrictEqual(problems, [], cell);
+      assert.deepStrictEqual(
+        [spec?.negate ? `not-${spec.type}` : spec?.type, spec?.schema, spec?.trim],
+        [name, undefined, undefined],
+        cell,
+      );
+    }
+  });
+
+  it('a type that needs a value, bare or with nothing after the colon, is an error at the row (not equals on its name)', () => {
+    for (const type of ['equals', 'contains', 'icontains', 'starts-with', 'regex', 'llm-rubric', 'not-contains', 'not-regex']) {
+      for (const cell of [type, `${type}:`, `${type}:  `]) {
+        const { spec, problems } = parse(cell);
+        assert.strictEqual(spec, undefined, cell);
+        assert.deepStrictEqual(
+          problems.map((p) => [p.code, p.range.start.line]),
+          [['experiment.invalidValue', 4]],
+          cell,
+        );
+        assert.match(problems[0]!.message, new RegExp(`^origin: \\\`${type}\\\` needs a value after the colon`), cell);
+        assert.match(problems[0]!.message, new RegExp(`equals:${type}`), cell);
+      }
+    }
+  });
+
+  it('keeps every colon of the value: regex:^a:b$, equals:http://x', () => {
+    const regex = parse('regex:^a:b$').spec;
+    assert.deepStrictEqual([regex?.type, regex?.text?.template.source], ['regex', '^a:b$']);
+    const url = parse('equals:http://x').spec;
+    assert.deepStrictEqual([url?.type, url?.trim, url?.text?.template.source], ['equals', undefined, 'http://x']);
+    const plain = parse('http://x').spec;
+    assert.deepStrictEqual([plain?.type, plain?.trim, plain?.text?.template.source], ['equals', true, 'http://x']);
+  });
+
   it('adds nothing for an empty or blank cell', () => {
     assert.strictEqual(parse('').spec, undefined);
     assert.strictEqual(parse('   ').spec, undefined);
@@ -144,5 +223,70 @@ describe('experiment datasets: JSONL', () => {
       ],
     );
     assert.match(data.problems[2]!.message, /Did you mean `assert`/);
+  });
+});
+
+describe('experiment datasets: files that are not UTF-8 text, pipes and devices', () => {
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kluster-dataset-'));
+  });
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const load = async (name: string, bytes: Buffer) => {
+    await fs.writeFile(path.join(dir, name), bytes);
+    const exp = path.join(dir, 'e.experiment.yaml');
+    await fs.writeFile(exp, `prompts: ["{{a}}"]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: file://${name}\n`);
+    return loadExperiment(exp, { knownModels: DOCUMENTED_MODEL_IDS });
+  };
+
+  it('a binary file is one error at `tests:`, not one per line of garbage', async () => {
+    const binary = Buffer.alloc(4096);
+    for (let i = 0; i < binary.length; i++) binary[i] = (i * 7919) % 256;
+    for (const name of ['bin.jsonl', 'bin.csv']) {
+      const loaded = await load(name, binary);
+      assert.deepStrictEqual(
+        loaded.problems.map((p) => [path.basename(p.file), p.code, p.range.start.line, p.range.start.column]),
+        [['e.experiment.yaml', 'experiment.datasetSyntax', 2, 7]],
+        name,
+      );
+      assert.match(loaded.problems[0]!.message, new RegExp(`^The dataset ${name.replace('.', '\\.')} is not UTF-8 text`));
+    }
+  });
+
+  it('a Latin-1 CSV is refused, not read with its accents turned into �', async () => {
+    const loaded = await load('latin1.csv', Buffer.from('a\ncaf\xe9\n', 'latin1'));
+    assert.strictEqual(loaded.ok, false);
+    assert.match(loaded.problems[0]!.message, /is not UTF-8 text \(line 2 holds a byte that is not UTF-8\)/);
+    assert.match(loaded.problems[0]!.message, /save it as UTF-8/);
+  });
+
+  it('a dataset that is a pipe or a device is refused without reading it (no hang, no endless read)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const exp = path.join(dir, 'p.experiment.yaml');
+    await fs.writeFile(exp, 'prompts: ["{{a}}"]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: file://pipe.csv\n');
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      loadExperiment(exp, { knownModels: DOCUMENTED_MODEL_IDS }),
+      new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 2000))),
+    ]);
+    clearTimeout(timer);
+    // A reader left blocked on the pipe is released by a writer, so the test process can exit.
+    if (outcome === 'hung') await fs.writeFile(fifo, 'a\n1\n');
+    assert.notStrictEqual(outcome, 'hung', 'loading returned');
+    if (outcome === 'hung') return;
+    assert.deepStrictEqual(
+      outcome.problems.map((p) => [p.code, p.message]),
+      [['experiment.datasetNotFound', 'The dataset pipe.csv is not a regular file (paths are relative to the experiment file).']],
+    );
+  });
+
+  it('control characters in a broken JSONL line are escaped in the message (no terminal escapes)', () => {
+    const data = jsonlDataset('\x1b[31mred\n', 'd.jsonl');
+    assert.strictEqual(data.problems.length, 1);
+    assert.ok(!data.problems[0]!.message.includes('\x1b'));
+    assert.match(data.problems[0]!.message, /\\u001b/);
   });
 });

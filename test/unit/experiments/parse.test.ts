@@ -194,6 +194,17 @@ describe('experiment file parsing', () => {
     assert.deepStrictEqual(where(text), [['experiment.templateSyntax', 1, 16, '{{ a b }}']]);
   });
 
+  it('reports a malformed {{…}} at its own braces when the same text occurs earlier', () => {
+    const rest = '\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {q: 1}}]\n';
+    // The unclosed `{{q` is the second `{{q` of the string; `{{` alone is the third `{{`.
+    assert.deepStrictEqual(where(`prompts: ["{{q}} then {{q"]${rest}`), [['experiment.templateSyntax', 1, 23, '{{q']]);
+    assert.deepStrictEqual(where(`prompts: ["{{q}}{{ }} and {{ }}"]${rest}`), [
+      ['experiment.templateSyntax', 1, 17, '{{ }}'],
+      ['experiment.templateSyntax', 1, 27, '{{ }}'],
+    ]);
+    assert.deepStrictEqual(where(`prompts: ["}}{{q}}{{"]${rest}`), [['experiment.templateSyntax', 1, 19, '{{']]);
+  });
+
   it('needs a judge model for llm-rubric, and accepts one on the assertion', () => {
     const base =
       'prompts: [hi]\nproviders: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {}}]\ndefaultTest:\n  assert:\n    - type: llm-rubric\n      value: is polite\n';
@@ -211,5 +222,89 @@ describe('experiment file parsing', () => {
       where(text).map((w) => w.slice(0, 2)),
       [['experiment.invalidValue', 2]],
     );
+  });
+});
+
+describe('experiment file parsing: wrong shapes in plain words', () => {
+  const messages = (text: string) =>
+    parse(text)
+      .problems.filter((p) => p.code !== 'experiment.unknownModel')
+      .map((p) => [p.range.start.line + 1, p.range.start.column + 1, p.message]);
+  const rest = 'providers: [deepseek-ai/DeepSeek-V3]\ntests: [{vars: {x: 1}}]\n';
+
+  it('a wrong role names the value and the roles allowed, at the role', () => {
+    assert.deepStrictEqual(messages(`prompts: [{messages: [{role: robot, content: hi}]}]\n${rest}`), [
+      [1, 30, 'prompts[0].messages[0].role is `robot`, which is not a role: use system, user or assistant.'],
+    ]);
+  });
+
+  it('a provider that is a number says what a provider is, at the element', () => {
+    assert.deepStrictEqual(messages('prompts: [hi]\nproviders: [5]\ntests: [{vars: {x: 1}}]\n'), [
+      [2, 13, 'providers[0] must be a model id or {id, label, config}, not the number 5.'],
+    ]);
+  });
+
+  it('no zod wording for any wrong shape', () => {
+    const cases = [
+      `prompts: [5]\n${rest}`,
+      `prompts: []\n${rest}`,
+      `prompts: hi\n${rest}`,
+      `prompts: [{messages: []}]\n${rest}`,
+      `prompts: [{messages: [{role: user, content: 5}]}]\n${rest}`,
+      'prompts: [hi]\nproviders: [""]\ntests: [{vars: {}}]\n',
+      'prompts: [hi]\nproviders: [{id: m, config: 5}]\ntests: [{vars: {}}]\n',
+      'prompts: [hi]\nproviders: [m]\ntests: 42\n',
+      'prompts: [hi]\nproviders: [m]\ntests: [{vars: 5}]\n',
+      'prompts: [hi]\nproviders: [m]\ntests: [{vars: {}, assert: [{type: 5}]}]\n',
+      'prompts: [hi]\nproviders: [m]\ntests: [{vars: {}}]\nkluster: {completion_window: 2h}\n',
+      'prompts: [hi]\nproviders: [m]\ntests: [{vars: {}}]\ndefaultTest: [1]\n',
+      '[1, 2]\n',
+    ];
+    for (const text of cases) {
+      const found = messages(text);
+      assert.ok(found.length, text);
+      for (const [, , message] of found)
+        assert.doesNotMatch(String(message), /expected|received|Too small|Invalid option|record|>=/, `${text} → ${message}`);
+    }
+    assert.deepStrictEqual(messages(`prompts: []\n${rest}`), [[1, 10, 'prompts needs at least one prompt.']]);
+    assert.deepStrictEqual(messages('prompts: [hi]\nproviders: [m]\ntests: [{vars: {}}]\nkluster: {completion_window: 2h}\n'), [
+      [4, 30, 'kluster.completion_window is `2h`, which is not a completion window: use 1h, 3h, 6h, 12h or 24h.'],
+    ]);
+  });
+
+  it('an empty file says what an experiment needs', () => {
+    for (const text of ['', '# just a comment\n'])
+      assert.deepStrictEqual(messages(text), [
+        [1, 1, 'The experiment file is empty: it needs `prompts`, `providers` and `tests` (see the example in the README).'],
+      ]);
+  });
+
+  it('aliases that would expand without bound are refused at a YAML node, without expanding them', () => {
+    let text = 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (const [name, prev] of ['ba', 'cb', 'dc', 'ed', 'fe', 'gf', 'hg', 'ih'])
+      text += `${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+    const started = Date.now();
+    const found = parse(text + `prompts: [hi]\n${rest}`).problems;
+    assert.ok(Date.now() - started < 2000);
+    assert.deepStrictEqual(
+      found.map((p) => [p.code, p.range.start.line + 1]),
+      [['experiment.yamlSyntax', 2]],
+    );
+    assert.match(found[0]!.message, /alias/i);
+  });
+});
+
+describe('experiment file parsing: nesting too deep to read', () => {
+  it('never throws, and never says "Maximum call stack size exceeded", however deep the nesting', () => {
+    // Whether the parser overflows depends on the stack left: both depths must end in words, never a throw.
+    for (const depth of [20_000, 200_000]) {
+      const text = `prompts: ${'['.repeat(depth)}${']'.repeat(depth)}\nproviders: [m]\ntests: [{vars: {}}]\n`;
+      const problems = parse(text).problems;
+      assert.ok(problems.length > 0, `depth ${depth}`);
+      for (const p of problems) assert.doesNotMatch(p.message, /call stack/, `depth ${depth}`);
+      const syntax = problems.filter((p) => p.code === 'experiment.yamlSyntax');
+      for (const p of syntax)
+        assert.strictEqual(p.message, 'The YAML is nested too deeply to read; an experiment needs only a few levels.');
+    }
   });
 });

@@ -175,6 +175,41 @@ describe('experiment pipeline: build, score, judge', () => {
     );
   });
 
+  it('a request over the byte cap on its own is an error naming its row, and nothing is written', async () => {
+    const loaded = await load(EXPERIMENT, `review,label\nshort,positive\n${'x'.repeat(5000)},negative\nok,neutral\n`);
+    assert.ok(loaded.ok, JSON.stringify(loaded.problems));
+    const out = path.join(dir, 'capped.jsonl');
+    const built = await buildBatch(loaded.experiment!, loaded.tests, out, { ...OPTIONS, tier: 'standard', maxBytes: 2000 });
+    assert.deepStrictEqual(built.parts, []);
+    const errors = built.diagnostics.filter((d) => d.diagnostic.severity === 'error');
+    assert.ok(errors.length >= 1, JSON.stringify(built.diagnostics));
+    assert.strictEqual(errors[0]!.diagnostic.code, 'kluster.fileTooLarge');
+    assert.match(
+      errors[0]!.diagnostic.message,
+      /^Row 2 \(prompt terse, provider deepseek-ai\/DeepSeek-V3\) makes a request of 5,\d{3} bytes/,
+    );
+    assert.match(errors[0]!.diagnostic.message, /over the 2,000 bytes a batch file may hold: no part can take it/);
+    assert.deepStrictEqual(
+      (await fs.readdir(dir)).filter((name) => name.includes('capped')),
+      [],
+      'no part and no temp file',
+    );
+  });
+
+  it('an llm-rubric from the dataset needs a judge model too: one error at the first such row, counting the rest', async () => {
+    const csv = 'review,label,__expected\ngood,positive,llm-rubric:is kind\nbad,negative,\nmeh,neutral,llm-rubric:is calm\n';
+    const loaded = await load(EXPERIMENT, csv);
+    assert.strictEqual(loaded.ok, false);
+    const problems = loaded.problems.filter((p) => p.code === 'experiment.noJudgeModel');
+    assert.deepStrictEqual(
+      problems.map((p) => [path.basename(p.file), p.range.start.line]),
+      [['reviews.csv', 1]],
+    );
+    assert.match(problems[0]!.message, /llm-rubric needs a judge model: set `kluster.judge.model`.*\(2 rows of the dataset have one\)/);
+    const judged = await load(`${EXPERIMENT}kluster:\n  judge:\n    model: ${V3}\n`, csv);
+    assert.deepStrictEqual(judged.problems, []);
+  });
+
   it('never overwrites an existing batch file unless asked', async () => {
     const loaded = await load();
     const out = await write('batch.jsonl', 'keep me\n');
@@ -262,7 +297,7 @@ describe('experiment pipeline: build, score, judge', () => {
     );
     assert.match(
       loaded.problems[0]!.message,
-      /prompts\[0\]\.messages\[0\]\.role: Invalid option: expected one of "system"\|"user"\|"assistant"/,
+      /prompts\[0\]\.messages\[0\]\.role is `robot`, which is not a role: use system, user or assistant/,
     );
     assert.strictEqual(loaded.ok, false);
   });
@@ -370,7 +405,10 @@ describe('experiment pipeline: build, score, judge', () => {
     const first = JSON.parse(judgeText.split('\n')[0]!) as { custom_id: string; body: { model: string; messages: { content: string }[] } };
     assert.strictEqual(first.custom_id, 'judge-r1-p1-m1-a1');
     assert.strictEqual(first.body.model, LLAMA);
-    assert.match(first.body.messages[1]!.content, /<rubric>\nAnswers one politely\n<\/rubric>[\s\S]*<reply>\nDear one\n<\/reply>/);
+    assert.match(
+      first.body.messages[1]!.content,
+      /=== BEGIN RUBRIC (\w+) ===\nAnswers one politely\n=== END RUBRIC \1 ===[\s\S]*=== BEGIN REPLY \1 ===\nDear one\n=== END REPLY \1 ===/,
+    );
 
     const judgeResults = await write(
       'judge-results.jsonl',
