@@ -43,6 +43,14 @@ describe('E2E: batches tree and results beside', function () {
   const seededBatch = (name: string) =>
     emulator.state.batches.list().find((b) => b.metadata.input_file === name && b.metadata.source !== 'vscode');
 
+  /** The Files view's row of batch input `name` (its purpose column says batch). */
+  const uploadedInputRow = (name: string) =>
+    workbench.page
+      .locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Files' }) })
+      .locator('.monaco-list-row', { hasText: name })
+      .filter({ hasText: /\bbatch\b/ })
+      .first();
+
   /** The account of other tools' batches the tree tests look at: completed, failed, cancelled and expired. */
   async function ensureAccountSeeded(): Promise<void> {
     if (seededBatch('product-reviews.jsonl')) return;
@@ -471,11 +479,7 @@ describe('E2E: batches tree and results beside', function () {
       await seed(client, 'has-failures.jsonl', WITH_FAILURE);
     }
     await workbench.runCommand('kluster: Refresh Files');
-    const fileRow = page
-      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Files' }) })
-      .locator('.monaco-list-row', { hasText: 'has-failures.jsonl' })
-      .filter({ hasText: /\bbatch\b/ })
-      .first();
+    const fileRow = uploadedInputRow('has-failures.jsonl');
     await fileRow.waitFor({ timeout: 60_000 });
     await fileRow.hover();
     await fileRow.locator('.action-label[aria-label="Download File"]').click();
@@ -511,11 +515,7 @@ describe('E2E: batches tree and results beside', function () {
     await workbench.showKlusterViews();
     if (!seededBatch('has-failures.jsonl')) await seed(client, 'has-failures.jsonl', WITH_FAILURE);
     await workbench.runCommand('kluster: Refresh Files');
-    const fileRow = page
-      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Files' }) })
-      .locator('.monaco-list-row', { hasText: 'has-failures.jsonl' })
-      .filter({ hasText: /\bbatch\b/ })
-      .first();
+    const fileRow = uploadedInputRow('has-failures.jsonl');
     await fileRow.waitFor({ timeout: 60_000 });
     emulator.faults.next({ kind: 'slow', path: /^\/v1\/files\/[^/]+\/content$/, delayMs: SLOW_MS });
     await fileRow.hover();

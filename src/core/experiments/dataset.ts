@@ -28,6 +28,15 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
     for (const t of source.tests) for (const key of Object.keys(t.vars)) columns.add(key);
     return { tests: source.tests, columns: [...columns], problems: [] };
   }
+  const shownPath = path.relative(experiment.dir, source.path) || source.path;
+  /** A problem of the whole dataset, at the experiment's `tests` value: "The dataset PATH " + `what`. */
+  const atTests = (code: ExperimentProblem['code'], what: string): ExperimentProblem => ({
+    file: source.locator.file,
+    range: source.locator.value(source.at),
+    severity: 'error',
+    code,
+    message: `The dataset ${shownPath} ${what}`,
+  });
   let bytes: Buffer;
   try {
     // A pipe would block the read forever and a device (/dev/zero) never end it: only regular files are read.
@@ -45,45 +54,25 @@ export async function loadDataset(experiment: Experiment): Promise<Dataset> {
           : code === 'ENOTREGULAR'
             ? 'is not a regular file'
             : `cannot be read (${(error as Error).message})`;
-    const shownPath = path.relative(experiment.dir, source.path) || source.path;
     return {
       tests: [],
       columns: [],
-      problems: [
-        {
-          file: source.locator.file,
-          range: source.locator.value(source.at),
-          severity: 'error',
-          code: ExperimentCodes.datasetNotFound,
-          message: `The dataset ${shownPath} ${why} (paths are relative to the experiment file).`,
-        },
-      ],
+      problems: [atTests(ExperimentCodes.datasetNotFound, `${why} (paths are relative to the experiment file).`)],
     };
   }
   const notText = notTextReason(bytes);
   if (notText) {
-    const shownPath = path.relative(experiment.dir, source.path) || source.path;
-    const problem: ExperimentProblem = {
-      file: source.locator.file,
-      range: source.locator.value(source.at),
-      severity: 'error',
-      code: ExperimentCodes.datasetSyntax,
-      message: `The dataset ${shownPath} is not UTF-8 text (${notText}): a dataset is a CSV or JSONL text file; save it as UTF-8.`,
-    };
+    const problem = atTests(
+      ExperimentCodes.datasetSyntax,
+      `is not UTF-8 text (${notText}): a dataset is a CSV or JSONL text file; save it as UTF-8.`,
+    );
     return { tests: [], columns: [], problems: [problem] };
   }
   const text = bytes.toString('utf8');
   const dataset = source.format === 'csv' ? csvDataset(text, source.path) : jsonlDataset(text, source.path);
   if (dataset.tests.length || dataset.problems.some((p) => p.severity === 'error')) return dataset;
   // Nothing to build or score: an error, so that `experiment build` in CI does not pass with no batch.
-  const shownPath = path.relative(experiment.dir, source.path) || source.path;
-  const empty: ExperimentProblem = {
-    file: source.locator.file,
-    range: source.locator.value(source.at),
-    severity: 'error',
-    code: ExperimentCodes.emptyDataset,
-    message: `The dataset ${shownPath} has no test rows: nothing to build or score.`,
-  };
+  const empty = atTests(ExperimentCodes.emptyDataset, 'has no test rows: nothing to build or score.');
   return { ...dataset, problems: [...dataset.problems, empty] };
 }
 
