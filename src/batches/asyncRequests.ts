@@ -10,15 +10,7 @@ import * as vscode from 'vscode';
 import { showApiError } from '../api/showError';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import {
-  asyncBatchIdOf,
-  COMPLETION_WINDOWS,
-  KlusterError,
-  mayHaveBeenCreated,
-  type Batch,
-  type ChatRequest,
-  type CompletionWindow,
-} from '../core/api';
+import { asyncBatchIdOf, COMPLETION_WINDOWS, mayHaveBeenCreated, type Batch, type ChatRequest, type CompletionWindow } from '../core/api';
 import { describeBatchError, isTerminal, resultsMessage } from '../core/batches/displayText';
 import { asyncRequestOf, asyncResultsPath, oneLineBatch } from '../core/batches/asyncLine';
 import { asyncChatReply, type AsyncChatReply } from '../core/chat/asyncReply';
@@ -156,10 +148,7 @@ export class AsyncRequests extends Disposable {
       // Cut off after sending, the service may have queued it: say so before a Retry queues it twice.
       if (!mayHaveBeenCreated(error)) throw error;
       void this.feature.tree.refresh().catch(() => undefined);
-      throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: the Batches view shows its batch.`, {
-        status: error.status,
-        cause: error,
-      });
+      throw error.withSentence('It may have been queued anyway: the Batches view shows its batch.');
     });
     const batchId = asyncBatchIdOf(ack);
     if (!batchId) throw new Error(`The service queued the request but its answer (id ${ack.id}) names no batch.`);

@@ -6,7 +6,6 @@ import { CANCELLED, shownFailure, type Outcome } from '../commands';
 import {
   COMPLETION_WINDOWS,
   isCompletionWindow,
-  KlusterError,
   mayHaveBeenCreated,
   type CompletionWindow,
   type FilePurpose,
@@ -266,8 +265,10 @@ export async function submitBatch(
     } catch (error) {
       if (mayHaveBeenCreated(error)) {
         // Its upload stays (the batch may be reading it), and no Retry: it could make a second batch.
-        const message = `${(error as Error).message} A batch may have been created all the same: refresh the Batches view before you submit ${name} again.`;
-        return shownFailure(container.log, `Submitting ${name}`, new KlusterError((error as KlusterError).kind, message, { cause: error }));
+        const said = error.withSentence(
+          `A batch may have been created all the same: refresh the Batches view before you submit ${name} again.`,
+        );
+        return shownFailure(container.log, `Submitting ${name}`, said);
       }
       // Do not leave an orphan upload behind when the batch could not be made.
       await client.deleteFile(inputFileId).catch(() => undefined);

@@ -63,10 +63,7 @@ export const chatCommand = apiCommand(
       const ack = await client.submitAsyncChat({ model, messages }, window, { signal: ctx.signal }).catch((error: unknown) => {
         // Cut off or interrupted after sending, the service may have queued it: another try would queue it twice.
         if (!mayHaveBeenCreated(error)) throw error;
-        throw new KlusterError(error.kind, `${error.message} It may have been queued anyway: 'kluster batches list' shows its batch.`, {
-          status: error.status,
-          cause: error,
-        });
+        throw error.withSentence("It may have been queued anyway: 'kluster batches list' shows its batch.");
       });
       const batchId = asyncBatchIdOf(ack);
       if (!batchId)
@@ -114,7 +111,7 @@ export const chatCommand = apiCommand(
       // Cut off mid-reply: what arrived ends its line, and the error says it is not the whole reply.
       if (!reply || !(error instanceof KlusterError)) throw error;
       end();
-      throw new KlusterError(error.kind, `${error.message} The reply above is incomplete.`, { status: error.status, cause: error });
+      throw error.withSentence('The reply above is incomplete.');
     }
     end();
     return ExitCode.ok;

@@ -169,12 +169,7 @@ function withUploads(error: unknown, uploads: readonly Upload[]): unknown {
   const next = mayExist
     ? "the job may have been created anyway: 'kluster fine-tuning list' shows it."
     : `${uploads.map((u) => `--${u.option} ${u.id}`).join(' ')} uses ${uploads.length > 1 ? 'them' : 'it'} again without another upload.`;
-  return new KlusterError(error.kind, `${error.message} ${uploaded}; ${next}`, {
-    status: error.status,
-    requestId: error.requestId,
-    retryAfterSeconds: error.retryAfterSeconds,
-    cause: error,
-  });
+  return error.withSentence(`${uploaded}; ${next}`);
 }
 
 /**

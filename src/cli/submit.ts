@@ -64,10 +64,8 @@ export async function waitForBatch(ctx: CliContext, client: KlusterClient, id: s
     } catch (error) {
       if (!(error instanceof KlusterError) || !error.transient) throw error;
       if (deadline !== undefined && now() > deadline) {
-        throw new KlusterError(
-          error.kind,
-          `${error.message} Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`,
-          { cause: error },
+        throw error.withSentence(
+          `Stopped waiting for batch ${id}: its completion window closed at ${new Date(deadline - EXPIRY_GRACE_MS).toISOString()}.`,
         );
       }
       // A Retry-After is honoured up to the outage schedule's ceiling: never more than a minute between polls.

@@ -6,7 +6,7 @@ import { showApiError } from '../api/showError';
 import { ensureSaved, upload } from '../batches/submit';
 import { uriOf } from '../commandArgs';
 import { CANCELLED, failed, type Outcome } from '../commands';
-import { KlusterError, mayHaveBeenCreated, type KlusterClient } from '../core/api';
+import { mayHaveBeenCreated, type KlusterClient } from '../core/api';
 import { plural } from '../core/batches/displayText';
 import { inspectBatchFile, type BatchFileSummary } from '../core/batches/inspect';
 import { baseModelChoices, createSummaryText, HYPERPARAMETERS, parseHyperparameter, type Hyperparameters } from '../core/fineTuning/create';
@@ -236,10 +236,8 @@ export async function createFineTuningJob(
         // The service may have created the job before the answer was lost: deleting its files would break it.
         uploaded.length = 0;
         void feature.tree.refresh().catch(() => undefined);
-        throw new KlusterError(
-          error.kind,
-          `${error.message} The job may have been created anyway (the Fine-tuning view shows it); ${name} stays uploaded as file ${trainingFileId}.`,
-          { status: error.status, cause: error },
+        throw error.withSentence(
+          `The job may have been created anyway (the Fine-tuning view shows it); ${name} stays uploaded as file ${trainingFileId}.`,
         );
       });
     uploaded.length = 0; // the job owns them now

@@ -44,6 +44,12 @@ export class KlusterError extends Error {
     this.requestId = details.requestId;
   }
 
+  /** The same failure (kind, status, request id, Retry-After) with `sentence` after its message: what it means here. */
+  withSentence(sentence: string): KlusterError {
+    const { status, retryAfterSeconds, requestId } = this;
+    return new KlusterError(this.kind, `${this.message} ${sentence}`, { status, retryAfterSeconds, requestId, cause: this });
+  }
+
   /** True for failures that may go away by themselves (worth a later retry). */
   get transient(): boolean {
     return this.kind === 'rate_limited' || this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout';

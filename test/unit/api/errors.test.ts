@@ -20,6 +20,19 @@ function streamAbortError(): Promise<unknown> {
 }
 
 describe('API errors', () => {
+  it('withSentence says more and keeps the rest: kind, status, request id, Retry-After, the original as cause', () => {
+    const original = new KlusterError('server', 'kluster.ai had a server error (502).', {
+      status: 502,
+      requestId: 'req-1',
+      retryAfterSeconds: 3,
+    });
+    const said = original.withSentence('A batch may have been created all the same.');
+    assert.strictEqual(said.message, 'kluster.ai had a server error (502). A batch may have been created all the same.');
+    assert.deepStrictEqual([said.kind, said.status, said.requestId, said.retryAfterSeconds], ['server', 502, 'req-1', 3]);
+    assert.strictEqual(said.cause, original);
+    assert.deepStrictEqual(remedyFor(said), remedyFor(original));
+  });
+
   it("maps Node's and the DOM's AbortError to aborted, without a signal to go by", async () => {
     const fromStream = await streamAbortError();
     const fromDom = new DOMException('This operation was aborted', 'AbortError');
